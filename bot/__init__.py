@@ -1,0 +1,1 @@
+"""LessonLink core: configuration, domain rules and services."""

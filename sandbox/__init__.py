@@ -1,0 +1,1 @@
+"""A local Telegram Bot API server that simulates people, for tests and demos."""
