@@ -1,0 +1,113 @@
+"""The domain's own error types; the handler layer turns each into one sentence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class DomainError(Exception):
+    """Base of every rule the domain refuses."""
+
+
+class NotAllowedToTeach(DomainError):
+    """TEACHER_IDS is set and this account is not on it."""
+
+
+class NotATeacher(DomainError):
+    """A teacher command from an account that has not registered with /teach."""
+
+
+class NotAStudent(DomainError):
+    """A student action from an account bound to no teacher."""
+
+
+@dataclass
+class UnknownTimezone(DomainError):
+    """The typed name is not an IANA zone; close matches are offered."""
+
+    name: str
+    suggestions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class InvalidInput(DomainError):
+    """A command argument that does not parse; `what` names the part."""
+
+    what: str
+    value: str = ""
+
+
+@dataclass
+class WindowOverlap(DomainError):
+    """A new availability window overlaps an existing one."""
+
+    other: str
+
+
+class NotFound(DomainError):
+    """The named object does not exist, or belongs to someone else (indistinguishable)."""
+
+
+class LinkRefusal(StrEnum):
+    """Why a link did not open."""
+
+    UNKNOWN = "unknown"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    REPLACED = "replaced"
+    USED_UP = "used_up"
+    BOUND_ELSEWHERE = "bound_elsewhere"
+    ARCHIVED = "archived"
+
+
+@dataclass
+class LinkRefused(DomainError):
+    """A link could not be used, with the reason a student is told."""
+
+    reason: LinkRefusal
+
+
+@dataclass
+class TooManyAttempts(DomainError):
+    """Too many refused tokens from this account; try again after `until`."""
+
+    until: datetime
+
+
+class SlotUnavailable(StrEnum):
+    """Why a slot cannot be booked."""
+
+    GONE = "gone"
+    STARTED = "started"
+    FULL = "full"
+    TOO_SOON = "too_soon"
+    TOO_FAR = "too_far"
+    OVERLAP = "overlap"
+    ALREADY_YOURS = "already_yours"
+
+
+@dataclass
+class SlotRefused(DomainError):
+    """A booking rule refused the slot."""
+
+    reason: SlotUnavailable
+
+
+@dataclass
+class CancellationWindowPassed(DomainError):
+    """Too late for the student to cancel or reschedule."""
+
+    window_minutes: int
+
+
+class BookingNotActive(DomainError):
+    """The booking was already cancelled, or its lesson has begun."""
+
+
+@dataclass
+class ConfirmationNeeded(DomainError):
+    """A change would cancel bookings; the caller must confirm first."""
+
+    affected: int

@@ -1,0 +1,40 @@
+"""Rules for per-student links: when one opens, when it still grants access."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.domain.errors import LinkRefusal
+from bot.domain.model import ShareLink, TeacherSettings
+
+# A refused-token budget per account: enough for typos, too few for guessing.
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=10)
+BLOCK_FOR = timedelta(minutes=10)
+
+
+def refusal_to_open(link: ShareLink, now: datetime) -> LinkRefusal | None:
+    """Why this link may not be opened now, or None if it may."""
+    if link.revoked_at is not None:
+        return LinkRefusal.REPLACED if link.replaced else LinkRefusal.REVOKED
+    if link.expires_at is not None and link.expires_at <= now:
+        return LinkRefusal.EXPIRED
+    if link.max_uses is not None and link.use_count >= link.max_uses:
+        return LinkRefusal.USED_UP
+    return None
+
+
+def refusal_to_use(link: ShareLink, now: datetime) -> LinkRefusal | None:
+    """Why a bound student no longer has access through this link (uses are not spent here)."""
+    if link.revoked_at is not None:
+        return LinkRefusal.REPLACED if link.replaced else LinkRefusal.REVOKED
+    if link.expires_at is not None and link.expires_at <= now:
+        return LinkRefusal.EXPIRED
+    return None
+
+
+def default_expiry(settings: TeacherSettings, now: datetime) -> datetime | None:
+    """When a new link expires under the teacher's defaults."""
+    if settings.link_expiry_days is None:
+        return None
+    return now + timedelta(days=settings.link_expiry_days)

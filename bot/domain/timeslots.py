@@ -1,0 +1,98 @@
+"""Time arithmetic: local windows to UTC slots, correct across daylight-saving changes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain.model import Window
+
+
+def local_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime | None:
+    """The UTC instant of a local wall-clock time, or None if the clocks skip it (DST gap)."""
+    local = datetime.combine(day, at, tzinfo=zone)
+    instant = local.astimezone(UTC)
+    # A wall time inside a spring-forward gap does not round-trip: such a slot does not exist.
+    if instant.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
+        return None
+    return instant
+
+
+def window_days(window: Window, first: date, last: date) -> Iterator[date]:
+    """The local dates in [first, last] on which a window applies."""
+    if window.on_date is not None:
+        if first <= window.on_date <= last:
+            yield window.on_date
+        return
+    day = first
+    while day <= last:
+        if day.weekday() == window.weekday:
+            yield day
+        day += timedelta(days=1)
+
+
+def cut_day(window: Window, day: date, zone: ZoneInfo) -> list[tuple[datetime, datetime]]:
+    """The slots (UTC start, UTC end) that a window yields on one local date."""
+    result: list[tuple[datetime, datetime]] = []
+    step = timedelta(minutes=window.slot_minutes)
+    cursor = datetime.combine(day, window.start)
+    end = datetime.combine(day, window.end)
+    while cursor + step <= end:
+        starts = local_to_utc(day, cursor.time(), zone)
+        # End is computed in wall time too, so a 60-minute slot stays 10:00-11:00 local.
+        slot_end = cursor + step
+        ends = local_to_utc(slot_end.date(), slot_end.time(), zone)
+        if starts is not None and ends is not None and ends > starts:
+            result.append((starts, ends))
+        cursor += step
+    return result
+
+
+def window_slots(
+    window: Window, zone: ZoneInfo, after: datetime, until: datetime
+) -> list[tuple[datetime, datetime]]:
+    """All slots of a window starting in [after, until), in UTC."""
+    first = after.astimezone(zone).date()
+    last = until.astimezone(zone).date()
+    slots: list[tuple[datetime, datetime]] = []
+    for day in window_days(window, first, last):
+        slots.extend(s for s in cut_day(window, day, zone) if after <= s[0] < until)
+    return slots
+
+
+def windows_overlap(a: Window, b: Window) -> bool:
+    """Whether two windows of one teacher would ever hold the same local time."""
+    if a.end <= b.start or b.end <= a.start:
+        return False
+    if a.on_date is not None and b.on_date is not None:
+        return a.on_date == b.on_date
+    if a.on_date is not None:
+        return a.on_date.weekday() == b.weekday
+    if b.on_date is not None:
+        return b.on_date.weekday() == a.weekday
+    return a.weekday == b.weekday
+
+
+def parse_hhmm_range(text: str) -> tuple[time, time] | None:
+    """Parse 'HH:MM-HH:MM' into two times, start before end; None if malformed."""
+    parts = text.replace("–", "-").split("-")
+    if len(parts) != 2:
+        return None
+    try:
+        start = time.fromisoformat(_pad(parts[0].strip()))
+        end = time.fromisoformat(_pad(parts[1].strip()))
+    except ValueError:
+        return None
+    if end == time(0, 0):
+        end = time(23, 59, 59)
+    if start >= end:
+        return None
+    return start, end
+
+
+def _pad(value: str) -> str:
+    """Accept 9:00 as 09:00."""
+    if len(value) == 4 and value[1] == ":":
+        return "0" + value
+    return value
