@@ -1,0 +1,66 @@
+"""Engine creation: SQLite in WAL with queued writers, or PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+
+from storage.uow import SqlUnitOfWork
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    """An async engine; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE transactions."""
+    if url.startswith("sqlite"):
+        engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+        _serialize_sqlite_writers(engine)
+        return engine
+    parsed = make_url(url)
+    schema = parsed.query.get("search_path")
+    if schema:
+        # asyncpg takes no search_path in the URL; pass it as a server setting instead.
+        parsed = parsed.difference_update_query(["search_path"])
+        kwargs.setdefault("connect_args", {})["server_settings"] = {"search_path": str(schema)}
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 20)
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_async_engine(parsed, **kwargs)
+
+
+def _serialize_sqlite_writers(engine: AsyncEngine) -> None:
+    """Writers take the lock when they begin, so they queue instead of failing mid-way."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Hand transaction control to us: pysqlite's implicit BEGIN is DEFERRED.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:
+    """Sessions that keep loaded values after commit (repositories return copies anyway)."""
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def uow_factory(engine: AsyncEngine) -> Any:
+    """A callable returning a fresh unit of work on this engine."""
+    sessions = session_factory(engine)
+    dialect = engine.dialect.name
+
+    def make() -> SqlUnitOfWork:
+        return SqlUnitOfWork(sessions, dialect)
+
+    return make

@@ -1,0 +1,1 @@
+"""Repositories: they hide the ORM, return domain objects and never commit."""

@@ -1,0 +1,56 @@
+"""Telegram accounts the bot has seen."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.model import Account
+from storage.models import AccountRow
+
+
+def _account(row: AccountRow) -> Account:
+    return Account(
+        telegram_id=row.telegram_id,
+        first_name=row.first_name,
+        language=row.language,
+        timezone=row.timezone,
+        last_teacher_id=row.last_teacher_id,
+        unreachable=row.unreachable,
+    )
+
+
+class SqlAccounts:
+    """Accounts by Telegram id."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def get(self, telegram_id: int) -> Account | None:
+        """The account, or None if never seen."""
+        row = await self._s.get(AccountRow, telegram_id)
+        return _account(row) if row else None
+
+    async def ensure(self, telegram_id: int, first_name: str, now: datetime) -> Account:
+        """The account, created on first contact."""
+        row = await self._s.get(AccountRow, telegram_id)
+        if row is None:
+            row = AccountRow(telegram_id=telegram_id, first_name=first_name[:128], created_at=now)
+            self._s.add(row)
+            await self._s.flush()
+        return _account(row)
+
+    async def update(self, telegram_id: int, **values: object) -> None:
+        """Change stored preferences (language, timezone, last_teacher_id, unreachable)."""
+        await self._s.execute(
+            update(AccountRow).where(AccountRow.telegram_id == telegram_id).values(**values)
+        )
+
+    async def many(self, telegram_ids: list[int]) -> dict[int, Account]:
+        """Several accounts at once, keyed by Telegram id."""
+        rows = await self._s.scalars(
+            select(AccountRow).where(AccountRow.telegram_id.in_(telegram_ids))
+        )
+        return {r.telegram_id: _account(r) for r in rows}

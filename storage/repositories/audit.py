@@ -1,0 +1,72 @@
+"""The audit log: the application only appends and reads."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.model import AuditEvent
+from storage.models import AuditRow
+
+
+def _event(row: AuditRow) -> AuditEvent:
+    return AuditEvent(
+        id=row.id,
+        at=row.at,
+        event=row.event,
+        outcome=row.outcome,
+        actor_telegram_id=row.actor_telegram_id,
+        teacher_id=row.teacher_id,
+        student_id=row.student_id,
+        detail=dict(row.detail or {}),
+    )
+
+
+class SqlAudit:
+    """Append and query audit events."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def add(self, event: AuditEvent) -> None:
+        """Append one event."""
+        self._s.add(
+            AuditRow(
+                at=event.at,
+                event=event.event,
+                outcome=event.outcome,
+                actor_telegram_id=event.actor_telegram_id,
+                teacher_id=event.teacher_id,
+                student_id=event.student_id,
+                detail=event.detail,
+            )
+        )
+        await self._s.flush()
+
+    async def count_by_actor(self, actor: int, outcome_prefix: str, since: datetime) -> int:
+        """How many events of an actor with an outcome starting with a prefix, since a moment."""
+        query = select(func.count()).where(
+            AuditRow.actor_telegram_id == actor,
+            AuditRow.at >= since,
+            AuditRow.outcome.startswith(outcome_prefix),
+        )
+        return int(await self._s.scalar(query) or 0)
+
+    async def recent(
+        self,
+        *,
+        teacher_id: int | None = None,
+        student_id: int | None = None,
+        offset: int = 0,
+        limit: int = 10,
+    ) -> list[AuditEvent]:
+        """Newest events for a teacher or one student, paged."""
+        query = select(AuditRow)
+        if teacher_id is not None:
+            query = query.where(AuditRow.teacher_id == teacher_id)
+        if student_id is not None:
+            query = query.where(AuditRow.student_id == student_id)
+        query = query.order_by(AuditRow.at.desc(), AuditRow.id.desc()).offset(offset).limit(limit)
+        return [_event(r) for r in await self._s.scalars(query)]

@@ -1,0 +1,104 @@
+"""Availability windows and time off."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.model import Window
+from storage.models import TimeOffRow, WindowRow
+
+
+def _window(row: WindowRow) -> Window:
+    return Window(
+        id=row.id,
+        teacher_id=row.teacher_id,
+        start=row.start_time,
+        end=row.end_time,
+        slot_minutes=row.slot_minutes,
+        capacity=row.capacity,
+        subject=row.subject,
+        weekday=row.weekday,
+        on_date=row.on_date,
+    )
+
+
+class SqlAvailability:
+    """A teacher's windows and blocked time."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def add_window(
+        self,
+        teacher_id: int,
+        *,
+        start: time,
+        end: time,
+        slot_minutes: int,
+        capacity: int,
+        subject: str,
+        weekday: int | None,
+        on_date: date | None,
+        now: datetime,
+    ) -> Window:
+        """Store a window."""
+        row = WindowRow(
+            teacher_id=teacher_id,
+            start_time=start,
+            end_time=end,
+            slot_minutes=slot_minutes,
+            capacity=capacity,
+            subject=subject,
+            weekday=weekday,
+            on_date=on_date,
+            created_at=now,
+        )
+        self._s.add(row)
+        await self._s.flush()
+        return _window(row)
+
+    async def windows(self, teacher_id: int) -> list[Window]:
+        """A teacher's windows: weekly ones by weekday, then dated ones by date."""
+        query = (
+            select(WindowRow)
+            .where(WindowRow.teacher_id == teacher_id)
+            .order_by(
+                WindowRow.on_date.is_not(None),
+                WindowRow.weekday,
+                WindowRow.on_date,
+                WindowRow.start_time,
+            )
+        )
+        return [_window(r) for r in await self._s.scalars(query)]
+
+    async def get_window(self, window_id: int) -> Window | None:
+        """A window by id."""
+        row = await self._s.get(WindowRow, window_id)
+        return _window(row) if row else None
+
+    async def remove_window(self, window_id: int) -> None:
+        """Delete a window (its future slots are removed by the caller)."""
+        await self._s.execute(delete(WindowRow).where(WindowRow.id == window_id))
+
+    async def add_time_off(
+        self, teacher_id: int, starts_at: datetime, ends_at: datetime, now: datetime
+    ) -> int:
+        """Block a stretch of time; returns its id."""
+        row = TimeOffRow(
+            teacher_id=teacher_id, starts_at=starts_at, ends_at=ends_at, created_at=now
+        )
+        self._s.add(row)
+        await self._s.flush()
+        return row.id
+
+    async def time_off(self, teacher_id: int, after: datetime) -> list[tuple[datetime, datetime]]:
+        """Blocked stretches that end after a moment."""
+        query = (
+            select(TimeOffRow)
+            .where(TimeOffRow.teacher_id == teacher_id, TimeOffRow.ends_at > after)
+            .order_by(TimeOffRow.starts_at)
+        )
+        return [(r.starts_at, r.ends_at) for r in await self._s.scalars(query)]

@@ -1,0 +1,145 @@
+"""Bookings, joined with their slots where a caller needs times."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.model import Actor, Booking, BookingStatus, Slot, Student
+from storage.models import BookingRow, SlotRow, StudentRow
+from storage.repositories.slots import _slot
+from storage.repositories.students import _student
+
+
+def _booking(row: BookingRow) -> Booking:
+    return Booking(
+        id=row.id,
+        slot_id=row.slot_id,
+        student_id=row.student_id,
+        status=BookingStatus(row.status),
+        created_at=row.created_at,
+        cancelled_at=row.cancelled_at,
+        cancelled_by=Actor(row.cancelled_by) if row.cancelled_by else None,
+        cancel_reason=row.cancel_reason,
+        late_cancel=row.late_cancel,
+        rescheduled_to_id=row.rescheduled_to_id,
+        attended=row.attended,
+        sequence=row.sequence,
+    )
+
+
+CONFIRMED = BookingStatus.CONFIRMED.value
+
+
+class SqlBookings:
+    """Bookings of students in slots."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def add(self, slot_id: int, student_id: int, now: datetime) -> Booking:
+        """Store a confirmed booking (the seat must already be taken)."""
+        row = BookingRow(
+            slot_id=slot_id, student_id=student_id, status=CONFIRMED, created_at=now, sequence=0
+        )
+        self._s.add(row)
+        await self._s.flush()
+        return _booking(row)
+
+    async def get(self, booking_id: int) -> tuple[Booking, Slot] | None:
+        """A booking with its slot."""
+        query = select(BookingRow, SlotRow).join(SlotRow, SlotRow.id == BookingRow.slot_id)
+        result = (await self._s.execute(query.where(BookingRow.id == booking_id))).first()
+        if result is None:
+            return None
+        return _booking(result[0]), _slot(result[1])
+
+    async def of_student(
+        self, student_id: int, *, after: datetime | None = None, confirmed_only: bool = True
+    ) -> list[tuple[Booking, Slot]]:
+        """A student's bookings by lesson time; from `after` on if given."""
+        query = select(BookingRow, SlotRow).join(SlotRow, SlotRow.id == BookingRow.slot_id)
+        query = query.where(BookingRow.student_id == student_id)
+        if confirmed_only:
+            query = query.where(BookingRow.status == CONFIRMED)
+        if after is not None:
+            query = query.where(SlotRow.ends_at > after)
+        query = query.order_by(SlotRow.starts_at)
+        return [(_booking(b), _slot(s)) for b, s in (await self._s.execute(query)).all()]
+
+    async def of_slot(self, slot_id: int) -> list[Booking]:
+        """Confirmed bookings in one slot."""
+        query = select(BookingRow).where(
+            BookingRow.slot_id == slot_id, BookingRow.status == CONFIRMED
+        )
+        return [_booking(r) for r in await self._s.scalars(query)]
+
+    async def of_teacher_between(
+        self, teacher_id: int, start: datetime, end: datetime
+    ) -> list[tuple[Booking, Slot, Student]]:
+        """A teacher's confirmed lessons starting in [start, end), with slot and student."""
+        query = (
+            select(BookingRow, SlotRow, StudentRow)
+            .join(SlotRow, SlotRow.id == BookingRow.slot_id)
+            .join(StudentRow, StudentRow.id == BookingRow.student_id)
+            .where(
+                SlotRow.teacher_id == teacher_id,
+                SlotRow.starts_at >= start,
+                SlotRow.starts_at < end,
+                BookingRow.status == CONFIRMED,
+            )
+            .order_by(SlotRow.starts_at, StudentRow.name)
+        )
+        rows = (await self._s.execute(query)).all()
+        return [(_booking(b), _slot(s), _student(st)) for b, s, st in rows]
+
+    async def overlapping(
+        self, student_id: int, start: datetime, end: datetime
+    ) -> list[tuple[Booking, Slot]]:
+        """The student's confirmed lessons that overlap [start, end)."""
+        query = (
+            select(BookingRow, SlotRow)
+            .join(SlotRow, SlotRow.id == BookingRow.slot_id)
+            .where(
+                BookingRow.student_id == student_id,
+                BookingRow.status == CONFIRMED,
+                SlotRow.starts_at < end,
+                SlotRow.ends_at > start,
+            )
+        )
+        return [(_booking(b), _slot(s)) for b, s in (await self._s.execute(query)).all()]
+
+    async def cancel(
+        self,
+        booking_id: int,
+        now: datetime,
+        by: Actor,
+        reason: str = "",
+        *,
+        late: bool = False,
+        rescheduled_to: int | None = None,
+    ) -> bool:
+        """Cancel a confirmed booking; False if it was not confirmed any more."""
+        result = await self._s.execute(
+            update(BookingRow)
+            .where(BookingRow.id == booking_id, BookingRow.status == CONFIRMED)
+            .values(
+                status=BookingStatus.CANCELLED.value,
+                cancelled_at=now,
+                cancelled_by=by.value,
+                cancel_reason=reason,
+                late_cancel=late,
+                rescheduled_to_id=rescheduled_to,
+                sequence=BookingRow.sequence + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def set_attended(self, booking_id: int, attended: bool | None) -> None:
+        """Mark a past lesson attended or no-show."""
+        await self._s.execute(
+            update(BookingRow).where(BookingRow.id == booking_id).values(attended=attended)
+        )

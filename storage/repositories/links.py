@@ -1,0 +1,111 @@
+"""Share links, found by keyed hash."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.model import ShareLink
+from storage.models import ShareLinkRow
+
+
+def _link(row: ShareLinkRow) -> ShareLink:
+    return ShareLink(
+        id=row.id,
+        student_id=row.student_id,
+        token_hash=row.token_hash,
+        token_encrypted=row.token_encrypted,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        max_uses=row.max_uses,
+        use_count=row.use_count,
+        last_used_at=row.last_used_at,
+        revoked_at=row.revoked_at,
+        replaced=row.replaced,
+    )
+
+
+class SqlLinks:
+    """Links per student; at most one is live at a time."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def add(
+        self,
+        student_id: int,
+        token_hash: bytes,
+        token_encrypted: bytes,
+        now: datetime,
+        expires_at: datetime | None,
+        max_uses: int | None,
+    ) -> ShareLink:
+        """Store a new link."""
+        row = ShareLinkRow(
+            student_id=student_id,
+            token_hash=token_hash,
+            token_encrypted=token_encrypted,
+            created_at=now,
+            expires_at=expires_at,
+            max_uses=max_uses,
+            use_count=0,
+            replaced=False,
+        )
+        self._s.add(row)
+        await self._s.flush()
+        return _link(row)
+
+    async def by_hash(self, token_hash: bytes) -> ShareLink | None:
+        """The link whose token hashes to this value."""
+        row = await self._s.scalar(
+            select(ShareLinkRow).where(ShareLinkRow.token_hash == token_hash)
+        )
+        return _link(row) if row else None
+
+    async def current(self, student_id: int) -> ShareLink | None:
+        """The student's newest link (revoked or not)."""
+        query = (
+            select(ShareLinkRow)
+            .where(ShareLinkRow.student_id == student_id)
+            .order_by(ShareLinkRow.id.desc())
+            .limit(1)
+        )
+        row = await self._s.scalar(query)
+        return _link(row) if row else None
+
+    async def all_of_student(self, student_id: int) -> list[ShareLink]:
+        """Every link the student ever had, newest first."""
+        query = (
+            select(ShareLinkRow)
+            .where(ShareLinkRow.student_id == student_id)
+            .order_by(ShareLinkRow.id.desc())
+        )
+        return [_link(r) for r in await self._s.scalars(query)]
+
+    async def revoke_all(self, student_id: int, now: datetime, *, replaced: bool) -> None:
+        """End every live link of a student."""
+        await self._s.execute(
+            update(ShareLinkRow)
+            .where(ShareLinkRow.student_id == student_id, ShareLinkRow.revoked_at.is_(None))
+            .values(revoked_at=now, replaced=replaced)
+        )
+
+    async def count_use(self, link_id: int, now: datetime) -> None:
+        """Count one use, atomically (no read-modify-write race)."""
+        await self._s.execute(
+            update(ShareLinkRow)
+            .where(ShareLinkRow.id == link_id)
+            .values(use_count=ShareLinkRow.use_count + 1, last_used_at=now)
+        )
+
+    async def set_limits(
+        self, link_id: int, expires_at: datetime | None, max_uses: int | None
+    ) -> None:
+        """Change a link's expiry and maximum uses."""
+        await self._s.execute(
+            update(ShareLinkRow)
+            .where(ShareLinkRow.id == link_id)
+            .values(expires_at=expires_at, max_uses=max_uses)
+        )

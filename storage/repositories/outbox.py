@@ -1,0 +1,144 @@
+"""The notifications outbox: written with its cause, claimed by the dispatcher."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.model import OutboxMessage, OutboxStatus
+from storage.models import OutboxRow
+
+PENDING = OutboxStatus.PENDING.value
+
+
+def _message(row: OutboxRow) -> OutboxMessage:
+    return OutboxMessage(
+        id=row.id,
+        kind=row.kind,
+        chat_id=row.chat_id,
+        payload=dict(row.payload or {}),
+        due_at=row.due_at,
+        status=OutboxStatus(row.status),
+        dedup_key=row.dedup_key,
+        booking_id=row.booking_id,
+        attempts=row.attempts,
+        last_error=row.last_error,
+    )
+
+
+class SqlOutbox:
+    """Outbox rows; a natural key (dedup_key) makes each reminder exist at most once."""
+
+    def __init__(self, session: AsyncSession, dialect: str) -> None:
+        self._s = session
+        self._dialect = dialect
+
+    async def add(
+        self,
+        kind: str,
+        chat_id: int,
+        payload: dict[str, object],
+        due_at: datetime,
+        now: datetime,
+        *,
+        dedup_key: str | None = None,
+        booking_id: int | None = None,
+    ) -> bool:
+        """Queue a notification; False if one with the same dedup key already exists."""
+        if dedup_key is not None:
+            found = await self._s.scalar(
+                select(OutboxRow.id).where(OutboxRow.dedup_key == dedup_key)
+            )
+            if found is not None:
+                return False
+        self._s.add(
+            OutboxRow(
+                kind=kind,
+                chat_id=chat_id,
+                payload=payload,
+                due_at=due_at,
+                dedup_key=dedup_key,
+                booking_id=booking_id,
+                status=PENDING,
+                attempts=0,
+                last_error="",
+                created_at=now,
+            )
+        )
+        await self._s.flush()
+        return True
+
+    async def withdraw_for_booking(self, booking_id: int, kinds: Iterable[str]) -> int:
+        """Withdraw pending notifications of a booking (its reminders, when it is cancelled)."""
+        result = await self._s.execute(
+            update(OutboxRow)
+            .where(
+                OutboxRow.booking_id == booking_id,
+                OutboxRow.status == PENDING,
+                OutboxRow.kind.in_(list(kinds)),
+            )
+            .values(status=OutboxStatus.WITHDRAWN.value)
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[OutboxMessage]:
+        """Claim due rows for one dispatcher until the lease runs out."""
+        query = (
+            select(OutboxRow)
+            .where(
+                OutboxRow.status == PENDING,
+                OutboxRow.due_at <= now,
+                or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now),
+            )
+            .order_by(OutboxRow.due_at, OutboxRow.id)
+            .limit(limit)
+        )
+        if self._dialect == "postgresql":
+            # Other dispatchers skip rows we hold instead of waiting for them.
+            query = query.with_for_update(skip_locked=True)
+        rows = list(await self._s.scalars(query))
+        for row in rows:
+            row.claimed_until = now + lease
+            row.attempts += 1
+        await self._s.flush()
+        return [_message(r) for r in rows]
+
+    async def finish(
+        self, message_id: int, status: OutboxStatus, now: datetime, error: str = ""
+    ) -> None:
+        """Record how a claimed row ended (sent, skipped, failed)."""
+        await self._s.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == message_id)
+            .values(
+                status=status.value,
+                sent_at=now if status == OutboxStatus.SENT else None,
+                claimed_until=None,
+                last_error=error[:500],
+            )
+        )
+
+    async def retry_later(self, message_id: int, due_at: datetime, error: str) -> None:
+        """Put a claimed row back for another attempt at due_at."""
+        await self._s.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == message_id)
+            .values(due_at=due_at, claimed_until=None, last_error=error[:500])
+        )
+
+    async def backlog(self, now: datetime) -> tuple[int, datetime | None]:
+        """How many due rows wait, and the oldest due time."""
+        query = select(func.count(), func.min(OutboxRow.due_at)).where(
+            OutboxRow.status == PENDING, OutboxRow.due_at <= now
+        )
+        count, oldest = (await self._s.execute(query)).one()
+        return int(count), oldest
+
+    async def by_status(self, status: OutboxStatus) -> list[OutboxMessage]:
+        """Rows in one status (for tests and the operations view)."""
+        query = select(OutboxRow).where(OutboxRow.status == status.value).order_by(OutboxRow.id)
+        return [_message(r) for r in await self._s.scalars(query)]

@@ -1,0 +1,92 @@
+"""Students of a teacher."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.model import Student
+from storage.models import StudentRow
+
+
+def _student(row: StudentRow) -> Student:
+    return Student(
+        id=row.id,
+        teacher_id=row.teacher_id,
+        name=row.name,
+        colour=row.colour,
+        created_at=row.created_at,
+        telegram_id=row.telegram_id,
+        bound_at=row.bound_at,
+        archived=row.archived,
+    )
+
+
+class SqlStudents:
+    """Students, always scoped by teacher where a teacher asks."""
+
+    def __init__(self, session: AsyncSession, dialect: str) -> None:
+        self._s = session
+        self._dialect = dialect
+
+    async def add(self, teacher_id: int, name: str, colour: int, now: datetime) -> Student:
+        """Enroll a student."""
+        row = StudentRow(teacher_id=teacher_id, name=name, colour=colour, created_at=now)
+        self._s.add(row)
+        await self._s.flush()
+        return _student(row)
+
+    async def get(self, student_id: int) -> Student | None:
+        """A student by id."""
+        row = await self._s.get(StudentRow, student_id)
+        return _student(row) if row else None
+
+    async def of_teacher(
+        self, teacher_id: int, *, archived: bool = False, offset: int = 0, limit: int | None = None
+    ) -> list[Student]:
+        """A teacher's roster, by name."""
+        query = (
+            select(StudentRow)
+            .where(StudentRow.teacher_id == teacher_id, StudentRow.archived == archived)
+            .order_by(func.lower(StudentRow.name), StudentRow.id)
+            .offset(offset)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        return [_student(r) for r in await self._s.scalars(query)]
+
+    async def count_of_teacher(self, teacher_id: int, *, archived: bool = False) -> int:
+        """How many students a teacher has."""
+        query = select(func.count()).where(
+            StudentRow.teacher_id == teacher_id, StudentRow.archived == archived
+        )
+        return int(await self._s.scalar(query) or 0)
+
+    async def by_telegram(self, telegram_id: int) -> list[Student]:
+        """Every student record bound to this Telegram account (one per teacher)."""
+        query = (
+            select(StudentRow).where(StudentRow.telegram_id == telegram_id).order_by(StudentRow.id)
+        )
+        return [_student(r) for r in await self._s.scalars(query)]
+
+    async def colours_in_use(self, teacher_id: int) -> set[int]:
+        """Colour indexes worn by the teacher's active students."""
+        query = select(StudentRow.colour).where(
+            StudentRow.teacher_id == teacher_id, StudentRow.archived.is_(False)
+        )
+        return set(await self._s.scalars(query))
+
+    async def update(self, student_id: int, **values: object) -> None:
+        """Change name, binding or archived flag."""
+        await self._s.execute(
+            update(StudentRow).where(StudentRow.id == student_id).values(**values)
+        )
+
+    async def lock(self, student_id: int) -> None:
+        """Serialize one student's bookings (PostgreSQL row lock; SQLite writers are serial)."""
+        if self._dialect == "postgresql":
+            await self._s.execute(
+                select(StudentRow.id).where(StudentRow.id == student_id).with_for_update()
+            )

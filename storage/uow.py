@@ -1,0 +1,79 @@
+"""The unit of work: one transaction, rolled back unless commit() is called."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.repositories.accounts import SqlAccounts
+from storage.repositories.audit import SqlAudit
+from storage.repositories.availability import SqlAvailability
+from storage.repositories.bookings import SqlBookings
+from storage.repositories.links import SqlLinks
+from storage.repositories.outbox import SqlOutbox
+from storage.repositories.slots import SqlSlots
+from storage.repositories.students import SqlStudents
+from storage.repositories.teachers import SqlTeachers
+
+
+class SqlUnitOfWork:
+    """Repositories sharing one session; leaving the block without commit() rolls back."""
+
+    accounts: SqlAccounts
+    teachers: SqlTeachers
+    students: SqlStudents
+    links: SqlLinks
+    availability: SqlAvailability
+    slots: SqlSlots
+    bookings: SqlBookings
+    outbox: SqlOutbox
+    audit: SqlAudit
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], dialect: str) -> None:
+        self._sessions = sessions
+        self.dialect = dialect
+        self._session: AsyncSession | None = None
+
+    async def __aenter__(self) -> Self:
+        session = self._sessions()
+        self._session = session
+        self.accounts = SqlAccounts(session)
+        self.teachers = SqlTeachers(session)
+        self.students = SqlStudents(session, self.dialect)
+        self.links = SqlLinks(session)
+        self.availability = SqlAvailability(session)
+        self.slots = SqlSlots(session)
+        self.bookings = SqlBookings(session)
+        self.outbox = SqlOutbox(session, self.dialect)
+        self.audit = SqlAudit(session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._session is not None
+        try:
+            await self._session.rollback()
+        finally:
+            await self._session.close()
+            self._session = None
+
+    async def commit(self) -> None:
+        """Make everything done in this unit permanent."""
+        assert self._session is not None
+        await self._session.commit()
+
+    async def rollback(self) -> None:
+        """Throw away everything done in this unit so far."""
+        assert self._session is not None
+        await self._session.rollback()
+
+    @property
+    def session(self) -> Any:
+        """The raw session, for storage tests only."""
+        return self._session
