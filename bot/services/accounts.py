@@ -1,0 +1,53 @@
+"""Who is talking: first contact, roles, language and zone preferences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.domain.model import Account
+from bot.services.context import Deps
+
+
+class Role(StrEnum):
+    """How the bot knows an account."""
+
+    NEWCOMER = "newcomer"
+    TEACHER = "teacher"
+    STUDENT = "student"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """An account with the roles it holds."""
+
+    account: Account
+    is_teacher: bool
+    student_of: int  # how many teachers this account is a student of
+
+    @property
+    def role(self) -> Role:
+        """The main role, teacher first."""
+        if self.is_teacher:
+            return Role.TEACHER
+        if self.student_of:
+            return Role.STUDENT
+        return Role.NEWCOMER
+
+
+async def identify(deps: Deps, telegram_id: int, first_name: str) -> Identity:
+    """Record first contact and tell which roles an account holds."""
+    async with deps.uow() as uow:
+        account = await uow.accounts.ensure(telegram_id, first_name, deps.clock.now())
+        teacher = await uow.teachers.by_telegram(telegram_id)
+        students = await uow.students.by_telegram(telegram_id)
+        await uow.commit()
+    active = [s for s in students if not s.archived]
+    return Identity(account=account, is_teacher=teacher is not None, student_of=len(active))
+
+
+async def preferred_language(deps: Deps, telegram_id: int) -> str | None:
+    """The language an account chose with /language, if any."""
+    async with deps.uow() as uow:
+        account = await uow.accounts.get(telegram_id)
+    return account.language if account else None

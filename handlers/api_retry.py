@@ -1,0 +1,77 @@
+"""Outgoing Bot API calls survive 429 and passing 5xx or network failures."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
+from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+from aiogram.methods import GetUpdates, TelegramMethod
+
+if TYPE_CHECKING:
+    from aiogram import Bot
+    from aiogram.methods.base import Response
+
+log = logging.getLogger("lessonlink.api")
+
+MAX_ATTEMPTS = 4
+MAX_RETRY_AFTER = 60.0
+
+
+class FloodGate:
+    """A shared pause: after a 429 every sender waits out retry_after, not just the one hit."""
+
+    def __init__(self) -> None:
+        self._until = 0.0
+
+    def pause(self, seconds: float) -> None:
+        """Hold every request for this long from now."""
+        self._until = max(self._until, time.monotonic() + seconds)
+
+    async def wait(self) -> None:
+        """Sleep until the pause is over (no-op when not paused)."""
+        delay = self._until - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+
+class RetryMiddleware(BaseRequestMiddleware):
+    """Retries a call a few times: after retry_after for 429, with backoff for 5xx/network."""
+
+    def __init__(self, gate: FloodGate | None = None, base_delay: float = 0.5) -> None:
+        self.gate = gate or FloodGate()
+        self.base_delay = base_delay
+        self.retry_after_seen = 0
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[Any],
+        bot: Bot,
+        method: TelegramMethod[Any],
+    ) -> Response[Any]:
+        """Send, retrying passing failures; polling has its own backoff and is left alone."""
+        if isinstance(method, GetUpdates):
+            return await make_request(bot, method)
+        attempt = 0
+        while True:
+            attempt += 1
+            await self.gate.wait()
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as exc:
+                self.retry_after_seen += 1
+                self.gate.pause(min(float(exc.retry_after), MAX_RETRY_AFTER))
+                error: Exception = exc
+            except (TelegramServerError, TelegramNetworkError) as exc:
+                error = exc
+                if attempt < MAX_ATTEMPTS:
+                    await asyncio.sleep(self.base_delay * 2 ** (attempt - 1))
+            if attempt >= MAX_ATTEMPTS:
+                raise error
+            log.warning("%s failed (%s), attempt %d", type(method).__name__, error, attempt)

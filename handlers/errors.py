@@ -1,0 +1,156 @@
+"""The one place where domain errors become sentences, and the last line of defence."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Router
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.types import ErrorEvent, Update
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from bot.domain import errors as e
+
+log = logging.getLogger("lessonlink.errors")
+
+
+def _link_refusal(reason: e.LinkRefusal) -> str:
+    texts = {
+        e.LinkRefusal.UNKNOWN: _(
+            "This link is not valid. Please ask your teacher to send you a new link."
+        ),
+        e.LinkRefusal.EXPIRED: _("This link has expired. Please ask your teacher for a new link."),
+        e.LinkRefusal.REVOKED: _(
+            "Your teacher has turned this link off. Please ask them for a new link."
+        ),
+        e.LinkRefusal.REPLACED: _(
+            "This link was replaced by a newer one. Please use the latest link from your teacher."
+        ),
+        e.LinkRefusal.USED_UP: _(
+            "This link has been used as many times as allowed. "
+            "Please ask your teacher for a new link."
+        ),
+        e.LinkRefusal.BOUND_ELSEWHERE: _(
+            "This link already belongs to another Telegram account. "
+            "Please ask your teacher for your own link."
+        ),
+        e.LinkRefusal.ARCHIVED: _(
+            "Your teacher has closed this booking access. Please contact them directly."
+        ),
+    }
+    return texts[reason]
+
+
+def _slot_refusal(reason: e.SlotUnavailable) -> str:
+    texts = {
+        e.SlotUnavailable.GONE: _("This time is no longer offered. Please pick another one."),
+        e.SlotUnavailable.STARTED: _(
+            "This lesson time has already started. Please pick a later one."
+        ),
+        e.SlotUnavailable.FULL: _("This slot was just taken. Please pick another time."),
+        e.SlotUnavailable.TOO_SOON: _(
+            "This time is too soon to book: your teacher needs more notice. "
+            "Please pick a later one."
+        ),
+        e.SlotUnavailable.TOO_FAR: _(
+            "This time is too far ahead: your teacher does not take bookings that early yet."
+        ),
+        e.SlotUnavailable.OVERLAP: _("You already have a lesson with this teacher at that time."),
+        e.SlotUnavailable.ALREADY_YOURS: _("You have already booked this slot."),
+    }
+    return texts[reason]
+
+
+def describe(error: e.DomainError) -> str:
+    """One short sentence telling the user what happened and what to do."""
+    match error:
+        case e.LinkRefused(reason=reason):
+            return _link_refusal(reason)
+        case e.SlotRefused(reason=reason):
+            return _slot_refusal(reason)
+        case e.TooManyAttempts():
+            return _("Too many invalid links from this account. Please wait a few minutes.")
+        case e.NotAllowedToTeach():
+            return _("This bot is private: teacher registration is limited to invited teachers.")
+        case e.NotATeacher():
+            return _("This command is for teachers. Send /teach to register as a teacher.")
+        case e.NotAStudent():
+            return _("You are not connected to a teacher yet. Open the link your teacher sent you.")
+        case e.UnknownTimezone(name=name, suggestions=suggestions) if suggestions:
+            return _("I don't know the time zone {name}. Did you mean: {options}?").format(
+                name=name, options=", ".join(suggestions)
+            )
+        case e.UnknownTimezone(name=name):
+            return _(
+                "I don't know the time zone {name}. Please type a name like Europe/Berlin."
+            ).format(name=name)
+        case e.InvalidInput(what=what, value=value):
+            return _("That {what} does not look right: {value}").format(what=what, value=value)
+        case e.WindowOverlap(other=other):
+            return _("This overlaps your existing availability: {other}.").format(other=other)
+        case e.NotFound():
+            return _("That is not available any more.")
+        case e.CancellationWindowPassed(window_minutes=minutes):
+            return _(
+                "It is too late to change this lesson: changes are possible up to {hours} h "
+                "before the start. Your teacher can still cancel it."
+            ).format(hours=round(minutes / 60, 1))
+        case e.BookingNotActive():
+            return _("This lesson was already cancelled or has already started.")
+        case e.ConfirmationNeeded(affected=n):
+            return _("This would cancel {n} booked lessons. Please confirm.").format(n=n)
+    return _("That did not work. Please try again.")
+
+
+router = Router(name="errors")
+
+
+@router.errors()
+async def on_error(event: ErrorEvent) -> bool:
+    """Answer the user in one sentence; log unexpected failures without leaking details."""
+    exc = event.exception
+    update = event.update
+    if isinstance(exc, e.DomainError):
+        await _tell(update, describe(exc))
+        return True
+    if isinstance(exc, OperationalError | DBAPIError) and _is_busy(exc):
+        log.warning("update=%s database busy: %s", update.update_id, type(exc).__name__)
+        await _tell(update, _("The calendar is busy right now. Please try again in a moment."))
+        return True
+    if isinstance(exc, TelegramBadRequest) and "message is not modified" in str(exc):
+        return True  # the screen already shows what we wanted to show
+    log.error(
+        "update=%s failed: %s: %s",
+        update.update_id,
+        type(exc).__name__,
+        exc,
+        exc_info=not isinstance(exc, TelegramAPIError),
+    )
+    await _tell(
+        update, _("Something went wrong on our side; nothing was changed. Please try again.")
+    )
+    return True
+
+
+def _is_busy(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text or "could not serialize" in text
+
+
+async def _tell(update: Update, text: str) -> None:
+    """Say something to whoever sent the update, never raising."""
+    query = update.callback_query
+    try:
+        if query is not None:
+            try:
+                await query.answer(text[:200], show_alert=True)
+                return
+            except TelegramBadRequest:
+                # The handler already answered the query; say it in the chat instead.
+                if query.message is not None:
+                    await query.bot.send_message(query.message.chat.id, text)  # type: ignore[union-attr]
+        elif update.message is not None:
+            await update.message.answer(text)
+    except TelegramAPIError as exc:
+        log.warning("update=%s could not tell the user: %s", update.update_id, exc)

@@ -1,0 +1,61 @@
+"""Translations: aiogram's I18n fed from the gettext .po catalogs through Babel."""
+
+from __future__ import annotations
+
+import gettext
+import io
+from pathlib import Path
+from typing import Any
+
+from aiogram.types import TelegramObject, User
+from aiogram.utils.i18n import I18n, I18nMiddleware
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "bot" / "texts" / "locales"
+DOMAIN = "messages"
+SOURCE_LANGUAGE = "en"
+
+
+class CatalogI18n(I18n):
+    """Loads .po catalogs directly, so no compiled .mo files are kept in the repository."""
+
+    def find_locales(self) -> dict[str, gettext.GNUTranslations]:
+        """Compile every locale's .po into an in-memory gettext catalog."""
+        found: dict[str, gettext.GNUTranslations] = {}
+        for po_path in sorted(self.path.glob(f"*/LC_MESSAGES/{self.domain}.po")):
+            locale = po_path.parent.parent.name
+            with po_path.open("rb") as fh:
+                catalog = read_po(fh, locale=locale)
+            buffer = io.BytesIO()
+            write_mo(buffer, catalog)
+            buffer.seek(0)
+            found[locale] = gettext.GNUTranslations(buffer)
+        return found
+
+    def pick(self, *candidates: str | None) -> str:
+        """The first candidate language that has a catalog (or is the source language)."""
+        for code in candidates:
+            if not code:
+                continue
+            base = code.split("-")[0].split("_")[0].lower()
+            if base == SOURCE_LANGUAGE or base in self.locales:
+                return base
+        return SOURCE_LANGUAGE
+
+
+def make_i18n() -> CatalogI18n:
+    """The project's translations."""
+    return CatalogI18n(path=LOCALES_DIR, default_locale=SOURCE_LANGUAGE, domain=DOMAIN)
+
+
+class UserLanguageMiddleware(I18nMiddleware):
+    """Speaks the language the user chose with /language, else their Telegram language."""
+
+    i18n: CatalogI18n
+
+    async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
+        """The locale for this update."""
+        user: User | None = data.get("event_from_user")
+        chosen = data.get("account_language")
+        return self.i18n.pick(chosen, user.language_code if user else None)

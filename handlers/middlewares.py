@@ -1,0 +1,100 @@
+"""Outer middlewares: update tracking and logging, and who-is-talking for every handler."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, Update, User
+
+from bot.services import accounts
+from bot.services.context import Deps
+
+log = logging.getLogger("lessonlink.updates")
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class UpdateTracker(BaseMiddleware):
+    """Logs one line per update and lets tests and shutdown await handled updates."""
+
+    def __init__(self, history: int = 10_000) -> None:
+        self._handled: deque[int] = deque(maxlen=history)
+        self._handled_set: set[int] = set()
+        self._in_flight = 0
+        self._changed = asyncio.Condition()
+        self.durations_ms: deque[float] = deque(maxlen=history)
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        """Run the update, then log and record it as handled."""
+        assert isinstance(event, Update)
+        user: User | None = data.get("event_from_user")
+        started = time.perf_counter()
+        self._in_flight += 1
+        outcome = "ok"
+        try:
+            return await handler(event, data)
+        except Exception:
+            outcome = "error"
+            raise
+        finally:
+            elapsed = (time.perf_counter() - started) * 1000
+            self.durations_ms.append(elapsed)
+            log.info(
+                "update=%s user=%s type=%s outcome=%s ms=%.1f",
+                event.update_id,
+                user.id if user else "-",
+                event.event_type,
+                outcome,
+                elapsed,
+            )
+            await self._mark(event.update_id)
+
+    async def _mark(self, update_id: int) -> None:
+        async with self._changed:
+            self._in_flight -= 1
+            if len(self._handled) == self._handled.maxlen:
+                self._handled_set.discard(self._handled[0])
+            self._handled.append(update_id)
+            self._handled_set.add(update_id)
+            self._changed.notify_all()
+
+    def was_handled(self, update_id: int) -> bool:
+        """Whether this update has finished processing."""
+        return update_id in self._handled_set
+
+    async def wait_handled(self, update_id: int, timeout: float = 10.0) -> None:
+        """Wait until an update is fully processed (for tests); TimeoutError past the deadline."""
+        async with asyncio.timeout(timeout), self._changed:
+            await self._changed.wait_for(lambda: update_id in self._handled_set)
+
+    async def drain(self, timeout: float = 15.0) -> None:
+        """Wait for updates in flight to finish (graceful shutdown)."""
+        try:
+            async with asyncio.timeout(timeout), self._changed:
+                await self._changed.wait_for(lambda: self._in_flight == 0)
+        except TimeoutError:
+            log.warning(
+                "shutdown: %d updates still in flight after %.0fs", self._in_flight, timeout
+            )
+
+
+class AccountMiddleware(BaseMiddleware):
+    """Records first contact and hands handlers the identity and the chosen language."""
+
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        """Look the sender up before the handler runs."""
+        user: User | None = data.get("event_from_user")
+        if user is not None and not user.is_bot:
+            identity = await accounts.identify(self._deps, user.id, user.first_name)
+            data["identity"] = identity
+            data["account_language"] = identity.account.language
+        return await handler(event, data)

@@ -1,0 +1,44 @@
+"""The in-process ticker. Durable state lives in the database; jobs only poll it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.domain.clock import Clock
+
+
+@dataclass
+class Tick:
+    """When a job last completed, for health checks."""
+
+    last: datetime | None = None
+
+
+def build_scheduler(
+    clock: Clock, jobs: dict[str, tuple[Callable[[], Awaitable[None]], float]]
+) -> tuple[AsyncIOScheduler, dict[str, Tick]]:
+    """A scheduler running each job every N seconds; never two runs of one job at once."""
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    ticks: dict[str, Tick] = {}
+    for name, (func, seconds) in jobs.items():
+        tick = Tick()
+        ticks[name] = tick
+
+        async def run(func: Callable[[], Awaitable[None]] = func, tick: Tick = tick) -> None:
+            await func()
+            tick.last = clock.now()
+
+        scheduler.add_job(
+            run,
+            "interval",
+            seconds=seconds,
+            id=name,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+        )
+    return scheduler, ticks
