@@ -1,0 +1,95 @@
+"""End-to-end harness: the real bot (run_bot's own wiring) against the local Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.domain.clock import ManualClock
+from run_bot import Application, build_application, prepare, run_polling
+from sandbox.server import BotAPIServer
+from sandbox.world import ChatMessage
+
+TOKEN = "123456:TEST-token-for-the-local-server"
+BOT_USERNAME = "lessonlink_test_bot"
+
+
+@dataclass
+class Harness:
+    """A running bot and the people talking to it."""
+
+    server: BotAPIServer
+    app: Application
+    clock: ManualClock
+
+    async def send(self, user_id: int, text: str) -> None:
+        """Type a message as a user and wait until the bot has fully handled it."""
+        update_id = self.server.send_text(user_id, text)
+        await self.app.tracker.wait_handled(update_id)
+
+    async def press(self, user_id: int, text: str, message_id: int | None = None) -> None:
+        """Tap a visible button by its label and wait until the bot has handled it."""
+        update_id = self.server.press_button(user_id, text, message_id=message_id)
+        await self.app.tracker.wait_handled(update_id)
+
+    async def press_data(self, user_id: int, message_id: int, data: str) -> None:
+        """Send arbitrary callback data from an existing message (a forged client)."""
+        update_id = self.server.press_forged(user_id, message_id, data)
+        await self.app.tracker.wait_handled(update_id)
+
+    def chat(self, user_id: int) -> list[ChatMessage]:
+        """What the user's chat shows now."""
+        return self.server.chat(user_id)
+
+    def last(self, user_id: int) -> ChatMessage:
+        """The newest message from the bot in a user's chat."""
+        message = self.server.last_bot_message(user_id)
+        assert message is not None, f"user {user_id} has no message from the bot"
+        return message
+
+    def user(self, user_id: int, name: str, language: str = "en") -> int:
+        """Let a person appear in Telegram."""
+        self.server.add_user(user_id, name, language_code=language)
+        return user_id
+
+
+@contextlib.asynccontextmanager
+async def running_bot(
+    database_url: str, tmp_path: Path, clock: ManualClock, **overrides: object
+) -> AsyncIterator[Harness]:
+    """Start the sandbox and the bot exactly as run_bot.py does; stop both afterwards."""
+    server = BotAPIServer(token=TOKEN, bot_username=BOT_USERNAME)
+    await server.start()
+    values: dict[str, object] = {
+        "bot_token": TOKEN,
+        "telegram_api_url": server.url,
+        "database_url": database_url,
+        "secret_key": "test-secret-key-for-e2e",
+        "data_dir": tmp_path / "data",
+    }
+    values.update(overrides)
+    settings = Settings(**values)  # type: ignore[arg-type]
+    app = build_application(settings, clock=clock)
+    await prepare(app)
+    task = asyncio.create_task(run_polling(app, handle_signals=False))
+    try:
+        yield Harness(server=server, app=app, clock=clock)
+    finally:
+        await app.dispatcher.stop_polling()
+        await task
+        await server.stop()
+
+
+@pytest.fixture
+async def harness(
+    database_url: str, tmp_path: Path, clock: ManualClock
+) -> AsyncIterator[Harness]:
+    """A running bot on a fresh database, on SQLite and on PostgreSQL."""
+    async with running_bot(database_url, tmp_path, clock) as h:
+        yield h
