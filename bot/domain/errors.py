@@ -5,10 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING, Self
+
+if TYPE_CHECKING:
+    from bot.domain.model import AuditEvent
 
 
 class DomainError(Exception):
-    """Base of every rule the domain refuses."""
+    """Base of every rule the domain refuses.
+
+    A refusal worth auditing carries its AuditEvent; the service layer records it in a
+    transaction of its own, because the failing transaction is rolled back.
+    """
+
+    audit_event: AuditEvent | None = None
+
+    def audited(self, event: AuditEvent) -> Self:
+        """Attach the audit record of this refusal."""
+        self.audit_event = event
+        return self
 
 
 class NotAllowedToTeach(DomainError):

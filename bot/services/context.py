@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Concatenate, ParamSpec, TypeVar
 
 from bot.domain.clock import Clock
+from bot.domain.errors import DomainError
 from bot.domain.model import AuditEvent
 from bot.ports import UnitOfWork
 from bot.security import TokenVault
@@ -43,3 +46,26 @@ def audit(
         student_id=student_id,
         detail=dict(detail),
     )
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def records_refusals(
+    func: Callable[Concatenate[Deps, P], Awaitable[R]],
+) -> Callable[Concatenate[Deps, P], Awaitable[R]]:
+    """Record the audit event a refusal carries, after its own transaction has rolled back."""
+
+    @functools.wraps(func)
+    async def wrapper(deps: Deps, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return await func(deps, *args, **kwargs)
+        except DomainError as exc:
+            if exc.audit_event is not None:
+                async with deps.uow() as uow:
+                    await uow.audit.add(exc.audit_event)
+                    await uow.commit()
+            raise
+
+    return wrapper

@@ -1,0 +1,247 @@
+"""Booking use cases: book, cancel, reschedule. The seat is taken by the database, atomically."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain.booking import change_deadline, refusal_to_book, student_may_change
+from bot.domain.errors import (
+    BookingNotActive,
+    CancellationWindowPassed,
+    LinkRefusal,
+    LinkRefused,
+    NotFound,
+    SlotRefused,
+    SlotUnavailable,
+)
+from bot.domain.links import refusal_to_use
+from bot.domain.model import Actor, Booking, BookingStatus, Slot, Student, Teacher
+from bot.ports import UnitOfWork
+from bot.services import notify
+from bot.services.context import Deps, audit, records_refusals
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """A booking as its student or teacher sees it."""
+
+    booking_id: int
+    slot_id: int
+    starts_at: datetime
+    ends_at: datetime
+    subject: str
+    status: BookingStatus
+    teacher_name: str
+    teacher_timezone: str
+    student_id: int
+    student_name: str
+    change_deadline: datetime
+    cancelled_by: Actor | None = None
+
+
+def lesson_of(teacher: Teacher, student: Student, slot: Slot, booking: Booking) -> Lesson:
+    """Flatten a booking with its slot, teacher and student."""
+    return Lesson(
+        booking_id=booking.id,
+        slot_id=slot.id,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        subject=slot.subject,
+        status=booking.status,
+        teacher_name=teacher.display_name,
+        teacher_timezone=teacher.settings.timezone,
+        student_id=student.id,
+        student_name=student.name,
+        change_deadline=change_deadline(slot, teacher.settings),
+        cancelled_by=booking.cancelled_by,
+    )
+
+
+async def active_student(
+    uow: UnitOfWork, deps: Deps, telegram_id: int, student_id: int
+) -> tuple[Student, Teacher]:
+    """The student record acting for this account, if its link still grants access."""
+    student = await uow.students.get(student_id)
+    if student is None or student.telegram_id != telegram_id:
+        event = audit("student.access", "refused:foreign", deps, actor=telegram_id)
+        event.detail["student_id"] = student_id
+        raise NotFound().audited(event)
+    if student.archived:
+        raise LinkRefused(LinkRefusal.ARCHIVED)
+    link = await uow.links.current(student.id)
+    reason = refusal_to_use(link, deps.clock.now()) if link else LinkRefusal.REVOKED
+    if reason is not None:
+        raise LinkRefused(reason)
+    teacher = await uow.teachers.get(student.teacher_id)
+    if teacher is None:
+        raise NotFound()
+    return student, teacher
+
+
+async def _take(
+    uow: UnitOfWork,
+    deps: Deps,
+    student: Student,
+    teacher: Teacher,
+    slot_id: int,
+    replacing: int | None = None,
+) -> tuple[Slot, Booking]:
+    """Check the rules and take a seat for the student; raise SlotRefused otherwise."""
+    now = deps.clock.now()
+    # One student's bookings are serialized, so a double tap cannot pass the checks twice.
+    await uow.students.lock(student.id)
+    slot = await uow.slots.get(slot_id)
+    if slot is None or slot.teacher_id != teacher.id:
+        raise SlotRefused(SlotUnavailable.GONE)
+    overlapping = await uow.bookings.overlapping(student.id, slot.starts_at, slot.ends_at)
+    if any(s.id == slot.id for _, s in overlapping):
+        raise SlotRefused(SlotUnavailable.ALREADY_YOURS)
+    if any(b.id != replacing for b, _ in overlapping):
+        raise SlotRefused(SlotUnavailable.OVERLAP)
+    reason = refusal_to_book(slot, teacher.settings, now)
+    if reason is not None:
+        raise SlotRefused(reason)
+    if not await uow.slots.take_seat(slot.id, now):
+        raise SlotRefused(SlotUnavailable.FULL)  # someone else got the last seat first
+    booking = await uow.bookings.add(slot.id, student.id, now)
+    slot.booked += 1
+    return slot, booking
+
+
+@records_refusals
+async def book(deps: Deps, telegram_id: int, student_id: int, slot_id: int) -> Lesson:
+    """Book a slot for the student this account acts as."""
+    async with deps.uow() as uow:
+        student, teacher = await active_student(uow, deps, telegram_id, student_id)
+        slot, booking = await _take(uow, deps, student, teacher, slot_id)
+        await notify.booking_made(uow, teacher, student, slot, booking, deps.clock.now())
+        await uow.audit.add(
+            audit("booking.made", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
+                  student_id=student.id, booking_id=booking.id, slot_id=slot.id)
+        )  # fmt: skip
+        await uow.commit()
+    return lesson_of(teacher, student, slot, booking)
+
+
+async def _own_booking(
+    uow: UnitOfWork, deps: Deps, telegram_id: int, booking_id: int
+) -> tuple[Booking, Slot, Student, Teacher]:
+    """A confirmed, future booking that belongs to this student account."""
+    found = await uow.bookings.get(booking_id)
+    student_id = found[0].student_id if found else 0
+    if found is None:
+        event = audit("booking.access", "refused:unknown", deps, actor=telegram_id)
+        event.detail["booking_id"] = booking_id
+        raise NotFound().audited(event)
+    student, teacher = await active_student(uow, deps, telegram_id, student_id)
+    booking, slot = found
+    if booking.status != BookingStatus.CONFIRMED or slot.starts_at <= deps.clock.now():
+        raise BookingNotActive()
+    return booking, slot, student, teacher
+
+
+@records_refusals
+async def cancel_by_student(deps: Deps, telegram_id: int, booking_id: int) -> Lesson:
+    """Cancel one's own lesson inside the teacher's cancellation window."""
+    async with deps.uow() as uow:
+        booking, slot, student, teacher = await _own_booking(uow, deps, telegram_id, booking_id)
+        now = deps.clock.now()
+        if not student_may_change(slot, teacher.settings, now):
+            raise CancellationWindowPassed(teacher.settings.cancel_window_minutes)
+        await release(uow, deps, teacher, student, slot, booking, by=Actor.STUDENT)
+        await uow.audit.add(
+            audit("booking.cancelled", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
+                  student_id=student.id, booking_id=booking.id, by="student")
+        )  # fmt: skip
+        await uow.commit()
+    booking.status, booking.cancelled_by = BookingStatus.CANCELLED, Actor.STUDENT
+    return lesson_of(teacher, student, slot, booking)
+
+
+async def release(
+    uow: UnitOfWork,
+    deps: Deps,
+    teacher: Teacher,
+    student: Student,
+    slot: Slot,
+    booking: Booking,
+    *,
+    by: Actor,
+    reason: str = "",
+) -> None:
+    """Cancel a booking inside the caller's transaction: seat back, reminders withdrawn, told."""
+    now = deps.clock.now()
+    late = by == Actor.STUDENT and not student_may_change(slot, teacher.settings, now)
+    if not await uow.bookings.cancel(booking.id, now, by, reason, late=late):
+        raise BookingNotActive()
+    await uow.slots.release_seat(slot.id)
+    await notify.booking_cancelled(uow, teacher, student, slot, booking, now, by=by, reason=reason)
+
+
+@records_refusals
+async def cancel_by_teacher(deps: Deps, telegram_id: int, booking_id: int, reason: str) -> Lesson:
+    """A teacher cancels a lesson of theirs; the student is told why."""
+    async with deps.uow() as uow:
+        teacher = await uow.teachers.by_telegram(telegram_id)
+        found = await uow.bookings.get(booking_id)
+        if teacher is None or found is None or found[1].teacher_id != teacher.id:
+            event = audit("booking.cancel", "refused:foreign", deps, actor=telegram_id)
+            event.detail["booking_id"] = booking_id
+            raise NotFound().audited(event)
+        booking, slot = found
+        student = await uow.students.get(booking.student_id)
+        assert student is not None
+        await release(uow, deps, teacher, student, slot, booking, by=Actor.TEACHER, reason=reason)
+        await uow.audit.add(
+            audit("booking.cancelled", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
+                  student_id=student.id, booking_id=booking.id, by="teacher")
+        )  # fmt: skip
+        await uow.commit()
+    booking.status, booking.cancelled_by = BookingStatus.CANCELLED, Actor.TEACHER
+    return lesson_of(teacher, student, slot, booking)
+
+
+@records_refusals
+async def reschedule(deps: Deps, telegram_id: int, booking_id: int, new_slot_id: int) -> Lesson:
+    """Move a lesson: the new seat is taken before the old one is given back, in one transaction."""
+    async with deps.uow() as uow:
+        old_booking, old_slot, student, teacher = await _own_booking(
+            uow, deps, telegram_id, booking_id
+        )
+        now = deps.clock.now()
+        if not student_may_change(old_slot, teacher.settings, now):
+            raise CancellationWindowPassed(teacher.settings.cancel_window_minutes)
+        new_slot, new_booking = await _take(
+            uow, deps, student, teacher, new_slot_id, replacing=old_booking.id
+        )
+        moved = await uow.bookings.cancel(
+            old_booking.id, now, Actor.STUDENT, "rescheduled", rescheduled_to=new_booking.id
+        )
+        if not moved:
+            raise BookingNotActive()
+        await uow.slots.release_seat(old_slot.id)
+        await notify.booking_rescheduled(
+            uow, teacher, student, (old_slot, old_booking), (new_slot, new_booking), now
+        )
+        await uow.audit.add(
+            audit("booking.rescheduled", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
+                  student_id=student.id, booking_id=new_booking.id, from_booking=old_booking.id)
+        )  # fmt: skip
+        await uow.commit()
+    return lesson_of(teacher, student, new_slot, new_booking)
+
+
+@records_refusals
+async def lessons_of_student(
+    deps: Deps, telegram_id: int, student_id: int, past: int = 3
+) -> tuple[list[Lesson], list[Lesson]]:
+    """The student's upcoming lessons and the last few past ones."""
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        student, teacher = await active_student(uow, deps, telegram_id, student_id)
+        rows = await uow.bookings.of_student(student.id)
+    lessons = [lesson_of(teacher, student, s, b) for b, s in rows]
+    upcoming = [lesson for lesson in lessons if lesson.ends_at > now]
+    done = [lesson for lesson in lessons if lesson.ends_at <= now][-past:] if past else []
+    return upcoming, done
