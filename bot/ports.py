@@ -30,8 +30,10 @@ class AccountsRepository(Protocol):
         """The account, or None if never seen."""
         ...
 
-    async def ensure(self, telegram_id: int, first_name: str, now: datetime) -> Account:
-        """The account, created on first contact."""
+    async def ensure(
+        self, telegram_id: int, first_name: str, now: datetime, language: str | None = None
+    ) -> Account:
+        """The account, created on first contact with the language Telegram reports."""
         ...
 
     async def update(self, telegram_id: int, **values: object) -> None:

@@ -94,7 +94,9 @@ class AccountMiddleware(BaseMiddleware):
         """Look the sender up before the handler runs."""
         user: User | None = data.get("event_from_user")
         if user is not None and not user.is_bot:
-            identity = await accounts.identify(self._deps, user.id, user.first_name)
+            identity = await accounts.identify(
+                self._deps, user.id, user.first_name, user.language_code
+            )
             data["identity"] = identity
             data["account_language"] = identity.account.language
         return await handler(event, data)

@@ -35,10 +35,13 @@ class Identity:
         return Role.NEWCOMER
 
 
-async def identify(deps: Deps, telegram_id: int, first_name: str) -> Identity:
-    """Record first contact and tell which roles an account holds."""
+async def identify(
+    deps: Deps, telegram_id: int, first_name: str, language_code: str | None = None
+) -> Identity:
+    """Record first contact (with the user's Telegram language) and tell the account's roles."""
+    language = language_code.split("-")[0].lower() if language_code else None
     async with deps.uow() as uow:
-        account = await uow.accounts.ensure(telegram_id, first_name, deps.clock.now())
+        account = await uow.accounts.ensure(telegram_id, first_name, deps.clock.now(), language)
         teacher = await uow.teachers.by_telegram(telegram_id)
         students = await uow.students.by_telegram(telegram_id)
         await uow.commit()

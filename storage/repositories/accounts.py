@@ -33,11 +33,19 @@ class SqlAccounts:
         row = await self._s.get(AccountRow, telegram_id)
         return _account(row) if row else None
 
-    async def ensure(self, telegram_id: int, first_name: str, now: datetime) -> Account:
-        """The account, created on first contact."""
+    async def ensure(
+        self, telegram_id: int, first_name: str, now: datetime, language: str | None = None
+    ) -> Account:
+        """The account, created on first contact with the language Telegram reports."""
         row = await self._s.get(AccountRow, telegram_id)
         if row is None:
-            row = AccountRow(telegram_id=telegram_id, first_name=first_name[:128], created_at=now)
+            row = AccountRow(
+                telegram_id=telegram_id,
+                first_name=first_name[:128],
+                language=language,
+                unreachable=False,
+                created_at=now,
+            )
             self._s.add(row)
             await self._s.flush()
         return _account(row)
