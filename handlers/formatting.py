@@ -1,0 +1,69 @@
+"""Dates and times for people: the viewer's zone and locale, through Babel."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import I18n
+from babel.dates import format_date, format_time, get_timezone_name
+
+
+def current_locale() -> str:
+    """The locale of the update being handled (English outside one)."""
+    i18n = I18n.get_current(no_error=True)
+    return i18n.current_locale if i18n is not None else "en"
+
+
+def local(moment: datetime, zone: str) -> datetime:
+    """An aware UTC moment in a viewer's zone."""
+    return moment.astimezone(ZoneInfo(zone))
+
+
+def day_label(day: date, locale: str | None = None) -> str:
+    """'Mon, 30 Nov' in the viewer's language."""
+    return format_date(day, "EEE, d MMM", locale=locale or current_locale())
+
+
+def long_day(day: date, locale: str | None = None) -> str:
+    """'Monday, 30 November 2026' in the viewer's language."""
+    return format_date(day, "full", locale=locale or current_locale())
+
+
+def clock_time(moment: datetime, zone: str, locale: str | None = None) -> str:
+    """'14:00' in the viewer's zone (24-hour, unambiguous for lessons)."""
+    return format_time(local(moment, zone), "HH:mm", locale=locale or current_locale())
+
+
+def time_range(start: datetime, end: datetime, zone: str, locale: str | None = None) -> str:
+    """'14:00–15:00' in the viewer's zone."""
+    return f"{clock_time(start, zone, locale)}–{clock_time(end, zone, locale)}"
+
+
+def when(start: datetime, end: datetime, zone: str, locale: str | None = None) -> str:
+    """'Mon, 30 Nov, 14:00–15:00' in the viewer's zone."""
+    return f"{day_label(local(start, zone).date(), locale)}, {time_range(start, end, zone, locale)}"
+
+
+def zone_name(zone: str, locale: str | None = None) -> str:
+    """A readable zone name, with the IANA id for precision: 'Europe/Berlin'."""
+    del locale  # IANA ids are understood in every language; Babel's long names are not stable
+    return zone
+
+
+def zone_label(zone: str, locale: str | None = None) -> str:
+    """A friendly zone name ('Central European Time') where Babel has one, else the IANA id."""
+    try:
+        return str(get_timezone_name(ZoneInfo(zone), locale=locale or current_locale()))
+    except (LookupError, ValueError):
+        return zone
+
+
+def when_for(
+    start: datetime, end: datetime, viewer_zone: str, other_zone: str, locale: str | None = None
+) -> str:
+    """The time in the viewer's zone, naming it, with the other party's local time if different."""
+    text = f"{when(start, end, viewer_zone, locale)} ({zone_name(viewer_zone)})"
+    if local(start, viewer_zone).utcoffset() != local(start, other_zone).utcoffset():
+        text += f" · {when(start, end, other_zone, locale)} ({zone_name(other_zone)})"
+    return text
