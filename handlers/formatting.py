@@ -45,12 +45,6 @@ def when(start: datetime, end: datetime, zone: str, locale: str | None = None) -
     return f"{day_label(local(start, zone).date(), locale)}, {time_range(start, end, zone, locale)}"
 
 
-def zone_name(zone: str, locale: str | None = None) -> str:
-    """A readable zone name, with the IANA id for precision: 'Europe/Berlin'."""
-    del locale  # IANA ids are understood in every language; Babel's long names are not stable
-    return zone
-
-
 def zone_label(zone: str, locale: str | None = None) -> str:
     """A friendly zone name ('Central European Time') where Babel has one, else the IANA id."""
     try:
@@ -63,7 +57,8 @@ def when_for(
     start: datetime, end: datetime, viewer_zone: str, other_zone: str, locale: str | None = None
 ) -> str:
     """The time in the viewer's zone, naming it, with the other party's local time if different."""
-    text = f"{when(start, end, viewer_zone, locale)} ({zone_name(viewer_zone)})"
+    # IANA ids name zones precisely in every language; Babel's long names vary by version.
+    text = f"{when(start, end, viewer_zone, locale)} ({viewer_zone})"
     if local(start, viewer_zone).utcoffset() != local(start, other_zone).utcoffset():
-        text += f" · {when(start, end, other_zone, locale)} ({zone_name(other_zone)})"
+        text += f" · {when(start, end, other_zone, locale)} ({other_zone})"
     return text
