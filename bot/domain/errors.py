@@ -75,6 +75,7 @@ class LinkRefusal(StrEnum):
     USED_UP = "used_up"
     BOUND_ELSEWHERE = "bound_elsewhere"
     ARCHIVED = "archived"
+    OWN_STUDENT = "own_student"  # the teacher opened their own student's link
 
 
 @dataclass
@@ -119,6 +120,10 @@ class CancellationWindowPassed(DomainError):
 
 class BookingNotActive(DomainError):
     """The booking was already cancelled, or its lesson has begun."""
+
+
+class StudentNeverOpened(DomainError):
+    """The student has not opened a link yet, so the bot cannot write to them."""
 
 
 @dataclass

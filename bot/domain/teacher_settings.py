@@ -1,0 +1,175 @@
+"""What a teacher may set and how typed values are read: zones, durations, limits, switches."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import replace
+from datetime import time
+from enum import StrEnum
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from bot.domain.errors import InvalidInput, UnknownTimezone
+from bot.domain.model import TeacherSettings
+
+MAX_NAME = 64
+_DURATION = re.compile(r"^(\d{1,5})\s*(m|min|h|d)?$", re.IGNORECASE)
+_UNITS = {"m": 1, "min": 1, "h": 60, "d": 24 * 60}
+OFF_WORDS = {"off", "never", "none", "no", "unlimited", "-", "0"}
+
+
+class Setting(StrEnum):
+    """The settings a teacher can change; short values travel in callback data."""
+
+    TIMEZONE = "tz"
+    SLOT_MINUTES = "len"
+    ADVANCE_NOTICE = "notice"
+    HORIZON = "horizon"
+    CANCEL_WINDOW = "cancel"
+    LINK_EXPIRY = "expiry"
+    LINK_USES = "uses"
+    REMINDERS = "remind"
+    AGENDA = "agenda"
+    NOTIFICATIONS = "notify"
+    TEACHER_REMINDERS = "tremind"
+
+
+TOGGLES = (Setting.NOTIFICATIONS, Setting.TEACHER_REMINDERS)
+
+
+@cache
+def _zones() -> dict[str, str]:
+    """Every IANA zone name, keyed by its lower-case spelling."""
+    return {name.lower(): name for name in available_timezones()}
+
+
+def resolve_timezone(name: str) -> str:
+    """The IANA zone a teacher typed (any case), or UnknownTimezone with close matches."""
+    typed = name.strip().replace(" ", "_")
+    found = _zones().get(typed.lower())
+    if found is not None:
+        try:
+            ZoneInfo(found)
+            return found
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    # Match on the city too, so 'berlin' or 'Europe/Berln' still finds Europe/Berlin.
+    zones = _zones()
+    cities = {key.rsplit("/", 1)[-1]: value for key, value in zones.items() if "/" in key}
+    close = difflib.get_close_matches(typed.lower(), zones.keys(), n=3, cutoff=0.6)
+    suggestions = [zones[key] for key in close]
+    for key in difflib.get_close_matches(typed.lower(), cities.keys(), n=3, cutoff=0.6):
+        if cities[key] not in suggestions:
+            suggestions.append(cities[key])
+    raise UnknownTimezone(name.strip()[:64], suggestions[:3])
+
+
+def clean_name(text: str, what: str = "name") -> str:
+    """A display or student name: trimmed, one line, 1..64 characters."""
+    name = " ".join(text.split())
+    if not name or len(name) > MAX_NAME:
+        raise InvalidInput(what, text[:MAX_NAME])
+    return name
+
+
+def parse_minutes(text: str, unit: str, what: str) -> int:
+    """A duration like '90m', '2h', '1d', or a bare number in the setting's own unit."""
+    match = _DURATION.match(text.strip())
+    if match is None:
+        raise InvalidInput(what, text)
+    return int(match.group(1)) * _UNITS[(match.group(2) or unit).lower()]
+
+
+def _bounded(value: int, low: int, high: int, what: str, text: str) -> int:
+    if not low <= value <= high:
+        raise InvalidInput(what, text)
+    return value
+
+
+def _is_off(text: str) -> bool:
+    return text.strip().lower() in OFF_WORDS
+
+
+def apply_setting(settings: TeacherSettings, key: Setting, text: str) -> TeacherSettings:
+    """A copy of the settings with one value changed from what the teacher typed."""
+    what = f"setting:{key.value}"
+    match key:
+        case Setting.TIMEZONE:
+            return replace(settings, timezone=resolve_timezone(text))
+        case Setting.SLOT_MINUTES:
+            value = _bounded(parse_minutes(text, "m", what), 10, 480, what, text)
+            return replace(settings, slot_minutes=value)
+        case Setting.ADVANCE_NOTICE:
+            value = _bounded(parse_minutes(text, "h", what), 0, 30 * 24 * 60, what, text)
+            return replace(settings, advance_notice_minutes=value)
+        case Setting.HORIZON:
+            days = _bounded(parse_minutes(text, "d", what) // (24 * 60), 1, 365, what, text)
+            return replace(settings, horizon_days=days)
+        case Setting.CANCEL_WINDOW:
+            value = _bounded(parse_minutes(text, "h", what), 0, 14 * 24 * 60, what, text)
+            return replace(settings, cancel_window_minutes=value)
+        case Setting.LINK_EXPIRY:
+            if _is_off(text):
+                return replace(settings, link_expiry_days=None)
+            days = _bounded(parse_minutes(text, "d", what) // (24 * 60), 1, 3650, what, text)
+            return replace(settings, link_expiry_days=days)
+        case Setting.LINK_USES:
+            if _is_off(text):
+                return replace(settings, link_max_uses=None)
+            if not text.strip().isdigit():
+                raise InvalidInput(what, text)
+            uses = _bounded(int(text.strip()), 1, 10_000, what, text)
+            return replace(settings, link_max_uses=uses)
+        case Setting.REMINDERS:
+            return replace(settings, reminder_leads_minutes=parse_leads(text, what))
+        case Setting.AGENDA:
+            return replace(settings, agenda_time=None if _is_off(text) else parse_time(text, what))
+        case Setting.NOTIFICATIONS:
+            return replace(settings, notifications_enabled=not settings.notifications_enabled)
+        case Setting.TEACHER_REMINDERS:
+            return replace(settings, teacher_reminders=not settings.teacher_reminders)
+    raise InvalidInput(what, text)
+
+
+def parse_leads(text: str, what: str) -> tuple[int, ...]:
+    """Reminder lead times such as '24h, 1h' (at most three, 5 minutes to 7 days), or 'off'."""
+    if _is_off(text):
+        return ()
+    parts = [p for p in re.split(r"[,\s]+", text.strip()) if p]
+    leads = {_bounded(parse_minutes(p, "h", what), 5, 7 * 24 * 60, what, text) for p in parts}
+    if not leads or len(leads) > 3:
+        raise InvalidInput(what, text)
+    return tuple(sorted(leads, reverse=True))
+
+
+def parse_time(text: str, what: str) -> time:
+    """A wall-clock time such as 08:00."""
+    value = text.strip()
+    if len(value) == 4 and value[1] == ":":
+        value = "0" + value
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(what, text) from None
+
+
+def setting_value(settings: TeacherSettings, key: Setting) -> object:
+    """The stored value behind a setting (for the audit trail)."""
+    attribute = {
+        Setting.TIMEZONE: "timezone",
+        Setting.SLOT_MINUTES: "slot_minutes",
+        Setting.ADVANCE_NOTICE: "advance_notice_minutes",
+        Setting.HORIZON: "horizon_days",
+        Setting.CANCEL_WINDOW: "cancel_window_minutes",
+        Setting.LINK_EXPIRY: "link_expiry_days",
+        Setting.LINK_USES: "link_max_uses",
+        Setting.REMINDERS: "reminder_leads_minutes",
+        Setting.AGENDA: "agenda_time",
+        Setting.NOTIFICATIONS: "notifications_enabled",
+        Setting.TEACHER_REMINDERS: "teacher_reminders",
+    }[key]
+    value = getattr(settings, attribute)
+    if isinstance(value, time | tuple):
+        return str(value) if isinstance(value, time) else list(value)
+    return value

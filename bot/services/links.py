@@ -1,0 +1,242 @@
+"""Per-student links: issue, show again, regenerate, revoke, limit, and open from /start."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.domain.errors import (
+    LinkRefusal,
+    LinkRefused,
+    StudentNeverOpened,
+    TooManyAttempts,
+)
+from bot.domain.links import FAILURE_WINDOW, MAX_FAILURES, default_expiry, refusal_to_open
+from bot.domain.model import ShareLink, Student, Teacher
+from bot.ports import UnitOfWork
+from bot.security import looks_like_token
+from bot.services import notify
+from bot.services.context import Deps, audit, records_refusals
+from bot.services.ownership import own_student, student_named, teacher_of
+
+REFUSED = "link_refused"  # outcome prefix the throttle counts
+
+
+@dataclass(frozen=True)
+class LinkCard:
+    """A student's current link as the teacher sees it; token is None once it is not live."""
+
+    student: Student
+    link: ShareLink | None
+    token: str | None
+    refusal: LinkRefusal | None
+
+
+@dataclass(frozen=True)
+class Access:
+    """A link that opened: who the student is and whose."""
+
+    student_id: int
+    student_name: str
+    teacher_id: int
+    teacher_name: str
+    first_time: bool
+
+
+async def issue(
+    uow: UnitOfWork, deps: Deps, teacher: Teacher, student: Student
+) -> tuple[ShareLink, str]:
+    """A new link under the teacher's defaults; every older link stops working at once."""
+    now = deps.clock.now()
+    await uow.links.revoke_all(student.id, now, replaced=True)
+    token = deps.vault.new_token()
+    link = await uow.links.add(
+        student.id, deps.vault.digest(token), deps.vault.seal(token), now,
+        default_expiry(teacher.settings, now), teacher.settings.link_max_uses,
+    )  # fmt: skip
+    return link, token
+
+
+async def card_of(uow: UnitOfWork, deps: Deps, student: Student) -> LinkCard:
+    """The student's newest link, unsealed for display while it is still live."""
+    link = await uow.links.current(student.id)
+    if link is None:
+        return LinkCard(student, None, None, LinkRefusal.REVOKED)
+    refusal = refusal_to_open(link, deps.clock.now())
+    token = deps.vault.unseal(link.token_encrypted) if refusal is None else None
+    return LinkCard(student, link, token, refusal)
+
+
+@records_refusals
+async def card(deps: Deps, telegram_id: int, student_id: int) -> LinkCard:
+    """The link card of one of the teacher's students."""
+    async with deps.uow() as uow:
+        teacher = await teacher_of(uow, telegram_id)
+        student = await own_student(uow, deps, teacher, student_id)
+        return await card_of(uow, deps, student)
+
+
+@records_refusals
+async def card_by_name(deps: Deps, telegram_id: int, name: str) -> LinkCard:
+    """The link card of the teacher's student with this name (for /link <name>)."""
+    async with deps.uow() as uow:
+        teacher = await teacher_of(uow, telegram_id)
+        student = await student_named(uow, deps, teacher, name)
+        return await card_of(uow, deps, student)
+
+
+async def _change(deps: Deps, telegram_id: int, student_id: int, action: str) -> LinkCard:
+    """Regenerate or revoke inside one transaction, audited."""
+    async with deps.uow() as uow:
+        teacher = await teacher_of(uow, telegram_id)
+        student = await own_student(uow, deps, teacher, student_id)
+        if action == "revoke":
+            await uow.links.revoke_all(student.id, deps.clock.now(), replaced=False)
+        else:
+            link, _ = await issue(uow, deps, teacher, student)
+            if action == "send":
+                if student.telegram_id is None:
+                    raise StudentNeverOpened()
+                await _queue_new_link(uow, deps, teacher, student, link)
+        await uow.audit.add(
+            audit(f"link.{action}", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
+                  student_id=student.id)
+        )  # fmt: skip
+        result = await card_of(uow, deps, student)
+        await uow.commit()
+    return result
+
+
+async def _queue_new_link(
+    uow: UnitOfWork, deps: Deps, teacher: Teacher, student: Student, link: ShareLink
+) -> None:
+    """Queue the new link for the student's chat; only the sealed copy travels, never the token."""
+    assert student.telegram_id is not None
+    payload: dict[str, object] = {
+        "teacher_id": teacher.id, "teacher_name": teacher.display_name,
+        "student_id": student.id, "link_id": link.id,
+        "sealed_token": base64.b64encode(link.token_encrypted).decode(),
+    }  # fmt: skip
+    await notify.queue(
+        uow, notify.NEW_LINK, student.telegram_id, payload, deps.clock.now(),
+        dedup_key=f"{notify.NEW_LINK}:{link.id}",
+    )  # fmt: skip
+
+
+@records_refusals
+async def regenerate(deps: Deps, telegram_id: int, student_id: int) -> LinkCard:
+    """A fresh link for the student; the old one is refused from now on."""
+    return await _change(deps, telegram_id, student_id, "regenerate")
+
+
+@records_refusals
+async def revoke(deps: Deps, telegram_id: int, student_id: int) -> LinkCard:
+    """End the student's access without a new link."""
+    return await _change(deps, telegram_id, student_id, "revoke")
+
+
+@records_refusals
+async def send_to_student(deps: Deps, telegram_id: int, student_id: int) -> LinkCard:
+    """Regenerate and send the new link into the student's chat (they must have used the bot)."""
+    return await _change(deps, telegram_id, student_id, "send")
+
+
+@records_refusals
+async def set_limits(
+    deps: Deps,
+    telegram_id: int,
+    student_id: int,
+    *,
+    expires_in_days: int | None,
+    max_uses: int | None,
+) -> LinkCard:
+    """Change the live link's expiry (days from now, None = never) and maximum uses."""
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        teacher = await teacher_of(uow, telegram_id)
+        student = await own_student(uow, deps, teacher, student_id)
+        link = await uow.links.current(student.id)
+        if link is not None and link.revoked_at is None:
+            expires = now + timedelta(days=expires_in_days) if expires_in_days else None
+            await uow.links.set_limits(link.id, expires, max_uses)
+            await uow.audit.add(
+                audit("link.limits", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
+                      student_id=student.id, expires_in_days=expires_in_days, max_uses=max_uses)
+            )  # fmt: skip
+        result = await card_of(uow, deps, student)
+        await uow.commit()
+    return result
+
+
+async def _throttled(uow: UnitOfWork, telegram_id: int, now: datetime) -> bool:
+    """Whether this account sent too many refused tokens lately (counted from the audit log)."""
+    since = now - FAILURE_WINDOW
+    return await uow.audit.count_by_actor(telegram_id, REFUSED, since) >= MAX_FAILURES
+
+
+async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -> Access:
+    """Open a link from /start: bind the first account, count the use, refuse everything else."""
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        await uow.accounts.ensure(telegram_id, first_name, now)
+        if await _throttled(uow, telegram_id, now):
+            await uow.audit.add(audit("link.open", "throttled", deps, actor=telegram_id))
+            await uow.commit()
+            raise TooManyAttempts(until=now + FAILURE_WINDOW)
+        link = None
+        if looks_like_token(token):
+            link = await uow.links.by_hash(deps.vault.digest(token))
+        if link is None:
+            raise await _refuse(uow, deps, telegram_id, LinkRefusal.UNKNOWN)
+        # The row lock makes the first account win when two open a fresh link at once.
+        await uow.students.lock(link.student_id)
+        student = await uow.students.get(link.student_id)
+        teacher = await uow.teachers.get(student.teacher_id) if student else None
+        assert student is not None and teacher is not None
+        ids = {"teacher_id": teacher.id, "student_id": student.id}
+        if teacher.telegram_id == telegram_id:
+            await uow.audit.add(audit("link.open", "teacher_preview", deps, actor=telegram_id,
+                                      **ids))  # fmt: skip
+            await uow.commit()
+            raise LinkRefused(LinkRefusal.OWN_STUDENT)
+        reason = LinkRefusal.ARCHIVED if student.archived else refusal_to_open(link, now)
+        if reason is None and student.telegram_id not in (None, telegram_id):
+            reason = LinkRefusal.BOUND_ELSEWHERE
+            await notify.queue(
+                uow, notify.LINK_BOUND_ELSEWHERE, teacher.telegram_id,
+                {**ids, "student_name": student.name, "colour": student.colour,
+                 "link_id": link.id},
+                now, dedup_key=f"{notify.LINK_BOUND_ELSEWHERE}:{link.id}:{telegram_id}",
+            )  # fmt: skip
+        if reason is None and student.telegram_id is None:
+            reason = await _bind(uow, deps, student, telegram_id)
+        if reason is not None:
+            raise await _refuse(uow, deps, telegram_id, reason, **ids)
+        await uow.links.count_use(link.id, now)
+        await uow.accounts.update(telegram_id, last_teacher_id=teacher.id)
+        await uow.audit.add(audit("link.open", "opened", deps, actor=telegram_id, **ids))
+        await uow.commit()
+    first = student.telegram_id is None
+    return Access(student.id, student.name, teacher.id, teacher.display_name, first)
+
+
+async def _bind(
+    uow: UnitOfWork, deps: Deps, student: Student, telegram_id: int
+) -> LinkRefusal | None:
+    """Make this account the student; refuse if it already is another student of the teacher."""
+    others = await uow.students.by_telegram(telegram_id)
+    if any(o.teacher_id == student.teacher_id and o.id != student.id for o in others):
+        return LinkRefusal.BOUND_ELSEWHERE
+    await uow.students.update(student.id, telegram_id=telegram_id, bound_at=deps.clock.now())
+    return None
+
+
+async def _refuse(
+    uow: UnitOfWork, deps: Deps, telegram_id: int, reason: LinkRefusal, **ids: int
+) -> LinkRefused:
+    """Record a refused token (the throttle counts these) and commit it before raising."""
+    outcome = f"{REFUSED}:{reason.value}"
+    await uow.audit.add(audit("link.open", outcome, deps, actor=telegram_id, **ids))
+    await uow.commit()
+    return LinkRefused(reason)

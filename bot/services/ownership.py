@@ -1,0 +1,49 @@
+"""Who owns what: the calling teacher, and refusals of objects that belong to someone else."""
+
+from __future__ import annotations
+
+from bot.domain.errors import NotATeacher, NotFound
+from bot.domain.model import Student, Teacher
+from bot.ports import UnitOfWork
+from bot.services.context import Deps, audit
+
+
+async def teacher_of(uow: UnitOfWork, telegram_id: int) -> Teacher:
+    """The teacher registered by this account; NotATeacher otherwise."""
+    teacher = await uow.teachers.by_telegram(telegram_id)
+    if teacher is None:
+        raise NotATeacher()
+    return teacher
+
+
+def foreign(deps: Deps, teacher: Teacher, kind: str, object_id: int) -> NotFound:
+    """A NotFound carrying the audit row of a refused foreign (or made-up) object."""
+    event = audit(
+        "foreign_object", "refused", deps, actor=teacher.telegram_id, teacher_id=teacher.id,
+        object=kind, object_id=object_id,
+    )  # fmt: skip
+    return NotFound().audited(event)
+
+
+async def own_student(uow: UnitOfWork, deps: Deps, teacher: Teacher, student_id: int) -> Student:
+    """The teacher's own student; a foreign or unknown id is refused and audited."""
+    student = await uow.students.get(student_id)
+    if student is None or student.teacher_id != teacher.id:
+        raise foreign(deps, teacher, "student", student_id)
+    return student
+
+
+async def student_named(uow: UnitOfWork, deps: Deps, teacher: Teacher, name: str) -> Student:
+    """The teacher's active student with this name (any case), or the only one it starts."""
+    wanted = " ".join(name.split()).casefold()
+    roster = await uow.students.of_teacher(teacher.id)
+    exact = [s for s in roster if s.name.casefold() == wanted]
+    prefix = [s for s in roster if s.name.casefold().startswith(wanted)]
+    found = exact or (prefix if len(prefix) == 1 else [])
+    if not wanted or len(found) != 1:
+        event = audit(
+            "student.lookup", "refused:not_found", deps, actor=teacher.telegram_id,
+            teacher_id=teacher.id, name=name[:64],
+        )  # fmt: skip
+        raise NotFound().audited(event)
+    return found[0]

@@ -1,0 +1,101 @@
+"""Teacher use cases: register with /teach, read and change settings, every change audited."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.domain.errors import NotAllowedToTeach
+from bot.domain.model import Teacher, TeacherSettings
+from bot.domain.teacher_settings import (
+    Setting,
+    apply_setting,
+    clean_name,
+    resolve_timezone,
+    setting_value,
+)
+from bot.services import availability
+from bot.services.context import Deps, audit, records_refusals
+from bot.services.ownership import teacher_of
+
+
+@records_refusals
+async def check_may_teach(deps: Deps, telegram_id: int) -> None:
+    """Refuse at once when TEACHER_IDS is set and this account is not on it."""
+    if deps.teacher_ids and telegram_id not in deps.teacher_ids:
+        event = audit("teacher.register", "refused:not_invited", deps, actor=telegram_id)
+        raise NotAllowedToTeach().audited(event)
+
+
+def check_timezone(name: str) -> str:
+    """The IANA zone for what the teacher typed; UnknownTimezone with close matches otherwise."""
+    return resolve_timezone(name)
+
+
+async def register(deps: Deps, telegram_id: int, display_name: str, timezone: str) -> Teacher:
+    """Register this account as a teacher, or update the name and zone of one already there."""
+    await check_may_teach(deps, telegram_id)
+    name = clean_name(display_name)
+    zone = resolve_timezone(timezone)
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        teacher = await uow.teachers.by_telegram(telegram_id)
+        if teacher is None:
+            settings = TeacherSettings(timezone=zone)
+            teacher = await uow.teachers.add(telegram_id, name, settings, now)
+            outcome = "registered"
+        else:
+            teacher = replace(teacher, display_name=name)
+            teacher.settings = replace(teacher.settings, timezone=zone)
+            await uow.teachers.save(teacher)
+            await availability.rebuild_future(uow, teacher, now)
+            outcome = "updated"
+        await uow.audit.add(
+            audit("teacher.register", outcome, deps, actor=telegram_id, teacher_id=teacher.id,
+                  timezone=zone)
+        )  # fmt: skip
+        await uow.commit()
+    return teacher
+
+
+async def get(deps: Deps, telegram_id: int) -> Teacher:
+    """The calling teacher with their settings."""
+    async with deps.uow() as uow:
+        return await teacher_of(uow, telegram_id)
+
+
+async def rename(deps: Deps, telegram_id: int, display_name: str) -> Teacher:
+    """Change the name students see."""
+    name = clean_name(display_name)
+    async with deps.uow() as uow:
+        teacher = await teacher_of(uow, telegram_id)
+        old, teacher.display_name = teacher.display_name, name
+        await uow.teachers.save(teacher)
+        await uow.audit.add(
+            audit("settings.changed", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
+                  setting="display_name", old=old, new=name)
+        )  # fmt: skip
+        await uow.commit()
+    return teacher
+
+
+async def change_setting(deps: Deps, telegram_id: int, key: Setting, text: str = "") -> Teacher:
+    """Change one setting from typed text (switches flip); the change is audited."""
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        teacher = await teacher_of(uow, telegram_id)
+        old = teacher.settings
+        teacher.settings = apply_setting(old, key, text)
+        await uow.teachers.save(teacher)
+        # A new zone moves every future free slot to the same local hours; a longer horizon
+        # makes more days bookable now rather than at the next upkeep.
+        if key == Setting.TIMEZONE and teacher.settings.timezone != old.timezone:
+            await availability.rebuild_future(uow, teacher, now)
+        elif key == Setting.HORIZON:
+            await availability.extend_teacher(uow, teacher, now)
+        await uow.audit.add(
+            audit("settings.changed", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
+                  setting=key.value, old=setting_value(old, key),
+                  new=setting_value(teacher.settings, key))
+        )  # fmt: skip
+        await uow.commit()
+    return teacher
