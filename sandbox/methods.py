@@ -1,0 +1,378 @@
+"""Bot API method implementations acting on the World (all but getUpdates, which waits)."""
+
+from __future__ import annotations
+
+import json
+import struct
+from collections.abc import Callable
+from typing import Any
+
+from sandbox.declarations import CHAT_ACTIONS, DEFAULT_UPDATE_TYPES
+from sandbox.validation import (
+    ApiError,
+    Upload,
+    bad_request,
+    check_caption,
+    check_commands,
+    check_text,
+    render,
+)
+from sandbox.world import Button, CallbackAnswer, Record, StoredFile, Webhook, World
+
+Handler = Callable[[World, dict[str, Any]], Any]
+
+NOT_MODIFIED = (
+    "message is not modified: specified new message content and reply markup are exactly the "
+    "same as a current content and reply markup of the message"
+)
+
+
+def buttons_of(markup: dict[str, Any] | None) -> list[list[Button]]:
+    """Inline keyboard rows as the user sees them."""
+    if not markup or "inline_keyboard" not in markup:
+        return []
+    return [
+        [Button(b["text"], b.get("callback_data"), b.get("url")) for b in row]
+        for row in markup["inline_keyboard"]
+    ]
+
+
+def _inline_markup(markup: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Only inline keyboards are attached to the Message object."""
+    return markup if markup and "inline_keyboard" in markup and markup["inline_keyboard"] else None
+
+
+def _common_payload(p: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if markup := _inline_markup(p.get("reply_markup")):
+        out["reply_markup"] = markup
+    if p.get("protect_content"):
+        out["has_protected_content"] = True
+    return out
+
+
+def _reply_to(world: World, chat_id: int, p: dict[str, Any]) -> dict[str, Any]:
+    params = p.get("reply_parameters")
+    if not params:
+        return {}
+    target = world.find(chat_id, params["message_id"])
+    if target is None:
+        if params.get("allow_sending_without_reply"):
+            return {}
+        raise bad_request("message to be replied not found")
+    return {"reply_to_message": dict(target.payload)}
+
+
+def send_message(world: World, p: dict[str, Any]) -> dict[str, Any]:
+    """sendMessage: a text message in a private chat."""
+    chat_id = world.chat_for_bot(p["chat_id"])
+    parsed = render(p["text"], p.get("parse_mode"), p.get("entities"))
+    check_text(parsed)
+    payload = {"text": parsed.text, **_common_payload(p), **_reply_to(world, chat_id, p)}
+    if parsed.entities:
+        payload["entities"] = parsed.entities
+    if p.get("link_preview_options"):
+        payload["link_preview_options"] = p["link_preview_options"]
+    view = {
+        "text": parsed.text,
+        "caption": None,
+        "raw_text": p["text"],
+        "buttons": buttons_of(p.get("reply_markup")),
+    }
+    return world.add_message(chat_id, True, view, payload).payload
+
+
+def _image_size(content: bytes | None) -> tuple[int, int]:
+    if content and content[:8] == b"\x89PNG\r\n\x1a\n" and len(content) >= 24:
+        w, h = struct.unpack(">II", content[16:24])
+        return int(w), int(h)
+    return 512, 512
+
+
+def _file_param(world: World, value: Upload | str, salt: str) -> StoredFile:
+    if isinstance(value, Upload):
+        return world.store_file(value.content, value.filename, value.content_type, salt)
+    if value in world.files:
+        return world.files[value]
+    if value.startswith(("http://", "https://")):
+        return world.store_file(None, value.rsplit("/", 1)[-1], None, value)
+    raise bad_request("wrong file identifier/HTTP URL specified")
+
+
+def _send_media(world: World, p: dict[str, Any], kind: str) -> dict[str, Any]:
+    chat_id = world.chat_for_bot(p["chat_id"])
+    parsed = render(p.get("caption") or "", p.get("parse_mode"), p.get("caption_entities"))
+    check_caption(parsed)
+    stored = _file_param(world, p[kind], kind)
+    payload: dict[str, Any] = {**_common_payload(p), **_reply_to(world, chat_id, p)}
+    view: dict[str, Any] = {
+        "text": None,
+        "raw_text": p.get("caption"),
+        "kind": kind,
+        "caption": parsed.text or None,
+        "buttons": buttons_of(p.get("reply_markup")),
+    }
+    size = len(stored.content) if stored.content is not None else 0
+    if kind == "photo":
+        width, height = _image_size(stored.content)
+        payload["photo"] = [
+            {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "width": width,
+                "height": height,
+                "file_size": size,
+            }
+        ]
+        view["photo"] = stored.content
+    else:
+        payload["document"] = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_name": stored.file_name or "document",
+            "mime_type": stored.mime_type or "application/octet-stream",
+            "file_size": size,
+        }
+        view["document"], view["document_name"] = stored.content, stored.file_name
+    if parsed.text:
+        payload["caption"] = parsed.text
+        if parsed.entities:
+            payload["caption_entities"] = parsed.entities
+    return world.add_message(chat_id, True, view, payload).payload
+
+
+def _target(world: World, p: dict[str, Any], verb: str) -> tuple[int, Record]:
+    if p.get("inline_message_id"):
+        raise bad_request("inline messages are not supported by the sandbox")
+    if "chat_id" not in p or "message_id" not in p:
+        raise bad_request(
+            "chat_id and message_id are required"
+            if "chat_id" not in p
+            else "message_id is required"
+        )
+    chat_id = world.chat_for_bot(p["chat_id"])
+    record = world.find(chat_id, p["message_id"])
+    if record is None or not record.view.from_bot:
+        raise bad_request(
+            f"message to {verb} not found" if record is None else f"message can't be {verb}ed"
+        )
+    return chat_id, record
+
+
+def _apply_markup(record: Record, markup: dict[str, Any] | None) -> None:
+    if inline := _inline_markup(markup):
+        record.payload["reply_markup"] = inline
+    else:
+        record.payload.pop("reply_markup", None)
+    record.view.buttons = buttons_of(inline)
+
+
+def edit_message_text(world: World, p: dict[str, Any]) -> dict[str, Any]:
+    """editMessageText: replace a bot message's text (and keyboard) in place."""
+    if "text" not in p:
+        raise bad_request("text is required")
+    chat_id, record = _target(world, p, "edit")
+    if record.view.kind != "text":
+        raise bad_request("there is no text in the message to edit")
+    parsed = render(p["text"], p.get("parse_mode"), p.get("entities"))
+    check_text(parsed)
+    new_markup = _inline_markup(p.get("reply_markup"))
+    if (
+        parsed.text == record.view.text
+        and parsed.entities == record.payload.get("entities", [])
+        and new_markup == record.payload.get("reply_markup")
+    ):
+        raise bad_request(NOT_MODIFIED)
+    record.payload["text"] = parsed.text
+    if parsed.entities:
+        record.payload["entities"] = parsed.entities
+    else:
+        record.payload.pop("entities", None)
+    record.view.text, record.view.raw_text = parsed.text, p["text"]
+    _apply_markup(record, p.get("reply_markup"))
+    return _mark_edited(world, chat_id, record)
+
+
+def _mark_edited(world: World, chat_id: int, record: Record) -> dict[str, Any]:
+    record.view.edited = True
+    record.payload["edit_date"] = world.now()
+    world.record_event(chat_id, record)
+    return record.payload
+
+
+def edit_message_reply_markup(world: World, p: dict[str, Any]) -> dict[str, Any]:
+    """editMessageReplyMarkup: replace or remove a bot message's inline keyboard."""
+    chat_id, record = _target(world, p, "edit")
+    if _inline_markup(p.get("reply_markup")) == record.payload.get("reply_markup"):
+        raise bad_request(NOT_MODIFIED)
+    _apply_markup(record, p.get("reply_markup"))
+    return _mark_edited(world, chat_id, record)
+
+
+def delete_message(world: World, p: dict[str, Any]) -> bool:
+    """deleteMessage: remove a message from the private chat."""
+    chat_id = world.chat_for_bot(p["chat_id"])
+    if not world.delete(chat_id, p["message_id"]):
+        raise bad_request("message to delete not found")
+    return True
+
+
+def answer_callback_query(world: World, p: dict[str, Any]) -> bool:
+    """answerCallbackQuery: record the answer; each query may be answered once."""
+    query_id = p["callback_query_id"]
+    state = world.callbacks.get(query_id)
+    if state is None or state[2]:
+        raise bad_request("query is too old and response timeout expired or query ID is invalid")
+    text = p.get("text")
+    if text is not None and len(text) > 200:
+        raise bad_request("text is too long")
+    user_id, update_id, _ = state
+    world.callbacks[query_id] = (user_id, update_id, True)
+    world.callback_answers.append(
+        CallbackAnswer(query_id, update_id, text, bool(p.get("show_alert")), p.get("url"))
+    )
+    return True
+
+
+def _scope_key(p: dict[str, Any]) -> tuple[str, str]:
+    scope = p.get("scope") or {"type": "default"}
+    return json.dumps(scope, sort_keys=True), p.get("language_code") or ""
+
+
+def set_my_commands(world: World, p: dict[str, Any]) -> bool:
+    """setMyCommands: store the command list for a scope and language."""
+    check_commands(p["commands"])
+    world.commands[_scope_key(p)] = p["commands"]
+    return True
+
+
+def delete_my_commands(world: World, p: dict[str, Any]) -> bool:
+    """deleteMyCommands: forget the command list for a scope and language."""
+    world.commands.pop(_scope_key(p), None)
+    return True
+
+
+def get_my_commands(world: World, p: dict[str, Any]) -> list[dict[str, Any]]:
+    """getMyCommands: the stored command list for a scope and language."""
+    return world.commands.get(_scope_key(p), [])
+
+
+def set_chat_menu_button(world: World, p: dict[str, Any]) -> bool:
+    """setChatMenuButton: store the menu button for a chat or the default."""
+    world.menu_buttons[p.get("chat_id")] = p.get("menu_button") or {"type": "default"}
+    return True
+
+
+def get_chat_menu_button(world: World, p: dict[str, Any]) -> dict[str, Any]:
+    """getChatMenuButton: the menu button for a chat or the default."""
+    chat = p.get("chat_id")
+    return world.menu_buttons.get(chat) or world.menu_buttons.get(None) or {"type": "commands"}
+
+
+def send_chat_action(world: World, p: dict[str, Any]) -> bool:
+    """sendChatAction: record a 'typing…' style status."""
+    chat_id = world.chat_for_bot(p["chat_id"])
+    if p["action"] not in CHAT_ACTIONS:
+        raise bad_request("wrong parameter action in request")
+    world.chat_actions.append((chat_id, p["action"]))
+    return True
+
+
+def get_file(world: World, p: dict[str, Any]) -> dict[str, Any]:
+    """getFile: describe a stored file; its bytes are served under /file/bot<token>/."""
+    stored = world.files.get(p["file_id"])
+    if stored is None:
+        raise bad_request("invalid file_id")
+    size = len(stored.content or b"")
+    return {
+        "file_id": stored.file_id,
+        "file_unique_id": stored.file_unique_id,
+        "file_size": size,
+        "file_path": f"files/{stored.file_id}",
+    }
+
+
+def set_webhook(world: World, p: dict[str, Any]) -> bool:
+    """setWebhook: start delivering updates by POST (empty url removes the webhook)."""
+    url = p["url"]
+    if p.get("drop_pending_updates"):
+        world.drop_pending()
+    if "allowed_updates" in p:
+        world.allowed_updates = tuple(p["allowed_updates"]) or DEFAULT_UPDATE_TYPES
+    if not url:
+        world.webhook = None
+        return True
+    if not url.startswith(("http://", "https://")):
+        raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+    secret = p.get("secret_token")
+    if secret is not None and not (
+        1 <= len(secret) <= 256
+        and all(c.isalnum() or c in "_-" for c in secret)
+        and secret.isascii()
+    ):
+        raise bad_request("secret token contains unallowed characters")
+    connections = p.get("max_connections", 40)
+    if not 1 <= connections <= 100:
+        raise bad_request("bad webhook: max_connections must be between 1 and 100")
+    world.webhook = Webhook(url, secret, connections)
+    return True
+
+
+def delete_webhook(world: World, p: dict[str, Any]) -> bool:
+    """deleteWebhook: go back to getUpdates, optionally dropping pending updates."""
+    world.webhook = None
+    if p.get("drop_pending_updates"):
+        world.drop_pending()
+    return True
+
+
+def get_webhook_info(world: World, p: dict[str, Any]) -> dict[str, Any]:
+    """getWebhookInfo: the current webhook and how many updates wait."""
+    hook = world.webhook
+    info: dict[str, Any] = {
+        "url": hook.url if hook else "",
+        "has_custom_certificate": False,
+        "pending_update_count": len(world.updates),
+    }
+    if hook:
+        info["max_connections"] = hook.max_connections
+        info["allowed_updates"] = list(world.allowed_updates)
+        if hook.last_error_date:
+            info["last_error_date"] = hook.last_error_date
+            info["last_error_message"] = hook.last_error_message
+    return info
+
+
+def get_me(world: World, p: dict[str, Any]) -> dict[str, Any]:
+    """getMe: the bot's own User object."""
+    return dict(world.bot_user)
+
+
+def _true(world: World, p: dict[str, Any]) -> bool:
+    return True
+
+
+HANDLERS: dict[str, Handler] = {
+    "getMe": get_me,
+    "logOut": _true,
+    "close": _true,
+    "setWebhook": set_webhook,
+    "deleteWebhook": delete_webhook,
+    "getWebhookInfo": get_webhook_info,
+    "sendMessage": send_message,
+    "editMessageText": edit_message_text,
+    "editMessageReplyMarkup": edit_message_reply_markup,
+    "deleteMessage": delete_message,
+    "answerCallbackQuery": answer_callback_query,
+    "sendPhoto": lambda world, p: _send_media(world, p, "photo"),
+    "sendDocument": lambda world, p: _send_media(world, p, "document"),
+    "getFile": get_file,
+    "setMyCommands": set_my_commands,
+    "deleteMyCommands": delete_my_commands,
+    "getMyCommands": get_my_commands,
+    "setChatMenuButton": set_chat_menu_button,
+    "getChatMenuButton": get_chat_menu_button,
+    "sendChatAction": send_chat_action,
+}
+
+__all__ = ["HANDLERS", "NOT_MODIFIED", "ApiError", "buttons_of"]
