@@ -4,11 +4,44 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import errors, fallback, start
+from handlers import (
+    availability,
+    errors,
+    fallback,
+    schedule,
+    start,
+    student_access,
+    teacher_links,
+    teacher_onboarding,
+    teacher_settings,
+    teacher_students,
+)
 
 
 def build_router() -> Router:
     """Every feature router, in the order they get a chance to match; fallback last."""
     root = Router(name="lessonlink")
-    root.include_routers(errors.router, start.router, fallback.router)
+    routers = (
+        errors.router,
+        student_access.router,
+        teacher_onboarding.router,
+        teacher_settings.router,
+        availability.router,
+        teacher_students.router,
+        teacher_links.router,
+        schedule.router,
+        start.router,
+        fallback.router,
+    )
+    for router in routers:
+        _detach(router)
+    root.include_routers(*routers)
     return root
+
+
+def _detach(router: Router) -> None:
+    """Module routers are singletons: let a new application (a second test) attach them again."""
+    parent = router.parent_router
+    if parent is not None:
+        parent.sub_routers.remove(router)
+        router._parent_router = None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gettext
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,15 @@ class CatalogI18n(I18n):
             buffer.seek(0)
             found[locale] = gettext.GNUTranslations(buffer)
         return found
+
+    @contextmanager
+    def context(self) -> Iterator[I18n]:
+        """Make this catalog current where aiogram's gettext looks: on the I18n base class."""
+        token = I18n.set_current(self)
+        try:
+            yield self
+        finally:
+            I18n.reset_current(token)
 
     def pick(self, *candidates: str | None) -> str:
         """The first candidate language that has a catalog (or is the source language)."""
