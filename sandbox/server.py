@@ -123,6 +123,7 @@ class BotAPIServer(People):
         self.sent_message_times: list[float] = []
         self.faults: list[Fault] = []
         self._poll_generation = 0
+        self.active_polls = 0
         self._closing = False
         self._runner: web.AppRunner | None = None
         self._site_url: str | None = None
@@ -288,6 +289,17 @@ class BotAPIServer(People):
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         result = self.world.take_updates(p.get("offset"), limit)
+        self.active_polls += 1
+        self.bump()
+        try:
+            return await self._poll(result, generation, deadline, limit)
+        finally:
+            self.active_polls -= 1
+
+    async def _poll(
+        self, result: list[dict[str, Any]], generation: int, deadline: float, limit: int
+    ) -> list[dict[str, Any]]:
+        loop = asyncio.get_running_loop()
         while not result and not self._closing:
             remaining = deadline - loop.time()
             if remaining <= 0:
