@@ -3,92 +3,26 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-from aiohttp import BodyPartReader, web
+from aiohttp import web
 
 from sandbox.declarations import DEFAULT_UPDATE_TYPES, METHODS
 from sandbox.methods import HANDLERS
 from sandbox.people import People
+from sandbox.transport import Fault, FaultKind, RequestRecord, answer, error_answer, read_params
 from sandbox.validation import ApiError, Upload, parse_params
 from sandbox.webhook import WebhookDelivery, WebhookSender
 from sandbox.world import World
 
-FaultKind = Literal["429", "500", "502", "slow", "drop"]
 SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
 _CANONICAL = {name.lower(): name for name in METHODS}
 WEBHOOK_CONFLICT = (
     "Conflict: can't use getUpdates method while webhook is active; "
     "use deleteWebhook to delete the webhook first"
 )
-
-
-@dataclass
-class RequestRecord:
-    """One handled request: method, parsed (or raw) params, HTTP status, error description."""
-
-    method: str
-    params: dict[str, Any]
-    status: int
-    description: str | None
-    at: float
-
-    @property
-    def ok(self) -> bool:
-        """Whether Telegram would have answered ok=true."""
-        return self.status == 200
-
-
-@dataclass
-class Fault:
-    """A pending injected failure."""
-
-    method: str | None
-    kind: FaultKind
-    times: int
-    retry_after: int
-    delay: float
-
-
-def _answer(status: int, body: dict[str, Any]) -> web.Response:
-    return web.json_response(body, status=status)
-
-
-def _error(exc: ApiError) -> web.Response:
-    body: dict[str, Any] = {"ok": False, "error_code": exc.status, "description": exc.description}
-    if exc.parameters:
-        body["parameters"] = exc.parameters
-    return _answer(exc.status, body)
-
-
-async def _read_params(request: web.Request) -> tuple[dict[str, Any], dict[str, Upload]]:
-    raw: dict[str, Any] = dict(request.query)
-    uploads: dict[str, Upload] = {}
-    ctype = request.content_type
-    if ctype == "multipart/form-data":
-        reader = await request.multipart()
-        async for part in reader:
-            if not isinstance(part, BodyPartReader) or part.name is None:
-                continue
-            if part.filename is not None:
-                content_type = part.headers.get("Content-Type", "application/octet-stream")
-                uploads[part.name] = Upload(part.filename, bytes(await part.read()), content_type)
-            else:
-                raw[part.name] = await part.text()
-    elif ctype == "application/json":
-        body = await request.read()
-        if body:
-            data = json.loads(body)
-            if not isinstance(data, dict):
-                raise ApiError(400, "Bad Request: request body must be a JSON object")
-            raw.update(data)
-    elif request.body_exists:
-        raw.update(await request.post())
-    return raw, uploads
 
 
 class BotAPIServer(People):
@@ -210,24 +144,24 @@ class BotAPIServer(People):
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         method = _CANONICAL.get(request.match_info["method"].lower(), request.match_info["method"])
         try:
-            raw, uploads = await _read_params(request)
+            raw, uploads = await read_params(request)
         except (ValueError, ApiError) as exc:
             err = exc if isinstance(exc, ApiError) else ApiError(400, "Bad Request: invalid body")
             self._log(method, {}, err.status, err.description)
-            return _error(err)
+            return error_answer(err)
         if request.match_info["token"] != self.token:
             self._log(method, raw, 401, "Unauthorized")
-            return _error(ApiError(401, "Unauthorized"))
+            return error_answer(ApiError(401, "Unauthorized"))
         if method not in METHODS:
             self._log(method, raw, 404, "Not Found: method not found")
-            return _error(ApiError(404, "Not Found: method not found"))
+            return error_answer(ApiError(404, "Not Found: method not found"))
         fault = self._take_fault(method)
         if fault is not None and fault.kind != "slow":
             return self._fault_answer(request, method, raw, fault)
         if fault is not None:
             await asyncio.sleep(fault.delay)
         status, body = await self.execute(method, raw, uploads)
-        return _answer(status, body)
+        return answer(status, body)
 
     def _fault_answer(
         self, request: web.Request, method: str, raw: dict[str, Any], fault: Fault
@@ -247,7 +181,7 @@ class BotAPIServer(People):
             status = int(fault.kind)
             err = ApiError(status, "Internal Server Error" if status == 500 else "Bad Gateway")
         self._log(method, raw, err.status, err.description)
-        return _error(err)
+        return error_answer(err)
 
     async def execute(
         self, method: str, raw: dict[str, Any], uploads: dict[str, Upload] | None = None
@@ -318,10 +252,10 @@ class BotAPIServer(People):
 
     async def _file(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
-            return _error(ApiError(401, "Unauthorized"))
+            return error_answer(ApiError(401, "Unauthorized"))
         stored = self.world.files.get(request.match_info["file_id"])
         if stored is None or stored.content is None:
-            return _error(ApiError(404, "Not Found"))
+            return error_answer(ApiError(404, "Not Found"))
         return web.Response(
             body=stored.content, content_type=stored.mime_type or "application/octet-stream"
         )
