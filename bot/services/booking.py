@@ -79,6 +79,23 @@ async def active_student(
     return student, teacher
 
 
+async def refusal_for(
+    uow: UnitOfWork,
+    student: Student,
+    teacher: Teacher,
+    slot: Slot,
+    now: datetime,
+    replacing: int | None = None,
+) -> SlotUnavailable | None:
+    """Why this student may not take this slot of their teacher now, or None if they may."""
+    overlapping = await uow.bookings.overlapping(student.id, slot.starts_at, slot.ends_at)
+    if any(s.id == slot.id for _, s in overlapping):
+        return SlotUnavailable.ALREADY_YOURS
+    if any(b.id != replacing for b, _ in overlapping):
+        return SlotUnavailable.OVERLAP
+    return refusal_to_book(slot, teacher.settings, now)
+
+
 async def _take(
     uow: UnitOfWork,
     deps: Deps,
@@ -94,12 +111,7 @@ async def _take(
     slot = await uow.slots.get(slot_id)
     if slot is None or slot.teacher_id != teacher.id:
         raise SlotRefused(SlotUnavailable.GONE)
-    overlapping = await uow.bookings.overlapping(student.id, slot.starts_at, slot.ends_at)
-    if any(s.id == slot.id for _, s in overlapping):
-        raise SlotRefused(SlotUnavailable.ALREADY_YOURS)
-    if any(b.id != replacing for b, _ in overlapping):
-        raise SlotRefused(SlotUnavailable.OVERLAP)
-    reason = refusal_to_book(slot, teacher.settings, now)
+    reason = await refusal_for(uow, student, teacher, slot, now, replacing)
     if reason is not None:
         raise SlotRefused(reason)
     if not await uow.slots.take_seat(slot.id, now):
