@@ -91,3 +91,15 @@ async def test_bad_secret_token_is_refused(bot: Bot, server: BotAPIServer) -> No
     with pytest.raises(TelegramBadRequest, match="secret token"):
         await bot.set_webhook("https://example.org/hook", secret_token="has space")
     assert (await bot.get_webhook_info()).url == ""
+
+
+async def test_redelivery_is_bounded(bot: Bot, server: BotAPIServer, receiver: Receiver) -> None:
+    receiver.statuses = [500] * 20
+    await bot.set_webhook(receiver.url)
+    server.send_text(1001, "doomed")
+    attempts = len(server.webhook_sender.retry_delays) + 1
+    await server.wait_for(lambda: server.world.updates == [])
+    assert len(receiver.received) == attempts
+    server.send_text(1001, "next")
+    await server.wait_for(lambda: len(receiver.received) == attempts + 1)
+    assert receiver.received[-1][0]["message"]["text"] == "next"

@@ -244,3 +244,15 @@ async def test_fault_applies_only_to_its_method_and_count(bot: Bot, server: BotA
             await bot.send_message(1001, "x")
     await bot.send_message(1001, "ok")
     assert server.faults == []
+
+
+async def test_allowed_updates_filters_later_updates(bot: Bot, server: BotAPIServer) -> None:
+    sent = await bot.send_message(1001, "pick", reply_markup=markup(("Go", "go")))
+    assert await bot.get_updates(allowed_updates=["callback_query"]) == []
+    server.send_text(1001, "ignored text")
+    server.press(1001, sent.message_id, "go")
+    updates = await bot.get_updates()
+    assert [u.callback_query is not None for u in updates] == [True]
+    await bot.get_updates(allowed_updates=[])
+    server.send_text(1001, "seen again")
+    assert (await bot.get_updates(offset=updates[-1].update_id + 1))[0].message is not None
