@@ -26,7 +26,9 @@ from handlers import build_router
 from handlers.api_retry import RetryMiddleware
 from handlers.i18n import CatalogI18n, UserLanguageMiddleware, make_i18n
 from handlers.middlewares import AccountMiddleware, UpdateTracker
+from jobs.dispatcher import TelegramSender, digests_job, dispatch_job
 from jobs.scheduler import Tick, build_scheduler
+from jobs.upkeep import INTERVAL_SECONDS, horizon_job
 from storage.engine import create_engine, uow_factory
 from storage.migrate import upgrade_to_head
 
@@ -51,6 +53,7 @@ class Application:
     retry: RetryMiddleware
     scheduler: AsyncIOScheduler
     ticks: dict[str, Tick] = field(default_factory=dict)
+    jobs: dict[str, Callable[[], Awaitable[None]]] = field(default_factory=dict)
     username: str = ""
 
 
@@ -81,11 +84,17 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
     dispatcher.update.outer_middleware(AccountMiddleware(deps))
     UserLanguageMiddleware(i18n).setup(dispatcher)
     dispatcher.include_router(build_router())
-    jobs: dict[str, tuple[Callable[[], Awaitable[None]], float]] = {}
+    sender = TelegramSender(bot, i18n)
+    jobs: dict[str, tuple[Callable[[], Awaitable[None]], float]] = {
+        "outbox": (dispatch_job(deps, engine, sender), settings.dispatch_interval_seconds),
+        "digests": (digests_job(deps), 60.0),
+        "horizon": (horizon_job(deps), INTERVAL_SECONDS),
+    }
     scheduler, ticks = build_scheduler(clock, jobs)
     app = Application(
-        settings, bot, dispatcher, engine, deps, i18n, tracker, retry, scheduler, ticks
-    )
+        settings, bot, dispatcher, engine, deps, i18n, tracker, retry, scheduler, ticks,
+        jobs={name: func for name, (func, _) in jobs.items()},
+    )  # fmt: skip
     dispatcher.shutdown.register(tracker.drain)
     return app
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Literal, Protocol, Self
 
 from bot.domain.model import (
     Account,
@@ -152,6 +153,11 @@ class LinksRepository(Protocol):
         self, link_id: int, expires_at: datetime | None, max_uses: int | None
     ) -> None:
         """Change a link's expiry and maximum uses."""
+        ...
+
+
+    async def expiring_between(self, start: datetime, end: datetime) -> list[ShareLink]:
+        """Live links whose expiry falls in [start, end)."""
         ...
 
 
@@ -388,4 +394,20 @@ class UnitOfWork(Protocol):
 
     async def commit(self) -> None:
         """Make the work permanent."""
+        ...
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How one attempt to send a notification ended."""
+
+    outcome: Literal["sent", "retry", "unreachable", "rejected"]
+    error: str = ""
+
+
+class Sender(Protocol):
+    """Delivers a rendered notification to its recipient (Telegram in production)."""
+
+    async def deliver(self, message: OutboxMessage, recipient: Account | None) -> Delivery:
+        """Send one message, pacing and retrying passing failures itself."""
         ...

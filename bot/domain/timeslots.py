@@ -19,6 +19,13 @@ def local_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime | None:
     return instant
 
 
+def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The UTC instants where a local date begins and ends (23 or 25 hours on DST days)."""
+    start = datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
+    return start, end
+
+
 def window_days(window: Window, first: date, last: date) -> Iterator[date]:
     """The local dates in [first, last] on which a window applies."""
     if window.on_date is not None:

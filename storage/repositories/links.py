@@ -109,3 +109,12 @@ class SqlLinks:
             .where(ShareLinkRow.id == link_id)
             .values(expires_at=expires_at, max_uses=max_uses)
         )
+
+    async def expiring_between(self, start: datetime, end: datetime) -> list[ShareLink]:
+        """Live links whose expiry falls in [start, end)."""
+        query = select(ShareLinkRow).where(
+            ShareLinkRow.revoked_at.is_(None),
+            ShareLinkRow.expires_at >= start,
+            ShareLinkRow.expires_at < end,
+        )
+        return [_link(r) for r in await self._s.scalars(query)]

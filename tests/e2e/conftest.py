@@ -53,6 +53,14 @@ class Harness:
         assert message is not None, f"user {user_id} has no message from the bot"
         return message
 
+    async def flush(self) -> None:
+        """Run the outbox dispatcher once, as its scheduled job would."""
+        await self.app.jobs["outbox"]()
+
+    async def digests(self) -> None:
+        """Run the agenda and link-expiry job once, as the scheduler would."""
+        await self.app.jobs["digests"]()
+
     def user(self, user_id: int, name: str, language: str = "en") -> int:
         """Let a person appear in Telegram."""
         self.server.add_user(user_id, name, language_code=language)
@@ -72,6 +80,8 @@ async def running_bot(
         "database_url": database_url,
         "secret_key": "test-secret-key-for-e2e",
         "data_dir": tmp_path / "data",
+        # Tests flush the outbox themselves (Harness.flush); one test runs the real ticker.
+        "dispatch_interval_seconds": 3600,
     }
     values.update(overrides)
     settings = Settings(**values)  # type: ignore[arg-type]

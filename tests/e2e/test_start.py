@@ -21,6 +21,6 @@ async def test_unknown_command_gets_a_hint_not_silence(harness: Harness) -> None
 
 
 async def test_command_menu_is_registered_at_start(harness: Harness) -> None:
-    calls = [params for method, params, status, _ in harness.server.requests if method == "setMyCommands"]
-    assert calls, "setMyCommands was never called"
-    assert any("start" in str(params.get("commands")) for params in calls)
+    calls = harness.server.calls("setMyCommands", ok=True)
+    assert calls, "setMyCommands was never called successfully"
+    assert any("start" in str(call.params.get("commands")) for call in calls)

@@ -1,0 +1,155 @@
+"""The outbox dispatcher's use case: claim due rows, deliver each once, record how it ended.
+
+Delivery towards Telegram is at-least-once: a send that succeeded just before a crash is sent
+again when its claim expires. In the outbox each row ends in exactly one final state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.domain.model import BookingStatus, OutboxMessage, OutboxStatus
+from bot.ports import Delivery, Sender, UnitOfWork
+from bot.services import notify
+from bot.services.context import Deps
+
+LEASE = timedelta(minutes=2)
+BATCH = 200
+MAX_ATTEMPTS = 8
+
+
+@dataclass
+class DispatchReport:
+    """What one dispatch pass did."""
+
+    sent: int = 0
+    skipped: int = 0
+    retried: int = 0
+    failed: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def note(self, reason: str) -> None:
+        """Count a skip or failure reason."""
+        self.reasons[reason] = self.reasons.get(reason, 0) + 1
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before retrying a row that failed `attempts` times: 30 s doubling, at most 1 h."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+async def _stale_reason(uow: UnitOfWork, message: OutboxMessage, now: datetime) -> str | None:
+    """Why a claimed row should not be sent any more, if it should not."""
+    if message.kind in notify.REMINDER_KINDS and message.booking_id is not None:
+        found = await uow.bookings.get(message.booking_id)
+        if found is None or found[0].status != BookingStatus.CONFIRMED:
+            return "booking no longer confirmed"
+        if found[1].starts_at <= now:
+            return "lesson already began"
+    return None
+
+
+async def _expand(uow: UnitOfWork, message: OutboxMessage) -> None:
+    """Fill in facts known only at send time (the day's lessons for an agenda)."""
+    if message.kind != notify.DAILY_AGENDA:
+        return
+    teacher_id = int(str(message.payload["teacher_id"]))
+    start = datetime.fromisoformat(str(message.payload["day_start"]))
+    end = datetime.fromisoformat(str(message.payload["day_end"]))
+    rows = await uow.bookings.of_teacher_between(teacher_id, start, end)
+    message.payload["lessons"] = [
+        {
+            "starts_at": slot.starts_at.isoformat(),
+            "ends_at": slot.ends_at.isoformat(),
+            "subject": slot.subject,
+            "student_name": student.name,
+            "colour": student.colour,
+        }
+        for _, slot, student in rows
+    ]
+
+
+async def _deliver_one(
+    deps: Deps, sender: Sender, message: OutboxMessage, report: DispatchReport
+) -> None:
+    """Check, send and record one claimed row."""
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        stale = await _stale_reason(uow, message, now)
+        recipient = await uow.accounts.get(message.chat_id)
+        if stale is None and recipient is not None and recipient.unreachable:
+            stale = "recipient unreachable"
+        if stale is not None:
+            await uow.outbox.finish(message.id, OutboxStatus.SKIPPED, now, stale)
+            await uow.commit()
+            report.skipped += 1
+            report.note(stale)
+            return
+        await _expand(uow, message)
+    delivery = await sender.deliver(message, recipient)
+    await _record(deps, message, delivery, report)
+
+
+async def _record(
+    deps: Deps, message: OutboxMessage, delivery: Delivery, report: DispatchReport
+) -> None:
+    """Store how the send ended; a blocked recipient is marked and the teacher told once."""
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        if delivery.outcome == "sent":
+            await uow.outbox.finish(message.id, OutboxStatus.SENT, now)
+            report.sent += 1
+        elif delivery.outcome == "retry" and message.attempts < MAX_ATTEMPTS:
+            retry_at = now + backoff(message.attempts)
+            await uow.outbox.retry_later(message.id, retry_at, delivery.error)
+            report.retried += 1
+        elif delivery.outcome == "unreachable":
+            await uow.outbox.finish(message.id, OutboxStatus.FAILED, now, delivery.error)
+            await _mark_unreachable(uow, message.chat_id, now)
+            report.failed += 1
+            report.note("unreachable")
+        else:
+            await uow.outbox.finish(message.id, OutboxStatus.FAILED, now, delivery.error)
+            report.failed += 1
+            report.note(delivery.outcome)
+        await uow.commit()
+
+
+async def _mark_unreachable(uow: UnitOfWork, chat_id: int, now: datetime) -> None:
+    """Stop writing to an account that blocked the bot, and tell its teachers once."""
+    await uow.accounts.update(chat_id, unreachable=True)
+    for student in await uow.students.by_telegram(chat_id):
+        teacher = await uow.teachers.get(student.teacher_id)
+        if teacher is None:
+            continue
+        await notify.queue(
+            uow, notify.RECIPIENT_UNREACHABLE, teacher.telegram_id,
+            {"student_name": student.name, "colour": student.colour,
+             "teacher_tz": teacher.settings.timezone},
+            now, dedup_key=f"{notify.RECIPIENT_UNREACHABLE}:{student.id}",
+        )  # fmt: skip
+
+
+async def dispatch_due(deps: Deps, sender: Sender, batch: int = BATCH) -> DispatchReport:
+    """Send everything due now, a batch at a time; chats run side by side, each in order."""
+    report = DispatchReport()
+    while True:
+        async with deps.uow() as uow:
+            claimed = await uow.outbox.claim_due(deps.clock.now(), batch, LEASE)
+            await uow.commit()
+        if not claimed:
+            return report
+        by_chat: dict[int, list[OutboxMessage]] = defaultdict(list)
+        for message in claimed:
+            by_chat[message.chat_id].append(message)
+
+        async def run_chat(messages: list[OutboxMessage]) -> None:
+            for message in messages:
+                await _deliver_one(deps, sender, message, report)
+
+        await asyncio.gather(*(run_chat(m) for m in by_chat.values()))
+        if len(claimed) < batch:
+            return report
