@@ -120,6 +120,8 @@ def coerce(types: tuple[str, ...], value: Any, path: str, uploads: dict[str, Upl
         except _TypeMismatch:
             continue
         except ApiError as exc:
+            if t == "InputFile":
+                raise  # an attach:// reference is never a file_id
             errors.append(exc)
     if errors:
         raise errors[0]
@@ -154,6 +156,10 @@ def _check_fields(
 
 def parse_params(method: str, raw: dict[str, Any], uploads: dict[str, Upload]) -> dict[str, Any]:
     """Check a request's parameters against the method's declaration and prose limits."""
+    raw = dict(raw)
+    for f in METHODS[method]:
+        if f.name not in raw and f.name in uploads and "InputFile" in f.types:
+            raw[f.name] = uploads[f.name]  # a file part sent directly under the field's name
     params = _check_fields(METHODS[method], raw, "", uploads)
     markup = params.get("reply_markup")
     if isinstance(markup, dict) and "inline_keyboard" in markup:

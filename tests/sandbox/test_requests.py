@@ -173,3 +173,22 @@ async def test_answer_callback_text_limit(server: BotAPIServer) -> None:
     assert (s1, s2, s3) == (400, 200, 400)
     assert "query is too old" in b3["description"]
     assert [a.text for a in server.callback_answers] == ["x" * 200]
+
+
+async def test_multipart_file_part_under_the_field_name(server: BotAPIServer) -> None:
+    form = aiohttp.FormData()
+    form.add_field("chat_id", "1001")
+    form.add_field("document", b"%PDF-1.4", filename="invoice.pdf", content_type="application/pdf")
+    status, body = await call(server, "sendDocument", data=form)
+    assert status == 200, body
+    assert body["result"]["document"]["mime_type"] == "application/pdf"
+    shown = server.last_bot_message(1001)
+    assert shown is not None and (shown.document, shown.document_name) == (
+        b"%PDF-1.4",
+        "invoice.pdf",
+    )
+    missing = aiohttp.FormData()
+    missing.add_field("chat_id", "1001")
+    missing.add_field("document", "attach://nothing")
+    status, body = await call(server, "sendDocument", data=missing)
+    assert status == 400 and "nothing" in body["description"]
