@@ -6,11 +6,14 @@ from aiogram import Router
 
 from handlers import (
     availability,
+    calendar,
     errors,
     fallback,
     schedule,
     start,
     student_access,
+    student_bookings,
+    student_home,
     teacher_links,
     teacher_onboarding,
     teacher_settings,
@@ -24,6 +27,9 @@ def build_router() -> Router:
     routers = (
         errors.router,
         student_access.router,
+        student_home.router,
+        calendar.router,
+        student_bookings.router,
         teacher_onboarding.router,
         teacher_settings.router,
         availability.router,

@@ -6,13 +6,28 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.services import buttons, student_home
+from bot.services.context import Deps
+from handlers.student_home import is_student
+from handlers.student_views import home_card
+
 router = Router(name="fallback")
 
 
 @router.callback_query()
-async def stale_button(query: CallbackQuery) -> None:
-    """A button we no longer recognise (old message or forged data)."""
+async def stale_button(query: CallbackQuery, deps: Deps) -> None:
+    """A button we no longer recognise (old message or forged data): answered, then audited."""
     await query.answer(_("This button is no longer valid. Send /start to see the current menu."))
+    await buttons.unknown_button(deps, query.from_user.id, query.data or "")
+
+
+@router.message(is_student)
+async def student_hint(message: Message, deps: Deps) -> None:
+    """A bound student's text, sticker, photo or unknown command: a hint and the home card."""
+    assert message.from_user is not None
+    text, keyboard = home_card(await student_home.home(deps, message.from_user.id))
+    hint = _("Please use the buttons below (or send /help).")
+    await message.answer(hint + "\n\n" + text, reply_markup=keyboard)
 
 
 @router.message(F.text.startswith("/"))

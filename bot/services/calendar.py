@@ -1,0 +1,347 @@
+"""The student's calendar: weeks, days and slots in the viewer's zone, offers and bookings.
+
+Every call re-reads the database, so an old button only ever shows the current state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from enum import IntEnum, StrEnum
+from zoneinfo import ZoneInfo
+
+from bot.domain.booking import refusal_to_book, student_may_change
+from bot.domain.errors import (
+    BookingNotActive,
+    CancellationWindowPassed,
+    NotFound,
+    SlotRefused,
+    SlotUnavailable,
+)
+from bot.domain.model import BookingStatus, Slot, Student, Teacher
+from bot.ports import UnitOfWork
+from bot.services import booking
+from bot.services.booking import Lesson, lesson_of, refusal_for
+from bot.services.context import Deps, audit, records_refusals
+from bot.services.student_home import resolve_student, viewer_zone
+
+WEEK = 7
+
+
+class Part(IntEnum):
+    """Time of day in the viewer's zone: morning before 12, afternoon 12-17, evening from 17."""
+
+    ANY = 0
+    MORNING = 1
+    AFTERNOON = 2
+    EVENING = 3
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the student narrowed the calendar to; subject is 1-based (0 = every subject)."""
+
+    subject: int = 0
+    part: int = 0
+
+
+class SlotState(StrEnum):
+    """How a slot shows to a student."""
+
+    FREE = "free"
+    FULL = "full"
+    MINE = "mine"
+
+
+@dataclass(frozen=True)
+class View:
+    """Who is looking, in which zone, with which filters (normalized: shown = applied)."""
+
+    student_id: int
+    teacher_name: str
+    zone: str
+    teacher_zone: str
+    subjects: list[str]
+    filters: Filters
+    today: date
+    last_day: date
+    moving: Lesson | None = None
+
+
+@dataclass(frozen=True)
+class DayCount:
+    """One day of the week view and how many slots the student could book on it."""
+
+    day: date
+    free: int
+
+
+@dataclass(frozen=True)
+class Week:
+    """Seven days (fewer at the horizon) from a start date, with paging bounds."""
+
+    view: View
+    start: date
+    days: list[DayCount]
+    previous: date | None
+    next: date | None
+    months: list[date] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SlotView:
+    """A slot as the student sees it: never who else booked it."""
+
+    slot_id: int
+    starts_at: datetime
+    ends_at: datetime
+    subject: str
+    free: int
+    capacity: int
+    state: SlotState
+
+
+@dataclass(frozen=True)
+class DayView:
+    """A day's slots for the student."""
+
+    view: View
+    day: date
+    slots: list[SlotView]
+
+
+@dataclass(frozen=True)
+class Offer:
+    """The confirmation card for a slot the student may book now."""
+
+    view: View
+    slot: SlotView
+    cancel_window_minutes: int
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    """A slot was refused: the reason, and the day as it is now."""
+
+    refusal: SlotRefused
+    day: DayView
+
+
+@dataclass(frozen=True)
+class Booked:
+    """The lesson now held (and the one it replaced, when rescheduling)."""
+
+    lesson: Lesson
+    zone: str
+    moved_from: Lesson | None = None
+
+
+@dataclass
+class _Scope:
+    student: Student
+    teacher: Teacher
+    view: View
+    slots: list[Slot]
+    mine: set[int]
+    now: datetime
+
+
+def midnight(day: date, zone: str) -> datetime:
+    """The UTC instant a local date begins in a zone."""
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def part_of(moment: datetime, zone: str) -> Part:
+    """Morning, afternoon or evening of a moment, in a zone."""
+    hour = moment.astimezone(ZoneInfo(zone)).hour
+    return Part.MORNING if hour < 12 else Part.AFTERNOON if hour < 17 else Part.EVENING
+
+
+def _day_of(moment: datetime, zone: str) -> date:
+    return moment.astimezone(ZoneInfo(zone)).date()
+
+
+async def _moving(
+    uow: UnitOfWork, deps: Deps, telegram_id: int, student: Student, teacher: Teacher, bid: int
+) -> Lesson:
+    """The student's own lesson being rescheduled, if it may still be changed."""
+    found = await uow.bookings.get(bid)
+    if found is None or found[0].student_id != student.id:
+        event = audit("booking.access", "refused:foreign", deps, actor=telegram_id)
+        event.detail["booking_id"] = bid
+        raise NotFound().audited(event)
+    old, slot = found
+    now = deps.clock.now()
+    if old.status != BookingStatus.CONFIRMED or slot.starts_at <= now:
+        raise BookingNotActive()
+    if not student_may_change(slot, teacher.settings, now):
+        raise CancellationWindowPassed(teacher.settings.cancel_window_minutes)
+    return lesson_of(teacher, student, slot, old)
+
+
+async def _scope(
+    uow: UnitOfWork, deps: Deps, telegram_id: int, student_id: int, filters: Filters, moving: int
+) -> _Scope:
+    """Everything a calendar screen needs, read fresh in one transaction."""
+    if moving and not student_id:
+        found = await uow.bookings.get(moving)
+        student_id = found[0].student_id if found else 0
+    student, teacher = await resolve_student(uow, deps, telegram_id, student_id)
+    moved = await _moving(uow, deps, telegram_id, student, teacher, moving) if moving else None
+    account = await uow.accounts.get(telegram_id)
+    zone = viewer_zone(account, teacher)
+    now = deps.clock.now()
+    horizon = now + timedelta(days=teacher.settings.horizon_days)
+    slots = await uow.slots.between(teacher.id, now, horizon)
+    subjects = sorted({s.subject for s in slots if s.subject})
+    subject = filters.subject if 0 < filters.subject <= len(subjects) and len(subjects) > 1 else 0
+    part = filters.part if filters.part in set(Part) else 0
+    view = View(
+        student_id=student.id,
+        teacher_name=teacher.display_name,
+        zone=zone,
+        teacher_zone=teacher.settings.timezone,
+        subjects=subjects if len(subjects) > 1 else [],
+        filters=Filters(subject, part),
+        today=_day_of(now, zone),
+        last_day=_day_of(horizon, zone),
+        moving=moved,
+    )
+    mine = {s.id for _, s in await uow.bookings.of_student(student.id, after=now)}
+    return _Scope(student, teacher, view, slots, mine, now)
+
+
+def _shown(scope: _Scope, slot: Slot) -> SlotView | None:
+    """The slot as the student sees it, or None when filtered out or not bookable."""
+    view = scope.view
+    if view.filters.subject and slot.subject != view.subjects[view.filters.subject - 1]:
+        return None
+    if view.filters.part and part_of(slot.starts_at, view.zone) != view.filters.part:
+        return None
+    reason = refusal_to_book(slot, scope.teacher.settings, scope.now)
+    if slot.id in scope.mine:
+        state = SlotState.MINE
+    elif reason is None:
+        state = SlotState.FREE
+    elif reason == SlotUnavailable.FULL:
+        state = SlotState.FULL
+    else:
+        return None
+    return SlotView(
+        slot.id, slot.starts_at, slot.ends_at, slot.subject, slot.free, slot.capacity, state
+    )
+
+
+def _clamp(scope: _Scope, ordinal: int) -> date:
+    """A requested date within [today, last bookable day]; anything unreadable means today."""
+    view = scope.view
+    try:
+        wanted = date.fromordinal(ordinal)
+    except (ValueError, OverflowError):
+        return view.today
+    return min(max(wanted, view.today), view.last_day)
+
+
+def _day_view(scope: _Scope, day: date) -> DayView:
+    shown = (_shown(scope, s) for s in scope.slots if _day_of(s.starts_at, scope.view.zone) == day)
+    return DayView(scope.view, day, [s for s in shown if s is not None])
+
+
+def _months(view: View) -> list[date]:
+    first, months = view.today.replace(day=1), []
+    while first <= view.last_day:
+        months.append(first)
+        first = (first + timedelta(days=32)).replace(day=1)
+    return months
+
+
+@records_refusals
+async def week(
+    deps: Deps, telegram_id: int, student_id: int, start: int, filters: Filters, moving: int = 0
+) -> Week:
+    """The week from a start date (ordinal; 0 = today), counting bookable slots per day."""
+    async with deps.uow() as uow:
+        scope = await _scope(uow, deps, telegram_id, student_id, filters, moving)
+    view = scope.view
+    first = _clamp(scope, start) if start else view.today
+    days = [first + timedelta(days=i) for i in range(WEEK)]
+    days = [d for d in days if d <= view.last_day]
+    counts = []
+    for day in days:
+        free = [s for s in _day_view(scope, day).slots if s.state == SlotState.FREE]
+        counts.append(DayCount(day, len(free)))
+    previous = max(first - timedelta(days=WEEK), view.today) if first > view.today else None
+    following = first + timedelta(days=WEEK)
+    next_ = following if following <= view.last_day else None
+    return Week(view, first, counts, previous, next_, _months(view))
+
+
+@records_refusals
+async def day(
+    deps: Deps, telegram_id: int, student_id: int, ordinal: int, filters: Filters, moving: int = 0
+) -> DayView:
+    """One day's slots: free (with seats left), booked, or the student's own."""
+    async with deps.uow() as uow:
+        scope = await _scope(uow, deps, telegram_id, student_id, filters, moving)
+    return _day_view(scope, _clamp(scope, ordinal))
+
+
+async def _check(
+    uow: UnitOfWork, deps: Deps, telegram_id: int, scope: _Scope, slot_id: int
+) -> tuple[Slot, SlotUnavailable | None]:
+    """The slot and why it may not be booked; a made-up or foreign slot is audited."""
+    slot = await uow.slots.get(slot_id)
+    if slot is None or slot.teacher_id != scope.teacher.id:
+        event = audit("slot.access", "refused:foreign", deps, actor=telegram_id,
+                      student_id=scope.student.id)  # fmt: skip
+        event.detail["slot_id"] = slot_id
+        raise NotFound().audited(event)
+    moving = scope.view.moving.booking_id if scope.view.moving else None
+    reason = await refusal_for(uow, scope.student, scope.teacher, slot, scope.now, moving)
+    return slot, reason
+
+
+@records_refusals
+async def offer(
+    deps: Deps, telegram_id: int, student_id: int, slot_id: int, filters: Filters, moving: int = 0
+) -> Offer | Refreshed:
+    """The confirmation card for a slot, or the refusal with the day as it is now."""
+    async with deps.uow() as uow:
+        scope = await _scope(uow, deps, telegram_id, student_id, filters, moving)
+        slot, reason = await _check(uow, deps, telegram_id, scope, slot_id)
+    unfiltered = replace(scope, view=replace(scope.view, filters=Filters()))
+    if reason is not None:
+        return Refreshed(
+            SlotRefused(reason), _day_view(scope, _day_of(slot.starts_at, scope.view.zone))
+        )
+    shown = _shown(unfiltered, slot)
+    assert shown is not None
+    return Offer(scope.view, shown, scope.teacher.settings.cancel_window_minutes)
+
+
+@records_refusals
+async def _slot_day(
+    deps: Deps, telegram_id: int, student_id: int, slot_id: int, filters: Filters, moving: int
+) -> tuple[int, int, str]:
+    """The acting student, the local day (ordinal) of a slot of their teacher, and the zone."""
+    async with deps.uow() as uow:
+        scope = await _scope(uow, deps, telegram_id, student_id, filters, moving)
+        slot, _ = await _check(uow, deps, telegram_id, scope, slot_id)
+    zone = scope.view.zone
+    return scope.student.id, _day_of(slot.starts_at, zone).toordinal(), zone
+
+
+async def confirm(
+    deps: Deps, telegram_id: int, student_id: int, slot_id: int, filters: Filters, moving: int = 0
+) -> Booked | Refreshed:
+    """Book the slot (or move the lesson to it); a refused slot comes back with its day."""
+    sid, ordinal, zone = await _slot_day(deps, telegram_id, student_id, slot_id, filters, moving)
+    try:
+        if moving:
+            old = (await booking.lessons_of_student(deps, telegram_id, sid, past=0))[0]
+            before = next((lesson for lesson in old if lesson.booking_id == moving), None)
+            lesson = await booking.reschedule(deps, telegram_id, moving, slot_id)
+            return Booked(lesson, zone, before)
+        return Booked(await booking.book(deps, telegram_id, sid, slot_id), zone)
+    except SlotRefused as refusal:
+        return Refreshed(refusal, await day(deps, telegram_id, sid, ordinal, filters, moving))

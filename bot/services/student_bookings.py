@@ -1,0 +1,115 @@
+"""My bookings: the student's lessons, the cancel confirmation step and calendar files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from icalendar import Calendar, Event
+
+from bot.domain.errors import BookingNotActive, CancellationWindowPassed, NotFound
+from bot.domain.model import BookingStatus
+from bot.services import booking
+from bot.services.booking import Lesson, active_student, lesson_of, lessons_of_student
+from bot.services.context import Deps, audit, records_refusals
+from bot.services.student_home import resolve_student, viewer_zone
+
+PAST_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class Bookings:
+    """Upcoming and recent lessons of one student record, in the viewer's zone."""
+
+    student_id: int
+    teacher_name: str
+    zone: str
+    teacher_zone: str
+    upcoming: list[Lesson]
+    past: list[Lesson]
+
+
+@dataclass(frozen=True)
+class OwnLesson:
+    """One of the student's own lessons, with the zones to show it in."""
+
+    lesson: Lesson
+    zone: str
+    cancel_window_minutes: int
+
+
+@records_refusals
+async def my_bookings(deps: Deps, telegram_id: int, student_id: int = 0) -> Bookings:
+    """The student's upcoming lessons and the last few past ones."""
+    async with deps.uow() as uow:
+        student, teacher = await resolve_student(uow, deps, telegram_id, student_id)
+        account = await uow.accounts.get(telegram_id)
+    upcoming, past = await lessons_of_student(deps, telegram_id, student.id, past=PAST_SHOWN)
+    return Bookings(
+        student.id,
+        teacher.display_name,
+        viewer_zone(account, teacher),
+        teacher.settings.timezone,
+        upcoming,
+        past,
+    )
+
+
+@records_refusals
+async def own_lesson(deps: Deps, telegram_id: int, booking_id: int) -> OwnLesson:
+    """A confirmed, future lesson of this account; anyone else's is refused and audited."""
+    async with deps.uow() as uow:
+        found = await uow.bookings.get(booking_id)
+        if found is None:
+            event = audit("booking.access", "refused:unknown", deps, actor=telegram_id)
+            event.detail["booking_id"] = booking_id
+            raise NotFound().audited(event)
+        booked, slot = found
+        student, teacher = await active_student(uow, deps, telegram_id, booked.student_id)
+        account = await uow.accounts.get(telegram_id)
+    if booked.status != BookingStatus.CONFIRMED or slot.starts_at <= deps.clock.now():
+        raise BookingNotActive()
+    lesson = lesson_of(teacher, student, slot, booked)
+    return OwnLesson(lesson, viewer_zone(account, teacher), teacher.settings.cancel_window_minutes)
+
+
+async def may_change(deps: Deps, telegram_id: int, booking_id: int) -> OwnLesson:
+    """The lesson, if the cancellation window still lets the student cancel or move it."""
+    own = await own_lesson(deps, telegram_id, booking_id)
+    if deps.clock.now() > own.lesson.change_deadline:
+        raise CancellationWindowPassed(own.cancel_window_minutes)
+    return own
+
+
+async def calendar_file(
+    deps: Deps, telegram_id: int, booking_id: int, summary: str
+) -> tuple[str, bytes]:
+    """An .ics file for one's own lesson ({teacher} in summary is filled in); stable UID."""
+    own = await own_lesson(deps, telegram_id, booking_id)
+    lesson = own.lesson
+    cal = Calendar()
+    cal.add("prodid", "-//LessonLink//lesson//EN")
+    cal.add("version", "2.0")
+    event = Event()
+    event.add("uid", f"lessonlink-booking-{lesson.booking_id}@lessonlink")
+    event.add("dtstamp", deps.clock.now())
+    event.add("dtstart", lesson.starts_at)
+    event.add("dtend", lesson.ends_at)
+    title = summary.format(teacher=lesson.teacher_name)
+    event.add("summary", title + (f" ({lesson.subject})" if lesson.subject else ""))
+    cal.add_component(event)
+    return f"lesson-{lesson.booking_id}.ics", cal.to_ical()
+
+
+@records_refusals
+async def _zone(deps: Deps, telegram_id: int, teacher_zone: str) -> str:
+    """The zone this account sees times in."""
+    async with deps.uow() as uow:
+        account = await uow.accounts.get(telegram_id)
+    return account.timezone if account and account.timezone else teacher_zone
+
+
+async def cancel(deps: Deps, telegram_id: int, booking_id: int) -> OwnLesson:
+    """Cancel one's own lesson inside the window; the seat is free at once, the teacher told."""
+    lesson = await booking.cancel_by_student(deps, telegram_id, booking_id)
+    zone = await _zone(deps, telegram_id, lesson.teacher_timezone)
+    return OwnLesson(lesson, zone, 0)

@@ -1,0 +1,139 @@
+"""The student's home: which teacher they are booking with, their next lessons, their zone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain.errors import NotAStudent, NotFound
+from bot.domain.model import Account, Student, Teacher
+from bot.domain.teacher_settings import resolve_timezone
+from bot.ports import UnitOfWork
+from bot.services.booking import Lesson, active_student, lessons_of_student
+from bot.services.context import Deps, audit, records_refusals
+
+# Zones offered as buttons; any other IANA name can be typed with /timezone.
+STUDENT_ZONES = (
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Moscow",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "UTC",
+)
+NEXT_LESSONS = 3
+
+
+@dataclass(frozen=True)
+class TeacherChoice:
+    """One teacher this account studies with, as a student record."""
+
+    student_id: int
+    teacher_name: str
+
+
+@dataclass(frozen=True)
+class Home:
+    """What the student's home card shows."""
+
+    student_id: int
+    teacher_name: str
+    zone: str
+    teacher_zone: str
+    own_zone: bool
+    upcoming: list[Lesson]
+    choices: list[TeacherChoice]
+
+
+def viewer_zone(account: Account | None, teacher: Teacher) -> str:
+    """The zone a student sees times in: their own if set, else the teacher's."""
+    if account is not None and account.timezone:
+        return account.timezone
+    return teacher.settings.timezone
+
+
+async def choices_of(uow: UnitOfWork, telegram_id: int) -> list[TeacherChoice]:
+    """Every active student record of this account, with its teacher's name."""
+    result = []
+    for student in await uow.students.by_telegram(telegram_id):
+        teacher = await uow.teachers.get(student.teacher_id)
+        if not student.archived and teacher is not None:
+            result.append(TeacherChoice(student.id, teacher.display_name))
+    return result
+
+
+async def resolve_student(
+    uow: UnitOfWork, deps: Deps, telegram_id: int, student_id: int = 0
+) -> tuple[Student, Teacher]:
+    """The student record to act as: the one named, else the last teacher's, else the first."""
+    if student_id:
+        return await active_student(uow, deps, telegram_id, student_id)
+    records = [s for s in await uow.students.by_telegram(telegram_id) if not s.archived]
+    if not records:
+        raise NotAStudent()
+    account = await uow.accounts.get(telegram_id)
+    last = account.last_teacher_id if account else None
+    chosen = next((s for s in records if s.teacher_id == last), records[0])
+    return await active_student(uow, deps, telegram_id, chosen.id)
+
+
+@records_refusals
+async def home(deps: Deps, telegram_id: int, student_id: int = 0) -> Home:
+    """The home card for the named student record (or the remembered one), remembered next."""
+    async with deps.uow() as uow:
+        student, teacher = await resolve_student(uow, deps, telegram_id, student_id)
+        account = await uow.accounts.get(telegram_id)
+        if account is not None and account.last_teacher_id != teacher.id:
+            await uow.accounts.update(telegram_id, last_teacher_id=teacher.id)
+        choices = await choices_of(uow, telegram_id)
+        await uow.commit()
+    upcoming, _ = await lessons_of_student(deps, telegram_id, student.id, past=0)
+    zone = viewer_zone(account, teacher)
+    return Home(
+        student_id=student.id,
+        teacher_name=teacher.display_name,
+        zone=zone,
+        teacher_zone=teacher.settings.timezone,
+        own_zone=bool(account and account.timezone),
+        upcoming=upcoming[:NEXT_LESSONS],
+        choices=choices,
+    )
+
+
+@records_refusals
+async def teachers(deps: Deps, telegram_id: int) -> list[TeacherChoice]:
+    """The teachers this account may switch between."""
+    async with deps.uow() as uow:
+        found = await choices_of(uow, telegram_id)
+    if not found:
+        raise NotAStudent()
+    return found
+
+
+@records_refusals
+async def set_timezone(deps: Deps, telegram_id: int, name: str | None) -> Home:
+    """Set the student's own zone (validated IANA name), or None to follow the teacher's."""
+    zone = resolve_timezone(name) if name else None
+    async with deps.uow() as uow:
+        student, _ = await resolve_student(uow, deps, telegram_id)
+        await uow.accounts.update(telegram_id, timezone=zone)
+        await uow.audit.add(
+            audit("student.timezone", "ok", deps, actor=telegram_id, student_id=student.id,
+                  timezone=zone or "")
+        )  # fmt: skip
+        await uow.commit()
+    return await home(deps, telegram_id, student.id)
+
+
+async def choose_zone(deps: Deps, telegram_id: int, index: int) -> Home:
+    """Set a zone offered as a button (by index), or -1 to follow the teacher's zone."""
+    if index == -1:
+        return await set_timezone(deps, telegram_id, None)
+    if not 0 <= index < len(STUDENT_ZONES):
+        raise NotFound()
+    return await set_timezone(deps, telegram_id, STUDENT_ZONES[index])
