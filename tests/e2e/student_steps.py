@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 from bot.domain.model import Booking, OutboxMessage, OutboxStatus, Slot, Teacher
@@ -70,3 +71,14 @@ async def refusals_of(h: Harness, uid: int) -> int:
     """How many refusals the audit log holds for this account."""
     async with h.app.deps.uow() as u:
         return await u.audit.count_by_actor(uid, "refused", datetime(2000, 1, 1, tzinfo=UTC))
+
+
+async def settle(h: Harness) -> None:
+    """Wait until every update task has finished, error handling included.
+
+    The tracker marks an update handled inside aiogram's ErrorsMiddleware, so a refusal's
+    sentence may still be on its way when harness.press returns; the tasks are not.
+    """
+    tasks = h.app.dispatcher._handle_update_tasks
+    while tasks:
+        await asyncio.wait(set(tasks), timeout=10)

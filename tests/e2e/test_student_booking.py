@@ -60,7 +60,8 @@ async def test_plain_start_brings_a_bound_student_home(harness: Harness) -> None
     await h.send(SAM, "/start")
     home = h.last(SAM)
     assert "Your lessons with Teacher 7000" in home.content
-    assert home.button_texts()[:4] == ["📅 Book a lesson", "📋 My bookings", "🌍 Time zone", "❓ Help"]
+    main_buttons = ["📅 Book a lesson", "📋 My bookings", "🌍 Time zone", "❓ Help"]
+    assert home.button_texts()[:4] == main_buttons
     await h.send(SAM, "/book")
     assert "Wed, 25 Nov · 1 free" in h.last(SAM).button_texts()
     await h.send(SAM, "/mybookings")
