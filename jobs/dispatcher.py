@@ -6,7 +6,8 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -28,36 +29,48 @@ from storage.locks import held_exclusively
 log = logging.getLogger("lessonlink.dispatcher")
 
 GLOBAL_PER_SECOND = 30
-# Measured at our side before the request leaves; the margin keeps the server's view of any
-# one-second window under the cap despite network jitter.
-WINDOW_SECONDS = 1.05
-CHAT_INTERVAL = 1.0
+# Stamped when a send starts; the margin absorbs jitter between our clock and its arrival.
+CHAT_INTERVAL = 1.05
 
 
 class SlidingWindowLimiter:
-    """At most `limit` acquisitions in any window of `period` seconds.
+    """At most `limit` sends in any `period`, as the receiving server sees them.
 
-    aiolimiter's leaky bucket lets a full bucket drain and refill inside one second, so a
-    burst can reach nearly twice the rate in a window; Telegram's limit is a hard cap.
+    A send occupies the window from the moment it starts until `period` after its answer
+    arrives. If the server ever saw limit+1 sends inside one period, the last of them would
+    have started while the other `limit` were in flight or answered less than `period` ago,
+    and so would have waited. aiolimiter's leaky bucket gives no such bound: a full bucket
+    drains and refills inside one second, nearly doubling the rate in a window.
     """
 
-    def __init__(self, limit: int = GLOBAL_PER_SECOND, period: float = WINDOW_SECONDS) -> None:
+    def __init__(self, limit: int = GLOBAL_PER_SECOND, period: float = 1.0) -> None:
         self.limit = limit
         self.period = period
-        self._stamps: deque[float] = deque()
+        self._answered: deque[float] = deque()
+        self._in_flight = 0
         self._lock = asyncio.Lock()
 
-    async def acquire(self) -> None:
-        """Wait until one more send fits in the window, then take it."""
+    async def _acquire(self) -> None:
         async with self._lock:
             while True:
                 now = time.monotonic()
-                while self._stamps and now - self._stamps[0] >= self.period:
-                    self._stamps.popleft()
-                if len(self._stamps) < self.limit:
-                    self._stamps.append(now)
+                while self._answered and now - self._answered[0] >= self.period:
+                    self._answered.popleft()
+                if self._in_flight + len(self._answered) < self.limit:
+                    self._in_flight += 1
                     return
-                await asyncio.sleep(self._stamps[0] + self.period - now)
+                wait = self._answered[0] + self.period - now if self._answered else 0.005
+                await asyncio.sleep(max(wait, 0.001))
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Hold one place in the window for the duration of a send."""
+        await self._acquire()
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+            self._answered.append(time.monotonic())
 
 
 class ChatPacer:
@@ -68,12 +81,15 @@ class ChatPacer:
         self._last: dict[int, float] = {}
 
     async def wait(self, chat_id: int) -> None:
-        """Sleep until this chat may receive the next message."""
+        """Sleep until this chat may receive its next message."""
         last = self._last.get(chat_id)
         if last is not None:
             delay = last + self.interval - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
+
+    def mark(self, chat_id: int) -> None:
+        """Note a send leaving now; stamped after any global wait, when it really goes out."""
         self._last[chat_id] = time.monotonic()
         if len(self._last) > 50_000:  # forget chats that have been quiet for a while
             horizon = time.monotonic() - 10 * self.interval
@@ -93,9 +109,10 @@ class TelegramSender:
         """Send one notification; classify the failure if it fails."""
         text, markup = render(self.i18n, message, recipient)
         await self.pacer.wait(message.chat_id)
-        await self.limiter.acquire()
         try:
-            await self.bot.send_message(message.chat_id, text, reply_markup=markup)
+            async with self.limiter.slot():
+                self.pacer.mark(message.chat_id)
+                await self.bot.send_message(message.chat_id, text, reply_markup=markup)
         except TelegramForbiddenError as exc:
             return Delivery("unreachable", str(exc))
         except TelegramBadRequest as exc:
@@ -132,6 +149,7 @@ def dispatch_job(
 
 def digests_job(deps: Deps) -> Callable[[], Awaitable[None]]:
     """The scheduler's callable queueing agendas and link-expiry notices (idempotent)."""
+
     async def run() -> None:
         try:
             await queue_agendas(deps)

@@ -1,0 +1,107 @@
+"""The dispatcher under load: Telegram's flood limits, and a worker killed mid-burst."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.domain.model import OutboxStatus
+from bot.services import notify
+from tests.e2e.conftest import TOKEN, Harness
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _payload(n: int) -> dict[str, object]:
+    start = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    return {
+        "colour": n % 24,
+        "student_name": f"Student {n}",
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=1)).isoformat(),
+        "subject": "Math",
+        "teacher_tz": "UTC",
+    }
+
+
+async def _queue(h: Harness, chats: list[int], due: datetime) -> None:
+    """Due notifications, one per entry (a chat may appear several times)."""
+    for chat in set(chats):
+        h.server.add_user(chat, f"User {chat}")
+        h.server.world.user(chat).started = True  # they have talked to the bot before
+    async with h.app.deps.uow() as uow:
+        for n, chat in enumerate(chats):
+            await notify.queue(uow, notify.BOOKING_NEW, chat, _payload(n), due, due_at=due)
+        await uow.commit()
+
+
+def _max_in_any_second(times: list[float]) -> int:
+    times = sorted(times)
+    best, lo = 0, 0
+    for hi, t in enumerate(times):
+        while t - times[lo] >= 1.0:
+            lo += 1
+        best = max(best, hi - lo + 1)
+    return best
+
+
+async def test_a_burst_of_1000_reminders_stays_within_telegrams_flood_limits(
+    harness: Harness,
+) -> None:
+    chats = [100_000 + n for n in range(990)] + [99_999] * 10  # one chat gets ten in a row
+    await _queue(harness, chats, harness.clock.now())
+    await harness.flush()
+
+    sends = [
+        r for r in harness.server.calls("sendMessage", ok=True) if r.params["chat_id"] in chats
+    ]
+    assert len(sends) == 1000, "every due notification is delivered, none dropped"
+    assert _max_in_any_second([r.at for r in sends]) <= 30
+    per_chat: dict[int, list[float]] = defaultdict(list)
+    for r in sends:
+        per_chat[int(r.params["chat_id"])].append(r.at)
+    gaps = [b - a for a, b in zip(per_chat[99_999], per_chat[99_999][1:], strict=False)]
+    assert len(gaps) == 9 and min(gaps) >= 0.9, "one chat gets at most one message a second"
+    async with harness.app.deps.uow() as uow:
+        assert len(await uow.outbox.by_status(OutboxStatus.SENT)) == 1000
+
+
+async def test_a_worker_killed_mid_burst_leaves_every_notification_sent_once_in_the_outbox(
+    harness: Harness, database_url: str, tmp_path: Path
+) -> None:
+    chats = [200_000 + n for n in range(90)]
+    real_now = datetime.now(UTC)
+    await _queue(harness, chats, real_now - timedelta(seconds=1))
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable, str(Path(__file__).with_name("dispatcher_process.py")),
+        harness.server.url, database_url, TOKEN, str(tmp_path / "worker"),
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        await harness.server.wait_for(
+            lambda: len(harness.server.calls("sendMessage", ok=True)) >= 45, timeout=60
+        )
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        await worker.wait()
+    async with harness.app.deps.uow() as uow:
+        done_at_kill = len(await uow.outbox.by_status(OutboxStatus.SENT))
+    assert 0 < done_at_kill < len(chats), "the kill must land mid-burst for this test to mean much"
+
+    harness.clock.set(real_now + timedelta(minutes=5))  # a restarted worker, past the claim lease
+    await harness.flush()
+
+    received: dict[int, int] = defaultdict(int)
+    for r in harness.server.calls("sendMessage", ok=True):
+        received[int(r.params["chat_id"])] += 1
+    assert set(received) == set(chats), "every due notification reached its chat"
+    assert sum(received.values()) - len(chats) <= 30, "at most the sends in flight repeat"
+    async with harness.app.deps.uow() as uow:
+        sent = await uow.outbox.by_status(OutboxStatus.SENT)
+        pending = await uow.outbox.by_status(OutboxStatus.PENDING)
+    assert sorted(m.chat_id for m in sent) == sorted(chats) and not pending

@@ -1,0 +1,88 @@
+"""The outbox on the real databases: two dispatchers never send the same row."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.domain.clock import ManualClock
+from bot.domain.model import Account, OutboxMessage, OutboxStatus
+from bot.ports import Delivery
+from bot.services.context import Deps
+from bot.services.outbox import dispatch_due
+from storage.engine import create_engine, uow_factory
+from storage.locks import held_exclusively
+from tests.factories import VAULT
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+class RecordingSender:
+    """Counts deliveries per row; yields to the loop so two dispatchers interleave."""
+
+    def __init__(self, sent: Counter[int]) -> None:
+        self.sent = sent
+
+    async def deliver(self, message: OutboxMessage, recipient: Account | None) -> Delivery:
+        await asyncio.sleep(0)
+        self.sent[message.id] += 1
+        return Delivery("sent")
+
+
+async def test_two_dispatchers_never_send_the_same_row(
+    engine: AsyncEngine, database_url: str
+) -> None:
+    clock = ManualClock(NOW)
+    first = Deps(uow=uow_factory(engine), clock=clock, vault=VAULT)
+    other_engine = create_engine(database_url)  # a second process has its own pool
+    second = Deps(uow=uow_factory(other_engine), clock=clock, vault=VAULT)
+    async with first.uow() as uow:
+        for n in range(300):
+            await uow.outbox.add("booking_new", 10_000 + n, {}, NOW, NOW)
+        await uow.commit()
+
+    sent: Counter[int] = Counter()
+    sender = RecordingSender(sent)
+    # Small batches make the two claim loops interleave many times.
+    await asyncio.gather(
+        dispatch_due(first, sender, batch=7), dispatch_due(second, sender, batch=7)
+    )
+    await other_engine.dispose()
+
+    assert len(sent) == 300 and set(sent.values()) == {1}
+    async with first.uow() as uow:
+        assert len(await uow.outbox.by_status(OutboxStatus.SENT)) == 300
+
+
+async def test_only_one_process_holds_the_dispatcher_lock(
+    engine: AsyncEngine, database_url: str
+) -> None:
+    other = create_engine(database_url) if engine.dialect.name == "postgresql" else engine
+    async with (
+        held_exclusively(engine, "dispatcher") as mine,
+        held_exclusively(other, "dispatcher") as theirs,
+    ):
+        assert (mine, theirs) == (True, False)
+    async with held_exclusively(other, "dispatcher") as later:
+        assert later, "the lock is free again once its holder lets go"
+    if other is not engine:
+        await other.dispose()
+
+
+async def test_an_expired_claim_is_picked_up_again(engine: AsyncEngine) -> None:
+    deps = Deps(uow=uow_factory(engine), clock=ManualClock(NOW), vault=VAULT)
+    async with deps.uow() as uow:
+        await uow.outbox.add("booking_new", 1, {}, NOW, NOW)
+        await uow.commit()
+    async with deps.uow() as uow:
+        assert len(await uow.outbox.claim_due(NOW, 10, timedelta(minutes=2))) == 1
+        await uow.commit()  # ...and the claimant dies here
+    async with deps.uow() as uow:
+        assert (
+            await uow.outbox.claim_due(NOW + timedelta(minutes=1), 10, timedelta(minutes=2)) == []
+        )
+        again = await uow.outbox.claim_due(NOW + timedelta(minutes=3), 10, timedelta(minutes=2))
+    assert len(again) == 1 and again[0].attempts == 2
