@@ -103,3 +103,12 @@ async def test_postgres_refuses_overlapping_open_slots(uow) -> None:  # type: ig
         with pytest.raises(IntegrityError):
             half = T0 + timedelta(minutes=30)
             await u.slots.add_many(teacher_id, None, [(half, half + timedelta(hours=1))], 1, "")
+
+
+def test_migrations_form_one_line_of_history() -> None:
+    from alembic.script import ScriptDirectory
+
+    from storage.migrate import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert len(script.get_heads()) == 1, "two migrations claim the same parent: rebase one"
