@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 
 from aiogram import Router
@@ -38,8 +39,36 @@ def _link_refusal(reason: e.LinkRefusal) -> str:
         e.LinkRefusal.ARCHIVED: _(
             "Your teacher has closed this booking access. Please contact them directly."
         ),
+        e.LinkRefusal.OWN_STUDENT: _(
+            "This is your student's link: send it to them. Opening it yourself would not "
+            "connect them."
+        ),
     }
     return texts[reason]
+
+
+def _invalid_input(what: str, value: str) -> str:
+    """Name the wrong part of a teacher's command and show the right form."""
+    shown = html.escape(value) or _("(nothing)")
+    texts = {
+        "weekday": _("“{value}” is not a weekday or date. Use mon…sun or a date like 2026-12-05."),
+        "date": _("“{value}” is not a usable date. Use a date like 2026-12-05."),
+        "past_date": _("{value} is already in the past. Please pick a coming date."),
+        "time": _("“{value}” is not a time range. Use HH:MM-HH:MM, e.g. 10:00-14:00."),
+        "length": _("A lesson of {value} minutes is not possible: use 10 to 480 minutes."),
+        "length_fit": _("A lesson of {value} minutes does not fit into these hours."),
+        "capacity": _("“{value}” is not a group size: use x2 to x50."),
+        "name": _("Please type a name of 1 to 64 characters."),
+        "student_name": _("Please type a name of 1 to 64 characters."),
+    }
+    if what.startswith("setting:"):
+        return _(
+            "“{value}” is not a valid value here. Please try again, as in the example."
+        ).format(value=shown)
+    text = texts.get(what)
+    if text is None:
+        return _("That {what} does not look right: {value}").format(what=what, value=shown)
+    return text.format(value=shown)
 
 
 def _slot_refusal(reason: e.SlotUnavailable) -> str:
@@ -79,16 +108,23 @@ def describe(error: e.DomainError) -> str:
             return _("You are not connected to a teacher yet. Open the link your teacher sent you.")
         case e.UnknownTimezone(name=name, suggestions=suggestions) if suggestions:
             return _("I don't know the time zone {name}. Did you mean: {options}?").format(
-                name=name, options=", ".join(suggestions)
+                name=html.escape(name), options=", ".join(suggestions)
             )
         case e.UnknownTimezone(name=name):
             return _(
                 "I don't know the time zone {name}. Please type a name like Europe/Berlin."
-            ).format(name=name)
+            ).format(name=html.escape(name))
         case e.InvalidInput(what=what, value=value):
-            return _("That {what} does not look right: {value}").format(what=what, value=value)
+            return _invalid_input(what, value)
         case e.WindowOverlap(other=other):
-            return _("This overlaps your existing availability: {other}.").format(other=other)
+            return _("This overlaps your existing availability: {other}.").format(
+                other=html.escape(other)
+            )
+        case e.StudentNeverOpened():
+            return _(
+                "This student has not opened their link yet, so I cannot write to them. "
+                "Share the link with them instead."
+            )
         case e.NotFound():
             return _("That is not available any more.")
         case e.CancellationWindowPassed(window_minutes=minutes):

@@ -64,19 +64,15 @@ def parse_window_args(args: str) -> WindowSpec:
     minutes: int | None = None
     capacity = 1
     rest = parts[2:]
-    # Length and seats may come in either order before the subject.
-    while rest:
-        token = rest[0]
-        seats = _CAPACITY.match(token)
-        if token.isdigit() and minutes is None:
-            minutes = int(token)
-        elif seats and capacity == 1:
-            capacity = int(seats.group(1))
-            if not 1 <= capacity <= MAX_CAPACITY:
-                raise InvalidInput("capacity", token)
-        else:
-            break
-        rest = rest[1:]
+    # Seats ('x3') may stand anywhere after the hours; the length comes before the subject.
+    seats = [t for t in rest if _CAPACITY.match(t)]
+    if seats:
+        capacity = int(seats[0][1:])
+        if len(seats) > 1 or not 1 <= capacity <= MAX_CAPACITY:
+            raise InvalidInput("capacity", seats[-1])
+        rest = [t for t in rest if t != seats[0]]
+    if rest and rest[0].isdigit():
+        minutes, rest = int(rest[0]), rest[1:]
     subject = " ".join(rest)[:MAX_SUBJECT]
     return WindowSpec(hours[0], hours[1], minutes, capacity, subject, weekday, on_date)
 

@@ -99,3 +99,8 @@ async def change_setting(deps: Deps, telegram_id: int, key: Setting, text: str =
         )  # fmt: skip
         await uow.commit()
     return teacher
+
+
+def check_name(text: str) -> str:
+    """A display name as it will be stored; InvalidInput('name') when empty or too long."""
+    return clean_name(text)

@@ -1,0 +1,209 @@
+"""The link card: deep link, Share, QR code, Regenerate, Revoke, limits, send to the student."""
+
+from __future__ import annotations
+
+import html
+import io
+from urllib.parse import quote
+
+import qrcode
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InaccessibleMessage,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+)
+from aiogram.utils.i18n import gettext as _
+
+from bot.domain.colours import colour_mark
+from bot.domain.errors import LinkRefusal
+from bot.services import links
+from bot.services.context import Deps
+from handlers.callbacks import LinkCb, LinkLimitCb, StudentCb
+from handlers.formatting import long_day
+
+router = Router(name="teacher_links")
+
+EXPIRY_CHOICES = (7, 30, 90, 0)
+USES_CHOICES = (1, 5, 20, 0)
+
+
+def deep_link(bot_username: str, token: str) -> str:
+    """The link a student taps: it opens the bot with /start <token>."""
+    return f"https://t.me/{bot_username}?start={token}"
+
+
+def qr_png(text: str) -> bytes:
+    """A QR code of the text as PNG bytes."""
+    image = qrcode.make(text, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return buffer.getvalue()
+
+
+def _state(card: links.LinkCard) -> str:
+    texts = {
+        LinkRefusal.EXPIRED: _("expired"),
+        LinkRefusal.REVOKED: _("turned off"),
+        LinkRefusal.REPLACED: _("replaced by a newer link"),
+        LinkRefusal.USED_UP: _("used up"),
+    }
+    return texts.get(card.refusal, _("not active")) if card.refusal else _("active")
+
+
+def link_text(card: links.LinkCard, bot_username: str) -> str:
+    """The card's text: who, the link itself, expiry and uses."""
+    who = f"{colour_mark(card.student.colour)} {html.escape(card.student.name)}"
+    lines = [_("🔗 Booking link for {who}: <b>{state}</b>").format(who=who, state=_state(card))]
+    if card.token:
+        lines.append(deep_link(bot_username, card.token))
+    if card.link is not None:
+        expiry = long_day(card.link.expires_at.date()) if card.link.expires_at else _("never")
+        limit = str(card.link.max_uses) if card.link.max_uses else "∞"
+        lines.append(_("Expires: {expiry} · Opened {n} of {limit} times").format(
+            expiry=expiry, n=card.link.use_count, limit=limit))  # fmt: skip
+    lines.append(
+        _("Opened by the student: yes") if card.student.telegram_id else _("Not opened yet.")
+    )
+    if card.token is None:
+        lines.append(_("Press Regenerate to make a new link."))
+    return "\n".join(lines)
+
+
+def _btn(text: str, data: LinkCb | StudentCb) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=data.pack())
+
+
+def link_keyboard(card: links.LinkCard, bot_username: str) -> InlineKeyboardMarkup:
+    """Share, QR, Regenerate, Revoke, limits and (once the student has used the bot) Send."""
+    sid = card.student.id
+    regenerate = _btn(_("🔄 Regenerate"), LinkCb(action="regen", id=sid))
+    rows: list[list[InlineKeyboardButton]] = [[regenerate]]
+    if card.token:
+        url = deep_link(bot_username, card.token)
+        text = _("Your booking link for lessons")
+        share = f"https://t.me/share/url?url={quote(url, safe='')}&text={quote(text, safe='')}"
+        rows = [
+            [InlineKeyboardButton(text=_("📤 Share"), url=share),
+             _btn(_("🔳 QR code"), LinkCb(action="qr", id=sid))],
+            [regenerate, _btn(_("⛔ Revoke"), LinkCb(action="revoke", id=sid))],
+            [_btn(_("⚙️ Expiry and uses"), LinkCb(action="limits", id=sid))],
+        ]  # fmt: skip
+    if card.student.telegram_id:
+        rows.append([_btn(_("✉️ Send new link to the student"), StudentCb(action="send", id=sid))])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+async def send_card(
+    message: Message | InaccessibleMessage, card: links.LinkCard, bot_username: str
+) -> None:
+    """Answer with the link card."""
+    await message.answer(
+        link_text(card, bot_username),
+        reply_markup=link_keyboard(card, bot_username),
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+    )
+
+
+@router.message(Command("link"))
+async def show_by_name(
+    message: Message, command: CommandObject, deps: Deps, bot_username: str
+) -> None:
+    """/link <name>: the student's current link card again."""
+    assert message.from_user is not None
+    if not command.args:
+        await message.answer(_("Type the student's name: <code>/link Anna</code>. See /students."))
+        return
+    card = await links.card_by_name(deps, message.from_user.id, command.args)
+    await send_card(message, card, bot_username)
+
+
+@router.callback_query(LinkCb.filter(F.action == "qr"))
+async def qr(query: CallbackQuery, callback_data: LinkCb, deps: Deps, bot_username: str) -> None:
+    """Send the link as a QR code photo."""
+    await query.answer()
+    card = await links.card(deps, query.from_user.id, callback_data.id)
+    assert query.message is not None
+    if card.token is None:
+        await query.message.answer(link_text(card, bot_username))
+        return
+    photo = BufferedInputFile(qr_png(deep_link(bot_username, card.token)), filename="link.png")
+    caption = _("QR code of the booking link for {name}").format(
+        name=html.escape(card.student.name)
+    )
+    await query.message.answer_photo(photo, caption=caption)
+
+
+@router.callback_query(LinkCb.filter(F.action.in_({"regen", "revoke"})))
+async def change(
+    query: CallbackQuery, callback_data: LinkCb, deps: Deps, bot_username: str
+) -> None:
+    """Regenerate (the old link stops at once) or revoke, then show the card."""
+    await query.answer()
+    action = links.regenerate if callback_data.action == "regen" else links.revoke
+    card = await action(deps, query.from_user.id, callback_data.id)
+    assert query.message is not None
+    await send_card(query.message, card, bot_username)
+
+
+@router.callback_query(LinkCb.filter(F.action == "limits"))
+async def limits(query: CallbackQuery, callback_data: LinkCb, deps: Deps) -> None:
+    """Offer expiry and maximum-uses choices for this link."""
+    await query.answer()
+    card = await links.card(deps, query.from_user.id, callback_data.id)
+    sid = card.student.id
+
+    def label(kind: str, value: int) -> str:
+        if value == 0:
+            return _("never expires") if kind == "e" else _("unlimited uses")
+        return _("{n} days").format(n=value) if kind == "e" else _("{n} uses").format(n=value)
+
+    rows = [
+        [InlineKeyboardButton(text=label(kind, v),
+                              callback_data=LinkLimitCb(id=sid, kind=kind, value=v).pack())
+         for v in choices]
+        for kind, choices in (("e", EXPIRY_CHOICES), ("u", USES_CHOICES))
+    ]  # fmt: skip
+    assert query.message is not None
+    await query.message.answer(
+        _("Choose how long this link lasts (from now) and how many times it may be opened."),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
+    )
+
+
+@router.callback_query(LinkLimitCb.filter(F.kind.in_({"e", "u"})))
+async def set_limit(
+    query: CallbackQuery, callback_data: LinkLimitCb, deps: Deps, bot_username: str
+) -> None:
+    """Apply one limit, keep the other, and show the card."""
+    await query.answer()
+    current = await links.card(deps, query.from_user.id, callback_data.id)
+    link = current.link
+    keep_days = None
+    if link is not None and link.expires_at is not None:
+        keep_days = max((link.expires_at - link.created_at).days, 1)
+    value = callback_data.value or None
+    days = value if callback_data.kind == "e" else keep_days
+    uses = value if callback_data.kind == "u" else (link.max_uses if link else None)
+    card = await links.set_limits(
+        deps, query.from_user.id, callback_data.id, expires_in_days=days, max_uses=uses
+    )
+    assert query.message is not None
+    await send_card(query.message, card, bot_username)
+
+
+@router.callback_query(StudentCb.filter(F.action == "send"))
+async def send_to_student(
+    query: CallbackQuery, callback_data: StudentCb, deps: Deps, bot_username: str
+) -> None:
+    """Regenerate and queue the new link into the student's chat."""
+    await query.answer()
+    card = await links.send_to_student(deps, query.from_user.id, callback_data.id)
+    assert query.message is not None
+    await query.message.answer(_("✉️ A new link is on its way to the student."))
+    await send_card(query.message, card, bot_username)

@@ -1,0 +1,157 @@
+"""/teach: register as a teacher (name, then time zone), the teacher command menu, /help."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.filters import BaseFilter, Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeChat,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    TelegramObject,
+)
+from aiogram.utils.i18n import gettext as _
+
+from bot.domain.model import Teacher
+from bot.services import teachers
+from bot.services.accounts import Identity
+from bot.services.context import Deps
+from handlers.callbacks import ZoneCb
+
+router = Router(name="teacher_onboarding")
+
+COMMON_ZONES = (
+    "Europe/London", "Europe/Berlin", "Europe/Moscow", "Europe/Kyiv", "America/New_York",
+    "America/Chicago", "America/Los_Angeles", "Asia/Dubai", "Asia/Kolkata", "Asia/Singapore",
+    "Asia/Tokyo", "Australia/Sydney", "UTC",
+)  # fmt: skip
+
+
+class TeachForm(StatesGroup):
+    """The /teach conversation."""
+
+    name = State()
+    zone = State()
+
+
+class IsTeacher(BaseFilter):
+    """Matches updates from registered teachers (identity comes from AccountMiddleware)."""
+
+    async def __call__(self, event: TelegramObject, identity: Identity | None = None) -> bool:
+        """Whether the sender is a teacher."""
+        return identity is not None and identity.is_teacher
+
+
+TYPED = F.text & ~F.text.startswith("/")
+
+
+def zone_keyboard(default_zone: str) -> InlineKeyboardMarkup:
+    """Buttons for common zones, the configured default first."""
+    zones = [default_zone, *(z for z in COMMON_ZONES if z != default_zone)]
+    buttons = [
+        InlineKeyboardButton(text=z, callback_data=ZoneCb(index=_zone_index(z)).pack())
+        for z in zones
+        if _zone_index(z) >= 0
+    ]
+    return InlineKeyboardMarkup(
+        inline_keyboard=[buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    )
+
+
+def _zone_index(zone: str) -> int:
+    return COMMON_ZONES.index(zone) if zone in COMMON_ZONES else -1
+
+
+def teacher_commands() -> list[BotCommand]:
+    """The teacher's command menu, in the current locale."""
+    return [
+        BotCommand(command="schedule", description=_("Your coming lessons")),
+        BotCommand(command="students", description=_("Your students and their links")),
+        BotCommand(command="addstudent", description=_("Enroll a student: /addstudent Anna")),
+        BotCommand(command="link", description=_("Show a student's link: /link Anna")),
+        BotCommand(command="addslots", description=_("Add hours: /addslots mon 10:00-14:00 60")),
+        BotCommand(command="availability", description=_("Your weekly and one-day hours")),
+        BotCommand(command="block", description=_("Take time off: /block 2026-12-24")),
+        BotCommand(command="settings", description=_("Time zone, notice, links, reminders")),
+        BotCommand(command="help", description=_("What each command does")),
+    ]
+
+
+def teacher_help() -> str:
+    """One line per teacher command."""
+    lines = [_("<b>Your teacher commands</b>")]
+    lines += [f"/{c.command} — {html.escape(c.description)}" for c in teacher_commands()]
+    return "\n".join(lines)
+
+
+@router.message(Command("teach"))
+async def teach(message: Message, state: FSMContext, deps: Deps) -> None:
+    """Start registration: refused at once for accounts not on TEACHER_IDS."""
+    assert message.from_user is not None
+    await teachers.check_may_teach(deps, message.from_user.id)
+    await state.set_state(TeachForm.name)
+    await message.answer(
+        _("Welcome! What name should your students see? Type it, e.g. Anna Smith.")
+    )
+
+
+@router.message(StateFilter(TeachForm.name), TYPED)
+async def teach_name(message: Message, state: FSMContext, deps: Deps) -> None:
+    """Take the display name, then ask for the time zone."""
+    name = teachers.check_name(message.text or "")
+    await state.update_data(name=name)
+    await state.set_state(TeachForm.zone)
+    await message.answer(
+        _("Thanks, {name}. Which time zone do you teach in? Pick one or type a name such as "
+          "Europe/Berlin.").format(name=html.escape(name)),
+        reply_markup=zone_keyboard(deps.default_timezone),
+    )  # fmt: skip
+
+
+@router.callback_query(StateFilter(TeachForm.zone), ZoneCb.filter())
+async def teach_zone_button(
+    query: CallbackQuery, callback_data: ZoneCb, state: FSMContext, deps: Deps, bot: Bot
+) -> None:
+    """A common zone was picked."""
+    await query.answer()
+    zone = COMMON_ZONES[callback_data.index % len(COMMON_ZONES)]
+    await _finish(query.from_user.id, zone, state, deps, bot)
+
+
+@router.message(StateFilter(TeachForm.zone), TYPED)
+async def teach_zone_typed(message: Message, state: FSMContext, deps: Deps, bot: Bot) -> None:
+    """A zone was typed; a wrong name is answered with close matches (and asked again)."""
+    assert message.from_user is not None
+    await _finish(message.from_user.id, message.text or "", state, deps, bot)
+
+
+async def _finish(user_id: int, zone: str, state: FSMContext, deps: Deps, bot: Bot) -> None:
+    data: dict[str, Any] = await state.get_data()
+    teacher = await teachers.register(deps, user_id, str(data.get("name", "")), zone)
+    await state.clear()
+    await bot.set_my_commands(teacher_commands(), scope=BotCommandScopeChat(chat_id=user_id))
+    await bot.send_message(user_id, registered_text(teacher))
+
+
+def registered_text(teacher: Teacher) -> str:
+    """What a new teacher reads: done, and the next two steps."""
+    return _(
+        "✅ You are registered as <b>{name}</b>, time zone {zone}.\n\n"
+        "Next: add your hours, e.g. <code>/addslots mon 10:00-14:00 60 Math</code>, then "
+        "enroll a student with <code>/addstudent Anna</code> to get their link. /help lists "
+        "everything."
+    ).format(name=html.escape(teacher.display_name), zone=teacher.settings.timezone)
+
+
+@router.message(Command("help"), IsTeacher())
+async def help_teacher(message: Message) -> None:
+    """The teacher's commands, one line each."""
+    await message.answer(teacher_help())

@@ -1,0 +1,184 @@
+"""/addstudent, /students (paged roster), the student card, Rename and Archive."""
+
+from __future__ import annotations
+
+import html
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+
+from bot.domain.colours import colour_mark
+from bot.services import links, students
+from bot.services.context import Deps
+from handlers.callbacks import LinkCb, RosterCb, StudentCb
+from handlers.formatting import long_day, when
+from handlers.teacher_links import send_card
+from handlers.teacher_onboarding import TYPED
+
+router = Router(name="teacher_students")
+
+
+class RenameForm(StatesGroup):
+    """Waiting for a student's new name (the student id is in the state data)."""
+
+    name = State()
+
+
+def _btn(text: str, data: StudentCb | LinkCb | RosterCb) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=data.pack())
+
+
+@router.message(Command("addstudent"))
+async def add_student(
+    message: Message, command: CommandObject, deps: Deps, bot_username: str
+) -> None:
+    """Enroll a student and answer with their link card."""
+    assert message.from_user is not None
+    if not command.args:
+        await message.answer(_("Type the student's name: <code>/addstudent Anna</code>"))
+        return
+    card = await students.enroll(deps, message.from_user.id, command.args)
+    await send_card(message, card, bot_username)
+
+
+def roster_view(page: students.Roster) -> tuple[str, InlineKeyboardMarkup]:
+    """One roster page: a line and a button per student, and paging."""
+    lines = [_("<b>Your students</b> ({total})").format(total=page.total)]
+    if not page.entries:
+        lines.append(_("No students yet. Enroll one with <code>/addstudent Anna</code>."))
+    for entry in page.entries:
+        opened = _("link opened") if entry.opened else _("link not opened yet")
+        coming = ngettext("{n} lesson coming", "{n} lessons coming", entry.upcoming)
+        lines.append(f"{colour_mark(entry.student.colour)} {html.escape(entry.student.name)} · "
+                     f"{opened} · {coming.format(n=entry.upcoming)}")  # fmt: skip
+    rows = [
+        [_btn(f"{colour_mark(e.student.colour)} {e.student.name}",
+              StudentCb(action="card", id=e.student.id))]
+        for e in page.entries
+    ]  # fmt: skip
+    paging = []
+    if page.page > 0:
+        paging.append(_btn(_("◀ Previous"), RosterCb(page=page.page - 1)))
+    if page.page + 1 < page.pages:
+        paging.append(_btn(_("Next ▶"), RosterCb(page=page.page + 1)))
+    if paging:
+        rows.append(paging)
+        lines.append(_("Page {page} of {pages}").format(page=page.page + 1, pages=page.pages))
+    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+@router.message(Command("students"))
+async def roster(message: Message, deps: Deps) -> None:
+    """The first page of the roster."""
+    assert message.from_user is not None
+    text, keyboard = roster_view(await students.roster(deps, message.from_user.id))
+    await message.answer(text, reply_markup=keyboard)
+
+
+@router.callback_query(RosterCb.filter())
+async def roster_page(query: CallbackQuery, callback_data: RosterCb, deps: Deps) -> None:
+    """Another roster page, in the same message."""
+    await query.answer()
+    page = await students.roster(deps, query.from_user.id, callback_data.page)
+    text, keyboard = roster_view(page)
+    assert query.message is not None
+    await query.bot.edit_message_text(  # type: ignore[union-attr]
+        text, chat_id=query.from_user.id, message_id=query.message.message_id,
+        reply_markup=keyboard,
+    )  # fmt: skip
+
+
+def card_view(card: students.StudentCard) -> tuple[str, InlineKeyboardMarkup]:
+    """A student's card: link state, coming lessons, usage numbers and actions."""
+    s, link = card.student, card.link.link
+    lines = [f"{colour_mark(s.colour)} <b>{html.escape(s.name)}</b>"]
+    if link is not None:
+        last = long_day(link.last_used_at.date()) if link.last_used_at else _("never")
+        lines.append(_("Link opened {n} times, last: {last}").format(n=link.use_count, last=last))
+    lines.append(_("Lessons taken: {done} · cancelled: {cancelled}").format(
+        done=card.lessons_done, cancelled=card.cancelled))  # fmt: skip
+    if card.upcoming:
+        lines.append(_("Coming lessons:"))
+        lines += [f"• {when(u.starts_at, u.ends_at, card.timezone)} {html.escape(u.subject)}"
+                  for u in card.upcoming]  # fmt: skip
+    else:
+        lines.append(_("No lessons booked."))
+    rows = [
+        [_btn(_("🔗 Link"), LinkCb(action="card", id=s.id)),
+         _btn(_("✏️ Rename"), StudentCb(action="rename", id=s.id))],
+        [_btn(_("🗄 Archive"), StudentCb(action="archive", id=s.id))],
+    ]  # fmt: skip
+    if s.telegram_id:
+        rows.append([_btn(_("✉️ Send new link to the student"), StudentCb(action="send", id=s.id))])
+    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+@router.callback_query(StudentCb.filter(F.action == "card"))
+async def show_card(query: CallbackQuery, callback_data: StudentCb, deps: Deps) -> None:
+    """Open a student's card."""
+    await query.answer()
+    text, keyboard = card_view(await students.student_card(deps, query.from_user.id,
+                                                           callback_data.id))  # fmt: skip
+    assert query.message is not None
+    await query.message.answer(text, reply_markup=keyboard)
+
+
+@router.callback_query(LinkCb.filter(F.action == "card"))
+async def show_link(
+    query: CallbackQuery, callback_data: LinkCb, deps: Deps, bot_username: str
+) -> None:
+    """The link card from a student's card."""
+    await query.answer()
+    card = await links.card(deps, query.from_user.id, callback_data.id)
+    assert query.message is not None
+    await send_card(query.message, card, bot_username)
+
+
+@router.callback_query(StudentCb.filter(F.action == "rename"))
+async def ask_name(query: CallbackQuery, callback_data: StudentCb, state: FSMContext) -> None:
+    """Ask for the new name (ownership is checked when it is saved)."""
+    await query.answer()
+    await state.set_state(RenameForm.name)
+    await state.update_data(student_id=callback_data.id)
+    assert query.message is not None
+    await query.message.answer(_("Type the new name."))
+
+
+@router.message(StateFilter(RenameForm.name), TYPED)
+async def rename(message: Message, state: FSMContext, deps: Deps) -> None:
+    """Save the new name."""
+    assert message.from_user is not None
+    student_id = int((await state.get_data()).get("student_id", 0))
+    student = await students.rename(deps, message.from_user.id, student_id, message.text or "")
+    await state.clear()
+    await message.answer(_("✅ Renamed to {name}.").format(name=html.escape(student.name)))
+
+
+@router.callback_query(StudentCb.filter(F.action == "archive"))
+async def ask_archive(query: CallbackQuery, callback_data: StudentCb) -> None:
+    """Archiving ends the link and cancels coming lessons: ask first."""
+    await query.answer()
+    keyboard = InlineKeyboardMarkup(inline_keyboard=[[
+        _btn(_("Yes, archive"), StudentCb(action="archive_ok", id=callback_data.id)),
+        _btn(_("No"), StudentCb(action="card", id=callback_data.id)),
+    ]])  # fmt: skip
+    assert query.message is not None
+    await query.message.answer(
+        _("Archive this student? Their link stops working and coming lessons are cancelled."),
+        reply_markup=keyboard,
+    )
+
+
+@router.callback_query(StudentCb.filter(F.action == "archive_ok"))
+async def archive(query: CallbackQuery, callback_data: StudentCb, deps: Deps) -> None:
+    """Archive after confirmation."""
+    await query.answer()
+    cancelled = await students.archive(deps, query.from_user.id, callback_data.id, confirmed=True)
+    assert query.message is not None
+    done = ngettext("{n} lesson was cancelled.", "{n} lessons were cancelled.", cancelled)
+    await query.message.answer(_("🗄 Archived.") + " " + done.format(n=cancelled))

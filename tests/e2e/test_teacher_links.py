@@ -1,0 +1,175 @@
+"""Students' links as teacher and students see them: open, QR, regenerate, limits, abuse."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import cv2
+import numpy as np
+from sqlalchemy import text
+
+from storage.models import Base
+from tests.e2e.conftest import BOT_USERNAME, Harness
+from tests.e2e.teacher_steps import delivered, enroll, register, told
+
+TEACHER = 3001
+OTHER_TEACHER = 3002
+ANNA = 3101
+MALLORY = 3102
+
+
+async def test_enrolled_students_link_opens_for_the_student(harness: Harness) -> None:
+    h = harness
+    await register(h, TEACHER)
+    token, _ = await enroll(h, TEACHER, "Anna")
+    card = h.last(TEACHER)
+    assert f"https://t.me/{BOT_USERNAME}?start={token}" in card.content
+    assert "🔴 Anna" in card.content and "Opened 0 of ∞ times" in card.content
+    share = card.find_button("📤 Share")
+    assert share is not None and share.url and share.url.startswith("https://t.me/share/url?url=")
+    h.user(ANNA, "Anna")
+    await h.send(ANNA, f"/start {token}")
+    welcome = h.last(ANNA)
+    assert "connected to Ms Smith" in welcome.content
+    assert "📅 Book a lesson" in welcome.button_texts()
+
+
+async def test_qr_code_is_a_photo_that_decodes_to_the_link(harness: Harness) -> None:
+    h = harness
+    await register(h, TEACHER)
+    token, card_id = await enroll(h, TEACHER, "Anna")
+    await h.press(TEACHER, "🔳 QR code", message_id=card_id)
+    photo = h.last(TEACHER).photo
+    assert photo is not None
+    image = cv2.imdecode(np.frombuffer(photo, dtype=np.uint8), cv2.IMREAD_GRAYSCALE)
+    decoded, _points, _ = cv2.QRCodeDetector().detectAndDecode(image)
+    assert decoded == f"https://t.me/{BOT_USERNAME}?start={token}"
+
+
+async def test_regenerate_makes_the_old_link_fail_and_the_new_one_work(harness: Harness) -> None:
+    h = harness
+    await register(h, TEACHER)
+    old, card_id = await enroll(h, TEACHER, "Anna")
+    await h.press(TEACHER, "🔄 Regenerate", message_id=card_id)
+    new, _ = await _token_in_last(h)
+    assert new != old
+    h.user(ANNA, "Anna")
+    await h.send(ANNA, f"/start {old}")
+    await told(h, ANNA, "replaced by a newer one")
+    await h.send(ANNA, f"/start {new}")
+    assert "connected to Ms Smith" in h.last(ANNA).content
+
+
+async def _token_in_last(h: Harness) -> tuple[str, int]:
+    from tests.e2e.teacher_steps import LINK
+
+    card = h.last(TEACHER)
+    found = LINK.search(card.content)
+    assert found, card.content
+    return found.group(1), card.message_id
+
+
+async def test_expiry_and_maximum_uses_are_enforced(harness: Harness) -> None:
+    h = harness
+    await register(h, TEACHER)
+    token, card_id = await enroll(h, TEACHER, "Anna")
+    await h.press(TEACHER, "⚙️ Expiry and uses", message_id=card_id)
+    await h.press(TEACHER, "7 days")
+    await h.press(TEACHER, "1 uses")
+    assert "Opened 0 of 1 times" in h.last(TEACHER).content
+    h.user(ANNA, "Anna")
+    await h.send(ANNA, f"/start {token}")
+    assert "connected to Ms Smith" in h.last(ANNA).content
+    await h.send(ANNA, f"/start {token}")
+    await told(h, ANNA, "used as many times as allowed")
+    await h.press(TEACHER, "unlimited uses")
+    h.clock.advance(timedelta(days=7, minutes=1))
+    await h.send(ANNA, f"/start {token}")
+    await told(h, ANNA, "This link has expired")
+
+
+async def test_second_account_is_refused_on_a_bound_link_and_the_teacher_is_told(
+    harness: Harness,
+) -> None:
+    h = harness
+    await register(h, TEACHER)
+    token, _ = await enroll(h, TEACHER, "Anna")
+    h.user(ANNA, "Anna")
+    h.user(MALLORY, "Mallory")
+    await h.send(ANNA, f"/start {token}")
+    await h.send(MALLORY, f"/start {token}")
+    await told(h, MALLORY, "already belongs to another Telegram account")
+    await delivered(h, TEACHER, "from another Telegram account")
+
+
+async def test_repeated_bad_tokens_block_that_account_only(harness: Harness) -> None:
+    h = harness
+    await register(h, TEACHER)
+    token, _ = await enroll(h, TEACHER, "Anna")
+    h.user(MALLORY, "Mallory")
+    for i in range(5):
+        await h.send(MALLORY, f"/start guessed-token-{i:04d}-abcdefgh")
+    await told(h, MALLORY, "This link is not valid")
+    await h.send(MALLORY, f"/start {token}")  # even a valid token is not tried now
+    await told(h, MALLORY, "Too many invalid links")
+    h.user(ANNA, "Anna")
+    await h.send(ANNA, f"/start {token}")
+    assert "connected to Ms Smith" in h.last(ANNA).content
+    async with h.app.deps.uow() as uow:
+        [student] = await uow.students.by_telegram(ANNA)
+    assert student.name == "Anna"  # Mallory never got bound
+
+
+async def test_database_holds_no_plain_token(harness: Harness) -> None:
+    h = harness
+    await register(h, TEACHER)
+    token, _ = await enroll(h, TEACHER, "Anna")
+    h.user(ANNA, "Anna")
+    await h.send(ANNA, f"/start {token}")
+    await h.send(TEACHER, "/link anna")
+    await h.press(TEACHER, "✉️ Send new link to the student")
+    assert "on its way" in h.chat(TEACHER)[-2].content
+    new_token, _ = await _token_in_last(h)
+    async with h.app.engine.connect() as conn:
+        dumps = []
+        for table in Base.metadata.sorted_tables:
+            rows = (await conn.execute(text(f"SELECT * FROM {table.name}"))).all()
+            dumps.append((table.name, rows))
+    [(_, links)] = [d for d in dumps if d[0] == "share_links"]
+    assert links, "the link should be stored"
+    for name, rows in dumps:
+        for row in rows:
+            for value in row:
+                raw = value if isinstance(value, bytes) else str(value).encode()
+                assert token.encode() not in raw, f"plain token found in {name}"
+                assert new_token.encode() not in raw, f"plain token found in {name}"
+
+
+async def test_a_teacher_cannot_touch_another_teachers_students(harness: Harness) -> None:
+    h = harness
+    await register(h, TEACHER)
+    await enroll(h, TEACHER, "Zoe")
+    await register(h, OTHER_TEACHER, "Mr Jones")
+    await h.send(OTHER_TEACHER, "/students")
+    roster = h.last(OTHER_TEACHER)
+    assert "Zoe" not in roster.content
+    async with h.app.deps.uow() as uow:
+        teacher = await uow.teachers.by_telegram(TEACHER)
+        assert teacher is not None
+        [zoe] = await uow.students.of_teacher(teacher.id)
+    for data in (f"stu:card:{zoe.id}", f"lnk:regen:{zoe.id}", f"lnk:revoke:{zoe.id}",
+                 f"lnk:qr:{zoe.id}", f"stu:archive_ok:{zoe.id}"):  # fmt: skip
+        await h.press_data(OTHER_TEACHER, roster.message_id, data)
+    await h.send(OTHER_TEACHER, "/link Zoe")
+    await told(h, OTHER_TEACHER, "That is not available any more.")
+    assert not any("Zoe" in m.content for m in h.chat(OTHER_TEACHER) if m.from_bot)
+    async with h.app.deps.uow() as uow:
+        link = await uow.links.current(zoe.id)
+        events = await uow.audit.recent(limit=50)
+        student = await uow.students.get(zoe.id)
+    assert link is not None and link.revoked_at is None and link.use_count == 0
+    assert student is not None and not student.archived
+    refused = [
+        e for e in events if e.event == "foreign_object" and e.actor_telegram_id == OTHER_TEACHER
+    ]
+    assert len(refused) == 5
