@@ -1,0 +1,125 @@
+"""My bookings: cancel inside and outside the window, reschedule, Add to calendar."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from icalendar import Calendar
+
+from bot.domain.model import BookingStatus
+from bot.services import booking, notify
+from tests.e2e import student_steps as steps
+from tests.e2e.conftest import Harness
+
+ANA, BEN = 831, 832
+WED_10_UTC = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)  # 11:00 Berlin
+THU_10_UTC = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+TONIGHT_20_UTC = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)  # 11 h ahead: inside 24 h
+
+
+async def _booked(h: Harness, uid: int, student_id: int, slot_id: int) -> int:
+    lesson = await booking.book(h.app.deps, uid, student_id, slot_id)
+    return lesson.booking_id
+
+
+async def test_cancel_inside_the_window_asks_first_and_frees_the_seat(harness: Harness) -> None:
+    h = harness
+    tutor = await steps.teacher(h)
+    [slot] = await steps.slots(h, tutor, WED_10_UTC)
+    ana = await steps.student(h, tutor, ANA, "Ana")
+    await _booked(h, ANA, ana, slot.id)
+    await h.send(ANA, "/mybookings")
+    assert "Wed, 25 Nov, 11:00–12:00 (Europe/Berlin) · Math" in h.last(ANA).content
+    await h.press(ANA, "❌ Wed, 25 Nov 11:00")
+    assert "Cancel your lesson on Wed, 25 Nov, 11:00–12:00" in h.last(ANA).content
+    await h.press(ANA, "No, keep it")
+    assert (await steps.bookings_of(h, ana))[0][0].status == BookingStatus.CONFIRMED
+    await h.press(ANA, "❌ Wed, 25 Nov 11:00")
+    await h.press(ANA, "Yes, cancel it")
+    assert "Cancelled: Wed, 25 Nov, 11:00–12:00" in h.last(ANA).content
+    [(cancelled, freed)] = await steps.bookings_of(h, ana)
+    assert cancelled.status == BookingStatus.CANCELLED and freed.booked == 0
+    [notice] = await steps.outbox(h, notify.BOOKING_CANCELLED)
+    assert notice.chat_id == tutor.telegram_id
+
+
+async def test_cancel_and_reschedule_outside_the_window_are_refused(harness: Harness) -> None:
+    h = harness
+    tutor = await steps.teacher(h)
+    [slot] = await steps.slots(h, tutor, TONIGHT_20_UTC)
+    await steps.slots(h, tutor, THU_10_UTC)
+    ana = await steps.student(h, tutor, ANA, "Ana")
+    await _booked(h, ANA, ana, slot.id)
+    for button in ("❌ Mon, 23 Nov 21:00", "🔁 Mon, 23 Nov 21:00"):
+        await h.send(ANA, "/mybookings")
+        await h.press(ANA, button)
+        await steps.settle(h)
+        shown = h.last(ANA).content
+        assert "It is too late to change this lesson" in shown
+        assert "Your teacher can still cancel it." in shown
+    [(kept, _)] = await steps.bookings_of(h, ana)
+    assert kept.status == BookingStatus.CONFIRMED
+
+
+async def test_reschedule_walks_the_calendar_and_swaps(harness: Harness) -> None:
+    h = harness
+    tutor = await steps.teacher(h)
+    [old] = await steps.slots(h, tutor, WED_10_UTC)
+    [new] = await steps.slots(h, tutor, THU_10_UTC)
+    ana = await steps.student(h, tutor, ANA, "Ana")
+    await _booked(h, ANA, ana, old.id)
+    await h.send(ANA, "/mybookings")
+    await h.press(ANA, "🔁 Wed, 25 Nov 11:00")
+    assert "Pick a new time for your lesson on Wed, 25 Nov" in h.last(ANA).content
+    await h.press(ANA, "Thu, 26 Nov · 1 free")
+    await h.press(ANA, "🟢 11:00–12:00 Math")
+    card = h.last(ANA).content
+    assert "Move your lesson here?" in card and "will be released" in card
+    await h.press(ANA, "✅ Confirm")
+    assert "Moved." in h.last(ANA).content and "Thu, 26 Nov, 11:00" in h.last(ANA).content
+    rows = {s.id: b for b, s in await steps.bookings_of(h, ana)}
+    assert rows[old.id].status == BookingStatus.CANCELLED
+    assert rows[new.id].status == BookingStatus.CONFIRMED
+    assert rows[old.id].rescheduled_to_id == rows[new.id].id
+    assert await steps.outbox(h, notify.BOOKING_RESCHEDULED)
+
+
+async def test_failed_reschedule_keeps_the_old_booking_exactly(harness: Harness) -> None:
+    h = harness
+    tutor = await steps.teacher(h)
+    [old] = await steps.slots(h, tutor, WED_10_UTC)
+    [new] = await steps.slots(h, tutor, THU_10_UTC)
+    ana = await steps.student(h, tutor, ANA, "Ana")
+    ben = await steps.student(h, tutor, BEN, "Ben")
+    await _booked(h, ANA, ana, old.id)
+    before = await steps.bookings_of(h, ana)
+    await h.send(ANA, "/mybookings")
+    await h.press(ANA, "🔁 Wed, 25 Nov 11:00")
+    await h.press(ANA, "Thu, 26 Nov · 1 free")
+    await h.press(ANA, "🟢 11:00–12:00 Math")
+    await _booked(h, BEN, ben, new.id)  # Ben is quicker
+    await h.press(ANA, "✅ Confirm")
+    shown = h.last(ANA)
+    assert "This slot was just taken" in shown.content
+    assert "🔴 11:00–12:00 Math · booked" in shown.button_texts()
+    assert await steps.bookings_of(h, ana) == before
+
+
+async def test_add_to_calendar_sends_an_ics_with_a_stable_uid(harness: Harness) -> None:
+    h = harness
+    tutor = await steps.teacher(h)
+    [slot] = await steps.slots(h, tutor, WED_10_UTC)
+    ana = await steps.student(h, tutor, ANA, "Ana")
+    booking_id = await _booked(h, ANA, ana, slot.id)
+    uids = []
+    for _ in range(2):
+        await h.send(ANA, "/mybookings")
+        await h.press(ANA, "📅 Wed, 25 Nov 11:00")
+        sent = h.last(ANA)
+        assert sent.kind == "document" and (sent.document_name or "").endswith(".ics")
+        [event] = Calendar.from_ical(sent.document or b"").walk("VEVENT")
+        assert event.decoded("dtstart") == WED_10_UTC
+        assert event.decoded("dtend") == slot.ends_at
+        assert "Teacher 7000" in str(event.get("summary"))
+        uids.append(str(event.get("uid")))
+    assert uids == [f"lessonlink-booking-{booking_id}@lessonlink"] * 2

@@ -1,0 +1,121 @@
+"""Forged, replayed and random input: refused neutrally, audited, nothing changed or crashed."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.domain.model import BookingStatus
+from handlers.callbacks import ConfirmCb, MyLessonCb, SlotCb, StudentHomeCb, WeekCb
+from tests.e2e import student_steps as steps
+from tests.e2e.conftest import Harness
+
+ANA, BEN = 841, 842
+NEUTRAL = "That is not available any more."
+WED_10_UTC = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+
+
+async def _scene(h: Harness) -> tuple[int, int, int, int]:
+    """Ana holds a lesson; Ben is another student; another teacher has a slot of their own."""
+    tutor = await steps.teacher(h)
+    other = await steps.teacher(h, telegram_id=7100)
+    await steps.slots(h, tutor, WED_10_UTC, count=1)
+    [foreign_slot] = await steps.slots(h, other, WED_10_UTC)
+    ana = await steps.student(h, tutor, ANA, "Ana")
+    ben = await steps.student(h, tutor, BEN, "Ben")
+    await h.send(ANA, "/start")
+    await h.press(ANA, "📅 Book a lesson")
+    await h.press(ANA, "Wed, 25 Nov · 1 free")
+    await h.press(ANA, "🟢 11:00–12:00 Math")
+    await h.press(ANA, "✅ Confirm")
+    [(booking, _)] = await steps.bookings_of(h, ana)
+    await h.send(BEN, "/start")
+    return ana, ben, booking.id, foreign_slot.id
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        pytest.param(lambda a, b, bk, fs: MyLessonCb(action="y", id=bk), id="cancel-anothers"),
+        pytest.param(lambda a, b, bk, fs: MyLessonCb(action="m", id=bk), id="move-anothers"),
+        pytest.param(lambda a, b, bk, fs: MyLessonCb(action="i", id=bk), id="ics-anothers"),
+        pytest.param(lambda a, b, bk, fs: ConfirmCb(s=b, id=fs, j=0, p=0, r=0), id="foreign-slot"),
+        pytest.param(lambda a, b, bk, fs: ConfirmCb(s=b, id=1, j=0, p=0, r=bk), id="move-into"),
+        pytest.param(lambda a, b, bk, fs: SlotCb(s=b, id=987654, j=0, p=0, r=0), id="made-up-slot"),
+        pytest.param(lambda a, b, bk, fs: MyLessonCb(action="y", id=555), id="made-up-booking"),
+        pytest.param(lambda a, b, bk, fs: WeekCb(s=a, d=0, j=0, p=0, r=0), id="anothers-record"),
+        pytest.param(lambda a, b, bk, fs: StudentHomeCb(action="mine", id=a), id="anothers-list"),
+    ],
+)
+async def test_forged_ids_are_refused_neutrally_and_audited(harness: Harness, forge) -> None:  # type: ignore[no-untyped-def]
+    h = harness
+    ana, ben, booking_id, foreign_slot = await _scene(h)
+    before = await steps.bookings_of(h, ana), await steps.bookings_of(h, ben)
+    refusals = await steps.refusals_of(h, BEN)
+    data = forge(ana, ben, booking_id, foreign_slot).pack()
+    await h.press_data(BEN, h.last(BEN).message_id, data)
+    await steps.settle(h)
+    assert h.last(BEN).content == NEUTRAL
+    assert "Ana" not in "".join(m.content for m in h.chat(BEN))
+    assert (await steps.bookings_of(h, ana), await steps.bookings_of(h, ben)) == before
+    assert before[0][0][0].status == BookingStatus.CONFIRMED
+    assert await steps.refusals_of(h, BEN) == refusals + 1
+
+
+@pytest.mark.parametrize("data", ["cc:1:x:0:0:0", "ml:y", "\x00\xff\x01", "sh:book:99:9", "zz"])
+async def test_malformed_callback_data_is_refused_and_audited(harness: Harness, data: str) -> None:
+    h = harness
+    ana, _, _, _ = await _scene(h)
+    before = await steps.bookings_of(h, ana)
+    update = h.server.press_forged(ANA, h.last(ANA).message_id, data)
+    await h.app.tracker.wait_handled(update)
+    await steps.settle(h)
+    answer = h.server.callback_answer_for(update)
+    assert answer is not None and "no longer valid" in (answer.text or "")
+    assert await steps.bookings_of(h, ana) == before
+    assert await steps.refusals_of(h, ANA) == 1
+
+
+PREFIXES = ["sh", "sz", "cw", "cm", "cd", "cs", "cc", "ml", "tz", "stu", "lnk", ""]
+field = st.one_of(
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+    st.sampled_from(["book", "mine", "tz", "help", "home", "teachers", "x", "y", "m", "i"]),
+    st.text(max_size=8),
+)
+callback = st.one_of(
+    st.builds(lambda p, f: ":".join([p, *f])[:64], st.sampled_from(PREFIXES),
+              st.lists(field, max_size=6)),
+    st.binary(max_size=64).map(lambda b: b.decode("latin-1")),
+)  # fmt: skip
+action = st.one_of(
+    st.tuples(st.just("press"), callback),
+    st.tuples(st.just("text"), st.text(min_size=1, max_size=300)),
+)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(actions=st.lists(action, min_size=1, max_size=4))
+async def test_random_buttons_and_text_never_crash_the_bot(
+    harness: Harness, caplog: pytest.LogCaptureFixture, actions: list[tuple[str, str]]
+) -> None:
+    h = harness
+    if not h.server.bot_messages(ANA):
+        await _scene(h)
+    caplog.set_level(logging.ERROR)
+    caplog.clear()
+    for kind, value in actions:
+        if kind == "press":
+            await h.press_data(ANA, h.last(ANA).message_id, value)
+        else:
+            await h.send(ANA, value)
+    await steps.settle(h)
+    crashes = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not crashes, [r.getMessage() for r in crashes]
