@@ -9,9 +9,10 @@ from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.services import links
+from bot.services import links, student_home
 from bot.services.context import Deps
 from handlers.callbacks import StudentHomeCb
+from handlers.student_views import home_card
 
 router = Router(name="student_access")
 
@@ -30,9 +31,9 @@ def welcome(access: links.Access) -> tuple[str, InlineKeyboardMarkup]:
 
 @router.message(CommandStart(deep_link=True))
 async def open_link(message: Message, command: CommandObject, deps: Deps) -> None:
-    """Open the link; a refusal becomes one sentence in handlers.errors."""
+    """Open the link and show the student's home card; a refusal becomes one sentence."""
     assert message.from_user is not None
     user = message.from_user
-    access = await links.open_link(deps, user.id, user.first_name, command.args or "")
-    text, keyboard = welcome(access)
-    await message.answer(text, reply_markup=keyboard)
+    access, home = await student_home.arrive(deps, user.id, user.first_name, command.args or "")
+    text, keyboard = home_card(home)
+    await message.answer(welcome(access)[0] + "\n\n" + text, reply_markup=keyboard)

@@ -8,6 +8,7 @@ from bot.domain.errors import NotAStudent, NotFound
 from bot.domain.model import Account, Student, Teacher
 from bot.domain.teacher_settings import resolve_timezone
 from bot.ports import UnitOfWork
+from bot.services import links
 from bot.services.booking import Lesson, active_student, lessons_of_student
 from bot.services.context import Deps, audit, records_refusals
 
@@ -137,3 +138,11 @@ async def choose_zone(deps: Deps, telegram_id: int, index: int) -> Home:
     if not 0 <= index < len(STUDENT_ZONES):
         raise NotFound()
     return await set_timezone(deps, telegram_id, STUDENT_ZONES[index])
+
+
+async def arrive(
+    deps: Deps, telegram_id: int, first_name: str, token: str
+) -> tuple[links.Access, Home]:
+    """Open a link from /start and return the home card it leads to."""
+    access = await links.open_link(deps, telegram_id, first_name, token)
+    return access, await home(deps, telegram_id, access.student_id)

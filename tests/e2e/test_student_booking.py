@@ -17,7 +17,12 @@ async def test_link_to_confirmed_lesson_in_one_edited_message(harness: Harness) 
     h = harness
     tutor = await steps.teacher(h)
     await steps.slots(h, tutor, WED_10_UTC, count=2, subject="Math")
-    sid = await steps.student(h, tutor, SAM, "Sam")
+    sid = await steps.student(h, tutor, SAM, "Sam")  # sends /start <token>
+    opened = h.last(SAM)
+    assert "connected to <b>Teacher 7000</b>" in (opened.raw_text or "")
+    assert "Your lessons with Teacher 7000" in opened.content
+    assert "No lessons booked yet." in opened.content
+    assert opened.button_texts()[:2] == ["📅 Book a lesson", "📋 My bookings"]
 
     await h.press(SAM, "📅 Book a lesson")
     week = h.last(SAM)
