@@ -25,7 +25,7 @@ from bot.services.context import Deps
 from handlers import build_router
 from handlers.api_retry import RetryMiddleware
 from handlers.i18n import CatalogI18n, UserLanguageMiddleware, make_i18n
-from handlers.middlewares import AccountMiddleware, UpdateTracker
+from handlers.middlewares import AccountMiddleware, UpdateTracker, install_outermost
 from jobs.dispatcher import TelegramSender, digests_job, dispatch_job
 from jobs.scheduler import Tick, build_scheduler
 from jobs.upkeep import INTERVAL_SECONDS, horizon_job
@@ -80,7 +80,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
     i18n = make_i18n()
     tracker = UpdateTracker()
     dispatcher = Dispatcher(deps=deps)
-    dispatcher.update.outer_middleware(tracker)
+    install_outermost(dispatcher, tracker)
     dispatcher.update.outer_middleware(AccountMiddleware(deps))
     UserLanguageMiddleware(i18n).setup(dispatcher)
     dispatcher.include_router(build_router())
@@ -130,6 +130,7 @@ def default_commands() -> list[BotCommand]:
         BotCommand(command="start", description=_("Home: your lessons and booking")),
         BotCommand(command="help", description=_("What this bot can do")),
         BotCommand(command="teach", description=_("Register as a teacher")),
+        BotCommand(command="language", description=_("Change the language")),
     ]
 
 

@@ -9,6 +9,7 @@ from handlers import (
     calendar,
     errors,
     fallback,
+    language,
     schedule,
     start,
     student_access,
@@ -36,6 +37,7 @@ def build_router() -> Router:
         teacher_students.router,
         teacher_links.router,
         schedule.router,
+        language.router,
         start.router,
         fallback.router,
     )

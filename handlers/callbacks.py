@@ -148,3 +148,12 @@ class MyLessonCb(CallbackData, prefix="ml"):
 
     action: str
     id: int
+
+
+# --- languages (issue 8) ---
+
+
+class LanguageCb(CallbackData, prefix="lang"):
+    """A language picked in /language (a locale code such as 'en' or 'ru')."""
+
+    code: str

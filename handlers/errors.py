@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.domain import errors as e
+from handlers.middlewares import outcome_of_update
 
 log = logging.getLogger("lessonlink.errors")
 
@@ -148,14 +149,17 @@ async def on_error(event: ErrorEvent) -> bool:
     exc = event.exception
     update = event.update
     if isinstance(exc, e.DomainError):
+        outcome_of_update.set(f"refused:{type(exc).__name__}")
         await _tell(update, describe(exc))
         return True
     if isinstance(exc, OperationalError | DBAPIError) and _is_busy(exc):
+        outcome_of_update.set("busy")
         log.warning("update=%s database busy: %s", update.update_id, type(exc).__name__)
         await _tell(update, _("The calendar is busy right now. Please try again in a moment."))
         return True
     if isinstance(exc, TelegramBadRequest) and "message is not modified" in str(exc):
         return True  # the screen already shows what we wanted to show
+    outcome_of_update.set(f"error:{type(exc).__name__}")
     log.error(
         "update=%s failed: %s: %s",
         update.update_id,
@@ -171,7 +175,7 @@ async def on_error(event: ErrorEvent) -> bool:
 
 def _is_busy(exc: Exception) -> bool:
     text = str(exc).lower()
-    return "locked" in text or "busy" in text or "could not serialize" in text
+    return any(w in text for w in ("locked", "busy", "could not serialize", "deadlock"))
 
 
 async def _tell(update: Update, text: str) -> None:

@@ -7,9 +7,10 @@ import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 
-from aiogram import BaseMiddleware
+from aiogram import BaseMiddleware, Dispatcher
 from aiogram.types import TelegramObject, Update, User
 
 from bot.services import accounts
@@ -18,6 +19,20 @@ from bot.services.context import Deps
 log = logging.getLogger("lessonlink.updates")
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+# How the update being handled ended, as the error handler classifies it ("ok" otherwise).
+outcome_of_update: ContextVar[str] = ContextVar("outcome_of_update", default="ok")
+
+
+def install_outermost(dispatcher: Dispatcher, tracker: UpdateTracker) -> None:
+    """Put the tracker outside aiogram's ErrorsMiddleware, so 'handled' includes error replies."""
+    manager = dispatcher.update.outer_middleware
+    inner = list(manager)
+    for middleware in inner:
+        manager.unregister(middleware)
+    manager.register(tracker)
+    for middleware in inner:
+        manager.register(middleware)
 
 
 class UpdateTracker(BaseMiddleware):
@@ -36,13 +51,16 @@ class UpdateTracker(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         started = time.perf_counter()
         self._in_flight += 1
+        token = outcome_of_update.set("ok")
         outcome = "ok"
         try:
             return await handler(event, data)
         except Exception:
-            outcome = "error"
+            outcome_of_update.set("unhandled")
             raise
         finally:
+            outcome = outcome_of_update.get()
+            outcome_of_update.reset(token)
             elapsed = (time.perf_counter() - started) * 1000
             self.durations_ms.append(elapsed)
             log.info(

@@ -81,6 +81,7 @@ def teacher_commands() -> list[BotCommand]:
         BotCommand(command="availability", description=_("Your weekly and one-day hours")),
         BotCommand(command="block", description=_("Take time off: /block 2026-12-24")),
         BotCommand(command="settings", description=_("Time zone, notice, links, reminders")),
+        BotCommand(command="language", description=_("Change the language")),
         BotCommand(command="help", description=_("What each command does")),
     ]
 

@@ -22,8 +22,8 @@ def _key(name: str) -> int:
 async def held_exclusively(engine: AsyncEngine, name: str) -> AsyncIterator[bool]:
     """Yield True if this process now holds the named lock, False if another holder has it.
 
-    PostgreSQL: a session advisory lock, released on exit or when the holder's connection
-    dies. SQLite serves one process, so an in-process lock is enough.
+    PostgreSQL: a session advisory lock per schema, released on exit or when the holder's
+    connection dies. SQLite serves one process, so an in-process lock is enough.
     """
     if engine.dialect.name != "postgresql":
         lock = _local.setdefault(f"{id(engine)}:{name}", asyncio.Lock())
@@ -33,8 +33,10 @@ async def held_exclusively(engine: AsyncEngine, name: str) -> AsyncIterator[bool
         async with lock:
             yield True
         return
-    key = _key(name)
     async with engine.connect() as conn:
+        # Scoped to the schema: two deployments sharing one database do not block each other.
+        schema = await conn.scalar(text("SELECT current_schema()"))
+        key = _key(f"{schema}:{name}")
         got = bool(await conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}))
         await conn.commit()
         try:

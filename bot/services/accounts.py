@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.domain.errors import InvalidInput
 from bot.domain.model import Account
 from bot.services.context import Deps
 
@@ -54,3 +55,13 @@ async def preferred_language(deps: Deps, telegram_id: int) -> str | None:
     async with deps.uow() as uow:
         account = await uow.accounts.get(telegram_id)
     return account.language if account else None
+
+
+async def set_language(deps: Deps, telegram_id: int, code: str, available: set[str]) -> str:
+    """Store the language an account chose; InvalidInput for one without a catalog."""
+    if code not in available:
+        raise InvalidInput("language", code)
+    async with deps.uow() as uow:
+        await uow.accounts.update(telegram_id, language=code)
+        await uow.commit()
+    return code

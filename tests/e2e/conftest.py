@@ -97,9 +97,7 @@ async def running_bot(
 
 
 @pytest.fixture
-async def harness(
-    database_url: str, tmp_path: Path, clock: ManualClock
-) -> AsyncIterator[Harness]:
+async def harness(database_url: str, tmp_path: Path, clock: ManualClock) -> AsyncIterator[Harness]:
     """A running bot on a fresh database, on SQLite and on PostgreSQL."""
     async with running_bot(database_url, tmp_path, clock) as h:
         yield h

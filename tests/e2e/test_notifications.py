@@ -68,7 +68,9 @@ async def test_moved_lesson_is_reminded_at_its_new_time_only(harness: Harness) -
     teacher, student = await _pair(harness, reminder_leads_minutes=(60,))
     booking_id = await _book_in(harness, teacher, student, timedelta(days=3))
     [later] = await make_slots(
-        harness.app.deps.uow, teacher, harness.clock.now() + timedelta(days=4)  # type: ignore[arg-type]
+        harness.app.deps.uow,
+        teacher,
+        harness.clock.now() + timedelta(days=4),  # type: ignore[arg-type]
     )
     await booking.reschedule(harness.app.deps, STUDENT, booking_id, later.id)
     harness.clock.advance(timedelta(days=3) - timedelta(minutes=30))  # old reminder time
@@ -151,7 +153,9 @@ async def test_daily_agenda_lists_the_days_lessons_at_the_chosen_local_time(
 
 
 async def test_the_scheduler_delivers_without_being_asked(
-    database_url: str, tmp_path, clock  # type: ignore[no-untyped-def]
+    database_url: str,
+    tmp_path,
+    clock,  # type: ignore[no-untyped-def]
 ) -> None:
     async with running_bot(database_url, tmp_path, clock, dispatch_interval_seconds=0.2) as h:
         teacher, student = await _pair(h)

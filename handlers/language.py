@@ -1,0 +1,63 @@
+"""/language: the user picks the language the bot speaks to them."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.filters import Command
+from aiogram.types import BotCommandScopeChat, CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from babel import Locale
+
+from bot.services import accounts
+from bot.services.accounts import Identity
+from bot.services.context import Deps
+from handlers.callbacks import LanguageCb
+from handlers.i18n import SOURCE_LANGUAGE, CatalogI18n
+from handlers.teacher_onboarding import teacher_commands
+
+router = Router(name="language")
+
+
+def languages(i18n: CatalogI18n) -> list[str]:
+    """Every language the bot speaks: the source language and each catalog."""
+    return sorted({SOURCE_LANGUAGE, *i18n.available_locales})
+
+
+def endonym(code: str) -> str:
+    """A language's name in that language ('English', 'Русский'), from Babel's CLDR data."""
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+@router.message(Command("language"))
+async def choose(message: Message, i18n: CatalogI18n) -> None:
+    """Offer every available language."""
+    keyboard = InlineKeyboardBuilder()
+    for code in languages(i18n):
+        keyboard.button(text=endonym(code), callback_data=LanguageCb(code=code))
+    keyboard.adjust(2)
+    await message.answer(_("Choose your language:"), reply_markup=keyboard.as_markup())
+
+
+@router.callback_query(LanguageCb.filter())
+async def chosen(
+    query: CallbackQuery,
+    callback_data: LanguageCb,
+    deps: Deps,
+    i18n: CatalogI18n,
+    bot: Bot,
+    identity: Identity | None = None,
+) -> None:
+    """Store the choice and confirm in the new language."""
+    await query.answer()
+    code = await accounts.set_language(
+        deps, query.from_user.id, callback_data.code, set(languages(i18n))
+    )
+    with i18n.use_locale(code):
+        if identity is not None and identity.is_teacher:
+            scope = BotCommandScopeChat(chat_id=query.from_user.id)
+            await bot.set_my_commands(teacher_commands(), scope=scope)
+        text = _("Done: I will speak {language} with you.").format(language=endonym(code))
+        if isinstance(query.message, Message):
+            await query.message.edit_text(text)
