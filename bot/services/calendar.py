@@ -5,9 +5,8 @@ Every call re-reads the database, so an old button only ever shows the current s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
-from enum import IntEnum, StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.domain.booking import refusal_to_book, student_may_change
@@ -22,118 +21,23 @@ from bot.domain.model import BookingStatus, Slot, Student, Teacher
 from bot.ports import UnitOfWork
 from bot.services import booking
 from bot.services.booking import Lesson, lesson_of, refusal_for
+from bot.services.calendar_model import (
+    Booked,
+    DayCount,
+    DayView,
+    Filters,
+    Offer,
+    Part,
+    Refreshed,
+    SlotState,
+    SlotView,
+    View,
+    Week,
+)
 from bot.services.context import Deps, audit, records_refusals
 from bot.services.student_home import resolve_student, viewer_zone
 
 WEEK = 7
-
-
-class Part(IntEnum):
-    """Time of day in the viewer's zone: morning before 12, afternoon 12-17, evening from 17."""
-
-    ANY = 0
-    MORNING = 1
-    AFTERNOON = 2
-    EVENING = 3
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What the student narrowed the calendar to; subject is 1-based (0 = every subject)."""
-
-    subject: int = 0
-    part: int = 0
-
-
-class SlotState(StrEnum):
-    """How a slot shows to a student."""
-
-    FREE = "free"
-    FULL = "full"
-    MINE = "mine"
-
-
-@dataclass(frozen=True)
-class View:
-    """Who is looking, in which zone, with which filters (normalized: shown = applied)."""
-
-    student_id: int
-    teacher_name: str
-    zone: str
-    teacher_zone: str
-    subjects: list[str]
-    filters: Filters
-    today: date
-    last_day: date
-    moving: Lesson | None = None
-
-
-@dataclass(frozen=True)
-class DayCount:
-    """One day of the week view and how many slots the student could book on it."""
-
-    day: date
-    free: int
-
-
-@dataclass(frozen=True)
-class Week:
-    """Seven days (fewer at the horizon) from a start date, with paging bounds."""
-
-    view: View
-    start: date
-    days: list[DayCount]
-    previous: date | None
-    next: date | None
-    months: list[date] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class SlotView:
-    """A slot as the student sees it: never who else booked it."""
-
-    slot_id: int
-    starts_at: datetime
-    ends_at: datetime
-    subject: str
-    free: int
-    capacity: int
-    state: SlotState
-
-
-@dataclass(frozen=True)
-class DayView:
-    """A day's slots for the student."""
-
-    view: View
-    day: date
-    slots: list[SlotView]
-
-
-@dataclass(frozen=True)
-class Offer:
-    """The confirmation card for a slot the student may book now."""
-
-    view: View
-    slot: SlotView
-    cancel_window_minutes: int
-
-
-@dataclass(frozen=True)
-class Refreshed:
-    """A slot was refused: the reason, and the day as it is now."""
-
-    refusal: SlotRefused
-    day: DayView
-
-
-@dataclass(frozen=True)
-class Booked:
-    """The lesson now held (and the one it replaced, when rescheduling)."""
-
-    lesson: Lesson
-    zone: str
-    moved_from: Lesson | None = None
 
 
 @dataclass
@@ -345,3 +249,16 @@ async def confirm(
         return Booked(await booking.book(deps, telegram_id, sid, slot_id), zone)
     except SlotRefused as refusal:
         return Refreshed(refusal, await day(deps, telegram_id, sid, ordinal, filters, moving))
+
+
+__all__ = [
+    "Booked",
+    "DayView",
+    "Filters",
+    "Offer",
+    "Part",
+    "Refreshed",
+    "SlotState",
+    "View",
+    "Week",
+]
