@@ -23,6 +23,7 @@ from bot.domain.clock import Clock, SystemClock
 from bot.security import TokenVault
 from bot.services.context import Deps
 from handlers import build_router
+from handlers import teacher_links as links_view
 from handlers.api_retry import RetryMiddleware
 from handlers.i18n import CatalogI18n, UserLanguageMiddleware, make_i18n
 from handlers.middlewares import AccountMiddleware, UpdateTracker, install_outermost
@@ -84,7 +85,13 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
     dispatcher.update.outer_middleware(AccountMiddleware(deps))
     UserLanguageMiddleware(i18n).setup(dispatcher)
     dispatcher.include_router(build_router())
-    sender = TelegramSender(bot, i18n)
+
+    def deep_link(sealed: bytes) -> str | None:
+        token = deps.vault.unseal(sealed)
+        username = dispatcher.workflow_data.get("bot_username", "")
+        return links_view.deep_link(username, token) if token and username else None
+
+    sender = TelegramSender(bot, i18n, clock, deep_link)
     jobs: dict[str, tuple[Callable[[], Awaitable[None]], float]] = {
         "outbox": (dispatch_job(deps, engine, sender), settings.dispatch_interval_seconds),
         "digests": (digests_job(deps), 60.0),

@@ -6,13 +6,14 @@ import html
 from collections.abc import Callable
 from datetime import datetime
 
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.domain.colours import colour_mark
 from bot.domain.model import Account, OutboxMessage
 from bot.services import notify
+from handlers.callbacks import LinkCb, MyLessonCb, StudentHomeCb
 from handlers.formatting import clock_time, local, long_day, when_for
 from handlers.i18n import CatalogI18n
 
@@ -92,6 +93,12 @@ def _link_bound_elsewhere(p: Payload, zone: str) -> str:
     ).format(who=_who(p))
 
 
+def _new_link(p: Payload, zone: str) -> str:
+    return _("🔗 {teacher} sent you a new booking link: {link}").format(
+        teacher=html.escape(str(p["teacher_name"])), link=html.escape(str(p.get("link") or ""))
+    )
+
+
 def _link_expiring(p: Payload, zone: str) -> str:
     day = long_day(local(_dt(p, "expires_at"), zone).date())
     return _(
@@ -137,11 +144,39 @@ RENDERERS: dict[str, Callable[[Payload, str], str]] = {
     notify.LINK_EXPIRING: _link_expiring,
     notify.RECIPIENT_UNREACHABLE: _unreachable,
     notify.DAILY_AGENDA: _agenda,
+    notify.NEW_LINK: _new_link,
 }
 
 
+def _buttons(message: OutboxMessage, now: datetime) -> InlineKeyboardMarkup | None:
+    """The actions a notice offers: manage the lesson, book again, fix a link."""
+    p = message.payload
+    rows: list[list[InlineKeyboardButton]] = []
+    if message.kind == notify.REMINDER:
+        sid = int(str(p["student_id"]))
+        row = [_btn(_("📋 My bookings"), StudentHomeCb(action="mine", id=sid).pack())]
+        deadline = p.get("change_deadline")
+        if deadline is not None and now <= datetime.fromisoformat(str(deadline)):
+            cancel = MyLessonCb(action="x", id=int(str(p["booking_id"]))).pack()
+            row.append(_btn(_("❌ Cancel"), cancel))
+        rows.append(row)
+    elif message.kind == notify.LESSON_CANCELLED_BY_TEACHER:
+        sid = int(str(p["student_id"]))
+        rows.append([_btn(_("📅 Book another time"), StudentHomeCb(action="book", id=sid).pack())])
+    elif message.kind == notify.LINK_BOUND_ELSEWHERE and "student_id" in p:
+        regen = LinkCb(action="regen", id=int(str(p["student_id"]))).pack()
+        rows.append([_btn(_("🔄 Regenerate link"), regen)])
+    elif message.kind == notify.NEW_LINK and p.get("link"):
+        rows.append([InlineKeyboardButton(text=_("📅 Open booking"), url=str(p["link"]))])
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+def _btn(text: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=data)
+
+
 def render(
-    i18n: CatalogI18n, message: OutboxMessage, recipient: Account | None
+    i18n: CatalogI18n, message: OutboxMessage, recipient: Account | None, now: datetime
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The text (and buttons) of a notification for its recipient."""
     locale = i18n.pick(recipient.language if recipient else None)
@@ -149,4 +184,4 @@ def render(
         message.payload.get("teacher_tz") or "UTC"
     )
     with i18n.context(), i18n.use_locale(locale):
-        return RENDERERS[message.kind](message.payload, zone), None
+        return RENDERERS[message.kind](message.payload, zone), _buttons(message, now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import time
 from collections import deque
@@ -17,6 +18,7 @@ from aiogram.exceptions import (
 )
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.domain.clock import Clock
 from bot.domain.model import Account, OutboxMessage
 from bot.ports import Delivery
 from bot.services.context import Deps
@@ -99,15 +101,27 @@ class ChatPacer:
 class TelegramSender:
     """Renders a notification for its recipient and sends it through the Bot API."""
 
-    def __init__(self, bot: Bot, i18n: CatalogI18n) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        i18n: CatalogI18n,
+        clock: Clock,
+        deep_link: Callable[[bytes], str | None] = lambda sealed: None,
+    ) -> None:
         self.bot = bot
         self.i18n = i18n
+        self.clock = clock
+        self.deep_link = deep_link
         self.limiter = SlidingWindowLimiter()
         self.pacer = ChatPacer()
 
     async def deliver(self, message: OutboxMessage, recipient: Account | None) -> Delivery:
         """Send one notification; classify the failure if it fails."""
-        text, markup = render(self.i18n, message, recipient)
+        if "sealed_token" in message.payload:
+            # The token exists in plain only here, in memory, on its way to its student.
+            sealed = base64.b64decode(str(message.payload["sealed_token"]))
+            message.payload["link"] = self.deep_link(sealed)
+        text, markup = render(self.i18n, message, recipient, self.clock.now())
         await self.pacer.wait(message.chat_id)
         try:
             async with self.limiter.slot():

@@ -95,6 +95,11 @@ async def _change(deps: Deps, telegram_id: int, student_id: int, action: str) ->
             await uow.links.revoke_all(student.id, deps.clock.now(), replaced=False)
         else:
             link, _ = await issue(uow, deps, teacher, student)
+            if action == "regenerate":
+                # A fresh start: whoever opens the new link first becomes the student, so an
+                # account that grabbed a leaked link loses access and a new phone can bind.
+                await uow.students.update(student.id, telegram_id=None, bound_at=None)
+                student.telegram_id = student.bound_at = None
             if action == "send":
                 if student.telegram_id is None:
                     raise StudentNeverOpened()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain.booking import reminder_times
+from bot.domain.booking import change_deadline, reminder_times
 from bot.domain.model import Actor, Booking, Slot, Student, Teacher
 from bot.ports import UnitOfWork
 
@@ -42,6 +42,7 @@ def lesson_facts(
         "student_id": student.id,
         "student_name": student.name,
         "colour": student.colour,
+        "change_deadline": change_deadline(slot, teacher.settings).isoformat(),
     }
 
 

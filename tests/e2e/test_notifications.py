@@ -161,3 +161,67 @@ async def test_the_scheduler_delivers_without_being_asked(
         teacher, student = await _pair(h)
         await _book_in(h, teacher, student, timedelta(days=3))
         await h.server.wait_for(lambda: bool(_texts(h, TEACHER, "New booking")), timeout=10)
+
+
+async def test_a_new_link_sent_by_the_teacher_reaches_the_student_and_opens(
+    harness: Harness,
+) -> None:
+    from tests.e2e.teacher_steps import LINK, enroll, register
+
+    h = harness
+    await register(h, TEACHER)
+    token, _ = await enroll(h, TEACHER, "Anna")
+    h.user(STUDENT, "Anna")
+    await h.send(STUDENT, f"/start {token}")
+    await h.send(TEACHER, "/link anna")
+    await h.press(TEACHER, "✉️ Send new link to the student")
+    await h.flush()
+    [notice] = [m for m in h.server.bot_messages(STUDENT) if "new booking link" in m.content]
+    found = LINK.search(notice.content)
+    assert found is not None
+    assert notice.find_button("📅 Open booking") is not None
+    await h.send(STUDENT, f"/start {found.group(1)}")
+    assert "connected" in h.last(STUDENT).content
+    await h.send(STUDENT, f"/start {token}")
+    assert "replaced by a newer one" in h.last(STUDENT).content
+
+
+async def test_the_teacher_can_regenerate_from_the_someone_else_tried_notice(
+    harness: Harness,
+) -> None:
+    from tests.e2e.teacher_steps import LINK, enroll, register
+
+    h = harness
+    await register(h, TEACHER)
+    token, _ = await enroll(h, TEACHER, "Anna")
+    h.user(7999, "Mallory")
+    h.user(STUDENT, "Anna")
+    await h.send(7999, f"/start {token}")  # the link leaked and someone else got there first
+    await h.send(STUDENT, f"/start {token}")
+    assert "another Telegram account" in h.last(STUDENT).content
+    await h.flush()
+    [notice] = [m for m in h.server.bot_messages(TEACHER) if "another Telegram account" in m.content]
+    await h.press(TEACHER, "🔄 Regenerate link", message_id=notice.message_id)
+    found = LINK.search(h.last(TEACHER).content)
+    assert found is not None, h.last(TEACHER).content
+    await h.send(STUDENT, f"/start {found.group(1)}")
+    assert "connected" in h.last(STUDENT).content, "the real student binds the fresh link"
+    await h.send(7999, "/book")
+    assert "Your lessons" not in h.last(7999).content, "the first account lost its access"
+
+
+async def test_a_reminder_offers_my_bookings_and_cancel_while_allowed(harness: Harness) -> None:
+    teacher, student = await _pair(harness, cancel_window_minutes=120)
+    await _book_in(harness, teacher, student, timedelta(days=3))
+    harness.clock.advance(timedelta(days=2))  # the 24 h reminder: cancelling still allowed
+    await harness.flush()
+    [early] = [m for m in harness.server.bot_messages(STUDENT) if "Reminder" in m.content]
+    assert early.button_texts() == ["📋 My bookings", "❌ Cancel"]
+    harness.clock.advance(timedelta(hours=23))  # the 1 h reminder: past the 2 h window
+    await harness.flush()
+    late = [m for m in harness.server.bot_messages(STUDENT) if "Reminder" in m.content][-1]
+    assert late.button_texts() == ["📋 My bookings"]
+    await harness.press(STUDENT, "❌ Cancel", message_id=early.message_id)
+    told = [a.text or "" for a in harness.server.callback_answers]
+    told += [m.content for m in harness.server.bot_messages(STUDENT)]
+    assert any("too late" in t.lower() for t in told), "an old button re-checks the window"
