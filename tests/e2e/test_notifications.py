@@ -200,7 +200,8 @@ async def test_the_teacher_can_regenerate_from_the_someone_else_tried_notice(
     await h.send(STUDENT, f"/start {token}")
     assert "another Telegram account" in h.last(STUDENT).content
     await h.flush()
-    [notice] = [m for m in h.server.bot_messages(TEACHER) if "another Telegram account" in m.content]
+    notices = h.server.bot_messages(TEACHER)
+    [notice] = [m for m in notices if "another Telegram account" in m.content]
     await h.press(TEACHER, "🔄 Regenerate link", message_id=notice.message_id)
     found = LINK.search(h.last(TEACHER).content)
     assert found is not None, h.last(TEACHER).content
