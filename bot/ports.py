@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from enum import Enum
 from types import TracebackType
 from typing import Literal, Protocol, Self
 
@@ -154,7 +155,6 @@ class LinksRepository(Protocol):
     ) -> None:
         """Change a link's expiry and maximum uses."""
         ...
-
 
     async def expiring_between(self, start: datetime, end: datetime) -> list[ShareLink]:
         """Live links whose expiry falls in [start, end)."""
@@ -346,6 +346,12 @@ class OutboxRepository(Protocol):
 class AuditRepository(Protocol):
     """Append and query audit events."""
 
+    async def times_by_actor(
+        self, actor: int, outcome_prefix: str, since: datetime
+    ) -> list[datetime]:
+        """When an actor's events with outcomes starting with a prefix happened, since then."""
+        ...
+
     async def add(self, event: AuditEvent) -> None:
         """Append one event."""
         ...
@@ -366,6 +372,73 @@ class AuditRepository(Protocol):
         ...
 
 
+class StatsRepository(Protocol):
+    """Read-only queries behind analytics and exports; always scoped to one teacher."""
+
+    async def bookings_starting(
+        self, teacher_id: int, start: datetime, end: datetime, *, student_id: int | None = None
+    ) -> list[tuple[Booking, Slot, Student]]:
+        """Every booking (any status) whose lesson starts in [start, end), by lesson time."""
+        ...
+
+    async def first_bookings(self, teacher_id: int) -> dict[int, datetime]:
+        """When each of the teacher's students first booked, by student id."""
+        ...
+
+    async def moved_from(self, teacher_id: int) -> dict[int, int]:
+        """For every booking made by a reschedule, the booking it replaced: {new id: old id}."""
+        ...
+
+    async def links(
+        self, teacher_id: int, *, student_id: int | None = None
+    ) -> list[tuple[ShareLink, Student]]:
+        """Every link of the teacher's students (or of one), newest first."""
+        ...
+
+    async def audit_between(
+        self,
+        teacher_id: int,
+        start: datetime,
+        end: datetime,
+        *,
+        student_id: int | None = None,
+        event_prefix: str = "",
+    ) -> list[AuditEvent]:
+        """Audit events of the teacher or about their students in [start, end), oldest first."""
+        ...
+
+
+class Claim(Enum):
+    """What claiming a Telegram update_id found (webhook redeliveries are applied once)."""
+
+    NEW = "new"  # first sight: process it
+    TAKEN_OVER = "taken_over"  # a claim left by a crashed worker: process it again
+    IN_PROGRESS = "in_progress"  # another worker is processing it right now: do not
+    DUPLICATE = "duplicate"  # already processed: acknowledge, do nothing
+
+
+class ProcessedUpdatesRepository(Protocol):
+    """Claims on Telegram update ids, kept until they expire."""
+
+    async def claim(
+        self, update_id: int, now: datetime, stale_before: datetime, expires: datetime
+    ) -> Claim:
+        """Claim an update atomically; a claim older than stale_before may be taken over."""
+        ...
+
+    async def finish(self, update_id: int) -> None:
+        """Record the update as fully processed."""
+        ...
+
+    async def release(self, update_id: int) -> None:
+        """Drop an in-progress claim so a redelivery is processed."""
+        ...
+
+    async def prune(self, now: datetime) -> int:
+        """Delete expired records; returns how many."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository; leaving without commit() rolls back."""
 
@@ -378,6 +451,8 @@ class UnitOfWork(Protocol):
     bookings: BookingsRepository
     outbox: OutboxRepository
     audit: AuditRepository
+    updates: ProcessedUpdatesRepository
+    stats: StatsRepository
 
     async def __aenter__(self) -> Self:
         """Begin the transaction."""

@@ -9,6 +9,7 @@ from aiogram import Router
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import ErrorEvent, Update
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.domain import errors as e
@@ -99,8 +100,19 @@ def describe(error: e.DomainError) -> str:
             return _link_refusal(reason)
         case e.SlotRefused(reason=reason):
             return _slot_refusal(reason)
-        case e.TooManyAttempts():
-            return _("Too many invalid links from this account. Please wait a few minutes.")
+        case e.TooManyAttempts(wait_seconds=seconds) if seconds < 120:
+            return ngettext(
+                "Too many invalid links from this account. Please wait {n} second.",
+                "Too many invalid links from this account. Please wait {n} seconds.",
+                seconds,
+            ).format(n=seconds)
+        case e.TooManyAttempts(wait_seconds=seconds):
+            minutes = -(-seconds // 60)
+            return ngettext(
+                "Too many invalid links from this account. Please wait {n} minute.",
+                "Too many invalid links from this account. Please wait {n} minutes.",
+                minutes,
+            ).format(n=minutes)
         case e.NotAllowedToTeach():
             return _("This bot is private: teacher registration is limited to invited teachers.")
         case e.NotATeacher():
@@ -132,9 +144,11 @@ def describe(error: e.DomainError) -> str:
             return _(
                 "It is too late to change this lesson: changes are possible up to {hours} h "
                 "before the start. Your teacher can still cancel it."
-            ).format(hours=round(minutes / 60, 1))
+            ).format(hours=f"{minutes / 60:g}")
         case e.BookingNotActive():
             return _("This lesson was already cancelled or has already started.")
+        case e.LessonNotPast():
+            return _("This lesson has not begun yet: mark attendance once it has started.")
         case e.ConfirmationNeeded(affected=n):
             return _("This would cancel {n} booked lessons. Please confirm.").format(n=n)
     return _("That did not work. Please try again.")

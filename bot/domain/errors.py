@@ -90,6 +90,7 @@ class TooManyAttempts(DomainError):
     """Too many refused tokens from this account; try again after `until`."""
 
     until: datetime
+    wait_seconds: int = 600
 
 
 class SlotUnavailable(StrEnum):
@@ -131,3 +132,7 @@ class ConfirmationNeeded(DomainError):
     """A change would cancel bookings; the caller must confirm first."""
 
     affected: int
+
+
+class LessonNotPast(DomainError):
+    """Attendance can be marked only once a lesson has begun."""

@@ -8,9 +8,28 @@ from bot.domain.errors import LinkRefusal
 from bot.domain.model import ShareLink, TeacherSettings
 
 # A refused-token budget per account: enough for typos, too few for guessing.
+SLOW_AFTER = 3
+SLOW_DELAY = timedelta(seconds=30)
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=10)
 BLOCK_FOR = timedelta(minutes=10)
+
+
+def throttled_until(failures: list[datetime], now: datetime) -> datetime | None:
+    """Until when an account must wait after refused tokens: slowed down, then blocked.
+
+    After SLOW_AFTER refusals within FAILURE_WINDOW each new try waits SLOW_DELAY after the
+    last refusal; after MAX_FAILURES the account is blocked for BLOCK_FOR. Accounts with
+    fewer refusals (everyone with an ordinary typo) are never held back.
+    """
+    recent = sorted(t for t in failures if t > now - FAILURE_WINDOW)
+    if len(recent) >= MAX_FAILURES:
+        until = recent[-1] + BLOCK_FOR
+    elif len(recent) >= SLOW_AFTER:
+        until = recent[-1] + SLOW_DELAY
+    else:
+        return None
+    return until if until > now else None
 
 
 def refusal_to_open(link: ShareLink, now: datetime) -> LinkRefusal | None:

@@ -12,7 +12,12 @@ from bot.domain.errors import (
     StudentNeverOpened,
     TooManyAttempts,
 )
-from bot.domain.links import FAILURE_WINDOW, MAX_FAILURES, default_expiry, refusal_to_open
+from bot.domain.links import (
+    FAILURE_WINDOW,
+    default_expiry,
+    refusal_to_open,
+    throttled_until,
+)
 from bot.domain.model import ShareLink, Student, Teacher
 from bot.ports import UnitOfWork
 from bot.security import looks_like_token
@@ -174,10 +179,10 @@ async def set_limits(
     return result
 
 
-async def _throttled(uow: UnitOfWork, telegram_id: int, now: datetime) -> bool:
-    """Whether this account sent too many refused tokens lately (counted from the audit log)."""
-    since = now - FAILURE_WINDOW
-    return await uow.audit.count_by_actor(telegram_id, REFUSED, since) >= MAX_FAILURES
+async def _throttled(uow: UnitOfWork, telegram_id: int, now: datetime) -> datetime | None:
+    """Until when this account is held back after refused tokens (from the audit log)."""
+    failures = await uow.audit.times_by_actor(telegram_id, REFUSED, now - FAILURE_WINDOW)
+    return throttled_until(failures, now)
 
 
 async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -> Access:
@@ -185,10 +190,11 @@ async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -
     now = deps.clock.now()
     async with deps.uow() as uow:
         await uow.accounts.ensure(telegram_id, first_name, now)
-        if await _throttled(uow, telegram_id, now):
+        until = await _throttled(uow, telegram_id, now)
+        if until is not None:
             await uow.audit.add(audit("link.open", "throttled", deps, actor=telegram_id))
             await uow.commit()
-            raise TooManyAttempts(until=now + FAILURE_WINDOW)
+            raise TooManyAttempts(until=until, wait_seconds=int((until - now).total_seconds()) + 1)
         link = None
         if looks_like_token(token):
             link = await uow.links.by_hash(deps.vault.digest(token))

@@ -54,6 +54,17 @@ class SqlAudit:
         )
         return int(await self._s.scalar(query) or 0)
 
+    async def times_by_actor(
+        self, actor: int, outcome_prefix: str, since: datetime
+    ) -> list[datetime]:
+        """When an actor's events with outcomes starting with a prefix happened, since then."""
+        query = select(AuditRow.at).where(
+            AuditRow.actor_telegram_id == actor,
+            AuditRow.at >= since,
+            AuditRow.outcome.startswith(outcome_prefix),
+        )
+        return list(await self._s.scalars(query))
+
     async def recent(
         self,
         *,
