@@ -1,0 +1,34 @@
+"""One Telegram account studying with two teachers: it is remembered and can switch."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import Harness
+from tests.e2e.student_steps import student, teacher
+
+PIANO_TG, MATH_TG, KID = 7100, 7200, 7300
+
+
+async def test_the_last_teacher_is_remembered_and_switching_shows_the_other(
+    harness: Harness,
+) -> None:
+    h = harness
+    piano = await teacher(h, PIANO_TG)
+    maths = await teacher(h, MATH_TG)
+    await student(h, piano, KID, "Kim")
+    assert "Teacher 7100" in h.last(KID).content
+    await student(h, maths, KID, "Kim")  # a second link, from the second teacher
+    home = h.last(KID)
+    assert "Teacher 7200" in home.content, "the teacher just opened becomes the current one"
+    assert "🔄 Switch teacher" in home.button_texts()
+
+    await h.send(KID, "/start")
+    assert "Teacher 7200" in h.last(KID).content, "plain /start remembers the last teacher"
+
+    await h.press(KID, "🔄 Switch teacher")
+    choice = h.last(KID)
+    assert "Which teacher?" in choice.content
+    assert sorted(choice.button_texts()) == ["Teacher 7100", "Teacher 7200"]
+    await h.press(KID, "Teacher 7100")
+    assert "Teacher 7100" in h.last(KID).content
+    await h.send(KID, "/start")
+    assert "Teacher 7100" in h.last(KID).content, "the switch is remembered too"
