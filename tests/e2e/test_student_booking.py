@@ -55,6 +55,9 @@ async def test_link_to_confirmed_lesson_in_one_edited_message(harness: Harness) 
     assert notice.chat_id == tutor.telegram_id and notice.booking_id == booking.id
     presses = [r for r in h.server.requests if r.method == "answerCallbackQuery"]
     assert len(presses) == 4 and all(r.ok for r in presses)
+    await h.flush()
+    told = h.last(tutor.telegram_id).content
+    assert "New booking" in told and "Sam" in told and "11:00–12:00" in told
 
 
 async def test_plain_start_brings_a_bound_student_home(harness: Harness) -> None:
