@@ -14,6 +14,7 @@ from storage.repositories.bookings import SqlBookings
 from storage.repositories.links import SqlLinks
 from storage.repositories.outbox import SqlOutbox
 from storage.repositories.slots import SqlSlots
+from storage.repositories.stats import SqlStats
 from storage.repositories.students import SqlStudents
 from storage.repositories.teachers import SqlTeachers
 
@@ -30,6 +31,7 @@ class SqlUnitOfWork:
     bookings: SqlBookings
     outbox: SqlOutbox
     audit: SqlAudit
+    stats: SqlStats
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], dialect: str) -> None:
         self._sessions = sessions
@@ -48,6 +50,7 @@ class SqlUnitOfWork:
         self.bookings = SqlBookings(session)
         self.outbox = SqlOutbox(session, self.dialect)
         self.audit = SqlAudit(session)
+        self.stats = SqlStats(session)
         return self
 
     async def __aexit__(

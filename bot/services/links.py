@@ -205,7 +205,7 @@ async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -
         student = await uow.students.get(link.student_id)
         teacher = await uow.teachers.get(student.teacher_id) if student else None
         assert student is not None and teacher is not None
-        ids = {"teacher_id": teacher.id, "student_id": student.id}
+        ids = {"teacher_id": teacher.id, "student_id": student.id, "link_id": link.id}
         if teacher.telegram_id == telegram_id:
             await uow.audit.add(audit("link.open", "teacher_preview", deps, actor=telegram_id,
                                       **ids))  # fmt: skip
