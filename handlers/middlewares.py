@@ -44,6 +44,8 @@ class UpdateTracker(BaseMiddleware):
         self._in_flight = 0
         self._changed = asyncio.Condition()
         self.durations_ms: deque[float] = deque(maxlen=history)
+        # (wall time, ms, outcome) per update, for the /ops view's hour and day windows.
+        self.samples: deque[tuple[float, float, str]] = deque(maxlen=history)
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         """Run the update, then log and record it as handled."""
@@ -53,6 +55,7 @@ class UpdateTracker(BaseMiddleware):
         self._in_flight += 1
         token = outcome_of_update.set("ok")
         outcome = "ok"
+        data["tracker"] = self
         try:
             return await handler(event, data)
         except Exception:
@@ -63,6 +66,7 @@ class UpdateTracker(BaseMiddleware):
             outcome_of_update.reset(token)
             elapsed = (time.perf_counter() - started) * 1000
             self.durations_ms.append(elapsed)
+            self.samples.append((time.time(), elapsed, outcome))
             log.info(
                 "update=%s user=%s type=%s outcome=%s ms=%.1f",
                 event.update_id,

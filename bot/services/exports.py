@@ -1,0 +1,218 @@
+"""/export: CSV of bookings and of audit events for a period, and an .ics of coming lessons.
+
+Exports hold only the asking teacher's own data: every query is scoped by their teacher id.
+Column headers and the lesson title come translated from the caller.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+
+from bot.domain.model import AuditEvent, Booking, BookingStatus, Slot, Student
+from bot.services import analytics as a
+from bot.services.context import Deps
+from bot.services.ownership import teacher_of
+
+FOREVER = datetime(9999, 1, 1, tzinfo=ZoneInfo("UTC"))
+MAX_CHAIN = 1000  # a reschedule chain longer than this is a data error, not a lesson
+RESCHEDULED = "rescheduled"  # the status column of a booking that moved to another time
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class BookingLine:
+    """One booking as the CSV shows it."""
+
+    booking_id: int
+    starts_at: datetime
+    ends_at: datetime
+    student: str
+    subject: str
+    status: str
+    cancelled_by: str
+    late: bool
+    attended: bool | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    """One audit event with the student's name where it concerns one."""
+
+    event: AuditEvent
+    student: str
+
+
+@dataclass(frozen=True)
+class Export:
+    """What an export covers: the period, the teacher's zone and the lines."""
+
+    period: a.Period
+    timezone: str
+    bookings: list[BookingLine]
+    events: list[AuditLine]
+
+
+@dataclass(frozen=True)
+class CalendarLesson:
+    """A coming lesson for the .ics: UID follows the lesson through its moves."""
+
+    uid: str
+    sequence: int
+    starts_at: datetime
+    ends_at: datetime
+    student: str
+    subject: str
+    cancelled: bool
+
+
+async def export(deps: Deps, telegram_id: int, period_key: str) -> Export:
+    """The teacher's bookings (by lesson time) and audit events in the period."""
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        teacher = await teacher_of(uow, telegram_id)
+        zone = teacher.settings.timezone
+        period = a.period_of(period_key if period_key in a.PERIODS else "week", now, zone)
+        rows = await uow.stats.bookings_starting(teacher.id, period.start, period.end)
+        events = await uow.stats.audit_between(teacher.id, period.start, period.end)
+        names = {s.id: s.name for s in await uow.students.of_teacher(teacher.id)}
+        names |= {s.id: s.name for s in await uow.students.of_teacher(teacher.id, archived=True)}
+    lines = [_line(b, s, st) for b, s, st in rows]
+    audit = [AuditLine(e, names.get(e.student_id or 0, "")) for e in events]
+    return Export(period, zone, lines, audit)
+
+
+def _line(b: Booking, s: Slot, st: Student) -> BookingLine:
+    status = RESCHEDULED if b.rescheduled_to_id else b.status.value
+    by = b.cancelled_by.value if b.cancelled_by else ""
+    return BookingLine(
+        b.id,
+        s.starts_at,
+        s.ends_at,
+        st.name,
+        s.subject,
+        status,
+        by,
+        b.late_cancel,
+        b.attended,
+        b.created_at,
+    )
+
+
+def lesson_identity(booking_id: int, moved_from: dict[int, int]) -> tuple[int, int]:
+    """The first booking of a lesson's reschedule chain, and how many times it moved."""
+    root, moves = booking_id, 0
+    while root in moved_from and moves < MAX_CHAIN:
+        root, moves = moved_from[root], moves + 1
+    return root, moves
+
+
+def lesson_uid(root_booking_id: int) -> str:
+    """The iCalendar UID of a lesson: stable across reschedules."""
+    return f"booking-{root_booking_id}@lessonlink"
+
+
+async def coming_lessons(deps: Deps, telegram_id: int) -> tuple[str, list[CalendarLesson]]:
+    """The teacher's zone and coming lessons, cancelled ones too so calendars drop them."""
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        teacher = await teacher_of(uow, telegram_id)
+        rows = await uow.stats.bookings_starting(teacher.id, now, FOREVER)
+        moved_from = await uow.stats.moved_from(teacher.id)
+    lessons = []
+    for b, s, st in rows:
+        if b.rescheduled_to_id is not None:
+            continue  # the booking it moved to carries the same UID with a higher SEQUENCE
+        root, moves = lesson_identity(b.id, moved_from)
+        lessons.append(CalendarLesson(
+            lesson_uid(root), moves + b.sequence, s.starts_at, s.ends_at, st.name, s.subject,
+            b.status == BookingStatus.CANCELLED,
+        ))  # fmt: skip
+    return teacher.settings.timezone, lessons
+
+
+def calendar_bytes(
+    lessons: Sequence[CalendarLesson], zone: str, title: str, stamp: datetime
+) -> bytes:
+    """An iCalendar file with local times under the teacher's TZID and its VTIMEZONE.
+
+    `title` may use {student} and {subject}.
+    """
+    tz = ZoneInfo(zone)
+    cal = Calendar()
+    cal.add("prodid", "-//LessonLink//teacher lessons//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-timezone", zone)
+    for lesson in lessons:
+        event = Event()
+        event.add("uid", lesson.uid)
+        event.add("sequence", lesson.sequence)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", lesson.starts_at.astimezone(tz))
+        event.add("dtend", lesson.ends_at.astimezone(tz))
+        event.add("summary", title.format(student=lesson.student, subject=lesson.subject).strip())
+        event.add("status", "CANCELLED" if lesson.cancelled else "CONFIRMED")
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return bytes(cal.to_ical())
+
+
+def _cell(value: str) -> str:
+    """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _iso(moment: datetime | None) -> str:
+    return moment.isoformat() if moment else ""
+
+
+def _flag(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def bookings_csv(lines: Sequence[BookingLine], zone: str, headers: Sequence[str]) -> bytes:
+    """One row per booking: id, local date/start/end, UTC start/end, student ... created_at."""
+    tz = ZoneInfo(zone)
+    return _csv(headers, [_booking_cells(x, tz) for x in lines])
+
+
+def _booking_cells(x: BookingLine, tz: ZoneInfo) -> list[str]:
+    start, end = x.starts_at.astimezone(tz), x.ends_at.astimezone(tz)
+    return [
+        str(x.booking_id), start.date().isoformat(), start.strftime("%H:%M"),
+        end.strftime("%H:%M"), _iso(x.starts_at), _iso(x.ends_at), _cell(x.student),
+        _cell(x.subject), x.status, x.cancelled_by, _flag(x.late), _flag(x.attended),
+        _iso(x.created_at),
+    ]  # fmt: skip
+
+
+def audit_csv(lines: Sequence[AuditLine], zone: str, headers: Sequence[str]) -> bytes:
+    """One row per event: UTC time, local time, event, outcome, actor, student, detail (JSON)."""
+    tz = ZoneInfo(zone)
+    return _csv(headers, [_audit_cells(x, tz) for x in lines])
+
+
+def _audit_cells(x: AuditLine, tz: ZoneInfo) -> list[str]:
+    e = x.event
+    detail = json.dumps(e.detail, ensure_ascii=False, sort_keys=True, default=str)
+    return [
+        _iso(e.at), e.at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), e.event, e.outcome,
+        str(e.actor_telegram_id or ""), _cell(x.student), _cell(detail),
+    ]  # fmt: skip
+
+
+def _csv(headers: Sequence[str], rows: list[list[str]]) -> bytes:
+    """UTF-8 with a byte-order mark, so spreadsheet programs read names correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
