@@ -157,3 +157,40 @@ class LanguageCb(CallbackData, prefix="lang"):
     """A language picked in /language (a locale code such as 'en' or 'ru')."""
 
     code: str
+
+
+# --- analytics, audit and exports (issue 6) ---
+
+
+class StatsCb(CallbackData, prefix="sa"):
+    """/stats: period p (week, month, 90d) and view v (t text, h heatmap, b bookings per week)."""
+
+    p: str
+    v: str
+
+
+class StudentStatsCb(CallbackData, prefix="sst"):
+    """One student's figures and past lessons (from the student card)."""
+
+    id: int
+
+
+class EventsCb(CallbackData, prefix="aud"):
+    """A page of a student's audit events, newest first."""
+
+    id: int
+    page: int
+
+
+class AttendCb(CallbackData, prefix="att"):
+    """Mark a past lesson (booking id) attended (a=1) or no-show (a=0)."""
+
+    id: int
+    a: int
+
+
+class ExportCb(CallbackData, prefix="exp"):
+    """/export: kind k (b bookings CSV, a audit CSV, i calendar of coming lessons), period p."""
+
+    k: str
+    p: str

@@ -1,0 +1,159 @@
+"""/stats for a teacher: figures for a period, the weekday × hour heatmap, bookings per week."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+from datetime import date, timedelta
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
+from aiogram.utils.i18n import gettext as _
+from babel.dates import format_date, format_timedelta, get_day_names
+
+from bot.services import stats
+from bot.services.context import Deps
+from handlers import charts
+from handlers.callbacks import StatsCb
+from handlers.formatting import current_locale, day_label
+from handlers.student_stats import refusal_name, send_student_figures
+
+router = Router(name="stats")
+
+CAPTION_LIMIT = 1024
+
+
+def period_name(key: str) -> str:
+    """'this week', 'this month', 'the last 90 days'."""
+    names = {"week": _("this week"), "month": _("this month"), "90d": _("the last 90 days")}
+    return names[key]
+
+
+def day_names() -> list[str]:
+    """Abbreviated weekday names, Monday first, in the viewer's language."""
+    names = get_day_names("abbreviated", locale=current_locale())
+    return [str(names[i]) for i in range(7)]
+
+
+def lead_text(lead: timedelta | None) -> str:
+    """'2 days', '5 hours', or a dash."""
+    if lead is None:
+        return "—"
+    return str(format_timedelta(lead, threshold=2, locale=current_locale()))
+
+
+def _ranked(items: list[tuple[str, int]]) -> str:
+    return ", ".join(f"{html.escape(name)} ({n})" for name, n in items) or "—"
+
+
+def figures_text(f: stats.TeacherFigures) -> str:
+    """The period's figures as one message."""
+    c, days = f.counts, day_names()
+    rate = f"{c.cancellation_rate:.0%}" if c.cancellation_rate is not None else "—"
+    lines = [
+        _("<b>Your numbers: {period}</b>").format(period=period_name(f.period.key)),
+        f"{day_label(f.period.first_day)} – {day_label(f.period.last_day)} ({f.timezone})",
+        _("Lessons booked: {made} · taken: {taken} · coming: {coming} · no-shows: {no_shows}")
+        .format(made=c.made, taken=c.taken, coming=c.upcoming, no_shows=c.no_shows),
+        _("Cancelled: {n} ({rate}) · by students: {student} (late: {late}) · by you: {teacher}")
+        .format(n=c.cancelled, rate=rate, student=c.cancelled_by_student, late=c.late,
+                teacher=c.cancelled_by_teacher),
+        _("Rescheduled: {n}").format(n=c.reschedules),
+        _("Busiest days: {days}").format(days=_ranked([(days[d], n) for d, n in f.busiest_days])),
+        _("Busiest hours: {hours}").format(
+            hours=_ranked([(f"{h:02d}:00", n) for h, n in f.busiest_hours])),
+        _("Popular subjects: {subjects}").format(
+            subjects=_ranked([(s or _("no subject"), n) for s, n in f.subjects])),
+        _("Booked ahead (median): {lead}").format(lead=lead_text(f.median_lead)),
+        _("Links: created {created} → opened {opened} → first booking {booked}").format(
+            created=f.funnel.created, opened=f.funnel.opened, booked=f.funnel.booked),
+        _("Refused link openings: {list}").format(
+            list=_ranked([(refusal_name(r), n) for r, n in f.refusals.items()])),
+        _("Students: {active} active, {inactive} inactive").format(
+            active=f.active_students, inactive=f.inactive_students),
+    ]  # fmt: skip
+    return "\n".join(lines)
+
+
+def keyboard(period: str) -> InlineKeyboardMarkup:
+    """Period choice and the two pictures."""
+
+    def btn(text: str, p: str, v: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(text=text, callback_data=StatsCb(p=p, v=v).pack())
+
+    marks = {key: ("• " if key == period else "") for key in ("week", "month", "90d")}
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [btn(marks["week"] + _("This week"), "week", "t"),
+         btn(marks["month"] + _("This month"), "month", "t"),
+         btn(marks["90d"] + _("90 days"), "90d", "t")],
+        [btn(_("🗓 Heatmap"), period, "h"), btn(_("📊 Per week"), period, "b")],
+    ])  # fmt: skip
+
+
+def heatmap_caption(f: stats.TeacherFigures) -> str:
+    """The heatmap's numbers in words: per weekday, then the busiest cells."""
+    days = day_names()
+    title = _("Bookings by weekday and hour, {period}").format(period=period_name(f.period.key))
+    totals = " · ".join(f"{days[d]} {sum(row)}" for d, row in enumerate(f.heat))
+    cells = sorted(((n, d, h) for d, row in enumerate(f.heat) for h, n in enumerate(row) if n),
+                   key=lambda x: (-x[0], x[1], x[2]))  # fmt: skip
+    busy = ", ".join(f"{days[d]} {h:02d}:00 ({n})" for n, d, h in cells)
+    return f"{title}\n{totals}\n{busy}"[:CAPTION_LIMIT]
+
+
+def weeks_caption(f: stats.TeacherFigures) -> str:
+    """Bookings per week in words."""
+    title = _("Bookings per week, {period}").format(period=period_name(f.period.key))
+    weeks = " · ".join(f"{_week_label(monday)}: {n}" for monday, n in f.weeks)
+    return f"{title}\n{weeks}"[:CAPTION_LIMIT]
+
+
+def _week_label(monday: date) -> str:
+    return str(format_date(monday, "d MMM", locale=current_locale()))
+
+
+async def send_picture(message: Message, f: stats.TeacherFigures, view: str) -> None:
+    """Draw off the event loop (matplotlib is CPU work) and send as a photo with its caption."""
+    if view == "h":
+        png = await asyncio.to_thread(
+            charts.heatmap_png, f.heat, day_names(), _("Bookings by weekday and hour")
+        )
+        caption, name = heatmap_caption(f), "heatmap.png"
+    else:
+        labels = [_week_label(monday) for monday, _n in f.weeks]
+        png = await asyncio.to_thread(
+            charts.weeks_png, labels, [n for _m, n in f.weeks], _("Bookings per week")
+        )
+        caption, name = weeks_caption(f), "weeks.png"
+    await message.answer_photo(BufferedInputFile(png, name), caption=caption, parse_mode=None)
+
+
+@router.message(Command("stats"))
+async def show(message: Message, command: CommandObject, deps: Deps) -> None:
+    """This week's figures, or one student's with /stats <name>."""
+    assert message.from_user is not None
+    if command.args:
+        figures = await stats.student_stats_by_name(deps, message.from_user.id, command.args)
+        await send_student_figures(message, figures)
+        return
+    f = await stats.teacher_stats(deps, message.from_user.id)
+    await message.answer(figures_text(f), reply_markup=keyboard(f.period.key))
+
+
+@router.callback_query(StatsCb.filter())
+async def choose(query: CallbackQuery, callback_data: StatsCb, deps: Deps) -> None:
+    """Another period (a new message with its figures), or a picture of the chosen one."""
+    await query.answer()
+    f = await stats.teacher_stats(deps, query.from_user.id, callback_data.p)
+    assert query.message is not None and isinstance(query.message, Message)
+    if callback_data.v in ("h", "b"):
+        await send_picture(query.message, f, callback_data.v)
+    else:
+        await query.message.answer(figures_text(f), reply_markup=keyboard(f.period.key))

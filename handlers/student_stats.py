@@ -1,0 +1,165 @@
+"""One student's figures, marking past lessons attended or no-show, and their audit trail."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+from aiogram import Router
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.domain.colours import colour_mark
+from bot.domain.model import AuditEvent
+from bot.services import stats
+from bot.services.analytics import LinkFigures
+from bot.services.attendance import mark_attendance
+from bot.services.context import Deps
+from handlers.callbacks import AttendCb, EventsCb, StudentStatsCb
+from handlers.formatting import clock_time, day_label, local, when
+
+router = Router(name="student_stats")
+
+
+def _btn(text: str, data: StudentStatsCb | EventsCb | AttendCb) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=data.pack())
+
+
+def card_buttons(student_id: int) -> list[InlineKeyboardButton]:
+    """The student card's row of analytics buttons: Stats and Recent events."""
+    return [
+        _btn(_("📊 Stats"), StudentStatsCb(id=student_id)),
+        _btn(_("📜 Recent events"), EventsCb(id=student_id, page=0)),
+    ]
+
+
+def refusal_name(reason: str) -> str:
+    """A refused link opening's reason in a word or two."""
+    names = {
+        "unknown": _("unknown link"), "expired": _("expired"), "revoked": _("turned off"),
+        "replaced": _("replaced"), "used_up": _("used up"), "archived": _("archived"),
+        "bound_elsewhere": _("another account"), "own_student": _("opened by you"),
+    }  # fmt: skip
+    return names.get(reason, reason)
+
+
+def _day(moment: datetime | None, zone: str) -> str:
+    return day_label(local(moment, zone).date()) if moment else _("never")
+
+
+def _link_line(figure: LinkFigures, zone: str) -> str:
+    link = figure.link
+    left = _("unlimited") if figure.uses_left is None else str(figure.uses_left)
+    refused = (
+        ", ".join(f"{refusal_name(reason)} {n}" for reason, n in figure.refused.items()) or "0"
+    )
+    return _(
+        "• created {created} · expires {expires} · uses left: {left} · opened {n} times, "
+        "last {last} · refused: {refused}"
+    ).format(
+        created=_day(link.created_at, zone),
+        expires=_day(link.expires_at, zone) if link.expires_at else _("never"),
+        left=left, n=link.use_count, last=_day(link.last_used_at, zone), refused=refused,
+    )  # fmt: skip
+
+
+def _attendance(value: bool | None) -> str:
+    return {True: _("attended"), False: _("no-show"), None: _("not marked")}[value]
+
+
+def figures_view(f: stats.StudentFigures) -> tuple[str, InlineKeyboardMarkup]:
+    """The student's numbers, links and past lessons with attendance buttons."""
+    c, zone = f.counts, f.timezone
+    state = _("active") if f.active else _("inactive (no activity for {days} days)").format(
+        days=f.inactive_after_days)  # fmt: skip
+    lines = [
+        f"{colour_mark(f.student.colour)} <b>{html.escape(f.student.name)}</b> · {state}",
+        _("Last activity: {when}").format(when=_day(f.last_activity, zone)),
+        _("Bookings made: {made} · lessons taken: {taken} · coming: {coming}").format(
+            made=c.made, taken=c.taken, coming=c.upcoming),
+        _("Cancelled by the student: {student} (late: {late}) · by you: {teacher}").format(
+            student=c.cancelled_by_student, late=c.late, teacher=c.cancelled_by_teacher),
+        _("Rescheduled: {moves} · no-shows: {no_shows}").format(
+            moves=c.reschedules, no_shows=c.no_shows),
+        _("<b>Links</b>"),
+        *[_link_line(figure, zone) for figure in f.links],
+    ]  # fmt: skip
+    rows: list[list[InlineKeyboardButton]] = []
+    if f.past:
+        lines.append(_("<b>Past lessons</b>"))
+    for lesson in f.past:
+        lines.append(f"• {when(lesson.starts_at, lesson.ends_at, zone)} "
+                     f"{html.escape(lesson.subject)} — {_attendance(lesson.attended)}")  # fmt: skip
+        day = day_label(local(lesson.starts_at, zone).date())
+        short = f"{day} {clock_time(lesson.starts_at, zone)}"
+        rows.append([_btn(f"✅ {short}", AttendCb(id=lesson.booking_id, a=1)),
+                     _btn(f"🚫 {short}", AttendCb(id=lesson.booking_id, a=0))])  # fmt: skip
+    rows.append([_btn(_("📜 Recent events"), EventsCb(id=f.student.id, page=0))])
+    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+async def send_student_figures(message: Message, figures: stats.StudentFigures) -> None:
+    """Answer with a student's figures."""
+    text, keyboard = figures_view(figures)
+    await message.answer(text, reply_markup=keyboard)
+
+
+@router.callback_query(StudentStatsCb.filter())
+async def show(query: CallbackQuery, callback_data: StudentStatsCb, deps: Deps) -> None:
+    """A student's figures from the card (ownership is checked by the service)."""
+    await query.answer()
+    figures = await stats.student_stats(deps, query.from_user.id, callback_data.id)
+    assert isinstance(query.message, Message)
+    await send_student_figures(query.message, figures)
+
+
+@router.callback_query(AttendCb.filter())
+async def mark(query: CallbackQuery, callback_data: AttendCb, deps: Deps) -> None:
+    """Mark a past lesson, then show the student's updated figures."""
+    await query.answer()
+    student_id = await mark_attendance(deps, query.from_user.id, callback_data.id,
+                                       bool(callback_data.a))  # fmt: skip
+    figures = await stats.student_stats(deps, query.from_user.id, student_id)
+    assert isinstance(query.message, Message)
+    await send_student_figures(query.message, figures)
+
+
+def event_line(event: AuditEvent, zone: str, student_tg: int | None, viewer: int) -> str:
+    """'Mon, 23 Nov 09:00 · link.open · opened · the student' (names are the log's own)."""
+    if event.actor_telegram_id is None:
+        who = _("the bot")
+    elif event.actor_telegram_id == viewer:
+        who = _("you")
+    elif event.actor_telegram_id == student_tg:
+        who = _("the student")
+    else:
+        who = _("account {id}").format(id=event.actor_telegram_id)
+    moment = f"{day_label(local(event.at, zone).date())} {clock_time(event.at, zone)}"
+    return f"{moment} · {html.escape(event.event)} · {html.escape(event.outcome)} · {who}"
+
+
+def events_view(page: stats.EventsPage, viewer: int) -> tuple[str, InlineKeyboardMarkup]:
+    """One page of events with Newer / Older buttons."""
+    s = page.student
+    lines = [_("<b>Recent events: {name}</b> (page {page})").format(
+        name=html.escape(s.name), page=page.page + 1)]  # fmt: skip
+    lines += [event_line(e, page.timezone, s.telegram_id, viewer) for e in page.events]
+    if not page.events:
+        lines.append(_("No events."))
+    paging = []
+    if page.page > 0:
+        paging.append(_btn(_("◀ Newer"), EventsCb(id=s.id, page=page.page - 1)))
+    if page.has_next:
+        paging.append(_btn(_("Older ▶"), EventsCb(id=s.id, page=page.page + 1)))
+    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=[paging] if paging else [])
+
+
+@router.callback_query(EventsCb.filter())
+async def events(query: CallbackQuery, callback_data: EventsCb, deps: Deps) -> None:
+    """A page of a student's audit events (ownership is checked by the service)."""
+    await query.answer()
+    page = await stats.student_events(deps, query.from_user.id, callback_data.id,
+                                      callback_data.page)  # fmt: skip
+    text, keyboard = events_view(page, query.from_user.id)
+    assert isinstance(query.message, Message)
+    await query.message.answer(text, reply_markup=keyboard)
