@@ -17,6 +17,7 @@ from bot.services import links, students
 from bot.services.context import Deps
 from handlers.callbacks import LinkCb, RosterCb, StudentCb
 from handlers.formatting import long_day, when
+from handlers.student_stats import card_buttons
 from handlers.teacher_links import send_card
 from handlers.teacher_onboarding import TYPED
 
@@ -113,6 +114,7 @@ def card_view(card: students.StudentCard) -> tuple[str, InlineKeyboardMarkup]:
          _btn(_("✏️ Rename"), StudentCb(action="rename", id=s.id))],
         [_btn(_("🗄 Archive"), StudentCb(action="archive", id=s.id))],
     ]  # fmt: skip
+    rows.append(card_buttons(s.id))  # 📊 Stats, 📜 Recent events (issue 6)
     if s.telegram_id:
         rows.append([_btn(_("✉️ Send new link to the student"), StudentCb(action="send", id=s.id))])
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)

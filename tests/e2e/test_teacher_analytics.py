@@ -186,3 +186,15 @@ async def test_ops_is_for_admins_only(h: Harness) -> None:
     assert handled >= 10
     assert "median" in view and "95th percentile" in view
     assert "Due and waiting: 0" not in view  # the month's notices, never flushed here
+
+
+async def test_the_student_card_leads_to_stats_and_events(h: Harness) -> None:
+    await play_month(h)
+    await h.send(TEACHER, "/students")
+    [ana] = [b for b in h.last(TEACHER).button_texts() if b.endswith(" Ana")]
+    await h.press(TEACHER, ana)
+    assert {"📊 Stats", "📜 Recent events"} <= set(h.last(TEACHER).button_texts())
+    await h.press(TEACHER, "📊 Stats")
+    assert "Bookings made: 4 · lessons taken: 2 · coming: 1" in h.last(TEACHER).content
+    await h.press(TEACHER, "📜 Recent events")
+    assert "Recent events: Ana" in h.last(TEACHER).content
