@@ -14,6 +14,7 @@ from bot.services.accounts import Identity
 from bot.services.context import Deps
 from handlers.callbacks import LanguageCb
 from handlers.i18n import SOURCE_LANGUAGE, CatalogI18n
+from handlers.student_access import student_commands
 from handlers.teacher_onboarding import teacher_commands
 
 router = Router(name="language")
@@ -55,9 +56,12 @@ async def chosen(
         deps, query.from_user.id, callback_data.code, set(languages(i18n))
     )
     with i18n.use_locale(code):
+        # A chat-scoped menu was registered in the old language; register it again.
+        scope = BotCommandScopeChat(chat_id=query.from_user.id)
         if identity is not None and identity.is_teacher:
-            scope = BotCommandScopeChat(chat_id=query.from_user.id)
             await bot.set_my_commands(teacher_commands(), scope=scope)
+        elif identity is not None and identity.student_of:
+            await bot.set_my_commands(student_commands(), scope=scope)
         text = _("Done: I will speak {language} with you.").format(language=endonym(code))
         if isinstance(query.message, Message):
             await query.message.edit_text(text)

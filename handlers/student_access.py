@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import html
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import CommandObject, CommandStart
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
 from aiogram.utils.i18n import gettext as _
 
 from bot.services import links, student_home
+from bot.services.accounts import Identity
 from bot.services.context import Deps
 from handlers.callbacks import StudentHomeCb
 from handlers.student_views import home_card
@@ -30,10 +37,36 @@ def welcome(access: links.Access) -> tuple[str, InlineKeyboardMarkup]:
 
 
 @router.message(CommandStart(deep_link=True))
-async def open_link(message: Message, command: CommandObject, deps: Deps) -> None:
+async def open_link(
+    message: Message,
+    command: CommandObject,
+    deps: Deps,
+    bot: Bot,
+    identity: Identity | None = None,
+) -> None:
     """Open the link and show the student's home card; a refusal becomes one sentence."""
     assert message.from_user is not None
     user = message.from_user
     access, home = await student_home.arrive(deps, user.id, user.first_name, command.args or "")
     text, keyboard = home_card(home)
     await message.answer(welcome(access)[0] + "\n\n" + text, reply_markup=keyboard)
+    if access.first_time and not identity_is_teacher(identity):
+        # The menu a student needs, in their chat only; teachers keep their own menu.
+        await bot.set_my_commands(student_commands(), scope=BotCommandScopeChat(chat_id=user.id))
+
+
+def identity_is_teacher(identity: Identity | None) -> bool:
+    """Whether the account also teaches (their teacher menu wins)."""
+    return identity is not None and identity.is_teacher
+
+
+def student_commands() -> list[BotCommand]:
+    """A student's command menu, in the current locale."""
+    return [
+        BotCommand(command="start", description=_("Home: your lessons and booking")),
+        BotCommand(command="book", description=_("Book a lesson")),
+        BotCommand(command="mybookings", description=_("Your lessons: cancel, move, calendar")),
+        BotCommand(command="timezone", description=_("Your time zone")),
+        BotCommand(command="language", description=_("Change the language")),
+        BotCommand(command="help", description=_("What this bot can do")),
+    ]

@@ -32,3 +32,18 @@ async def test_the_last_teacher_is_remembered_and_switching_shows_the_other(
     assert "Teacher 7100" in h.last(KID).content
     await h.send(KID, "/start")
     assert "Teacher 7100" in h.last(KID).content, "the switch is remembered too"
+
+
+async def test_a_student_gets_a_student_menu_in_their_chat(harness: Harness) -> None:
+    h = harness
+    piano = await teacher(h, PIANO_TG)
+    await student(h, piano, KID, "Kim")
+    scoped = [
+        r.params
+        for r in h.server.calls("setMyCommands", ok=True)
+        if '"chat_id":' in str(r.params.get("scope")).replace("'", '"')
+        and str(KID) in str(r.params.get("scope"))
+    ]
+    assert scoped, "the student's chat gets its own command menu"
+    commands = str(scoped[-1]["commands"])
+    assert "mybookings" in commands and "book" in commands and "addslots" not in commands
