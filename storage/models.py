@@ -240,3 +240,14 @@ class AuditRow(Base):
     event: Mapped[str] = mapped_column(String(48))
     outcome: Mapped[str] = mapped_column(String(48))
     detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+
+class ProcessedUpdateRow(Base):
+    """A Telegram update_id claimed by a webhook worker, so a redelivery is applied once."""
+
+    __tablename__ = "processed_updates"
+    __table_args__ = (Index("ix_processed_updates_expires_at", "expires_at"),)
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    status: Mapped[str] = mapped_column(String(16))  # in_progress | done
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

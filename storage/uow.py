@@ -17,6 +17,7 @@ from storage.repositories.slots import SqlSlots
 from storage.repositories.stats import SqlStats
 from storage.repositories.students import SqlStudents
 from storage.repositories.teachers import SqlTeachers
+from storage.repositories.updates import SqlProcessedUpdates
 
 
 class SqlUnitOfWork:
@@ -31,6 +32,7 @@ class SqlUnitOfWork:
     bookings: SqlBookings
     outbox: SqlOutbox
     audit: SqlAudit
+    updates: SqlProcessedUpdates
     stats: SqlStats
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], dialect: str) -> None:
@@ -50,6 +52,7 @@ class SqlUnitOfWork:
         self.bookings = SqlBookings(session)
         self.outbox = SqlOutbox(session, self.dialect)
         self.audit = SqlAudit(session)
+        self.updates = SqlProcessedUpdates(session, self.dialect)
         self.stats = SqlStats(session)
         return self
 
