@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -27,8 +29,12 @@ from handlers import teacher_links as links_view
 from handlers.api_retry import RetryMiddleware
 from handlers.i18n import CatalogI18n, UserLanguageMiddleware, make_i18n
 from handlers.middlewares import AccountMiddleware, UpdateTracker, install_outermost
+from handlers.observability import ApiMetrics, HealthProbe, Metrics
+from handlers.webhook import LateAnswers, UpdateEndpoint, WebServer, install_redelivery, web_app
+from handlers.workers import fsm_backend, supervise
 from jobs.dispatcher import TelegramSender, digests_job, dispatch_job
 from jobs.scheduler import Tick, build_scheduler
+from jobs.updates import prune_updates_job
 from jobs.upkeep import INTERVAL_SECONDS, horizon_job
 from storage.engine import create_engine, uow_factory
 from storage.migrate import upgrade_to_head
@@ -56,6 +62,10 @@ class Application:
     ticks: dict[str, Tick] = field(default_factory=dict)
     jobs: dict[str, Callable[[], Awaitable[None]]] = field(default_factory=dict)
     username: str = ""
+    metrics: Metrics = field(default_factory=Metrics)
+    health: HealthProbe | None = None
+    web: WebServer | None = None  # the webhook (or health) server while it runs
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)  # set to stop serving
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> Application:
@@ -73,6 +83,9 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     retry = RetryMiddleware()
     session.middleware(retry)
+    metrics = Metrics()
+    session.middleware(ApiMetrics(metrics))  # inside retry: counts every attempt, each 429
+    session.middleware(LateAnswers())
     bot = Bot(
         settings.bot_token.get_secret_value(),
         session=session,
@@ -80,8 +93,11 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
     )
     i18n = make_i18n()
     tracker = UpdateTracker()
-    dispatcher = Dispatcher(deps=deps)
+    tracker.listeners.append(metrics.on_update)
+    storage, isolation = fsm_backend(settings)
+    dispatcher = Dispatcher(deps=deps, storage=storage, events_isolation=isolation)
     install_outermost(dispatcher, tracker)
+    install_redelivery(dispatcher)
     dispatcher.update.outer_middleware(AccountMiddleware(deps))
     UserLanguageMiddleware(i18n).setup(dispatcher)
     dispatcher.include_router(build_router())
@@ -96,18 +112,22 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
         "outbox": (dispatch_job(deps, engine, sender), settings.dispatch_interval_seconds),
         "digests": (digests_job(deps), 60.0),
         "horizon": (horizon_job(deps), INTERVAL_SECONDS),
+        "updates": (prune_updates_job(deps), 3600.0),
     }
     scheduler, ticks = build_scheduler(clock, jobs)
     app = Application(
         settings, bot, dispatcher, engine, deps, i18n, tracker, retry, scheduler, ticks,
-        jobs={name: func for name, (func, _) in jobs.items()},
+        jobs={name: func for name, (func, _) in jobs.items()}, metrics=metrics,
     )  # fmt: skip
+    # Healthy while the dispatcher ticks: a missed tick or two is normal, three is not.
+    tick_limit = max(3 * settings.dispatch_interval_seconds, 60.0)
+    app.health = HealthProbe(deps, metrics, scheduler, ticks, tick_limit)
     dispatcher.shutdown.register(tracker.drain)
     return app
 
 
-async def prepare(app: Application) -> None:
-    """Check the token, migrate the database and register the command menu."""
+async def prepare(app: Application, *, setup: bool = True) -> None:
+    """Check the token; with setup (not in a supervised worker), migrate and register."""
     try:
         me = await app.bot.get_me()
     except TelegramUnauthorizedError:
@@ -117,8 +137,21 @@ async def prepare(app: Application) -> None:
         ) from None
     app.username = me.username or ""
     app.dispatcher["bot_username"] = app.username
+    if not setup:
+        return
     await upgrade_to_head(app.engine)
     await register_commands(app)
+    if app.settings.webhook_mode:
+        await app.bot.set_webhook(
+            app.settings.webhook_url + app.settings.webhook_path,
+            secret_token=_webhook_secret(app.settings),
+            allowed_updates=app.dispatcher.resolve_used_update_types(),
+        )
+
+
+def _webhook_secret(settings: Settings) -> str:
+    assert settings.webhook_secret is not None  # check_deployment requires it in webhook mode
+    return settings.webhook_secret.get_secret_value()
 
 
 async def register_commands(app: Application) -> None:
@@ -142,31 +175,93 @@ def default_commands() -> list[BotCommand]:
 
 
 async def run_polling(app: Application, *, handle_signals: bool = True) -> None:
-    """Poll for updates until stopped; the scheduler runs alongside."""
+    """Poll for updates until stopped; the scheduler runs alongside (and HEALTH_PORT, if set)."""
     app.scheduler.start()
     try:
+        if app.settings.health_port and app.health is not None:
+            routes = web_app(None, "", app.health)
+            app.web = WebServer(routes, app.settings.webhook_host, app.settings.health_port)
+            await app.web.start()
         await app.dispatcher.start_polling(
             app.bot,
             handle_signals=handle_signals,
             allowed_updates=app.dispatcher.resolve_used_update_types(),
         )
     finally:
+        if app.web is not None:
+            await app.web.stop()
         app.scheduler.shutdown(wait=False)
         await app.bot.session.close()
         await app.engine.dispose()
 
 
-async def serve(settings: Settings) -> None:
-    """Start LessonLink with long polling."""
+async def start_webhook(app: Application, port: int | None = None) -> int:
+    """Listen for Telegram's posts (and /healthz, /metrics); returns the bound port."""
+    settings = app.settings
+    assert app.health is not None
+    endpoint = UpdateEndpoint(
+        app.bot, app.dispatcher, app.deps, _webhook_secret(settings), app.metrics
+    )
+    routes = web_app(endpoint, settings.webhook_path, app.health)
+    app.web = WebServer(
+        routes, settings.webhook_host, settings.webhook_port if port is None else port
+    )
+    await app.dispatcher.emit_startup(bot=app.bot, **app.dispatcher.workflow_data)
+    app.scheduler.start()
+    return await app.web.start()
+
+
+async def stop_webhook(app: Application) -> None:
+    """Graceful stop: refuse new posts, finish those in flight, then close everything."""
+    if app.web is not None:
+        await app.web.stop()
+    await app.dispatcher.emit_shutdown(bot=app.bot, **app.dispatcher.workflow_data)
+    app.scheduler.shutdown(wait=False)
+    await app.bot.session.close()
+    await app.engine.dispose()
+
+
+async def run_webhook(
+    app: Application, port: int | None = None, handle_signals: bool = True
+) -> None:
+    """Serve the webhook until SIGTERM/SIGINT (or app.stopping is set)."""
+    if handle_signals:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, app.stopping.set)
+    try:
+        bound = await start_webhook(app, port)
+        log.info("LessonLink @%s is serving its webhook on port %d", app.username, bound)
+        await app.stopping.wait()
+    finally:
+        await stop_webhook(app)
+
+
+async def serve(settings: Settings, worker_index: int | None = None) -> None:
+    """Start LessonLink: long polling, or a webhook (worker i of N listens on port + i)."""
     app = build_application(settings)
     try:
-        await prepare(app)
+        await prepare(app, setup=worker_index is None)
     except BaseException:
         await app.bot.session.close()
         await app.engine.dispose()
         raise
+    if settings.webhook_mode:
+        await run_webhook(app, settings.webhook_port + (worker_index or 0))
+        return
     log.info("LessonLink @%s is running", app.username)
     await run_polling(app)
+
+
+async def setup_once(settings: Settings) -> None:
+    """Before spawning workers: check the token, migrate, register commands and the webhook."""
+    app = build_application(settings)
+    try:
+        await prepare(app)
+    finally:
+        await app.dispatcher.fsm.close()
+        await app.bot.session.close()
+        await app.engine.dispose()
 
 
 class RedactSecrets(logging.Filter):
@@ -190,20 +285,30 @@ def configure_logging(settings: Settings) -> None:
     """One line per event on stderr."""
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-    handler.addFilter(RedactSecrets([settings.bot_token.get_secret_value()]))
+    secrets = [settings.bot_token.get_secret_value()]
+    if settings.webhook_secret is not None:
+        secrets.append(settings.webhook_secret.get_secret_value())
+    handler.addFilter(RedactSecrets(secrets))
     logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     """Entry point: exit 2 with one sentence on bad configuration, 0 after a clean stop."""
+    parser = argparse.ArgumentParser(description="Run LessonLink.")
+    parser.add_argument("--workers", type=int, help="worker processes (overrides WORKERS)")
+    parser.add_argument("--worker-index", type=int, help=argparse.SUPPRESS)  # set by supervisor
+    args = parser.parse_args(argv)
     try:
-        settings = load_settings()
+        settings = load_settings(**({"workers": args.workers} if args.workers else {}))
     except ConfigError as exc:
         print(f"LessonLink cannot start: {exc}", file=sys.stderr)
         return 2
     configure_logging(settings)
     try:
-        asyncio.run(serve(settings))
+        if settings.workers > 1 and args.worker_index is None:
+            asyncio.run(setup_once(settings))
+            return supervise(settings.workers, __file__)
+        asyncio.run(serve(settings, args.worker_index))
     except StartupError as exc:
         print(f"LessonLink cannot start: {exc}", file=sys.stderr)
         return 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +13,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DATA_DIR = Path("data")
+_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class ConfigError(Exception):
@@ -41,6 +43,16 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     data_dir: Path = DATA_DIR
     dispatch_interval_seconds: float = 2.0
+    # Production mode (README "Production mode"): a webhook instead of polling, N workers.
+    webhook_url: str = ""
+    webhook_path: str = "/telegram/webhook"
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1, le=64)
+    redis_url: str = ""
+    redis_prefix: str = "lessonlink"
+    health_port: int | None = Field(default=None, ge=1, le=65535)
 
     @field_validator("teacher_ids", "admin_ids", mode="before")
     @classmethod
@@ -87,6 +99,41 @@ class Settings(BaseSettings):
             raise ValueError("it must start with sqlite+aiosqlite:/// or postgresql+asyncpg://")
         return value
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("it must be the public https:// address Telegram posts updates to")
+        return value.rstrip("/")
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _webhook_path(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError("it must start with /, e.g. /telegram/webhook")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram's own rule for secret_token: 1-256 characters of A-Z a-z 0-9 _ -.
+        raw = value.get_secret_value() if value is not None else None
+        if raw is not None and not _SECRET_RE.fullmatch(raw):
+            raise ValueError("use 1 to 256 characters from A-Z a-z 0-9 _ -")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str) -> str:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("it must start with redis://, rediss:// or unix://")
+        return value
+
+    @property
+    def webhook_mode(self) -> bool:
+        """Whether Telegram posts updates to us (WEBHOOK_URL set) instead of us polling."""
+        return bool(self.webhook_url)
+
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to an SQLite file in the data folder."""
         if self.database_url:
@@ -120,7 +167,7 @@ def load_settings(**overrides: object) -> Settings:
     from pydantic import ValidationError
 
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         err = exc.errors()[0]
         name = str(err["loc"][0]) if err["loc"] else "configuration"
@@ -130,3 +177,32 @@ def load_settings(**overrides: object) -> Settings:
             raise ConfigError(f"{env_name} is not set: {hint}.") from None
         reason = str(err["msg"]).removeprefix("Value error, ")
         raise ConfigError(f"{env_name} is malformed: {reason}.") from None
+    check_deployment(settings)
+    return settings
+
+
+def check_deployment(settings: Settings) -> None:
+    """Refuse combinations that would break at run time (several workers need shared state)."""
+    if settings.webhook_mode and settings.webhook_secret is None:
+        raise ConfigError(
+            "WEBHOOK_SECRET is not set: webhook mode needs a secret of 1-256 characters "
+            "(A-Z a-z 0-9 _ -) so that only Telegram can post updates."
+        )
+    n = settings.workers
+    if n == 1:
+        return
+    if not settings.database_url.startswith("postgresql"):  # empty means the SQLite default
+        raise ConfigError(
+            f"WORKERS={n} needs PostgreSQL: SQLite serves one process, so set DATABASE_URL "
+            "to postgresql+asyncpg://... or run one worker."
+        )
+    if not settings.redis_url:
+        raise ConfigError(
+            f"WORKERS={n} needs Redis for shared conversation state and per-user ordering: "
+            "set REDIS_URL, e.g. redis://127.0.0.1:6379/0, or run one worker."
+        )
+    if not settings.webhook_mode:
+        raise ConfigError(
+            f"WORKERS={n} needs webhook mode, since only one process may poll Telegram: "
+            "set WEBHOOK_URL and WEBHOOK_SECRET, or run one worker."
+        )

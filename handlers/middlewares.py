@@ -46,6 +46,8 @@ class UpdateTracker(BaseMiddleware):
         self.durations_ms: deque[float] = deque(maxlen=history)
         # (wall time, ms, outcome) per update, for the /ops view's hour and day windows.
         self.samples: deque[tuple[float, float, str]] = deque(maxlen=history)
+        # Called with (update, outcome, seconds) after each update: metrics hook in here.
+        self.listeners: list[Callable[[Update, str, float], None]] = []
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         """Run the update, then log and record it as handled."""
@@ -67,6 +69,8 @@ class UpdateTracker(BaseMiddleware):
             elapsed = (time.perf_counter() - started) * 1000
             self.durations_ms.append(elapsed)
             self.samples.append((time.time(), elapsed, outcome))
+            for listener in self.listeners:
+                listener(event, outcome, elapsed / 1000)
             log.info(
                 "update=%s user=%s type=%s outcome=%s ms=%.1f",
                 event.update_id,
