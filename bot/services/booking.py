@@ -184,7 +184,9 @@ async def release(
 ) -> None:
     """Cancel a booking inside the caller's transaction: seat back, reminders withdrawn, told."""
     now = deps.clock.now()
-    late = by == Actor.STUDENT and not student_may_change(slot, teacher.settings, now)
+    # Late means inside the cancellation window: only a teacher (or the system) gets there,
+    # since students are refused past it.
+    late = not student_may_change(slot, teacher.settings, now)
     if not await uow.bookings.cancel(booking.id, now, by, reason, late=late):
         raise BookingNotActive()
     await uow.slots.release_seat(slot.id)
