@@ -26,7 +26,7 @@ from bot.security import TokenVault
 from bot.services.context import Deps
 from handlers import build_router
 from handlers import teacher_links as links_view
-from handlers.api_retry import RetryMiddleware
+from handlers.api_retry import PinResponseTypes, RetryMiddleware
 from handlers.i18n import CatalogI18n, UserLanguageMiddleware, make_i18n
 from handlers.middlewares import AccountMiddleware, UpdateTracker, install_outermost
 from handlers.observability import ApiMetrics, HealthProbe, Metrics
@@ -36,7 +36,7 @@ from jobs.dispatcher import TelegramSender, digests_job, dispatch_job
 from jobs.scheduler import Tick, build_scheduler
 from jobs.updates import prune_updates_job
 from jobs.upkeep import INTERVAL_SECONDS, horizon_job
-from storage.engine import create_engine, uow_factory
+from storage.engine import create_engine, read_factory, uow_factory
 from storage.migrate import upgrade_to_head
 
 log = logging.getLogger("lessonlink")
@@ -74,6 +74,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
     engine = create_engine(settings.resolved_database_url())
     deps = Deps(
         uow=uow_factory(engine),
+        read=read_factory(engine),
         clock=clock,
         vault=TokenVault(settings.resolved_secret_key()),
         default_timezone=settings.default_timezone,
@@ -82,6 +83,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
     )
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     retry = RetryMiddleware()
+    session.middleware(PinResponseTypes())
     session.middleware(retry)
     metrics = Metrics()
     session.middleware(ApiMetrics(metrics))  # inside retry: counts every attempt, each 429

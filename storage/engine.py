@@ -8,7 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
-from storage.uow import SqlUnitOfWork
+from storage.uow import READONLY, SqlUnitOfWork
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -47,7 +47,9 @@ def _serialize_sqlite_writers(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A reader takes a WAL snapshot and never queues behind writers.
+        readonly = conn.get_execution_options().get(READONLY, False)
+        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:
@@ -62,5 +64,16 @@ def uow_factory(engine: AsyncEngine) -> Any:
 
     def make() -> SqlUnitOfWork:
         return SqlUnitOfWork(sessions, dialect)
+
+    return make
+
+
+def read_factory(engine: AsyncEngine) -> Any:
+    """A callable returning a read-only unit of work (on SQLite it never takes the write lock)."""
+    sessions = session_factory(engine)
+    dialect = engine.dialect.name
+
+    def make() -> SqlUnitOfWork:
+        return SqlUnitOfWork(sessions, dialect, readonly=True)
 
     return make

@@ -19,6 +19,8 @@ from storage.repositories.students import SqlStudents
 from storage.repositories.teachers import SqlTeachers
 from storage.repositories.updates import SqlProcessedUpdates
 
+READONLY = "lessonlink_readonly"
+
 
 class SqlUnitOfWork:
     """Repositories sharing one session; leaving the block without commit() rolls back."""
@@ -35,14 +37,19 @@ class SqlUnitOfWork:
     updates: SqlProcessedUpdates
     stats: SqlStats
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], dialect: str) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], dialect: str, readonly: bool = False
+    ) -> None:
         self._sessions = sessions
         self.dialect = dialect
+        self.readonly = readonly
         self._session: AsyncSession | None = None
 
     async def __aenter__(self) -> Self:
         session = self._sessions()
         self._session = session
+        if self.readonly:
+            await session.connection(execution_options={READONLY: True})
         self.accounts = SqlAccounts(session)
         self.teachers = SqlTeachers(session)
         self.students = SqlStudents(session, self.dialect)
@@ -72,6 +79,8 @@ class SqlUnitOfWork:
     async def commit(self) -> None:
         """Make everything done in this unit permanent."""
         assert self._session is not None
+        if self.readonly:
+            raise RuntimeError("a read-only unit of work cannot commit")
         await self._session.commit()
 
     async def rollback(self) -> None:

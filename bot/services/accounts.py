@@ -41,11 +41,14 @@ async def identify(
 ) -> Identity:
     """Record first contact (with the user's Telegram language) and tell the account's roles."""
     language = language_code.split("-")[0].lower() if language_code else None
-    async with deps.uow() as uow:
-        account = await uow.accounts.ensure(telegram_id, first_name, deps.clock.now(), language)
+    async with deps.reading() as uow:  # every update passes here: keep it off the write lock
+        account = await uow.accounts.get(telegram_id)
         teacher = await uow.teachers.by_telegram(telegram_id)
         students = await uow.students.by_telegram(telegram_id)
-        await uow.commit()
+    if account is None:
+        async with deps.uow() as uow:
+            account = await uow.accounts.ensure(telegram_id, first_name, deps.clock.now(), language)
+            await uow.commit()
     active = [s for s in students if not s.archived]
     return Identity(account=account, is_teacher=teacher is not None, student_of=len(active))
 

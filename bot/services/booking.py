@@ -252,7 +252,7 @@ async def lessons_of_student(
 ) -> tuple[list[Lesson], list[Lesson]]:
     """The student's upcoming lessons and the last few past ones."""
     now = deps.clock.now()
-    async with deps.uow() as uow:
+    async with deps.reading() as uow:
         student, teacher = await active_student(uow, deps, telegram_id, student_id)
         rows = await uow.bookings.of_student(student.id)
     lessons = [lesson_of(teacher, student, s, b) for b, s in rows]

@@ -164,7 +164,7 @@ async def week(
     deps: Deps, telegram_id: int, student_id: int, start: int, filters: Filters, moving: int = 0
 ) -> Week:
     """The week from a start date (ordinal; 0 = today), counting bookable slots per day."""
-    async with deps.uow() as uow:
+    async with deps.reading() as uow:
         scope = await _scope(uow, deps, telegram_id, student_id, filters, moving)
     view = scope.view
     first = _clamp(scope, start) if start else view.today
@@ -185,7 +185,7 @@ async def day(
     deps: Deps, telegram_id: int, student_id: int, ordinal: int, filters: Filters, moving: int = 0
 ) -> DayView:
     """One day's slots: free (with seats left), booked, or the student's own."""
-    async with deps.uow() as uow:
+    async with deps.reading() as uow:
         scope = await _scope(uow, deps, telegram_id, student_id, filters, moving)
     return _day_view(scope, _clamp(scope, ordinal))
 
@@ -210,7 +210,7 @@ async def offer(
     deps: Deps, telegram_id: int, student_id: int, slot_id: int, filters: Filters, moving: int = 0
 ) -> Offer | Refreshed:
     """The confirmation card for a slot, or the refusal with the day as it is now."""
-    async with deps.uow() as uow:
+    async with deps.reading() as uow:
         scope = await _scope(uow, deps, telegram_id, student_id, filters, moving)
         slot, reason = await _check(uow, deps, telegram_id, scope, slot_id)
     unfiltered = replace(scope, view=replace(scope.view, filters=Filters()))
@@ -228,7 +228,7 @@ async def _slot_day(
     deps: Deps, telegram_id: int, student_id: int, slot_id: int, filters: Filters, moving: int
 ) -> tuple[int, int, str]:
     """The acting student, the local day (ordinal) of a slot of their teacher, and the zone."""
-    async with deps.uow() as uow:
+    async with deps.reading() as uow:
         scope = await _scope(uow, deps, telegram_id, student_id, filters, moving)
         slot, _ = await _check(uow, deps, telegram_id, scope, slot_id)
     zone = scope.view.zone

@@ -24,6 +24,11 @@ class Deps:
     default_timezone: str = "UTC"
     teacher_ids: frozenset[int] = field(default_factory=frozenset)
     admin_ids: frozenset[int] = field(default_factory=frozenset)
+    read: Callable[[], UnitOfWork] | None = None
+
+    def reading(self) -> UnitOfWork:
+        """A unit of work for reading only: it never blocks or waits for writers."""
+        return (self.read or self.uow)()
 
 
 def audit(

@@ -49,7 +49,7 @@ async def week(deps: Deps, telegram_id: int, offset: int = 0) -> Week:
     """The teacher's lessons in the 7 local days starting today + offset weeks."""
     offset = max(-MAX_WEEKS, min(offset, MAX_WEEKS))
     now = deps.clock.now()
-    async with deps.uow() as uow:
+    async with deps.reading() as uow:
         teacher = await teacher_of(uow, telegram_id)
         zone = ZoneInfo(teacher.settings.timezone)
         first = now.astimezone(zone).date() + timedelta(weeks=offset)

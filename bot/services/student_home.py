@@ -86,13 +86,14 @@ async def resolve_student(
 @records_refusals
 async def home(deps: Deps, telegram_id: int, student_id: int = 0) -> Home:
     """The home card for the named student record (or the remembered one), remembered next."""
-    async with deps.uow() as uow:
+    async with deps.reading() as uow:
         student, teacher = await resolve_student(uow, deps, telegram_id, student_id)
         account = await uow.accounts.get(telegram_id)
-        if account is not None and account.last_teacher_id != teacher.id:
-            await uow.accounts.update(telegram_id, last_teacher_id=teacher.id)
         choices = await choices_of(uow, telegram_id)
-        await uow.commit()
+    if account is not None and account.last_teacher_id != teacher.id:
+        async with deps.uow() as uow:
+            await uow.accounts.update(telegram_id, last_teacher_id=teacher.id)
+            await uow.commit()
     upcoming, _ = await lessons_of_student(deps, telegram_id, student.id, past=0)
     zone = viewer_zone(account, teacher)
     return Home(
@@ -109,7 +110,7 @@ async def home(deps: Deps, telegram_id: int, student_id: int = 0) -> Home:
 @records_refusals
 async def teachers(deps: Deps, telegram_id: int) -> list[TeacherChoice]:
     """The teachers this account may switch between."""
-    async with deps.uow() as uow:
+    async with deps.reading() as uow:
         found = await choices_of(uow, telegram_id)
     if not found:
         raise NotAStudent()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +24,20 @@ def _slot(row: SlotRow) -> Slot:
         subject=row.subject,
         window_id=row.window_id,
         status=SlotStatus(row.status),
+    )
+
+
+def _slot_from(row: Any) -> Slot:
+    return Slot(
+        id=row["id"],
+        teacher_id=row["teacher_id"],
+        starts_at=row["starts_at"],
+        ends_at=row["ends_at"],
+        capacity=row["capacity"],
+        booked=row["booked"],
+        subject=row["subject"],
+        window_id=row["window_id"],
+        status=SlotStatus(row["status"]),
     )
 
 
@@ -81,13 +96,17 @@ class SqlSlots:
         self, teacher_id: int, start: datetime, end: datetime, *, open_only: bool = True
     ) -> list[Slot]:
         """A teacher's slots starting in [start, end), by time."""
-        query = select(SlotRow).where(
-            SlotRow.teacher_id == teacher_id, SlotRow.starts_at >= start, SlotRow.starts_at < end
+        # Every calendar screen reads a teacher's whole horizon: plain rows, not ORM objects,
+        # since nothing here is changed through the session.
+        table = SlotRow.__table__
+        query = select(table).where(
+            table.c.teacher_id == teacher_id, table.c.starts_at >= start, table.c.starts_at < end
         )
         if open_only:
-            query = query.where(SlotRow.status == SlotStatus.OPEN.value)
-        query = query.order_by(SlotRow.starts_at)
-        return [_slot(r) for r in await self._s.scalars(query)]
+            query = query.where(table.c.status == SlotStatus.OPEN.value)
+        query = query.order_by(table.c.starts_at)
+        rows = (await self._s.execute(query)).mappings()
+        return [_slot_from(row) for row in rows]
 
     async def of_window_from(self, window_id: int, start: datetime) -> list[Slot]:
         """A window's open slots from a moment on."""

@@ -112,3 +112,18 @@ def test_migrations_form_one_line_of_history() -> None:
 
     script = ScriptDirectory.from_config(alembic_config())
     assert len(script.get_heads()) == 1, "two migrations claim the same parent: rebase one"
+
+
+async def test_a_reader_is_not_held_up_by_a_writer_in_progress(engine) -> None:  # type: ignore[no-untyped-def]
+    from storage.engine import read_factory, uow_factory
+
+    write, read = uow_factory(engine), read_factory(engine)
+    async with write() as writer:
+        await writer.teachers.add(1, "Anna", TeacherSettings(), T0)  # holds the write lock
+        async with read() as reader:  # on SQLite this would wait 30 s with BEGIN IMMEDIATE
+            assert await reader.teachers.by_telegram(1) is None, "readers see committed data"
+        await writer.commit()
+    async with read() as reader:
+        assert await reader.teachers.by_telegram(1) is not None
+        with pytest.raises(RuntimeError):
+            await reader.commit()

@@ -134,6 +134,7 @@ async def test_an_account_sending_bad_tokens_is_blocked_for_a_while_and_no_one_e
     for i in range(5):
         with pytest.raises(LinkRefused):
             await links.open_link(deps, 666, "Guesser", f"made-up-token-number-{i:04d}")
+        clock.advance(timedelta(seconds=31))  # past the slow-down pause after the third
     with pytest.raises(TooManyAttempts):
         await links.open_link(deps, 666, "Guesser", card.token or "")
     await links.open_link(deps, 111, "Anna", card.token or "")  # others are unaffected
