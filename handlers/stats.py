@@ -20,7 +20,6 @@ from babel.dates import format_date, format_timedelta, get_day_names
 
 from bot.services import stats
 from bot.services.context import Deps
-from handlers import charts
 from handlers.callbacks import StatsCb
 from handlers.formatting import current_locale, day_label
 from handlers.student_stats import refusal_name, send_student_figures
@@ -121,6 +120,9 @@ def _week_label(monday: date) -> str:
 
 async def send_picture(message: Message, f: stats.TeacherFigures, view: str) -> None:
     """Draw off the event loop (matplotlib is CPU work) and send as a photo with its caption."""
+    # Imported on first use: matplotlib costs a worker ~1 s and tens of MB it rarely needs.
+    from handlers import charts
+
     if view == "h":
         png = await asyncio.to_thread(
             charts.heatmap_png, f.heat, day_names(), _("Bookings by weekday and hour")
