@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,6 +10,11 @@ from datetime import datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.domain.clock import Clock
+
+
+def _expected_overlap(record: logging.LogRecord) -> bool:
+    """Drop 'maximum number of running instances reached': one pass at a time is the design."""
+    return "maximum number of running instances" not in record.getMessage()
 
 
 @dataclass
@@ -23,6 +29,7 @@ def build_scheduler(
 ) -> tuple[AsyncIOScheduler, dict[str, Tick]]:
     """A scheduler running each job every N seconds; never two runs of one job at once."""
     scheduler = AsyncIOScheduler(timezone="UTC")
+    logging.getLogger("apscheduler.scheduler").addFilter(_expected_overlap)
     ticks: dict[str, Tick] = {}
     for name, (func, seconds) in jobs.items():
         tick = Tick()
