@@ -22,15 +22,13 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain.colours import colour_mark
 from bot.domain.errors import LinkRefusal
+from bot.domain.links import EXPIRY_CHOICES, USES_CHOICES
 from bot.services import links
 from bot.services.context import Deps
 from handlers.callbacks import LinkCb, LinkLimitCb, StudentCb
 from handlers.formatting import long_day
 
 router = Router(name="teacher_links")
-
-EXPIRY_CHOICES = (7, 30, 90, 0)
-USES_CHOICES = (1, 5, 20, 0)
 
 
 def deep_link(bot_username: str, token: str) -> str:
@@ -180,18 +178,10 @@ async def limits(query: CallbackQuery, callback_data: LinkCb, deps: Deps) -> Non
 async def set_limit(
     query: CallbackQuery, callback_data: LinkLimitCb, deps: Deps, bot_username: str
 ) -> None:
-    """Apply one limit, keep the other, and show the card."""
+    """Apply one limit (the other stays as it is) and show the card."""
     await query.answer()
-    current = await links.card(deps, query.from_user.id, callback_data.id)
-    link = current.link
-    keep_days = None
-    if link is not None and link.expires_at is not None:
-        keep_days = max((link.expires_at - link.created_at).days, 1)
-    value = callback_data.value or None
-    days = value if callback_data.kind == "e" else keep_days
-    uses = value if callback_data.kind == "u" else (link.max_uses if link else None)
-    card = await links.set_limits(
-        deps, query.from_user.id, callback_data.id, expires_in_days=days, max_uses=uses
+    card = await links.set_limit(
+        deps, query.from_user.id, callback_data.id, callback_data.kind, callback_data.value
     )
     assert query.message is not None
     await send_card(query.message, card, bot_username)

@@ -7,6 +7,10 @@ from datetime import datetime, timedelta
 from bot.domain.errors import LinkRefusal
 from bot.domain.model import ShareLink, TeacherSettings
 
+# What a teacher may pick on a link card; 0 means no limit.
+EXPIRY_CHOICES = (7, 30, 90, 0)
+USES_CHOICES = (1, 5, 20, 0)
+
 # A refused-token budget per account: enough for typos, too few for guessing.
 SLOW_AFTER = 3
 SLOW_DELAY = timedelta(seconds=30)

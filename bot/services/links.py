@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.errors import (
+    InvalidInput,
     LinkRefusal,
     LinkRefused,
     StudentNeverOpened,
     TooManyAttempts,
 )
 from bot.domain.links import (
+    EXPIRY_CHOICES,
     FAILURE_WINDOW,
+    USES_CHOICES,
     default_expiry,
     refusal_to_open,
     throttled_until,
@@ -153,26 +156,34 @@ async def send_to_student(deps: Deps, telegram_id: int, student_id: int) -> Link
 
 
 @records_refusals
-async def set_limits(
-    deps: Deps,
-    telegram_id: int,
-    student_id: int,
-    *,
-    expires_in_days: int | None,
-    max_uses: int | None,
+async def set_limit(
+    deps: Deps, telegram_id: int, student_id: int, kind: str, value: int
 ) -> LinkCard:
-    """Change the live link's expiry (days from now, None = never) and maximum uses."""
+    """Change one limit of the live link, leaving the other as it is.
+
+    kind "e": expires `value` days from now (0 = never; this is how a teacher renews an
+    expired link); kind "u": at most `value` uses (0 = unlimited). Only the values the card
+    offers are accepted, so an old or forged button changes nothing.
+    """
+    choices = EXPIRY_CHOICES if kind == "e" else USES_CHOICES if kind == "u" else ()
+    if value not in choices:
+        raise InvalidInput("link limit", str(value))
     now = deps.clock.now()
     async with deps.uow() as uow:
         teacher = await teacher_of(uow, telegram_id)
         student = await own_student(uow, deps, teacher, student_id)
         link = await uow.links.current(student.id)
         if link is not None and link.revoked_at is None:
-            expires = now + timedelta(days=expires_in_days) if expires_in_days else None
-            await uow.links.set_limits(link.id, expires, max_uses)
+            expires = link.expires_at
+            uses = link.max_uses
+            if kind == "e":
+                expires = now + timedelta(days=value) if value else None
+            else:
+                uses = value or None
+            await uow.links.set_limits(link.id, expires, uses)
             await uow.audit.add(
                 audit("link.limits", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
-                      student_id=student.id, expires_in_days=expires_in_days, max_uses=max_uses)
+                      student_id=student.id, kind=kind, value=value)
             )  # fmt: skip
         result = await card_of(uow, deps, student)
         await uow.commit()

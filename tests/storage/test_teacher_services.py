@@ -10,6 +10,7 @@ import pytest
 from bot.domain.clock import ManualClock
 from bot.domain.errors import (
     ConfirmationNeeded,
+    InvalidInput,
     LinkRefusal,
     LinkRefused,
     NotAllowedToTeach,
@@ -112,18 +113,42 @@ async def test_regenerate_replaces_the_old_link(deps: Deps) -> None:
 async def test_expiry_and_max_uses_are_enforced(deps: Deps, clock: ManualClock) -> None:
     await teachers.register(deps, TEACHER, "Ms Smith", "UTC")
     card = await students.enroll(deps, TEACHER, "Anna")
-    card = await links.set_limits(deps, TEACHER, card.student.id, expires_in_days=2, max_uses=2)
+    card = await links.set_limit(deps, TEACHER, card.student.id, "e", 7)
+    card = await links.set_limit(deps, TEACHER, card.student.id, "u", 1)
     assert card.token is not None
-    await links.open_link(deps, 111, "Anna", card.token)
     await links.open_link(deps, 111, "Anna", card.token)
     with pytest.raises(LinkRefused) as used_up:
         await links.open_link(deps, 111, "Anna", card.token)
     assert used_up.value.reason == LinkRefusal.USED_UP
-    card = await links.set_limits(deps, TEACHER, card.student.id, expires_in_days=2, max_uses=None)
-    clock.advance(timedelta(days=2, seconds=1))
+    card = await links.set_limit(deps, TEACHER, card.student.id, "u", 0)
+    clock.advance(timedelta(days=7, seconds=1))
     with pytest.raises(LinkRefused) as expired:
         await links.open_link(deps, 111, "Anna", card.token or "")
     assert expired.value.reason == LinkRefusal.EXPIRED
+
+
+async def test_changing_uses_leaves_the_expiry_alone(deps: Deps, clock: ManualClock) -> None:
+    await teachers.register(deps, TEACHER, "Ms Smith", "UTC")
+    card = await students.enroll(deps, TEACHER, "Anna")
+    card = await links.set_limit(deps, TEACHER, card.student.id, "e", 7)
+    assert card.link is not None and card.token is not None
+    expiry, token = card.link.expires_at, card.token
+    clock.advance(timedelta(days=6))
+    card = await links.set_limit(deps, TEACHER, card.student.id, "u", 5)
+    assert card.link is not None and card.link.expires_at == expiry and card.link.max_uses == 5
+    clock.advance(timedelta(days=2))  # expired now; a change of uses must not revive it
+    await links.set_limit(deps, TEACHER, card.student.id, "u", 20)
+    with pytest.raises(LinkRefused) as expired:
+        await links.open_link(deps, 111, "Anna", token)
+    assert expired.value.reason == LinkRefusal.EXPIRED
+
+
+async def test_a_forged_limit_changes_nothing(deps: Deps) -> None:
+    await teachers.register(deps, TEACHER, "Ms Smith", "UTC")
+    card = await students.enroll(deps, TEACHER, "Anna")
+    for kind, value in (("e", 1_000_000_000_000), ("e", -3), ("u", 7), ("x", 5)):
+        with pytest.raises(InvalidInput):
+            await links.set_limit(deps, TEACHER, card.student.id, kind, value)
 
 
 async def test_an_account_sending_bad_tokens_is_blocked_for_a_while_and_no_one_else(
