@@ -15,6 +15,7 @@ from babel.dates import format_date
 
 from bot.domain.errors import ConfirmationNeeded
 from bot.domain.model import Window
+from bot.domain.timeslots import END_OF_DAY
 from bot.services import availability
 from bot.services.context import Deps
 from handlers.callbacks import BlockCb, WindowCb
@@ -32,7 +33,8 @@ def window_text(w: Window) -> str:
     else:
         assert w.on_date is not None
         day = day_label(w.on_date)
-    parts = [f"{day} {w.start:%H:%M}–{w.end:%H:%M}", _("{n} min").format(n=w.slot_minutes)]
+    end = "24:00" if w.end == END_OF_DAY else f"{w.end:%H:%M}"
+    parts = [f"{day} {w.start:%H:%M}–{end}", _("{n} min").format(n=w.slot_minutes)]
     if w.subject:
         parts.append(html.escape(w.subject))
     if w.capacity > 1:

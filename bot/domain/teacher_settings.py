@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.domain.errors import InvalidInput, UnknownTimezone
 from bot.domain.model import TeacherSettings
+from bot.domain.timeslots import parse_wall_time
 
 MAX_NAME = 64
 _DURATION = re.compile(r"^(\d{1,5})\s*(m|min|h|d)?$", re.IGNORECASE)
@@ -145,13 +146,10 @@ def parse_leads(text: str, what: str) -> tuple[int, ...]:
 
 def parse_time(text: str, what: str) -> time:
     """A wall-clock time such as 08:00."""
-    value = text.strip()
-    if len(value) == 4 and value[1] == ":":
-        value = "0" + value
-    try:
-        return time.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(what, text) from None
+    found = parse_wall_time(text)
+    if found is None:
+        raise InvalidInput(what, text)
+    return found
 
 
 def setting_value(settings: TeacherSettings, key: Setting) -> object:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -45,6 +46,8 @@ def cut_day(window: Window, day: date, zone: ZoneInfo) -> list[tuple[datetime, d
     step = timedelta(minutes=window.slot_minutes)
     cursor = datetime.combine(day, window.start)
     end = datetime.combine(day, window.end)
+    if window.end == END_OF_DAY:
+        end = datetime.combine(day + timedelta(days=1), time.min)
     while cursor + step <= end:
         starts = local_to_utc(day, cursor.time(), zone)
         # End is computed in wall time too, so a 60-minute slot stays 10:00-11:00 local.
@@ -81,25 +84,28 @@ def windows_overlap(a: Window, b: Window) -> bool:
     return a.weekday == b.weekday
 
 
+# A window may end at midnight ("22:00-00:00"); a time of day cannot say 24:00, so the
+# last representable second stands for it and slot cutting treats it as the day's end.
+END_OF_DAY = time(23, 59, 59)
+_WALL_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+
+
+def parse_wall_time(text: str) -> time | None:
+    """A plain local 'H:MM' or 'HH:MM' (no seconds, no zone suffix); None if it is not one."""
+    found = _WALL_TIME.fullmatch(text.strip())
+    return time(int(found.group(1)), int(found.group(2))) if found else None
+
+
 def parse_hhmm_range(text: str) -> tuple[time, time] | None:
     """Parse 'HH:MM-HH:MM' into two times, start before end; None if malformed."""
     parts = text.replace("–", "-").split("-")
     if len(parts) != 2:
         return None
-    try:
-        start = time.fromisoformat(_pad(parts[0].strip()))
-        end = time.fromisoformat(_pad(parts[1].strip()))
-    except ValueError:
+    start, end = parse_wall_time(parts[0]), parse_wall_time(parts[1])
+    if start is None or end is None:
         return None
     if end == time(0, 0):
-        end = time(23, 59, 59)
+        end = END_OF_DAY
     if start >= end:
         return None
     return start, end
-
-
-def _pad(value: str) -> str:
-    """Accept 9:00 as 09:00."""
-    if len(value) == 4 and value[1] == ":":
-        return "0" + value
-    return value

@@ -204,6 +204,8 @@ async def cancel_by_teacher(deps: Deps, telegram_id: int, booking_id: int, reaso
             event.detail["booking_id"] = booking_id
             raise NotFound().audited(event)
         booking, slot = found
+        if slot.starts_at <= deps.clock.now():
+            raise BookingNotActive()  # a lesson that began is marked attended, not cancelled
         student = await uow.students.get(booking.student_id)
         assert student is not None
         await release(uow, deps, teacher, student, slot, booking, by=Actor.TEACHER, reason=reason)

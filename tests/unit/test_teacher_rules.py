@@ -133,3 +133,25 @@ def test_settings_are_parsed_with_units_and_validated() -> None:
                       (Setting.LINK_USES, "many"), (Setting.REMINDERS, "1h 2h 3h 4h")]:  # fmt: skip
         with pytest.raises(InvalidInput):
             apply_setting(base, key, text)
+
+
+def test_times_with_a_zone_or_seconds_are_not_wall_times() -> None:
+    from bot.domain.timeslots import parse_hhmm_range
+
+    for text in ("10:00Z-12:00", "10:00+03:00-12:00", "10:00:30-12:00", "25:00-26:00", "1000-1200"):
+        assert parse_hhmm_range(text) is None, text
+    assert parse_hhmm_range("9:00-12:30") is not None
+
+
+def test_a_window_ending_at_midnight_keeps_its_last_slot() -> None:
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from bot.domain.model import Window
+    from bot.domain.timeslots import cut_day, parse_hhmm_range
+
+    hours = parse_hhmm_range("22:00-00:00")
+    assert hours is not None
+    window = Window(1, 1, hours[0], hours[1], 60, on_date=date(2026, 12, 2))
+    slots = cut_day(window, date(2026, 12, 2), ZoneInfo("UTC"))
+    assert [(s.hour, e.hour) for s, e in slots] == [(22, 23), (23, 0)]
