@@ -112,8 +112,8 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
     sender = TelegramSender(bot, i18n, clock, deep_link)
     jobs: dict[str, tuple[Callable[[], Awaitable[None]], float]] = {
         "outbox": (dispatch_job(deps, engine, sender), settings.dispatch_interval_seconds),
-        "digests": (digests_job(deps), 60.0),
-        "horizon": (horizon_job(deps), INTERVAL_SECONDS),
+        "digests": (digests_job(deps, engine), 60.0),
+        "horizon": (horizon_job(deps, engine), INTERVAL_SECONDS),
         "updates": (prune_updates_job(deps), 3600.0),
     }
     scheduler, ticks = build_scheduler(clock, jobs)

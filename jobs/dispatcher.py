@@ -161,13 +161,15 @@ def dispatch_job(
     return run
 
 
-def digests_job(deps: Deps) -> Callable[[], Awaitable[None]]:
-    """The scheduler's callable queueing agendas and link-expiry notices (idempotent)."""
+def digests_job(deps: Deps, engine: AsyncEngine) -> Callable[[], Awaitable[None]]:
+    """The scheduler's callable queueing agendas and link-expiry notices, one worker at a time."""
 
     async def run() -> None:
         try:
-            await queue_agendas(deps)
-            await queue_link_expiry_notices(deps)
+            async with held_exclusively(engine, "lessonlink-digests") as mine:
+                if mine:
+                    await queue_agendas(deps)
+                    await queue_link_expiry_notices(deps)
         except Exception as exc:
             log.warning("digest pass failed: %s: %s", type(exc).__name__, exc)
 

@@ -5,20 +5,25 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from bot.services import availability
 from bot.services.context import Deps
+from storage.locks import held_exclusively
 
 log = logging.getLogger("lessonlink.upkeep")
 
 INTERVAL_SECONDS = 15 * 60.0
 
 
-def horizon_job(deps: Deps) -> Callable[[], Awaitable[None]]:
+def horizon_job(deps: Deps, engine: AsyncEngine) -> Callable[[], Awaitable[None]]:
     """A job extending every teacher's slots; idempotent, so missed or repeated runs are fine."""
 
     async def run() -> None:
         try:
-            created = await availability.extend_horizon(deps)
+            # One worker at a time: racing workers would collide on the same new slots.
+            async with held_exclusively(engine, "lessonlink-horizon") as mine:
+                created = await availability.extend_horizon(deps) if mine else 0
         except Exception:
             # A failing run is retried at the next interval; never let it stop the scheduler.
             log.exception("slot upkeep failed")

@@ -45,9 +45,12 @@ async def identify(
         account = await uow.accounts.get(telegram_id)
         teacher = await uow.teachers.by_telegram(telegram_id)
         students = await uow.students.by_telegram(telegram_id)
-    if account is None:
+    if account is None or account.unreachable:
         async with deps.uow() as uow:
             account = await uow.accounts.ensure(telegram_id, first_name, deps.clock.now(), language)
+            if account.unreachable:  # they write to us, so they have unblocked the bot
+                await uow.accounts.update(telegram_id, unreachable=False)
+                account.unreachable = False
             await uow.commit()
     active = [s for s in students if not s.archived]
     return Identity(account=account, is_teacher=teacher is not None, student_of=len(active))

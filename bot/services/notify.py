@@ -66,8 +66,12 @@ async def queue(
 async def schedule_reminders(
     uow: UnitOfWork, teacher: Teacher, student: Student, slot: Slot, booking: Booking, now: datetime
 ) -> None:
-    """One reminder per lead time, keyed by (booking, lead) so each exists at most once."""
-    if not teacher.settings.notifications_enabled or student.telegram_id is None:
+    """One reminder per lead time, keyed by (booking, lead) so each exists at most once.
+
+    Students are reminded whatever the teacher's own notification switch says; the teacher
+    gets reminders only with both their notifications and teacher reminders on.
+    """
+    if student.telegram_id is None:
         return
     facts = lesson_facts(teacher, student, slot, booking)
     for lead, due in reminder_times(slot, teacher.settings.reminder_leads_minutes, now):
@@ -76,7 +80,7 @@ async def schedule_reminders(
             uow, REMINDER, student.telegram_id, payload, now,
             due_at=due, dedup_key=f"{REMINDER}:{booking.id}:{lead}", booking_id=booking.id,
         )  # fmt: skip
-        if teacher.settings.teacher_reminders:
+        if teacher.settings.teacher_reminders and teacher.settings.notifications_enabled:
             await queue(
                 uow, REMINDER_TEACHER, teacher.telegram_id, payload, now,
                 due_at=due, dedup_key=f"{REMINDER_TEACHER}:{booking.id}:{lead}",

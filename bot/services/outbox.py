@@ -7,6 +7,7 @@ again when its claim expires. In the outbox each row ends in exactly one final s
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -15,6 +16,8 @@ from bot.domain.model import BookingStatus, OutboxMessage, OutboxStatus
 from bot.ports import Delivery, Sender, UnitOfWork
 from bot.services import notify
 from bot.services.context import Deps
+
+log = logging.getLogger("lessonlink.outbox")
 
 LEASE = timedelta(minutes=2)
 BATCH = 200
@@ -52,6 +55,18 @@ async def _stale_reason(uow: UnitOfWork, message: OutboxMessage, now: datetime) 
     return None
 
 
+TO_STUDENT = (notify.REMINDER, notify.LESSON_CANCELLED_BY_TEACHER)
+
+
+async def _student_now(uow: UnitOfWork, message: OutboxMessage) -> int | None:
+    """The account a student-bound lesson notice should reach now (links can be rebound)."""
+    if message.kind not in TO_STUDENT or message.booking_id is None:
+        return message.chat_id
+    found = await uow.bookings.get(message.booking_id)
+    student = await uow.students.get(found[0].student_id) if found else None
+    return student.telegram_id if student is not None else None
+
+
 async def _expand(uow: UnitOfWork, message: OutboxMessage) -> None:
     """Fill in facts known only at send time (the day's lessons for an agenda)."""
     if message.kind != notify.DAILY_AGENDA:
@@ -79,6 +94,13 @@ async def _deliver_one(
     now = deps.clock.now()
     async with deps.uow() as uow:
         stale = await _stale_reason(uow, message, now)
+        chat_id = await _student_now(uow, message)
+        if chat_id is None:
+            stale = stale or "student no longer connected"
+        else:
+            # After Regenerate the lesson belongs to whoever opened the new link, not the
+            # account that held the old one.
+            message.chat_id = chat_id
         recipient = await uow.accounts.get(message.chat_id)
         if stale is None and recipient is not None and recipient.unreachable:
             stale = "recipient unreachable"
@@ -91,6 +113,19 @@ async def _deliver_one(
         await _expand(uow, message)
     delivery = await sender.deliver(message, recipient)
     await _record(deps, message, delivery, report)
+
+
+async def _give_back(
+    deps: Deps, message: OutboxMessage, exc: Exception, report: DispatchReport
+) -> None:
+    """A row whose handling failed unexpectedly: retry later, and fail it for good at last."""
+    error = f"{type(exc).__name__}: {exc}"
+    log.warning("outbox row %s failed: %s", message.id, error)
+    delivery = Delivery("retry", error)
+    try:
+        await _record(deps, message, delivery, report)
+    except Exception as again:  # the database itself is failing: the lease will expire
+        log.warning("outbox row %s left to its lease: %s", message.id, again)
 
 
 async def _record(
@@ -125,11 +160,12 @@ async def _mark_unreachable(uow: UnitOfWork, chat_id: int, now: datetime) -> Non
         teacher = await uow.teachers.get(student.teacher_id)
         if teacher is None:
             continue
+        # One notice per student per day: a student may unblock and block again later.
         await notify.queue(
             uow, notify.RECIPIENT_UNREACHABLE, teacher.telegram_id,
             {"student_name": student.name, "colour": student.colour,
              "teacher_tz": teacher.settings.timezone},
-            now, dedup_key=f"{notify.RECIPIENT_UNREACHABLE}:{student.id}",
+            now, dedup_key=f"{notify.RECIPIENT_UNREACHABLE}:{student.id}:{now.date()}",
         )  # fmt: skip
 
 
@@ -148,7 +184,10 @@ async def dispatch_due(deps: Deps, sender: Sender, batch: int = BATCH) -> Dispat
 
         async def run_chat(messages: list[OutboxMessage]) -> None:
             for message in messages:
-                await _deliver_one(deps, sender, message, report)
+                try:
+                    await _deliver_one(deps, sender, message, report)
+                except Exception as exc:  # one bad row must not stop the others, nor repeat
+                    await _give_back(deps, message, exc, report)
 
         await asyncio.gather(*(run_chat(m) for m in by_chat.values()))
         if len(claimed) < batch:

@@ -226,3 +226,45 @@ async def test_a_reminder_offers_my_bookings_and_cancel_while_allowed(harness: H
     told = [a.text or "" for a in harness.server.callback_answers]
     told += [m.content for m in harness.server.bot_messages(STUDENT)]
     assert any("too late" in t.lower() for t in told), "an old button re-checks the window"
+
+
+async def test_a_student_who_unblocks_the_bot_gets_reminders_again(harness: Harness) -> None:
+    teacher, student = await _pair(harness)
+    await _book_in(harness, teacher, student, timedelta(days=3))
+    harness.server.block(STUDENT)
+    harness.clock.advance(timedelta(days=2))  # the 24 h reminder meets the block
+    await harness.flush()
+    await harness.flush()  # the teacher's notice, queued by the first pass
+    assert len(_texts(harness, TEACHER, "has blocked the bot")) == 1
+    await harness.send(STUDENT, "/start")  # writing to the bot unblocks it
+    harness.clock.advance(timedelta(hours=23))  # the 1 h reminder
+    await harness.flush()
+    assert len(_texts(harness, STUDENT, "in 1 hour")) == 1
+
+
+async def test_after_a_regenerate_reminders_follow_the_new_account(harness: Harness) -> None:
+    from tests.e2e.teacher_steps import LINK
+
+    teacher, student = await _pair(harness)
+    await _book_in(harness, teacher, student, timedelta(days=3))
+    await harness.send(TEACHER, "/link Student 7002")
+    await harness.press(TEACHER, "🔄 Regenerate")
+    found = LINK.search(harness.last(TEACHER).content)
+    assert found is not None
+    harness.user(7003, "Sam's new phone")
+    await harness.send(7003, f"/start {found.group(1)}")
+    harness.clock.advance(timedelta(days=2))
+    await harness.flush()
+    assert len(_texts(harness, 7003, "Reminder")) == 1, "the student's new account is reminded"
+    assert not _texts(harness, STUDENT, "Reminder"), "the old account learns nothing more"
+
+
+async def test_a_teacher_muting_notices_does_not_mute_student_reminders(
+    harness: Harness,
+) -> None:
+    teacher, student = await _pair(harness, notifications_enabled=False, teacher_reminders=True)
+    await _book_in(harness, teacher, student, timedelta(days=3))
+    harness.clock.advance(timedelta(days=2))
+    await harness.flush()
+    assert len(_texts(harness, STUDENT, "Reminder")) == 1
+    assert not _texts(harness, TEACHER, "New booking") and not _texts(harness, TEACHER, "Reminder")

@@ -86,3 +86,38 @@ async def test_an_expired_claim_is_picked_up_again(engine: AsyncEngine) -> None:
         )
         again = await uow.outbox.claim_due(NOW + timedelta(minutes=3), 10, timedelta(minutes=2))
     assert len(again) == 1 and again[0].attempts == 2
+
+
+class PickySender:
+    """Fails with a bug on one chat, sends the rest."""
+
+    def __init__(self, bad_chat: int) -> None:
+        self.bad_chat = bad_chat
+        self.sent: list[int] = []
+
+    async def deliver(self, message: OutboxMessage, recipient: Account | None) -> Delivery:
+        if message.chat_id == self.bad_chat:
+            raise KeyError("a renderer bug")
+        self.sent.append(message.chat_id)
+        return Delivery("sent")
+
+
+async def test_one_failing_row_neither_stops_the_pass_nor_repeats_forever(
+    engine: AsyncEngine,
+) -> None:
+    clock = ManualClock(NOW)
+    deps = Deps(uow=uow_factory(engine), clock=clock, vault=VAULT)
+    async with deps.uow() as uow:
+        for chat in (1, 2, 3):
+            await uow.outbox.add("booking_new", chat, {}, NOW, NOW)
+        await uow.commit()
+    sender = PickySender(bad_chat=2)
+    await dispatch_due(deps, sender)
+    assert sorted(sender.sent) == [1, 3]
+    for _ in range(12):  # every retry is due an hour later at most
+        clock.advance(timedelta(hours=2))
+        await dispatch_due(deps, sender)
+    async with deps.uow() as uow:
+        [failed] = await uow.outbox.by_status(OutboxStatus.FAILED)
+        pending = await uow.outbox.by_status(OutboxStatus.PENDING)
+    assert failed.chat_id == 2 and "renderer bug" in failed.last_error and not pending
