@@ -141,7 +141,7 @@ def _still_current(window: Window, now: datetime, zone: ZoneInfo) -> bool:
 async def list_windows(deps: Deps, telegram_id: int) -> AvailabilityView:
     """The teacher's current windows and coming blocked time."""
     now = deps.clock.now()
-    async with deps.uow() as uow:
+    async with deps.reading() as uow:
         teacher = await teacher_of(uow, telegram_id)
         zone = ZoneInfo(teacher.settings.timezone)
         windows = [w for w in await uow.availability.windows(teacher.id)

@@ -136,7 +136,7 @@ async def book(deps: Deps, telegram_id: int, student_id: int, slot_id: int) -> L
     return lesson_of(teacher, student, slot, booking)
 
 
-async def _own_booking(
+async def own_booking(
     uow: UnitOfWork, deps: Deps, telegram_id: int, booking_id: int
 ) -> tuple[Booking, Slot, Student, Teacher]:
     """A confirmed, future booking that belongs to this student account."""
@@ -157,7 +157,7 @@ async def _own_booking(
 async def cancel_by_student(deps: Deps, telegram_id: int, booking_id: int) -> Lesson:
     """Cancel one's own lesson inside the teacher's cancellation window."""
     async with deps.uow() as uow:
-        booking, slot, student, teacher = await _own_booking(uow, deps, telegram_id, booking_id)
+        booking, slot, student, teacher = await own_booking(uow, deps, telegram_id, booking_id)
         now = deps.clock.now()
         if not student_may_change(slot, teacher.settings, now):
             raise CancellationWindowPassed(teacher.settings.cancel_window_minutes)
@@ -222,7 +222,7 @@ async def cancel_by_teacher(deps: Deps, telegram_id: int, booking_id: int, reaso
 async def reschedule(deps: Deps, telegram_id: int, booking_id: int, new_slot_id: int) -> Lesson:
     """Move a lesson: the new seat is taken before the old one is given back, in one transaction."""
     async with deps.uow() as uow:
-        old_booking, old_slot, student, teacher = await _own_booking(
+        old_booking, old_slot, student, teacher = await own_booking(
             uow, deps, telegram_id, booking_id
         )
         now = deps.clock.now()

@@ -79,7 +79,7 @@ async def card_of(uow: UnitOfWork, deps: Deps, student: Student) -> LinkCard:
 @records_refusals
 async def card(deps: Deps, telegram_id: int, student_id: int) -> LinkCard:
     """The link card of one of the teacher's students."""
-    async with deps.uow() as uow:
+    async with deps.reading() as uow:
         teacher = await teacher_of(uow, telegram_id)
         student = await own_student(uow, deps, teacher, student_id)
         return await card_of(uow, deps, student)
@@ -88,7 +88,7 @@ async def card(deps: Deps, telegram_id: int, student_id: int) -> LinkCard:
 @records_refusals
 async def card_by_name(deps: Deps, telegram_id: int, name: str) -> LinkCard:
     """The link card of the teacher's student with this name (for /link <name>)."""
-    async with deps.uow() as uow:
+    async with deps.reading() as uow:
         teacher = await teacher_of(uow, telegram_id)
         student = await student_named(uow, deps, teacher, name)
         return await card_of(uow, deps, student)

@@ -6,11 +6,10 @@ from dataclasses import dataclass
 
 from icalendar import Calendar, Event
 
-from bot.domain.errors import BookingNotActive, CancellationWindowPassed, NotFound
-from bot.domain.model import BookingStatus
+from bot.domain.errors import CancellationWindowPassed
 from bot.services import booking
-from bot.services.booking import Lesson, active_student, lesson_of, lessons_of_student
-from bot.services.context import Deps, audit, records_refusals
+from bot.services.booking import Lesson, lesson_of, lessons_of_student, own_booking
+from bot.services.context import Deps, records_refusals
 from bot.services.student_home import resolve_student, viewer_zone
 
 PAST_SHOWN = 3
@@ -40,7 +39,7 @@ class OwnLesson:
 @records_refusals
 async def my_bookings(deps: Deps, telegram_id: int, student_id: int = 0) -> Bookings:
     """The student's upcoming lessons and the last few past ones."""
-    async with deps.uow() as uow:
+    async with deps.reading() as uow:
         student, teacher = await resolve_student(uow, deps, telegram_id, student_id)
         account = await uow.accounts.get(telegram_id)
     upcoming, past = await lessons_of_student(deps, telegram_id, student.id, past=PAST_SHOWN)
@@ -57,17 +56,9 @@ async def my_bookings(deps: Deps, telegram_id: int, student_id: int = 0) -> Book
 @records_refusals
 async def own_lesson(deps: Deps, telegram_id: int, booking_id: int) -> OwnLesson:
     """A confirmed, future lesson of this account; anyone else's is refused and audited."""
-    async with deps.uow() as uow:
-        found = await uow.bookings.get(booking_id)
-        if found is None:
-            event = audit("booking.access", "refused:unknown", deps, actor=telegram_id)
-            event.detail["booking_id"] = booking_id
-            raise NotFound().audited(event)
-        booked, slot = found
-        student, teacher = await active_student(uow, deps, telegram_id, booked.student_id)
+    async with deps.reading() as uow:
+        booked, slot, student, teacher = await own_booking(uow, deps, telegram_id, booking_id)
         account = await uow.accounts.get(telegram_id)
-    if booked.status != BookingStatus.CONFIRMED or slot.starts_at <= deps.clock.now():
-        raise BookingNotActive()
     lesson = lesson_of(teacher, student, slot, booked)
     return OwnLesson(lesson, viewer_zone(account, teacher), teacher.settings.cancel_window_minutes)
 
@@ -103,7 +94,7 @@ async def calendar_file(
 @records_refusals
 async def _zone(deps: Deps, telegram_id: int, teacher_zone: str) -> str:
     """The zone this account sees times in."""
-    async with deps.uow() as uow:
+    async with deps.reading() as uow:
         account = await uow.accounts.get(telegram_id)
     return account.timezone if account and account.timezone else teacher_zone
 

@@ -79,7 +79,7 @@ async def enroll(deps: Deps, telegram_id: int, name: str) -> links.LinkCard:
 async def roster(deps: Deps, telegram_id: int, page: int = 0) -> Roster:
     """One page of the roster: colour, name, whether the link was opened, coming lessons."""
     now = deps.clock.now()
-    async with deps.uow() as uow:
+    async with deps.reading() as uow:
         teacher = await teacher_of(uow, telegram_id)
         total = await uow.students.count_of_teacher(teacher.id)
         pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
@@ -99,7 +99,7 @@ async def roster(deps: Deps, telegram_id: int, page: int = 0) -> Roster:
 async def student_card(deps: Deps, telegram_id: int, student_id: int) -> StudentCard:
     """A student's card: link, coming lessons and usage numbers."""
     now = deps.clock.now()
-    async with deps.uow() as uow:
+    async with deps.reading() as uow:
         teacher = await teacher_of(uow, telegram_id)
         student = await own_student(uow, deps, teacher, student_id)
         link = await links.card_of(uow, deps, student)
