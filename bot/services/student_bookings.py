@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from icalendar import Calendar, Event
-
 from bot.domain.errors import CancellationWindowPassed
-from bot.services import booking
+from bot.services import booking, exports
 from bot.services.booking import Lesson, lesson_of, lessons_of_student, own_booking
 from bot.services.context import Deps, records_refusals
 from bot.services.student_home import resolve_student, viewer_zone
@@ -71,24 +69,27 @@ async def may_change(deps: Deps, telegram_id: int, booking_id: int) -> OwnLesson
     return own
 
 
+@records_refusals
 async def calendar_file(
     deps: Deps, telegram_id: int, booking_id: int, summary: str
 ) -> tuple[str, bytes]:
-    """An .ics file for one's own lesson ({teacher} in summary is filled in); stable UID."""
-    own = await own_lesson(deps, telegram_id, booking_id)
-    lesson = own.lesson
-    cal = Calendar()
-    cal.add("prodid", "-//LessonLink//lesson//EN")
-    cal.add("version", "2.0")
-    event = Event()
-    event.add("uid", f"lessonlink-booking-{lesson.booking_id}@lessonlink")
-    event.add("dtstamp", deps.clock.now())
-    event.add("dtstart", lesson.starts_at)
-    event.add("dtend", lesson.ends_at)
-    title = summary.format(teacher=lesson.teacher_name)
-    event.add("summary", title + (f" ({lesson.subject})" if lesson.subject else ""))
-    cal.add_component(event)
-    return f"lesson-{lesson.booking_id}.ics", cal.to_ical()
+    """An .ics file for one's own lesson ({teacher} in summary is filled in).
+
+    The UID and SEQUENCE follow the lesson through reschedules, as in the teacher's export,
+    so importing the file after a move updates the calendar entry instead of adding one.
+    """
+    async with deps.reading() as uow:
+        booked, slot, _, teacher = await own_booking(uow, deps, telegram_id, booking_id)
+        moved_from = await uow.stats.moved_from(teacher.id)
+    root, moves = exports.lesson_identity(booked.id, moved_from)
+    lesson = exports.CalendarLesson(
+        exports.lesson_uid(root), moves + booked.sequence, slot.starts_at, slot.ends_at,
+        teacher.display_name, slot.subject, cancelled=False,
+    )  # fmt: skip
+    # calendar_bytes names the other party {student}; here that party is the teacher.
+    title = summary.replace("{teacher}", "{student}") + (" ({subject})" if slot.subject else "")
+    body = exports.calendar_bytes([lesson], teacher.settings.timezone, title, deps.clock.now())
+    return f"lesson-{root}.ics", body
 
 
 @records_refusals

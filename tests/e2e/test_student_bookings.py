@@ -122,4 +122,28 @@ async def test_add_to_calendar_sends_an_ics_with_a_stable_uid(harness: Harness) 
         assert event.decoded("dtend") == slot.ends_at
         assert "Teacher 7000" in str(event.get("summary"))
         uids.append(str(event.get("uid")))
-    assert uids == [f"lessonlink-booking-{booking_id}@lessonlink"] * 2
+    assert uids == [f"booking-{booking_id}@lessonlink"] * 2
+
+
+async def test_the_calendar_file_after_a_move_updates_the_same_entry(harness: Harness) -> None:
+    h = harness
+    tutor = await steps.teacher(h)
+    [old] = await steps.slots(h, tutor, WED_10_UTC)
+    await steps.slots(h, tutor, THU_10_UTC)
+    ana = await steps.student(h, tutor, ANA, "Ana")
+    await _booked(h, ANA, ana, old.id)
+    events = []
+    for label in ("📅 Wed, 25 Nov 11:00", "📅 Thu, 26 Nov 11:00"):
+        if label.startswith("📅 Thu"):
+            await h.send(ANA, "/mybookings")
+            await h.press(ANA, "🔁 Wed, 25 Nov 11:00")
+            await h.press(ANA, "Thu, 26 Nov · 1 free")
+            await h.press(ANA, "🟢 11:00–12:00 Math")
+            await h.press(ANA, "✅ Confirm")
+        await h.send(ANA, "/mybookings")
+        await h.press(ANA, label)
+        [event] = Calendar.from_ical(h.last(ANA).document or b"").walk("VEVENT")
+        events.append(event)
+    assert str(events[0].get("uid")) == str(events[1].get("uid")), "one calendar entry"
+    assert int(events[1].get("sequence")) > int(events[0].get("sequence"))
+    assert events[1].decoded("dtstart") == THU_10_UTC
