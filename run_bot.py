@@ -28,7 +28,12 @@ from handlers import build_router
 from handlers import teacher_links as links_view
 from handlers.api_retry import PinResponseTypes, RetryMiddleware
 from handlers.i18n import CatalogI18n, UserLanguageMiddleware, make_i18n
-from handlers.middlewares import AccountMiddleware, UpdateTracker, install_outermost
+from handlers.middlewares import (
+    AccountMiddleware,
+    ForgedCallbackGuard,
+    UpdateTracker,
+    install_outermost,
+)
 from handlers.observability import ApiMetrics, HealthProbe, Metrics
 from handlers.webhook import LateAnswers, UpdateEndpoint, WebServer, install_redelivery, web_app
 from handlers.workers import fsm_backend, supervise
@@ -102,6 +107,8 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
     install_redelivery(dispatcher)
     dispatcher.update.outer_middleware(AccountMiddleware(deps))
     UserLanguageMiddleware(i18n).setup(dispatcher)
+    # After the language middleware, so the refusal is said in the user's language.
+    dispatcher.callback_query.outer_middleware(ForgedCallbackGuard(deps))
     dispatcher.include_router(build_router())
 
     def deep_link(sealed: bytes) -> str | None:

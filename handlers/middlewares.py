@@ -11,9 +11,10 @@ from contextvars import ContextVar
 from typing import Any
 
 from aiogram import BaseMiddleware, Dispatcher
-from aiogram.types import TelegramObject, Update, User
+from aiogram.types import CallbackQuery, TelegramObject, Update, User
+from aiogram.utils.i18n import gettext as _
 
-from bot.services import accounts
+from bot.services import accounts, buttons
 from bot.services.context import Deps
 
 log = logging.getLogger("lessonlink.updates")
@@ -125,4 +126,35 @@ class AccountMiddleware(BaseMiddleware):
             )
             data["identity"] = identity
             data["account_language"] = identity.account.language
+        return await handler(event, data)
+
+
+# Every id the bot puts in a button fits a 32-bit INTEGER column (PostgreSQL's INTEGER);
+# anything larger was never sent by us and would overflow the database driver.
+ID_LIMIT = 2**31 - 1
+
+
+def forged_number(data: str) -> bool:
+    """Whether callback data carries a number no button of ours could hold."""
+    for part in data.split(":"):
+        digits = part[1:] if part.startswith("-") else part
+        if digits.isdigit() and (len(digits) > 10 or int(digits) > ID_LIMIT):
+            return True
+    return False
+
+
+class ForgedCallbackGuard(BaseMiddleware):
+    """Refuses callback data with out-of-range numbers before any handler parses it."""
+
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        """Answer 'no longer valid' and audit, instead of handling, a forged press."""
+        if isinstance(event, CallbackQuery) and event.data and forged_number(event.data):
+            await event.answer(
+                _("This button is no longer valid. Send /start to see the current menu.")
+            )
+            await buttons.unknown_button(self._deps, event.from_user.id, event.data)
+            return None
         return await handler(event, data)
