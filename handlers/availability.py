@@ -158,13 +158,18 @@ async def block(message: Message, command: CommandObject, deps: Deps, state: FSM
     try:
         done = await availability.block_time(deps, message.from_user.id, command.args)
     except ConfirmationNeeded as ask:
-        await state.update_data(block_args=command.args)
-        await message.answer(
-            _confirm_question(ask.affected),
-            reply_markup=_confirm_keyboard(BlockCb(confirm=1).pack(), BlockCb(confirm=0).pack()),
-        )
+        await _ask_to_block(message, state, command.args, ask.affected)
         return
     await message.answer(_blocked_text(done))
+
+
+async def _ask_to_block(message: Message, state: FSMContext, args: str, affected: int) -> None:
+    """Keep the request and the number the teacher is agreeing to, and ask."""
+    await state.update_data(block_args=args, block_affected=affected)
+    await message.answer(
+        _confirm_question(affected),
+        reply_markup=_confirm_keyboard(BlockCb(confirm=1).pack(), BlockCb(confirm=0).pack()),
+    )
 
 
 def _block_usage() -> str:
@@ -189,10 +194,16 @@ async def block_confirmed(
     """Carry out (or drop) the /block request that asked for confirmation."""
     await query.answer()
     assert query.message is not None
-    args = str((await state.get_data()).get("block_args") or "")
-    await state.update_data(block_args=None)
+    data = await state.get_data()
+    args, agreed = str(data.get("block_args") or ""), int(data.get("block_affected") or 0)
+    await state.update_data(block_args=None, block_affected=None)
     if not callback_data.confirm or not args:
         await query.message.answer(_("Nothing was changed."))
         return
-    done = await availability.block_time(deps, query.from_user.id, args, confirmed=True)
+    try:
+        done = await availability.block_time(deps, query.from_user.id, args, confirmed=agreed)
+    except ConfirmationNeeded as ask:  # bookings changed since the question
+        assert isinstance(query.message, Message)
+        await _ask_to_block(query.message, state, args, ask.affected)
+        return
     await query.message.answer(_blocked_text(done))

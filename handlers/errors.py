@@ -63,13 +63,11 @@ def _invalid_input(what: str, value: str) -> str:
         "name": _("Please type a name of 1 to 64 characters."),
         "student_name": _("Please type a name of 1 to 64 characters."),
     }
-    if what.startswith("setting:"):
-        return _(
-            "“{value}” is not a valid value here. Please try again, as in the example."
-        ).format(value=shown)
-    text = texts.get(what)
-    if text is None:
-        return _("That {what} does not look right: {value}").format(what=what, value=shown)
+    # Settings, and anything without a sentence of its own, get the general one: `what` is
+    # an internal name and never shown.
+    text = texts.get(what) or _(
+        "“{value}” is not a valid value here. Please try again, as in the example."
+    )
     return text.format(value=shown)
 
 

@@ -192,10 +192,12 @@ async def remove_window(
     return len(affected)
 
 
-async def block_time(
-    deps: Deps, telegram_id: int, args: str, *, confirmed: bool = False
-) -> Blocked:
-    """Take days or part of a day off; ConfirmationNeeded first if lessons are booked."""
+async def block_time(deps: Deps, telegram_id: int, args: str, *, confirmed: int = 0) -> Blocked:
+    """Take days or part of a day off; ConfirmationNeeded first if lessons are booked.
+
+    `confirmed` is how many lessons the teacher agreed to cancel: if bookings changed since
+    the question, it is asked again with the new number rather than cancelling others.
+    """
     spec = parse_block_args(args)
     now = deps.clock.now()
     async with deps.uow() as uow:
@@ -208,7 +210,7 @@ async def block_time(
         )
         slots = [s for s in nearby if s.starts_at < end and s.ends_at > max(start, now)]
         affected = await _bookings_in(uow, slots)
-        if affected and not confirmed:
+        if affected and len(affected) != confirmed:
             raise ConfirmationNeeded(affected=len(affected))
         await _cancel_all(uow, deps, teacher, affected, reason=spec.reason)
         await uow.slots.remove(s.id for s in slots)

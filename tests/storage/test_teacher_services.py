@@ -202,7 +202,7 @@ async def test_blocking_booked_time_asks_first_then_cancels_and_tells_the_studen
         await availability.block_time(deps, TEACHER, f"{day} sick")
     assert caught.value.affected == 1
     assert len((await schedule.week(deps, TEACHER)).lessons) == 1
-    blocked = await availability.block_time(deps, TEACHER, f"{day} sick", confirmed=True)
+    blocked = await availability.block_time(deps, TEACHER, f"{day} sick", confirmed=1)
     assert (blocked.cancelled, blocked.removed) == (1, 2)
     assert (await schedule.week(deps, TEACHER)).lessons == []
     async with uow() as u:
@@ -211,3 +211,29 @@ async def test_blocking_booked_time_asks_first_then_cancels_and_tells_the_studen
     assert b.status == BookingStatus.CANCELLED and b.cancel_reason == "sick"
     assert any(m.kind == "lesson_cancelled_by_teacher" and m.chat_id == 111 for m in told)
     assert await availability.extend_horizon(deps) == 0  # blocked time is not refilled
+
+
+async def test_a_block_confirmed_for_one_lesson_asks_again_when_a_second_is_booked(
+    deps: Deps, uow: Callable[[], SqlUnitOfWork]
+) -> None:
+    teacher = await teachers.register(deps, TEACHER, "Ms Smith", "UTC")
+    await availability.add_window(deps, TEACHER, "wed 10:00-12:00 60 Math")
+    anna = await links.open_link(
+        deps, 111, "Anna", (await students.enroll(deps, TEACHER, "Anna")).token or ""
+    )
+    bob = await links.open_link(
+        deps, 222, "Bob", (await students.enroll(deps, TEACHER, "Bob")).token or ""
+    )
+    async with uow() as u:
+        now = deps.clock.now()
+        first, second, *_ = await u.slots.between(teacher.id, now, now + timedelta(days=7))
+    await booking.book(deps, 111, anna.student_id, first.id)
+    day = first.starts_at.date().isoformat()
+    with pytest.raises(ConfirmationNeeded) as asked:
+        await availability.block_time(deps, TEACHER, day)
+    assert asked.value.affected == 1
+    await booking.book(deps, 222, bob.student_id, second.id)  # while the teacher hesitates
+    with pytest.raises(ConfirmationNeeded) as again:
+        await availability.block_time(deps, TEACHER, day, confirmed=1)
+    assert again.value.affected == 2, "the teacher agreed to one cancellation, not two"
+    assert len((await schedule.week(deps, TEACHER)).lessons) == 2
