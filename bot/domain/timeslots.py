@@ -20,11 +20,14 @@ def local_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime | None:
     return instant
 
 
+def local_midnight(day: date, zone: ZoneInfo) -> datetime:
+    """The UTC instant a local date begins in a zone."""
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+
+
 def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """The UTC instants where a local date begins and ends (23 or 25 hours on DST days)."""
-    start = datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
-    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
-    return start, end
+    return local_midnight(day, zone), local_midnight(day + timedelta(days=1), zone)
 
 
 def window_days(window: Window, first: date, last: date) -> Iterator[date]:

@@ -6,10 +6,11 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.model import Actor, AuditEvent, Booking, BookingStatus, ShareLink, Slot
+from bot.domain.timeslots import local_midnight
 
 PERIODS = ("week", "month", "90d")
 REFUSED_PREFIX = "link_refused:"  # the outcome prefix links.open_link writes for refusals
@@ -64,10 +65,6 @@ class LinkFigures:
     refused: dict[str, int] = field(default_factory=dict)
 
 
-def _midnight(day: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
-
-
 def period_of(key: str, now: datetime, zone_name: str) -> Period:
     """This week (from Monday), this month, or the last 90 days, in the teacher's local days."""
     zone = ZoneInfo(zone_name)
@@ -82,7 +79,7 @@ def period_of(key: str, now: datetime, zone_name: str) -> Period:
         first, after = today - timedelta(days=89), today + timedelta(days=1)
     else:
         raise ValueError(key)
-    start, end = _midnight(first, zone), _midnight(after, zone)
+    start, end = local_midnight(first, zone), local_midnight(after, zone)
     return Period(key, start, end, first, after - timedelta(days=1))
 
 

@@ -6,7 +6,7 @@ Every call re-reads the database, so an old button only ever shows the current s
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.booking import refusal_to_book, student_may_change
@@ -48,11 +48,6 @@ class _Scope:
     slots: list[Slot]
     mine: set[int]
     now: datetime
-
-
-def midnight(day: date, zone: str) -> datetime:
-    """The UTC instant a local date begins in a zone."""
-    return datetime.combine(day, time(0), tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
 def part_of(moment: datetime, zone: str) -> Part:

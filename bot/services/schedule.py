@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.timeslots import local_midnight
 from bot.services import booking as booking_core
 from bot.services.context import Deps
 from bot.services.ownership import teacher_of
@@ -41,10 +42,6 @@ class Week:
         return [lesson for _, day in self.days for lesson in day]
 
 
-def _midnight(day: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
-
-
 async def week(deps: Deps, telegram_id: int, offset: int = 0) -> Week:
     """The teacher's lessons in the 7 local days starting today + offset weeks."""
     offset = max(-MAX_WEEKS, min(offset, MAX_WEEKS))
@@ -53,7 +50,7 @@ async def week(deps: Deps, telegram_id: int, offset: int = 0) -> Week:
         teacher = await teacher_of(uow, telegram_id)
         zone = ZoneInfo(teacher.settings.timezone)
         first = now.astimezone(zone).date() + timedelta(weeks=offset)
-        start, end = _midnight(first, zone), _midnight(first + timedelta(days=7), zone)
+        start, end = local_midnight(first, zone), local_midnight(first + timedelta(days=7), zone)
         rows = await uow.bookings.of_teacher_between(teacher.id, start, end)
     by_day: dict[date, list[ScheduledLesson]] = {first + timedelta(days=i): [] for i in range(7)}
     for booking, slot, student in rows:
