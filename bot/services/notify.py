@@ -6,7 +6,7 @@ recipient's language and time zone.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.domain.booking import change_deadline, reminder_times
 from bot.domain.model import Actor, Booking, Slot, Student, Teacher
@@ -86,6 +86,15 @@ async def schedule_reminders(
                 due_at=due, dedup_key=f"{REMINDER_TEACHER}:{booking.id}:{lead}",
                 booking_id=booking.id,
             )  # fmt: skip
+
+
+async def replan_reminders(uow: UnitOfWork, teacher: Teacher, now: datetime) -> int:
+    """Re-plan the reminders of the teacher's coming lessons after their settings changed."""
+    lessons = await uow.bookings.of_teacher_between(teacher.id, now, now + timedelta(days=3660))
+    for booking, slot, student in lessons:
+        await uow.outbox.withdraw_for_booking(booking.id, REMINDER_KINDS)
+        await schedule_reminders(uow, teacher, student, slot, booking, now)
+    return len(lessons)
 
 
 async def booking_made(

@@ -13,7 +13,7 @@ from bot.domain.teacher_settings import (
     resolve_timezone,
     setting_value,
 )
-from bot.services import availability
+from bot.services import availability, notify
 from bot.services.context import Deps, audit, records_refusals
 from bot.services.ownership import teacher_of
 
@@ -78,6 +78,9 @@ async def rename(deps: Deps, telegram_id: int, display_name: str) -> Teacher:
     return teacher
 
 
+REPLANS_REMINDERS = (Setting.REMINDERS, Setting.TEACHER_REMINDERS, Setting.NOTIFICATIONS)
+
+
 async def change_setting(deps: Deps, telegram_id: int, key: Setting, text: str = "") -> Teacher:
     """Change one setting from typed text (switches flip); the change is audited."""
     now = deps.clock.now()
@@ -92,6 +95,9 @@ async def change_setting(deps: Deps, telegram_id: int, key: Setting, text: str =
             await availability.rebuild_future(uow, teacher, now)
         elif key == Setting.HORIZON:
             await availability.extend_teacher(uow, teacher, now)
+        elif key in REPLANS_REMINDERS:
+            # Reminders already queued follow the new lead times (or stop, or start).
+            await notify.replan_reminders(uow, teacher, now)
         await uow.audit.add(
             audit("settings.changed", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
                   setting=key.value, old=setting_value(old, key),

@@ -80,7 +80,9 @@ class SqlOutbox:
                 OutboxRow.status == PENDING,
                 OutboxRow.kind.in_(list(kinds)),
             )
-            .values(status=OutboxStatus.WITHDRAWN.value)
+            # The key is freed: a lesson moved back, or a lead time restored, can be
+            # reminded again; the withdrawn row stays as history.
+            .values(status=OutboxStatus.WITHDRAWN.value, dedup_key=None)
             .execution_options(synchronize_session=False)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]

@@ -237,3 +237,28 @@ async def test_a_block_confirmed_for_one_lesson_asks_again_when_a_second_is_book
         await availability.block_time(deps, TEACHER, day, confirmed=1)
     assert again.value.affected == 2, "the teacher agreed to one cancellation, not two"
     assert len((await schedule.week(deps, TEACHER)).lessons) == 2
+
+
+async def test_changing_reminder_times_replans_the_reminders_already_queued(
+    deps: Deps, uow: Callable[[], SqlUnitOfWork]
+) -> None:
+    teacher = await teachers.register(deps, TEACHER, "Ms Smith", "UTC")
+    await availability.add_window(deps, TEACHER, "wed 10:00-12:00 60 Math")
+    anna = await links.open_link(
+        deps, 111, "Anna", (await students.enroll(deps, TEACHER, "Anna")).token or ""
+    )
+    async with uow() as u:
+        now = deps.clock.now()
+        [first, *_] = await u.slots.between(teacher.id, now, now + timedelta(days=7))
+    await booking.book(deps, 111, anna.student_id, first.id)
+
+    async def leads() -> list[object]:
+        async with uow() as u:
+            pending = await u.outbox.by_status(OutboxStatus.PENDING)
+        return sorted(m.payload["lead_minutes"] for m in pending if m.kind == "reminder")
+
+    assert await leads() == [60, 1440]
+    await teachers.change_setting(deps, TEACHER, Setting.REMINDERS, "2h")
+    assert await leads() == [120]
+    await teachers.change_setting(deps, TEACHER, Setting.REMINDERS, "24h, 1h")
+    assert await leads() == [60, 1440], "a lead time can come back after it was removed"
