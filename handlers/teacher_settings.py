@@ -57,6 +57,8 @@ def rows(s: TeacherSettings) -> list[tuple[Setting, str, str]]:
          else _("off")),
         (Setting.NOTIFICATIONS, _("Notifications"), _on_off(s.notifications_enabled)),
         (Setting.TEACHER_REMINDERS, _("Reminders to you"), _on_off(s.teacher_reminders)),
+        (Setting.INACTIVE_AFTER, _("Inactive after"),
+         _("{n} days").format(n=s.inactive_after_days)),
     ]  # fmt: skip
 
 
@@ -85,6 +87,9 @@ def prompt(key: Setting) -> str:
         Setting.LINK_USES: _("Type how many times a new link may be opened, or unlimited."),
         Setting.REMINDERS: _("Type reminder times before a lesson, e.g. 24h, 1h, or off."),
         Setting.AGENDA: _("Type when your daily agenda arrives, e.g. 08:00, or off."),
+        Setting.INACTIVE_AFTER: _(
+            "Type after how many days without activity a student counts as inactive, e.g. 30."
+        ),
     }.get(key, "")
 
 

@@ -34,6 +34,7 @@ class Setting(StrEnum):
     AGENDA = "agenda"
     NOTIFICATIONS = "notify"
     TEACHER_REMINDERS = "tremind"
+    INACTIVE_AFTER = "inactive"
 
 
 TOGGLES = (Setting.NOTIFICATIONS, Setting.TEACHER_REMINDERS)
@@ -110,6 +111,9 @@ def apply_setting(settings: TeacherSettings, key: Setting, text: str) -> Teacher
         case Setting.CANCEL_WINDOW:
             value = _bounded(parse_minutes(text, "h", what), 0, 14 * 24 * 60, what, text)
             return replace(settings, cancel_window_minutes=value)
+        case Setting.INACTIVE_AFTER:
+            days = _bounded(parse_minutes(text, "d", what) // (24 * 60), 1, 365, what, text)
+            return replace(settings, inactive_after_days=days)
         case Setting.LINK_EXPIRY:
             if _is_off(text):
                 return replace(settings, link_expiry_days=None)
@@ -159,6 +163,7 @@ def setting_value(settings: TeacherSettings, key: Setting) -> object:
         Setting.SLOT_MINUTES: "slot_minutes",
         Setting.ADVANCE_NOTICE: "advance_notice_minutes",
         Setting.HORIZON: "horizon_days",
+        Setting.INACTIVE_AFTER: "inactive_after_days",
         Setting.CANCEL_WINDOW: "cancel_window_minutes",
         Setting.LINK_EXPIRY: "link_expiry_days",
         Setting.LINK_USES: "link_max_uses",

@@ -155,3 +155,15 @@ def test_a_window_ending_at_midnight_keeps_its_last_slot() -> None:
     window = Window(1, 1, hours[0], hours[1], 60, on_date=date(2026, 12, 2))
     slots = cut_day(window, date(2026, 12, 2), ZoneInfo("UTC"))
     assert [(s.hour, e.hour) for s, e in slots] == [(22, 23), (23, 0)]
+
+
+def test_the_inactivity_period_is_a_setting() -> None:
+    import pytest
+
+    from bot.domain.errors import InvalidInput
+    from bot.domain.model import TeacherSettings
+    from bot.domain.teacher_settings import Setting, apply_setting
+
+    assert apply_setting(TeacherSettings(), Setting.INACTIVE_AFTER, "14").inactive_after_days == 14
+    with pytest.raises(InvalidInput):
+        apply_setting(TeacherSettings(), Setting.INACTIVE_AFTER, "0")
