@@ -71,7 +71,7 @@ class ScheduleCb(CallbackData, prefix="sch"):
 
 
 class LessonCancelCb(CallbackData, prefix="lcx"):
-    """Cancel a lesson from the schedule: step 'ask' for a reason, 'now' without one."""
+    """Cancel a lesson from the schedule: 'ask' for a reason, 'now' without one, 'keep' it."""
 
     step: str
     id: int

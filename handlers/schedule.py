@@ -88,13 +88,23 @@ async def ask_reason(
     await query.answer()
     await state.set_state(CancelForm.reason)
     await state.update_data(booking_id=callback_data.id)
-    keyboard = InlineKeyboardMarkup(inline_keyboard=[[
-        _btn(_("Cancel without a reason"), LessonCancelCb(step="now", id=callback_data.id))
-    ]])  # fmt: skip
+    keyboard = InlineKeyboardMarkup(inline_keyboard=[
+        [_btn(_("Cancel without a reason"), LessonCancelCb(step="now", id=callback_data.id))],
+        [_btn(_("Keep the lesson"), LessonCancelCb(step="keep", id=callback_data.id))],
+    ])  # fmt: skip
     assert query.message is not None
     await query.message.answer(
         _("Type the reason the student will read, or cancel without one."), reply_markup=keyboard
     )
+
+
+@router.callback_query(LessonCancelCb.filter(F.step == "keep"))
+async def keep(query: CallbackQuery, state: FSMContext) -> None:
+    """Change of mind: nothing is cancelled and typed text is no longer taken as a reason."""
+    await query.answer()
+    await state.clear()
+    assert query.message is not None
+    await query.message.answer(_("Nothing was changed."))
 
 
 @router.callback_query(LessonCancelCb.filter(F.step == "now"))

@@ -36,3 +36,21 @@ async def test_schedule_shows_each_student_with_their_colour_and_cancels_with_a_
     await h.send(TEACHER, "/schedule")
     assert "Anna" not in h.last(TEACHER).content and "🟠 Ben" in h.last(TEACHER).content
     await delivered(h, ANNA, "Reason: I am ill, sorry")
+
+
+async def test_a_teacher_can_change_their_mind_about_cancelling(harness: Harness) -> None:
+    h = harness
+    await register(h, TEACHER, zone="Europe/Berlin")
+    await h.send(TEACHER, "/addslots tue 10:00-12:00 60 Math")
+    token, _ = await enroll(h, TEACHER, "Anna")
+    h.user(ANNA, "Anna")
+    await h.send(ANNA, f"/start {token}")
+    await book_first_free(h, ANNA, TEACHER)
+    await h.send(TEACHER, "/schedule")
+    [cancel_anna] = [b for b in h.last(TEACHER).button_texts() if "Anna" in b]
+    await h.press(TEACHER, cancel_anna)
+    await h.press(TEACHER, "Keep the lesson")
+    assert "Nothing was changed" in h.last(TEACHER).content
+    await h.send(TEACHER, "just a note to myself")  # no longer taken as a reason
+    await h.send(TEACHER, "/schedule")
+    assert "🔴 Anna" in h.last(TEACHER).content
