@@ -156,6 +156,10 @@ async def prepare(app: Application, *, setup: bool = True) -> None:
             secret_token=_webhook_secret(app.settings),
             allowed_updates=app.dispatcher.resolve_used_update_types(),
         )
+    else:
+        # A webhook left from an earlier webhook run would make Telegram refuse polling (409);
+        # pending updates are kept, so nothing a user sent meanwhile is lost.
+        await app.bot.delete_webhook(drop_pending_updates=False)
 
 
 def _webhook_secret(settings: Settings) -> str:

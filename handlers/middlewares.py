@@ -97,14 +97,20 @@ class UpdateTracker(BaseMiddleware):
 
     async def wait_handled(self, update_id: int, timeout: float = 10.0) -> None:
         """Wait until an update is fully processed (for tests); TimeoutError past the deadline."""
-        async with asyncio.timeout(timeout), self._changed:
-            await self._changed.wait_for(lambda: update_id in self._handled_set)
+        # The deadline sits inside the lock: a cancelled Condition.wait re-acquires the lock
+        # before leaving, so the caller gets a clean TimeoutError.
+        async with self._changed:
+            await asyncio.wait_for(
+                self._changed.wait_for(lambda: update_id in self._handled_set), timeout
+            )
 
     async def drain(self, timeout: float = 15.0) -> None:
         """Wait for updates in flight to finish (graceful shutdown)."""
         try:
-            async with asyncio.timeout(timeout), self._changed:
-                await self._changed.wait_for(lambda: self._in_flight == 0)
+            async with self._changed:
+                await asyncio.wait_for(
+                    self._changed.wait_for(lambda: self._in_flight == 0), timeout
+                )
         except TimeoutError:
             log.warning(
                 "shutdown: %d updates still in flight after %.0fs", self._in_flight, timeout

@@ -69,11 +69,17 @@ class Harness:
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    database_url: str, tmp_path: Path, clock: ManualClock, **overrides: object
+    database_url: str,
+    tmp_path: Path,
+    clock: ManualClock,
+    server: BotAPIServer | None = None,
+    **overrides: object,
 ) -> AsyncIterator[Harness]:
-    """Start the sandbox and the bot exactly as run_bot.py does; stop both afterwards."""
-    server = BotAPIServer(token=TOKEN, bot_username=BOT_USERNAME)
-    await server.start()
+    """Start the sandbox (unless given one) and the bot as run_bot.py does; stop both after."""
+    own_server = server is None
+    if server is None:
+        server = BotAPIServer(token=TOKEN, bot_username=BOT_USERNAME)
+        await server.start()
     values: dict[str, object] = {
         "bot_token": TOKEN,
         "telegram_api_url": server.url,
@@ -93,7 +99,8 @@ async def running_bot(
     finally:
         await app.dispatcher.stop_polling()
         await task
-        await server.stop()
+        if own_server:
+            await server.stop()
 
 
 @pytest.fixture
