@@ -117,12 +117,17 @@ async def toggle(query: CallbackQuery, callback_data: SettingCb, deps: Deps) -> 
 
 
 @router.callback_query(SettingCb.filter(F.key.in_({s.value for s in Setting})))
-async def ask(query: CallbackQuery, callback_data: SettingCb, state: FSMContext) -> None:
-    """Ask for a new value of one setting."""
+async def ask(
+    query: CallbackQuery, callback_data: SettingCb, state: FSMContext, deps: Deps
+) -> None:
+    """Ask for a new value of one setting (zones: the teacher's own first)."""
     await query.answer()
     await state.set_state(SettingsForm.value)
     await state.update_data(setting=callback_data.key)
-    markup = zone_keyboard("UTC") if callback_data.key == Setting.TIMEZONE.value else None
+    markup = None
+    if callback_data.key == Setting.TIMEZONE.value:
+        teacher = await teachers.get(deps, query.from_user.id)
+        markup = zone_keyboard(teacher.settings.timezone)
     assert query.message is not None
     await query.message.answer(prompt(Setting(callback_data.key)), reply_markup=markup)
 

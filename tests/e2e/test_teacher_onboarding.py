@@ -61,3 +61,11 @@ async def test_settings_are_validated_and_saved(harness: Harness) -> None:
     assert "Saved" in h.last(TEACHER).content and "Advance notice: 3 h" in h.last(TEACHER).content
     await h.press(TEACHER, "Notifications")
     assert "Notifications: off" in h.last(TEACHER).content
+
+
+async def test_the_zone_question_offers_the_teachers_own_zone_first(harness: Harness) -> None:
+    h = harness
+    await register(h, TEACHER, zone="Asia/Tokyo")
+    await h.send(TEACHER, "/settings")
+    await h.press(TEACHER, "Time zone")
+    assert h.last(TEACHER).button_texts()[0] == "Asia/Tokyo"
