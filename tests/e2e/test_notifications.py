@@ -268,3 +268,24 @@ async def test_a_teacher_muting_notices_does_not_mute_student_reminders(
     await harness.flush()
     assert len(_texts(harness, STUDENT, "Reminder")) == 1
     assert not _texts(harness, TEACHER, "New booking") and not _texts(harness, TEACHER, "Reminder")
+
+
+async def test_the_teacher_is_warned_of_a_link_expiring_before_booked_lessons(
+    harness: Harness,
+) -> None:
+    teacher, student = await _pair(harness)
+    await _book_in(harness, teacher, student, timedelta(days=10))
+    async with harness.app.deps.uow() as uow:
+        link = await uow.links.current(student.id)
+        assert link is not None
+        await uow.links.set_limits(link.id, harness.clock.now() + timedelta(days=5), None)
+        await uow.commit()
+    await harness.digests()
+    await harness.flush()
+    assert not _texts(harness, TEACHER, "expires on"), "five days ahead is not yet worth a word"
+    harness.clock.advance(timedelta(days=2, hours=12))  # now 2.5 days before expiry
+    await harness.digests()
+    await harness.digests()  # the job runs every minute: still one warning
+    await harness.flush()
+    [warning] = _texts(harness, TEACHER, "expires on")
+    assert "Student 7002" in warning and "still have lessons booked" in warning
