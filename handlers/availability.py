@@ -106,16 +106,16 @@ async def remove(query: CallbackQuery, callback_data: WindowCb, deps: Deps) -> N
     """Remove a window; if it holds lessons, ask before cancelling them."""
     await query.answer()
     assert query.message is not None
-    confirmed = callback_data.action == "ok"
+    agreed = callback_data.n if callback_data.action == "ok" else 0
     try:
         cancelled = await availability.remove_window(
-            deps, query.from_user.id, callback_data.id, confirmed=confirmed
+            deps, query.from_user.id, callback_data.id, confirmed=agreed
         )
-    except ConfirmationNeeded as ask:
+    except ConfirmationNeeded as ask:  # asked first, or asked again: the bookings changed
         await query.message.answer(
             _confirm_question(ask.affected),
             reply_markup=_confirm_keyboard(
-                WindowCb(action="ok", id=callback_data.id).pack(),
+                WindowCb(action="ok", id=callback_data.id, n=ask.affected).pack(),
                 WindowCb(action="no", id=callback_data.id).pack(),
             ),
         )

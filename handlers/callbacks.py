@@ -24,10 +24,11 @@ class SettingCb(CallbackData, prefix="set"):
 
 
 class WindowCb(CallbackData, prefix="win"):
-    """Remove an availability window: action 'rm' asks, 'ok' confirms, 'no' keeps it."""
+    """Remove a window: 'rm' asks, 'ok' confirms cancelling n lessons, 'no' keeps it."""
 
     action: str
     id: int
+    n: int = 0
 
 
 class BlockCb(CallbackData, prefix="blk"):

@@ -167,10 +167,11 @@ async def _bookings_in(uow: UnitOfWork, slots: list[Slot]) -> list[tuple[Slot, B
 
 
 @records_refusals
-async def remove_window(
-    deps: Deps, telegram_id: int, window_id: int, *, confirmed: bool = False
-) -> int:
-    """Remove a window and its future slots; ConfirmationNeeded first if lessons are booked."""
+async def remove_window(deps: Deps, telegram_id: int, window_id: int, *, confirmed: int = 0) -> int:
+    """Remove a window and its future slots; ConfirmationNeeded first if lessons are booked.
+
+    `confirmed` is how many lessons the teacher agreed to cancel (see block_time).
+    """
     now = deps.clock.now()
     async with deps.uow() as uow:
         teacher = await teacher_of(uow, telegram_id)
@@ -179,7 +180,7 @@ async def remove_window(
             raise foreign(deps, teacher, "window", window_id)
         slots = await uow.slots.of_window_from(window.id, now)
         affected = await _bookings_in(uow, slots)
-        if affected and not confirmed:
+        if affected and len(affected) != confirmed:
             raise ConfirmationNeeded(affected=len(affected))
         await _cancel_all(uow, deps, teacher, affected, reason="")
         await uow.slots.remove(s.id for s in slots)

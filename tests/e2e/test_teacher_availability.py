@@ -93,3 +93,28 @@ async def test_blocking_a_day_with_a_lesson_asks_first(harness: Harness) -> None
     await h.send(TEACHER, "/schedule")
     assert "Anna" not in h.last(TEACHER).content
     await delivered(h, STUDENT, "Reason: sick")
+
+
+async def test_a_removal_confirmed_for_one_lesson_asks_again_if_another_was_booked(
+    harness: Harness,
+) -> None:
+    h = harness
+    await register(h, TEACHER)
+    await h.send(TEACHER, "/addslots tue 10:00-12:00 60 Math")
+    token, _ = await enroll(h, TEACHER, "Anna")
+    h.user(STUDENT, "Anna")
+    await h.send(STUDENT, f"/start {token}")
+    await book_first_free(h, STUDENT, TEACHER)
+    await h.send(TEACHER, "/availability")
+    [remove] = h.last(TEACHER).button_texts()
+    await h.press(TEACHER, remove)
+    question = h.last(TEACHER)
+    assert "1 booked lesson falls in this time" in question.content
+    other_token, _ = await enroll(h, TEACHER, "Ben")
+    h.user(STUDENT + 1, "Ben")
+    await h.send(STUDENT + 1, f"/start {other_token}")
+    await book_first_free(h, STUDENT + 1, TEACHER)  # booked while the teacher hesitates
+    await h.press(TEACHER, "Yes, cancel them", message_id=question.message_id)
+    assert "2 booked lessons fall in this time" in h.last(TEACHER).content
+    await h.send(TEACHER, "/schedule")
+    assert "Anna" in h.last(TEACHER).content and "Ben" in h.last(TEACHER).content
