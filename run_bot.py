@@ -26,7 +26,7 @@ from bot.security import TokenVault
 from bot.services.context import Deps
 from handlers import build_router
 from handlers import teacher_links as links_view
-from handlers.api_retry import PinResponseTypes, RetryMiddleware
+from handlers.api_retry import PinResponseTypes, RetryMiddleware, SendWhenUneditable
 from handlers.i18n import CatalogI18n, UserLanguageMiddleware, make_i18n
 from handlers.middlewares import (
     AccountMiddleware,
@@ -89,6 +89,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     retry = RetryMiddleware()
     session.middleware(PinResponseTypes())
+    session.middleware(SendWhenUneditable())
     session.middleware(retry)
     metrics = Metrics()
     session.middleware(ApiMetrics(metrics))  # inside retry: counts every attempt, each 429

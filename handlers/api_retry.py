@@ -11,8 +11,13 @@ from aiogram.client.session.middlewares.base import (
     BaseRequestMiddleware,
     NextRequestMiddlewareType,
 )
-from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
-from aiogram.methods import GetUpdates, TelegramMethod
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.methods import EditMessageText, GetUpdates, SendMessage, TelegramMethod
 from aiogram.methods.base import Response
 
 if TYPE_CHECKING:
@@ -99,3 +104,43 @@ class PinResponseTypes(BaseRequestMiddleware):
         if returning not in self._pinned:
             self._pinned[returning] = Response[returning]  # type: ignore[valid-type]
         return await make_request(bot, method)
+
+
+# Telegram's answers when a screen cannot be shown by editing the pressed message.
+UNEDITABLE = (
+    "there is no text in the message to edit",
+    "message can't be edited",
+    "message to edit not found",
+)
+
+
+class SendWhenUneditable(BaseRequestMiddleware):
+    """Show a screen as a new message when the pressed message cannot be edited.
+
+    Buttons live on photos and documents too (a QR code, a chart, an .ics file), and old
+    messages stop being editable; the user should still see the next screen.
+    """
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[Any],
+        bot: Bot,
+        method: TelegramMethod[Any],
+    ) -> Response[Any]:
+        """Edit as asked; on 'cannot edit', send the same text and buttons instead."""
+        try:
+            return await make_request(bot, method)
+        except TelegramBadRequest as exc:
+            if not isinstance(method, EditMessageText) or method.chat_id is None or not method.text:
+                raise
+            if not any(reason in str(exc).lower() for reason in UNEDITABLE):
+                raise
+            fresh = SendMessage(
+                chat_id=method.chat_id,
+                text=method.text,
+                parse_mode=method.parse_mode,
+                entities=method.entities,
+                link_preview_options=method.link_preview_options,
+                reply_markup=method.reply_markup,
+            )
+            return await make_request(bot, fresh)

@@ -47,3 +47,21 @@ async def test_a_teacher_cannot_cancel_a_lesson_that_already_began(harness: Harn
     h.clock.advance(timedelta(days=1, minutes=30))
     with pytest.raises(booking.BookingNotActive):
         await booking.cancel_by_teacher(h.app.deps, TEACHER, lesson.booking_id, "too late")
+
+
+async def test_a_screen_asked_for_from_a_photo_arrives_as_a_new_message(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.e2e.teacher_steps import enroll
+
+    h = harness
+    await register(h, TEACHER)
+    _, card_id = await enroll(h, TEACHER, "Anna")
+    await h.press(TEACHER, "🔳 QR code", message_id=card_id)
+    photo = h.last(TEACHER)
+    assert photo.photo is not None
+    caplog.set_level(logging.ERROR)
+    await h.press_data(TEACHER, photo.message_id, "sch:0")  # a screen that edits in place
+    shown = h.last(TEACHER)
+    assert shown.message_id != photo.message_id and "Your schedule" in shown.content
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
