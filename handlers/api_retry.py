@@ -52,7 +52,6 @@ class RetryMiddleware(BaseRequestMiddleware):
     def __init__(self, gate: FloodGate | None = None, base_delay: float = 0.5) -> None:
         self.gate = gate or FloodGate()
         self.base_delay = base_delay
-        self.retry_after_seen = 0
 
     async def __call__(
         self,
@@ -70,7 +69,6 @@ class RetryMiddleware(BaseRequestMiddleware):
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:
-                self.retry_after_seen += 1
                 self.gate.pause(min(float(exc.retry_after), MAX_RETRY_AFTER))
                 error: Exception = exc
             except (TelegramServerError, TelegramNetworkError) as exc:

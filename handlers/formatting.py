@@ -6,7 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
-from babel.dates import format_date, format_time, get_timezone_name
+from babel.dates import format_date, format_time
 
 
 def current_locale() -> str:
@@ -43,14 +43,6 @@ def time_range(start: datetime, end: datetime, zone: str, locale: str | None = N
 def when(start: datetime, end: datetime, zone: str, locale: str | None = None) -> str:
     """'Mon, 30 Nov, 14:00–15:00' in the viewer's zone."""
     return f"{day_label(local(start, zone).date(), locale)}, {time_range(start, end, zone, locale)}"
-
-
-def zone_label(zone: str, locale: str | None = None) -> str:
-    """A friendly zone name ('Central European Time') where Babel has one, else the IANA id."""
-    try:
-        return str(get_timezone_name(ZoneInfo(zone), locale=locale or current_locale()))
-    except (LookupError, ValueError):
-        return zone
 
 
 def when_for(

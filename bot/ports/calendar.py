@@ -85,10 +85,6 @@ class SlotsRepository(Protocol):
         """A window's open slots from a moment on."""
         ...
 
-    async def last_start(self, teacher_id: int) -> datetime | None:
-        """The latest start among a teacher's slots (how far the calendar reaches)."""
-        ...
-
     async def take_seat(self, slot_id: int, now: datetime) -> bool:
         """Take one seat if the slot is open, not started and not full; False otherwise."""
         ...

@@ -31,10 +31,6 @@ class AccountsRepository(Protocol):
         """Change stored preferences (language, timezone, last_teacher_id, unreachable)."""
         ...
 
-    async def many(self, telegram_ids: list[int]) -> dict[int, Account]:
-        """Several accounts at once, keyed by Telegram id."""
-        ...
-
 
 class TeachersRepository(Protocol):
     """Teachers by id or Telegram id."""
@@ -125,10 +121,6 @@ class LinksRepository(Protocol):
 
     async def current(self, student_id: int) -> ShareLink | None:
         """The student's newest link (revoked or not)."""
-        ...
-
-    async def all_of_student(self, student_id: int) -> list[ShareLink]:
-        """Every link the student ever had, newest first."""
         ...
 
     async def revoke_all(self, student_id: int, now: datetime, *, replaced: bool) -> None:

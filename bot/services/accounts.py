@@ -56,13 +56,6 @@ async def identify(
     return Identity(account=account, is_teacher=teacher is not None, student_of=len(active))
 
 
-async def preferred_language(deps: Deps, telegram_id: int) -> str | None:
-    """The language an account chose with /language, if any."""
-    async with deps.uow() as uow:
-        account = await uow.accounts.get(telegram_id)
-    return account.language if account else None
-
-
 async def set_language(deps: Deps, telegram_id: int, code: str, available: set[str]) -> str:
     """Store the language an account chose; InvalidInput for one without a catalog."""
     if code not in available:

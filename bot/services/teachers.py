@@ -26,11 +26,6 @@ async def check_may_teach(deps: Deps, telegram_id: int) -> None:
         raise NotAllowedToTeach().audited(event)
 
 
-def check_timezone(name: str) -> str:
-    """The IANA zone for what the teacher typed; UnknownTimezone with close matches otherwise."""
-    return resolve_timezone(name)
-
-
 async def register(deps: Deps, telegram_id: int, display_name: str, timezone: str) -> Teacher:
     """Register this account as a teacher, or update the name and zone of one already there."""
     await check_may_teach(deps, telegram_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import Account
@@ -55,10 +55,3 @@ class SqlAccounts:
         await self._s.execute(
             update(AccountRow).where(AccountRow.telegram_id == telegram_id).values(**values)
         )
-
-    async def many(self, telegram_ids: list[int]) -> dict[int, Account]:
-        """Several accounts at once, keyed by Telegram id."""
-        rows = await self._s.scalars(
-            select(AccountRow).where(AccountRow.telegram_id.in_(telegram_ids))
-        )
-        return {r.telegram_id: _account(r) for r in rows}

@@ -75,15 +75,6 @@ class SqlLinks:
         row = await self._s.scalar(query)
         return _link(row) if row else None
 
-    async def all_of_student(self, student_id: int) -> list[ShareLink]:
-        """Every link the student ever had, newest first."""
-        query = (
-            select(ShareLinkRow)
-            .where(ShareLinkRow.student_id == student_id)
-            .order_by(ShareLinkRow.id.desc())
-        )
-        return [_link(r) for r in await self._s.scalars(query)]
-
     async def revoke_all(self, student_id: int, now: datetime, *, replaced: bool) -> None:
         """End every live link of a student."""
         await self._s.execute(

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import Slot, SlotStatus
@@ -120,12 +120,6 @@ class SqlSlots:
             .order_by(SlotRow.starts_at)
         )
         return [_slot(r) for r in await self._s.scalars(query)]
-
-    async def last_start(self, teacher_id: int) -> datetime | None:
-        """The latest start among a teacher's slots (how far the calendar reaches)."""
-        return await self._s.scalar(
-            select(func.max(SlotRow.starts_at)).where(SlotRow.teacher_id == teacher_id)
-        )
 
     async def take_seat(self, slot_id: int, now: datetime) -> bool:
         """Take one seat if the slot is open, not started and not full; False otherwise.
