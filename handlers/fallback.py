@@ -6,8 +6,9 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.services import buttons, student_home
+from bot.services import student_home
 from bot.services.context import Deps
+from handlers.middlewares import refuse_button
 from handlers.student_home import is_student
 from handlers.student_views import home_card
 
@@ -17,8 +18,7 @@ router = Router(name="fallback")
 @router.callback_query()
 async def stale_button(query: CallbackQuery, deps: Deps) -> None:
     """A button we no longer recognise (old message or forged data): answered, then audited."""
-    await query.answer(_("This button is no longer valid. Send /start to see the current menu."))
-    await buttons.unknown_button(deps, query.from_user.id, query.data or "")
+    await refuse_button(query, deps)
 
 
 @router.message(is_student)

@@ -149,6 +149,12 @@ def forged_number(data: str) -> bool:
     return False
 
 
+async def refuse_button(query: CallbackQuery, deps: Deps) -> None:
+    """Answer a press we do not recognise (stale, tampered or malformed), then audit it."""
+    await query.answer(_("This button is no longer valid. Send /start to see the current menu."))
+    await buttons.unknown_button(deps, query.from_user.id, query.data or "")
+
+
 class ForgedCallbackGuard(BaseMiddleware):
     """Refuses callback data with out-of-range numbers before any handler parses it."""
 
@@ -158,9 +164,6 @@ class ForgedCallbackGuard(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         """Answer 'no longer valid' and audit, instead of handling, a forged press."""
         if isinstance(event, CallbackQuery) and event.data and forged_number(event.data):
-            await event.answer(
-                _("This button is no longer valid. Send /start to see the current menu.")
-            )
-            await buttons.unknown_button(self._deps, event.from_user.id, event.data)
+            await refuse_button(event, self._deps)
             return None
         return await handler(event, data)
