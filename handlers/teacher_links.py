@@ -38,7 +38,8 @@ def deep_link(bot_username: str, token: str) -> str:
 
 def qr_png(text: str) -> bytes:
     """A QR code of the text as PNG bytes."""
-    image = qrcode.make(text, border=2)
+    # The 4-module quiet zone the QR standard requires: scanners rely on it.
+    image = qrcode.make(text, border=4)
     buffer = io.BytesIO()
     image.save(buffer)
     return buffer.getvalue()
