@@ -12,6 +12,7 @@ from aiogram.utils.i18n import ngettext
 
 from bot.domain.colours import colour_mark
 from bot.domain.model import Account, OutboxMessage
+from bot.domain.reminders import time_left
 from bot.services import notify
 from handlers.callbacks import LinkCb, MyLessonCb, StudentHomeCb
 from handlers.formatting import clock_time, local, long_day, when_for
@@ -36,24 +37,25 @@ def _lesson(payload: Payload, zone: str) -> str:
     return f"{text}, {html.escape(subject)}" if subject else text
 
 
-def _lead(minutes: int) -> str:
-    if minutes % 60 == 0:
-        hours = minutes // 60
-        return ngettext("in {n} hour", "in {n} hours", hours).format(n=hours)
-    return ngettext("in {n} minute", "in {n} minutes", minutes).format(n=minutes)
+def _left(p: Payload, now: datetime) -> str:
+    """The time really left before the lesson when the reminder goes out, not its lead."""
+    left = time_left(_dt(p, "starts_at"), now)
+    if left.unit == "hours":
+        return ngettext("in {n} hour", "in {n} hours", left.count).format(n=left.count)
+    return ngettext("in {n} minute", "in {n} minutes", left.count).format(n=left.count)
 
 
-def _booking_new(p: Payload, zone: str) -> str:
+def _booking_new(p: Payload, zone: str, now: datetime) -> str:
     return _("📅 New booking: {who}, {lesson}.").format(who=_who(p), lesson=_lesson(p, zone))
 
 
-def _booking_cancelled(p: Payload, zone: str) -> str:
+def _booking_cancelled(p: Payload, zone: str, now: datetime) -> str:
     return _("❌ {who} cancelled the lesson on {lesson}.").format(
         who=_who(p), lesson=_lesson(p, zone)
     )
 
 
-def _booking_rescheduled(p: Payload, zone: str) -> str:
+def _booking_rescheduled(p: Payload, zone: str, now: datetime) -> str:
     old = _dt(p, "old_starts_at")
     return _("🔁 {who} moved the lesson from {old} to {lesson}.").format(
         who=_who(p),
@@ -62,7 +64,7 @@ def _booking_rescheduled(p: Payload, zone: str) -> str:
     )
 
 
-def _cancelled_by_teacher(p: Payload, zone: str) -> str:
+def _cancelled_by_teacher(p: Payload, zone: str, now: datetime) -> str:
     text = _("❌ {teacher} cancelled your lesson on {lesson}.").format(
         teacher=html.escape(str(p["teacher_name"])), lesson=_lesson(p, zone)
     )
@@ -72,34 +74,34 @@ def _cancelled_by_teacher(p: Payload, zone: str) -> str:
     return text + "\n" + _("Send /book to pick another time.")
 
 
-def _reminder(p: Payload, zone: str) -> str:
+def _reminder(p: Payload, zone: str, now: datetime) -> str:
     return _("⏰ Reminder: your lesson with {teacher} is {lead}: {lesson}.").format(
         teacher=html.escape(str(p["teacher_name"])),
-        lead=_lead(int(str(p["lead_minutes"]))),
+        lead=_left(p, now),
         lesson=_lesson(p, zone),
     )
 
 
-def _reminder_teacher(p: Payload, zone: str) -> str:
+def _reminder_teacher(p: Payload, zone: str, now: datetime) -> str:
     return _("⏰ Reminder: lesson with {who} {lead}: {lesson}.").format(
-        who=_who(p), lead=_lead(int(str(p["lead_minutes"]))), lesson=_lesson(p, zone)
+        who=_who(p), lead=_left(p, now), lesson=_lesson(p, zone)
     )
 
 
-def _link_bound_elsewhere(p: Payload, zone: str) -> str:
+def _link_bound_elsewhere(p: Payload, zone: str, now: datetime) -> str:
     return _(
         "⚠️ Someone tried to open the link of {who} from another Telegram account; access was "
         "refused. If your student changed accounts, regenerate their link from /students."
     ).format(who=_who(p))
 
 
-def _new_link(p: Payload, zone: str) -> str:
+def _new_link(p: Payload, zone: str, now: datetime) -> str:
     return _("🔗 {teacher} sent you a new booking link: {link}").format(
         teacher=html.escape(str(p["teacher_name"])), link=html.escape(str(p.get("link") or ""))
     )
 
 
-def _link_expiring(p: Payload, zone: str) -> str:
+def _link_expiring(p: Payload, zone: str, now: datetime) -> str:
     day = long_day(local(_dt(p, "expires_at"), zone).date())
     return _(
         "⏳ The link of {who} expires on {day} and they still have lessons booked. "
@@ -107,14 +109,14 @@ def _link_expiring(p: Payload, zone: str) -> str:
     ).format(who=_who(p), day=day)
 
 
-def _unreachable(p: Payload, zone: str) -> str:
+def _unreachable(p: Payload, zone: str, now: datetime) -> str:
     return _(
         "⚠️ {who} has blocked the bot, so they will not get reminders or notices. "
         "Please contact them directly."
     ).format(who=_who(p))
 
 
-def _agenda(p: Payload, zone: str) -> str:
+def _agenda(p: Payload, zone: str, now: datetime) -> str:
     lessons = p.get("lessons") or []
     assert isinstance(lessons, list)
     day = long_day(local(_dt(p, "day_start"), zone).date())
@@ -133,7 +135,7 @@ def _agenda(p: Payload, zone: str) -> str:
     return "\n".join(lines)
 
 
-RENDERERS: dict[str, Callable[[Payload, str], str]] = {
+RENDERERS: dict[str, Callable[[Payload, str, datetime], str]] = {
     notify.BOOKING_NEW: _booking_new,
     notify.BOOKING_CANCELLED: _booking_cancelled,
     notify.BOOKING_RESCHEDULED: _booking_rescheduled,
@@ -184,4 +186,4 @@ def render(
         message.payload.get("teacher_tz") or "UTC"
     )
     with i18n.context(), i18n.use_locale(locale):
-        return RENDERERS[message.kind](message.payload, zone), _buttons(message, now)
+        return RENDERERS[message.kind](message.payload, zone, now), _buttons(message, now)

@@ -121,8 +121,9 @@ class TelegramSender:
             # The token exists in plain only here, in memory, on its way to its student.
             sealed = base64.b64decode(str(message.payload["sealed_token"]))
             message.payload["link"] = self.deep_link(sealed)
-        text, markup = render(self.i18n, message, recipient, self.clock.now())
         await self.pacer.wait(message.chat_id)
+        # Rendered as late as possible: a reminder states the time left when it goes out.
+        text, markup = render(self.i18n, message, recipient, self.clock.now())
         try:
             async with self.limiter.slot():
                 self.pacer.mark(message.chat_id)

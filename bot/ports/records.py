@@ -53,6 +53,10 @@ class OutboxRepository(Protocol):
         """Put a claimed row back for another attempt at due_at."""
         ...
 
+    async def planned_leads(self, booking_id: int, kind: str) -> list[int]:
+        """Lead times of a booking's reminders of one kind, except withdrawn ones."""
+        ...
+
     async def backlog(self, now: datetime) -> tuple[int, datetime | None]:
         """How many due rows wait, and the oldest due time."""
         ...

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.reminders import agenda_too_late
 from bot.domain.timeslots import day_bounds, local_to_utc
 from bot.services import notify
 from bot.services.context import Deps
 
-AGENDA_GRACE = timedelta(hours=2)  # after a restart, an agenda this late is still worth sending
 EXPIRY_NOTICE = timedelta(days=3)
 
 
@@ -26,7 +26,7 @@ async def queue_agendas(deps: Deps) -> int:
             today = now.astimezone(zone).date()
             for day in (today, today + timedelta(days=1)):
                 due = local_to_utc(day, agenda_at, zone)
-                if due is None or due + AGENDA_GRACE < now:
+                if due is None or agenda_too_late(due, now):
                     continue
                 start, end = day_bounds(day, zone)
                 payload: dict[str, object] = {
@@ -34,6 +34,7 @@ async def queue_agendas(deps: Deps) -> int:
                     "teacher_tz": teacher.settings.timezone,
                     "day_start": start.isoformat(),
                     "day_end": end.isoformat(),
+                    "due_at": due.isoformat(),  # a retry moves the row's due_at, not this
                 }
                 queued += await notify.queue(
                     uow, notify.DAILY_AGENDA, teacher.telegram_id, payload, now,

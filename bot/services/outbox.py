@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.domain.model import BookingStatus, OutboxMessage, OutboxStatus
+from bot.domain.reminders import agenda_too_late, reminder_skip
 from bot.ports import Delivery, Sender, UnitOfWork
 from bot.services import notify
 from bot.services.context import Deps
@@ -50,8 +51,15 @@ async def _stale_reason(uow: UnitOfWork, message: OutboxMessage, now: datetime) 
         found = await uow.bookings.get(message.booking_id)
         if found is None or found[0].status != BookingStatus.CONFIRMED:
             return "booking no longer confirmed"
-        if found[1].starts_at <= now:
-            return "lesson already began"
+        lead = int(str(message.payload["lead_minutes"]))
+        planned = await uow.outbox.planned_leads(message.booking_id, message.kind)
+        skip = reminder_skip(found[1].starts_at, lead, planned, now)
+        return skip.value if skip is not None else None
+    if message.kind == notify.DAILY_AGENDA:
+        # Rows queued before the payload carried its due time fall back to the row's.
+        due = message.payload.get("due_at")
+        due_at = datetime.fromisoformat(str(due)) if due else message.due_at
+        return "agenda too late" if agenda_too_late(due_at, now) else None
     return None
 
 

@@ -132,6 +132,16 @@ class SqlOutbox:
             .values(due_at=due_at, claimed_until=None, last_error=error[:500])
         )
 
+    async def planned_leads(self, booking_id: int, kind: str) -> list[int]:
+        """Lead times of a booking's reminders of one kind, except withdrawn ones."""
+        query = select(OutboxRow.payload).where(
+            OutboxRow.booking_id == booking_id,
+            OutboxRow.kind == kind,
+            OutboxRow.status != OutboxStatus.WITHDRAWN.value,
+        )
+        payloads = await self._s.scalars(query)
+        return [int(str(p["lead_minutes"])) for p in payloads if p and "lead_minutes" in p]
+
     async def backlog(self, now: datetime) -> tuple[int, datetime | None]:
         """How many due rows wait, and the oldest due time."""
         query = select(func.count(), func.min(OutboxRow.due_at)).where(
