@@ -5,8 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.middlewares.base import (
     BaseRequestMiddleware,
     NextRequestMiddlewareType,
@@ -19,6 +25,7 @@ from aiogram.exceptions import (
 )
 from aiogram.methods import EditMessageText, GetUpdates, SendMessage, TelegramMethod
 from aiogram.methods.base import Response
+from aiohttp import ClientSession, TraceConfig, TraceRequestHeadersSentParams
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -46,8 +53,60 @@ class FloodGate:
             await asyncio.sleep(delay)
 
 
+class MaybeDelivered(TelegramNetworkError):
+    """A call timed out after its request was written: Telegram may have carried it out."""
+
+
+@dataclass
+class _Attempt:
+    written: bool = False  # the request's headers started going out
+
+
+_attempt: ContextVar[_Attempt | None] = ContextVar("lessonlink_api_attempt", default=None)
+_at_most_once: ContextVar[bool] = ContextVar("lessonlink_at_most_once", default=False)
+
+
+async def _on_headers_sent(
+    session: ClientSession, context: SimpleNamespace, params: TraceRequestHeadersSentParams
+) -> None:
+    attempt = _attempt.get()
+    if attempt is not None:
+        attempt.written = True
+
+
+_WIRE = TraceConfig()
+_WIRE.on_request_headers_sent.append(_on_headers_sent)
+_WIRE.freeze()
+
+
+async def _watch_the_wire(bot: Bot) -> None:
+    """Have the bot's HTTP session report when a request starts going out."""
+    if isinstance(bot.session, AiohttpSession):
+        client = await bot.session.create_session()  # the session make_request will use
+        if _WIRE not in client.trace_configs:
+            client.trace_configs.append(_WIRE)
+
+
+@contextmanager
+def at_most_once() -> Iterator[None]:
+    """Calls in this block that time out after being written raise MaybeDelivered, unrepeated.
+
+    Telegram has no idempotency key: a message whose answer did not come back in time may
+    still arrive, and sending it again would show it twice.
+    """
+    token = _at_most_once.set(True)
+    try:
+        yield
+    finally:
+        _at_most_once.reset(token)
+
+
 class RetryMiddleware(BaseRequestMiddleware):
-    """Retries a call a few times: after retry_after for 429, with backoff for 5xx/network."""
+    """Retries a call a few times: after retry_after for 429, with backoff for 5xx/network.
+
+    Inside at_most_once(), a time-out after the request was written is not retried but
+    raised as MaybeDelivered; a failure to connect (nothing written) is retried as ever.
+    """
 
     def __init__(self, gate: FloodGate | None = None, base_delay: float = 0.5) -> None:
         self.gate = gate or FloodGate()
@@ -62,22 +121,37 @@ class RetryMiddleware(BaseRequestMiddleware):
         """Send, retrying passing failures; polling has its own backoff and is left alone."""
         if isinstance(method, GetUpdates):
             return await make_request(bot, method)
+        await _watch_the_wire(bot)
         attempt = 0
         while True:
             attempt += 1
             await self.gate.wait()
+            sent = _Attempt()
+            token = _attempt.set(sent)
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:
                 self.gate.pause(min(float(exc.retry_after), MAX_RETRY_AFTER))
                 error: Exception = exc
             except (TelegramServerError, TelegramNetworkError) as exc:
+                if _maybe_delivered(exc, sent):
+                    raise MaybeDelivered(
+                        method, "time-out after the request was written; not repeated"
+                    ) from exc
                 error = exc
                 if attempt < MAX_ATTEMPTS:
                     await asyncio.sleep(self.base_delay * 2 ** (attempt - 1))
+            finally:
+                _attempt.reset(token)
             if attempt >= MAX_ATTEMPTS:
                 raise error
             log.warning("%s failed (%s), attempt %d", type(method).__name__, error, attempt)
+
+
+def _maybe_delivered(exc: Exception, attempt: _Attempt) -> bool:
+    """A time-out once the request was on its way, where a repeat could show it twice."""
+    timed_out = isinstance(exc, TelegramNetworkError) and isinstance(exc.__cause__, TimeoutError)
+    return timed_out and attempt.written and _at_most_once.get()
 
 
 class PinResponseTypes(BaseRequestMiddleware):

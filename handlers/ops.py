@@ -49,6 +49,8 @@ def ops_text(o: ops.Operations) -> str:
         window_text(_("Last 24 hours"), o.day),
         _("<b>Outbox</b>\nDue and waiting: {n} · oldest due: {oldest}").format(
             n=o.backlog, oldest=oldest),
+        _("Unconfirmed in the last 24 hours (timed out once sent, not repeated): {n}").format(
+            n=o.unconfirmed_day),
         _("(from the last {n} updates kept in memory since the bot started)").format(
             n=o.samples_kept),
     ])  # fmt: skip

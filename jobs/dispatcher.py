@@ -24,6 +24,7 @@ from bot.ports import Delivery
 from bot.services.context import Deps
 from bot.services.digests import queue_agendas, queue_link_expiry_notices
 from bot.services.outbox import dispatch_due
+from handlers.api_retry import MaybeDelivered, at_most_once
 from handlers.i18n import CatalogI18n
 from handlers.notifications import render
 from storage.locks import held_exclusively
@@ -125,9 +126,12 @@ class TelegramSender:
         # Rendered as late as possible: a reminder states the time left when it goes out.
         text, markup = render(self.i18n, message, recipient, self.clock.now())
         try:
-            async with self.limiter.slot():
-                self.pacer.mark(message.chat_id)
-                await self.bot.send_message(message.chat_id, text, reply_markup=markup)
+            with at_most_once():
+                async with self.limiter.slot():
+                    self.pacer.mark(message.chat_id)
+                    await self.bot.send_message(message.chat_id, text, reply_markup=markup)
+        except MaybeDelivered as exc:
+            return Delivery("unconfirmed", str(exc))
         except TelegramForbiddenError as exc:
             return Delivery("unreachable", str(exc))
         except TelegramBadRequest as exc:
@@ -153,10 +157,11 @@ def dispatch_job(
         except Exception as exc:  # a busy database must not spill tracebacks every tick
             log.warning("dispatch pass failed: %s: %s", type(exc).__name__, exc)
             return
-        if report.sent or report.skipped or report.failed or report.retried:
+        if report.sent or report.skipped or report.failed or report.retried or report.unconfirmed:
             log.info(
-                "dispatched sent=%d skipped=%d retried=%d failed=%d reasons=%s",
-                report.sent, report.skipped, report.retried, report.failed, report.reasons,
+                "dispatched sent=%d skipped=%d retried=%d failed=%d unconfirmed=%d reasons=%s",
+                report.sent, report.skipped, report.retried, report.failed, report.unconfirmed,
+                report.reasons,
             )  # fmt: skip
 
     return run

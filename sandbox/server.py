@@ -56,6 +56,7 @@ class BotAPIServer(People):
         self.requests: list[RequestRecord] = []
         self.sent_message_times: list[float] = []
         self.faults: list[Fault] = []
+        self.slowed = 0  # requests held back by a "slow" fault right now
         self._poll_generation = 0
         self.active_polls = 0
         self._closing = False
@@ -158,9 +159,16 @@ class BotAPIServer(People):
         fault = self._take_fault(method)
         if fault is not None and fault.kind != "slow":
             return self._fault_answer(request, method, raw, fault)
-        if fault is not None:
+        if fault is None:
+            return answer(*await self.execute(method, raw, uploads))
+        # Like Telegram, a slowed call is carried out even if the client stops waiting.
+        self.slowed += 1
+        try:
             await asyncio.sleep(fault.delay)
-        status, body = await self.execute(method, raw, uploads)
+            status, body = await self.execute(method, raw, uploads)
+        finally:
+            self.slowed -= 1
+            self.bump()
         return answer(status, body)
 
     def _fault_answer(

@@ -150,6 +150,8 @@ class OutboxStatus(StrEnum):
     SKIPPED = "skipped"
     WITHDRAWN = "withdrawn"
     FAILED = "failed"
+    # Timed out after the request was written: it may have arrived, so it is not sent again.
+    UNCONFIRMED = "unconfirmed"
 
 
 @dataclass

@@ -78,7 +78,7 @@ class UnitOfWork(Protocol):
 class Delivery:
     """How one attempt to send a notification ended."""
 
-    outcome: Literal["sent", "retry", "unreachable", "rejected"]
+    outcome: Literal["sent", "retry", "unreachable", "rejected", "unconfirmed"]
     error: str = ""
 
 

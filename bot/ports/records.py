@@ -61,6 +61,10 @@ class OutboxRepository(Protocol):
         """How many due rows wait, and the oldest due time."""
         ...
 
+    async def unconfirmed_since(self, since: datetime) -> int:
+        """How many sends since a moment timed out after being written (maybe delivered)."""
+        ...
+
     async def by_status(self, status: OutboxStatus) -> list[OutboxMessage]:
         """Rows in one status (for tests and the operations view)."""
         ...

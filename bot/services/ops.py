@@ -7,7 +7,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.domain.errors import NotFound
 from bot.services.context import Deps
@@ -36,6 +36,7 @@ class Operations:
     backlog: int
     oldest_due: datetime | None
     samples_kept: int
+    unconfirmed_day: int = 0  # sends that timed out once written, not repeated, last 24 h
 
 
 def percentile(values: list[float], share: float) -> float | None:
@@ -76,9 +77,11 @@ async def operations(
     """The operations view for an admin; anyone else is refused as if /ops did not exist."""
     if not is_admin(deps, telegram_id):
         raise NotFound()
+    now = deps.clock.now()
     async with deps.uow() as uow:
-        backlog, oldest = await uow.outbox.backlog(deps.clock.now())
+        backlog, oldest = await uow.outbox.backlog(now)
+        unconfirmed = await uow.outbox.unconfirmed_since(now - timedelta(seconds=DAY))
     return Operations(
         window(samples, wall_now, HOUR), window(samples, wall_now, DAY), backlog, oldest,
-        len(samples),
+        len(samples), unconfirmed,
     )  # fmt: skip

@@ -1,7 +1,10 @@
 """The outbox dispatcher's use case: claim due rows, deliver each once, record how it ended.
 
-Delivery towards Telegram is at-least-once: a send that succeeded just before a crash is sent
-again when its claim expires. In the outbox each row ends in exactly one final state.
+In the outbox each row ends in exactly one final state. Towards Telegram: a send refused
+outright (429, 5xx, no connection) is retried; a send that timed out after its request was
+written may have arrived and is recorded as unconfirmed, never repeated (Telegram has no
+idempotency key); a send that succeeded just before a crash is sent again when its claim
+expires.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ class DispatchReport:
     skipped: int = 0
     retried: int = 0
     failed: int = 0
+    unconfirmed: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
 
     def note(self, reason: str) -> None:
@@ -149,6 +153,11 @@ async def _record(
             retry_at = now + backoff(message.attempts)
             await uow.outbox.retry_later(message.id, retry_at, delivery.error)
             report.retried += 1
+        elif delivery.outcome == "unconfirmed":
+            # At most once: Telegram has no idempotency key, and a repeat could show twice.
+            await uow.outbox.finish(message.id, OutboxStatus.UNCONFIRMED, now, delivery.error)
+            report.unconfirmed += 1
+            report.note("unconfirmed")
         elif delivery.outcome == "unreachable":
             await uow.outbox.finish(message.id, OutboxStatus.FAILED, now, delivery.error)
             await _mark_unreachable(uow, message.chat_id, now)

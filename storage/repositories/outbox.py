@@ -12,6 +12,7 @@ from bot.domain.model import OutboxMessage, OutboxStatus
 from storage.models import OutboxRow
 
 PENDING = OutboxStatus.PENDING.value
+ATTEMPTED = (OutboxStatus.SENT, OutboxStatus.UNCONFIRMED)  # rows whose sent_at is set
 
 
 def _message(row: OutboxRow) -> OutboxMessage:
@@ -118,7 +119,7 @@ class SqlOutbox:
             .where(OutboxRow.id == message_id)
             .values(
                 status=status.value,
-                sent_at=now if status == OutboxStatus.SENT else None,
+                sent_at=now if status in ATTEMPTED else None,
                 claimed_until=None,
                 last_error=error[:500],
             )
@@ -149,6 +150,13 @@ class SqlOutbox:
         )
         count, oldest = (await self._s.execute(query)).one()
         return int(count), oldest
+
+    async def unconfirmed_since(self, since: datetime) -> int:
+        """How many sends since a moment timed out after being written (maybe delivered)."""
+        query = select(func.count()).where(
+            OutboxRow.status == OutboxStatus.UNCONFIRMED.value, OutboxRow.sent_at >= since
+        )
+        return int(await self._s.scalar(query) or 0)
 
     async def by_status(self, status: OutboxStatus) -> list[OutboxMessage]:
         """Rows in one status (for tests and the operations view)."""
