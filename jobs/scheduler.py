@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -10,6 +11,8 @@ from datetime import datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.domain.clock import Clock
+
+log = logging.getLogger("lessonlink.jobs")
 
 
 def _expected_overlap(record: logging.LogRecord) -> bool:
@@ -35,8 +38,16 @@ def build_scheduler(
         tick = Tick()
         ticks[name] = tick
 
-        async def run(func: Callable[[], Awaitable[None]] = func, tick: Tick = tick) -> None:
-            await func()
+        async def run(
+            func: Callable[[], Awaitable[None]] = func, tick: Tick = tick, name: str = name
+        ) -> None:
+            try:
+                await func()
+            except asyncio.CancelledError:
+                # The scheduler's shutdown cancels a pass in flight. Its work is safe: rows a
+                # dispatcher pass had claimed are taken again when their lease ends.
+                log.info("%s pass interrupted by shutdown", name)
+                return
             tick.last = clock.now()
 
         scheduler.add_job(

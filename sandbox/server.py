@@ -163,6 +163,7 @@ class BotAPIServer(People):
             return answer(*await self.execute(method, raw, uploads))
         # Like Telegram, a slowed call is carried out even if the client stops waiting.
         self.slowed += 1
+        self.bump()
         try:
             await asyncio.sleep(fault.delay)
             status, body = await self.execute(method, raw, uploads)
