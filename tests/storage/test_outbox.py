@@ -121,3 +121,39 @@ async def test_one_failing_row_neither_stops_the_pass_nor_repeats_forever(
         [failed] = await uow.outbox.by_status(OutboxStatus.FAILED)
         pending = await uow.outbox.by_status(OutboxStatus.PENDING)
     assert failed.chat_id == 2 and "renderer bug" in failed.last_error and not pending
+
+
+async def test_planned_leads_are_a_bookings_live_reminders_of_one_kind(engine: AsyncEngine) -> None:
+    deps = Deps(uow=uow_factory(engine), clock=ManualClock(NOW), vault=VAULT)
+    async with deps.uow() as uow:
+        for kind, booking, lead in [
+            ("reminder", 1, 1440), ("reminder", 1, 60), ("reminder_teacher", 1, 30),
+            ("reminder", 2, 120),
+        ]:  # fmt: skip
+            await uow.outbox.add(
+                kind, 5, {"lead_minutes": lead}, NOW, NOW,
+                dedup_key=f"{kind}:{booking}:{lead}", booking_id=booking,
+            )  # fmt: skip
+        await uow.commit()
+    async with deps.uow() as uow:
+        assert sorted(await uow.outbox.planned_leads(1, "reminder")) == [60, 1440]
+        assert await uow.outbox.planned_leads(1, "reminder_teacher") == [30]
+        await uow.outbox.withdraw_for_booking(1, ["reminder"])
+        assert await uow.outbox.planned_leads(1, "reminder") == []
+
+
+async def test_unconfirmed_sends_are_final_and_counted_for_a_day(engine: AsyncEngine) -> None:
+    clock = ManualClock(NOW)
+    deps = Deps(uow=uow_factory(engine), clock=clock, vault=VAULT)
+    async with deps.uow() as uow:
+        await uow.outbox.add("booking_new", 1, {}, NOW, NOW)
+        [row] = await uow.outbox.claim_due(NOW, 10, timedelta(minutes=2))
+        await uow.outbox.finish(row.id, OutboxStatus.UNCONFIRMED, NOW, "time-out")
+        await uow.commit()
+    async with deps.uow() as uow:
+        later = NOW + timedelta(hours=1)
+        assert await uow.outbox.claim_due(later, 10, timedelta(minutes=2)) == []
+        assert await uow.outbox.unconfirmed_since(later - timedelta(days=1)) == 1
+        assert await uow.outbox.unconfirmed_since(NOW + timedelta(seconds=1)) == 0
+        [kept] = await uow.outbox.by_status(OutboxStatus.UNCONFIRMED)
+    assert kept.last_error == "time-out"
