@@ -15,13 +15,14 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramUnauthorizedError
 from aiogram.types import BotCommand
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.domain.clock import Clock, SystemClock
+from bot.redaction import RedactingFormatter, Redactor, install_last_resort
 from bot.security import TokenVault
 from bot.services.context import Deps
 from handlers import build_router
@@ -35,6 +36,7 @@ from handlers.middlewares import (
     install_outermost,
 )
 from handlers.observability import ApiMetrics, HealthProbe, Metrics
+from handlers.startup import StartupError, database_unusable, refusals_explained, who_am_i
 from handlers.webhook import LateAnswers, UpdateEndpoint, WebServer, install_redelivery, web_app
 from handlers.workers import fsm_backend, supervise
 from jobs.dispatcher import TelegramSender, digests_job, dispatch_job
@@ -45,10 +47,6 @@ from storage.engine import create_engine, read_factory, uow_factory
 from storage.migrate import upgrade_to_head
 
 log = logging.getLogger("lessonlink")
-
-
-class StartupError(Exception):
-    """The bot cannot start; the message says why and what to do."""
 
 
 @dataclass
@@ -137,30 +135,33 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
 
 
 async def prepare(app: Application, *, setup: bool = True) -> None:
-    """Check the token; with setup (not in a supervised worker), migrate and register."""
-    try:
-        me = await app.bot.get_me()
-    except TelegramUnauthorizedError:
-        raise StartupError(
-            "BOT_TOKEN was rejected by Telegram (401 Unauthorized): "
-            "copy the current token from @BotFather (/token) into BOT_TOKEN."
-        ) from None
+    """Check the token; with setup (not in a supervised worker), migrate and register.
+
+    Whatever fails here (an unreachable or wrong server, a refused token, a database that
+    cannot be opened) is a StartupError: one sentence, never a traceback.
+    """
+    api_url = app.settings.telegram_api_url
+    me = await who_am_i(app.bot, api_url)
     app.username = me.username or ""
     app.dispatcher["bot_username"] = app.username
     if not setup:
         return
-    await upgrade_to_head(app.engine)
-    await register_commands(app)
-    if app.settings.webhook_mode:
-        await app.bot.set_webhook(
-            app.settings.webhook_url + app.settings.webhook_path,
-            secret_token=_webhook_secret(app.settings),
-            allowed_updates=app.dispatcher.resolve_used_update_types(),
-        )
-    else:
-        # A webhook left from an earlier webhook run would make Telegram refuse polling (409);
-        # pending updates are kept, so nothing a user sent meanwhile is lost.
-        await app.bot.delete_webhook(drop_pending_updates=False)
+    try:
+        await upgrade_to_head(app.engine)
+    except (OSError, OperationalError) as exc:
+        raise StartupError(database_unusable(exc)) from None
+    with refusals_explained(api_url):
+        await register_commands(app)
+        if app.settings.webhook_mode:
+            await app.bot.set_webhook(
+                app.settings.webhook_url + app.settings.webhook_path,
+                secret_token=_webhook_secret(app.settings),
+                allowed_updates=app.dispatcher.resolve_used_update_types(),
+            )
+        else:
+            # A webhook left from an earlier webhook run would make Telegram refuse polling
+            # (409); pending updates are kept, so nothing a user sent meanwhile is lost.
+            await app.bot.delete_webhook(drop_pending_updates=False)
 
 
 def _webhook_secret(settings: Settings) -> str:
@@ -278,32 +279,24 @@ async def setup_once(settings: Settings) -> None:
         await app.engine.dispose()
 
 
-class RedactSecrets(logging.Filter):
-    """Keeps the bot token out of every log line, whatever logged it."""
-
-    def __init__(self, secrets: list[str]) -> None:
-        super().__init__()
-        self._secrets = [s for s in secrets if s]
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Replace secrets in the formatted message."""
-        message = record.getMessage()
-        for secret in self._secrets:
-            if secret in message:
-                message = message.replace(secret, "<redacted>")
-                record.msg, record.args = message, None
-        return True
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 
-def configure_logging(settings: Settings) -> None:
-    """One line per event on stderr."""
+def configure_logging(settings: Settings) -> Redactor:
+    """One line per event on stderr, secrets redacted; returns the redactor for other output.
+
+    The formatter redacts the whole formatted record, tracebacks included, and uncaught
+    exceptions are routed through it, so no output path bypasses it.
+    """
+    redact = Redactor(settings.secrets())
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-    secrets = [settings.bot_token.get_secret_value()]
-    if settings.webhook_secret is not None:
-        secrets.append(settings.webhook_secret.get_secret_value())
-    handler.addFilter(RedactSecrets(secrets))
+    handler.setFormatter(RedactingFormatter(LOG_FORMAT, redact))
     logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
+    logging.captureWarnings(True)
+    # APScheduler logs every job run at INFO: two lines per dispatcher tick, every few seconds.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    install_last_resort(log)
+    return redact
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -317,14 +310,14 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"LessonLink cannot start: {exc}", file=sys.stderr)
         return 2
-    configure_logging(settings)
+    redact = configure_logging(settings)
     try:
         if settings.workers > 1 and args.worker_index is None:
             asyncio.run(setup_once(settings))
             return supervise(settings.workers, __file__)
         asyncio.run(serve(settings, args.worker_index))
     except StartupError as exc:
-        print(f"LessonLink cannot start: {exc}", file=sys.stderr)
+        print(redact(f"LessonLink cannot start: {exc}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         pass

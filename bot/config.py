@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
@@ -14,10 +16,51 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DATA_DIR = Path("data")
 _SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# Dot-separated labels; underscores too, as container networks name services that way.
+_LABEL = r"[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?"
+_HOST_RE = re.compile(rf"{_LABEL}(\.{_LABEL})*\.?")
 
 
 class ConfigError(Exception):
     """A configuration value is missing or malformed; the message says how to fix it."""
+
+
+def check_api_url(value: str) -> str:
+    """The Bot API base address without a trailing slash; ValueError says what is wrong."""
+    # Checked here, not left to the HTTP client: its error would print the request URL,
+    # which holds the bot token.
+    if any(c.isspace() or not c.isprintable() for c in value):
+        raise ValueError("it must not contain spaces or control characters")
+    if not value.startswith(("http://", "https://")):
+        raise ValueError("it must start with http:// or https://")
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        raise ValueError(
+            "its host is not a valid address (an IPv6 address goes in closed brackets, "
+            "e.g. http://[::1]:8081)"
+        ) from None
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0:
+        raise ValueError("its port must be a number from 1 to 65535")
+    host = parts.hostname or ""
+    if not host or ("[" not in parts.netloc and not _valid_host_name(host)):
+        raise ValueError("it needs a valid host, e.g. https://api.telegram.org")
+    if parts.query or parts.fragment or "?" in value or "#" in value:
+        raise ValueError("it must be the server's base address, without ?query or #fragment")
+    return value.rstrip("/")
+
+
+def _valid_host_name(host: str) -> bool:
+    """A host name or IPv4 address (internationalised names in their ASCII form)."""
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    return bool(_HOST_RE.fullmatch(ascii_host))
 
 
 def _parse_ids(value: object) -> object:
@@ -71,9 +114,7 @@ class Settings(BaseSettings):
     @field_validator("telegram_api_url")
     @classmethod
     def _api_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("it must start with http:// or https://")
-        return value.rstrip("/")
+        return check_api_url(value)
 
     @field_validator("default_timezone")
     @classmethod
@@ -133,6 +174,19 @@ class Settings(BaseSettings):
     def webhook_mode(self) -> bool:
         """Whether Telegram posts updates to us (WEBHOOK_URL set) instead of us polling."""
         return bool(self.webhook_url)
+
+    def secrets(self) -> list[str]:
+        """Every configured secret, for redaction: token, webhook secret, key, passwords."""
+        found = [self.bot_token.get_secret_value()]
+        for secret in (self.webhook_secret, self.secret_key):
+            if secret is not None:
+                found.append(secret.get_secret_value())
+        for url in (self.database_url, self.redis_url):
+            with contextlib.suppress(ValueError):
+                password = urlsplit(url).password
+                if password:
+                    found.append(password)
+        return found
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to an SQLite file in the data folder."""
