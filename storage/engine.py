@@ -28,7 +28,9 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_pre_ping", True)
-    return create_async_engine(parsed, **kwargs)
+    engine = create_async_engine(parsed, **kwargs)
+    _read_only_postgres_readers(engine)
+    return engine
 
 
 def _serialize_sqlite_writers(engine: AsyncEngine) -> None:
@@ -47,9 +49,20 @@ def _serialize_sqlite_writers(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # A reader takes a WAL snapshot and never queues behind writers.
+        # A reader takes a WAL snapshot and never queues behind writers; query_only makes
+        # a write slipped into a read unit fail at once instead of taking the write lock.
         readonly = conn.get_execution_options().get(READONLY, False)
+        conn.exec_driver_sql(f"PRAGMA query_only={int(bool(readonly))}")
         conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+def _read_only_postgres_readers(engine: AsyncEngine) -> None:
+    """A read unit's transaction is READ ONLY: it can take no row lock and write nothing."""
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get(READONLY, False):
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:

@@ -92,7 +92,7 @@ async def rebuild_future(uow: UnitOfWork, teacher: Teacher, now: datetime) -> No
 
 async def extend_horizon(deps: Deps) -> int:
     """Upkeep: extend every teacher's slots as the horizon moves; safe to run any time."""
-    async with deps.uow() as uow:
+    async with deps.reading() as uow:
         teachers = await uow.teachers.all()
     created = 0
     for teacher in teachers:

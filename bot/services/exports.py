@@ -77,7 +77,7 @@ class CalendarLesson:
 async def export(deps: Deps, telegram_id: int, period_key: str) -> Export:
     """The teacher's bookings (by lesson time) and audit events in the period."""
     now = deps.clock.now()
-    async with deps.uow() as uow:
+    async with deps.reading() as uow:
         teacher = await teacher_of(uow, telegram_id)
         zone = teacher.settings.timezone
         period = a.period_of(period_key if period_key in a.PERIODS else "week", now, zone)
@@ -123,7 +123,7 @@ def lesson_uid(root_booking_id: int) -> str:
 async def coming_lessons(deps: Deps, telegram_id: int) -> tuple[str, list[CalendarLesson]]:
     """The teacher's zone and coming lessons, cancelled ones too so calendars drop them."""
     now = deps.clock.now()
-    async with deps.uow() as uow:
+    async with deps.reading() as uow:
         teacher = await teacher_of(uow, telegram_id)
         rows = await uow.stats.bookings_starting(teacher.id, now, FOREVER)
         moved_from = await uow.stats.moved_from(teacher.id)

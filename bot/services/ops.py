@@ -78,7 +78,7 @@ async def operations(
     if not is_admin(deps, telegram_id):
         raise NotFound()
     now = deps.clock.now()
-    async with deps.uow() as uow:
+    async with deps.reading() as uow:
         backlog, oldest = await uow.outbox.backlog(now)
         unconfirmed = await uow.outbox.unconfirmed_since(now - timedelta(seconds=DAY))
     return Operations(

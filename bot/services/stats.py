@@ -76,7 +76,7 @@ class EventsPage:
 async def teacher_stats(deps: Deps, telegram_id: int, period_key: str = "week") -> TeacherFigures:
     """The teacher's figures for this week, this month or the last 90 days."""
     now = deps.clock.now()
-    async with deps.uow() as uow:
+    async with deps.reading() as uow:
         teacher = await teacher_of(uow, telegram_id)
         zone = teacher.settings.timezone
         period = a.period_of(period_key if period_key in a.PERIODS else "week", now, zone)
@@ -147,7 +147,7 @@ async def _figures(
 @records_refusals
 async def student_stats(deps: Deps, telegram_id: int, student_id: int) -> StudentFigures:
     """One of the teacher's students, all time; a foreign id is refused and audited."""
-    async with deps.uow() as uow:
+    async with deps.reading() as uow:
         teacher = await teacher_of(uow, telegram_id)
         student = await own_student(uow, deps, teacher, student_id)
         return await _figures(uow, deps, teacher, student)
@@ -156,7 +156,7 @@ async def student_stats(deps: Deps, telegram_id: int, student_id: int) -> Studen
 @records_refusals
 async def student_stats_by_name(deps: Deps, telegram_id: int, name: str) -> StudentFigures:
     """The same, for /stats <name> (only among the teacher's own students)."""
-    async with deps.uow() as uow:
+    async with deps.reading() as uow:
         teacher = await teacher_of(uow, telegram_id)
         student = await student_named(uow, deps, teacher, name)
         return await _figures(uow, deps, teacher, student)
@@ -168,7 +168,7 @@ async def student_events(
 ) -> EventsPage:
     """A page of the audit events about one of the teacher's students, newest first."""
     page = max(page, 0)
-    async with deps.uow() as uow:
+    async with deps.reading() as uow:
         teacher = await teacher_of(uow, telegram_id)
         student = await own_student(uow, deps, teacher, student_id)
         found = await uow.audit.recent(

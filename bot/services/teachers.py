@@ -54,7 +54,7 @@ async def register(deps: Deps, telegram_id: int, display_name: str, timezone: st
 
 async def get(deps: Deps, telegram_id: int) -> Teacher:
     """The calling teacher with their settings."""
-    async with deps.uow() as uow:
+    async with deps.reading() as uow:
         return await teacher_of(uow, telegram_id)
 
 

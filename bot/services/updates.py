@@ -49,6 +49,6 @@ async def prune_updates(deps: Deps) -> int:
 async def outbox_backlog(deps: Deps) -> tuple[int, float | None]:
     """Due notifications waiting, and the age in seconds of the oldest (for metrics)."""
     now = deps.clock.now()
-    async with deps.uow() as uow:
+    async with deps.reading() as uow:
         count, oldest = await uow.outbox.backlog(now)
     return count, (now - oldest).total_seconds() if oldest is not None else None
