@@ -15,6 +15,8 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DATA_DIR = Path("data")
+PRIVATE_FOLDER = 0o700  # the data folder holds the database and the secret key
+PRIVATE_FILE = 0o600
 _SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 # Dot-separated labels; underscores too, as container networks name services that way.
 _LABEL = r"[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?"
@@ -189,26 +191,37 @@ class Settings(BaseSettings):
         return found
 
     def resolved_database_url(self) -> str:
-        """The database URL, defaulting to an SQLite file in the data folder."""
+        """The database URL, defaulting to an SQLite file in the (owner-only) data folder."""
         if self.database_url:
             return self.database_url
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(self.data_dir)
         return f"sqlite+aiosqlite:///{(self.data_dir / 'lessonlink.sqlite3').resolve()}"
 
     def resolved_secret_key(self) -> bytes:
         """The key protecting link tokens; generated once into the data folder if unset."""
         if self.secret_key is not None:
             return self.secret_key.get_secret_value().encode()
+        private_folder(self.data_dir)
         key_file = self.data_dir / "secret.key"
         if key_file.exists():
+            key_file.chmod(PRIVATE_FILE)  # a key restored from a backup may be world-readable
             return key_file.read_text().strip().encode()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
         key = secrets.token_urlsafe(48)
-        # Owner-only from the first byte: create with 0600 rather than chmod afterwards.
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Owner-only from the first byte: create with 0600 rather than chmod afterwards
+        # (and fchmod too, since the umask may have taken bits from the 0600).
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+        os.fchmod(fd, PRIVATE_FILE)
         with os.fdopen(fd, "w") as fh:
             fh.write(key)
         return key.encode()
+
+
+def private_folder(path: Path) -> None:
+    """Create the folder readable by its owner only, or tighten it if it exists."""
+    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+    # mkdir's mode is cut by the umask, and an existing folder keeps whatever it had.
+    with contextlib.suppress(PermissionError):  # a folder of another user: theirs to set
+        path.chmod(PRIVATE_FOLDER)
 
 
 _HINTS = {

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
@@ -11,11 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from storage.uow import READONLY, SqlUnitOfWork
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_FILES = ("", "-wal", "-shm", "-journal")
+PRIVATE_FILE = 0o600  # the database holds every booking and the sealed link tokens
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE transactions."""
     if url.startswith("sqlite"):
+        _owner_only_sqlite_files(make_url(url).database)
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         _serialize_sqlite_writers(engine)
         return engine
@@ -31,6 +37,23 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     engine = create_async_engine(parsed, **kwargs)
     _read_only_postgres_readers(engine)
     return engine
+
+
+def _owner_only_sqlite_files(database: str | None) -> None:
+    """Create the database file 0600 (or tighten it and its -wal, -shm from an older run).
+
+    SQLite gives the -wal and -shm files it creates the database file's own mode, so a
+    private database file keeps its journal private too.
+    """
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if not path.exists() and path.parent.is_dir():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE)
+        os.close(fd)
+    for suffix in SQLITE_FILES:
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            os.chmod(f"{path}{suffix}", PRIVATE_FILE)
 
 
 def _serialize_sqlite_writers(engine: AsyncEngine) -> None:
