@@ -11,6 +11,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from aiogram import BaseMiddleware, Dispatcher
+from aiogram.dispatcher.middlewares.user_context import UserContextMiddleware
 from aiogram.types import CallbackQuery, TelegramObject, Update, User
 from aiogram.utils.i18n import gettext as _
 
@@ -53,7 +54,9 @@ class UpdateTracker(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         """Run the update, then log and record it as handled."""
         assert isinstance(event, Update)
-        user: User | None = data.get("event_from_user")
+        # Resolved here: aiogram's own user context middleware runs inside this one. The id
+        # only: names and texts are personal data and stay out of the log.
+        user = UserContextMiddleware.resolve_event_context(event).user
         started = time.perf_counter()
         self._in_flight += 1
         token = outcome_of_update.set("ok")
