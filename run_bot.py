@@ -17,7 +17,6 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.types import BotCommand
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import ConfigError, Settings, load_settings
@@ -43,7 +42,7 @@ from jobs.dispatcher import TelegramSender, digests_job, dispatch_job
 from jobs.scheduler import Tick, build_scheduler
 from jobs.updates import prune_updates_job
 from jobs.upkeep import INTERVAL_SECONDS, horizon_job
-from storage.engine import create_engine, read_factory, uow_factory
+from storage.engine import connect_errors, create_engine, read_factory, uow_factory
 from storage.migrate import upgrade_to_head
 
 log = logging.getLogger("lessonlink")
@@ -148,8 +147,8 @@ async def prepare(app: Application, *, setup: bool = True) -> None:
         return
     try:
         await upgrade_to_head(app.engine)
-    except (OSError, OperationalError) as exc:
-        raise StartupError(database_unusable(exc)) from None
+    except connect_errors() as exc:
+        raise StartupError(database_unusable(exc, app.engine.dialect.name)) from None
     with refusals_explained(api_url):
         await register_commands(app)
         if app.settings.webhook_mode:

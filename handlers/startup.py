@@ -112,14 +112,16 @@ def address(api_url: str) -> str:
     return f"{parts.scheme}://{host}{parts.path}"
 
 
-def database_unusable(exc: BaseException) -> str:
+def database_unusable(exc: BaseException, dialect: str) -> str:
     """One sentence for a database that cannot be reached or opened at start."""
     cause = getattr(exc, "orig", None) or exc
     if isinstance(cause, OSError) and cause.strerror:
         reason = cause.strerror.lower()
     else:  # the driver's own words, such as "unable to open database file"
         reason = (str(cause).splitlines() or [type(cause).__name__])[0][:120]
+    if dialect == "sqlite":
+        return f"DATABASE_URL cannot be opened ({reason}): check that its folder is writable."
     return (
-        f"DATABASE_URL cannot be used ({reason}): check the address, that the database "
-        "server is running, and that the data folder is writable."
+        f"DATABASE_URL cannot be used ({reason}): check the address, the user and that the "
+        "database server is running."
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 from storage.uow import READONLY, SqlUnitOfWork
@@ -86,6 +87,20 @@ def _read_only_postgres_readers(engine: AsyncEngine) -> None:
     def _on_begin(conn: Any) -> None:
         if conn.get_execution_options().get(READONLY, False):
             conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+
+
+def connect_errors() -> tuple[type[BaseException], ...]:
+    """Errors meaning the database cannot be reached or opened (not a failing statement)."""
+    errors: list[type[BaseException]] = [OSError, OperationalError, InterfaceError]
+    try:  # asyncpg raises some refusals at connect unwrapped; it is optional (SQLite only)
+        from asyncpg import exceptions as pg
+    except ImportError:
+        return tuple(errors)
+    errors += [
+        pg.PostgresConnectionError, pg.InvalidAuthorizationSpecificationError,
+        pg.InvalidCatalogNameError, pg.CannotConnectNowError, pg.TooManyConnectionsError,
+    ]  # fmt: skip
+    return tuple(errors)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:

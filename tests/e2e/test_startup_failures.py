@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
+from sandbox.server import BotAPIServer
+
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "424242:startup-secret-token-value"
 # A silent server must end the start in seconds (it took four minutes of retries). The bound
@@ -27,12 +29,12 @@ def _env(**values: str) -> dict[str, str]:
     return {**keep, "PYTHONPATH": str(ROOT), "BOT_TOKEN": TOKEN, **values}
 
 
-async def _start(tmp_path: Path, api_url: str) -> tuple[int, str, str, float]:
+async def _start(tmp_path: Path, api_url: str, **env: str) -> tuple[int, str, str, float]:
     """Run run_bot.py against this address; returns exit code, stdout, stderr, seconds taken."""
     started = time.monotonic()
     process = await asyncio.create_subprocess_exec(
         sys.executable, str(ROOT / "run_bot.py"), cwd=tmp_path,
-        env=_env(TELEGRAM_API_URL=api_url),
+        env=_env(TELEGRAM_API_URL=api_url, **env),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     try:
@@ -45,8 +47,10 @@ async def _start(tmp_path: Path, api_url: str) -> tuple[int, str, str, float]:
     return process.returncode, out.decode(), err.decode(), time.monotonic() - started
 
 
-def _assert_one_sentence_without_the_token(code: int, out: str, err: str) -> str:
-    """Exit code 2, one line on stderr naming TELEGRAM_API_URL, no trace of the token."""
+def _assert_one_sentence_without_the_token(
+    code: int, out: str, err: str, variable: str = "TELEGRAM_API_URL"
+) -> str:
+    """Exit code 2, one line on stderr naming the variable to fix, no trace of the token."""
     for text in (out, err):
         assert TOKEN not in text
         assert TOKEN[:10] not in text, "not even the start of the token may show"
@@ -55,7 +59,7 @@ def _assert_one_sentence_without_the_token(code: int, out: str, err: str) -> str
     assert code == 2, err[-3000:]
     lines = err.strip().splitlines()
     assert len(lines) == 1, err[-3000:]
-    assert lines[0].startswith("LessonLink cannot start: TELEGRAM_API_URL")
+    assert lines[0].startswith(f"LessonLink cannot start: {variable} ")
     return lines[0]
 
 
@@ -146,3 +150,13 @@ async def test_a_server_that_is_not_a_bot_api_is_one_sentence(tmp_path: Path) ->
         code, out, err, _ = await _start(tmp_path, url)
     line = _assert_one_sentence_without_the_token(code, out, err)
     assert "Bot API" in line
+
+
+async def test_a_database_that_cannot_be_opened_is_one_sentence(tmp_path: Path) -> None:
+    async with BotAPIServer(token=TOKEN) as server:
+        missing = tmp_path / "no-such-folder" / "lessonlink.sqlite3"
+        code, out, err, _ = await _start(
+            tmp_path, server.url, DATABASE_URL=f"sqlite+aiosqlite:///{missing}"
+        )
+    line = _assert_one_sentence_without_the_token(code, out, err, "DATABASE_URL")
+    assert "cannot be opened" in line
