@@ -204,7 +204,8 @@ class Settings(BaseSettings):
         private_folder(self.data_dir)
         key_file = self.data_dir / "secret.key"
         if key_file.exists():
-            key_file.chmod(PRIVATE_FILE)  # a key restored from a backup may be world-readable
+            with contextlib.suppress(PermissionError):  # restored from a backup, say
+                key_file.chmod(PRIVATE_FILE)
             return key_file.read_text().strip().encode()
         key = secrets.token_urlsafe(48)
         # Owner-only from the first byte: create with 0600 rather than chmod afterwards
