@@ -59,7 +59,7 @@ class Bot:
         process = await asyncio.to_thread(self.spawn)
         await server.wait_for(
             lambda: len(server.calls("getUpdates")) > polled or process.poll() is not None,
-            timeout=60,
+            timeout=DEADLINE,
         )
         assert process.poll() is None, self.log(-1)
 
