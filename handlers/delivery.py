@@ -53,20 +53,19 @@ class UpdateDelivery:
 
     update_id: int
     failure: BaseException | None = None
-    late_answer_forgiven: bool = False
+    answered: bool = False  # this delivery has answered its callback query
 
 
 _delivery: ContextVar[UpdateDelivery | None] = ContextVar("update_delivery", default=None)
 
 
 class LateAnswers(BaseRequestMiddleware):
-    """On a redeliverable update, the first "query is too old" from answerCallbackQuery is no
-    error.
+    """A delivered press's first answer may find the query answered already: that is no error.
 
-    A redelivered press was already answered by the failed attempt (or by a process that died
-    mid-update); aborting its handler for that would lose the press. Only the first such
-    failure per update is forgiven, so handlers.errors still sees the second one and falls
-    back to a chat message for a refusal.
+    A press delivered again was answered by the attempt that failed (or by a process that
+    died mid-update); aborting its handler for that would lose the press. Only the first
+    answer of a delivery is excused: a later one (a refusal after the handler answered)
+    fails as usual, so handlers.errors falls back to a chat message.
     """
 
     async def __call__(
@@ -75,17 +74,17 @@ class LateAnswers(BaseRequestMiddleware):
         bot: Bot,
         method: TelegramMethod[Any],
     ) -> Response[Any]:
-        """Pass the call on; forgive one stale callback answer per delivered update."""
+        """Pass the call on; excuse a stale answer if it is the delivery's first."""
+        delivery = _delivery.get()
+        if not isinstance(method, AnswerCallbackQuery) or delivery is None:
+            return await make_request(bot, method)
+        first, delivery.answered = not delivery.answered, True
         try:
             return await make_request(bot, method)
         except TelegramBadRequest as exc:
-            delivery = _delivery.get()
             stale = "query is too old" in str(exc) or "query id is invalid" in str(exc).lower()
-            if not (isinstance(method, AnswerCallbackQuery) and stale and delivery is not None):
+            if not (stale and first):
                 raise
-            if delivery.late_answer_forgiven:
-                raise
-            delivery.late_answer_forgiven = True
             log.info("update=%s: callback already answered, carrying on", delivery.update_id)
             return Response[Any](ok=True, result=True)
 
