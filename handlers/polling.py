@@ -104,7 +104,7 @@ class Poller:
                 await self._wait(delay)
                 continue
             if updates is None:
-                break  # the long poll was cut short by the stop: it confirmed nothing
+                break  # the stop cut the long poll short: Telegram keeps what it held
             backoff.reset()
             # Unconfirmed updates come back on every call: skip those in flight or handled.
             fresh = [u for u in updates if not self._seen(u.update_id)]

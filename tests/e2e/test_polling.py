@@ -128,3 +128,23 @@ async def test_a_stop_lets_the_update_in_flight_finish_and_confirms_it(
     assert "booking assistant" in h.last(ANN).content
     assert h.app.tracker.was_handled(update_id)
     assert update_id not in unconfirmed(h), "handled before the stop: not fetched again"
+
+
+async def test_polling_rides_out_flood_control_server_errors_and_dropped_connections(
+    harness: Harness,
+) -> None:
+    h = harness
+    h.user(ANN, "Ann")
+    h.user(BOB, "Bob")
+    h.server.inject_fault("getUpdates", "429", retry_after=2)
+    h.server.inject_fault("getUpdates", "502")
+    h.server.inject_fault("getUpdates", "drop")
+    await h.send(ANN, "/help")  # ends the long poll in flight; the next polls fail
+    await h.server.wait_for(lambda: not h.server.faults, timeout=30)
+    await h.send(BOB, "/help")
+    assert "booking assistant" in h.last(BOB).content
+
+    polls = h.server.calls("getUpdates")
+    flood = next(i for i, r in enumerate(polls) if r.status == 429)
+    assert polls[flood + 1].at - polls[flood].at >= 2, "Telegram's retry_after is respected"
+    assert [r.status for r in polls[flood : flood + 4]] == [429, 502, 0, 200]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -231,20 +232,26 @@ async def test_a_bot_killed_mid_burst_answers_every_press_once_after_the_restart
         statuses = held[students[uid][0]]
         assert statuses in ([], [BookingStatus.CONFIRMED]), (uid, statuses)
         shown = [o for t in seen for o in OUTCOMES if o in t]
-        if statuses:  # told once; or, if the crash came between booking and showing it, twice
-            assert shown in ([OUTCOMES[0]], [OUTCOMES[1]], list(OUTCOMES[:2])), (uid, seen[-3:])
+        # A press the killed bot was handling is handled again: its screen may be drawn twice
+        # (the booking and then "already booked", or a refusal twice), the booking only once.
+        if statuses:
+            assert shown and set(shown) <= set(OUTCOMES[:2]), (uid, seen[-3:])
+            assert shown.count(OUTCOMES[0]) <= 1, (uid, seen[-3:])
         else:
-            assert shown == [OUTCOMES[2]], (uid, seen[-3:])
+            assert shown and set(shown) == {OUTCOMES[2]}, (uid, seen[-3:])
         assert not any("Something went wrong" in t for t in seen), (uid, seen[-3:])
     # Some presses had been applied by the killed bot (the edits it was held in prove it).
     assert any(OUTCOMES[1] in t for uid in STUDENTS for t in seen_by(server, uid))
 
-    # The teacher is told of every booking, once.
+    # The teacher is told of every booking: one notice each in the outbox, sent (a notice the
+    # killed bot was sending may reach Telegram twice: the outbox is at-least-once there).
     async with asyncio.timeout(DEADLINE):
         while (await bookings(database_url, slots, []))[2] < len(slots):
             await server.wait_change(1.0)
-    notices = [m for m in server.chat(TEACHER) if m.from_bot and "New booking" in m.content]
-    assert len(notices) == len(slots), [m.content for m in notices]
+    assert (await bookings(database_url, slots, []))[2] == len(slots)
+    notices = [m.content for m in server.chat(TEACHER) if m.from_bot and "New booking" in m.content]
+    booked = {f"Student {n}" for n, uid in enumerate(STUDENTS) if held[students[uid][0]]}
+    assert {name for text in notices for name in re.findall(r"Student \d+", text)} == booked
 
     assert await bot.stop() == 0
     assert "Traceback" not in bot.log(-1)
