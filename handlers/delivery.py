@@ -121,12 +121,18 @@ def install_redelivery(dispatcher: Dispatcher) -> None:
     dispatcher.errors.register(_defer_to_redelivery, _redelivery_wanted)
 
 
-async def feed(bot: Bot, dispatcher: Dispatcher, update: Update) -> BaseException | None:
-    """Handle one delivery of an update; returns the failure that wants a redelivery, if any."""
+async def feed(
+    bot: Bot, dispatcher: Dispatcher, update: Update, *, last: bool = False
+) -> BaseException | None:
+    """Handle one delivery of an update; returns the failure that wants a redelivery, if any.
+
+    The `last` delivery of an update is handled as any other: a failure is told to the user.
+    """
     delivery = UpdateDelivery(update.update_id)
     token = _delivery.set(delivery)
     try:
-        await dispatcher.feed_update(bot, update, update_delivery=delivery)
+        extra = {} if last else {"update_delivery": delivery}
+        await dispatcher.feed_update(bot, update, **extra)
     except Exception as exc:  # nothing handled it; treat as a failure to retry
         delivery.failure = exc
     finally:

@@ -14,6 +14,7 @@ per user), as the per-user lock does for webhook workers; different people run c
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections import deque
 from collections.abc import Hashable
@@ -36,6 +37,9 @@ POLL_TIMEOUT = 30  # seconds Telegram holds a long poll open while nothing is in
 # looked for at this pace instead of a long poll.
 BUSY_POLL = 0.25
 RETRY_CLAIMED = 2.0  # an update another process claimed: ask again this often
+# An update that fails this often while others are handled fails for itself, not because the
+# database is down: its last attempt tells the user, so it stops holding the offset back.
+GIVE_UP_AFTER = 5
 SHUTDOWN_GRACE = 30.0  # updates in flight get this long to finish on SIGTERM
 BACKOFF = BackoffConfig(min_delay=1.0, max_delay=30.0, factor=1.5, jitter=0.1)
 
@@ -73,6 +77,7 @@ class Poller:
         self._confirmed: int | None = None  # the offset last sent to Telegram
         self._lanes: dict[Hashable, deque[Update]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._handled = 0  # updates handled so far, to tell one failing update from an outage
         self._idle = asyncio.Event()  # set whenever nothing is in flight
         self._idle.set()
         self._stopping = asyncio.Event()
@@ -185,27 +190,30 @@ class Poller:
     async def _handle(self, update: Update) -> bool:
         """Apply one update once; False if the stop came first (it is fetched again later)."""
         backoff = Backoff(BACKOFF)
-        first = True
+        failures, handled_before = 0, self._handled
         while True:
-            applied = await apply_once(
-                self._deps, self.claims, update.update_id, lambda: self._feed(update)
-            )
+            last = failures >= GIVE_UP_AFTER and self._handled > handled_before
+            handle = functools.partial(self._feed, update, last)
+            applied = await apply_once(self._deps, self.claims, update.update_id, handle)
             if applied in (Applied.HANDLED, Applied.DUPLICATE):
+                self._handled += 1
                 return True
             # Claimed by another process (one that died, until its heartbeat is stale), or
             # the database failed: Telegram keeps the update, so try again a little later.
-            delay = RETRY_CLAIMED if applied is Applied.IN_PROGRESS else next(backoff)
-            if first:
+            if applied is Applied.IN_PROGRESS:
+                delay = RETRY_CLAIMED
+            else:
+                failures, delay = failures + 1, next(backoff)
+            if failures <= 1:
                 log.info("update=%s %s: trying again shortly", update.update_id, applied.value)
-                first = False
             await self._wait(delay)
             if self._stopping.is_set():
                 return False
 
-    async def _feed(self, update: Update) -> bool:
+    async def _feed(self, update: Update, last: bool) -> bool:
         """Handle the update; False if it failed in a way that another attempt may fix."""
-        failure = await feed(self._bot, self._dispatcher, update)
-        if failure is None or needs_redelivery(failure):
+        failure = await feed(self._bot, self._dispatcher, update, last=last)
+        if failure is None or (needs_redelivery(failure) and not last):
             return failure is None
         # Escaped every error handler: trying again would only fail again and hold the offset.
         log.error(

@@ -148,3 +148,29 @@ async def test_polling_rides_out_flood_control_server_errors_and_dropped_connect
     flood = next(i for i, r in enumerate(polls) if r.status == 429)
     assert polls[flood + 1].at - polls[flood].at >= 2, "Telegram's retry_after is respected"
     assert [r.status for r in polls[flood : flood + 4]] == [429, 502, 0, 200]
+
+
+async def test_an_update_that_keeps_failing_alone_is_given_up_with_a_sentence(
+    harness: Harness,
+) -> None:
+    h = harness
+    h.user(ANN, "Ann")
+    h.user(BOB, "Bob")
+    attempts = []
+
+    def anns_lookups_fail(conn: Any, cursor: Any, statement: str, params: Any, *args: Any) -> None:
+        if "accounts" in statement and ANN in (params or ()):
+            attempts.append(statement)
+            raise OperationalError(statement, params, ConnectionResetError("connection lost"))
+
+    event.listen(h.app.engine.sync_engine, "before_cursor_execute", anns_lookups_fail)
+    try:
+        poison = h.server.send_text(ANN, "/help")
+        await h.server.wait_for(lambda: bool(attempts))
+        await h.send(BOB, "/help")  # the database serves everyone else meanwhile
+        # Ann is told, not left waiting; and nobody's updates are held back behind hers.
+        await h.server.wait_for(lambda: poison not in unconfirmed(h), timeout=90)
+    finally:
+        event.remove(h.app.engine.sync_engine, "before_cursor_execute", anns_lookups_fail)
+    assert "went wrong" in h.last(ANN).content
+    assert len(attempts) > 1, "tried again first: it could have been the database"
