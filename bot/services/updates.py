@@ -12,11 +12,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from enum import Enum
+from typing import Generic, TypeVar
 
 from bot.ports import Claim
 from bot.services.context import Deps
 
 log = logging.getLogger("lessonlink.updates")
+R = TypeVar("R")
 
 # How often a process refreshes the claims of the updates it is handling.
 HEARTBEAT = timedelta(seconds=5)
@@ -37,13 +39,25 @@ class Applied(Enum):
     UNAVAILABLE = "unavailable"  # the claim could not even be recorded: deliver again
 
 
-async def claim_update(deps: Deps, update_id: int) -> Claim:
-    """Claim an update for processing (atomic across workers); see Claim for the outcomes."""
+async def claim_updates(deps: Deps, update_ids: list[int]) -> list[Claim]:
+    """Claim updates in one transaction (each atomically across workers); the results are in
+    the order given, and an id given twice is claimed by its first mention."""
     now = deps.clock.now()
+    claims: dict[int, Claim] = {}
     async with deps.uow() as uow:
-        claim = await uow.updates.claim(update_id, now, now - CLAIM_LEASE, now + RECORD_TTL)
+        # In id order, so two workers claiming overlapping batches cannot deadlock.
+        for index in sorted(range(len(update_ids)), key=update_ids.__getitem__):
+            update_id = update_ids[index]
+            claims[index] = await uow.updates.claim(
+                update_id, now, now - CLAIM_LEASE, now + RECORD_TTL
+            )
         await uow.commit()
-    return claim
+    return [claims[index] for index in range(len(update_ids))]
+
+
+async def claim_update(deps: Deps, update_id: int) -> Claim:
+    """Claim one update for processing; see Claim for the outcomes."""
+    return (await claim_updates(deps, [update_id]))[0]
 
 
 async def refresh_claims(deps: Deps, update_ids: list[int], now: datetime) -> None:
@@ -53,11 +67,13 @@ async def refresh_claims(deps: Deps, update_ids: list[int], now: datetime) -> No
         await uow.commit()
 
 
-async def finish_update(deps: Deps, update_id: int) -> None:
-    """Mark an update processed, so its redelivery is acknowledged without applying it."""
+async def finish_updates(deps: Deps, update_ids: list[int]) -> list[None]:
+    """Mark updates processed, so a redelivery is acknowledged without applying it again."""
     async with deps.uow() as uow:
-        await uow.updates.finish(update_id)
+        for update_id in sorted(update_ids):
+            await uow.updates.finish(update_id)
         await uow.commit()
+    return [None] * len(update_ids)
 
 
 async def release_update(deps: Deps, update_id: int) -> None:
@@ -67,11 +83,47 @@ async def release_update(deps: Deps, update_id: int) -> None:
         await uow.commit()
 
 
+class GroupCommit(Generic[R]):
+    """Writes for many updates in one transaction: each call of `flush` takes every update_id
+    submitted while the previous call ran. Alone, an update is written at once; under load
+    (SQLite has one writer at a time) a burst shares a few transactions instead of queuing."""
+
+    def __init__(self, flush: Callable[[list[int]], Awaitable[list[R]]]) -> None:
+        self._flush = flush
+        self._waiting: list[tuple[int, asyncio.Future[R]]] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def submit(self, update_id: int) -> R:
+        """Wait until the write for this update is committed; its result (or its error)."""
+        future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
+        self._waiting.append((update_id, future))
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                results = await self._flush([update_id for update_id, _ in batch])
+            except Exception as exc:
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for (_, future), result in zip(batch, results, strict=True):
+                if not future.done():
+                    future.set_result(result)
+
+
 class ClaimKeeper:
-    """Refreshes the claims this process holds every heartbeat, while it holds any."""
+    """This process's claims: recorded and finished in shared transactions, and refreshed
+    every heartbeat while any is held."""
 
     def __init__(self, deps: Deps, interval: timedelta = HEARTBEAT) -> None:
         self._deps = deps
+        self.claims = GroupCommit(lambda ids: claim_updates(deps, ids))
+        self.finishes = GroupCommit(lambda ids: finish_updates(deps, ids))
         self._interval = interval.total_seconds()
         self._held: set[int] = set()
         self._changed = asyncio.Event()
@@ -118,7 +170,7 @@ async def apply_once(
 ) -> Applied:
     """Claim, handle (True: done; False: failed on infrastructure), then finish or release."""
     try:
-        claim = await claim_update(deps, update_id)
+        claim = await keeper.claims.submit(update_id)
     except Exception as exc:  # cannot even record it: deliver it again later
         log.warning("update=%s not claimed: %s: %s", update_id, type(exc).__name__, exc)
         return Applied.UNAVAILABLE
@@ -139,7 +191,7 @@ async def apply_once(
                 log.warning("update=%s: claim not released", update_id)
             return Applied.FAILED
         try:
-            await finish_update(deps, update_id)
+            await keeper.finishes.submit(update_id)
         except Exception as exc:  # handled all the same; a redelivery would run it again
             log.warning("update=%s processed, not recorded: %s", update_id, type(exc).__name__)
         return Applied.HANDLED

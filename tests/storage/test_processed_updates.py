@@ -114,3 +114,15 @@ async def test_the_heartbeat_stops_with_the_worker_and_its_claim_is_taken_over(
         await worker
     clock.advance(CLAIM_LEASE + timedelta(seconds=1))
     assert await claim_update(deps, 9) == Claim.TAKEN_OVER
+
+
+async def test_claims_made_together_each_count_once_whatever_their_order(
+    uow: Callable[[], SqlUnitOfWork], clock: ManualClock
+) -> None:
+    keeper = ClaimKeeper(deps_on(uow, clock))
+    assert await keeper.claims.submit(6) == Claim.NEW
+    await keeper.finishes.submit(6)  # update 6 was handled before the burst
+    burst = await asyncio.gather(*(keeper.claims.submit(i) for i in [5, 3, 5, 6, 4, 3]))
+    assert burst == [
+        Claim.NEW, Claim.NEW, Claim.IN_PROGRESS, Claim.DUPLICATE, Claim.NEW, Claim.IN_PROGRESS
+    ]  # fmt: skip
