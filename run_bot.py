@@ -35,6 +35,7 @@ from handlers.middlewares import (
     install_outermost,
 )
 from handlers.observability import ApiMetrics, HealthProbe, Metrics
+from handlers.polling import poll_updates
 from handlers.startup import StartupError, database_unusable, refusals_explained, who_am_i
 from handlers.webhook import LateAnswers, UpdateEndpoint, WebServer, install_redelivery, web_app
 from handlers.workers import fsm_backend, supervise
@@ -189,18 +190,19 @@ def default_commands() -> list[BotCommand]:
 
 
 async def run_polling(app: Application, *, handle_signals: bool = True) -> None:
-    """Poll for updates until stopped; the scheduler runs alongside (and HEALTH_PORT, if set)."""
+    """Poll for updates until SIGTERM/SIGINT (or app.stopping is set); each update is confirmed
+    to Telegram only once handled. The scheduler runs alongside (and HEALTH_PORT, if set)."""
+    if handle_signals:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, app.stopping.set)
     app.scheduler.start()
     try:
         if app.settings.health_port and app.health is not None:
             routes = web_app(None, "", app.health)
             app.web = WebServer(routes, app.settings.webhook_host, app.settings.health_port)
             await app.web.start()
-        await app.dispatcher.start_polling(
-            app.bot,
-            handle_signals=handle_signals,
-            allowed_updates=app.dispatcher.resolve_used_update_types(),
-        )
+        await poll_updates(app.bot, app.dispatcher, app.deps, app.stopping)
     finally:
         if app.web is not None:
             await app.web.stop()

@@ -89,7 +89,7 @@ async def booking_flow(
         )
         elapsed = time.perf_counter() - started
         samples = list(app.tracker.durations_ms)
-        await app.dispatcher.stop_polling()
+        app.stopping.set()
         await polling
     return samples, len(samples) / elapsed, presses
 

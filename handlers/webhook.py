@@ -3,35 +3,22 @@
 A 200 means "processed" (a domain refusal is processed: it was answered). An infrastructure
 failure (the database unreachable) answers 500, so Telegram redelivers the update; every
 update_id is claimed in the database first, so a redelivery of a processed update, or one
-that another worker is processing, is never applied twice.
+that another worker is processing, is never applied twice (bot.services.updates).
 """
 
 from __future__ import annotations
 
 import hmac
 import logging
-from contextlib import suppress
-from contextvars import ContextVar
-from dataclasses import dataclass
-from typing import Any
 
 from aiogram import Bot, Dispatcher
-from aiogram.client.session.middlewares.base import (
-    BaseRequestMiddleware,
-    NextRequestMiddlewareType,
-)
-from aiogram.exceptions import TelegramBadRequest
-from aiogram.methods import AnswerCallbackQuery, TelegramMethod
-from aiogram.methods.base import Response
-from aiogram.types import ErrorEvent, Update
+from aiogram.types import Update
 from aiohttp import web
 from pydantic import ValidationError
-from sqlalchemy import exc as sa_exc
 
-from bot.ports import Claim
 from bot.services.context import Deps
-from bot.services.updates import claim_update, finish_update, release_update
-from handlers.middlewares import outcome_of_update
+from bot.services.updates import Applied, ClaimKeeper, apply_once
+from handlers.delivery import LateAnswers, feed, install_redelivery
 from handlers.observability import HealthProbe, Metrics
 
 log = logging.getLogger("lessonlink.webhook")
@@ -39,98 +26,16 @@ log = logging.getLogger("lessonlink.webhook")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # aiohttp waits this long for requests in flight when stopping (SIGTERM).
 SHUTDOWN_GRACE = 30.0
+# What each way a delivery ended answers Telegram: anything but 200 makes it deliver again.
+STATUS = {
+    Applied.HANDLED: 200,
+    Applied.DUPLICATE: 200,
+    Applied.IN_PROGRESS: 503,
+    Applied.FAILED: 500,
+    Applied.UNAVAILABLE: 503,
+}
 
-
-def _infrastructure_errors() -> tuple[type[BaseException], ...]:
-    errors: list[type[BaseException]] = [
-        sa_exc.OperationalError,
-        sa_exc.InterfaceError,
-        sa_exc.TimeoutError,  # no connection free in the pool
-        ConnectionError,
-        OSError,
-    ]
-    with suppress(ImportError):  # redis is only installed for several workers
-        from redis import exceptions as redis_exc
-
-        errors += [redis_exc.ConnectionError, redis_exc.TimeoutError]
-    return tuple(errors)
-
-
-INFRASTRUCTURE = _infrastructure_errors()
-
-
-@dataclass
-class WebhookDelivery:
-    """Handed to the dispatcher with an update; records a failure worth a redelivery."""
-
-    update_id: int
-    failure: BaseException | None = None
-    late_answer_forgiven: bool = False
-
-
-_delivery: ContextVar[WebhookDelivery | None] = ContextVar("webhook_delivery", default=None)
-
-
-class LateAnswers(BaseRequestMiddleware):
-    """On a webhook update, the first "query is too old" from answerCallbackQuery is no error.
-
-    A redelivered press was already answered by the failed attempt (or waited past Telegram's
-    answer window); aborting its handler for that would lose the press. Only the first such
-    failure per update is forgiven, so handlers.errors still sees the second one and falls
-    back to a chat message for a refusal.
-    """
-
-    async def __call__(
-        self,
-        make_request: NextRequestMiddlewareType[Any],
-        bot: Bot,
-        method: TelegramMethod[Any],
-    ) -> Response[Any]:
-        """Pass the call on; forgive one stale callback answer per webhook update."""
-        try:
-            return await make_request(bot, method)
-        except TelegramBadRequest as exc:
-            delivery = _delivery.get()
-            stale = "query is too old" in str(exc) or "query id is invalid" in str(exc).lower()
-            if not (isinstance(method, AnswerCallbackQuery) and stale and delivery is not None):
-                raise
-            if delivery.late_answer_forgiven:
-                raise
-            delivery.late_answer_forgiven = True
-            log.info("update=%s: callback already answered, carrying on", delivery.update_id)
-            return Response[Any](ok=True, result=True)
-
-
-def needs_redelivery(exc: BaseException) -> bool:
-    """A failure of what the bot stands on (database, Redis), not of the request itself."""
-    if not isinstance(exc, INFRASTRUCTURE):
-        return False
-    # A busy SQLite or a serialization failure is answered "try again" by handlers.errors.
-    text = str(exc).lower()
-    return not ("locked" in text or "busy" in text or "could not serialize" in text)
-
-
-def _redelivery_wanted(event: ErrorEvent, webhook_delivery: WebhookDelivery | None = None) -> bool:
-    return webhook_delivery is not None and needs_redelivery(event.exception)
-
-
-async def _defer_to_redelivery(event: ErrorEvent, webhook_delivery: WebhookDelivery) -> bool:
-    """Say nothing to the user: the update fails with 500 and Telegram delivers it again."""
-    exc = event.exception
-    webhook_delivery.failure = exc
-    outcome_of_update.set(f"redeliver:{type(exc).__name__}")
-    log.warning(
-        "update=%s left for redelivery: %s: %s", event.update.update_id, type(exc).__name__, exc
-    )
-    return True
-
-
-def install_redelivery(dispatcher: Dispatcher) -> None:
-    """Let infrastructure failures of webhook updates reach the endpoint instead of the user.
-
-    Registered on the dispatcher itself, so it is asked before the routers' error handlers.
-    """
-    dispatcher.errors.register(_defer_to_redelivery, _redelivery_wanted)
+__all__ = ["LateAnswers", "UpdateEndpoint", "WebServer", "install_redelivery", "web_app"]
 
 
 class UpdateEndpoint:
@@ -144,6 +49,7 @@ class UpdateEndpoint:
         self.deps = deps
         self._secret = secret.encode()
         self.metrics = metrics
+        self.claims = ClaimKeeper(deps)  # the heartbeat of the updates this worker handles
 
     def _authorised(self, request: web.Request) -> bool:
         given = request.headers.get(SECRET_HEADER, "").encode()
@@ -166,34 +72,12 @@ class UpdateEndpoint:
 
     async def process(self, update: Update) -> web.Response:
         """Claim the update_id, feed the update, and record the result; see the module doc."""
-        update_id = update.update_id
-        try:
-            claim = await claim_update(self.deps, update_id)
-        except Exception as exc:  # cannot even record it: let Telegram try again later
-            log.warning("update=%s not claimed: %s: %s", update_id, type(exc).__name__, exc)
-            return self._answer("unavailable", 503)
-        if claim is Claim.DUPLICATE:
-            log.info("update=%s is a redelivery of a processed update: skipped", update_id)
-            return self._answer("duplicate", 200)
-        if claim is Claim.IN_PROGRESS:
-            return self._answer("in_progress", 503)
-        delivery = WebhookDelivery(update_id)
-        token = _delivery.set(delivery)
-        try:
-            await self.dispatcher.feed_update(self.bot, update, webhook_delivery=delivery)
-        except Exception as exc:  # nothing handled it; treat as a failure to retry
-            delivery.failure = exc
-        finally:
-            _delivery.reset(token)
-        if delivery.failure is not None:
-            with suppress(Exception):  # if this fails too, the claim's lease runs out instead
-                await release_update(self.deps, update_id)
-            return self._answer("failed", 500)
-        try:
-            await finish_update(self.deps, update_id)
-        except Exception as exc:  # processed all the same: acknowledge it
-            log.warning("update=%s processed, not recorded: %s", update_id, type(exc).__name__)
-        return self._answer("processed", 200)
+
+        async def handle() -> bool:
+            return await feed(self.bot, self.dispatcher, update) is None
+
+        applied = await apply_once(self.deps, self.claims, update.update_id, handle)
+        return self._answer(applied.value, STATUS[applied])
 
 
 def web_app(endpoint: UpdateEndpoint | None, path: str, probe: HealthProbe) -> web.Application:

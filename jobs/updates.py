@@ -1,4 +1,4 @@
-"""Forget processed webhook updates once a redelivery of them can no longer come."""
+"""Forget processed updates once a redelivery of them can no longer come."""
 
 from __future__ import annotations
 

@@ -136,10 +136,10 @@ class StatsRepository(Protocol):
 
 
 class Claim(Enum):
-    """What claiming a Telegram update_id found (webhook redeliveries are applied once)."""
+    """What claiming a Telegram update_id found (every delivery is applied once)."""
 
     NEW = "new"  # first sight: process it
-    TAKEN_OVER = "taken_over"  # a claim left by a crashed worker: process it again
+    TAKEN_OVER = "taken_over"  # a claim whose process died (no heartbeat): process it again
     IN_PROGRESS = "in_progress"  # another worker is processing it right now: do not
     DUPLICATE = "duplicate"  # already processed: acknowledge, do nothing
 
@@ -150,7 +150,11 @@ class ProcessedUpdatesRepository(Protocol):
     async def claim(
         self, update_id: int, now: datetime, stale_before: datetime, expires: datetime
     ) -> Claim:
-        """Claim an update atomically; a claim older than stale_before may be taken over."""
+        """Claim an update atomically; a claim not refreshed since stale_before is taken over."""
+        ...
+
+    async def refresh(self, update_ids: list[int], now: datetime) -> None:
+        """Heartbeat of in-progress claims: their process is still working on them."""
         ...
 
     async def finish(self, update_id: int) -> None:

@@ -1,4 +1,4 @@
-"""Processed webhook updates: an atomic claim per update_id, finished or released after."""
+"""Processed Telegram updates: an atomic claim per update_id, kept alive, finished or released."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ class SqlProcessedUpdates:
     async def claim(
         self, update_id: int, now: datetime, stale_before: datetime, expires: datetime
     ) -> Claim:
-        """Claim an update; take over an in-progress claim older than stale_before (a crash)."""
+        """Claim an update; take over an in-progress claim not refreshed since stale_before."""
         if await self._insert_if_absent(update_id, now, expires):
             return Claim.NEW
         # Conditional UPDATE: of two redeliveries racing for a stale claim, one matches.
@@ -56,6 +56,17 @@ class SqlProcessedUpdates:
             select(ProcessedUpdateRow.status).where(ProcessedUpdateRow.update_id == update_id)
         )
         return Claim.DUPLICATE if status == DONE else Claim.IN_PROGRESS
+
+    async def refresh(self, update_ids: list[int], now: datetime) -> None:
+        """Heartbeat: mark these in-progress claims as still worked on."""
+        await self._s.execute(
+            update(ProcessedUpdateRow)
+            .where(
+                ProcessedUpdateRow.update_id.in_(update_ids),
+                ProcessedUpdateRow.status == IN_PROGRESS,
+            )
+            .values(claimed_at=now)
+        )
 
     async def finish(self, update_id: int) -> None:
         """Record the update as fully processed."""

@@ -97,7 +97,7 @@ async def running_bot(
     try:
         yield Harness(server=server, app=app, clock=clock)
     finally:
-        await app.dispatcher.stop_polling()
+        app.stopping.set()
         await task
         if own_server:
             await server.stop()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 
 from bot.domain.model import Booking, OutboxMessage, OutboxStatus, Slot, Teacher
@@ -74,11 +73,5 @@ async def refusals_of(h: Harness, uid: int) -> int:
 
 
 async def settle(h: Harness) -> None:
-    """Wait until every update task has finished, error handling included.
-
-    The tracker marks an update handled inside aiogram's ErrorsMiddleware, so a refusal's
-    sentence may still be on its way when harness.press returns; the tasks are not.
-    """
-    tasks = h.app.dispatcher._handle_update_tasks
-    while tasks:
-        await asyncio.wait(set(tasks), timeout=10)
+    """Wait until no update is in flight, error handling included (the tracker is outermost)."""
+    await h.app.tracker.drain(timeout=10)

@@ -7,15 +7,16 @@ posts it to the worker it chooses, at the same time when it wants a race.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import aiohttp
 import pytest
@@ -47,15 +48,25 @@ class Fleet:
     ports: list[int]
     uow: Callable[[], SqlUnitOfWork]
     http: aiohttp.ClientSession
+    workers: list[subprocess.Popen[bytes]]
+    restart: Callable[[int], Awaitable[None]]
 
-    async def deliver(self, update_id: int, worker: int) -> int:
-        """Post a queued update to one worker; returns its HTTP status."""
+    def take(self, update_id: int) -> dict[str, Any]:
+        """Take a queued update off the server's queue, as Telegram hands it to the proxy."""
         update = next(u for u in self.server.world.updates if u["update_id"] == update_id)
         self.server.world.updates.remove(update)
+        return update
+
+    async def post(self, update: dict[str, Any], worker: int) -> int:
+        """Post an update to one worker; returns its HTTP status."""
         url = f"http://127.0.0.1:{self.ports[worker]}{PATH}"
         headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
         async with self.http.post(url, json=update, headers=headers) as resp:
             return resp.status
+
+    async def deliver(self, update_id: int, worker: int) -> int:
+        """Post a queued update to one worker; returns its HTTP status."""
+        return await self.post(self.take(update_id), worker)
 
     async def press(self, uid: int, label: str, worker: int) -> None:
         """A user taps a button; one worker processes it."""
@@ -82,8 +93,9 @@ class Fleet:
 async def wait_healthy(
     http: aiohttp.ClientSession, port: int, worker: subprocess.Popen[bytes]
 ) -> None:
-    """Poll a starting worker's /healthz until it answers 200 (30 s deadline)."""
-    async with asyncio.timeout(30):
+    """Poll a starting worker's /healthz until it answers 200 (90 s deadline: start-up imports
+    take several CPU seconds, and a busy two-core machine stretches them)."""
+    async with asyncio.timeout(90):
         while True:
             assert worker.poll() is None, "the worker exited during start-up"
             try:
@@ -125,10 +137,21 @@ async def fleet(database_url: str, tmp_path: Path) -> AsyncIterator[Fleet]:
     workers, logs = start_workers(env, tmp_path)
     engine = create_engine(database_url)
     http = aiohttp.ClientSession()
+
+    async def restart(index: int) -> None:
+        """Start a worker again after it died, as the supervisor does."""
+        logs.append((tmp_path / f"worker{index}-again.log").open("wb"))
+        command = [sys.executable, str(ROOT / "run_bot.py"), "--worker-index", str(index)]
+        workers[index] = await asyncio.to_thread(
+            subprocess.Popen, command, cwd=tmp_path, env=env, stdout=logs[-1],
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        await wait_healthy(http, base + index, workers[index])
+
     try:
         for i, worker in enumerate(workers):
             await wait_healthy(http, base + i, worker)
-        yield Fleet(server, [base, base + 1], uow_factory(engine), http)
+        yield Fleet(server, [base, base + 1], uow_factory(engine), http, workers, restart)
         # Graceful stop: SIGTERM, in-flight work finishes, exit code 0.
         assert await asyncio.to_thread(stop_workers, workers, logs) == [0, 0]
     finally:
@@ -254,3 +277,43 @@ async def test_two_students_racing_for_one_slot_on_two_workers_get_one_booking(
     assert loser_sees is not None and "Booked:" not in loser_sees.content
     alerts = [a.text or "" for a in f.server.callback_answers]
     assert any("just taken" in text for text in alerts) or "just taken" in loser_sees.content
+
+
+async def test_an_update_whose_worker_died_is_taken_over_within_seconds(fleet: Fleet) -> None:
+    f = fleet
+    tutor = await make_teacher(f.uow, datetime.now(UTC), 7000, timezone="UTC")
+    first_day, _ = in_two_and_three_days()
+    await make_slots(f.uow, tutor, first_day, count=1)
+    await f.student(SAM, "Sam", tutor.id)
+    await f.press(SAM, "📅 Book a lesson", worker=1)
+    await f.press(SAM, f.day_buttons(SAM)[0], worker=1)
+    await f.press(SAM, "🟢 10:00–11:00 Math", worker=1)
+
+    confirm = f.take(f.server.press_button(SAM, "✅ Confirm"))
+    f.server.inject_fault("answerCallbackQuery", "slow", delay=2.0)
+    dying = asyncio.create_task(f.post(confirm, worker=0))
+    async with asyncio.timeout(30):  # until worker 0 is inside the update (holding its claim)
+        # The sandbox signals no event when it takes a fault: poll it, with the deadline above.
+        while f.server.faults:  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+    f.workers[0].kill()
+    with contextlib.suppress(aiohttp.ClientError):
+        await dying
+    loop = asyncio.get_running_loop()
+    died = loop.time()
+
+    # Telegram redelivers the update (here to worker 1) until one worker answers 200.
+    statuses = []
+    async with asyncio.timeout(60):
+        while not statuses or statuses[-1] != 200:
+            statuses.append(await f.post(confirm, worker=1))
+            await asyncio.sleep(0.5)  # Telegram's own pace between redeliveries
+    waited = loop.time() - died
+    assert set(statuses[:-1]) <= {503}, "not handled twice at once: the claim was respected"
+    assert waited < 45, f"the dead worker's claim was taken over after {waited:.0f} s"
+    last = f.server.last_bot_message(SAM)
+    assert last is not None and "Booked:" in last.content
+    async with f.uow() as u:
+        held = await u.bookings.of_student(1, confirmed_only=False)
+    assert [b.status for b, _ in held] == [BookingStatus.CONFIRMED]
+    await f.restart(0)  # as the supervisor would; the fixture then stops both gracefully

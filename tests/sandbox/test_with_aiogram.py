@@ -6,6 +6,8 @@ import asyncio
 
 import pytest
 from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
@@ -17,6 +19,7 @@ from aiogram.types import BotCommand, BufferedInputFile, InlineKeyboardButton, I
 
 from sandbox import BotAPIServer, ButtonNotFound
 from sandbox.people import TINY_PNG
+from tests.sandbox.conftest import TOKEN
 
 
 def markup(*pairs: tuple[str, str]) -> InlineKeyboardMarkup:
@@ -150,6 +153,24 @@ async def test_get_updates_offset_semantics(bot: Bot, server: BotAPIServer) -> N
     assert [u.update_id for u in await bot.get_updates(offset=-1)] == ids[4:]
     assert [u.update_id for u in await bot.get_updates()] == ids[4:]
     assert await bot.get_updates(offset=ids[4] + 1) == []
+
+
+async def test_updates_read_but_not_confirmed_are_returned_again_to_a_restarted_bot(
+    bot: Bot, server: BotAPIServer
+) -> None:
+    ids = [server.send_text(1001, f"m{i}") for i in range(2)]
+    assert [u.update_id for u in await bot.get_updates()] == ids  # read; no offset confirmed them
+    session = AiohttpSession(api=TelegramAPIServer.from_base(server.url))
+    async with Bot(TOKEN, session=session) as restarted:  # the first process died
+        assert [u.update_id for u in await restarted.get_updates()] == ids
+        # Confirmed at last; then this process dies inside a long poll as an update arrives.
+        poll = asyncio.create_task(restarted.get_updates(offset=ids[-1] + 1, timeout=20))
+        await server.wait_for(lambda: server.active_polls == 1)
+        poll.cancel()
+        late = server.send_text(1001, "sent as the bot died")
+    assert [u.update_id for u in await bot.get_updates()] == [late]
+    assert [u.update_id for u in await bot.get_updates()] == [late], "until it is confirmed"
+    assert await bot.get_updates(offset=late + 1) == []
 
 
 async def test_long_poll_returns_early_when_an_update_arrives(

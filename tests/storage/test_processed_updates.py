@@ -1,13 +1,17 @@
-"""The processed-updates claim: one winner per update_id, takeover after a crash, expiry."""
+"""The processed-updates claim: one winner per update_id, a heartbeat, takeover, expiry."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from datetime import timedelta
 
 from bot.domain.clock import ManualClock
 from bot.ports import Claim
+from bot.security import TokenVault
+from bot.services.context import Deps
+from bot.services.updates import CLAIM_LEASE, Applied, ClaimKeeper, apply_once, claim_update
 from storage.uow import SqlUnitOfWork
 
 DAY = timedelta(days=1)
@@ -53,3 +57,72 @@ async def test_a_claim_is_finished_released_taken_over_and_pruned(
         assert await u.updates.prune(clock.now()) == 2
         await u.commit()
     assert await claim(uow, 1, clock) == Claim.NEW
+
+
+def deps_on(uow: Callable[[], SqlUnitOfWork], clock: ManualClock) -> Deps:
+    """What a worker's services get: this database and this clock."""
+    return Deps(uow=uow, clock=clock, vault=TokenVault(b"updates-test"))
+
+
+async def test_a_claim_left_by_a_dead_worker_is_taken_over_within_seconds(
+    uow: Callable[[], SqlUnitOfWork], clock: ManualClock
+) -> None:
+    deps = deps_on(uow, clock)
+    assert await claim_update(deps, 7) == Claim.NEW  # the worker dies: no heartbeat follows
+    clock.advance(timedelta(seconds=10))
+    assert await claim_update(deps, 7) == Claim.IN_PROGRESS, "two missed beats: maybe alive"
+    clock.advance(timedelta(seconds=10))
+    assert await claim_update(deps, 7) == Claim.TAKEN_OVER, "a redelivery need not wait 90 s"
+
+
+async def test_a_live_claim_is_kept_by_its_heartbeat_however_long_the_update_takes(
+    uow: Callable[[], SqlUnitOfWork], clock: ManualClock
+) -> None:
+    deps = deps_on(uow, clock)
+    keeper = ClaimKeeper(deps, interval=timedelta(milliseconds=20))
+    slow_part_done = asyncio.Event()
+
+    async def slow_update() -> bool:
+        await slow_part_done.wait()
+        return True
+
+    worker = asyncio.create_task(apply_once(deps, keeper, 8, slow_update))
+    for _ in range(4):  # a minute of handling, in steps shorter than the lease
+        clock.advance(timedelta(seconds=15))
+        async with asyncio.timeout(10):  # until the heartbeat has refreshed the claim
+            while keeper.last_beat != clock.now():  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
+        clock.advance(timedelta(seconds=10))
+        assert await claim_update(deps, 8) == Claim.IN_PROGRESS, "a live claim is not stolen"
+    slow_part_done.set()
+    assert await worker == Applied.HANDLED
+    clock.advance(timedelta(minutes=5))
+    assert await claim_update(deps, 8) == Claim.DUPLICATE
+
+
+async def test_the_heartbeat_stops_with_the_worker_and_its_claim_is_taken_over(
+    uow: Callable[[], SqlUnitOfWork], clock: ManualClock
+) -> None:
+    deps = deps_on(uow, clock)
+    keeper = ClaimKeeper(deps, interval=timedelta(milliseconds=20))
+    worker = asyncio.create_task(apply_once(deps, keeper, 9, asyncio.Event().wait))
+    async with asyncio.timeout(10):  # until the worker is inside the update
+        while keeper.last_beat is None:  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+    worker.cancel()  # the worker stops mid-update; its claim stays, no longer refreshed
+    with contextlib.suppress(asyncio.CancelledError):
+        await worker
+    clock.advance(CLAIM_LEASE + timedelta(seconds=1))
+    assert await claim_update(deps, 9) == Claim.TAKEN_OVER
+
+
+async def test_claims_made_together_each_count_once_whatever_their_order(
+    uow: Callable[[], SqlUnitOfWork], clock: ManualClock
+) -> None:
+    keeper = ClaimKeeper(deps_on(uow, clock))
+    assert await keeper.claims.submit(6) == Claim.NEW
+    await keeper.finishes.submit(6)  # update 6 was handled before the burst
+    burst = await asyncio.gather(*(keeper.claims.submit(i) for i in [5, 3, 5, 6, 4, 3]))
+    assert burst == [
+        Claim.NEW, Claim.NEW, Claim.IN_PROGRESS, Claim.DUPLICATE, Claim.NEW, Claim.IN_PROGRESS
+    ]  # fmt: skip
