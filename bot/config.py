@@ -7,10 +7,11 @@ import re
 import secrets
 from pathlib import Path
 from typing import Annotated
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.domain.typed import is_iana_zone
 
 DATA_DIR = Path("data")
 _SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -78,10 +79,9 @@ class Settings(BaseSettings):
     @field_validator("default_timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError("it must be an IANA time zone such as Europe/Berlin") from exc
+        # The same allow-list as a zone typed in the chat: 'localtime' or a path is no place.
+        if not is_iana_zone(value):
+            raise ValueError("it must be an IANA time zone such as Europe/Berlin")
         return value
 
     @field_validator("log_level")
