@@ -220,3 +220,25 @@ async def test_a_student_zone_that_is_not_a_real_place_is_refused(harness: Harne
     async with h.app.deps.uow() as uow:
         account = await uow.accounts.get(STUDENT)
     assert account is not None and account.timezone is None
+
+
+async def test_a_zone_answer_whose_name_is_gone_asks_for_the_name_again(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    from handlers.teacher_onboarding import TeachForm
+
+    h = harness
+    h.user(TEACHER, "Smith")
+    await h.send(TEACHER, "/teach")
+    await h.send(TEACHER, "Ms Smith")
+    key = StorageKey(bot_id=h.app.bot.id, chat_id=TEACHER, user_id=TEACHER)
+    state = FSMContext(storage=h.app.dispatcher.fsm.storage, key=key)
+    assert await state.get_state() == TeachForm.zone.state
+    await state.set_data({})  # what a /teach sent meanwhile leaves behind
+    caplog.set_level(logging.ERROR)
+    await h.send(TEACHER, "Europe/Berlin")
+    assert "What name should your students see" in h.last(TEACHER).content
+    await h.send(TEACHER, "Ms Smith")
+    await h.send(TEACHER, "Europe/Berlin")
+    assert "registered as Ms Smith, time zone Europe/Berlin" in h.last(TEACHER).content
+    await _quiet(h, caplog)
