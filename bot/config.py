@@ -9,10 +9,11 @@ import secrets
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.domain.typed import is_iana_zone
 
 DATA_DIR = Path("data")
 PRIVATE_FOLDER = 0o700  # the data folder holds the database and the secret key
@@ -121,10 +122,9 @@ class Settings(BaseSettings):
     @field_validator("default_timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError("it must be an IANA time zone such as Europe/Berlin") from exc
+        # The same allow-list as a zone typed in the chat: 'localtime' or a path is no place.
+        if not is_iana_zone(value):
+            raise ValueError("it must be an IANA time zone such as Europe/Berlin")
         return value
 
     @field_validator("log_level")

@@ -24,6 +24,7 @@ from handlers import (
     teacher_settings,
     teacher_students,
 )
+from handlers.typed_text import TypedTextGuard
 
 
 def build_router() -> Router:
@@ -52,6 +53,8 @@ def build_router() -> Router:
     for router in routers:
         _detach(router)
     root.include_routers(*routers)
+    # Outside every feature router, so the rule holds for all typed text in one place.
+    root.message.outer_middleware(TypedTextGuard())
     return root
 
 

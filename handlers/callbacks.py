@@ -6,7 +6,30 @@ prefixes, or buttons already sent stop working.
 
 from __future__ import annotations
 
+import re
+from typing import Annotated
+
 from aiogram.filters.callback_data import CallbackData
+from pydantic import BeforeValidator, Field
+
+# Every number a button of ours carries fits a 32-bit INTEGER column (PostgreSQL's INTEGER).
+NUMBER_LIMIT = 2**31 - 1
+_PLAIN_NUMBER = re.compile(r"-?[0-9]{1,10}")
+
+
+def _plain_number(value: object) -> object:
+    """Numbers in callback data are written by us: plain ASCII digits, nothing pydantic forgives.
+
+    Pydantic alone would read ' 3', '+3', '3_0' and '3.0', and str.isdigit() checks would pass
+    '²' or '➅' that int() rejects; a forged value must fail the filter (then the press is
+    answered as an unknown button), not reach a handler or the database.
+    """
+    if isinstance(value, str) and not _PLAIN_NUMBER.fullmatch(value):
+        raise ValueError("not a plain number")
+    return value
+
+
+Number = Annotated[int, BeforeValidator(_plain_number), Field(ge=-NUMBER_LIMIT, le=NUMBER_LIMIT)]
 
 # --- teachers (issue 3) ---
 
@@ -14,7 +37,7 @@ from aiogram.filters.callback_data import CallbackData
 class ZoneCb(CallbackData, prefix="tz"):
     """A common time zone picked during /teach or /settings (index into COMMON_ZONES)."""
 
-    index: int
+    index: Number
 
 
 class SettingCb(CallbackData, prefix="set"):
@@ -27,55 +50,55 @@ class WindowCb(CallbackData, prefix="win"):
     """Remove a window: 'rm' asks, 'ok' confirms cancelling n lessons, 'no' keeps it."""
 
     action: str
-    id: int
-    n: int = 0
+    id: Number
+    n: Number = 0
 
 
 class BlockCb(CallbackData, prefix="blk"):
     """Confirm (1) or drop (0) the /block request waiting in the conversation state."""
 
-    confirm: int
+    confirm: Number
 
 
 class RosterCb(CallbackData, prefix="ros"):
     """A page of /students."""
 
-    page: int
+    page: Number
 
 
 class StudentCb(CallbackData, prefix="stu"):
     """A student card action: card, link, rename, archive, archive_ok, send."""
 
     action: str
-    id: int
+    id: Number
 
 
 class LinkCb(CallbackData, prefix="lnk"):
     """A link card action: qr, regen, revoke, limits."""
 
     action: str
-    id: int
+    id: Number
 
 
 class LinkLimitCb(CallbackData, prefix="lim"):
     """Set a link's expiry ('e', days) or maximum uses ('u'); value 0 means no limit."""
 
-    id: int
+    id: Number
     kind: str
-    value: int
+    value: Number
 
 
 class ScheduleCb(CallbackData, prefix="sch"):
     """A week of /schedule, counted from this week."""
 
-    offset: int
+    offset: Number
 
 
 class LessonCancelCb(CallbackData, prefix="lcx"):
     """Cancel a lesson from the schedule: 'ask' for a reason, 'now' without one, 'keep' it."""
 
     step: str
-    id: int
+    id: Number
 
 
 # --- students ---
@@ -85,70 +108,70 @@ class StudentHomeCb(CallbackData, prefix="sh"):
     """A student's home card action (book) for one student record."""
 
     action: str
-    id: int
+    id: Number
 
 
 class StudentZoneCb(CallbackData, prefix="sz"):
     """A student's time zone: an index into STUDENT_ZONES, or -1 to follow the teacher's."""
 
-    index: int
+    index: Number
 
 
 class WeekCb(CallbackData, prefix="cw"):
     """A student's week view: student s, start day d (ordinal, 0 = today), subject j, part p,
     and r, the booking being rescheduled (0 = a new booking)."""
 
-    s: int
-    d: int
-    j: int
-    p: int
-    r: int
+    s: Number
+    d: Number
+    j: Number
+    p: Number
+    r: Number
 
 
 class MonthsCb(CallbackData, prefix="cm"):
     """The month picker of the student's calendar (same s, j, p, r as WeekCb)."""
 
-    s: int
-    j: int
-    p: int
-    r: int
+    s: Number
+    j: Number
+    p: Number
+    r: Number
 
 
 class DayCb(CallbackData, prefix="cd"):
     """One day of the student's calendar (same fields as WeekCb, d is the day)."""
 
-    s: int
-    d: int
-    j: int
-    p: int
-    r: int
+    s: Number
+    d: Number
+    j: Number
+    p: Number
+    r: Number
 
 
 class SlotCb(CallbackData, prefix="cs"):
     """A slot pressed in the day view: shows the confirmation card."""
 
-    s: int
-    id: int
-    j: int
-    p: int
-    r: int
+    s: Number
+    id: Number
+    j: Number
+    p: Number
+    r: Number
 
 
 class ConfirmCb(CallbackData, prefix="cc"):
     """Confirm on the card: book slot id (or move booking r to it)."""
 
-    s: int
-    id: int
-    j: int
-    p: int
-    r: int
+    s: Number
+    id: Number
+    j: Number
+    p: Number
+    r: Number
 
 
 class MyLessonCb(CallbackData, prefix="ml"):
     """A lesson in My bookings: x asks to cancel, y cancels, m reschedules, i sends an .ics."""
 
     action: str
-    id: int
+    id: Number
 
 
 # --- languages (issue 8) ---
@@ -173,21 +196,21 @@ class StatsCb(CallbackData, prefix="sa"):
 class StudentStatsCb(CallbackData, prefix="sst"):
     """One student's figures and past lessons (from the student card)."""
 
-    id: int
+    id: Number
 
 
 class EventsCb(CallbackData, prefix="aud"):
     """A page of a student's audit events, newest first."""
 
-    id: int
-    page: int
+    id: Number
+    page: Number
 
 
 class AttendCb(CallbackData, prefix="att"):
     """Mark a past lesson (booking id) attended (a=1) or no-show (a=0)."""
 
-    id: int
-    a: int
+    id: Number
+    a: Number
 
 
 class ExportCb(CallbackData, prefix="exp"):

@@ -13,6 +13,7 @@ from aiogram.utils.i18n import ngettext
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.domain import errors as e
+from handlers.formatting import shorten
 from handlers.middlewares import outcome_of_update
 
 log = logging.getLogger("lessonlink.errors")
@@ -51,12 +52,16 @@ def _link_refusal(reason: e.LinkRefusal) -> str:
 
 def _invalid_input(what: str, value: str) -> str:
     """Name the wrong part of a teacher's command and show the right form."""
-    shown = html.escape(value) or _("(nothing)")
+    shown = html.escape(shorten(value)) or _("(nothing)")
     texts = {
         "weekday": _("“{value}” is not a weekday or date. Use mon…sun or a date like 2026-12-05."),
         "date": _("“{value}” is not a usable date. Use a date like 2026-12-05."),
         "past_date": _("{value} is already in the past. Please pick a coming date."),
         "time": _("“{value}” is not a time range. Use HH:MM-HH:MM, e.g. 10:00-14:00."),
+        "hours": _(
+            "“{value}” is not a time range within one day: use HH:MM-HH:MM with the end "
+            "after the start, e.g. 10:00-14:00."
+        ),
         "length": _("A lesson of {value} minutes is not possible: use 10 to 480 minutes."),
         "length_fit": _("A lesson of {value} minutes does not fit into these hours."),
         "capacity": _("“{value}” is not a group size: use x2 to x50."),
@@ -119,12 +124,12 @@ def describe(error: e.DomainError) -> str:
             return _("You are not connected to a teacher yet. Open the link your teacher sent you.")
         case e.UnknownTimezone(name=name, suggestions=suggestions) if suggestions:
             return _("I don't know the time zone {name}. Did you mean: {options}?").format(
-                name=html.escape(name), options=", ".join(suggestions)
+                name=html.escape(shorten(name)), options=", ".join(suggestions)
             )
         case e.UnknownTimezone(name=name):
             return _(
                 "I don't know the time zone {name}. Please type a name like Europe/Berlin."
-            ).format(name=html.escape(name))
+            ).format(name=html.escape(shorten(name)))
         case e.InvalidInput(what=what, value=value):
             return _invalid_input(what, value)
         case e.WindowOverlap(other=other):

@@ -8,6 +8,16 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import I18n
 from babel.dates import format_date, format_time
 
+# How much of a person's own input a reply repeats: enough to recognise it, and never
+# enough to push a reply past Telegram's 4096-character limit (it would not be delivered).
+ECHO_LIMIT = 100
+
+
+def shorten(text: str, limit: int = ECHO_LIMIT) -> str:
+    """Typed input as a reply repeats it: on one line, at most `limit` characters, with '…'."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
 
 def current_locale() -> str:
     """The locale of the update being handled (English outside one)."""

@@ -147,7 +147,8 @@ def forged_number(data: str) -> bool:
     """Whether callback data carries a number no button of ours could hold."""
     for part in data.split(":"):
         digits = part[1:] if part.startswith("-") else part
-        if digits.isdigit() and (len(digits) > 10 or int(digits) > ID_LIMIT):
+        # ASCII digits only: '²'.isdigit() holds but int('²') raises (the codec refuses it).
+        if digits.isascii() and digits.isdigit() and (len(digits) > 10 or int(digits) > ID_LIMIT):
             return True
     return False
 

@@ -99,9 +99,11 @@ async def teach(message: Message, state: FSMContext, deps: Deps) -> None:
     assert message.from_user is not None
     await teachers.check_may_teach(deps, message.from_user.id)
     await state.set_state(TeachForm.name)
-    await message.answer(
-        _("Welcome! What name should your students see? Type it, e.g. Anna Smith.")
-    )
+    await message.answer(_ask_name())
+
+
+def _ask_name() -> str:
+    return _("Welcome! What name should your students see? Type it, e.g. Anna Smith.")
 
 
 @router.message(StateFilter(TeachForm.name), TYPED)
@@ -136,7 +138,14 @@ async def teach_zone_typed(message: Message, state: FSMContext, deps: Deps, bot:
 
 async def _finish(user_id: int, zone: str, state: FSMContext, deps: Deps, bot: Bot) -> None:
     data: dict[str, Any] = await state.get_data()
-    teacher = await teachers.register(deps, user_id, str(data.get("name", "")), zone)
+    name = data.get("name")
+    if not isinstance(name, str) or not name:
+        # The state lost the name (a /teach sent meanwhile): ask for it again, not forever
+        # refuse the zone as a bad name.
+        await state.set_state(TeachForm.name)
+        await bot.send_message(user_id, _ask_name())
+        return
+    teacher = await teachers.register(deps, user_id, name, zone)
     await state.clear()
     await bot.set_my_commands(teacher_commands(), scope=BotCommandScopeChat(chat_id=user_id))
     await bot.send_message(user_id, registered_text(teacher))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
@@ -150,8 +151,23 @@ async def zone_picked(
 async def typed(message: Message, state: FSMContext, deps: Deps) -> None:
     """A typed value: saved if valid, otherwise one sentence says why (and we keep waiting)."""
     assert message.from_user is not None
-    key = Setting(str((await state.get_data()).get("setting")))
+    key = _asked_setting(await state.get_data())
+    if key is None:
+        # The question is gone (a /settings sent meanwhile cleared it): start over, honestly.
+        await state.clear()
+        text, keyboard = settings_card((await teachers.get(deps, message.from_user.id)).settings)
+        lost = _("I lost track of which setting you were changing; please pick it again.")
+        await message.answer(lost + "\n\n" + text, reply_markup=keyboard)
+        return
     teacher = await teachers.change_setting(deps, message.from_user.id, key, message.text or "")
     await state.clear()
     text, keyboard = settings_card(teacher.settings)
     await message.answer(_("Saved.") + "\n\n" + text, reply_markup=keyboard)
+
+
+def _asked_setting(data: dict[str, Any]) -> Setting | None:
+    """The setting the prompt asked for, if the conversation state still says which."""
+    try:
+        return Setting(str(data.get("setting")))
+    except ValueError:
+        return None

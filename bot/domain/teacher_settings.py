@@ -7,15 +7,17 @@ import re
 from dataclasses import replace
 from datetime import time
 from enum import StrEnum
-from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.errors import InvalidInput, UnknownTimezone
 from bot.domain.model import TeacherSettings
 from bot.domain.timeslots import parse_wall_time
+from bot.domain.typed import iana_zones, plain_number
 
 MAX_NAME = 64
-_DURATION = re.compile(r"^(\d{1,5})\s*(m|min|h|d)?$", re.IGNORECASE)
+MAX_ZONE_NAME = 64
+# ASCII digits only: \d would also match digits of other scripts (see bot.domain.typed).
+_DURATION = re.compile(r"^([0-9]{1,5})\s*(m|min|h|d)?$", re.IGNORECASE)
 _UNITS = {"m": 1, "min": 1, "h": 60, "d": 24 * 60}
 OFF_WORDS = {"off", "never", "none", "no", "unlimited", "-", "0"}
 
@@ -40,31 +42,27 @@ class Setting(StrEnum):
 TOGGLES = (Setting.NOTIFICATIONS, Setting.TEACHER_REMINDERS)
 
 
-@cache
-def _zones() -> dict[str, str]:
-    """Every IANA zone name, keyed by its lower-case spelling."""
-    return {name.lower(): name for name in available_timezones()}
-
-
 def resolve_timezone(name: str) -> str:
     """The IANA zone a teacher typed (any case), or UnknownTimezone with close matches."""
     typed = name.strip().replace(" ", "_")
-    found = _zones().get(typed.lower())
+    found = iana_zones().get(typed.lower())
     if found is not None:
         try:
             ZoneInfo(found)
             return found
         except (ZoneInfoNotFoundError, ValueError):
             pass
+    if len(typed) > MAX_ZONE_NAME:  # no zone is that long; spare difflib the work
+        raise UnknownTimezone(name.strip())
     # Match on the city too, so 'berlin' or 'Europe/Berln' still finds Europe/Berlin.
-    zones = _zones()
+    zones = iana_zones()
     cities = {key.rsplit("/", 1)[-1]: value for key, value in zones.items() if "/" in key}
     close = difflib.get_close_matches(typed.lower(), zones.keys(), n=3, cutoff=0.6)
     suggestions = [zones[key] for key in close]
     for key in difflib.get_close_matches(typed.lower(), cities.keys(), n=3, cutoff=0.6):
         if cities[key] not in suggestions:
             suggestions.append(cities[key])
-    raise UnknownTimezone(name.strip()[:64], suggestions[:3])
+    raise UnknownTimezone(name.strip(), suggestions[:3])
 
 
 def clean_name(text: str, what: str = "name") -> str:
@@ -122,9 +120,10 @@ def apply_setting(settings: TeacherSettings, key: Setting, text: str) -> Teacher
         case Setting.LINK_USES:
             if _is_off(text):
                 return replace(settings, link_max_uses=None)
-            if not text.strip().isdigit():
+            uses = plain_number(text.strip())
+            if uses is None:
                 raise InvalidInput(what, text)
-            uses = _bounded(int(text.strip()), 1, 10_000, what, text)
+            uses = _bounded(uses, 1, 10_000, what, text)
             return replace(settings, link_max_uses=uses)
         case Setting.REMINDERS:
             return replace(settings, reminder_leads_minutes=parse_leads(text, what))

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
+from bot.domain.errors import InvalidInput
 from bot.domain.model import Window
 
 
@@ -90,7 +92,9 @@ def windows_overlap(a: Window, b: Window) -> bool:
 # A window may end at midnight ("22:00-00:00"); a time of day cannot say 24:00, so the
 # last representable second stands for it and slot cutting treats it as the day's end.
 END_OF_DAY = time(23, 59, 59)
-_WALL_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+# ASCII digits only: \d would also match Arabic-Indic and other scripts' digits.
+_WALL_TIME = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
+_DASHES = "-–—"
 
 
 def parse_wall_time(text: str) -> time | None:
@@ -101,7 +105,9 @@ def parse_wall_time(text: str) -> time | None:
 
 def parse_hhmm_range(text: str) -> tuple[time, time] | None:
     """Parse 'HH:MM-HH:MM' into two times, start before end; None if malformed."""
-    parts = text.replace("–", "-").split("-")
+    for dash in _DASHES[1:]:
+        text = text.replace(dash, "-")
+    parts = text.split("-")
     if len(parts) != 2:
         return None
     start, end = parse_wall_time(parts[0]), parse_wall_time(parts[1])
@@ -112,3 +118,31 @@ def parse_hhmm_range(text: str) -> tuple[time, time] | None:
     if start >= end:
         return None
     return start, end
+
+
+def _meant_as_hours(word: str) -> bool:
+    """A word that starts with a digit, or has a digit beside ':' or a dash, is an hour range.
+
+    Any script's digits count here ('➅:00'), so a mistyped range is refused, not read as
+    a reason that silently widens the block to the whole day.
+    """
+    if word[:1].isdigit():
+        return True
+    marks = ":" + _DASHES
+    return any(
+        (a.isdigit() and b in marks) or (a in marks and b.isdigit()) for a, b in pairwise(word)
+    )
+
+
+def block_hours(word: str) -> tuple[time, time] | None:
+    """The hours a /block word names; None if the word is not meant as hours (a reason).
+
+    InvalidInput('hours') when it is meant as hours but is not a range within one day with
+    the end after the start (18:00-08:00, 10:00-10:00, 25:00-26:00, 10:00-, 10-12).
+    """
+    if not _meant_as_hours(word):
+        return None
+    hours = parse_hhmm_range(word)
+    if hours is None:
+        raise InvalidInput("hours", word)
+    return hours

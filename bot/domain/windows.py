@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import InvalidInput
 from bot.domain.model import Window
-from bot.domain.timeslots import parse_hhmm_range
+from bot.domain.timeslots import END_OF_DAY, block_hours, parse_hhmm_range
+from bot.domain.typed import plain_number
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 FULL_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -18,7 +18,10 @@ MAX_SLOT_MINUTES = 8 * 60
 MAX_CAPACITY = 50
 MAX_SUBJECT = 64
 MAX_BLOCK_DAYS = 366
-_CAPACITY = re.compile(r"^[x×](\d+)$", re.IGNORECASE)
+# Dates a teacher may type: any lesson or time off falls well inside, and date arithmetic
+# in any zone stays far from year 1 and year 9999, where Python raises OverflowError.
+FIRST_DATE = date(2000, 1, 1)
+LAST_DATE = date(2999, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -43,11 +46,14 @@ def parse_day(text: str) -> tuple[int | None, date | None]:
 
 
 def parse_date(text: str, what: str = "date") -> date:
-    """An ISO date such as 2026-12-05."""
+    """An ISO date such as 2026-12-05, between FIRST_DATE and LAST_DATE."""
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(what, text) from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise InvalidInput("date", text)
+    return day
 
 
 def parse_window_args(args: str) -> WindowSpec:
@@ -65,16 +71,25 @@ def parse_window_args(args: str) -> WindowSpec:
     capacity = 1
     rest = parts[2:]
     # Seats ('x3') may stand anywhere after the hours; the length comes before the subject.
-    seats = [t for t in rest if _CAPACITY.match(t)]
+    seats = [t for t in rest if _is_seats(t)]
     if seats:
-        capacity = int(seats[0][1:])
+        capacity = plain_number(seats[0][1:], 3) or 0
         if len(seats) > 1 or not 1 <= capacity <= MAX_CAPACITY:
             raise InvalidInput("capacity", seats[-1])
         rest = [t for t in rest if t != seats[0]]
+    # A word of digits in any script is meant as the length; only plain digits are read.
     if rest and rest[0].isdigit():
-        minutes, rest = int(rest[0]), rest[1:]
+        minutes = plain_number(rest[0], 4)
+        if minutes is None:
+            raise InvalidInput("length", rest[0])
+        rest = rest[1:]
     subject = " ".join(rest)[:MAX_SUBJECT]
     return WindowSpec(hours[0], hours[1], minutes, capacity, subject, weekday, on_date)
+
+
+def _is_seats(word: str) -> bool:
+    """'x3': an x and digits of any script; the count is then read as plain digits or refused."""
+    return word[:1] in "xX×" and word[1:].isdigit()
 
 
 def check_length(spec: WindowSpec, minutes: int) -> None:
@@ -112,7 +127,8 @@ def parse_block_args(args: str) -> BlockSpec:
     last = parse_date(last_text) if last_text else first
     if last < first or (last - first).days >= MAX_BLOCK_DAYS:
         raise InvalidInput("date", parts[0])
-    hours = parse_hhmm_range(parts[1]) if len(parts) > 1 else None
+    # Only what follows valid hours is the reason; hours that cannot be read are refused.
+    hours = block_hours(parts[1]) if len(parts) > 1 else None
     rest = parts[2:] if hours is not None else parts[1:]
     if hours is not None and last != first:
         raise InvalidInput("time", parts[1])  # hours only make sense for a single day
@@ -127,4 +143,6 @@ def block_bounds(spec: BlockSpec, zone: ZoneInfo) -> tuple[datetime, datetime]:
     else:
         start = datetime.combine(spec.first, spec.hours[0], tzinfo=zone)
         end = datetime.combine(spec.first, spec.hours[1], tzinfo=zone)
+        if spec.hours[1] == END_OF_DAY:  # '22:00-00:00' blocks until midnight
+            end = datetime.combine(spec.first + timedelta(days=1), time(0, 0), tzinfo=zone)
     return start.astimezone(UTC), end.astimezone(UTC)

@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -15,6 +16,9 @@ from bot.domain.clock import ManualClock
 from run_bot import Application, build_application, prepare, run_polling
 from sandbox.server import BotAPIServer
 from sandbox.world import ChatMessage
+
+if TYPE_CHECKING:
+    from tests.e2e.fuzz_steps import Tally
 
 TOKEN = "123456:TEST-token-for-the-local-server"
 BOT_USERNAME = "lessonlink_test_bot"
@@ -108,3 +112,17 @@ async def harness(database_url: str, tmp_path: Path, clock: ManualClock) -> Asyn
     """A running bot on a fresh database, on SQLite and on PostgreSQL."""
     async with running_bot(database_url, tmp_path, clock) as h:
         yield h
+
+
+@pytest.fixture
+async def tally(harness: Harness, request: pytest.FixtureRequest) -> AsyncIterator[Tally]:
+    """Count a fuzz run's updates by outcome; print the count, fail if any ended as a crash."""
+    from tests.e2e.fuzz_steps import Tally  # imports this module: only when a fuzzer asks
+
+    counted = Tally()
+    harness.app.tracker.listeners.append(counted)
+    yield counted
+    harness.app.tracker.listeners.remove(counted)
+    # Printed (shown with -s) so that a long run can be reported with its numbers.
+    print(f"\nfuzz {request.node.name}: {counted.updates} updates, {dict(counted.outcomes)}")
+    assert not counted.crashes(), counted.crashes()
