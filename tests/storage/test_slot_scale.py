@@ -228,3 +228,31 @@ async def test_upkeep_fills_up_to_the_ceiling_earliest_first_in_batches(
     clock.advance(timedelta(days=7))  # a Monday and a half passed: room for one more Monday
     assert await availability.extend_horizon(deps) == 90 + 54
     assert len(await _open_slots(deps, teacher.id)) == CEILING
+
+
+async def test_time_off_taken_between_planning_and_writing_stays_free(deps: Deps) -> None:
+    from bot.services import slot_filling  # planning and writing driven one step at a time
+
+    teacher = await teachers.register(deps, TEACHER, "Ms Smith", "UTC")
+    await availability.add_window(deps, TEACHER, "tue 10:00-12:00 60")
+    async with deps.uow() as u:
+        windows = await u.availability.windows(teacher.id)
+    longer = replace(teacher, settings=replace(teacher.settings, horizon_days=56))
+    found = await slot_filling.plan(deps, longer, windows, deps.clock.now())
+    assert len(found.slots) == 8  # four more Tuesdays
+    await availability.block_time(deps, TEACHER, "2027-01-05")  # one of them, meanwhile
+    filled = await slot_filling.write(deps, teacher.id, found.slots, deps.clock.now())
+    assert filled.created == 6
+    slots = await _open_slots(deps, teacher.id)
+    assert not [s for s in slots if s.starts_at.date().isoformat() == "2027-01-05"]
+
+
+async def test_a_new_time_zone_moves_free_slots_to_the_same_local_hours(deps: Deps) -> None:
+    teacher = await teachers.register(deps, TEACHER, "Ms Smith", "UTC")
+    await availability.add_window(deps, TEACHER, "tue 10:00-12:00 60")
+    before = await _open_slots(deps, teacher.id)
+    assert {s.starts_at.hour for s in before} == {10, 11}
+    await teachers.change_setting(deps, TEACHER, Setting.TIMEZONE, "Europe/Berlin")
+    after = await _open_slots(deps, teacher.id)
+    assert len(after) == len(before) == 8
+    assert {s.starts_at.hour for s in after} == {9, 10}  # 10:00 and 11:00 in Berlin's winter
