@@ -13,16 +13,16 @@ from bot.domain.timeslots import window_slots
 
 # The most open future slots one teacher may have. Every calendar press reads all of the
 # teacher's open slots within the horizon, so this bounds the cost of a press: a week view
-# over 5,000 open slots costs about three times what it does over 1,000, while a year of
-# 10-minute slots (52,560) cost about twenty times as much, seconds on a busy machine
+# over 5,000 open slots costs three to four times what it does over 1,000, while a year of
+# 10-minute slots (52,560) cost fifteen to seventy times as much, seconds on a busy machine
 # (docs/benchmarks.md, "Slots at scale"). It is generous for one person: hourly lessons
 # twelve hours a day, every day, for almost two months, or 30-minute lessons eight hours
 # every weekday for a whole year (4,160).
 MAX_OPEN_SLOTS = 5_000
 
-# Slots written per transaction. A batch held SQLite's single write lock for 45-90 ms
-# (median; 220 ms at most) on a loaded two-core machine, so another user's write waits for
-# at most about one batch, well under a second.
+# Slots written per transaction. A batch held SQLite's single write lock for 86 ms (median;
+# 220 ms at most) on a loaded two-core machine, so another user's write waits for at most
+# about one batch, well under a second.
 BATCH_SLOTS = 500
 
 Span = tuple[datetime, datetime]
