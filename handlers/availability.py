@@ -18,6 +18,7 @@ from bot.domain.model import Window
 from bot.domain.timeslots import END_OF_DAY
 from bot.services import availability
 from bot.services.context import Deps
+from handlers.availability_texts import added_text
 from handlers.callbacks import BlockCb, WindowCb
 from handlers.formatting import current_locale, day_label, local, when
 
@@ -59,10 +60,7 @@ async def add_slots(message: Message, command: CommandObject, deps: Deps) -> Non
         await message.answer(usage())
         return
     added = await availability.add_window(deps, message.from_user.id, command.args)
-    text = _("✅ Added {window}.").format(window=window_text(added.window)) + "\n" + ngettext(
-        "{n} slot is open for booking ({zone}).", "{n} slots are open for booking ({zone}).",
-        added.slots,
-    ).format(n=added.slots, zone=added.timezone)  # fmt: skip
+    text = added_text(added, window_text(added.window))
     await message.answer(text + "\n" + _("See all your hours with /availability."))
 
 

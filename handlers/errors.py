@@ -152,6 +152,18 @@ def describe(error: e.DomainError) -> str:
             return _("This lesson was already cancelled or has already started.")
         case e.LessonNotPast():
             return _("This lesson has not begun yet: mark attendance once it has started.")
+        case e.TooManySlots(would_open=n, limit=limit, open_now=now_open):
+            return (
+                ngettext(
+                    "This would open {n} slot, but you may have at most {limit} open slots "
+                    "({open} are open now).",
+                    "This would open {n} slots, but you may have at most {limit} open slots "
+                    "({open} are open now).",
+                    n,
+                ).format(n=n, limit=limit, open=now_open)
+                + " "
+                + _("Choose a shorter booking horizon in /settings, longer slots or fewer hours.")
+            )
         case e.ConfirmationNeeded(affected=n):
             return _("This would cancel {n} booked lessons. Please confirm.").format(n=n)
     return _("That did not work. Please try again.")

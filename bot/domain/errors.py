@@ -136,3 +136,12 @@ class ConfirmationNeeded(DomainError):
 
 class LessonNotPast(DomainError):
     """Attendance can be marked only once a lesson has begun."""
+
+
+@dataclass
+class TooManySlots(DomainError):
+    """Opening these slots would take the teacher past the ceiling of open slots."""
+
+    would_open: int
+    limit: int
+    open_now: int

@@ -53,14 +53,15 @@ def cut_day(window: Window, day: date, zone: ZoneInfo) -> list[tuple[datetime, d
     end = datetime.combine(day, window.end)
     if window.end == END_OF_DAY:
         end = datetime.combine(day + timedelta(days=1), time.min)
+    starts = local_to_utc(day, cursor.time(), zone)
     while cursor + step <= end:
-        starts = local_to_utc(day, cursor.time(), zone)
         # End is computed in wall time too, so a 60-minute slot stays 10:00-11:00 local.
         slot_end = cursor + step
         ends = local_to_utc(slot_end.date(), slot_end.time(), zone)
         if starts is not None and ends is not None and ends > starts:
             result.append((starts, ends))
-        cursor += step
+        # Slots are consecutive: this end is the next start, converted once.
+        cursor, starts = slot_end, ends
     return result
 
 

@@ -71,6 +71,10 @@ class SlotsRepository(Protocol):
         """Create open slots, skipping starts the teacher already has open; returns how many."""
         ...
 
+    async def count_open(self, teacher_id: int, now: datetime, *, lock: bool = False) -> int:
+        """How many open slots the teacher has from now on; lock holds their creation too."""
+        ...
+
     async def get(self, slot_id: int) -> Slot | None:
         """A slot by id (fresh from the database)."""
         ...

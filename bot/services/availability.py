@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import ConfirmationNeeded, InvalidInput, WindowOverlap
 from bot.domain.model import Actor, Booking, Slot, Teacher, Window
-from bot.domain.timeslots import window_slots, windows_overlap
+from bot.domain.slot_plan import check_ceiling
+from bot.domain.timeslots import windows_overlap
 from bot.domain.windows import (
     MAX_SLOT_MINUTES,
     block_bounds,
@@ -20,6 +21,7 @@ from bot.domain.windows import (
 )
 from bot.ports import UnitOfWork
 from bot.services import booking as booking_core
+from bot.services import slot_filling
 from bot.services.context import Deps, audit, records_refusals
 from bot.services.ownership import foreign, teacher_of
 
@@ -33,6 +35,9 @@ class AddedWindow:
     window: Window
     slots: int
     timezone: str
+    resumed: bool = False  # the same hours were there already: only missing slots were opened
+    unfinished: int = 0  # slots a failed batch left unopened; sending the command again opens them
+    capped: int = 0  # slots not opened because the ceiling was reached meanwhile
 
 
 @dataclass(frozen=True)
@@ -55,82 +60,86 @@ class Blocked:
     timezone: str
 
 
-def _overlaps(start: datetime, end: datetime, spans: list[tuple[datetime, datetime]]) -> bool:
-    return any(start < other_end and other_start < end for other_start, other_end in spans)
-
-
-async def materialize(uow: UnitOfWork, teacher: Teacher, window: Window, now: datetime) -> int:
-    """Create the window's missing slots up to the horizon; idempotent, never overlapping."""
-    zone = ZoneInfo(teacher.settings.timezone)
-    until = now + timedelta(days=teacher.settings.horizon_days)
-    wanted = window_slots(window, zone, now, until)
-    if not wanted:
-        return 0
-    blocked = await uow.availability.time_off(teacher.id, now)
-    existing = await uow.slots.between(
-        teacher.id, wanted[0][0] - timedelta(minutes=MAX_SLOT_MINUTES), until
-    )
-    taken = blocked + [(s.starts_at, s.ends_at) for s in existing]
-    fresh = [(start, end) for start, end in wanted if not _overlaps(start, end, taken)]
-    return await uow.slots.add_many(teacher.id, window.id, fresh, window.capacity, window.subject)
-
-
-async def extend_teacher(uow: UnitOfWork, teacher: Teacher, now: datetime) -> int:
-    """Open every window's slots up to the teacher's current horizon."""
-    created = 0
-    for window in await uow.availability.windows(teacher.id):
-        created += await materialize(uow, teacher, window, now)
-    return created
-
-
-async def rebuild_future(uow: UnitOfWork, teacher: Teacher, now: datetime) -> None:
-    """Re-cut future free slots after a zone change, so they keep their local hours."""
-    future = await uow.slots.between(teacher.id, now, now + timedelta(days=3660))
-    await uow.slots.remove(s.id for s in future if s.window_id is not None and s.booked == 0)
-    await extend_teacher(uow, teacher, now)
-
-
 async def extend_horizon(deps: Deps) -> int:
     """Upkeep: extend every teacher's slots as the horizon moves; safe to run any time."""
     async with deps.reading() as uow:
         teachers = await uow.teachers.all()
     created = 0
+    pacer = slot_filling.Pacer()  # shared: the whole run, not each teacher, makes room for others
+    now = deps.clock.now()
     for teacher in teachers:
-        # One transaction per teacher: one failing teacher does not hold back the others.
-        async with deps.uow() as uow:
-            created += await extend_teacher(uow, teacher, deps.clock.now())
-            await uow.commit()
+        # Own transactions per teacher and batch: one failing teacher holds back no other.
+        try:
+            created += (await slot_filling.fill_teacher(deps, teacher, now, pacer)).created
+        except Exception:
+            log.exception("teacher=%s slot upkeep failed", teacher.id)
     return created
 
 
 async def add_window(deps: Deps, telegram_id: int, args: str) -> AddedWindow:
-    """Add a weekly or one-day window from '/addslots' arguments and open its slots."""
+    """Add a weekly or one-day window from '/addslots' arguments and open its slots.
+
+    The same hours sent again open only the slots still missing (after a batch failed, say).
+    """
     spec = parse_window_args(args)
     now = deps.clock.now()
-    async with deps.uow() as uow:
+    async with deps.reading() as uow:
         teacher = await teacher_of(uow, telegram_id)
-        minutes = spec.slot_minutes or teacher.settings.slot_minutes
-        check_length(spec, minutes)
-        zone = ZoneInfo(teacher.settings.timezone)
-        if spec.on_date is not None and spec.on_date < now.astimezone(zone).date():
-            raise InvalidInput("past_date", str(spec.on_date))
-        candidate = Window(0, teacher.id, spec.start, spec.end, minutes, spec.capacity,
-                           spec.subject, spec.weekday, spec.on_date)  # fmt: skip
-        for other in await uow.availability.windows(teacher.id):
-            if windows_overlap(candidate, other) and _still_current(other, now, zone):
-                raise WindowOverlap(window_label(other))
+        windows = await uow.availability.windows(teacher.id)
+    minutes = spec.slot_minutes or teacher.settings.slot_minutes
+    check_length(spec, minutes)
+    zone = ZoneInfo(teacher.settings.timezone)
+    if spec.on_date is not None and spec.on_date < now.astimezone(zone).date():
+        raise InvalidInput("past_date", str(spec.on_date))
+    candidate = Window(0, teacher.id, spec.start, spec.end, minutes, spec.capacity,
+                       spec.subject, spec.weekday, spec.on_date)  # fmt: skip
+    existing = _same_or_clash(candidate, windows, now, zone)
+    found = await slot_filling.plan(deps, teacher, [existing or candidate], now)
+    check_ceiling(len(found.slots), found.open_now)
+    window = existing or await _store(deps, telegram_id, teacher, candidate, len(found.slots))
+    slots = [replace(s, window_id=window.id) for s in found.slots]
+    filled = await slot_filling.write(deps, teacher.id, slots, now)
+    return AddedWindow(window, filled.created, teacher.settings.timezone,
+                       resumed=window is existing, unfinished=filled.unfinished,
+                       capped=filled.capped)  # fmt: skip
+
+
+def _same_or_clash(
+    candidate: Window, windows: list[Window], now: datetime, zone: ZoneInfo
+) -> Window | None:
+    """The identical current window if there is one; WindowOverlap if another one clashes."""
+    current = [w for w in windows if _still_current(w, now, zone)]
+    for other in current:
+        if replace(other, id=0) == candidate:
+            return other
+    for other in current:
+        if windows_overlap(candidate, other):
+            raise WindowOverlap(window_label(other))
+    return None
+
+
+async def _store(
+    deps: Deps, telegram_id: int, teacher: Teacher, candidate: Window, planned: int
+) -> Window:
+    """Store the window in a short transaction of its own (its slots follow in batches)."""
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        # Checked again under the write lock: another command may have added hours meanwhile.
+        windows = await uow.availability.windows(teacher.id)
+        existing = _same_or_clash(candidate, windows, now, ZoneInfo(teacher.settings.timezone))
+        if existing is not None:
+            return existing
+        c = candidate
         window = await uow.availability.add_window(
-            teacher.id, start=spec.start, end=spec.end, slot_minutes=minutes,
-            capacity=spec.capacity, subject=spec.subject, weekday=spec.weekday,
-            on_date=spec.on_date, now=now,
+            teacher.id, start=c.start, end=c.end, slot_minutes=c.slot_minutes,
+            capacity=c.capacity, subject=c.subject, weekday=c.weekday, on_date=c.on_date, now=now,
         )  # fmt: skip
-        created = await materialize(uow, teacher, window, now)
         await uow.audit.add(
             audit("window.added", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
-                  window_id=window.id, window=window_label(window), slots=created)
+                  window_id=window.id, window=window_label(window), slots=planned)
         )  # fmt: skip
         await uow.commit()
-    return AddedWindow(window, created, teacher.settings.timezone)
+    return window
 
 
 def _still_current(window: Window, now: datetime, zone: ZoneInfo) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from bot.domain.errors import NotAllowedToTeach
 from bot.domain.model import Teacher, TeacherSettings
@@ -13,7 +14,7 @@ from bot.domain.teacher_settings import (
     resolve_timezone,
     setting_value,
 )
-from bot.services import availability, notify
+from bot.services import notify, slot_filling
 from bot.services.context import Deps, audit, records_refusals
 from bot.services.ownership import teacher_of
 
@@ -42,13 +43,16 @@ async def register(deps: Deps, telegram_id: int, display_name: str, timezone: st
             teacher = replace(teacher, display_name=name)
             teacher.settings = replace(teacher.settings, timezone=zone)
             await uow.teachers.save(teacher)
-            await availability.rebuild_future(uow, teacher, now)
+            await slot_filling.clear_future(uow, teacher, now)
             outcome = "updated"
         await uow.audit.add(
             audit("teacher.register", outcome, deps, actor=telegram_id, teacher_id=teacher.id,
                   timezone=zone)
         )  # fmt: skip
         await uow.commit()
+    if outcome == "updated":
+        # Future free slots are cut again at the same local hours, in batches of their own.
+        await slot_filling.fill_teacher(deps, teacher, now)
     return teacher
 
 
@@ -79,17 +83,20 @@ REPLANS_REMINDERS = (Setting.REMINDERS, Setting.TEACHER_REMINDERS, Setting.NOTIF
 async def change_setting(deps: Deps, telegram_id: int, key: Setting, text: str = "") -> Teacher:
     """Change one setting from typed text (switches flip); the change is audited."""
     now = deps.clock.now()
+    if key == Setting.HORIZON:
+        await _check_horizon(deps, telegram_id, text, now)
     async with deps.uow() as uow:
         teacher = await teacher_of(uow, telegram_id)
         old = teacher.settings
         teacher.settings = apply_setting(old, key, text)
         await uow.teachers.save(teacher)
         # A new zone moves every future free slot to the same local hours; a longer horizon
-        # makes more days bookable now rather than at the next upkeep.
+        # makes more days bookable now rather than at the next upkeep. Either way the slots
+        # are opened after this commit, in batches of their own.
+        refill = key == Setting.HORIZON
         if key == Setting.TIMEZONE and teacher.settings.timezone != old.timezone:
-            await availability.rebuild_future(uow, teacher, now)
-        elif key == Setting.HORIZON:
-            await availability.extend_teacher(uow, teacher, now)
+            await slot_filling.clear_future(uow, teacher, now)
+            refill = True
         elif key in REPLANS_REMINDERS:
             # Reminders already queued follow the new lead times (or stop, or start).
             await notify.replan_reminders(uow, teacher, now)
@@ -99,7 +106,17 @@ async def change_setting(deps: Deps, telegram_id: int, key: Setting, text: str =
                   new=setting_value(teacher.settings, key))
         )  # fmt: skip
         await uow.commit()
+    if refill:
+        await slot_filling.fill_teacher(deps, teacher, now)
     return teacher
+
+
+async def _check_horizon(deps: Deps, telegram_id: int, text: str, now: datetime) -> None:
+    """TooManySlots, before anything changes, if the new horizon would pass the ceiling."""
+    async with deps.reading() as uow:
+        teacher = await teacher_of(uow, telegram_id)
+    longer = replace(teacher, settings=apply_setting(teacher.settings, Setting.HORIZON, text))
+    await slot_filling.check_room(deps, longer, now)
 
 
 def check_name(text: str) -> str:

@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import Slot, SlotStatus
-from storage.models import SlotRow
+from storage.models import SlotRow, TeacherRow
 
 
 def _slot(row: SlotRow) -> Slot:
@@ -70,22 +70,37 @@ class SqlSlots:
             )
         )
         rows = [
-            SlotRow(
-                teacher_id=teacher_id,
-                window_id=window_id,
-                starts_at=start,
-                ends_at=end,
-                capacity=capacity,
-                booked=0,
-                subject=subject,
-                status=SlotStatus.OPEN.value,
-            )
+            {"teacher_id": teacher_id, "window_id": window_id, "starts_at": start,
+             "ends_at": end, "capacity": capacity, "booked": 0, "subject": subject,
+             "status": SlotStatus.OPEN.value}
             for start, end in wanted
             if start not in existing
-        ]
-        self._s.add_all(rows)
-        await self._s.flush()
+        ]  # fmt: skip
+        if rows:
+            # One multi-row statement: nothing here needs ORM objects back.
+            await self._s.execute(insert(SlotRow), rows)
         return len(rows)
+
+    async def count_open(self, teacher_id: int, now: datetime, *, lock: bool = False) -> int:
+        """How many open slots the teacher has from now on.
+
+        With lock, the teacher's slot creation is held until commit (PostgreSQL: a row lock
+        on the teacher; SQLite's write transaction is exclusive anyway), so two creators of
+        one teacher's slots cannot both fit under the ceiling by counting at once.
+        """
+        if lock:
+            # NO KEY UPDATE: inserts that merely reference the teacher do not wait on it.
+            await self._s.execute(
+                select(TeacherRow.id)
+                .where(TeacherRow.id == teacher_id)
+                .with_for_update(key_share=True)
+            )
+        query = select(func.count()).where(
+            SlotRow.teacher_id == teacher_id,
+            SlotRow.status == SlotStatus.OPEN.value,
+            SlotRow.starts_at >= now,
+        )
+        return int(await self._s.scalar(query) or 0)
 
     async def get(self, slot_id: int) -> Slot | None:
         """A slot by id (fresh from the database)."""
