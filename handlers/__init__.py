@@ -12,6 +12,7 @@ from handlers import (
     fallback,
     language,
     ops,
+    prompts,
     schedule,
     start,
     stats,
@@ -52,6 +53,7 @@ def build_router() -> Router:
     for router in routers:
         _detach(router)
     root.include_routers(*routers)
+    prompts.install(root)  # outside every feature router: one rule for all prompts
     return root
 
 
