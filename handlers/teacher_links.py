@@ -66,6 +66,11 @@ def link_text(card: links.LinkCard, bot_username: str) -> str:
         limit = str(card.link.max_uses) if card.link.max_uses else "∞"
         lines.append(_("Expires: {expiry} · Opened {n} of {limit} times").format(
             expiry=expiry, n=card.link.use_count, limit=limit))  # fmt: skip
+        if card.link.max_uses:
+            lines.append(_(
+                "Uses count openings before the link is bound to {name}'s account; "
+                "{name}'s own re-openings never use it up."
+            ).format(name=html.escape(card.student.name)))  # fmt: skip
     lines.append(
         _("Opened by the student: yes") if card.student.telegram_id else _("Not opened yet.")
     )

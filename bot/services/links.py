@@ -19,6 +19,7 @@ from bot.domain.links import (
     USES_CHOICES,
     default_expiry,
     refusal_to_open,
+    spends_use,
     throttled_until,
 )
 from bot.domain.model import ShareLink, Student, Teacher
@@ -71,7 +72,8 @@ async def card_of(uow: UnitOfWork, deps: Deps, student: Student) -> LinkCard:
     link = await uow.links.current(student.id)
     if link is None:
         return LinkCard(student, None, None, LinkRefusal.REVOKED)
-    refusal = refusal_to_open(link, deps.clock.now())
+    # Once bound, the link stays live for its student whatever the uses say.
+    refusal = refusal_to_open(link, deps.clock.now(), spends=student.telegram_id is None)
     token = deps.vault.unseal(link.token_encrypted) if refusal is None else None
     return LinkCard(student, link, token, refusal)
 
@@ -222,7 +224,10 @@ async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -
                                       **ids))  # fmt: skip
             await uow.commit()
             raise LinkRefused(LinkRefusal.OWN_STUDENT)
-        reason = LinkRefusal.ARCHIVED if student.archived else refusal_to_open(link, now)
+        spends = spends_use(student.telegram_id, telegram_id)
+        reason = (
+            LinkRefusal.ARCHIVED if student.archived else refusal_to_open(link, now, spends=spends)
+        )
         if reason is None and student.telegram_id not in (None, telegram_id):
             reason = LinkRefusal.BOUND_ELSEWHERE
             await notify.queue(
@@ -235,7 +240,7 @@ async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -
             reason = await _bind(uow, deps, student, telegram_id)
         if reason is not None:
             raise await _refuse(uow, deps, telegram_id, reason, **ids)
-        await uow.links.count_use(link.id, now)
+        await uow.links.count_use(link.id, now, spend=spends)
         await uow.accounts.update(telegram_id, last_teacher_id=teacher.id)
         await uow.audit.add(audit("link.open", "opened", deps, actor=telegram_id, **ids))
         await uow.commit()

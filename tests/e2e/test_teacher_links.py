@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from storage.models import Base
 from tests.e2e.conftest import BOT_USERNAME, Harness
-from tests.e2e.teacher_steps import delivered, enroll, register, told
+from tests.e2e.teacher_steps import delivered, enroll, register, said, told
 
 TEACHER = 3001
 OTHER_TEACHER = 3002
@@ -82,8 +82,9 @@ async def test_expiry_and_maximum_uses_are_enforced(harness: Harness) -> None:
     h.user(ANNA, "Anna")
     await h.send(ANNA, f"/start {token}")
     assert "connected to Ms Smith" in h.last(ANNA).content
-    await h.send(ANNA, f"/start {token}")
-    await told(h, ANNA, "used as many times as allowed")
+    h.user(MALLORY, "Mallory")
+    await h.send(MALLORY, f"/start {token}")
+    await told(h, MALLORY, "used as many times as allowed")
     await h.press(TEACHER, "unlimited uses")
     h.clock.advance(timedelta(days=7, minutes=1))
     await h.send(ANNA, f"/start {token}")
@@ -175,3 +176,48 @@ async def test_a_teacher_cannot_touch_another_teachers_students(harness: Harness
         e for e in events if e.event == "foreign_object" and e.actor_telegram_id == OTHER_TEACHER
     ]
     assert len(refused) == 5
+
+
+async def test_the_bound_student_reopens_her_own_link_whatever_its_uses(
+    harness: Harness,
+) -> None:
+    h = harness
+    await register(h, TEACHER)
+    token, card_id = await enroll(h, TEACHER, "Anna")
+    await h.press(TEACHER, "⚙️ Expiry and uses", message_id=card_id)
+    await h.press(TEACHER, "1 uses")
+    h.user(ANNA, "Anna")
+    for _ in range(3):
+        await h.send(ANNA, f"/start {token}")
+        assert "connected to Ms Smith" in h.last(ANNA).content, h.last(ANNA).content
+    assert not said(h, ANNA, "used as many times as allowed")
+    await h.send(TEACHER, "/link Anna")
+    card = h.last(TEACHER).content
+    assert "Uses count openings before the link is bound to Anna's account" in card
+    assert "Booking link for 🔴 Anna: active" in card
+    assert "Opened 1 of 1 times" in card and f"start={token}" in card
+    h.user(MALLORY, "Mallory")
+    await h.send(MALLORY, f"/start {token}")
+    await told(h, MALLORY, "Please ask your teacher")
+    async with h.app.deps.uow() as uow:
+        [student] = await uow.students.by_telegram(ANNA)
+    assert student.name == "Anna"
+
+
+async def test_the_uses_rule_is_on_the_russian_link_card(harness: Harness) -> None:
+    h = harness
+    h.user(TEACHER, "Ольга", language="ru")
+    await h.send(TEACHER, "/teach")
+    await h.send(TEACHER, "Ольга Петровна")
+    await h.send(TEACHER, "UTC")
+    token, card_id = await enroll(h, TEACHER, "Маша")
+    await h.press(TEACHER, "⚙️ Срок и число открытий", message_id=card_id)
+    [one_use] = [b for b in h.last(TEACHER).button_texts() if b.startswith("1 ")]
+    await h.press(TEACHER, one_use)
+    assert "Использования считаются только до привязки ссылки к аккаунту Маша" in (
+        h.last(TEACHER).content
+    )
+    h.user(ANNA, "Маша", language="ru")
+    await h.send(ANNA, f"/start {token}")
+    await h.send(ANNA, f"/start {token}")
+    assert not said(h, ANNA, "максимально допустимое число раз")
