@@ -102,7 +102,7 @@ async def test_link_binds_the_first_account_and_refuses_a_second(
 async def test_regenerate_replaces_the_old_link(deps: Deps) -> None:
     await teachers.register(deps, TEACHER, "Ms Smith", "UTC")
     old = await students.enroll(deps, TEACHER, "Anna")
-    new = await links.regenerate(deps, TEACHER, old.student.id)
+    new = (await links.regenerate(deps, TEACHER, old.student.id)).card
     assert old.token and new.token and old.token != new.token
     with pytest.raises(LinkRefused) as caught:
         await links.open_link(deps, 111, "Anna", old.token)
