@@ -165,8 +165,9 @@ async def test_a_teacher_cannot_touch_another_teachers_students(harness: Harness
                  f"lnk:qr:{zoe.id}", f"stu:archive_ok:{zoe.id}"):  # fmt: skip
         await h.press_data(OTHER_TEACHER, roster.message_id, data)
     await h.send(OTHER_TEACHER, "/link Zoe")
-    await told(h, OTHER_TEACHER, "That is not available any more.")
-    assert not any("Zoe" in m.content for m in h.chat(OTHER_TEACHER) if m.from_bot)
+    await told(h, OTHER_TEACHER, "No student called Zoe.")
+    mentions = [m.content for m in h.chat(OTHER_TEACHER) if m.from_bot and "Zoe" in m.content]
+    assert mentions == ["No student called Zoe. /students lists them all."]  # their own words
     async with h.app.deps.uow() as uow:
         link = await uow.links.current(zoe.id)
         events = await uow.audit.recent(limit=50)
