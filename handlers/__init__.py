@@ -12,6 +12,7 @@ from handlers import (
     fallback,
     language,
     ops,
+    prompts,
     schedule,
     start,
     stats,
@@ -55,6 +56,7 @@ def build_router() -> Router:
     root.include_routers(*routers)
     # Outside every feature router, so the rule holds for all typed text in one place.
     root.message.outer_middleware(TypedTextGuard())
+    prompts.install(root)  # outside every feature router: one rule for all prompts
     return root
 
 

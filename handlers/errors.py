@@ -76,6 +76,12 @@ def _invalid_input(what: str, value: str) -> str:
     return text.format(value=shown)
 
 
+def _echo(typed: str, limit: int = 40) -> str:
+    """Typed input as a reply repeats it: one line, at most `limit` characters, escaped."""
+    line = " ".join(typed.split())
+    return html.escape(line if len(line) <= limit else line[: limit - 1].rstrip() + "…")
+
+
 def _slot_refusal(reason: e.SlotUnavailable) -> str:
     texts = {
         e.SlotUnavailable.GONE: _("This time is no longer offered. Please pick another one."),
@@ -141,6 +147,17 @@ def describe(error: e.DomainError) -> str:
                 "This student has not opened their link yet, so I cannot write to them. "
                 "Share the link with them instead."
             )
+        case e.UnknownStudent(name=name):
+            return _("No student called {name}. /students lists them all.").format(name=_echo(name))
+        case e.AmbiguousStudent(name=name):
+            return _(
+                "Several students are called {name}: rename one from /students to tell them apart."
+            ).format(name=_echo(name))
+        case e.DuplicateStudentName(name=name):
+            return _(
+                "You already have a student called {name}. Please add something that tells "
+                "them apart, e.g. “{name} B.” or “{name} (piano)”."
+            ).format(name=_echo(name))
         case e.NotFound():
             return _("That is not available any more.")
         case e.CancellationWindowPassed(window_minutes=minutes):

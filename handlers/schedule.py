@@ -17,6 +17,7 @@ from bot.services.booking import Lesson
 from bot.services.context import Deps
 from handlers.callbacks import LessonCancelCb, ScheduleCb
 from handlers.formatting import clock_time, day_label, local, time_range, when
+from handlers.middlewares import refuse_button
 from handlers.teacher_onboarding import TYPED
 
 router = Router(name="schedule")
@@ -25,9 +26,10 @@ MAX_CANCEL_BUTTONS = 20
 
 
 class CancelForm(StatesGroup):
-    """Waiting for the reason of a cancellation (the booking id is in the state data)."""
+    """The reason of a cancellation, then its confirmation (booking id, reason in the data)."""
 
     reason = State()
+    confirm = State()
 
 
 def _btn(text: str, data: ScheduleCb | LessonCancelCb) -> InlineKeyboardButton:
@@ -120,15 +122,44 @@ async def cancel_now(
 
 
 @router.message(StateFilter(CancelForm.reason), TYPED)
-async def cancel_with_reason(message: Message, deps: Deps, state: FSMContext) -> None:
-    """Cancel with the typed reason."""
+async def confirm_reason(message: Message, deps: Deps, state: FSMContext) -> None:
+    """A typed reason never cancels by itself: the card names the lesson and asks first."""
     assert message.from_user is not None
     booking_id = int((await state.get_data()).get("booking_id", 0))
+    lesson = await schedule.lesson_to_cancel(deps, message.from_user.id, booking_id)
+    reason = (message.text or "").strip()[:200]
+    await state.set_state(CancelForm.confirm)
+    await state.update_data(reason=reason)
+    keyboard = InlineKeyboardMarkup(inline_keyboard=[[
+        _btn(_("Cancel lesson"), LessonCancelCb(step="ok", id=booking_id)),
+        _btn(_("Keep"), LessonCancelCb(step="keep", id=booking_id)),
+    ]])  # fmt: skip
+    text = _("Cancel the lesson with {name} on {when}?\nReason: {reason}").format(
+        name=html.escape(lesson.student_name),
+        when=when(lesson.starts_at, lesson.ends_at, lesson.teacher_timezone),
+        reason=html.escape(reason),
+    )
+    await message.answer(text, reply_markup=keyboard)
+
+
+@router.callback_query(StateFilter(CancelForm.confirm), LessonCancelCb.filter(F.step == "ok"))
+async def cancel_with_reason(
+    query: CallbackQuery, callback_data: LessonCancelCb, deps: Deps, state: FSMContext
+) -> None:
+    """Confirmed on the card: cancel with the reason it showed."""
+    data = await state.get_data()
+    if int(data.get("booking_id", 0)) != callback_data.id:
+        await refuse_button(query, deps)
+        return
+    await query.answer()
     await state.clear()
     lesson = await schedule.cancel_lesson(
-        deps, message.from_user.id, booking_id, message.text or ""
+        deps, query.from_user.id, callback_data.id, str(data.get("reason", ""))
     )
-    await message.answer(_cancelled_text(lesson))
+    assert query.message is not None
+    await query.bot.edit_message_text(  # type: ignore[union-attr]
+        _cancelled_text(lesson), chat_id=query.from_user.id, message_id=query.message.message_id
+    )
 
 
 def _cancelled_text(lesson: Lesson) -> str:

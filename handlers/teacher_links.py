@@ -19,6 +19,7 @@ from aiogram.types import (
     Message,
 )
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.domain.colours import colour_mark
 from bot.domain.errors import LinkRefusal
@@ -66,6 +67,11 @@ def link_text(card: links.LinkCard, bot_username: str) -> str:
         limit = str(card.link.max_uses) if card.link.max_uses else "∞"
         lines.append(_("Expires: {expiry} · Opened {n} of {limit} times").format(
             expiry=expiry, n=card.link.use_count, limit=limit))  # fmt: skip
+        if card.link.max_uses:
+            lines.append(_(
+                "Uses count openings before the link is bound to {name}'s account; "
+                "{name}'s own re-openings never use it up."
+            ).format(name=html.escape(card.student.name)))  # fmt: skip
     lines.append(
         _("Opened by the student: yes") if card.student.telegram_id else _("Not opened yet.")
     )
@@ -138,16 +144,81 @@ async def qr(query: CallbackQuery, callback_data: LinkCb, deps: Deps, bot_userna
     await query.message.answer_photo(photo, caption=caption)
 
 
+def stake_lines(stake: links.LinkStake, action: str) -> list[str]:
+    """What regenerating (action 'regen') or revoking means for the student, in sentences."""
+    name, n = html.escape(stake.student.name), stake.booked
+    if action == "regen":
+        access = (_("{name} will lose access to the old link; whoever opens the new link "
+                    "first becomes {name}.") if stake.bound
+                  else _("The old link will stop working."))  # fmt: skip
+        booked = ngettext(
+            "{name}'s {n} booked lesson stays booked; its reminders go to whoever opens the "
+            "new link.",
+            "{name}'s {n} booked lessons stay booked; their reminders go to whoever opens the "
+            "new link.", n)  # fmt: skip
+    else:
+        access = (_("{name} will lose access: the link stops working and no new one is made.")
+                  if stake.bound else _("The link will stop working."))  # fmt: skip
+        booked = ngettext(
+            "{name}'s {n} booked lesson stays booked and reminded; cancel it in /schedule if "
+            "needed.",
+            "{name}'s {n} booked lessons stay booked and reminded; cancel them in /schedule if "
+            "needed.", n)  # fmt: skip
+    if n == 0:
+        booked = _("{name} has no booked lessons.")
+    return [access.format(name=name), booked.format(name=name, n=n)]
+
+
 @router.callback_query(LinkCb.filter(F.action.in_({"regen", "revoke"})))
+async def ask_change(query: CallbackQuery, callback_data: LinkCb, deps: Deps) -> None:
+    """Regenerate and Revoke cut a student off: say what happens and ask first."""
+    stake = await links.stake(deps, query.from_user.id, callback_data.id)
+    await query.answer()
+    name = html.escape(stake.student.name)
+    regen = callback_data.action == "regen"
+    title = (_("🔄 Make a new link for {name}?") if regen
+             else _("⛔ Turn off the link of {name}?")).format(name=name)  # fmt: skip
+    yes = _("Yes, make a new link") if regen else _("Yes, turn it off")
+    keyboard = InlineKeyboardMarkup(inline_keyboard=[[
+        _btn(yes, LinkCb(action=f"{callback_data.action}_ok", id=callback_data.id)),
+        _btn(_("Keep the link"), LinkCb(action="keep", id=callback_data.id)),
+    ]])  # fmt: skip
+    assert query.message is not None
+    text = "\n".join([title, *stake_lines(stake, callback_data.action)])
+    await query.message.answer(text, reply_markup=keyboard)
+
+
+@router.callback_query(LinkCb.filter(F.action.in_({"regen_ok", "revoke_ok"})))
 async def change(
     query: CallbackQuery, callback_data: LinkCb, deps: Deps, bot_username: str
 ) -> None:
-    """Regenerate (the old link stops at once) or revoke, then show the card."""
+    """Confirmed: regenerate (the old link stops at once) or revoke; say what happened."""
+    regen = callback_data.action == "regen_ok"
+    action = links.regenerate if regen else links.revoke
+    changed = await action(deps, query.from_user.id, callback_data.id)
     await query.answer()
-    action = links.regenerate if callback_data.action == "regen" else links.revoke
-    card = await action(deps, query.from_user.id, callback_data.id)
+    name = html.escape(changed.stake.student.name)
+    done = (_("🔄 {name} has a new link; the old one no longer works.") if regen
+            else _("⛔ The link of {name} is turned off.")).format(name=name)  # fmt: skip
+    booked = ngettext("{n} booked lesson stays booked.", "{n} booked lessons stay booked.",
+                      changed.stake.booked).format(n=changed.stake.booked)  # fmt: skip
     assert query.message is not None
-    await send_card(query.message, card, bot_username)
+    await query.bot.edit_message_text(  # type: ignore[union-attr]
+        done + (" " + booked if changed.stake.booked else ""),
+        chat_id=query.from_user.id, message_id=query.message.message_id,
+    )  # fmt: skip
+    await send_card(query.message, changed.card, bot_username)
+
+
+@router.callback_query(LinkCb.filter(F.action == "keep"))
+async def keep(query: CallbackQuery) -> None:
+    """Change of mind: the link stays as it is."""
+    await query.answer()
+    assert query.message is not None
+    await query.bot.edit_message_text(  # type: ignore[union-attr]
+        _("Nothing was changed."), chat_id=query.from_user.id,
+        message_id=query.message.message_id,
+    )  # fmt: skip
 
 
 @router.callback_query(LinkCb.filter(F.action == "limits"))

@@ -65,6 +65,27 @@ class NotFound(DomainError):
     """The named object does not exist, or belongs to someone else (indistinguishable)."""
 
 
+@dataclass
+class UnknownStudent(NotFound):
+    """No active student of the teacher has this name (as typed after /link or /stats)."""
+
+    name: str
+
+
+@dataclass
+class AmbiguousStudent(NotFound):
+    """Several active students share this name (enrolled before names had to differ)."""
+
+    name: str
+
+
+@dataclass
+class DuplicateStudentName(DomainError):
+    """Another active student of the teacher already has this name (case ignored)."""
+
+    name: str
+
+
 class LinkRefusal(StrEnum):
     """Why a link did not open."""
 

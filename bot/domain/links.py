@@ -36,13 +36,23 @@ def throttled_until(failures: list[datetime], now: datetime) -> datetime | None:
     return until if until > now else None
 
 
-def refusal_to_open(link: ShareLink, now: datetime) -> LinkRefusal | None:
-    """Why this link may not be opened now, or None if it may."""
+def spends_use(bound_to: int | None, opener: int) -> bool:
+    """Whether an opening counts as a use of the link.
+
+    Uses limit openings by accounts before the link is bound (in effect, who may bind it);
+    the bound account's own re-openings never spend one, so a student is never locked out of
+    her own link while plain /start still lets her in.
+    """
+    return bound_to != opener
+
+
+def refusal_to_open(link: ShareLink, now: datetime, *, spends: bool = True) -> LinkRefusal | None:
+    """Why this link may not be opened now (by an opening that `spends` a use), or None."""
     if link.revoked_at is not None:
         return LinkRefusal.REPLACED if link.replaced else LinkRefusal.REVOKED
     if link.expires_at is not None and link.expires_at <= now:
         return LinkRefusal.EXPIRED
-    if link.max_uses is not None and link.use_count >= link.max_uses:
+    if spends and link.max_uses is not None and link.use_count >= link.max_uses:
         return LinkRefusal.USED_UP
     return None
 

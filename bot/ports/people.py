@@ -127,8 +127,8 @@ class LinksRepository(Protocol):
         """End every live link of a student."""
         ...
 
-    async def count_use(self, link_id: int, now: datetime) -> None:
-        """Count one use, atomically (no read-modify-write race)."""
+    async def count_use(self, link_id: int, now: datetime, *, spend: bool = True) -> None:
+        """Note an opening; count it as a use when `spend`, atomically (no read-modify-write)."""
         ...
 
     async def set_limits(

@@ -19,6 +19,7 @@ from bot.domain.links import (
     USES_CHOICES,
     default_expiry,
     refusal_to_open,
+    spends_use,
     throttled_until,
 )
 from bot.domain.model import ShareLink, Student, Teacher
@@ -71,7 +72,8 @@ async def card_of(uow: UnitOfWork, deps: Deps, student: Student) -> LinkCard:
     link = await uow.links.current(student.id)
     if link is None:
         return LinkCard(student, None, None, LinkRefusal.REVOKED)
-    refusal = refusal_to_open(link, deps.clock.now())
+    # Once bound, the link stays live for its student whatever the uses say.
+    refusal = refusal_to_open(link, deps.clock.now(), spends=student.telegram_id is None)
     token = deps.vault.unseal(link.token_encrypted) if refusal is None else None
     return LinkCard(student, link, token, refusal)
 
@@ -94,11 +96,50 @@ async def card_by_name(deps: Deps, telegram_id: int, name: str) -> LinkCard:
         return await card_of(uow, deps, student)
 
 
-async def _change(deps: Deps, telegram_id: int, student_id: int, action: str) -> LinkCard:
-    """Regenerate or revoke inside one transaction, audited."""
+@dataclass(frozen=True)
+class LinkStake:
+    """What regenerating or revoking a link means for its student, said before and after."""
+
+    student: Student
+    bound: bool
+    booked: int
+
+
+@dataclass(frozen=True)
+class LinkChanged:
+    """A regenerated or revoked link: what was at stake, and the card as it is now."""
+
+    stake: LinkStake
+    card: LinkCard
+
+
+async def _stake(uow: UnitOfWork, deps: Deps, student: Student) -> LinkStake:
+    """Whether an account holds the link and how many coming lessons the student has."""
+    now = deps.clock.now()
+    coming = [b for b, s in await uow.bookings.of_student(student.id, after=now)
+              if s.starts_at > now]  # fmt: skip
+    return LinkStake(student, student.telegram_id is not None, len(coming))
+
+
+@records_refusals
+async def stake(deps: Deps, telegram_id: int, student_id: int) -> LinkStake:
+    """What changing this student's link would mean, for the card that asks first."""
+    async with deps.reading() as uow:
+        teacher = await teacher_of(uow, telegram_id)
+        student = await own_student(uow, deps, teacher, student_id)
+        return await _stake(uow, deps, student)
+
+
+async def _change(deps: Deps, telegram_id: int, student_id: int, action: str) -> LinkChanged:
+    """Regenerate or revoke inside one transaction, audited.
+
+    Booked lessons stay booked either way; their reminders follow the student record, so
+    after a regeneration they reach whoever opens the new link.
+    """
     async with deps.uow() as uow:
         teacher = await teacher_of(uow, telegram_id)
         student = await own_student(uow, deps, teacher, student_id)
+        before = await _stake(uow, deps, student)
         if action == "revoke":
             await uow.links.revoke_all(student.id, deps.clock.now(), replaced=False)
         else:
@@ -118,7 +159,7 @@ async def _change(deps: Deps, telegram_id: int, student_id: int, action: str) ->
         )  # fmt: skip
         result = await card_of(uow, deps, student)
         await uow.commit()
-    return result
+    return LinkChanged(before, result)
 
 
 async def _queue_new_link(
@@ -138,13 +179,13 @@ async def _queue_new_link(
 
 
 @records_refusals
-async def regenerate(deps: Deps, telegram_id: int, student_id: int) -> LinkCard:
+async def regenerate(deps: Deps, telegram_id: int, student_id: int) -> LinkChanged:
     """A fresh link for the student; the old one is refused from now on."""
     return await _change(deps, telegram_id, student_id, "regenerate")
 
 
 @records_refusals
-async def revoke(deps: Deps, telegram_id: int, student_id: int) -> LinkCard:
+async def revoke(deps: Deps, telegram_id: int, student_id: int) -> LinkChanged:
     """End the student's access without a new link."""
     return await _change(deps, telegram_id, student_id, "revoke")
 
@@ -152,7 +193,7 @@ async def revoke(deps: Deps, telegram_id: int, student_id: int) -> LinkCard:
 @records_refusals
 async def send_to_student(deps: Deps, telegram_id: int, student_id: int) -> LinkCard:
     """Regenerate and send the new link into the student's chat (they must have used the bot)."""
-    return await _change(deps, telegram_id, student_id, "send")
+    return (await _change(deps, telegram_id, student_id, "send")).card
 
 
 @records_refusals
@@ -222,7 +263,10 @@ async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -
                                       **ids))  # fmt: skip
             await uow.commit()
             raise LinkRefused(LinkRefusal.OWN_STUDENT)
-        reason = LinkRefusal.ARCHIVED if student.archived else refusal_to_open(link, now)
+        spends = spends_use(student.telegram_id, telegram_id)
+        reason = (
+            LinkRefusal.ARCHIVED if student.archived else refusal_to_open(link, now, spends=spends)
+        )
         if reason is None and student.telegram_id not in (None, telegram_id):
             reason = LinkRefusal.BOUND_ELSEWHERE
             await notify.queue(
@@ -235,7 +279,7 @@ async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -
             reason = await _bind(uow, deps, student, telegram_id)
         if reason is not None:
             raise await _refuse(uow, deps, telegram_id, reason, **ids)
-        await uow.links.count_use(link.id, now)
+        await uow.links.count_use(link.id, now, spend=spends)
         await uow.accounts.update(telegram_id, last_teacher_id=teacher.id)
         await uow.audit.add(audit("link.open", "opened", deps, actor=telegram_id, **ids))
         await uow.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.domain.errors import NotATeacher, NotFound
 from bot.domain.model import Student, Teacher
+from bot.domain.students import pick_by_name
 from bot.ports import UnitOfWork
 from bot.services.context import Deps, audit
 
@@ -35,15 +36,11 @@ async def own_student(uow: UnitOfWork, deps: Deps, teacher: Teacher, student_id:
 
 async def student_named(uow: UnitOfWork, deps: Deps, teacher: Teacher, name: str) -> Student:
     """The teacher's active student with this name (any case), or the only one it starts."""
-    wanted = " ".join(name.split()).casefold()
-    roster = await uow.students.of_teacher(teacher.id)
-    exact = [s for s in roster if s.name.casefold() == wanted]
-    prefix = [s for s in roster if s.name.casefold().startswith(wanted)]
-    found = exact or (prefix if len(prefix) == 1 else [])
-    if not wanted or len(found) != 1:
+    try:
+        return pick_by_name(name, await uow.students.of_teacher(teacher.id))
+    except NotFound as refused:
         event = audit(
             "student.lookup", "refused:not_found", deps, actor=teacher.telegram_id,
             teacher_id=teacher.id, name=name[:64],
         )  # fmt: skip
-        raise NotFound().audited(event)
-    return found[0]
+        raise refused.audited(event) from None

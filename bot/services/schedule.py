@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.errors import BookingNotActive
+from bot.domain.model import BookingStatus
 from bot.domain.timeslots import local_midnight
 from bot.services import booking as booking_core
-from bot.services.context import Deps
-from bot.services.ownership import teacher_of
+from bot.services.context import Deps, records_refusals
+from bot.services.ownership import foreign, teacher_of
 
 MAX_WEEKS = 52
 
@@ -67,3 +69,20 @@ async def cancel_lesson(
 ) -> booking_core.Lesson:
     """Cancel one of the teacher's lessons; the student is told why (ownership checked there)."""
     return await booking_core.cancel_by_teacher(deps, telegram_id, booking_id, reason.strip()[:200])
+
+
+@records_refusals
+async def lesson_to_cancel(deps: Deps, telegram_id: int, booking_id: int) -> booking_core.Lesson:
+    """One of the teacher's coming lessons, for the card that asks before cancelling it."""
+    async with deps.reading() as uow:
+        teacher = await teacher_of(uow, telegram_id)
+        found = await uow.bookings.get(booking_id)
+        if found is None or found[1].teacher_id != teacher.id:
+            raise foreign(deps, teacher, "booking", booking_id)
+        booking, slot = found
+        student = await uow.students.get(booking.student_id)
+    if student is None or booking.status != BookingStatus.CONFIRMED:
+        raise BookingNotActive()
+    if slot.starts_at <= deps.clock.now():
+        raise BookingNotActive()
+    return booking_core.lesson_of(teacher, student, slot, booking)

@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.domain.colours import next_colour
 from bot.domain.errors import ConfirmationNeeded
 from bot.domain.model import Actor, BookingStatus, Student
+from bot.domain.students import check_name_free
 from bot.domain.teacher_settings import clean_name
 from bot.services import booking as booking_core
 from bot.services import links
@@ -64,6 +65,7 @@ async def enroll(deps: Deps, telegram_id: int, name: str) -> links.LinkCard:
     now = deps.clock.now()
     async with deps.uow() as uow:
         teacher = await teacher_of(uow, telegram_id)
+        check_name_free(clean, await uow.students.of_teacher(teacher.id))
         colour = next_colour(await uow.students.colours_in_use(teacher.id))
         student = await uow.students.add(teacher.id, clean, colour, now)
         await links.issue(uow, deps, teacher, student)
@@ -124,6 +126,8 @@ async def rename(deps: Deps, telegram_id: int, student_id: int, name: str) -> St
     async with deps.uow() as uow:
         teacher = await teacher_of(uow, telegram_id)
         student = await own_student(uow, deps, teacher, student_id)
+        roster = await uow.students.of_teacher(teacher.id)
+        check_name_free(clean, roster, renaming=student.id)
         await uow.students.update(student.id, name=clean)
         await uow.audit.add(
             audit("student.renamed", "ok", deps, actor=telegram_id, teacher_id=teacher.id,

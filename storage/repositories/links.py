@@ -83,12 +83,12 @@ class SqlLinks:
             .values(revoked_at=now, replaced=replaced)
         )
 
-    async def count_use(self, link_id: int, now: datetime) -> None:
-        """Count one use, atomically (no read-modify-write race)."""
+    async def count_use(self, link_id: int, now: datetime, *, spend: bool = True) -> None:
+        """Note an opening; count it as a use when `spend`, atomically (no read-modify-write)."""
         await self._s.execute(
             update(ShareLinkRow)
             .where(ShareLinkRow.id == link_id)
-            .values(use_count=ShareLinkRow.use_count + 1, last_used_at=now)
+            .values(use_count=ShareLinkRow.use_count + int(spend), last_used_at=now)
         )
 
     async def set_limits(

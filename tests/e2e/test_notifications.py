@@ -203,6 +203,7 @@ async def test_the_teacher_can_regenerate_from_the_someone_else_tried_notice(
     notices = h.server.bot_messages(TEACHER)
     [notice] = [m for m in notices if "another Telegram account" in m.content]
     await h.press(TEACHER, "🔄 Regenerate link", message_id=notice.message_id)
+    await h.press(TEACHER, "Yes, make a new link")
     found = LINK.search(h.last(TEACHER).content)
     assert found is not None, h.last(TEACHER).content
     await h.send(STUDENT, f"/start {found.group(1)}")
@@ -249,6 +250,8 @@ async def test_after_a_regenerate_reminders_follow_the_new_account(harness: Harn
     await _book_in(harness, teacher, student, timedelta(days=3))
     await harness.send(TEACHER, "/link Student 7002")
     await harness.press(TEACHER, "🔄 Regenerate")
+    assert "1 booked lesson stays booked" in harness.last(TEACHER).content
+    await harness.press(TEACHER, "Yes, make a new link")
     found = LINK.search(harness.last(TEACHER).content)
     assert found is not None
     harness.user(7003, "Sam's new phone")

@@ -154,7 +154,7 @@ async def test_another_teacher_sees_none_of_it(h: Harness) -> None:
     await steps.teacher(h, OTHER, "UTC")
     await h.send(OTHER, "/stats Ana")
     await steps.settle(h)
-    assert said(h, OTHER, "That is not available any more.")
+    assert said(h, OTHER, "No student called Ana.")
     await h.send(OTHER, "/stats")
     assert "Lessons booked: 0" in h.last(OTHER).content
     anchor = h.last(OTHER).message_id

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from storage.models import Base
 from tests.e2e.conftest import BOT_USERNAME, Harness
-from tests.e2e.teacher_steps import delivered, enroll, register, told
+from tests.e2e.teacher_steps import book_first_free, delivered, enroll, register, said, told
 
 TEACHER = 3001
 OTHER_TEACHER = 3002
@@ -53,6 +53,7 @@ async def test_regenerate_makes_the_old_link_fail_and_the_new_one_work(harness: 
     await register(h, TEACHER)
     old, card_id = await enroll(h, TEACHER, "Anna")
     await h.press(TEACHER, "🔄 Regenerate", message_id=card_id)
+    await h.press(TEACHER, "Yes, make a new link")
     new, _ = await _token_in_last(h)
     assert new != old
     h.user(ANNA, "Anna")
@@ -82,8 +83,9 @@ async def test_expiry_and_maximum_uses_are_enforced(harness: Harness) -> None:
     h.user(ANNA, "Anna")
     await h.send(ANNA, f"/start {token}")
     assert "connected to Ms Smith" in h.last(ANNA).content
-    await h.send(ANNA, f"/start {token}")
-    await told(h, ANNA, "used as many times as allowed")
+    h.user(MALLORY, "Mallory")
+    await h.send(MALLORY, f"/start {token}")
+    await told(h, MALLORY, "used as many times as allowed")
     await h.press(TEACHER, "unlimited uses")
     h.clock.advance(timedelta(days=7, minutes=1))
     await h.send(ANNA, f"/start {token}")
@@ -163,8 +165,9 @@ async def test_a_teacher_cannot_touch_another_teachers_students(harness: Harness
                  f"lnk:qr:{zoe.id}", f"stu:archive_ok:{zoe.id}"):  # fmt: skip
         await h.press_data(OTHER_TEACHER, roster.message_id, data)
     await h.send(OTHER_TEACHER, "/link Zoe")
-    await told(h, OTHER_TEACHER, "That is not available any more.")
-    assert not any("Zoe" in m.content for m in h.chat(OTHER_TEACHER) if m.from_bot)
+    await told(h, OTHER_TEACHER, "No student called Zoe.")
+    mentions = [m.content for m in h.chat(OTHER_TEACHER) if m.from_bot and "Zoe" in m.content]
+    assert mentions == ["No student called Zoe. /students lists them all."]  # their own words
     async with h.app.deps.uow() as uow:
         link = await uow.links.current(zoe.id)
         events = await uow.audit.recent(limit=50)
@@ -175,3 +178,122 @@ async def test_a_teacher_cannot_touch_another_teachers_students(harness: Harness
         e for e in events if e.event == "foreign_object" and e.actor_telegram_id == OTHER_TEACHER
     ]
     assert len(refused) == 5
+
+
+async def test_the_bound_student_reopens_her_own_link_whatever_its_uses(
+    harness: Harness,
+) -> None:
+    h = harness
+    await register(h, TEACHER)
+    token, card_id = await enroll(h, TEACHER, "Anna")
+    await h.press(TEACHER, "⚙️ Expiry and uses", message_id=card_id)
+    await h.press(TEACHER, "1 uses")
+    h.user(ANNA, "Anna")
+    for _ in range(3):
+        await h.send(ANNA, f"/start {token}")
+        assert "connected to Ms Smith" in h.last(ANNA).content, h.last(ANNA).content
+    assert not said(h, ANNA, "used as many times as allowed")
+    await h.send(TEACHER, "/link Anna")
+    card = h.last(TEACHER).content
+    assert "Uses count openings before the link is bound to Anna's account" in card
+    assert "Booking link for 🔴 Anna: active" in card
+    assert "Opened 1 of 1 times" in card and f"start={token}" in card
+    h.user(MALLORY, "Mallory")
+    await h.send(MALLORY, f"/start {token}")
+    await told(h, MALLORY, "Please ask your teacher")
+    async with h.app.deps.uow() as uow:
+        [student] = await uow.students.by_telegram(ANNA)
+    assert student.name == "Anna"
+
+
+async def test_the_uses_rule_is_on_the_russian_link_card(harness: Harness) -> None:
+    h = harness
+    h.user(TEACHER, "Ольга", language="ru")
+    await h.send(TEACHER, "/teach")
+    await h.send(TEACHER, "Ольга Петровна")
+    await h.send(TEACHER, "UTC")
+    token, card_id = await enroll(h, TEACHER, "Маша")
+    await h.press(TEACHER, "⚙️ Срок и число открытий", message_id=card_id)
+    [one_use] = [b for b in h.last(TEACHER).button_texts() if b.startswith("1 ")]
+    await h.press(TEACHER, one_use)
+    assert "Использования считаются только до привязки ссылки к аккаунту Маша" in (
+        h.last(TEACHER).content
+    )
+    h.user(ANNA, "Маша", language="ru")
+    await h.send(ANNA, f"/start {token}")
+    await h.send(ANNA, f"/start {token}")
+    assert not said(h, ANNA, "максимально допустимое число раз")
+
+
+async def _anna_with_two_lessons(h: Harness) -> str:
+    await h.send(TEACHER, "/addslots tue 10:00-12:00 60 Math")
+    token, _ = await enroll(h, TEACHER, "Anna")
+    h.user(ANNA, "Anna")
+    await h.send(ANNA, f"/start {token}")
+    for _ in range(2):
+        await book_first_free(h, ANNA, TEACHER)
+    return token
+
+
+async def test_regenerate_and_revoke_ask_first_and_name_what_happened(harness: Harness) -> None:
+    h = harness
+    await register(h, TEACHER)
+    old = await _anna_with_two_lessons(h)
+    await h.send(TEACHER, "/link Anna")
+    await h.press(TEACHER, "🔄 Regenerate")
+    ask = h.last(TEACHER)
+    assert "Make a new link for Anna?" in ask.content
+    assert "Anna will lose access to the old link" in ask.content
+    assert "Anna's 2 booked lessons stay booked" in ask.content
+    await h.send(ANNA, "/book")  # asking changed nothing: Anna still books
+    assert "replaced" not in h.last(ANNA).content
+    await h.press(TEACHER, "Yes, make a new link", message_id=ask.message_id)
+    done = next(m for m in h.chat(TEACHER) if m.message_id == ask.message_id)
+    assert "Anna has a new link; the old one no longer works." in done.content
+    assert "2 booked lessons stay booked." in done.content and not done.buttons
+    new, _ = await _token_in_last(h)
+    assert new != old
+    await h.press(TEACHER, "⛔ Revoke")
+    ask = h.last(TEACHER)
+    assert "Turn off the link of Anna?" in ask.content
+    assert "The link will stop working." in ask.content  # nobody holds the new link yet
+    await h.press(TEACHER, "Keep the link", message_id=ask.message_id)
+    assert "Nothing was changed" in h.chat(TEACHER)[-1].content
+    await h.send(ANNA, f"/start {new}")
+    assert "connected to Ms Smith" in h.last(ANNA).content
+    async with h.app.deps.uow() as uow:
+        [student] = await uow.students.by_telegram(ANNA)
+        assert len(await uow.bookings.of_student(student.id)) == 2  # still booked
+    await h.send(TEACHER, "/link Anna")
+    await h.press(TEACHER, "⛔ Revoke")
+    assert "Anna will lose access: the link stops working" in h.last(TEACHER).content
+    await h.press(TEACHER, "Yes, turn it off")
+    assert said(h, TEACHER, "The link of Anna is turned off. 2 booked lessons stay booked.")
+    await h.send(ANNA, "/book")
+    await told(h, ANNA, "turned this link off")
+
+
+async def test_the_regenerate_question_in_russian(harness: Harness) -> None:
+    h = harness
+    h.user(TEACHER, "Ольга", language="ru")
+    await h.send(TEACHER, "/teach")
+    await h.send(TEACHER, "Ольга Петровна")
+    await h.send(TEACHER, "UTC")
+    await _anna_with_two_lessons(h)
+    await h.send(TEACHER, "/link Anna")
+    await h.press(TEACHER, _ru_button(h, "🔄 Regenerate"))
+    ask = h.last(TEACHER).content
+    assert "Создать новую ссылку для Anna?" in ask
+    assert "Anna потеряет доступ по старой ссылке" in ask
+    assert "Anna: 2 забронированных занятия остаются в силе" in ask
+    await h.press(TEACHER, "Да, создать новую ссылку")
+    assert said(h, TEACHER, "Новая ссылка для Anna создана; старая больше не работает.")
+    await h.send(TEACHER, "/link Anna")
+    await h.press(TEACHER, _ru_button(h, "⛔ Revoke"))
+    assert "Отключить ссылку для Anna?" in h.last(TEACHER).content
+    await h.press(TEACHER, "Да, отключить")
+    assert said(h, TEACHER, "Ссылка для Anna отключена. 2 забронированных занятия остаются")
+
+
+def _ru_button(h: Harness, msgid: str) -> str:
+    return h.app.i18n.gettext(msgid, locale="ru")

@@ -32,6 +32,7 @@ async def test_schedule_shows_each_student_with_their_colour_and_cancels_with_a_
     [cancel_anna] = [b for b in h.last(TEACHER).button_texts() if "Anna" in b]
     await h.press(TEACHER, cancel_anna)
     await h.send(TEACHER, "I am ill, sorry")
+    await h.press(TEACHER, "Cancel lesson")
     assert "Cancelled the lesson with Anna" in h.last(TEACHER).content
     await h.send(TEACHER, "/schedule")
     assert "Anna" not in h.last(TEACHER).content and "🟠 Ben" in h.last(TEACHER).content

@@ -96,13 +96,13 @@ async def test_link_binds_the_first_account_and_refuses_a_second(
         [told] = await u.outbox.by_status(OutboxStatus.PENDING)
         link = await u.links.current(card.student.id)
     assert told.kind == "link_bound_elsewhere" and told.chat_id == TEACHER
-    assert link is not None and link.use_count == 2
+    assert link is not None and link.use_count == 1  # only the binding opening is a use
 
 
 async def test_regenerate_replaces_the_old_link(deps: Deps) -> None:
     await teachers.register(deps, TEACHER, "Ms Smith", "UTC")
     old = await students.enroll(deps, TEACHER, "Anna")
-    new = await links.regenerate(deps, TEACHER, old.student.id)
+    new = (await links.regenerate(deps, TEACHER, old.student.id)).card
     assert old.token and new.token and old.token != new.token
     with pytest.raises(LinkRefused) as caught:
         await links.open_link(deps, 111, "Anna", old.token)
@@ -117,9 +117,13 @@ async def test_expiry_and_max_uses_are_enforced(deps: Deps, clock: ManualClock) 
     card = await links.set_limit(deps, TEACHER, card.student.id, "u", 1)
     assert card.token is not None
     await links.open_link(deps, 111, "Anna", card.token)
+    await links.open_link(deps, 111, "Anna", card.token)  # her own re-opening spends no use
     with pytest.raises(LinkRefused) as used_up:
-        await links.open_link(deps, 111, "Anna", card.token)
+        await links.open_link(deps, 222, "Mallory", card.token)
     assert used_up.value.reason == LinkRefusal.USED_UP
+    async with deps.reading() as u:
+        link = await u.links.current(card.student.id)
+    assert link is not None and link.use_count == 1 and link.last_used_at is not None
     card = await links.set_limit(deps, TEACHER, card.student.id, "u", 0)
     clock.advance(timedelta(days=7, seconds=1))
     with pytest.raises(LinkRefused) as expired:
