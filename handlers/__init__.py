@@ -25,6 +25,7 @@ from handlers import (
     teacher_settings,
     teacher_students,
 )
+from handlers.press_answers import PressAnswers
 from handlers.typed_text import TypedTextGuard
 
 
@@ -56,6 +57,8 @@ def build_router() -> Router:
     root.include_routers(*routers)
     # Outside every feature router, so the rule holds for all typed text in one place.
     root.message.outer_middleware(TypedTextGuard())
+    # Inner, on the root: applies to every handler below, and runs after the handler.
+    root.callback_query.middleware(PressAnswers())
     prompts.install(root)  # outside every feature router: one rule for all prompts
     return root
 

@@ -9,6 +9,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from babel.dates import format_date
@@ -102,7 +103,6 @@ def _confirm_keyboard(yes: str, no: str) -> InlineKeyboardMarkup:
 @router.callback_query(WindowCb.filter(F.action.in_({"rm", "ok"})))
 async def remove(query: CallbackQuery, callback_data: WindowCb, deps: Deps) -> None:
     """Remove a window; if it holds lessons, ask before cancelling them."""
-    await query.answer()
     assert query.message is not None
     agreed = callback_data.n if callback_data.action == "ok" else 0
     try:
@@ -141,9 +141,9 @@ def _removed_text(cancelled: int) -> str:
 
 
 @router.callback_query(WindowCb.filter(F.action == "no"))
-async def keep(query: CallbackQuery) -> None:
+async def keep(callback_answer: CallbackAnswer) -> None:
     """The teacher kept the window."""
-    await query.answer(_("Nothing was changed."))
+    callback_answer.text = _("Nothing was changed.")
 
 
 @router.message(Command("block"))
@@ -190,7 +190,6 @@ async def block_confirmed(
     query: CallbackQuery, callback_data: BlockCb, deps: Deps, state: FSMContext
 ) -> None:
     """Carry out (or drop) the /block request that asked for confirmation."""
-    await query.answer()
     assert query.message is not None
     data = await state.get_data()
     args, agreed = str(data.get("block_args") or ""), int(data.get("block_affected") or 0)

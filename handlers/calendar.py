@@ -23,7 +23,6 @@ def refreshed(outcome: Refreshed) -> tuple[str, views.Keyboard]:
 @router.callback_query(WeekCb.filter())
 async def week(query: CallbackQuery, callback_data: WeekCb, deps: Deps) -> None:
     """A week of days with their free slots (also paging and filter changes)."""
-    await query.answer()
     cb = callback_data
     found = await calendar.week(deps, query.from_user.id, cb.s, cb.d, Filters(cb.j, cb.p), cb.r)
     await views.show(query, *views.week_screen(found))
@@ -32,7 +31,6 @@ async def week(query: CallbackQuery, callback_data: WeekCb, deps: Deps) -> None:
 @router.callback_query(MonthsCb.filter())
 async def months(query: CallbackQuery, callback_data: MonthsCb, deps: Deps) -> None:
     """The months up to the booking horizon."""
-    await query.answer()
     cb = callback_data
     found = await calendar.week(deps, query.from_user.id, cb.s, 0, Filters(cb.j, cb.p), cb.r)
     await views.show(query, *views.months_screen(found))
@@ -41,7 +39,6 @@ async def months(query: CallbackQuery, callback_data: MonthsCb, deps: Deps) -> N
 @router.callback_query(DayCb.filter())
 async def day(query: CallbackQuery, callback_data: DayCb, deps: Deps) -> None:
     """One day's slots."""
-    await query.answer()
     cb = callback_data
     found = await calendar.day(deps, query.from_user.id, cb.s, cb.d, Filters(cb.j, cb.p), cb.r)
     await views.show(query, *views.day_screen(found))
@@ -50,7 +47,6 @@ async def day(query: CallbackQuery, callback_data: DayCb, deps: Deps) -> None:
 @router.callback_query(SlotCb.filter())
 async def slot(query: CallbackQuery, callback_data: SlotCb, deps: Deps) -> None:
     """The confirmation card, or why the slot cannot be had with the day refreshed."""
-    await query.answer()
     cb = callback_data
     outcome = await calendar.offer(deps, query.from_user.id, cb.s, cb.id, Filters(cb.j, cb.p), cb.r)
     screen = refreshed(outcome) if isinstance(outcome, Refreshed) else views.offer_card(outcome)
@@ -60,7 +56,6 @@ async def slot(query: CallbackQuery, callback_data: SlotCb, deps: Deps) -> None:
 @router.callback_query(ConfirmCb.filter())
 async def confirm(query: CallbackQuery, callback_data: ConfirmCb, deps: Deps) -> None:
     """Book (or move) now: the confirmation, or the refusal with the day refreshed."""
-    await query.answer()
     cb = callback_data
     outcome = await calendar.confirm(
         deps, query.from_user.id, cb.s, cb.id, Filters(cb.j, cb.p), cb.r

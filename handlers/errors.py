@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+from contextlib import suppress
 
 from aiogram import Router
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
@@ -17,6 +18,8 @@ from handlers.formatting import shorten
 from handlers.middlewares import outcome_of_update
 
 log = logging.getLogger("lessonlink.errors")
+
+ALERT_LIMIT = 200  # Telegram's longest callback answer text
 
 
 def _link_refusal(reason: e.LinkRefusal) -> str:
@@ -225,17 +228,26 @@ def _is_busy(exc: Exception) -> bool:
 
 
 async def _tell(update: Update, text: str) -> None:
-    """Say something to whoever sent the update, never raising."""
+    """Say something to whoever sent the update, never raising.
+
+    A press gets it as its one answer, an alert (handlers.press_answers leaves failed presses
+    unanswered for this); a sentence too long for an alert (200 characters) goes to the chat,
+    and so does one whose press can no longer be answered (too old).
+    """
     query = update.callback_query
     try:
         if query is not None:
-            try:
-                await query.answer(text[:200], show_alert=True)
-                return
-            except TelegramBadRequest:
-                # The handler already answered the query; say it in the chat instead.
-                if query.message is not None:
-                    await query.bot.send_message(query.message.chat.id, text)  # type: ignore[union-attr]
+            if len(text) <= ALERT_LIMIT:
+                try:
+                    await query.answer(text, show_alert=True)
+                    return
+                except TelegramBadRequest:
+                    pass
+            else:
+                with suppress(TelegramBadRequest):
+                    await query.answer()
+            if query.message is not None:
+                await query.bot.send_message(query.message.chat.id, text)  # type: ignore[union-attr]
         elif update.message is not None:
             await update.message.answer(text)
     except TelegramAPIError as exc:

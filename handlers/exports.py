@@ -58,7 +58,6 @@ async def choose(message: Message) -> None:
 @router.callback_query(ExportCb.filter())
 async def send(query: CallbackQuery, callback_data: ExportCb, deps: Deps) -> None:
     """Build the chosen file for the pressing teacher and send it as a document."""
-    await query.answer()
     assert isinstance(query.message, Message)
     if callback_data.k == "i":
         zone, lessons = await exports.coming_lessons(deps, query.from_user.id)

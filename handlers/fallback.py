@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.services import student_home
@@ -16,9 +17,9 @@ router = Router(name="fallback")
 
 
 @router.callback_query()
-async def stale_button(query: CallbackQuery, deps: Deps) -> None:
+async def stale_button(query: CallbackQuery, deps: Deps, callback_answer: CallbackAnswer) -> None:
     """A button we no longer recognise (old message or forged data): answered, then audited."""
-    await refuse_button(query, deps)
+    await refuse_button(query, deps, callback_answer)
 
 
 @router.message(is_student)

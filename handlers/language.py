@@ -51,7 +51,6 @@ async def chosen(
     identity: Identity | None = None,
 ) -> None:
     """Store the choice and confirm in the new language."""
-    await query.answer()
     code = await accounts.set_language(
         deps, query.from_user.id, callback_data.code, set(languages(i18n))
     )

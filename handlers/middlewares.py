@@ -13,6 +13,7 @@ from typing import Any
 from aiogram import BaseMiddleware, Dispatcher
 from aiogram.dispatcher.middlewares.user_context import UserContextMiddleware
 from aiogram.types import CallbackQuery, TelegramObject, Update, User
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.services import accounts, buttons
@@ -153,9 +154,18 @@ def forged_number(data: str) -> bool:
     return False
 
 
-async def refuse_button(query: CallbackQuery, deps: Deps) -> None:
-    """Answer a press we do not recognise (stale, tampered or malformed), then audit it."""
-    await query.answer(_("This button is no longer valid. Send /start to see the current menu."))
+async def refuse_button(
+    query: CallbackQuery, deps: Deps, answer: CallbackAnswer | None = None
+) -> None:
+    """Answer a press we do not recognise (stale, tampered or malformed), then audit it.
+
+    Inside a handler, pass its `callback_answer`: the press is answered once, after it.
+    """
+    text = _("This button is no longer valid. Send /start to see the current menu.")
+    if answer is None:
+        await query.answer(text)
+    else:
+        answer.text = text
     await buttons.unknown_button(deps, query.from_user.id, query.data or "")
 
 

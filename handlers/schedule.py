@@ -9,6 +9,7 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.colours import colour_mark
@@ -73,7 +74,6 @@ async def show(message: Message, deps: Deps) -> None:
 @router.callback_query(ScheduleCb.filter())
 async def page(query: CallbackQuery, callback_data: ScheduleCb, deps: Deps) -> None:
     """Another week, in the same message."""
-    await query.answer()
     text, keyboard = week_view(await schedule.week(deps, query.from_user.id, callback_data.offset))
     assert query.message is not None
     await query.bot.edit_message_text(  # type: ignore[union-attr]
@@ -87,7 +87,6 @@ async def ask_reason(
     query: CallbackQuery, callback_data: LessonCancelCb, state: FSMContext
 ) -> None:
     """Ask why (the student is told); ownership is checked when the lesson is cancelled."""
-    await query.answer()
     await state.set_state(CancelForm.reason)
     await state.update_data(booking_id=callback_data.id)
     keyboard = InlineKeyboardMarkup(inline_keyboard=[
@@ -103,7 +102,6 @@ async def ask_reason(
 @router.callback_query(LessonCancelCb.filter(F.step == "keep"))
 async def keep(query: CallbackQuery, state: FSMContext) -> None:
     """Change of mind: nothing is cancelled and typed text is no longer taken as a reason."""
-    await query.answer()
     await state.clear()
     assert query.message is not None
     await query.message.answer(_("Nothing was changed."))
@@ -114,7 +112,6 @@ async def cancel_now(
     query: CallbackQuery, callback_data: LessonCancelCb, deps: Deps, state: FSMContext
 ) -> None:
     """Cancel without a reason."""
-    await query.answer()
     await state.clear()
     lesson = await schedule.cancel_lesson(deps, query.from_user.id, callback_data.id)
     assert query.message is not None
@@ -144,14 +141,17 @@ async def confirm_reason(message: Message, deps: Deps, state: FSMContext) -> Non
 
 @router.callback_query(StateFilter(CancelForm.confirm), LessonCancelCb.filter(F.step == "ok"))
 async def cancel_with_reason(
-    query: CallbackQuery, callback_data: LessonCancelCb, deps: Deps, state: FSMContext
+    query: CallbackQuery,
+    callback_data: LessonCancelCb,
+    deps: Deps,
+    state: FSMContext,
+    callback_answer: CallbackAnswer,
 ) -> None:
     """Confirmed on the card: cancel with the reason it showed."""
     data = await state.get_data()
     if int(data.get("booking_id", 0)) != callback_data.id:
-        await refuse_button(query, deps)
+        await refuse_button(query, deps, callback_answer)
         return
-    await query.answer()
     await state.clear()
     lesson = await schedule.cancel_lesson(
         deps, query.from_user.id, callback_data.id, str(data.get("reason", ""))

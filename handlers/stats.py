@@ -152,7 +152,6 @@ async def show(message: Message, command: CommandObject, deps: Deps) -> None:
 @router.callback_query(StatsCb.filter())
 async def choose(query: CallbackQuery, callback_data: StatsCb, deps: Deps) -> None:
     """Another period (a new message with its figures), or a picture of the chosen one."""
-    await query.answer()
     f = await stats.teacher_stats(deps, query.from_user.id, callback_data.p)
     assert query.message is not None and isinstance(query.message, Message)
     if callback_data.v in ("h", "b"):

@@ -51,7 +51,6 @@ def bookings_screen(found: Bookings) -> tuple[str, views.Keyboard]:
 @router.callback_query(MyLessonCb.filter(F.action == "x"))
 async def ask_cancel(query: CallbackQuery, callback_data: MyLessonCb, deps: Deps) -> None:
     """Cancel? Asked once, so a slip of the finger loses nothing."""
-    await query.answer()
     own = await student_bookings.may_change(deps, query.from_user.id, callback_data.id)
     text = _("Cancel your lesson on {when}?").format(when=views.lesson_line(own.lesson, own.zone))
     rows = [
@@ -66,7 +65,6 @@ async def ask_cancel(query: CallbackQuery, callback_data: MyLessonCb, deps: Deps
 @router.callback_query(MyLessonCb.filter(F.action == "y"))
 async def cancel(query: CallbackQuery, callback_data: MyLessonCb, deps: Deps) -> None:
     """Cancel now: the seat is free at once and the teacher is told."""
-    await query.answer()
     own = await student_bookings.cancel(deps, query.from_user.id, callback_data.id)
     text = _("Cancelled: {when}. Your teacher has been told.").format(
         when=views.lesson_line(own.lesson, own.zone)
@@ -84,7 +82,6 @@ async def cancel(query: CallbackQuery, callback_data: MyLessonCb, deps: Deps) ->
 @router.callback_query(MyLessonCb.filter(F.action == "m"))
 async def reschedule(query: CallbackQuery, callback_data: MyLessonCb, deps: Deps) -> None:
     """Reschedule: the same calendar, with this lesson to be moved."""
-    await query.answer()
     found = await calendar.week(
         deps, query.from_user.id, 0, 0, calendar.Filters(), callback_data.id
     )
@@ -94,7 +91,6 @@ async def reschedule(query: CallbackQuery, callback_data: MyLessonCb, deps: Deps
 @router.callback_query(MyLessonCb.filter(F.action == "i"))
 async def calendar_file(query: CallbackQuery, callback_data: MyLessonCb, deps: Deps) -> None:
     """Add to calendar: an .ics file with a stable UID for this booking."""
-    await query.answer()
     name, data = await student_bookings.calendar_file(
         deps, query.from_user.id, callback_data.id, _("Lesson with {teacher}")
     )

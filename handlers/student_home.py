@@ -101,7 +101,6 @@ async def timezone_command(message: Message, command: CommandObject, deps: Deps)
 @router.callback_query(StudentHomeCb.filter(F.action == "home"))
 async def home_button(query: CallbackQuery, callback_data: StudentHomeCb, deps: Deps) -> None:
     """Back to the home card of this student record (and remember its teacher)."""
-    await query.answer()
     home = await student_home.home(deps, query.from_user.id, callback_data.id)
     await views.show(query, *views.home_card(home))
 
@@ -109,7 +108,6 @@ async def home_button(query: CallbackQuery, callback_data: StudentHomeCb, deps: 
 @router.callback_query(StudentHomeCb.filter(F.action == "book"))
 async def book_button(query: CallbackQuery, callback_data: StudentHomeCb, deps: Deps) -> None:
     """Book a lesson: the week view from today."""
-    await query.answer()
     week = await calendar.week(deps, query.from_user.id, callback_data.id, 0, calendar.Filters())
     await views.show(query, *views.week_screen(week))
 
@@ -117,7 +115,6 @@ async def book_button(query: CallbackQuery, callback_data: StudentHomeCb, deps: 
 @router.callback_query(StudentHomeCb.filter(F.action == "mine"))
 async def mine_button(query: CallbackQuery, callback_data: StudentHomeCb, deps: Deps) -> None:
     """My bookings."""
-    await query.answer()
     found = await student_bookings.my_bookings(deps, query.from_user.id, callback_data.id)
     await views.show(query, *bookings_screen(found))
 
@@ -125,7 +122,6 @@ async def mine_button(query: CallbackQuery, callback_data: StudentHomeCb, deps: 
 @router.callback_query(StudentHomeCb.filter(F.action == "tz"))
 async def zone_button(query: CallbackQuery, callback_data: StudentHomeCb, deps: Deps) -> None:
     """The time zone picker."""
-    await query.answer()
     home = await student_home.home(deps, query.from_user.id, callback_data.id)
     await views.show(query, *zone_picker(home))
 
@@ -133,7 +129,6 @@ async def zone_button(query: CallbackQuery, callback_data: StudentHomeCb, deps: 
 @router.callback_query(StudentHomeCb.filter(F.action == "help"))
 async def help_button(query: CallbackQuery, callback_data: StudentHomeCb, deps: Deps) -> None:
     """What a student can do."""
-    await query.answer()
     home = await student_home.home(deps, query.from_user.id, callback_data.id)
     keyboard = views.Keyboard(inline_keyboard=[views.home_row(home.student_id)])
     await views.show(query, help_text(), keyboard)
@@ -142,7 +137,6 @@ async def help_button(query: CallbackQuery, callback_data: StudentHomeCb, deps: 
 @router.callback_query(StudentHomeCb.filter(F.action == "teachers"))
 async def switch_teacher(query: CallbackQuery, deps: Deps) -> None:
     """Which teacher to book with, when the account studies with several."""
-    await query.answer()
     choices = await student_home.teachers(deps, query.from_user.id)
     rows = [
         [views.button(c.teacher_name, StudentHomeCb(action="home", id=c.student_id))]
@@ -154,6 +148,5 @@ async def switch_teacher(query: CallbackQuery, deps: Deps) -> None:
 @router.callback_query(StudentZoneCb.filter())
 async def pick_zone(query: CallbackQuery, callback_data: StudentZoneCb, deps: Deps) -> None:
     """A zone button: set it and show the home card in the new zone."""
-    await query.answer()
     home = await student_home.choose_zone(deps, query.from_user.id, callback_data.index)
     await views.show(query, *views.home_card(home))

@@ -107,7 +107,6 @@ async def send_student_figures(message: Message, figures: stats.StudentFigures) 
 @router.callback_query(StudentStatsCb.filter())
 async def show(query: CallbackQuery, callback_data: StudentStatsCb, deps: Deps) -> None:
     """A student's figures from the card (ownership is checked by the service)."""
-    await query.answer()
     figures = await stats.student_stats(deps, query.from_user.id, callback_data.id)
     assert isinstance(query.message, Message)
     await send_student_figures(query.message, figures)
@@ -116,7 +115,6 @@ async def show(query: CallbackQuery, callback_data: StudentStatsCb, deps: Deps) 
 @router.callback_query(AttendCb.filter())
 async def mark(query: CallbackQuery, callback_data: AttendCb, deps: Deps) -> None:
     """Mark a past lesson, then show the student's updated figures."""
-    await query.answer()
     student_id = await mark_attendance(deps, query.from_user.id, callback_data.id,
                                        bool(callback_data.a))  # fmt: skip
     figures = await stats.student_stats(deps, query.from_user.id, student_id)
@@ -157,7 +155,6 @@ def events_view(page: stats.EventsPage, viewer: int) -> tuple[str, InlineKeyboar
 @router.callback_query(EventsCb.filter())
 async def events(query: CallbackQuery, callback_data: EventsCb, deps: Deps) -> None:
     """A page of a student's audit events (ownership is checked by the service)."""
-    await query.answer()
     page = await stats.student_events(deps, query.from_user.id, callback_data.id,
                                       callback_data.page)  # fmt: skip
     text, keyboard = events_view(page, query.from_user.id)

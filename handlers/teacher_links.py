@@ -131,7 +131,6 @@ async def show_by_name(
 @router.callback_query(LinkCb.filter(F.action == "qr"))
 async def qr(query: CallbackQuery, callback_data: LinkCb, deps: Deps, bot_username: str) -> None:
     """Send the link as a QR code photo."""
-    await query.answer()
     card = await links.card(deps, query.from_user.id, callback_data.id)
     assert query.message is not None
     if card.token is None:
@@ -173,7 +172,6 @@ def stake_lines(stake: links.LinkStake, action: str) -> list[str]:
 async def ask_change(query: CallbackQuery, callback_data: LinkCb, deps: Deps) -> None:
     """Regenerate and Revoke cut a student off: say what happens and ask first."""
     stake = await links.stake(deps, query.from_user.id, callback_data.id)
-    await query.answer()
     name = html.escape(stake.student.name)
     regen = callback_data.action == "regen"
     title = (_("🔄 Make a new link for {name}?") if regen
@@ -196,7 +194,6 @@ async def change(
     regen = callback_data.action == "regen_ok"
     action = links.regenerate if regen else links.revoke
     changed = await action(deps, query.from_user.id, callback_data.id)
-    await query.answer()
     name = html.escape(changed.stake.student.name)
     done = (_("🔄 {name} has a new link; the old one no longer works.") if regen
             else _("⛔ The link of {name} is turned off.")).format(name=name)  # fmt: skip
@@ -213,7 +210,6 @@ async def change(
 @router.callback_query(LinkCb.filter(F.action == "keep"))
 async def keep(query: CallbackQuery) -> None:
     """Change of mind: the link stays as it is."""
-    await query.answer()
     assert query.message is not None
     await query.bot.edit_message_text(  # type: ignore[union-attr]
         _("Nothing was changed."), chat_id=query.from_user.id,
@@ -224,7 +220,6 @@ async def keep(query: CallbackQuery) -> None:
 @router.callback_query(LinkCb.filter(F.action == "limits"))
 async def limits(query: CallbackQuery, callback_data: LinkCb, deps: Deps) -> None:
     """Offer expiry and maximum-uses choices for this link."""
-    await query.answer()
     card = await links.card(deps, query.from_user.id, callback_data.id)
     sid = card.student.id
 
@@ -251,7 +246,6 @@ async def set_limit(
     query: CallbackQuery, callback_data: LinkLimitCb, deps: Deps, bot_username: str
 ) -> None:
     """Apply one limit (the other stays as it is) and show the card."""
-    await query.answer()
     card = await links.set_limit(
         deps, query.from_user.id, callback_data.id, callback_data.kind, callback_data.value
     )
@@ -264,7 +258,6 @@ async def send_to_student(
     query: CallbackQuery, callback_data: StudentCb, deps: Deps, bot_username: str
 ) -> None:
     """Regenerate and queue the new link into the student's chat."""
-    await query.answer()
     card = await links.send_to_student(deps, query.from_user.id, callback_data.id)
     assert query.message is not None
     await query.message.answer(_("✉️ A new link is on its way to the student."))

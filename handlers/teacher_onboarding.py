@@ -124,7 +124,6 @@ async def teach_zone_button(
     query: CallbackQuery, callback_data: ZoneCb, state: FSMContext, deps: Deps, bot: Bot
 ) -> None:
     """A common zone was picked."""
-    await query.answer()
     zone = COMMON_ZONES[callback_data.index % len(COMMON_ZONES)]
     await _finish(query.from_user.id, zone, state, deps, bot)
 

@@ -107,7 +107,6 @@ async def show(message: Message, deps: Deps, state: FSMContext) -> None:
 @router.callback_query(SettingCb.filter(F.key.in_({t.value for t in TOGGLES})))
 async def toggle(query: CallbackQuery, callback_data: SettingCb, deps: Deps) -> None:
     """Flip a switch and show the card again."""
-    await query.answer()
     teacher = await teachers.change_setting(deps, query.from_user.id, Setting(callback_data.key))
     text, keyboard = settings_card(teacher.settings)
     if query.message is not None:
@@ -122,7 +121,6 @@ async def ask(
     query: CallbackQuery, callback_data: SettingCb, state: FSMContext, deps: Deps
 ) -> None:
     """Ask for a new value of one setting (zones: the teacher's own first)."""
-    await query.answer()
     await state.set_state(SettingsForm.value)
     await state.update_data(setting=callback_data.key)
     markup = None
@@ -138,7 +136,6 @@ async def zone_picked(
     query: CallbackQuery, callback_data: ZoneCb, state: FSMContext, deps: Deps
 ) -> None:
     """A common zone was picked from the settings prompt."""
-    await query.answer()
     zone = COMMON_ZONES[callback_data.index % len(COMMON_ZONES)]
     teacher = await teachers.change_setting(deps, query.from_user.id, Setting.TIMEZONE, zone)
     await state.clear()

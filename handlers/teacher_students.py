@@ -84,7 +84,6 @@ async def roster(message: Message, deps: Deps) -> None:
 @router.callback_query(RosterCb.filter())
 async def roster_page(query: CallbackQuery, callback_data: RosterCb, deps: Deps) -> None:
     """Another roster page, in the same message."""
-    await query.answer()
     page = await students.roster(deps, query.from_user.id, callback_data.page)
     text, keyboard = roster_view(page)
     assert query.message is not None
@@ -123,7 +122,6 @@ def card_view(card: students.StudentCard) -> tuple[str, InlineKeyboardMarkup]:
 @router.callback_query(StudentCb.filter(F.action == "card"))
 async def show_card(query: CallbackQuery, callback_data: StudentCb, deps: Deps) -> None:
     """Open a student's card."""
-    await query.answer()
     text, keyboard = card_view(await students.student_card(deps, query.from_user.id,
                                                            callback_data.id))  # fmt: skip
     assert query.message is not None
@@ -135,7 +133,6 @@ async def show_link(
     query: CallbackQuery, callback_data: LinkCb, deps: Deps, bot_username: str
 ) -> None:
     """The link card from a student's card."""
-    await query.answer()
     card = await links.card(deps, query.from_user.id, callback_data.id)
     assert query.message is not None
     await send_card(query.message, card, bot_username)
@@ -144,7 +141,6 @@ async def show_link(
 @router.callback_query(StudentCb.filter(F.action == "rename"))
 async def ask_name(query: CallbackQuery, callback_data: StudentCb, state: FSMContext) -> None:
     """Ask for the new name (ownership is checked when it is saved)."""
-    await query.answer()
     await state.set_state(RenameForm.name)
     await state.update_data(student_id=callback_data.id)
     assert query.message is not None
@@ -164,7 +160,6 @@ async def rename(message: Message, state: FSMContext, deps: Deps) -> None:
 @router.callback_query(StudentCb.filter(F.action == "archive"))
 async def ask_archive(query: CallbackQuery, callback_data: StudentCb) -> None:
     """Archiving ends the link and cancels coming lessons: ask first."""
-    await query.answer()
     keyboard = InlineKeyboardMarkup(inline_keyboard=[[
         _btn(_("Yes, archive"), StudentCb(action="archive_ok", id=callback_data.id)),
         _btn(_("No"), StudentCb(action="card", id=callback_data.id)),
@@ -179,7 +174,6 @@ async def ask_archive(query: CallbackQuery, callback_data: StudentCb) -> None:
 @router.callback_query(StudentCb.filter(F.action == "archive_ok"))
 async def archive(query: CallbackQuery, callback_data: StudentCb, deps: Deps) -> None:
     """Archive after confirmation."""
-    await query.answer()
     cancelled = await students.archive(deps, query.from_user.id, callback_data.id, confirmed=True)
     assert query.message is not None
     done = ngettext("{n} lesson was cancelled.", "{n} lessons were cancelled.", cancelled)

@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.domain.clock import ManualClock
 from run_bot import Application, build_application, prepare, run_polling
 from sandbox.server import BotAPIServer
+from sandbox.world import CallbackAnswer as Answer
 from sandbox.world import ChatMessage
 
 if TYPE_CHECKING:
@@ -37,15 +38,23 @@ class Harness:
         update_id = self.server.send_text(user_id, text)
         await self.app.tracker.wait_handled(update_id)
 
-    async def press(self, user_id: int, text: str, message_id: int | None = None) -> None:
-        """Tap a visible button by its label and wait until the bot has handled it."""
+    async def press(self, user_id: int, text: str, message_id: int | None = None) -> Answer:
+        """Tap a visible button by its label, wait until it is handled; its one answer.
+
+        Every press must be answered (a second answer is refused by the server, and a refusal
+        that became a chat message instead of the answer is bug 8 of issue 12).
+        """
         update_id = self.server.press_button(user_id, text, message_id=message_id)
         await self.app.tracker.wait_handled(update_id)
+        answer = self.server.callback_answer_for(update_id)
+        assert answer is not None, f"the press on {text!r} was never answered"
+        return answer
 
-    async def press_data(self, user_id: int, message_id: int, data: str) -> None:
-        """Send arbitrary callback data from an existing message (a forged client)."""
+    async def press_data(self, user_id: int, message_id: int, data: str) -> Answer | None:
+        """Send arbitrary callback data from an existing message (a forged client); its answer."""
         update_id = self.server.press_forged(user_id, message_id, data)
         await self.app.tracker.wait_handled(update_id)
+        return self.server.callback_answer_for(update_id)
 
     def chat(self, user_id: int) -> list[ChatMessage]:
         """What the user's chat shows now."""

@@ -75,9 +75,11 @@ async def test_forged_ids_are_refused_neutrally_and_audited(harness: Harness, fo
     before = await steps.bookings_of(h, ana), await steps.bookings_of(h, ben)
     refusals = await steps.refusals_of(h, BEN)
     data = forge(ana, ben, booking_id, foreign_slot).pack()
-    await h.press_data(BEN, h.last(BEN).message_id, data)
-    await steps.settle(h)
-    assert h.last(BEN).content == NEUTRAL
+    screen = h.last(BEN)
+    answer = await h.press_data(BEN, screen.message_id, data)
+    # Refused as the press's one answer: nothing of Ana's shows, the chat is unchanged.
+    assert answer is not None and answer.text == NEUTRAL
+    assert h.last(BEN) == screen
     assert "Ana" not in "".join(m.content for m in h.chat(BEN))
     assert (await steps.bookings_of(h, ana), await steps.bookings_of(h, ben)) == before
     assert before[0][0][0].status == BookingStatus.CONFIRMED

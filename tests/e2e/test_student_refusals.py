@@ -107,9 +107,11 @@ async def test_revoked_link_ends_access_with_a_sentence(harness: Harness) -> Non
     async with h.app.deps.uow() as u:
         await u.links.revoke_all(ana, h.clock.now(), replaced=False)
         await u.commit()
-    await h.press(ANA, "📅 Book a lesson")
-    await steps.settle(h)
-    assert "turned this link off" in h.last(ANA).content
+    home = h.last(ANA)
+    refusal = await h.press(ANA, "📅 Book a lesson")
+    # The press is answered once, with the refusal as an alert; the chat gains nothing.
+    assert refusal.show_alert and "turned this link off" in (refusal.text or "")
+    assert h.last(ANA) == home
     await h.send(ANA, "/book")
     await steps.settle(h)
     assert "turned this link off" in h.last(ANA).content

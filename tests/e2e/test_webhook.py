@@ -105,16 +105,22 @@ async def test_a_failed_update_is_redelivered_and_applied_once(hook: Harness) ->
     assert 'lessonlink_webhook_requests_total{result="failed"} 1.0' in page
 
 
-async def test_a_refusal_after_the_press_was_answered_is_said_in_the_chat(hook: Harness) -> None:
+async def test_a_refusal_to_a_press_is_its_one_answer(hook: Harness) -> None:
     h = hook
     tutor = await steps.teacher(h)
     sid = await steps.student(h, tutor, SAM, "Sam")
     async with h.app.deps.uow() as u:
         await u.links.revoke_all(sid, h.clock.now(), replaced=False)
         await u.commit()
-    update_id = h.server.press_button(SAM, "📅 Book a lesson")  # answered, then refused
+    home = h.last(SAM)
+    update_id = h.server.press_button(SAM, "📅 Book a lesson")
     await h.server.wait_for(lambda: statuses(h.server, update_id) == [200])
-    await h.server.wait_for(lambda: "turned this link off" in h.last(SAM).content)
+    await h.server.wait_for(lambda: h.server.callback_answer_for(update_id) is not None)
+    answer = h.server.callback_answer_for(update_id)
+    assert answer is not None and answer.show_alert
+    assert "turned this link off" in (answer.text or "")
+    assert h.last(SAM) == home  # no chat message besides the answer
+    assert h.server.calls("answerCallbackQuery", ok=False) == []
 
 
 async def test_a_duplicate_update_is_acknowledged_and_not_applied_again(hook: Harness) -> None:
