@@ -218,3 +218,26 @@ class ExportCb(CallbackData, prefix="exp"):
 
     k: str
     p: str
+
+
+# --- settings screens and the teacher's home (issue 12) ---
+
+
+class SettingValueCb(CallbackData, prefix="sv"):
+    """Set setting `key` to the value v the button carries (bot.domain choice_code)."""
+
+    key: str
+    v: str
+
+
+class SettingsNavCb(CallbackData, prefix="sn"):
+    """/settings navigation: 'list' shows the settings, 'type' asks for a typed value of key."""
+
+    to: str
+    key: str = ""
+
+
+class HomeCb(CallbackData, prefix="home"):
+    """Leave a screen for the home card ('home'); routed by the teacher home card."""
+
+    to: str

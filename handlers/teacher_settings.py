@@ -1,79 +1,35 @@
-"""/settings: the teacher's settings with a button each; typed values are validated."""
+"""/settings: one message, edited in place: the list, one screen per setting, typed values."""
 
 from __future__ import annotations
 
-import html
+from contextlib import suppress
 from typing import Any
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.model import TeacherSettings
-from bot.domain.teacher_settings import TOGGLES, Setting
+from bot.domain.teacher_settings import MULTI_CHOICE, TOGGLES, Setting
 from bot.services import teachers
 from bot.services.context import Deps
-from handlers.callbacks import SettingCb, ZoneCb
+from handlers.callbacks import SettingCb, SettingsNavCb, SettingValueCb, ZoneCb
+from handlers.prompts import OPENED_BY
+from handlers.settings_screens import entry_screen, settings_screen, typed_screen
 from handlers.teacher_onboarding import COMMON_ZONES, TYPED, zone_keyboard
 
 router = Router(name="teacher_settings")
+KEYS = {s.value for s in Setting}
 
 
 class SettingsForm(StatesGroup):
     """Waiting for a typed value of the setting kept in the state data."""
 
     value = State()
-
-
-def _duration(minutes: int) -> str:
-    if minutes and minutes % (24 * 60) == 0:
-        return _("{n} d").format(n=minutes // (24 * 60))
-    if minutes and minutes % 60 == 0:
-        return _("{n} h").format(n=minutes // 60)
-    return _("{n} min").format(n=minutes)
-
-
-def _on_off(value: bool) -> str:
-    return _("on") if value else _("off")
-
-
-def rows(s: TeacherSettings) -> list[tuple[Setting, str, str]]:
-    """(setting, label, current value) for every line of the settings card."""
-    leads = ", ".join(_duration(m) for m in s.reminder_leads_minutes) or _("off")
-    return [
-        (Setting.TIMEZONE, _("Time zone"), s.timezone),
-        (Setting.SLOT_MINUTES, _("Default lesson length"), _duration(s.slot_minutes)),
-        (Setting.ADVANCE_NOTICE, _("Advance notice"), _duration(s.advance_notice_minutes)),
-        (Setting.HORIZON, _("Booking horizon"), _("{n} days").format(n=s.horizon_days)),
-        (Setting.CANCEL_WINDOW, _("Cancellation window"), _duration(s.cancel_window_minutes)),
-        (Setting.LINK_EXPIRY, _("Link expiry"),
-         _("{n} days").format(n=s.link_expiry_days) if s.link_expiry_days else _("never")),
-        (Setting.LINK_USES, _("Link uses"),
-         str(s.link_max_uses) if s.link_max_uses else _("unlimited")),
-        (Setting.REMINDERS, _("Reminders"), leads),
-        (Setting.AGENDA, _("Daily agenda"), s.agenda_time.strftime("%H:%M") if s.agenda_time
-         else _("off")),
-        (Setting.NOTIFICATIONS, _("Notifications"), _on_off(s.notifications_enabled)),
-        (Setting.TEACHER_REMINDERS, _("Reminders to you"), _on_off(s.teacher_reminders)),
-        (Setting.INACTIVE_AFTER, _("Inactive after"),
-         _("{n} days").format(n=s.inactive_after_days)),
-    ]  # fmt: skip
-
-
-def settings_card(s: TeacherSettings) -> tuple[str, InlineKeyboardMarkup]:
-    """The settings text and one button per setting."""
-    lines = [_("<b>Settings</b>")] + [
-        f"{label}: <b>{html.escape(v)}</b>" for _k, label, v in rows(s)
-    ]
-    buttons = [
-        InlineKeyboardButton(text=label, callback_data=SettingCb(key=key.value).pack())
-        for key, label, _v in rows(s)
-    ]
-    keyboard = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=keyboard)
 
 
 def prompt(key: Setting) -> str:
@@ -94,41 +50,82 @@ def prompt(key: Setting) -> str:
     }.get(key, "")
 
 
-@router.message(Command("settings"))
-async def show(message: Message, deps: Deps, state: FSMContext) -> None:
-    """The settings card."""
-    assert message.from_user is not None
-    teacher = await teachers.get(deps, message.from_user.id)
-    await state.clear()
-    text, keyboard = settings_card(teacher.settings)
-    await message.answer(text, reply_markup=keyboard)
-
-
-@router.callback_query(SettingCb.filter(F.key.in_({t.value for t in TOGGLES})))
-async def toggle(query: CallbackQuery, callback_data: SettingCb, deps: Deps) -> None:
-    """Flip a switch and show the card again."""
-    teacher = await teachers.change_setting(deps, query.from_user.id, Setting(callback_data.key))
-    text, keyboard = settings_card(teacher.settings)
-    if query.message is not None:
-        await query.bot.edit_message_text(  # type: ignore[union-attr]
+async def _edit(query: CallbackQuery, screen: tuple[str, InlineKeyboardMarkup]) -> None:
+    """Show a screen in place of the pressed message (already showing it is fine)."""
+    if query.message is None or query.bot is None:
+        return
+    text, keyboard = screen
+    # "Not modified" means a repeated press already shows this screen: nothing to do, and the
+    # press must still get its one answer (an exception here would leave it unanswered).
+    with suppress(TelegramBadRequest):
+        await query.bot.edit_message_text(
             text, chat_id=query.from_user.id, message_id=query.message.message_id,
             reply_markup=keyboard,
         )  # fmt: skip
 
 
-@router.callback_query(SettingCb.filter(F.key.in_({s.value for s in Setting})))
-async def ask(
-    query: CallbackQuery, callback_data: SettingCb, state: FSMContext, deps: Deps
-) -> None:
-    """Ask for a new value of one setting (zones: the teacher's own first)."""
+@router.message(Command("settings"))
+async def show(message: Message, deps: Deps, state: FSMContext) -> None:
+    """The settings list, as a new message."""
+    assert message.from_user is not None
+    teacher = await teachers.get(deps, message.from_user.id)
+    await state.clear()
+    text, keyboard = settings_screen(teacher.settings)
+    await message.answer(text, reply_markup=keyboard)
+
+
+@router.callback_query(SettingsNavCb.filter(F.to == "list"))
+async def back_to_list(query: CallbackQuery, deps: Deps) -> None:
+    """◀ Back from a setting: the list again, with the values as stored now."""
+    teacher = await teachers.get(deps, query.from_user.id)
+    await _edit(query, settings_screen(teacher.settings))
+
+
+@router.callback_query(SettingCb.filter(F.key == Setting.TIMEZONE.value))
+async def ask_zone(query: CallbackQuery, state: FSMContext, deps: Deps) -> None:
+    """The time zone keeps its own question (zone buttons, or a typed zone), as a new message."""
     await state.set_state(SettingsForm.value)
-    await state.update_data(setting=callback_data.key)
-    markup = None
-    if callback_data.key == Setting.TIMEZONE.value:
-        teacher = await teachers.get(deps, query.from_user.id)
-        markup = zone_keyboard(teacher.settings.timezone)
+    await state.update_data(setting=Setting.TIMEZONE.value)
+    teacher = await teachers.get(deps, query.from_user.id)
     assert query.message is not None
-    await query.message.answer(prompt(Setting(callback_data.key)), reply_markup=markup)
+    markup = zone_keyboard(teacher.settings.timezone)
+    await query.message.answer(prompt(Setting.TIMEZONE), reply_markup=markup)
+
+
+@router.callback_query(SettingCb.filter(F.key.in_(KEYS)))
+async def open_entry(query: CallbackQuery, callback_data: SettingCb, deps: Deps) -> None:
+    """One setting's screen: its value now and the common choices (a switch: the list)."""
+    key = Setting(callback_data.key)
+    teacher = await teachers.get(deps, query.from_user.id)
+    # A switch has no screen of its own; a press from a message older than these screens
+    # does not say which way to flip, so it only shows the values as they are.
+    if key in TOGGLES:
+        await _edit(query, settings_screen(teacher.settings))
+    else:
+        await _edit(query, entry_screen(teacher.settings, key))
+
+
+@router.callback_query(SettingValueCb.filter(F.key.in_(KEYS)))
+async def choose(
+    query: CallbackQuery, callback_data: SettingValueCb, deps: Deps, callback_answer: CallbackAnswer
+) -> None:
+    """A value pressed: saved, then the list (a multi-choice setting stays on its screen)."""
+    key = Setting(callback_data.key)
+    teacher = await teachers.choose_setting(deps, query.from_user.id, key, callback_data.v)
+    if key in MULTI_CHOICE:
+        await _edit(query, entry_screen(teacher.settings, key))
+    else:
+        await _edit(query, settings_screen(teacher.settings))
+    callback_answer.text = _("Saved")
+
+
+@router.callback_query(SettingsNavCb.filter((F.to == "type") & F.key.in_(KEYS)))
+async def ask(query: CallbackQuery, callback_data: SettingsNavCb, state: FSMContext) -> None:
+    """✏️ Type another value: the message becomes the question; the typed answer is read next."""
+    key = Setting(callback_data.key)
+    await state.set_state(SettingsForm.value)
+    await state.update_data(setting=key.value)
+    await _edit(query, typed_screen(key, prompt(key)))
 
 
 @router.callback_query(StateFilter(SettingsForm.value), ZoneCb.filter())
@@ -139,27 +136,38 @@ async def zone_picked(
     zone = COMMON_ZONES[callback_data.index % len(COMMON_ZONES)]
     teacher = await teachers.change_setting(deps, query.from_user.id, Setting.TIMEZONE, zone)
     await state.clear()
-    text, keyboard = settings_card(teacher.settings)
+    text, keyboard = settings_screen(teacher.settings, note=_("Saved."))
     assert query.message is not None
-    await query.message.answer(_("Saved.") + "\n\n" + text, reply_markup=keyboard)
+    await query.message.answer(text, reply_markup=keyboard)
 
 
 @router.message(StateFilter(SettingsForm.value), TYPED)
-async def typed(message: Message, state: FSMContext, deps: Deps) -> None:
+async def typed(message: Message, state: FSMContext, deps: Deps, bot: Bot) -> None:
     """A typed value: saved if valid, otherwise one sentence says why (and we keep waiting)."""
     assert message.from_user is not None
-    key = _asked_setting(await state.get_data())
+    data = await state.get_data()
+    key = _asked_setting(data)
     if key is None:
         # The question is gone (a /settings sent meanwhile cleared it): start over, honestly.
         await state.clear()
-        text, keyboard = settings_card((await teachers.get(deps, message.from_user.id)).settings)
+        teacher = await teachers.get(deps, message.from_user.id)
         lost = _("I lost track of which setting you were changing; please pick it again.")
-        await message.answer(lost + "\n\n" + text, reply_markup=keyboard)
+        text, keyboard = settings_screen(teacher.settings, note=lost)
+        await message.answer(text, reply_markup=keyboard)
         return
     teacher = await teachers.change_setting(deps, message.from_user.id, key, message.text or "")
     await state.clear()
-    text, keyboard = settings_card(teacher.settings)
-    await message.answer(_("Saved.") + "\n\n" + text, reply_markup=keyboard)
+    await _retire_question(bot, message.from_user.id, data)
+    text, keyboard = settings_screen(teacher.settings, note=_("Saved."))
+    await message.answer(text, reply_markup=keyboard)
+
+
+async def _retire_question(bot: Bot, chat_id: int, data: dict[str, Any]) -> None:
+    """Take the buttons off the answered question, so only the new list below is live."""
+    message_id = int(data.get(OPENED_BY) or 0)
+    if message_id:
+        with suppress(TelegramBadRequest):
+            await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
 
 
 def _asked_setting(data: dict[str, Any]) -> Setting | None:

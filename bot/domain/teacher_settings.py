@@ -41,6 +41,41 @@ class Setting(StrEnum):
 
 TOGGLES = (Setting.NOTIFICATIONS, Setting.TEACHER_REMINDERS)
 
+# A setting's stored value: minutes, days or uses (int), a time of day, lead times, or None.
+Value = int | time | tuple[int, ...] | None
+
+# The common values offered as buttons, in each setting's stored unit (minutes, days, uses):
+# one line per setting. "Type another value" covers everything else.
+CHOICES: dict[Setting, tuple[Value, ...]] = {
+    Setting.SLOT_MINUTES: (30, 45, 60, 90, 120),
+    Setting.ADVANCE_NOTICE: (0, 60, 120, 12 * 60, 24 * 60),
+    Setting.HORIZON: (7, 14, 28, 56, 90),
+    Setting.CANCEL_WINDOW: (0, 2 * 60, 12 * 60, 24 * 60, 48 * 60),
+    Setting.LINK_EXPIRY: (7, 30, 90, None),
+    Setting.LINK_USES: (1, 3, 10, None),
+    Setting.REMINDERS: (24 * 60, 2 * 60, 60, 15),  # leads, several at once (MULTI_CHOICE)
+    Setting.AGENDA: (None, time(7), time(8), time(9), time(20)),
+    Setting.INACTIVE_AFTER: (14, 30, 60, 90),
+}
+MULTI_CHOICE = frozenset({Setting.REMINDERS})
+MAX_LEADS = 3
+_DAY_SETTINGS = frozenset({Setting.HORIZON, Setting.INACTIVE_AFTER, Setting.LINK_EXPIRY})
+_NONE_CODE = "-"
+_ATTRIBUTE = {
+    Setting.TIMEZONE: "timezone",
+    Setting.SLOT_MINUTES: "slot_minutes",
+    Setting.ADVANCE_NOTICE: "advance_notice_minutes",
+    Setting.HORIZON: "horizon_days",
+    Setting.INACTIVE_AFTER: "inactive_after_days",
+    Setting.CANCEL_WINDOW: "cancel_window_minutes",
+    Setting.LINK_EXPIRY: "link_expiry_days",
+    Setting.LINK_USES: "link_max_uses",
+    Setting.REMINDERS: "reminder_leads_minutes",
+    Setting.AGENDA: "agenda_time",
+    Setting.NOTIFICATIONS: "notifications_enabled",
+    Setting.TEACHER_REMINDERS: "teacher_reminders",
+}
+
 
 def resolve_timezone(name: str) -> str:
     """The IANA zone a teacher typed (any case), or UnknownTimezone with close matches."""
@@ -157,21 +192,66 @@ def parse_time(text: str, what: str) -> time:
 
 def setting_value(settings: TeacherSettings, key: Setting) -> object:
     """The stored value behind a setting (for the audit trail)."""
-    attribute = {
-        Setting.TIMEZONE: "timezone",
-        Setting.SLOT_MINUTES: "slot_minutes",
-        Setting.ADVANCE_NOTICE: "advance_notice_minutes",
-        Setting.HORIZON: "horizon_days",
-        Setting.INACTIVE_AFTER: "inactive_after_days",
-        Setting.CANCEL_WINDOW: "cancel_window_minutes",
-        Setting.LINK_EXPIRY: "link_expiry_days",
-        Setting.LINK_USES: "link_max_uses",
-        Setting.REMINDERS: "reminder_leads_minutes",
-        Setting.AGENDA: "agenda_time",
-        Setting.NOTIFICATIONS: "notifications_enabled",
-        Setting.TEACHER_REMINDERS: "teacher_reminders",
-    }[key]
-    value = getattr(settings, attribute)
+    value = getattr(settings, _ATTRIBUTE[key])
     if isinstance(value, time | tuple):
         return str(value) if isinstance(value, time) else list(value)
     return value
+
+
+def current_value(settings: TeacherSettings, key: Setting) -> Value | str | bool:
+    """The stored value behind a setting, as the screens compare it with the choices."""
+    value: Value | str | bool = getattr(settings, _ATTRIBUTE[key])
+    return value
+
+
+def choice_code(value: Value | bool) -> str:
+    """How a value travels in a button: plain ASCII digits ('-' for none, '_' between leads)."""
+    if value is None or value == ():
+        return _NONE_CODE
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, time):
+        return str(value.hour * 60 + value.minute)
+    if isinstance(value, tuple):
+        return "_".join(str(lead) for lead in value)
+    return str(value)
+
+
+def toggled_leads(leads: tuple[int, ...], lead: int) -> tuple[int, ...]:
+    """The reminder leads with one lead added or taken away (longest first)."""
+    chosen = set(leads) ^ {lead}
+    return tuple(sorted(chosen, reverse=True))
+
+
+def apply_choice(settings: TeacherSettings, key: Setting, code: str) -> TeacherSettings:
+    """A copy with the value a button carries, checked exactly as a typed value would be.
+
+    A button carries the value itself, not "next" or "flip": pressed on an old message, it
+    sets what its label said, never something the teacher did not see.
+    """
+    what = f"setting:{key.value}"
+    if key in TOGGLES:
+        if code not in {"0", "1"}:
+            raise InvalidInput(what, code)
+        unchanged = current_value(settings, key) == (code == "1")
+        return settings if unchanged else apply_setting(settings, key, "")
+    if key not in CHOICES:
+        raise InvalidInput(what, code)
+    return apply_setting(settings, key, _typed_form(key, code, what))
+
+
+def _typed_form(key: Setting, code: str, what: str) -> str:
+    """A button's code written as the teacher would type it, so one parser checks both."""
+    if code == _NONE_CODE:
+        return "off"
+    numbers = [plain_number(part) for part in code.split("_")]
+    if not numbers or any(n is None for n in numbers):
+        raise InvalidInput(what, code)
+    values = [n for n in numbers if n is not None]
+    if key == Setting.AGENDA:
+        minutes = values[0]
+        return f"{minutes // 60}:{minutes % 60:02d}" if len(values) == 1 else code
+    if key == Setting.LINK_USES:
+        return code
+    unit = "d" if key in _DAY_SETTINGS else "m"
+    return " ".join(f"{n}{unit}" for n in values)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
@@ -9,6 +10,7 @@ from bot.domain.errors import NotAllowedToTeach
 from bot.domain.model import Teacher, TeacherSettings
 from bot.domain.teacher_settings import (
     Setting,
+    apply_choice,
     apply_setting,
     clean_name,
     resolve_timezone,
@@ -82,13 +84,25 @@ REPLANS_REMINDERS = (Setting.REMINDERS, Setting.TEACHER_REMINDERS, Setting.NOTIF
 
 async def change_setting(deps: Deps, telegram_id: int, key: Setting, text: str = "") -> Teacher:
     """Change one setting from typed text (switches flip); the change is audited."""
+    return await _change(deps, telegram_id, key, lambda s: apply_setting(s, key, text))
+
+
+async def choose_setting(deps: Deps, telegram_id: int, key: Setting, code: str) -> Teacher:
+    """Set one setting to the value a button carries (see apply_choice); audited the same way."""
+    return await _change(deps, telegram_id, key, lambda s: apply_choice(s, key, code))
+
+
+async def _change(
+    deps: Deps, telegram_id: int, key: Setting, change: Callable[[TeacherSettings], TeacherSettings]
+) -> Teacher:
+    """Apply one change to a teacher's settings, then replan what depends on it."""
     now = deps.clock.now()
     if key == Setting.HORIZON:
-        await _check_horizon(deps, telegram_id, text, now)
+        await _check_horizon(deps, telegram_id, change, now)
     async with deps.uow() as uow:
         teacher = await teacher_of(uow, telegram_id)
         old = teacher.settings
-        teacher.settings = apply_setting(old, key, text)
+        teacher.settings = change(old)
         await uow.teachers.save(teacher)
         # A new zone moves every future free slot to the same local hours; a longer horizon
         # makes more days bookable now rather than at the next upkeep. Either way the slots
@@ -111,11 +125,16 @@ async def change_setting(deps: Deps, telegram_id: int, key: Setting, text: str =
     return teacher
 
 
-async def _check_horizon(deps: Deps, telegram_id: int, text: str, now: datetime) -> None:
+async def _check_horizon(
+    deps: Deps,
+    telegram_id: int,
+    change: Callable[[TeacherSettings], TeacherSettings],
+    now: datetime,
+) -> None:
     """TooManySlots, before anything changes, if the new horizon would pass the ceiling."""
     async with deps.reading() as uow:
         teacher = await teacher_of(uow, telegram_id)
-    longer = replace(teacher, settings=apply_setting(teacher.settings, Setting.HORIZON, text))
+    longer = replace(teacher, settings=change(teacher.settings))
     await slot_filling.check_room(deps, longer, now)
 
 

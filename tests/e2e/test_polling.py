@@ -76,16 +76,18 @@ async def test_a_setting_picked_and_its_value_typed_at_once_is_saved(harness: Ha
     h = harness
     await register(h, TESS)
     await h.send(TESS, "/settings")
+    await h.press(TESS, "⏰ Advance notice: 2 h")
     h.server.inject_fault("answerCallbackQuery", "slow", delay=1.0)
-    pick = h.server.press_button(TESS, "Advance notice")
+    pick = h.server.press_button(TESS, "✏️ Type another value")
     typed = h.server.send_text(TESS, "3h")  # typed before the prompt even arrived
     await h.app.tracker.wait_handled(pick, timeout=30)
     await h.app.tracker.wait_handled(typed, timeout=30)
 
-    assert "Saved" in h.last(TESS).content and "Advance notice: 3 h" in h.last(TESS).content
+    assert "Saved" in h.last(TESS).content
+    assert "⏰ Advance notice: 3 h" in h.last(TESS).button_texts()
     again = h.server.send_text(TESS, "/settings")  # while a prompt is open: no race either
     await h.app.tracker.wait_handled(again)
-    assert "Advance notice: 3 h" in h.last(TESS).content
+    assert "⏰ Advance notice: 3 h" in h.last(TESS).button_texts()
 
 
 async def test_a_press_that_failed_on_the_database_is_handled_again_and_applied_once(

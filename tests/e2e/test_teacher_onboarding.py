@@ -53,19 +53,21 @@ async def test_settings_are_validated_and_saved(harness: Harness) -> None:
     h = harness
     await register(h, TEACHER)
     await h.send(TEACHER, "/settings")
-    assert "Advance notice: 2 h" in h.last(TEACHER).content
-    await h.press(TEACHER, "Advance notice")
+    assert "⏰ Advance notice: 2 h" in h.last(TEACHER).button_texts()
+    await h.press(TEACHER, "⏰ Advance notice: 2 h")
+    await h.press(TEACHER, "✏️ Type another value")
     await h.send(TEACHER, "soon")
     await told(h, TEACHER, "not a valid value")
     await h.send(TEACHER, "3h")
-    assert "Saved" in h.last(TEACHER).content and "Advance notice: 3 h" in h.last(TEACHER).content
-    await h.press(TEACHER, "Notifications")
-    assert "Notifications: off" in h.last(TEACHER).content
+    assert "Saved" in h.last(TEACHER).content
+    assert "⏰ Advance notice: 3 h" in h.last(TEACHER).button_texts()
+    await h.press(TEACHER, "🔔 Notifications: on")
+    assert "🔔 Notifications: off" in h.last(TEACHER).button_texts()
 
 
 async def test_the_zone_question_offers_the_teachers_own_zone_first(harness: Harness) -> None:
     h = harness
     await register(h, TEACHER, zone="Asia/Tokyo")
     await h.send(TEACHER, "/settings")
-    await h.press(TEACHER, "Time zone")
+    await h.press(TEACHER, "🌍 Time zone: Asia/Tokyo")
     assert h.last(TEACHER).button_texts()[0] == "Asia/Tokyo"
