@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
@@ -69,7 +69,7 @@ def hours_screen(view: availability.AvailabilityView) -> tuple[str, InlineKeyboa
     """Weekly and one-day hours and the coming time off, each with a remove button."""
     weekly = [w for w in view.windows if w.weekday is not None]
     dated = [w for w in view.windows if w.on_date is not None]
-    now = view.now or datetime.now(UTC)
+    now = view.now
     lines = [_("<b>Your availability</b> ({zone})").format(zone=view.timezone)]
     lines += [_("Weekly:")] + [f"• {window_text(w)}" for w in weekly] if weekly else []
     lines += [_("One day:")] + [f"• {window_text(w)}" for w in dated] if dated else []

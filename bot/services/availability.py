@@ -48,7 +48,7 @@ class AvailabilityView:
     windows: list[Window]
     time_off: list[TimeOff]
     timezone: str
-    now: datetime | None = None  # when it was read: 'this year' for the time off labels
+    now: datetime  # when it was read: decides 'this year' in the time off labels
 
 
 @dataclass(frozen=True)
