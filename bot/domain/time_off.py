@@ -71,11 +71,6 @@ def time_off_label(
     return f"{since} {start:%H:%M} – {until} {end:%H:%M}"
 
 
-def coming(items: list[TimeOff], now: datetime) -> list[TimeOff]:
-    """Time off not over yet (past time off is not listed), earliest first."""
-    return sorted((t for t in items if t.ends_at > now), key=lambda t: t.starts_at)
-
-
 def starting_on(items: list[TimeOff], day: date, zone: ZoneInfo) -> list[TimeOff]:
     """The time off that starts on a local day (what '/unblock 2026-12-24' means)."""
     return [t for t in items if t.starts_at.astimezone(zone).date() == day]
