@@ -24,6 +24,7 @@ from handlers import (
     teacher_onboarding,
     teacher_settings,
     teacher_students,
+    time_off,
 )
 from handlers.press_answers import PressAnswers
 from handlers.typed_text import TypedTextGuard
@@ -41,6 +42,7 @@ def build_router() -> Router:
         teacher_onboarding.router,
         teacher_settings.router,
         availability.router,
+        time_off.router,
         teacher_students.router,
         teacher_links.router,
         schedule.router,

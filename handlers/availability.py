@@ -1,13 +1,12 @@
-"""/addslots, /availability and /block: the teacher's hours and time off."""
+"""/addslots and /availability: the teacher's hours and time off on one screen."""
 
 from __future__ import annotations
 
 import html
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
@@ -16,12 +15,13 @@ from babel.dates import format_date
 
 from bot.domain.errors import ConfirmationNeeded
 from bot.domain.model import Window
+from bot.domain.time_off import TimeOff
 from bot.domain.timeslots import END_OF_DAY
 from bot.services import availability
 from bot.services.context import Deps
-from handlers.availability_texts import added_text
-from handlers.callbacks import BlockCb, WindowCb
-from handlers.formatting import current_locale, day_label, local, when
+from handlers.availability_texts import added_text, span_text, time_off_line
+from handlers.callbacks import TimeOffCb, WindowCb
+from handlers.formatting import current_locale, day_label
 
 router = Router(name="availability")
 
@@ -65,10 +65,11 @@ async def add_slots(message: Message, command: CommandObject, deps: Deps) -> Non
     await message.answer(text + "\n" + _("See all your hours with /availability."))
 
 
-def availability_card(view: availability.AvailabilityView) -> tuple[str, InlineKeyboardMarkup]:
-    """Weekly and one-day windows with a remove button each, and coming time off."""
+def hours_screen(view: availability.AvailabilityView) -> tuple[str, InlineKeyboardMarkup]:
+    """Weekly and one-day hours and the coming time off, each with a remove button."""
     weekly = [w for w in view.windows if w.weekday is not None]
     dated = [w for w in view.windows if w.on_date is not None]
+    now = view.now
     lines = [_("<b>Your availability</b> ({zone})").format(zone=view.timezone)]
     lines += [_("Weekly:")] + [f"• {window_text(w)}" for w in weekly] if weekly else []
     lines += [_("One day:")] + [f"• {window_text(w)}" for w in dated] if dated else []
@@ -76,24 +77,47 @@ def availability_card(view: availability.AvailabilityView) -> tuple[str, InlineK
         lines.append(_("No hours yet.") + "\n" + usage())
     if view.time_off:
         lines.append(_("Time off:"))
-        lines += [f"• {when(s, e, view.timezone)}" for s, e in view.time_off]
+        lines += [f"• {time_off_line(t, view.timezone, now)}" for t in view.time_off]
     buttons = [
         [InlineKeyboardButton(text="❌ " + window_text(w),
                               callback_data=WindowCb(action="rm", id=w.id).pack())]
         for w in view.windows
     ]  # fmt: skip
+    buttons += time_off_buttons(view.time_off, view.timezone, now, screen="h")
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=buttons)
+
+
+def time_off_buttons(
+    items: list[TimeOff], zone: str, now: datetime, screen: str
+) -> list[list[InlineKeyboardButton]]:
+    """A remove button per time off; `screen` says which screen to show again after."""
+    return [
+        [InlineKeyboardButton(text="❌ " + span_text(t.starts_at, t.ends_at, zone, now),
+                              callback_data=TimeOffCb(id=t.id, s=screen).pack())]
+        for t in items
+    ]  # fmt: skip
+
+
+async def show_in_place(
+    query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> None:
+    """A screen's own buttons edit it in place (or write anew if it is out of reach)."""
+    if isinstance(query.message, Message):
+        await query.message.edit_text(text, reply_markup=keyboard)
+    elif query.bot is not None:
+        await query.bot.send_message(query.from_user.id, text, reply_markup=keyboard)
 
 
 @router.message(Command("availability"))
 async def show(message: Message, deps: Deps) -> None:
-    """The teacher's windows with remove buttons."""
+    """The teacher's hours and coming time off, with remove buttons."""
     assert message.from_user is not None
-    text, keyboard = availability_card(await availability.list_windows(deps, message.from_user.id))
+    text, keyboard = hours_screen(await availability.list_windows(deps, message.from_user.id))
     await message.answer(text, reply_markup=keyboard)
 
 
-def _confirm_keyboard(yes: str, no: str) -> InlineKeyboardMarkup:
+def confirm_keyboard(yes: str, no: str) -> InlineKeyboardMarkup:
+    """'Yes, cancel them' / 'No, keep them'."""
     return InlineKeyboardMarkup(
         inline_keyboard=[[InlineKeyboardButton(text=_("Yes, cancel them"), callback_data=yes),
                           InlineKeyboardButton(text=_("No, keep them"), callback_data=no)]]
@@ -101,7 +125,9 @@ def _confirm_keyboard(yes: str, no: str) -> InlineKeyboardMarkup:
 
 
 @router.callback_query(WindowCb.filter(F.action.in_({"rm", "ok"})))
-async def remove(query: CallbackQuery, callback_data: WindowCb, deps: Deps) -> None:
+async def remove(
+    query: CallbackQuery, callback_data: WindowCb, deps: Deps, callback_answer: CallbackAnswer
+) -> None:
     """Remove a window; if it holds lessons, ask before cancelling them."""
     assert query.message is not None
     agreed = callback_data.n if callback_data.action == "ok" else 0
@@ -111,17 +137,23 @@ async def remove(query: CallbackQuery, callback_data: WindowCb, deps: Deps) -> N
         )
     except ConfirmationNeeded as ask:  # asked first, or asked again: the bookings changed
         await query.message.answer(
-            _confirm_question(ask.affected),
-            reply_markup=_confirm_keyboard(
+            confirm_question(ask.affected),
+            reply_markup=confirm_keyboard(
                 WindowCb(action="ok", id=callback_data.id, n=ask.affected).pack(),
                 WindowCb(action="no", id=callback_data.id).pack(),
             ),
         )
         return
-    await query.message.answer(_removed_text(cancelled))
+    if callback_data.action == "ok":  # the question card becomes the answer
+        await show_in_place(query, removed_text(cancelled))
+        return
+    callback_answer.text = removed_text(cancelled)
+    view = await availability.list_windows(deps, query.from_user.id)
+    await show_in_place(query, *hours_screen(view))
 
 
-def _confirm_question(n: int) -> str:
+def confirm_question(n: int) -> str:
+    """How many booked lessons the change would cancel."""
     return ngettext(
         "{n} booked lesson falls in this time. Cancel it and tell the student?",
         "{n} booked lessons fall in this time. Cancel them and tell the students?",
@@ -129,7 +161,8 @@ def _confirm_question(n: int) -> str:
     ).format(n=n)
 
 
-def _removed_text(cancelled: int) -> str:
+def removed_text(cancelled: int) -> str:
+    """'Removed.', and how many lessons were cancelled."""
     text = _("✅ Removed.")
     if cancelled:
         text += " " + ngettext(
@@ -144,63 +177,3 @@ def _removed_text(cancelled: int) -> str:
 async def keep(callback_answer: CallbackAnswer) -> None:
     """The teacher kept the window."""
     callback_answer.text = _("Nothing was changed.")
-
-
-@router.message(Command("block"))
-async def block(message: Message, command: CommandObject, deps: Deps, state: FSMContext) -> None:
-    """Take time off; if lessons are booked then, ask first (the request waits in the state)."""
-    assert message.from_user is not None
-    if not command.args:
-        await message.answer(_block_usage())
-        return
-    try:
-        done = await availability.block_time(deps, message.from_user.id, command.args)
-    except ConfirmationNeeded as ask:
-        await _ask_to_block(message, state, command.args, ask.affected)
-        return
-    await message.answer(_blocked_text(done))
-
-
-async def _ask_to_block(message: Message, state: FSMContext, args: str, affected: int) -> None:
-    """Keep the request and the number the teacher is agreeing to, and ask."""
-    await state.update_data(block_args=args, block_affected=affected)
-    await message.answer(
-        _confirm_question(affected),
-        reply_markup=_confirm_keyboard(BlockCb(confirm=1).pack(), BlockCb(confirm=0).pack()),
-    )
-
-
-def _block_usage() -> str:
-    return _(
-        "Take time off like this:\n<code>/block 2026-12-05</code> (a whole day)\n"
-        "<code>/block 2026-12-05 09:00-12:00 dentist</code> (part of a day, with a reason)\n"
-        "<code>/block 2026-12-24..2027-01-02 holidays</code> (several days)"
-    )
-
-
-def _blocked_text(done: availability.Blocked) -> str:
-    start = local(done.starts_at, done.timezone)
-    end = local(done.ends_at, done.timezone)
-    span = f"{day_label(start.date())} {start:%H:%M} – {day_label(end.date())} {end:%H:%M}"
-    return _("✅ Blocked {span}.").format(span=span) + " " + _removed_text(done.cancelled)
-
-
-@router.callback_query(BlockCb.filter())
-async def block_confirmed(
-    query: CallbackQuery, callback_data: BlockCb, deps: Deps, state: FSMContext
-) -> None:
-    """Carry out (or drop) the /block request that asked for confirmation."""
-    assert query.message is not None
-    data = await state.get_data()
-    args, agreed = str(data.get("block_args") or ""), int(data.get("block_affected") or 0)
-    await state.update_data(block_args=None, block_affected=None)
-    if not callback_data.confirm or not args:
-        await query.message.answer(_("Nothing was changed."))
-        return
-    try:
-        done = await availability.block_time(deps, query.from_user.id, args, confirmed=agreed)
-    except ConfirmationNeeded as ask:  # bookings changed since the question
-        assert isinstance(query.message, Message)
-        await _ask_to_block(query.message, state, args, ask.affected)
-        return
-    await query.message.answer(_blocked_text(done))

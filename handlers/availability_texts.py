@@ -1,12 +1,33 @@
-"""What /addslots answers: slots opened, and what is left when a batch failed or the limit hit."""
+"""What /addslots, /block and /unblock answer, and time off as people say it."""
 
 from __future__ import annotations
+
+import html
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.domain.slot_plan import MAX_OPEN_SLOTS
+from bot.domain.time_off import TimeOff, time_off_label
 from bot.services.availability import AddedWindow
+from handlers.formatting import current_locale
+
+
+def span_text(starts_at: datetime, ends_at: datetime, zone: str, now: datetime) -> str:
+    """'Wed 2 Dec, all day', '24 Dec – 2 Jan', 'Wed 2 Dec, 09:00–12:00' in the viewer's language."""
+    tz = ZoneInfo(zone)
+    return time_off_label(
+        starts_at, ends_at, tz, now.astimezone(tz).date(), current_locale(),
+        whole_day=_("{day}, all day"),
+    )  # fmt: skip
+
+
+def time_off_line(item: TimeOff, zone: str, now: datetime) -> str:
+    """One time off for a list: the span and, if given, the reason."""
+    text = span_text(item.starts_at, item.ends_at, zone, now)
+    return f"{text} · {html.escape(item.reason)}" if item.reason else text
 
 
 def added_text(added: AddedWindow, window: str) -> str:

@@ -55,7 +55,8 @@ class WindowCb(CallbackData, prefix="win"):
 
 
 class BlockCb(CallbackData, prefix="blk"):
-    """Confirm (1) or drop (0) the /block request waiting in the conversation state."""
+    """The /block request waiting in the state: 1 cancel telling the reason, 2 cancel without
+    it, 0 keep the lessons (drop the request)."""
 
     confirm: Number
 
@@ -218,6 +219,13 @@ class ExportCb(CallbackData, prefix="exp"):
 
     k: str
     p: str
+
+
+class TimeOffCb(CallbackData, prefix="off"):
+    """Remove time off (id) from a screen: s='h' the hours screen, 'u' the /unblock list."""
+
+    id: Number
+    s: str
 
 
 # --- settings screens and the teacher's home (issue 12) ---

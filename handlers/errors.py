@@ -60,6 +60,7 @@ def _invalid_input(what: str, value: str) -> str:
         "weekday": _("“{value}” is not a weekday or date. Use mon…sun or a date like 2026-12-05."),
         "date": _("“{value}” is not a usable date. Use a date like 2026-12-05."),
         "past_date": _("{value} is already in the past. Please pick a coming date."),
+        "no_time_off": _("You have no time off starting on {value}. /unblock lists it all."),
         "time": _("“{value}” is not a time range. Use HH:MM-HH:MM, e.g. 10:00-14:00."),
         "hours": _(
             "“{value}” is not a time range within one day: use HH:MM-HH:MM with the end "

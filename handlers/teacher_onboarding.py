@@ -80,6 +80,7 @@ def teacher_commands() -> list[BotCommand]:
         BotCommand(command="addslots", description=_("Add hours: /addslots mon 10:00-14:00 60")),
         BotCommand(command="availability", description=_("Your weekly and one-day hours")),
         BotCommand(command="block", description=_("Take time off: /block 2026-12-24")),
+        BotCommand(command="unblock", description=_("Remove time off: /unblock 2026-12-24")),
         BotCommand(command="settings", description=_("Time zone, notice, links, reminders")),
         BotCommand(command="language", description=_("Change the language")),
         BotCommand(command="help", description=_("What each command does")),

@@ -13,6 +13,7 @@ from bot.domain.model import (
     Student,
     Window,
 )
+from bot.domain.time_off import TimeOff
 
 
 class AvailabilityRepository(Protocol):
@@ -47,13 +48,30 @@ class AvailabilityRepository(Protocol):
         ...
 
     async def add_time_off(
-        self, teacher_id: int, starts_at: datetime, ends_at: datetime, now: datetime
+        self,
+        teacher_id: int,
+        starts_at: datetime,
+        ends_at: datetime,
+        now: datetime,
+        reason: str = "",
     ) -> int:
         """Block a stretch of time; returns its id."""
         ...
 
     async def time_off(self, teacher_id: int, after: datetime) -> list[tuple[datetime, datetime]]:
         """Blocked stretches that end after a moment."""
+        ...
+
+    async def coming_time_off(self, teacher_id: int, after: datetime) -> list[TimeOff]:
+        """Time off that ends after a moment, with ids and reasons, earliest first."""
+        ...
+
+    async def get_time_off(self, time_off_id: int) -> TimeOff | None:
+        """Time off by id."""
+        ...
+
+    async def remove_time_off(self, time_off_id: int) -> int:
+        """Delete time off; returns how many rows went (0 if another press removed it first)."""
         ...
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.errors import ConfirmationNeeded, InvalidInput, WindowOverlap
 from bot.domain.model import Actor, Booking, Slot, Teacher, Window
 from bot.domain.slot_plan import check_ceiling
+from bot.domain.time_off import TimeOff
 from bot.domain.timeslots import windows_overlap
 from bot.domain.windows import (
     MAX_SLOT_MINUTES,
@@ -45,8 +46,9 @@ class AvailabilityView:
     """A teacher's windows and coming blocked time, for /availability."""
 
     windows: list[Window]
-    time_off: list[tuple[datetime, datetime]]
+    time_off: list[TimeOff]
     timezone: str
+    now: datetime  # when it was read: decides 'this year' in the time off labels
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class Blocked:
     removed: int
     cancelled: int
     timezone: str
+    reason: str = ""
 
 
 async def extend_horizon(deps: Deps) -> int:
@@ -155,8 +158,8 @@ async def list_windows(deps: Deps, telegram_id: int) -> AvailabilityView:
         zone = ZoneInfo(teacher.settings.timezone)
         windows = [w for w in await uow.availability.windows(teacher.id)
                    if _still_current(w, now, zone)]  # fmt: skip
-        time_off = await uow.availability.time_off(teacher.id, now)
-    return AvailabilityView(windows, time_off, teacher.settings.timezone)
+        time_off = await uow.availability.coming_time_off(teacher.id, now)
+    return AvailabilityView(windows, time_off, teacher.settings.timezone, now)
 
 
 async def _cancel_all(
@@ -202,11 +205,15 @@ async def remove_window(deps: Deps, telegram_id: int, window_id: int, *, confirm
     return len(affected)
 
 
-async def block_time(deps: Deps, telegram_id: int, args: str, *, confirmed: int = 0) -> Blocked:
+async def block_time(
+    deps: Deps, telegram_id: int, args: str, *, confirmed: int = 0, tell_reason: bool = True
+) -> Blocked:
     """Take days or part of a day off; ConfirmationNeeded first if lessons are booked.
 
     `confirmed` is how many lessons the teacher agreed to cancel: if bookings changed since
     the question, it is asked again with the new number rather than cancelling others.
+    `tell_reason`: whether the students' cancellation notices carry the typed reason (the
+    teacher chooses on the confirmation card); the time off keeps it either way.
     """
     spec = parse_block_args(args)
     now = deps.clock.now()
@@ -222,12 +229,14 @@ async def block_time(deps: Deps, telegram_id: int, args: str, *, confirmed: int 
         affected = await _bookings_in(uow, slots)
         if affected and len(affected) != confirmed:
             raise ConfirmationNeeded(affected=len(affected))
-        await _cancel_all(uow, deps, teacher, affected, reason=spec.reason)
+        told = spec.reason if tell_reason else ""
+        await _cancel_all(uow, deps, teacher, affected, reason=told)
         await uow.slots.remove(s.id for s in slots)
-        await uow.availability.add_time_off(teacher.id, start, end, now)
+        await uow.availability.add_time_off(teacher.id, start, end, now, reason=spec.reason)
         await uow.audit.add(
             audit("time_off.added", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
-                  starts_at=start.isoformat(), ends_at=end.isoformat(), cancelled=len(affected))
+                  starts_at=start.isoformat(), ends_at=end.isoformat(), cancelled=len(affected),
+                  reason_told=bool(told))
         )  # fmt: skip
         await uow.commit()
-    return Blocked(start, end, len(slots), len(affected), teacher.settings.timezone)
+    return Blocked(start, end, len(slots), len(affected), teacher.settings.timezone, spec.reason)

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import Window
+from bot.domain.time_off import TimeOff
 from storage.models import TimeOffRow, WindowRow
 
 
@@ -84,12 +85,18 @@ class SqlAvailability:
         await self._s.execute(delete(WindowRow).where(WindowRow.id == window_id))
 
     async def add_time_off(
-        self, teacher_id: int, starts_at: datetime, ends_at: datetime, now: datetime
+        self,
+        teacher_id: int,
+        starts_at: datetime,
+        ends_at: datetime,
+        now: datetime,
+        reason: str = "",
     ) -> int:
         """Block a stretch of time; returns its id."""
         row = TimeOffRow(
-            teacher_id=teacher_id, starts_at=starts_at, ends_at=ends_at, created_at=now
-        )
+            teacher_id=teacher_id, starts_at=starts_at, ends_at=ends_at, created_at=now,
+            reason=reason,
+        )  # fmt: skip
         self._s.add(row)
         await self._s.flush()
         return row.id
@@ -102,3 +109,26 @@ class SqlAvailability:
             .order_by(TimeOffRow.starts_at)
         )
         return [(r.starts_at, r.ends_at) for r in await self._s.scalars(query)]
+
+    async def coming_time_off(self, teacher_id: int, after: datetime) -> list[TimeOff]:
+        """Time off that ends after a moment, with ids and reasons, earliest first."""
+        query = (
+            select(TimeOffRow)
+            .where(TimeOffRow.teacher_id == teacher_id, TimeOffRow.ends_at > after)
+            .order_by(TimeOffRow.starts_at, TimeOffRow.id)
+        )
+        return [_time_off(r) for r in await self._s.scalars(query)]
+
+    async def get_time_off(self, time_off_id: int) -> TimeOff | None:
+        """Time off by id."""
+        row = await self._s.get(TimeOffRow, time_off_id)
+        return _time_off(row) if row else None
+
+    async def remove_time_off(self, time_off_id: int) -> int:
+        """Delete time off; returns how many rows went (0 if another press removed it first)."""
+        result = await self._s.execute(delete(TimeOffRow).where(TimeOffRow.id == time_off_id))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _time_off(row: TimeOffRow) -> TimeOff:
+    return TimeOff(row.id, row.teacher_id, row.starts_at, row.ends_at, row.reason or "")

@@ -84,12 +84,14 @@ async def test_blocking_a_day_with_a_lesson_asks_first(harness: Harness) -> None
     await h.send(STUDENT, f"/start {token}")
     await book_first_free(h, STUDENT, TEACHER)
     await h.send(TEACHER, "/block 2026-11-24 sick")
-    assert "1 booked lesson falls in this time" in h.last(TEACHER).content
+    card = h.last(TEACHER)
+    assert "1 booked lesson falls in this time" in card.content
     await h.send(TEACHER, "/schedule")
     assert "Anna" in h.last(TEACHER).content  # still booked until confirmed
-    await h.press(TEACHER, "Yes, cancel them")
-    done = h.last(TEACHER).content
-    assert "Blocked" in done and "1 lesson was cancelled" in done
+    await h.press(TEACHER, "Cancel and tell the reason")
+    [done] = [m for m in h.chat(TEACHER) if m.message_id == card.message_id]  # edited in place
+    assert "Blocked Tue 24 Nov, all day" in done.content, done.content
+    assert "1 lesson was cancelled" in done.content and not done.buttons
     await h.send(TEACHER, "/schedule")
     assert "Anna" not in h.last(TEACHER).content
     await delivered(h, STUDENT, "Reason: sick")

@@ -87,7 +87,7 @@ callback = st.one_of(*(_fields(cls) for cls in CODEC))
 COMMANDS = [
     "/addslots", "/addstudent", "/availability", "/block", "/export", "/help", "/language",
     "/link", "/ops", "/schedule", "/settings", "/stats", "/students", "/teach", "/timezone",
-    "/start", "/book", "/mybookings",
+    "/start", "/book", "/mybookings", "/unblock",
 ]  # fmt: skip
 
 words = st.one_of(

@@ -1,0 +1,89 @@
+"""Removing time off: by its button or '/unblock <date>'; the weekly hours open again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.domain.errors import InvalidInput
+from bot.domain.model import Teacher
+from bot.domain.time_off import TimeOff, starting_on
+from bot.domain.windows import parse_date
+from bot.ports import UnitOfWork
+from bot.services import slot_filling
+from bot.services.context import Deps, audit, records_refusals
+from bot.services.ownership import foreign, teacher_of
+
+
+@dataclass(frozen=True)
+class ComingTimeOff:
+    """A teacher's time off not over yet, for /unblock."""
+
+    items: list[TimeOff]
+    timezone: str
+    now: datetime
+
+
+@dataclass(frozen=True)
+class Unblocked:
+    """What removing time off did: the removed stretches and the slots opened again."""
+
+    removed: list[TimeOff]
+    reopened: int
+    timezone: str
+    now: datetime
+
+
+async def coming(deps: Deps, telegram_id: int) -> ComingTimeOff:
+    """The teacher's time off that is not over yet, earliest first."""
+    now = deps.clock.now()
+    async with deps.reading() as uow:
+        teacher = await teacher_of(uow, telegram_id)
+        items = await uow.availability.coming_time_off(teacher.id, now)
+    return ComingTimeOff(items, teacher.settings.timezone, now)
+
+
+@records_refusals
+async def remove(deps: Deps, telegram_id: int, time_off_id: int) -> Unblocked:
+    """Remove one stretch of time off (its remove button); a foreign or gone id is NotFound."""
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        teacher = await teacher_of(uow, telegram_id)
+        item = await uow.availability.get_time_off(time_off_id)
+        if item is None or item.teacher_id != teacher.id:
+            raise foreign(deps, teacher, "time_off", time_off_id)
+        await _remove(uow, deps, teacher, [item])
+        await uow.commit()
+    return await _reopen(deps, teacher, [item], now)
+
+
+async def unblock_day(deps: Deps, telegram_id: int, text: str) -> Unblocked:
+    """'/unblock 2026-12-24': remove the coming time off starting that (local) day."""
+    day = parse_date(text)
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        teacher = await teacher_of(uow, telegram_id)
+        zone = ZoneInfo(teacher.settings.timezone)
+        items = starting_on(await uow.availability.coming_time_off(teacher.id, now), day, zone)
+        if not items:
+            raise InvalidInput("no_time_off", str(day))
+        await _remove(uow, deps, teacher, items)
+        await uow.commit()
+    return await _reopen(deps, teacher, items, now)
+
+
+async def _remove(uow: UnitOfWork, deps: Deps, teacher: Teacher, items: list[TimeOff]) -> None:
+    for item in items:
+        await uow.availability.remove_time_off(item.id)
+        await uow.audit.add(
+            audit("time_off.removed", "ok", deps, actor=teacher.telegram_id,
+                  teacher_id=teacher.id, starts_at=item.starts_at.isoformat(),
+                  ends_at=item.ends_at.isoformat())
+        )  # fmt: skip
+
+
+async def _reopen(deps: Deps, teacher: Teacher, items: list[TimeOff], now: datetime) -> Unblocked:
+    """Open the slots the weekly and one-day hours give in the freed time (the upkeep's path)."""
+    filled = await slot_filling.fill_teacher(deps, teacher, now)
+    return Unblocked(items, filled.created, teacher.settings.timezone, now)
