@@ -17,6 +17,7 @@ from bot.domain.teacher_settings import TOGGLES, Setting
 from bot.services import teachers
 from bot.services.context import Deps
 from handlers.callbacks import SettingCb, ZoneCb
+from handlers.formatting import days
 from handlers.teacher_onboarding import COMMON_ZONES, TYPED, zone_keyboard
 
 router = Router(name="teacher_settings")
@@ -47,10 +48,10 @@ def rows(s: TeacherSettings) -> list[tuple[Setting, str, str]]:
         (Setting.TIMEZONE, _("Time zone"), s.timezone),
         (Setting.SLOT_MINUTES, _("Default lesson length"), _duration(s.slot_minutes)),
         (Setting.ADVANCE_NOTICE, _("Advance notice"), _duration(s.advance_notice_minutes)),
-        (Setting.HORIZON, _("Booking horizon"), _("{n} days").format(n=s.horizon_days)),
+        (Setting.HORIZON, _("Booking horizon"), days(s.horizon_days)),
         (Setting.CANCEL_WINDOW, _("Cancellation window"), _duration(s.cancel_window_minutes)),
         (Setting.LINK_EXPIRY, _("Link expiry"),
-         _("{n} days").format(n=s.link_expiry_days) if s.link_expiry_days else _("never")),
+         days(s.link_expiry_days) if s.link_expiry_days else _("never")),
         (Setting.LINK_USES, _("Link uses"),
          str(s.link_max_uses) if s.link_max_uses else _("unlimited")),
         (Setting.REMINDERS, _("Reminders"), leads),
@@ -58,8 +59,7 @@ def rows(s: TeacherSettings) -> list[tuple[Setting, str, str]]:
          else _("off")),
         (Setting.NOTIFICATIONS, _("Notifications"), _on_off(s.notifications_enabled)),
         (Setting.TEACHER_REMINDERS, _("Reminders to you"), _on_off(s.teacher_reminders)),
-        (Setting.INACTIVE_AFTER, _("Inactive after"),
-         _("{n} days").format(n=s.inactive_after_days)),
+        (Setting.INACTIVE_AFTER, _("Inactive after"), days(s.inactive_after_days)),
     ]  # fmt: skip
 
 

@@ -66,15 +66,20 @@ class LinkFigures:
 
 
 def period_of(key: str, now: datetime, zone_name: str) -> Period:
-    """This week (from Monday), this month, or the last 90 days, in the teacher's local days."""
+    """This week (from Monday), this month, or the last 90 days, in the teacher's local days.
+
+    This month is the calendar month stretched to hold the whole of this week, so it never
+    shows less than this week does when the week runs over a month's edge.
+    """
     zone = ZoneInfo(zone_name)
     today = now.astimezone(zone).date()
+    monday = today - timedelta(days=today.weekday())
     if key == "week":
-        first = today - timedelta(days=today.weekday())
-        after = first + timedelta(days=7)
+        first, after = monday, monday + timedelta(days=7)
     elif key == "month":
-        first = today.replace(day=1)
-        after = (first + timedelta(days=32)).replace(day=1)
+        month = today.replace(day=1)
+        first = min(month, monday)
+        after = max((month + timedelta(days=32)).replace(day=1), monday + timedelta(days=7))
     elif key == "90d":
         first, after = today - timedelta(days=89), today + timedelta(days=1)
     else:
