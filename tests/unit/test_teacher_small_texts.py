@@ -60,7 +60,8 @@ def test_this_month_holds_this_week_when_the_week_runs_into_the_next_month() -> 
     # Mon 30 Nov, 23:00 in Moscow: a new teacher's four lessons are Tue to Fri, in December.
     now = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)
     lessons = [_lesson(datetime(2026, 12, d, 7, 0, tzinfo=UTC)) for d in (1, 2, 3, 4)]
-    week, month = a.period_of("week", now, MOSCOW), a.period_of("month", now, MOSCOW)
+    week = a.period_of("week", now, MOSCOW)
+    month = a.period_of("month", now, MOSCOW, month_holds_week=True)
     assert (month.first_day, month.last_day) == (date(2026, 11, 1), date(2026, 12, 6))
     assert month.start == datetime(2026, 10, 31, 21, 0, tzinfo=UTC)  # Moscow midnight
     assert month.end == week.end == datetime(2026, 12, 6, 21, 0, tzinfo=UTC)
@@ -74,13 +75,14 @@ def test_this_month_holds_this_week_when_the_week_runs_into_the_next_month() -> 
 def test_this_month_starts_on_the_monday_of_a_week_begun_last_month() -> None:
     # Tue 1 Dec, 00:30 in Moscow, still 30 Nov in UTC: the month is December's, in Moscow.
     now = datetime(2026, 11, 30, 21, 30, tzinfo=UTC)
-    month = a.period_of("month", now, MOSCOW)
+    month = a.period_of("month", now, MOSCOW, month_holds_week=True)
     assert (month.first_day, month.last_day) == (date(2026, 11, 30), date(2026, 12, 31))
     assert month.end == datetime(2026, 12, 31, 21, 0, tzinfo=UTC)
 
 
 def test_in_mid_month_this_month_is_the_calendar_month() -> None:
-    month = a.period_of("month", datetime(2026, 12, 15, 12, 0, tzinfo=UTC), MOSCOW)
+    mid_december = datetime(2026, 12, 15, 12, 0, tzinfo=UTC)
+    month = a.period_of("month", mid_december, MOSCOW, month_holds_week=True)
     assert (month.first_day, month.last_day) == (date(2026, 12, 1), date(2026, 12, 31))
 
 
