@@ -14,7 +14,7 @@ from aiogram.utils.i18n import ngettext
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.domain import errors as e
-from handlers.formatting import shorten
+from handlers.formatting import sentence, shorten
 from handlers.middlewares import outcome_of_update
 
 log = logging.getLogger("lessonlink.errors")
@@ -56,6 +56,7 @@ def _link_refusal(reason: e.LinkRefusal) -> str:
 def _invalid_input(what: str, value: str) -> str:
     """Name the wrong part of a teacher's command and show the right form."""
     shown = html.escape(shorten(value)) or _("(nothing)")
+    minutes = int(value) if value.isascii() and value.isdigit() else 0  # picks the plural form
     texts = {
         "weekday": _("“{value}” is not a weekday or date. Use mon…sun or a date like 2026-12-05."),
         "date": _("“{value}” is not a usable date. Use a date like 2026-12-05."),
@@ -66,8 +67,16 @@ def _invalid_input(what: str, value: str) -> str:
             "“{value}” is not a time range within one day: use HH:MM-HH:MM with the end "
             "after the start, e.g. 10:00-14:00."
         ),
-        "length": _("A lesson of {value} minutes is not possible: use 10 to 480 minutes."),
-        "length_fit": _("A lesson of {value} minutes does not fit into these hours."),
+        "length": ngettext(
+            "A lesson of {value} minute is not possible: use 10 to 480 minutes.",
+            "A lesson of {value} minutes is not possible: use 10 to 480 minutes.",
+            minutes,
+        ),
+        "length_fit": ngettext(
+            "A lesson of {value} minute does not fit into these hours.",
+            "A lesson of {value} minutes does not fit into these hours.",
+            minutes,
+        ),
         "capacity": _("“{value}” is not a group size: use x2 to x50."),
         "name": _("Please type a name of 1 to 64 characters."),
         "student_name": _("Please type a name of 1 to 64 characters."),
@@ -152,16 +161,20 @@ def describe(error: e.DomainError) -> str:
                 "Share the link with them instead."
             )
         case e.UnknownStudent(name=name):
-            return _("No student called {name}. /students lists them all.").format(name=_echo(name))
+            return (
+                sentence(_("No student called {name}").format(name=_echo(name)))
+                + " " + _("/students lists them all.")
+            )  # fmt: skip
         case e.AmbiguousStudent(name=name):
             return _(
                 "Several students are called {name}: rename one from /students to tell them apart."
             ).format(name=_echo(name))
         case e.DuplicateStudentName(name=name):
-            return _(
-                "You already have a student called {name}. Please add something that tells "
-                "them apart, e.g. “{name} B.” or “{name} (piano)”."
-            ).format(name=_echo(name))
+            return (
+                sentence(_("You already have a student called {name}").format(name=_echo(name)))
+                + " " + _("Please add something that tells them apart, e.g. “{name} B.” or "
+                          "“{name} (piano)”.").format(name=_echo(name))
+            )  # fmt: skip
         case e.NotFound():
             return _("That is not available any more.")
         case e.CancellationWindowPassed(window_minutes=minutes):
@@ -186,7 +199,10 @@ def describe(error: e.DomainError) -> str:
                 + _("Choose a shorter booking horizon in /settings, longer slots or fewer hours.")
             )
         case e.ConfirmationNeeded(affected=n):
-            return _("This would cancel {n} booked lessons. Please confirm.").format(n=n)
+            return ngettext(
+                "This would cancel {n} booked lesson. Please confirm.",
+                "This would cancel {n} booked lessons. Please confirm.", n,
+            ).format(n=n)  # fmt: skip
     return _("That did not work. Please try again.")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, ngettext
 from babel.dates import format_date, format_time
 
 # How much of a person's own input a reply repeats: enough to recognise it, and never
@@ -64,3 +64,20 @@ def when_for(
     if local(start, viewer_zone).utcoffset() != local(start, other_zone).utcoffset():
         text += f" · {when(start, end, other_zone, locale)} ({other_zone})"
     return text
+
+
+def day_time(moment: datetime, zone: str, locale: str | None = None) -> str:
+    """'Mon, 30 Nov, 14:00' in the viewer's zone: the same day format as `when`."""
+    return f"{day_label(local(moment, zone).date(), locale)}, {clock_time(moment, zone, locale)}"
+
+
+def sentence(text: str) -> str:
+    """Text closed with a full stop, unless typed input at its end already closes it."""
+    # A name such as "Anna B." or "thanks!" ends the sentence by itself: one more mark
+    # would read "Anna B.." or "thanks!.".
+    return text if text.rstrip().endswith((".", "!", "?", "…")) else text + "."
+
+
+def days(n: int) -> str:
+    """'1 day', '5 days' ('1 день', '5 дней'): a count of days with its plural form."""
+    return ngettext("{n} day", "{n} days", n).format(n=n)

@@ -15,7 +15,7 @@ from bot.domain.model import Account, OutboxMessage
 from bot.domain.reminders import time_left
 from bot.services import notify
 from handlers.callbacks import LinkCb, MyLessonCb, StudentHomeCb
-from handlers.formatting import clock_time, local, long_day, when_for
+from handlers.formatting import clock_time, day_time, local, long_day, when_for
 from handlers.i18n import CatalogI18n
 
 Payload = dict[str, object]
@@ -59,7 +59,7 @@ def _booking_rescheduled(p: Payload, zone: str, now: datetime) -> str:
     old = _dt(p, "old_starts_at")
     return _("🔁 {who} moved the lesson from {old} to {lesson}.").format(
         who=_who(p),
-        old=f"{long_day(local(old, zone).date())}, {clock_time(old, zone)}",
+        old=day_time(old, zone),  # the format `lesson` uses: one date format per sentence
         lesson=_lesson(p, zone),
     )
 

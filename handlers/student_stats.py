@@ -8,15 +8,16 @@ from datetime import datetime
 from aiogram import Router
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.domain.colours import colour_mark
 from bot.domain.model import AuditEvent
 from bot.services import stats
-from bot.services.analytics import LinkFigures
+from bot.services.analytics import REFUSED_PREFIX, LinkFigures
 from bot.services.attendance import mark_attendance
 from bot.services.context import Deps
 from handlers.callbacks import AttendCb, EventsCb, StudentStatsCb
-from handlers.formatting import clock_time, day_label, local, when
+from handlers.formatting import clock_time, day_label, days, local, when
 
 router = Router(name="student_stats")
 
@@ -53,13 +54,15 @@ def _link_line(figure: LinkFigures, zone: str) -> str:
     refused = (
         ", ".join(f"{refusal_name(reason)} {n}" for reason, n in figure.refused.items()) or "0"
     )
+    opened = ngettext("opened {n} time", "opened {n} times", link.use_count).format(
+        n=link.use_count)  # fmt: skip
     return _(
-        "• created {created} · expires {expires} · uses left: {left} · opened {n} times, "
+        "• created {created} · expires {expires} · uses left: {left} · {opened}, "
         "last {last} · refused: {refused}"
     ).format(
         created=_day(link.created_at, zone),
         expires=_day(link.expires_at, zone) if link.expires_at else _("never"),
-        left=left, n=link.use_count, last=_day(link.last_used_at, zone), refused=refused,
+        left=left, opened=opened, last=_day(link.last_used_at, zone), refused=refused,
     )  # fmt: skip
 
 
@@ -70,8 +73,8 @@ def _attendance(value: bool | None) -> str:
 def figures_view(f: stats.StudentFigures) -> tuple[str, InlineKeyboardMarkup]:
     """The student's numbers, links and past lessons with attendance buttons."""
     c, zone = f.counts, f.timezone
-    state = _("active") if f.active else _("inactive (no activity for {days} days)").format(
-        days=f.inactive_after_days)  # fmt: skip
+    state = _("active") if f.active else _("inactive (no activity for {period})").format(
+        period=days(f.inactive_after_days))  # fmt: skip
     lines = [
         f"{colour_mark(f.student.colour)} <b>{html.escape(f.student.name)}</b> · {state}",
         _("Last activity: {when}").format(when=_day(f.last_activity, zone)),
@@ -122,8 +125,52 @@ async def mark(query: CallbackQuery, callback_data: AttendCb, deps: Deps) -> Non
     await send_student_figures(query.message, figures)
 
 
+def _link_refused(reason: str) -> str:
+    reasons = {
+        "unknown": _("Link refused: unknown link"),
+        "expired": _("Link refused: expired"),
+        "revoked": _("Link refused: turned off"),
+        "replaced": _("Link refused: replaced by a newer link"),
+        "used_up": _("Link refused: used up"),
+        "bound_elsewhere": _("Link refused: opened by another account"),
+        "archived": _("Link refused: the student is archived"),
+        "own_student": _("Link refused: opened by you"),
+    }
+    return reasons.get(reason, _("Link refused"))
+
+
+def event_phrase(event: str, outcome: str) -> str:
+    """An audit event as a teacher reads it ('Link refused: opened by another account')."""
+    if event == "link.open" and outcome.startswith(REFUSED_PREFIX):
+        return _link_refused(outcome.removeprefix(REFUSED_PREFIX))
+    phrases = {
+        ("link.open", "opened"): _("Link opened"),
+        ("link.open", "teacher_preview"): _("Link opened by you (preview)"),
+        ("link.open", "throttled"): _("Link refused: too many invalid links, paused"),
+        ("link.limits", "ok"): _("Link expiry or uses changed"),
+        ("link.regenerate", "ok"): _("New link made"),
+        ("link.revoke", "ok"): _("Link turned off"),
+        ("link.send", "ok"): _("New link sent to the student"),
+        ("student.enrolled", "ok"): _("Student enrolled"),
+        ("student.renamed", "ok"): _("Student renamed"),
+        ("student.archived", "ok"): _("Student archived"),
+        ("student.timezone", "ok"): _("Time zone set"),
+        ("booking.made", "ok"): _("Lesson booked"),
+        ("booking.cancelled", "ok"): _("Lesson cancelled"),
+        ("booking.rescheduled", "ok"): _("Lesson moved"),
+        ("booking.attendance", "attended"): _("Marked attended"),
+        ("booking.attendance", "no_show"): _("Marked no-show"),
+    }
+    found = phrases.get((event, outcome))
+    if found is not None:
+        return found
+    # A kind this screen does not know yet: say what happened in general, never the code.
+    refused = outcome.startswith("refused") or outcome.startswith(REFUSED_PREFIX)
+    return _("A request was refused") if refused else _("Other activity")
+
+
 def event_line(event: AuditEvent, zone: str, student_tg: int | None, viewer: int) -> str:
-    """'Mon, 23 Nov 09:00 · link.open · opened · the student' (names are the log's own)."""
+    """'Mon, 23 Nov 09:00 · Link opened · the student'."""
     if event.actor_telegram_id is None:
         who = _("the bot")
     elif event.actor_telegram_id == viewer:
@@ -133,7 +180,7 @@ def event_line(event: AuditEvent, zone: str, student_tg: int | None, viewer: int
     else:
         who = _("account {id}").format(id=event.actor_telegram_id)
     moment = f"{day_label(local(event.at, zone).date())} {clock_time(event.at, zone)}"
-    return f"{moment} · {html.escape(event.event)} · {html.escape(event.outcome)} · {who}"
+    return f"{moment} · {event_phrase(event.event, event.outcome)} · {who}"
 
 
 def events_view(page: stats.EventsPage, viewer: int) -> tuple[str, InlineKeyboardMarkup]:

@@ -27,7 +27,7 @@ from bot.domain.links import EXPIRY_CHOICES, USES_CHOICES
 from bot.services import links
 from bot.services.context import Deps
 from handlers.callbacks import LinkCb, LinkLimitCb, StudentCb
-from handlers.formatting import long_day
+from handlers.formatting import days, long_day
 
 router = Router(name="teacher_links")
 
@@ -56,6 +56,15 @@ def _state(card: links.LinkCard) -> str:
     return texts.get(card.refusal, _("not active")) if card.refusal else _("active")
 
 
+def opened_text(n: int, limit: int | None) -> str:
+    """'Opened 1 of 3 times', or 'Opened 2 times · no limit' when uses are unlimited."""
+    if not limit:
+        return ngettext("Opened {n} time · no limit", "Opened {n} times · no limit", n).format(n=n)
+    # The count of times is the limit's, so the plural form follows the limit.
+    return ngettext("Opened {n} of {limit} time", "Opened {n} of {limit} times", limit).format(
+        n=n, limit=limit)  # fmt: skip
+
+
 def link_text(card: links.LinkCard, bot_username: str) -> str:
     """The card's text: who, the link itself, expiry and uses."""
     who = f"{colour_mark(card.student.colour)} {html.escape(card.student.name)}"
@@ -64,9 +73,8 @@ def link_text(card: links.LinkCard, bot_username: str) -> str:
         lines.append(deep_link(bot_username, card.token))
     if card.link is not None:
         expiry = long_day(card.link.expires_at.date()) if card.link.expires_at else _("never")
-        limit = str(card.link.max_uses) if card.link.max_uses else "∞"
-        lines.append(_("Expires: {expiry} · Opened {n} of {limit} times").format(
-            expiry=expiry, n=card.link.use_count, limit=limit))  # fmt: skip
+        lines.append(_("Expires: {expiry}").format(expiry=expiry) + " · "
+                     + opened_text(card.link.use_count, card.link.max_uses))  # fmt: skip
         if card.link.max_uses:
             lines.append(_(
                 "Uses count openings before the link is bound to {name}'s account; "
@@ -226,7 +234,9 @@ async def limits(query: CallbackQuery, callback_data: LinkCb, deps: Deps) -> Non
     def label(kind: str, value: int) -> str:
         if value == 0:
             return _("never expires") if kind == "e" else _("unlimited uses")
-        return _("{n} days").format(n=value) if kind == "e" else _("{n} uses").format(n=value)
+        if kind == "e":
+            return days(value)
+        return ngettext("{n} use", "{n} uses", value).format(n=value)
 
     rows = [
         [InlineKeyboardButton(text=label(kind, v),

@@ -25,6 +25,7 @@ from bot.services import teachers
 from bot.services.accounts import Identity
 from bot.services.context import Deps
 from handlers.callbacks import ZoneCb
+from handlers.formatting import sentence
 
 router = Router(name="teacher_onboarding")
 
@@ -81,6 +82,8 @@ def teacher_commands() -> list[BotCommand]:
         BotCommand(command="availability", description=_("Your weekly and one-day hours")),
         BotCommand(command="block", description=_("Take time off: /block 2026-12-24")),
         BotCommand(command="unblock", description=_("Remove time off: /unblock 2026-12-24")),
+        BotCommand(command="stats", description=_("Your numbers: bookings, cancellations, links")),
+        BotCommand(command="export", description=_("Bookings as CSV, lessons as a calendar")),
         BotCommand(command="settings", description=_("Time zone, notice, links, reminders")),
         BotCommand(command="language", description=_("Change the language")),
         BotCommand(command="help", description=_("What each command does")),
@@ -113,9 +116,10 @@ async def teach_name(message: Message, state: FSMContext, deps: Deps) -> None:
     name = teachers.check_name(message.text or "")
     await state.update_data(name=name)
     await state.set_state(TeachForm.zone)
+    thanks = sentence(_("Thanks, {name}").format(name=html.escape(name)))
     await message.answer(
-        _("Thanks, {name}. Which time zone do you teach in? Pick one or type a name such as "
-          "Europe/Berlin.").format(name=html.escape(name)),
+        thanks + " " + _("Which time zone do you teach in? Pick one or type a name such as "
+                         "Europe/Berlin."),
         reply_markup=zone_keyboard(deps.default_timezone),
     )  # fmt: skip
 
@@ -162,6 +166,10 @@ def registered_text(teacher: Teacher) -> str:
 
 
 @router.message(Command("help"), IsTeacher())
-async def help_teacher(message: Message) -> None:
-    """The teacher's commands, one line each."""
+async def help_teacher(message: Message, bot: Bot) -> None:
+    """The teacher's commands, one line each; the chat's command menu is brought up to date."""
+    assert message.from_user is not None
+    # A menu registered before a command was added lacks it: /help is where a teacher looks.
+    scope = BotCommandScopeChat(chat_id=message.from_user.id)
+    await bot.set_my_commands(teacher_commands(), scope=scope)
     await message.answer(teacher_help())

@@ -16,7 +16,7 @@ from bot.domain.colours import colour_mark
 from bot.services import links, students
 from bot.services.context import Deps
 from handlers.callbacks import LinkCb, RosterCb, StudentCb
-from handlers.formatting import long_day, when
+from handlers.formatting import long_day, sentence, when
 from handlers.student_stats import card_buttons
 from handlers.teacher_links import send_card
 from handlers.teacher_onboarding import TYPED
@@ -99,7 +99,9 @@ def card_view(card: students.StudentCard) -> tuple[str, InlineKeyboardMarkup]:
     lines = [f"{colour_mark(s.colour)} <b>{html.escape(s.name)}</b>"]
     if link is not None:
         last = long_day(link.last_used_at.date()) if link.last_used_at else _("never")
-        lines.append(_("Link opened {n} times, last: {last}").format(n=link.use_count, last=last))
+        lines.append(ngettext("Link opened {n} time, last: {last}",
+                              "Link opened {n} times, last: {last}", link.use_count)
+                     .format(n=link.use_count, last=last))  # fmt: skip
     lines.append(_("Lessons taken: {done} · cancelled: {cancelled}").format(
         done=card.lessons_done, cancelled=card.cancelled))  # fmt: skip
     if card.upcoming:
@@ -154,7 +156,7 @@ async def rename(message: Message, state: FSMContext, deps: Deps) -> None:
     student_id = int((await state.get_data()).get("student_id", 0))
     student = await students.rename(deps, message.from_user.id, student_id, message.text or "")
     await state.clear()
-    await message.answer(_("✅ Renamed to {name}.").format(name=html.escape(student.name)))
+    await message.answer(sentence(_("✅ Renamed to {name}").format(name=html.escape(student.name))))
 
 
 @router.callback_query(StudentCb.filter(F.action == "archive"))

@@ -13,6 +13,16 @@ from bot.domain.typed import plain_number
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 FULL_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+RU_WEEKDAYS = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
+RU_FULL_WEEKDAYS = (
+    "понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье",
+)  # fmt: skip
+# Every spelling of a weekday a teacher may type, English or Russian, short or full.
+_DAY_WORDS = {
+    word: index
+    for names in (WEEKDAYS, FULL_WEEKDAYS, RU_WEEKDAYS, RU_FULL_WEEKDAYS)
+    for index, word in enumerate(names)
+}
 MIN_SLOT_MINUTES = 10
 MAX_SLOT_MINUTES = 8 * 60
 MAX_CAPACITY = 50
@@ -38,10 +48,10 @@ class WindowSpec:
 
 
 def parse_day(text: str) -> tuple[int | None, date | None]:
-    """A weekday (mon..sun, full names too) or an ISO date; InvalidInput('weekday') otherwise."""
-    word = text.strip().lower()
-    if word[:3] in WEEKDAYS and (word in WEEKDAYS or word in FULL_WEEKDAYS):
-        return WEEKDAYS.index(word[:3]), None
+    """A weekday (mon, monday, пн, понедельник: any case) or an ISO date; else InvalidInput."""
+    index = _DAY_WORDS.get(text.strip().casefold())
+    if index is not None:
+        return index, None
     return None, parse_date(text, what="weekday")
 
 

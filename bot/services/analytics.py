@@ -65,16 +65,23 @@ class LinkFigures:
     refused: dict[str, int] = field(default_factory=dict)
 
 
-def period_of(key: str, now: datetime, zone_name: str) -> Period:
-    """This week (from Monday), this month, or the last 90 days, in the teacher's local days."""
+def period_of(key: str, now: datetime, zone_name: str, *, month_holds_week: bool = False) -> Period:
+    """This week (from Monday), this month, or the last 90 days, in the teacher's local days.
+
+    With month_holds_week (the figures of /stats), this month is the calendar month stretched
+    to hold the whole of this week, so at a month's edge it never shows less than this week
+    does. Exports keep the calendar month: a file per month is what bookkeeping expects.
+    """
     zone = ZoneInfo(zone_name)
     today = now.astimezone(zone).date()
+    monday = today - timedelta(days=today.weekday())
     if key == "week":
-        first = today - timedelta(days=today.weekday())
-        after = first + timedelta(days=7)
+        first, after = monday, monday + timedelta(days=7)
     elif key == "month":
         first = today.replace(day=1)
         after = (first + timedelta(days=32)).replace(day=1)
+        if month_holds_week:
+            first, after = min(first, monday), max(after, monday + timedelta(days=7))
     elif key == "90d":
         first, after = today - timedelta(days=89), today + timedelta(days=1)
     else:

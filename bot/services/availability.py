@@ -89,7 +89,8 @@ async def add_window(deps: Deps, telegram_id: int, args: str) -> AddedWindow:
     async with deps.reading() as uow:
         teacher = await teacher_of(uow, telegram_id)
         windows = await uow.availability.windows(teacher.id)
-    minutes = spec.slot_minutes or teacher.settings.slot_minutes
+    # A typed 0 is a length the teacher chose, and is refused; only no length means default.
+    minutes = teacher.settings.slot_minutes if spec.slot_minutes is None else spec.slot_minutes
     check_length(spec, minutes)
     zone = ZoneInfo(teacher.settings.timezone)
     if spec.on_date is not None and spec.on_date < now.astimezone(zone).date():

@@ -79,7 +79,8 @@ async def teacher_stats(deps: Deps, telegram_id: int, period_key: str = "week") 
     async with deps.reading() as uow:
         teacher = await teacher_of(uow, telegram_id)
         zone = teacher.settings.timezone
-        period = a.period_of(period_key if period_key in a.PERIODS else "week", now, zone)
+        key = period_key if period_key in a.PERIODS else "week"
+        period = a.period_of(key, now, zone, month_holds_week=True)
         everything = await uow.stats.bookings_starting(teacher.id, EVER, FOREVER)
         links = await uow.stats.links(teacher.id)
         first = await uow.stats.first_bookings(teacher.id)

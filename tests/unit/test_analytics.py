@@ -70,6 +70,8 @@ def test_periods_are_local_days_of_the_teacher() -> None:
     assert week.start == datetime(2026, 11, 29, 23, 0, tzinfo=UTC)  # Berlin midnight
     month = a.period_of("month", NOW, BERLIN)
     assert (month.first_day, month.last_day) == (date(2026, 11, 1), date(2026, 11, 30))
+    stats_month = a.period_of("month", NOW, BERLIN, month_holds_week=True)  # /stats: the week too
+    assert (stats_month.first_day, stats_month.last_day) == (date(2026, 11, 1), date(2026, 12, 6))
     last90 = a.period_of("90d", NOW, BERLIN)
     assert (last90.last_day - last90.first_day).days == 89
 
