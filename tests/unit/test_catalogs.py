@@ -41,6 +41,14 @@ def test_there_is_a_russian_catalog() -> None:
 
 
 @pytest.mark.parametrize("locale", _locales())
+def test_each_message_is_translated_once(locale: str) -> None:
+    # Two entries for one msgid (catalogs edited side by side) would let one silently win.
+    text = (LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
+    ids = re.findall(r'^msgid ("(?:[^"\\]|\\.)*"(?:\n"(?:[^"\\]|\\.)*")*)', text, re.M)
+    assert [i for i in set(ids) if ids.count(i) > 1] == []
+
+
+@pytest.mark.parametrize("locale", _locales())
 def test_catalog_translates_every_message_the_code_uses(locale: str) -> None:
     path = LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po"
     with path.open("rb") as fh:
