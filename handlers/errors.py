@@ -14,6 +14,7 @@ from aiogram.utils.i18n import ngettext
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.domain import errors as e
+from bot.domain.typed import plain_number
 from handlers.formatting import sentence, shorten
 from handlers.middlewares import outcome_of_update
 
@@ -56,7 +57,8 @@ def _link_refusal(reason: e.LinkRefusal) -> str:
 def _invalid_input(what: str, value: str) -> str:
     """Name the wrong part of a teacher's command and show the right form."""
     shown = html.escape(shorten(value)) or _("(nothing)")
-    minutes = int(value) if value.isascii() and value.isdigit() else 0  # picks the plural form
+    # Picks the plural form; a giant number (beyond int()'s digit limit) reads as "many".
+    minutes = plain_number(value) or 0 if value.isascii() and value.isdigit() else 0
     texts = {
         "weekday": _("“{value}” is not a weekday or date. Use mon…sun or a date like 2026-12-05."),
         "date": _("“{value}” is not a usable date. Use a date like 2026-12-05."),

@@ -144,9 +144,9 @@ def test_the_screens_speak_russian_with_plural_forms(russian: None) -> None:
         "30 мин", "45 мин", "✓ 1 ч", "1 ч 30 мин", "2 ч", "✏️ Ввести другое значение",
     ]  # fmt: skip
     assert _labels(entry_screen(DEFAULTS, Setting.LINK_USES)[1])[:3] == [
-        "1 раз",
-        "3 раза",
-        "10 раз",
+        "1 открытие",
+        "3 открытия",
+        "10 открытий",
     ]
 
 
