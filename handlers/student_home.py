@@ -8,6 +8,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.errors import UnknownTimezone
+from bot.domain.zones import zone_label
 from bot.services import calendar, student_bookings, student_home
 from bot.services.accounts import Identity, Role
 from bot.services.context import Deps
@@ -42,7 +43,7 @@ def zone_picker(home: student_home.Home) -> tuple[str, views.Keyboard]:
     text = _(
         "🌍 Times are shown in <b>{zone}</b>. Pick your time zone, or send "
         "/timezone followed by its name, e.g. /timezone Asia/Tokyo."
-    ).format(zone=home.zone)
+    ).format(zone=zone_label(home.zone))
     zones = student_home.STUDENT_ZONES
     rows = [
         [views.button(zones[i + k], StudentZoneCb(index=i + k)) for k in (0, 1)]
