@@ -17,6 +17,7 @@ from bot.domain.errors import ConfirmationNeeded
 from bot.domain.model import Window
 from bot.domain.time_off import TimeOff
 from bot.domain.timeslots import END_OF_DAY
+from bot.domain.zones import zone_label
 from bot.services import availability
 from bot.services.context import Deps
 from handlers.availability_texts import added_text, span_text, time_off_line
@@ -70,7 +71,7 @@ def hours_screen(view: availability.AvailabilityView) -> tuple[str, InlineKeyboa
     weekly = [w for w in view.windows if w.weekday is not None]
     dated = [w for w in view.windows if w.on_date is not None]
     now = view.now
-    lines = [_("<b>Your availability</b> ({zone})").format(zone=view.timezone)]
+    lines = [_("<b>Your availability</b> ({zone})").format(zone=zone_label(view.timezone))]
     lines += [_("Weekly:")] + [f"• {window_text(w)}" for w in weekly] if weekly else []
     lines += [_("One day:")] + [f"• {window_text(w)}" for w in dated] if dated else []
     if not view.windows:

@@ -11,6 +11,7 @@ from aiogram.utils.i18n import ngettext
 
 from bot.domain.slot_plan import MAX_OPEN_SLOTS
 from bot.domain.time_off import TimeOff, time_off_label
+from bot.domain.zones import zone_label
 from bot.services.availability import AddedWindow
 from handlers.formatting import current_locale
 
@@ -40,7 +41,7 @@ def added_text(added: AddedWindow, window: str) -> str:
                 "{n} slot is open for booking ({zone}).",
                 "{n} slots are open for booking ({zone}).",
                 n,
-            ).format(n=n, zone=added.timezone)
+            ).format(n=n, zone=zone_label(added.timezone))
         )
     else:
         lines = [_("These hours are already there: {window}.").format(window=window)]
@@ -49,7 +50,7 @@ def added_text(added: AddedWindow, window: str) -> str:
                 "{n} missing slot is now open ({zone}).",
                 "{n} missing slots are now open ({zone}).",
                 n,
-            ).format(n=n, zone=added.timezone)
+            ).format(n=n, zone=zone_label(added.timezone))
             if n
             else _("All their slots were already open.")
         )

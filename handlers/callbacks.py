@@ -249,3 +249,18 @@ class HomeCb(CallbackData, prefix="home"):
     """Leave a screen for the home card ('home'); routed by the teacher home card."""
 
     to: str
+
+
+# --- time zones typed as people type them (issue 12, bug 6) ---
+
+
+class ZonePickCb(CallbackData, prefix="tzp"):
+    """A suggested zone pressed: `to` says where it goes (t /teach, s /settings, u student).
+
+    The zone travels by name: the longest IANA name is 32 characters, so the packed data
+    stays near 40 bytes (Telegram allows 64; tests check every zone), and the press needs no
+    list kept anywhere. The name is read again as typed text, so a forged one is refused.
+    """
+
+    to: str
+    zone: str

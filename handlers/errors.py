@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.domain import errors as e
 from bot.domain.typed import plain_number
+from bot.domain.zones import zone_label
 from handlers.formatting import sentence, shorten
 from handlers.middlewares import outcome_of_update
 
@@ -145,7 +146,7 @@ def describe(error: e.DomainError) -> str:
             return _("You are not connected to a teacher yet. Open the link your teacher sent you.")
         case e.UnknownTimezone(name=name, suggestions=suggestions) if suggestions:
             return _("I don't know the time zone {name}. Did you mean: {options}?").format(
-                name=html.escape(shorten(name)), options=", ".join(suggestions)
+                name=html.escape(shorten(name)), options=", ".join(map(zone_label, suggestions))
             )
         case e.UnknownTimezone(name=name):
             return _(

@@ -13,6 +13,7 @@ from aiogram.types import (
 )
 from aiogram.utils.i18n import gettext as _
 
+from bot.domain.zones import zone_label
 from bot.services import exports
 from bot.services.context import Deps
 from handlers.callbacks import ExportCb
@@ -63,7 +64,8 @@ async def send(query: CallbackQuery, callback_data: ExportCb, deps: Deps) -> Non
         zone, lessons = await exports.coming_lessons(deps, query.from_user.id)
         data = exports.calendar_bytes(lessons, zone, _("Lesson: {student} {subject}"),
                                       deps.clock.now())  # fmt: skip
-        name, caption = "lessons.ics", _("Your coming lessons ({zone}).").format(zone=zone)
+        name = "lessons.ics"
+        caption = _("Your coming lessons ({zone}).").format(zone=zone_label(zone))
     else:
         found = await exports.export(deps, query.from_user.id, callback_data.p)
         period = f"{found.period.first_day}_{found.period.last_day}"
@@ -74,5 +76,5 @@ async def send(query: CallbackQuery, callback_data: ExportCb, deps: Deps) -> Non
             data = exports.bookings_csv(found.bookings, found.timezone, booking_headers())
             name = f"bookings_{period}.csv"
         caption = _("Export for {period}, times in {zone}.").format(
-            period=period_name(found.period.key), zone=found.timezone)  # fmt: skip
+            period=period_name(found.period.key), zone=zone_label(found.timezone))  # fmt: skip
     await query.message.answer_document(BufferedInputFile(data, name), caption=caption)

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import I18n, ngettext
 from babel.dates import format_date, format_time
 
+from bot.domain.zones import zone_label
+
 # How much of a person's own input a reply repeats: enough to recognise it, and never
 # enough to push a reply past Telegram's 4096-character limit (it would not be delivered).
 ECHO_LIMIT = 100
@@ -60,9 +62,9 @@ def when_for(
 ) -> str:
     """The time in the viewer's zone, naming it, with the other party's local time if different."""
     # IANA ids name zones precisely in every language; Babel's long names vary by version.
-    text = f"{when(start, end, viewer_zone, locale)} ({viewer_zone})"
+    text = f"{when(start, end, viewer_zone, locale)} ({zone_label(viewer_zone)})"
     if local(start, viewer_zone).utcoffset() != local(start, other_zone).utcoffset():
-        text += f" · {when(start, end, other_zone, locale)} ({other_zone})"
+        text += f" · {when(start, end, other_zone, locale)} ({zone_label(other_zone)})"
     return text
 
 

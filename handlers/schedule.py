@@ -13,6 +13,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.colours import colour_mark
+from bot.domain.zones import zone_label
 from bot.services import schedule
 from bot.services.booking import Lesson
 from bot.services.context import Deps
@@ -40,7 +41,7 @@ def _btn(text: str, data: ScheduleCb | LessonCancelCb) -> InlineKeyboardButton:
 def week_view(week: schedule.Week) -> tuple[str, InlineKeyboardMarkup]:
     """Each day with its lessons (time, colour, student, subject), paging and cancel buttons."""
     zone = week.timezone
-    lines = [_("<b>Your schedule</b> ({zone})").format(zone=zone)]
+    lines = [_("<b>Your schedule</b> ({zone})").format(zone=zone_label(zone))]
     for day, lessons in week.days:
         lines.append(f"\n<b>{day_label(day)}</b>")
         if not lessons:

@@ -25,6 +25,7 @@ from bot.domain.teacher_settings import (
     current_value,
     toggled_leads,
 )
+from bot.domain.zones import zone_label
 from handlers.callbacks import HomeCb, SettingCb, SettingsNavCb, SettingValueCb
 
 Keyboard = list[list[InlineKeyboardButton]]
@@ -76,7 +77,7 @@ def show_value(key: Setting, value: Value | str | bool) -> str:
     if isinstance(value, bool):
         return _("on") if value else _("off")
     if isinstance(value, str):
-        return value
+        return zone_label(value) if key == Setting.TIMEZONE else value  # Etc/GMT-3 is UTC+3
     if isinstance(value, time_of_day):
         return value.strftime("%H:%M")
     if isinstance(value, tuple):

@@ -18,6 +18,7 @@ from aiogram.types import (
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_date, format_timedelta, get_day_names
 
+from bot.domain.zones import zone_label
 from bot.services import stats
 from bot.services.context import Deps
 from handlers.callbacks import StatsCb
@@ -56,9 +57,10 @@ def figures_text(f: stats.TeacherFigures) -> str:
     """The period's figures as one message."""
     c, days = f.counts, day_names()
     rate = f"{c.cancellation_rate:.0%}" if c.cancellation_rate is not None else "—"
+    zone = zone_label(f.timezone)
     lines = [
         _("<b>Your numbers: {period}</b>").format(period=period_name(f.period.key)),
-        f"{day_label(f.period.first_day)} – {day_label(f.period.last_day)} ({f.timezone})",
+        f"{day_label(f.period.first_day)} – {day_label(f.period.last_day)} ({zone})",
         _("Lessons booked: {made} · taken: {taken} · coming: {coming} · no-shows: {no_shows}")
         .format(made=c.made, taken=c.taken, coming=c.upcoming, no_shows=c.no_shows),
         _("Cancelled: {n} ({rate}) · by students: {student} (late: {late}) · by you: {teacher}")

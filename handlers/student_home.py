@@ -7,12 +7,15 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.domain.errors import UnknownTimezone
+from bot.domain.zones import zone_label
 from bot.services import calendar, student_bookings, student_home
 from bot.services.accounts import Identity, Role
 from bot.services.context import Deps
 from handlers import student_views as views
-from handlers.callbacks import StudentHomeCb, StudentZoneCb
+from handlers.callbacks import StudentHomeCb, StudentZoneCb, ZonePickCb
 from handlers.student_bookings import bookings_screen
+from handlers.zone_screens import TO_STUDENT, suggestions_screen, zone_line
 
 router = Router(name="student_home")
 
@@ -29,7 +32,7 @@ def help_text() -> str:
             _("<b>How to book</b>: press 📅 Book a lesson, pick a day, pick a time, confirm."),
             _("/book: the calendar"),
             _("/mybookings: your lessons, to cancel, reschedule or add to your calendar"),
-            _("/timezone Area/City: show times in your zone, e.g. /timezone Asia/Tokyo"),
+            _("/timezone City: show times in your zone, e.g. /timezone Tokyo or /timezone UTC+3"),
             _("/start: your home card"),
         ]
     )
@@ -40,7 +43,7 @@ def zone_picker(home: student_home.Home) -> tuple[str, views.Keyboard]:
     text = _(
         "🌍 Times are shown in <b>{zone}</b>. Pick your time zone, or send "
         "/timezone followed by its name, e.g. /timezone Asia/Tokyo."
-    ).format(zone=home.zone)
+    ).format(zone=zone_label(home.zone))
     zones = student_home.STUDENT_ZONES
     rows = [
         [views.button(zones[i + k], StudentZoneCb(index=i + k)) for k in (0, 1)]
@@ -88,11 +91,18 @@ async def my_bookings_command(message: Message, deps: Deps) -> None:
 
 @router.message(Command("timezone"))
 async def timezone_command(message: Message, command: CommandObject, deps: Deps) -> None:
-    """/timezone Area/City sets the student's zone; alone, it shows the picker."""
+    """/timezone City sets the student's zone (several meanings: buttons); alone, the picker."""
     assert message.from_user is not None
     if command.args:
-        home = await student_home.set_timezone(deps, message.from_user.id, command.args)
-        text, keyboard = views.home_card(home)
+        try:
+            home = await student_home.set_timezone(deps, message.from_user.id, command.args)
+        except UnknownTimezone as error:
+            if not error.suggestions:
+                raise
+            text, keyboard = suggestions_screen(error, TO_STUDENT, deps.clock.now())
+            await message.answer(text, reply_markup=keyboard)
+            return
+        text, keyboard = zone_set_card(home, deps)
     else:
         text, keyboard = zone_picker(await student_home.home(deps, message.from_user.id))
     await message.answer(text, reply_markup=keyboard)
@@ -149,4 +159,17 @@ async def switch_teacher(query: CallbackQuery, deps: Deps) -> None:
 async def pick_zone(query: CallbackQuery, callback_data: StudentZoneCb, deps: Deps) -> None:
     """A zone button: set it and show the home card in the new zone."""
     home = await student_home.choose_zone(deps, query.from_user.id, callback_data.index)
-    await views.show(query, *views.home_card(home))
+    await views.show(query, *zone_set_card(home, deps))
+
+
+@router.callback_query(ZonePickCb.filter(F.to == TO_STUDENT))
+async def pick_suggested_zone(query: CallbackQuery, callback_data: ZonePickCb, deps: Deps) -> None:
+    """A zone suggested for what /timezone was given: set it, home card in the new zone."""
+    home = await student_home.set_timezone(deps, query.from_user.id, callback_data.zone)
+    await views.show(query, *zone_set_card(home, deps))
+
+
+def zone_set_card(home: student_home.Home, deps: Deps) -> tuple[str, views.Keyboard]:
+    """The home card under the chosen zone with its time now (🌍 Time zone changes it)."""
+    text, keyboard = views.home_card(home)
+    return zone_line(home.zone, deps.clock.now()) + "\n\n" + text, keyboard

@@ -10,6 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from babel.dates import format_date
 
+from bot.domain.zones import zone_label
 from bot.services.booking import Lesson
 from bot.services.calendar import DayView, Offer, Part, SlotState, View, Week
 from bot.services.student_home import Home
@@ -52,10 +53,14 @@ def home_card(home: Home) -> tuple[str, Keyboard]:
         _("🏠 <b>Your lessons with {teacher}</b>").format(teacher=html.escape(home.teacher_name))
     ]
     if home.own_zone:
-        lines.append(_("Times are shown in your time zone, {zone}.").format(zone=home.zone))
+        lines.append(
+            _("Times are shown in your time zone, {zone}.").format(zone=zone_label(home.zone))
+        )
     else:
         lines.append(
-            _("Times are shown in your teacher's time zone, {zone}.").format(zone=home.zone)
+            _("Times are shown in your teacher's time zone, {zone}.").format(
+                zone=zone_label(home.zone)
+            )
         )
     if home.upcoming:
         lines.append("\n" + _("<b>Next lessons</b>"))
@@ -108,9 +113,11 @@ def _header(view: View) -> list[str]:
         title = _("📅 <b>Book a lesson with {teacher}</b>").format(
             teacher=html.escape(view.teacher_name)
         )
-    lines = [title, _("Times in {zone}.").format(zone=view.zone)]
+    lines = [title, _("Times in {zone}.").format(zone=zone_label(view.zone))]
     if view.zone != view.teacher_zone:
-        lines[-1] += " " + _("Your teacher's zone is {zone}.").format(zone=view.teacher_zone)
+        lines[-1] += " " + _("Your teacher's zone is {zone}.").format(
+            zone=zone_label(view.teacher_zone)
+        )
     filters = _("Time of day: {part}").format(part=_part_name(view.filters.part))
     if view.subjects:
         filters = _("Subject: {subject}").format(subject=_subject_name(view)) + " · " + filters
@@ -240,14 +247,14 @@ def offer_card(offer: Offer) -> tuple[str, Keyboard]:
     """The confirmation card: date, times in both zones, length, subject, policy."""
     view, slot, f = offer.view, offer.slot, offer.view.filters
     local_day = fmt.local(slot.starts_at, view.zone).date()
-    times = fmt.time_range(slot.starts_at, slot.ends_at, view.zone) + f" ({view.zone})"
+    times = fmt.time_range(slot.starts_at, slot.ends_at, view.zone) + f" ({zone_label(view.zone)})"
     if (
         fmt.local(slot.starts_at, view.zone).utcoffset()
         != fmt.local(slot.starts_at, view.teacher_zone).utcoffset()
     ):
         teacher_time = fmt.when(slot.starts_at, slot.ends_at, view.teacher_zone)
         times += "\n" + _("Your teacher's time: {when} ({zone})").format(
-            when=teacher_time, zone=view.teacher_zone
+            when=teacher_time, zone=zone_label(view.teacher_zone)
         )
     minutes = int((slot.ends_at - slot.starts_at).total_seconds() // 60)
     title = _("<b>Move your lesson here?</b>") if view.moving else _("<b>Book this lesson?</b>")

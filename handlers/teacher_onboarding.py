@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from datetime import datetime
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -20,12 +21,15 @@ from aiogram.types import (
 )
 from aiogram.utils.i18n import gettext as _
 
+from bot.domain.errors import UnknownTimezone
 from bot.domain.model import Teacher
+from bot.domain.teacher_settings import Setting
 from bot.services import teachers
 from bot.services.accounts import Identity
 from bot.services.context import Deps
-from handlers.callbacks import ZoneCb
+from handlers.callbacks import SettingCb, ZoneCb, ZonePickCb
 from handlers.formatting import sentence
+from handlers.zone_screens import TO_TEACH, suggestions_screen, zone_with_time
 
 router = Router(name="teacher_onboarding")
 
@@ -118,8 +122,8 @@ async def teach_name(message: Message, state: FSMContext, deps: Deps) -> None:
     await state.set_state(TeachForm.zone)
     thanks = sentence(_("Thanks, {name}").format(name=html.escape(name)))
     await message.answer(
-        thanks + " " + _("Which time zone do you teach in? Pick one or type a name such as "
-                         "Europe/Berlin."),
+        thanks + " " + _("Which time zone do you teach in? Pick one, or type a city such as "
+                         "Berlin, a zone such as Europe/Berlin or an offset such as UTC+3."),
         reply_markup=zone_keyboard(deps.default_timezone),
     )  # fmt: skip
 
@@ -133,11 +137,25 @@ async def teach_zone_button(
     await _finish(query.from_user.id, zone, state, deps, bot)
 
 
+@router.callback_query(StateFilter(TeachForm.zone), ZonePickCb.filter(F.to == TO_TEACH))
+async def teach_zone_suggested(
+    query: CallbackQuery, callback_data: ZonePickCb, state: FSMContext, deps: Deps, bot: Bot
+) -> None:
+    """A zone suggested for what was typed was picked."""
+    await _finish(query.from_user.id, callback_data.zone, state, deps, bot)
+
+
 @router.message(StateFilter(TeachForm.zone), TYPED)
 async def teach_zone_typed(message: Message, state: FSMContext, deps: Deps, bot: Bot) -> None:
-    """A zone was typed; a wrong name is answered with close matches (and asked again)."""
+    """A zone was typed; what it may mean comes back as buttons (and we keep asking)."""
     assert message.from_user is not None
-    await _finish(message.from_user.id, message.text or "", state, deps, bot)
+    try:
+        await _finish(message.from_user.id, message.text or "", state, deps, bot)
+    except UnknownTimezone as error:
+        if not error.suggestions:
+            raise
+        text, keyboard = suggestions_screen(error, TO_TEACH, deps.clock.now())
+        await message.answer(text, reply_markup=keyboard)
 
 
 async def _finish(user_id: int, zone: str, state: FSMContext, deps: Deps, bot: Bot) -> None:
@@ -152,17 +170,24 @@ async def _finish(user_id: int, zone: str, state: FSMContext, deps: Deps, bot: B
     teacher = await teachers.register(deps, user_id, name, zone)
     await state.clear()
     await bot.set_my_commands(teacher_commands(), scope=BotCommandScopeChat(chat_id=user_id))
-    await bot.send_message(user_id, registered_text(teacher))
+    text, keyboard = registered_screen(teacher, deps.clock.now())
+    await bot.send_message(user_id, text, reply_markup=keyboard)
 
 
-def registered_text(teacher: Teacher) -> str:
-    """What a new teacher reads: done, and the next two steps."""
-    return _(
+def registered_screen(teacher: Teacher, now: datetime) -> tuple[str, InlineKeyboardMarkup]:
+    """What a new teacher reads: done, the zone with its time now, the next two steps."""
+    text = _(
         "✅ You are registered as <b>{name}</b>, time zone {zone}.\n\n"
         "Next: add your hours, e.g. <code>/addslots mon 10:00-14:00 60 Math</code>, then "
         "enroll a student with <code>/addstudent Anna</code> to get their link. /help lists "
         "everything."
-    ).format(name=html.escape(teacher.display_name), zone=teacher.settings.timezone)
+    ).format(
+        name=html.escape(teacher.display_name), zone=zone_with_time(teacher.settings.timezone, now)
+    )
+    change = InlineKeyboardButton(
+        text=_("🔄 Change time zone"), callback_data=SettingCb(key=Setting.TIMEZONE.value).pack()
+    )
+    return text, InlineKeyboardMarkup(inline_keyboard=[[change]])
 
 
 @router.message(Command("help"), IsTeacher())

@@ -14,13 +14,16 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
+from bot.domain.errors import UnknownTimezone
+from bot.domain.model import Teacher
 from bot.domain.teacher_settings import MULTI_CHOICE, TOGGLES, Setting
 from bot.services import teachers
 from bot.services.context import Deps
-from handlers.callbacks import SettingCb, SettingsNavCb, SettingValueCb, ZoneCb
+from handlers.callbacks import SettingCb, SettingsNavCb, SettingValueCb, ZoneCb, ZonePickCb
 from handlers.prompts import OPENED_BY
 from handlers.settings_screens import entry_screen, settings_screen, typed_screen
 from handlers.teacher_onboarding import COMMON_ZONES, TYPED, zone_keyboard
+from handlers.zone_screens import TO_SETTINGS, suggestions_screen, zone_line
 
 router = Router(name="teacher_settings")
 KEYS = {s.value for s in Setting}
@@ -136,7 +139,21 @@ async def zone_picked(
     zone = COMMON_ZONES[callback_data.index % len(COMMON_ZONES)]
     teacher = await teachers.change_setting(deps, query.from_user.id, Setting.TIMEZONE, zone)
     await state.clear()
-    text, keyboard = settings_screen(teacher.settings, note=_("Saved."))
+    text, keyboard = _saved(teacher, Setting.TIMEZONE, deps)
+    assert query.message is not None
+    await query.message.answer(text, reply_markup=keyboard)
+
+
+@router.callback_query(ZonePickCb.filter(F.to == TO_SETTINGS))
+async def zone_suggested(
+    query: CallbackQuery, callback_data: ZonePickCb, state: FSMContext, deps: Deps
+) -> None:
+    """A zone suggested for what was typed was picked (the button says which zone)."""
+    teacher = await teachers.change_setting(
+        deps, query.from_user.id, Setting.TIMEZONE, callback_data.zone
+    )
+    await state.clear()
+    text, keyboard = _saved(teacher, Setting.TIMEZONE, deps)
     assert query.message is not None
     await query.message.answer(text, reply_markup=keyboard)
 
@@ -155,11 +172,27 @@ async def typed(message: Message, state: FSMContext, deps: Deps, bot: Bot) -> No
         text, keyboard = settings_screen(teacher.settings, note=lost)
         await message.answer(text, reply_markup=keyboard)
         return
-    teacher = await teachers.change_setting(deps, message.from_user.id, key, message.text or "")
+    try:
+        teacher = await teachers.change_setting(deps, message.from_user.id, key, message.text or "")
+    except UnknownTimezone as error:
+        if not error.suggestions:
+            raise
+        # What the typed zone may mean, as buttons; the question stays open for typing.
+        text, keyboard = suggestions_screen(error, TO_SETTINGS, deps.clock.now())
+        await message.answer(text, reply_markup=keyboard)
+        return
     await state.clear()
     await _retire_question(bot, message.from_user.id, data)
-    text, keyboard = settings_screen(teacher.settings, note=_("Saved."))
+    text, keyboard = _saved(teacher, key, deps)
     await message.answer(text, reply_markup=keyboard)
+
+
+def _saved(teacher: Teacher, key: Setting, deps: Deps) -> tuple[str, InlineKeyboardMarkup]:
+    """The list under 'Saved.' and, for a zone, its local time now (a wrong pick shows)."""
+    note = _("Saved.")
+    if key == Setting.TIMEZONE:
+        note += "\n" + zone_line(teacher.settings.timezone, deps.clock.now())
+    return settings_screen(teacher.settings, note=note)
 
 
 async def _retire_question(bot: Bot, chat_id: int, data: dict[str, Any]) -> None:

@@ -15,6 +15,7 @@ from aiogram.utils.i18n import ngettext
 
 from bot.domain.errors import ConfirmationNeeded
 from bot.domain.windows import parse_block_args
+from bot.domain.zones import zone_label
 from bot.services import availability, time_off
 from bot.services.context import Deps
 from handlers.availability import (
@@ -129,7 +130,7 @@ def unblock_screen(view: time_off.ComingTimeOff) -> tuple[str, InlineKeyboardMar
     if not view.items:
         text = _("You have no time off coming. Take some with /block.")
     else:
-        lines = [_("<b>Your time off</b> ({zone})").format(zone=view.timezone)]
+        lines = [_("<b>Your time off</b> ({zone})").format(zone=zone_label(view.timezone))]
         lines += [f"• {time_off_line(t, view.timezone, view.now)}" for t in view.items]
         text = "\n".join([*lines, _("Tap one to remove it.")])
     buttons = time_off_buttons(view.items, view.timezone, view.now, screen="u")

@@ -40,10 +40,17 @@ class NotAStudent(DomainError):
 
 @dataclass
 class UnknownTimezone(DomainError):
-    """The typed name is not an IANA zone; close matches are offered."""
+    """The typed text names no single zone; the zones it may mean are offered.
+
+    `offset` (minutes east of UTC) is set when a UTC offset was typed, `ambiguous` when a
+    known name (an abbreviation, a country) means several zones; otherwise the suggestions
+    are close matches of a name we do not know.
+    """
 
     name: str
     suggestions: list[str] = field(default_factory=list)
+    offset: int | None = None
+    ambiguous: bool = False
 
 
 @dataclass

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import replace
 from datetime import time
 from enum import StrEnum
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.errors import InvalidInput, UnknownTimezone
 from bot.domain.model import TeacherSettings
 from bot.domain.timeslots import parse_wall_time
-from bot.domain.typed import iana_zones, plain_number
+from bot.domain.typed import plain_number
+from bot.domain.zones import exact_zone
 
 MAX_NAME = 64
-MAX_ZONE_NAME = 64
 # ASCII digits only: \d would also match digits of other scripts (see bot.domain.typed).
 _DURATION = re.compile(r"^([0-9]{1,5})\s*(m|min|h|d)?$", re.IGNORECASE)
 _UNITS = {"m": 1, "min": 1, "h": 60, "d": 24 * 60}
@@ -77,29 +75,6 @@ _ATTRIBUTE = {
 }
 
 
-def resolve_timezone(name: str) -> str:
-    """The IANA zone a teacher typed (any case), or UnknownTimezone with close matches."""
-    typed = name.strip().replace(" ", "_")
-    found = iana_zones().get(typed.lower())
-    if found is not None:
-        try:
-            ZoneInfo(found)
-            return found
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    if len(typed) > MAX_ZONE_NAME:  # no zone is that long; spare difflib the work
-        raise UnknownTimezone(name.strip())
-    # Match on the city too, so 'berlin' or 'Europe/Berln' still finds Europe/Berlin.
-    zones = iana_zones()
-    cities = {key.rsplit("/", 1)[-1]: value for key, value in zones.items() if "/" in key}
-    close = difflib.get_close_matches(typed.lower(), zones.keys(), n=3, cutoff=0.6)
-    suggestions = [zones[key] for key in close]
-    for key in difflib.get_close_matches(typed.lower(), cities.keys(), n=3, cutoff=0.6):
-        if cities[key] not in suggestions:
-            suggestions.append(cities[key])
-    raise UnknownTimezone(name.strip(), suggestions[:3])
-
-
 def clean_name(text: str, what: str = "name") -> str:
     """A display or student name: trimmed, one line, 1..64 characters."""
     name = " ".join(text.split())
@@ -131,7 +106,12 @@ def apply_setting(settings: TeacherSettings, key: Setting, text: str) -> Teacher
     what = f"setting:{key.value}"
     match key:
         case Setting.TIMEZONE:
-            return replace(settings, timezone=resolve_timezone(text))
+            # Cities, abbreviations and offsets are read by bot.domain.zones.resolve_timezone
+            # before this (it needs the clock); here only a real zone name is stored.
+            zone = exact_zone(text)
+            if zone is None:
+                raise UnknownTimezone(text.strip())
+            return replace(settings, timezone=zone)
         case Setting.SLOT_MINUTES:
             value = _bounded(parse_minutes(text, "m", what), 10, 480, what, text)
             return replace(settings, slot_minutes=value)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.domain.errors import NotAStudent, NotFound
 from bot.domain.model import Account, Student, Teacher
-from bot.domain.teacher_settings import resolve_timezone
+from bot.domain.zones import resolve_timezone
 from bot.ports import UnitOfWork
 from bot.services import links
 from bot.services.booking import Lesson, active_student, lessons_of_student
@@ -120,7 +120,7 @@ async def teachers(deps: Deps, telegram_id: int) -> list[TeacherChoice]:
 @records_refusals
 async def set_timezone(deps: Deps, telegram_id: int, name: str | None) -> Home:
     """Set the student's own zone (validated IANA name), or None to follow the teacher's."""
-    zone = resolve_timezone(name) if name else None
+    zone = resolve_timezone(name, deps.clock.now()) if name else None
     async with deps.uow() as uow:
         student, _ = await resolve_student(uow, deps, telegram_id)
         await uow.accounts.update(telegram_id, timezone=zone)

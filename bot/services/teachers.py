@@ -13,9 +13,9 @@ from bot.domain.teacher_settings import (
     apply_choice,
     apply_setting,
     clean_name,
-    resolve_timezone,
     setting_value,
 )
+from bot.domain.zones import resolve_timezone
 from bot.services import notify, slot_filling
 from bot.services.context import Deps, audit, records_refusals
 from bot.services.ownership import teacher_of
@@ -33,8 +33,8 @@ async def register(deps: Deps, telegram_id: int, display_name: str, timezone: st
     """Register this account as a teacher, or update the name and zone of one already there."""
     await check_may_teach(deps, telegram_id)
     name = clean_name(display_name)
-    zone = resolve_timezone(timezone)
     now = deps.clock.now()
+    zone = resolve_timezone(timezone, now)
     async with deps.uow() as uow:
         teacher = await uow.teachers.by_telegram(telegram_id)
         if teacher is None:
@@ -84,6 +84,9 @@ REPLANS_REMINDERS = (Setting.REMINDERS, Setting.TEACHER_REMINDERS, Setting.NOTIF
 
 async def change_setting(deps: Deps, telegram_id: int, key: Setting, text: str = "") -> Teacher:
     """Change one setting from typed text (switches flip); the change is audited."""
+    if key == Setting.TIMEZONE:
+        # Cities, abbreviations and offsets are read here: an offset needs the clock's now.
+        text = resolve_timezone(text, deps.clock.now())
     return await _change(deps, telegram_id, key, lambda s: apply_setting(s, key, text))
 
 

@@ -218,7 +218,12 @@ async def test_the_settings_speak_russian_with_units_and_plurals(harness: Harnes
     assert answer.text == "Сохранено"
     assert "⏰ Запись не позже чем за: 12 ч" in h.last(TEACHER).button_texts()
     await h.press(TEACHER, "🔗 Открытий ссылки: без ограничений")
-    assert h.last(TEACHER).button_texts()[:4] == ["1 открытие", "3 открытия", "10 открытий", "✓ без ограничений"]
+    assert h.last(TEACHER).button_texts()[:4] == [
+        "1 открытие",
+        "3 открытия",
+        "10 открытий",
+        "✓ без ограничений",
+    ]
     await h.press(TEACHER, "3 открытия")
     assert "🔗 Открытий ссылки: 3 открытия" in h.last(TEACHER).button_texts()
     await h.press(TEACHER, "💤 Неактивен через: 30 дней")

@@ -13,10 +13,11 @@ from pydantic import ValidationError
 from bot.config import Settings
 from bot.domain.errors import InvalidInput, UnknownTimezone
 from bot.domain.model import TeacherSettings
-from bot.domain.teacher_settings import Setting, apply_setting, resolve_timezone
+from bot.domain.teacher_settings import Setting, apply_setting
 from bot.domain.timeslots import block_hours
 from bot.domain.typed import has_control_characters, is_iana_zone, plain_number
 from bot.domain.windows import block_bounds, parse_block_args, parse_window_args
+from bot.domain.zones import resolve_timezone
 from handlers.callbacks import LinkLimitCb, WindowCb
 from handlers.errors import describe
 from handlers.formatting import shorten
@@ -48,6 +49,9 @@ def test_block_hours_that_cannot_be_read_are_refused_not_taken_as_a_reason(hours
     with pytest.raises(InvalidInput) as refused:
         parse_block_args(f"2026-12-24 {hours} dentist")
     assert (refused.value.what, refused.value.value) == ("hours", hours)
+
+
+ZONE_NOW = datetime(2026, 12, 1, 11, 5, tzinfo=UTC)
 
 
 def test_only_the_text_after_valid_hours_is_a_reason() -> None:
@@ -197,12 +201,12 @@ def test_ordinary_text_has_no_control_characters(text: str) -> None:
 def test_only_real_iana_zones_are_time_zones(name: str) -> None:
     assert not is_iana_zone(name)
     with pytest.raises(UnknownTimezone):
-        resolve_timezone(name)
+        resolve_timezone(name, ZONE_NOW)
 
 
 @pytest.mark.parametrize("name", ["Europe/Berlin", "UTC", "Etc/GMT+5", "America/Argentina/Salta"])
 def test_real_zones_are_accepted(name: str) -> None:
-    assert is_iana_zone(name) and resolve_timezone(name) == name
+    assert is_iana_zone(name) and resolve_timezone(name, ZONE_NOW) == name
 
 
 @pytest.mark.parametrize("zone", ["localtime", "Factory", "posixrules"])

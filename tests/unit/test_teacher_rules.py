@@ -9,7 +9,7 @@ import pytest
 
 from bot.domain.errors import InvalidInput, UnknownTimezone
 from bot.domain.model import TeacherSettings, Window
-from bot.domain.teacher_settings import Setting, apply_setting, resolve_timezone
+from bot.domain.teacher_settings import Setting, apply_setting
 from bot.domain.timeslots import window_slots, windows_overlap
 from bot.domain.windows import (
     block_bounds,
@@ -18,8 +18,11 @@ from bot.domain.windows import (
     parse_window_args,
     window_label,
 )
+from bot.domain.zones import resolve_timezone
 
 BERLIN = ZoneInfo("Europe/Berlin")
+
+ZONE_NOW = datetime(2026, 12, 1, 11, 5, tzinfo=UTC)
 
 
 def _weekly(weekday: int, start: str, end: str, minutes: int = 60) -> Window:
@@ -111,12 +114,12 @@ def test_block_of_a_whole_local_day_covers_23_hours_on_spring_forward() -> None:
 
 
 def test_time_zone_names_are_found_in_any_case_and_misspellings_get_suggestions() -> None:
-    assert resolve_timezone("europe/berlin") == "Europe/Berlin"
+    assert resolve_timezone("europe/berlin", ZONE_NOW) == "Europe/Berlin"
     with pytest.raises(UnknownTimezone) as caught:
-        resolve_timezone("Europe/Berln")
+        resolve_timezone("Europe/Berln", ZONE_NOW)
     assert "Europe/Berlin" in caught.value.suggestions
     with pytest.raises(UnknownTimezone) as city:
-        resolve_timezone("Berlni")
+        resolve_timezone("Berlni", ZONE_NOW)
     assert "Europe/Berlin" in city.value.suggestions
 
 
