@@ -99,7 +99,7 @@ def home_screen(data: TeacherHome) -> tuple[str, InlineKeyboardMarkup]:
         lines.append("\n" + _("<b>Needs your attention</b>"))
         lines += attention_lines(data)
     if not data.students:
-        lines.append("\n" + _("Add your hours under 🕒, then enroll a student with ➕."))
+        lines.append("\n" + _("Enroll a student with ➕ to get their booking link."))
     labels = _labels()
     buttons = [
         InlineKeyboardButton(text=labels[to], callback_data=HomeCb(to=to).pack()) for to in BUTTONS

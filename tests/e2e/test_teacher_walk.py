@@ -7,8 +7,10 @@ and no older keyboard left that performs a stale action.
 
 from __future__ import annotations
 
+import os
 from dataclasses import astuple
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from bot.services import booking
@@ -75,27 +77,74 @@ async def book_next_week(h: Harness) -> None:
     await booking.book(deps, ANNA, student.id, slots[0].id)
 
 
+class Walk:
+    """The teacher's side of the walk, noted as a transcript of what they do and see."""
+
+    def __init__(self, h: Harness) -> None:
+        self.h = h
+        self.lines: list[str] = []
+        self.seen = len(h.server.world.events)
+
+    def says(self, line: str) -> None:
+        """A line of the transcript that is not the teacher's."""
+        self.lines.append(f"\n{line}\n")
+
+    async def send(self, text: str) -> None:
+        """The teacher types text; what the bot did about it is noted."""
+        await self.h.send(TEACHER, text)
+        self._note(f"**Teacher types** `{text}`")
+
+    async def press(self, label: str, message_id: int | None = None) -> None:
+        """The teacher presses a button; it must be answered (h.press checks)."""
+        await self.h.press(TEACHER, label, message_id)
+        where = f" on #{message_id}" if message_id else ""
+        self._note(f"**Teacher presses** [{label}]{where}")
+
+    def _note(self, action: str) -> None:
+        self.lines.append(f"\n{action}\n")
+        events = self.h.server.world.events
+        for event in events[self.seen :]:
+            if event.user_id != TEACHER:
+                continue
+            m = event.message
+            how = "edits" if m.edited else "sends"
+            body = LINK.sub("https://t.me/lessonlink_test_bot?start=…", m.content or m.kind)
+            body = body.strip().replace("\n", "  \n> ")  # a line break in Markdown
+            self.lines.append(f"> *bot {how} #{m.message_id}*  \n> {body}")
+            rows = ["".join(f"[{b.text}]" for b in row) for row in m.buttons]
+            if rows:
+                self.lines.append(">\n> " + "  \n> ".join(rows))
+        self.seen = len(events)
+
+    def save(self) -> None:
+        """Write the transcript where WALK_TRANSCRIPT says (docs/teacher-walk.md is made so)."""
+        target = os.environ.get("WALK_TRANSCRIPT")
+        if target:
+            Path(target).write_text("\n".join(self.lines) + "\n", encoding="utf-8")
+
+
 async def test_a_teacher_walks_through_everything_in_at_most_15_new_messages(
     harness: Harness,
 ) -> None:
     h = harness
     h.user(TEACHER, "Smith")
+    walk = Walk(h)
 
     # Onboarding and hours: commands, each answered by a new message.
-    await h.send(TEACHER, "/teach")
-    await h.send(TEACHER, "Ms Smith")
-    await h.press(TEACHER, "Europe/Berlin")
-    await h.send(TEACHER, "/addslots mon 10:00-14:00 60 Math")
-    await h.send(TEACHER, "/menu")
+    await walk.send("/teach")
+    await walk.send("Ms Smith")
+    await walk.press("Europe/Berlin")
+    await walk.send("/addslots mon 10:00-14:00 60 Math")
+    await walk.send("/menu")
     home = h.last(TEACHER).message_id
     assert "Ms Smith · Europe/Berlin" in message(h, home).content
 
     # Three students from ➕ Add student: the home message asks, the link card is new.
     tokens = []
     for name in STUDENTS:
-        await h.press(TEACHER, "➕ Add student", home)
+        await walk.press("➕ Add student", home)
         assert "Type the new student's name" in message(h, home).content
-        await h.send(TEACHER, name)
+        await walk.send(name)
         card = h.last(TEACHER)
         assert "Booking link for" in card.content and name in card.content
         found = LINK.search(card.content)
@@ -105,6 +154,7 @@ async def test_a_teacher_walks_through_everything_in_at_most_15_new_messages(
     assert "Anna, Ben, Chloe" in message(h, home).content
 
     # Anna opens her link, picks her own zone and books (through the service).
+    walk.says("(Anna opens her link, sends /timezone Asia/Tokyo and books a lesson)")
     h.user(ANNA, "Anna")
     await h.send(ANNA, f"/start {tokens[0]}")
     await h.send(ANNA, "/timezone Asia/Tokyo")
@@ -112,14 +162,14 @@ async def test_a_teacher_walks_through_everything_in_at_most_15_new_messages(
 
     # Four settings from ⚙️ Settings: typed values still cost a prompt and a card each.
     before_settings = new_messages(h, TEACHER)
-    await h.press(TEACHER, "⚙️ Settings", home)
+    await walk.press("⚙️ Settings", home)
     assert "Default lesson length" in message(h, home).content
-    await h.press(TEACHER, "Default lesson length", home)
-    await h.send(TEACHER, "45")
-    await h.press(TEACHER, "Advance notice")
-    await h.send(TEACHER, "3h")
-    await h.press(TEACHER, "Notifications")
-    await h.press(TEACHER, "Reminders to you")
+    await walk.press("Default lesson length", home)
+    await walk.send("45")
+    await walk.press("Advance notice")
+    await walk.send("3h")
+    await walk.press("Notifications")
+    await walk.press("Reminders to you")
     settings = h.last(TEACHER).content
     assert "Default lesson length: 45 min" in settings and "Advance notice: 3 h" in settings
     assert "Notifications: off" in settings and "Reminders to you: on" in settings
@@ -127,34 +177,36 @@ async def test_a_teacher_walks_through_everything_in_at_most_15_new_messages(
     print(f"\nsettings cost {settings_cost} new messages")
 
     # The rest from one home message, each screen in place.
-    await h.send(TEACHER, "/menu")
+    await walk.send("/menu")
     home = h.last(TEACHER).message_id
     assert "Anna" in message(h, home).content  # her lesson is on the home card
-    await h.press(TEACHER, "📅 Schedule", home)
+    await walk.press("📅 Schedule", home)
     assert "Your schedule" in message(h, home).content
-    await h.press(TEACHER, "🏠 Home", home)
-    await h.press(TEACHER, "👥 Students", home)
+    await walk.press("🏠 Home", home)
+    await walk.press("👥 Students", home)
     [anna] = [b for b in message(h, home).button_texts() if "Anna" in b]
-    await h.press(TEACHER, anna, home)
+    await walk.press(anna, home)
     card = message(h, home).content
     assert "Asia/Tokyo, now 18:00" in card and "Coming lessons" in card, card
-    await h.press(TEACHER, "◀ Back", home)
+    await walk.press("◀ Back", home)
     assert "Your students" in message(h, home).content
-    await h.press(TEACHER, "🏠 Home", home)
-    await h.press(TEACHER, "📊 Stats", home)
+    await walk.press("🏠 Home", home)
+    await walk.press("📊 Stats", home)
     assert "Your numbers" in message(h, home).content
-    await h.press(TEACHER, "This month", home)
+    await walk.press("This month", home)
     assert "this month" in message(h, home).content
-    await h.press(TEACHER, "◀ Back", home)
-    await h.press(TEACHER, "🕒 Hours & time off", home)
+    await walk.press("◀ Back", home)
+    await walk.press("🕒 Hours & time off", home)
     hours = message(h, home).content
     assert "Your availability" in hours and "/block" in hours
-    await h.press(TEACHER, "🏠 Home", home)
+    await walk.press("🏠 Home", home)
     assert "Ms Smith · Europe/Berlin" in message(h, home).content
 
     total = new_messages(h, TEACHER)
-    edits = len([c for c in h.server.calls("editMessageText", ok=True)])
-    print(f"walk: {total} new messages, {edits} edits")
+    edits = [c for c in h.server.calls("editMessageText", ok=True)
+             if str(c.params.get("chat_id")) == str(TEACHER)]  # fmt: skip
+    print(f"walk: {total} new messages, {len(edits)} edits")
+    walk.save()
     assert total <= NEW_MESSAGE_BUDGET, total
     assert not h.server.calls("answerCallbackQuery", ok=False)
 
