@@ -20,14 +20,14 @@ from bot.services.context import Deps
 from bot.services.teacher_home import HomeLesson, TeacherHome, home
 from handlers import exports as export_views
 from handlers import stats as stats_views
-from handlers.availability import availability_card
+from handlers.availability import hours_screen
 from handlers.callbacks import HomeCb
 from handlers.formatting import day_label, local, time_range
 from handlers.navigation import nav_row, show, with_nav
 from handlers.schedule import week_view
+from handlers.settings_screens import settings_screen
 from handlers.teacher_links import send_card
 from handlers.teacher_onboarding import TYPED, IsTeacher
-from handlers.teacher_settings import settings_card
 from handlers.teacher_students import roster_view
 
 router = Router(name="teacher_home")
@@ -155,10 +155,10 @@ async def navigate(query: CallbackQuery, callback_data: HomeCb, deps: Deps) -> N
     elif to == "students":
         text, keyboard = roster_view(await students.roster(deps, uid))
     elif to == "hours":
-        text, keyboard = availability_card(await availability.list_windows(deps, uid))
+        text, keyboard = hours_screen(await availability.list_windows(deps, uid))
         text += "\n\n" + _("Take time off: /block 2026-12-24")
     elif to == "settings":
-        text, keyboard = settings_card((await teachers.get(deps, uid)).settings)
+        text, keyboard = settings_screen((await teachers.get(deps, uid)).settings)
     elif to == "stats":
         figures = await stats.teacher_stats(deps, uid)
         text, keyboard = stats_views.figures_text(figures), stats_views.keyboard("week")
