@@ -246,7 +246,8 @@ class SettingsNavCb(CallbackData, prefix="sn"):
 
 
 class HomeCb(CallbackData, prefix="home"):
-    """Leave a screen for the home card ('home'); routed by the teacher home card."""
+    """A teacher's screen reached from the home card: home, schedule, students, add, hours,
+    settings, stats, export."""
 
     to: str
 

@@ -17,6 +17,7 @@ from bot.domain.zones import zone_label
 from bot.services import exports
 from bot.services.context import Deps
 from handlers.callbacks import ExportCb
+from handlers.navigation import nav_row
 from handlers.stats import period_name
 
 router = Router(name="exports")
@@ -33,6 +34,7 @@ def keyboard() -> InlineKeyboardMarkup:
         [btn(_("Bookings: this month"), "b", "month"), btn(_("Audit: this month"), "a", "month")],
         [btn(_("Bookings: 90 days"), "b", "90d"), btn(_("Audit: 90 days"), "a", "90d")],
         [btn(_("📅 Calendar of coming lessons (.ics)"), "i", "week")],
+        nav_row(),
     ])  # fmt: skip
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html
+from contextlib import suppress
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -20,11 +22,14 @@ from bot.services.context import Deps
 from handlers.callbacks import LessonCancelCb, ScheduleCb
 from handlers.formatting import clock_time, day_label, local, time_range, when
 from handlers.middlewares import refuse_button
+from handlers.navigation import nav_row
+from handlers.navigation import show as show_screen
 from handlers.teacher_onboarding import TYPED
 
 router = Router(name="schedule")
 
 MAX_CANCEL_BUTTONS = 20
+ASK_CARD = "cancel_ask_card"  # state key: the message asking for the reason
 
 
 class CancelForm(StatesGroup):
@@ -61,6 +66,7 @@ def week_view(week: schedule.Week) -> tuple[str, InlineKeyboardMarkup]:
     ]  # fmt: skip
     rows.append([_btn(_("◀ Previous week"), ScheduleCb(offset=week.offset - 1)),
                  _btn(_("Next week ▶"), ScheduleCb(offset=week.offset + 1))])  # fmt: skip
+    rows.append(nav_row())
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
 
 
@@ -76,11 +82,7 @@ async def show(message: Message, deps: Deps) -> None:
 async def page(query: CallbackQuery, callback_data: ScheduleCb, deps: Deps) -> None:
     """Another week, in the same message."""
     text, keyboard = week_view(await schedule.week(deps, query.from_user.id, callback_data.offset))
-    assert query.message is not None
-    await query.bot.edit_message_text(  # type: ignore[union-attr]
-        text, chat_id=query.from_user.id, message_id=query.message.message_id,
-        reply_markup=keyboard,
-    )  # fmt: skip
+    await show_screen(query, text, keyboard)
 
 
 @router.callback_query(LessonCancelCb.filter(F.step == "ask"))
@@ -95,17 +97,17 @@ async def ask_reason(
         [_btn(_("Keep the lesson"), LessonCancelCb(step="keep", id=callback_data.id))],
     ])  # fmt: skip
     assert query.message is not None
-    await query.message.answer(
+    card = await query.message.answer(
         _("Type the reason the student will read, or cancel without one."), reply_markup=keyboard
     )
+    await state.update_data({ASK_CARD: card.message_id})
 
 
 @router.callback_query(LessonCancelCb.filter(F.step == "keep"))
 async def keep(query: CallbackQuery, state: FSMContext) -> None:
     """Change of mind: nothing is cancelled and typed text is no longer taken as a reason."""
     await state.clear()
-    assert query.message is not None
-    await query.message.answer(_("Nothing was changed."))
+    await show_screen(query, _("Nothing was changed."))  # the card's buttons go: it is answered
 
 
 @router.callback_query(LessonCancelCb.filter(F.step == "now"))
@@ -115,16 +117,22 @@ async def cancel_now(
     """Cancel without a reason."""
     await state.clear()
     lesson = await schedule.cancel_lesson(deps, query.from_user.id, callback_data.id)
-    assert query.message is not None
-    await query.message.answer(_cancelled_text(lesson))
+    await show_screen(query, _cancelled_text(lesson))  # the card's buttons go: it is answered
 
 
 @router.message(StateFilter(CancelForm.reason), TYPED)
-async def confirm_reason(message: Message, deps: Deps, state: FSMContext) -> None:
+async def confirm_reason(message: Message, deps: Deps, state: FSMContext, bot: Bot) -> None:
     """A typed reason never cancels by itself: the card names the lesson and asks first."""
     assert message.from_user is not None
-    booking_id = int((await state.get_data()).get("booking_id", 0))
+    data = await state.get_data()
+    booking_id = int(data.get("booking_id", 0))
     lesson = await schedule.lesson_to_cancel(deps, message.from_user.id, booking_id)
+    if data.get(ASK_CARD):
+        # The question is answered by the card below: its buttons must not cancel again.
+        with suppress(TelegramBadRequest):
+            await bot.edit_message_reply_markup(
+                chat_id=message.chat.id, message_id=int(data[ASK_CARD]), reply_markup=None
+            )
     reason = (message.text or "").strip()[:200]
     await state.set_state(CancelForm.confirm)
     await state.update_data(reason=reason)

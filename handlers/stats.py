@@ -23,6 +23,8 @@ from bot.services import stats
 from bot.services.context import Deps
 from handlers.callbacks import StatsCb
 from handlers.formatting import current_locale, day_label
+from handlers.navigation import nav_row
+from handlers.navigation import show as show_screen
 from handlers.student_stats import refusal_name, send_student_figures
 
 router = Router(name="stats")
@@ -95,6 +97,7 @@ def keyboard(period: str) -> InlineKeyboardMarkup:
          btn(marks["month"] + _("This month"), "month", "t"),
          btn(marks["90d"] + _("90 days"), "90d", "t")],
         [btn(_("🗓 Heatmap"), period, "h"), btn(_("📊 Per week"), period, "b")],
+        nav_row(),
     ])  # fmt: skip
 
 
@@ -153,10 +156,10 @@ async def show(message: Message, command: CommandObject, deps: Deps) -> None:
 
 @router.callback_query(StatsCb.filter())
 async def choose(query: CallbackQuery, callback_data: StatsCb, deps: Deps) -> None:
-    """Another period (a new message with its figures), or a picture of the chosen one."""
+    """Another period (in the same message), or a picture of the chosen one (a new message)."""
     f = await stats.teacher_stats(deps, query.from_user.id, callback_data.p)
     assert query.message is not None and isinstance(query.message, Message)
     if callback_data.v in ("h", "b"):
         await send_picture(query.message, f, callback_data.v)
     else:
-        await query.message.answer(figures_text(f), reply_markup=keyboard(f.period.key))
+        await show_screen(query, figures_text(f), keyboard(f.period.key))

@@ -78,6 +78,7 @@ def _zone_index(zone: str) -> int:
 def teacher_commands() -> list[BotCommand]:
     """The teacher's command menu, in the current locale."""
     return [
+        BotCommand(command="menu", description=_("Your home: today, students, settings")),
         BotCommand(command="schedule", description=_("Your coming lessons")),
         BotCommand(command="students", description=_("Your students and their links")),
         BotCommand(command="addstudent", description=_("Enroll a student: /addstudent Anna")),

@@ -16,7 +16,8 @@ from bot.domain.colours import colour_mark
 from bot.services import links, students
 from bot.services.context import Deps
 from handlers.callbacks import LinkCb, RosterCb, StudentCb
-from handlers.formatting import long_day, sentence, when
+from handlers.formatting import clock_time, local, long_day, sentence, when
+from handlers.navigation import nav_row, show
 from handlers.student_stats import card_buttons
 from handlers.teacher_links import send_card
 from handlers.teacher_onboarding import TYPED
@@ -70,6 +71,7 @@ def roster_view(page: students.Roster) -> tuple[str, InlineKeyboardMarkup]:
     if paging:
         rows.append(paging)
         lines.append(_("Page {page} of {pages}").format(page=page.page + 1, pages=page.pages))
+    rows.append(nav_row())
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
 
 
@@ -85,18 +87,13 @@ async def roster(message: Message, deps: Deps) -> None:
 async def roster_page(query: CallbackQuery, callback_data: RosterCb, deps: Deps) -> None:
     """Another roster page, in the same message."""
     page = await students.roster(deps, query.from_user.id, callback_data.page)
-    text, keyboard = roster_view(page)
-    assert query.message is not None
-    await query.bot.edit_message_text(  # type: ignore[union-attr]
-        text, chat_id=query.from_user.id, message_id=query.message.message_id,
-        reply_markup=keyboard,
-    )  # fmt: skip
+    await show(query, *roster_view(page))
 
 
 def card_view(card: students.StudentCard) -> tuple[str, InlineKeyboardMarkup]:
     """A student's card: link state, coming lessons, usage numbers and actions."""
     s, link = card.student, card.link.link
-    lines = [f"{colour_mark(s.colour)} <b>{html.escape(s.name)}</b>"]
+    lines = [f"{colour_mark(s.colour)} <b>{html.escape(s.name)}</b>" + _their_time(card)]
     if link is not None:
         last = long_day(link.last_used_at.date()) if link.last_used_at else _("never")
         lines.append(ngettext("Link opened {n} time, last: {last}",
@@ -118,16 +115,27 @@ def card_view(card: students.StudentCard) -> tuple[str, InlineKeyboardMarkup]:
     rows.append(card_buttons(s.id))  # 📊 Stats, 📜 Recent events (issue 6)
     if s.telegram_id:
         rows.append([_btn(_("✉️ Send new link to the student"), StudentCb(action="send", id=s.id))])
+    rows.append(nav_row(back=RosterCb(page=0)))
     return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def _their_time(card: students.StudentCard) -> str:
+    """' · Europe/Moscow, now 14:05' when the student's clock differs from the teacher's."""
+    zone, now = card.student_zone, card.now
+    if (
+        zone is None
+        or now is None
+        or local(now, zone).utcoffset() == local(now, card.timezone).utcoffset()
+    ):
+        return ""
+    return " · " + _("{zone}, now {time}").format(zone=zone, time=clock_time(now, zone))
 
 
 @router.callback_query(StudentCb.filter(F.action == "card"))
 async def show_card(query: CallbackQuery, callback_data: StudentCb, deps: Deps) -> None:
     """Open a student's card."""
-    text, keyboard = card_view(await students.student_card(deps, query.from_user.id,
-                                                           callback_data.id))  # fmt: skip
-    assert query.message is not None
-    await query.message.answer(text, reply_markup=keyboard)
+    card = await students.student_card(deps, query.from_user.id, callback_data.id)
+    await show(query, *card_view(card))
 
 
 @router.callback_query(LinkCb.filter(F.action == "card"))
@@ -177,6 +185,7 @@ async def ask_archive(query: CallbackQuery, callback_data: StudentCb) -> None:
 async def archive(query: CallbackQuery, callback_data: StudentCb, deps: Deps) -> None:
     """Archive after confirmation."""
     cancelled = await students.archive(deps, query.from_user.id, callback_data.id, confirmed=True)
-    assert query.message is not None
     done = ngettext("{n} lesson was cancelled.", "{n} lessons were cancelled.", cancelled)
-    await query.message.answer(_("🗄 Archived.") + " " + done.format(n=cancelled))
+    # In place of the question: its Yes/No buttons are answered and must not archive again.
+    text = _("🗄 Archived.") + " " + done.format(n=cancelled)
+    await show(query, text, InlineKeyboardMarkup(inline_keyboard=[nav_row(RosterCb(page=0))]))

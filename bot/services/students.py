@@ -57,6 +57,8 @@ class StudentCard:
     lessons_done: int
     cancelled: int
     timezone: str
+    student_zone: str | None = None  # the student's own zone, when they chose one
+    now: datetime | None = None  # when the card was read (the student's local time is shown)
 
 
 async def enroll(deps: Deps, telegram_id: int, name: str) -> links.LinkCard:
@@ -106,6 +108,7 @@ async def student_card(deps: Deps, telegram_id: int, student_id: int) -> Student
         student = await own_student(uow, deps, teacher, student_id)
         link = await links.card_of(uow, deps, student)
         rows = await uow.bookings.of_student(student.id, confirmed_only=False)
+        account = await uow.accounts.get(student.telegram_id) if student.telegram_id else None
     upcoming = [
         UpcomingLesson(b.id, s.starts_at, s.ends_at, s.subject)
         for b, s in rows
@@ -116,7 +119,10 @@ async def student_card(deps: Deps, telegram_id: int, student_id: int) -> Student
     cancelled = sum(
         1 for b, _ in rows if b.status == BookingStatus.CANCELLED and b.rescheduled_to_id is None
     )
-    return StudentCard(student, link, upcoming, done, cancelled, teacher.settings.timezone)
+    zone = account.timezone if account is not None else None
+    return StudentCard(
+        student, link, upcoming, done, cancelled, teacher.settings.timezone, zone, now
+    )
 
 
 @records_refusals

@@ -1,0 +1,44 @@
+"""Teacher screens edit one message in place: the Back/Home row and the edit that shows a screen."""
+
+from __future__ import annotations
+
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from handlers.callbacks import HomeCb
+
+Keyboard = InlineKeyboardMarkup
+HOME = HomeCb(to="home")
+
+
+def nav_row(back: CallbackData | None = None) -> list[InlineKeyboardButton]:
+    """◀ Back (to the given screen, else home) and 🏠 Home."""
+    return [
+        InlineKeyboardButton(text=_("◀ Back"), callback_data=(back or HOME).pack()),
+        InlineKeyboardButton(text=_("🏠 Home"), callback_data=HOME.pack()),
+    ]
+
+
+def with_nav(keyboard: Keyboard | None, back: CallbackData | None = None) -> Keyboard:
+    """The keyboard with a Back/Home row below, unless it already leads home."""
+    rows = list(keyboard.inline_keyboard) if keyboard is not None else []
+    prefix = HomeCb.__prefix__ + ":"
+    if any((b.callback_data or "").startswith(prefix) for row in rows for b in row):
+        return Keyboard(inline_keyboard=rows)  # the screen has its own way home
+    return Keyboard(inline_keyboard=[*rows, nav_row(back)])
+
+
+async def show(query: CallbackQuery, text: str, keyboard: Keyboard | None = None) -> None:
+    """Show a screen in the pressed message (a new one only if that message is out of reach)."""
+    if isinstance(query.message, Message):
+        try:
+            await query.message.edit_text(text, reply_markup=keyboard)
+            return
+        except TelegramBadRequest as exc:
+            # A tap on a screen that already shows this (repeated or stale) changes nothing.
+            if "message is not modified" in str(exc):
+                return
+            # Otherwise the message cannot be edited any more: show the screen anew below.
+    await query.bot.send_message(query.from_user.id, text, reply_markup=keyboard)  # type: ignore[union-attr]

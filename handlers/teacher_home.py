@@ -1,0 +1,170 @@
+"""The teacher's home card (/start, /menu) and every teacher screen reached from it, in place."""
+
+from __future__ import annotations
+
+import html
+from contextlib import suppress
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, CommandStart, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+
+from bot.domain.colours import colour_mark
+from bot.services import availability, schedule, stats, students, teachers
+from bot.services.context import Deps
+from bot.services.teacher_home import HomeLesson, TeacherHome, home
+from handlers import exports as export_views
+from handlers import stats as stats_views
+from handlers.availability import hours_screen
+from handlers.callbacks import HomeCb
+from handlers.formatting import day_label, local, time_range
+from handlers.navigation import nav_row, show, with_nav
+from handlers.schedule import week_view
+from handlers.settings_screens import settings_screen
+from handlers.teacher_links import send_card
+from handlers.teacher_onboarding import TYPED, IsTeacher
+from handlers.teacher_students import roster_view
+
+router = Router(name="teacher_home")
+router.message.filter(IsTeacher())
+router.callback_query.filter(IsTeacher())
+
+# The home card's buttons, two a row.
+BUTTONS = ("schedule", "students", "add", "hours", "settings", "stats", "export")
+PROMPT_MESSAGE = "home_prompt_message"  # state key: the message that asked for a name
+
+
+class AddForm(StatesGroup):
+    """Waiting for the name of a student to enroll from the home card."""
+
+    name = State()
+
+
+def _labels() -> dict[str, str]:
+    """The home card's button labels in the current language."""
+    return {
+        "schedule": _("📅 Schedule"), "students": _("👥 Students"),
+        "add": _("➕ Add student"), "hours": _("🕒 Hours & time off"),
+        "settings": _("⚙️ Settings"), "stats": _("📊 Stats"), "export": _("📤 Export"),
+    }  # fmt: skip
+
+
+def _lesson(lesson: HomeLesson, zone: str, with_day: bool) -> str:
+    day = f"{day_label(local(lesson.starts_at, zone).date())}, " if with_day else ""
+    subject = f" · {html.escape(lesson.subject)}" if lesson.subject else ""
+    times = time_range(lesson.starts_at, lesson.ends_at, zone)
+    name = html.escape(lesson.student_name)
+    return f"• {day}{times} {colour_mark(lesson.colour)} {name}{subject}"
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(html.escape(n) for n in names)
+
+
+def attention_lines(data: TeacherHome) -> list[str]:
+    """What needs the teacher: refused link openings, unreachable students, links to renew."""
+    lines = []
+    if data.refused:
+        lines.append("⛔ " + ngettext(
+            "{n} refused attempt to open your links in the last 7 days",
+            "{n} refused attempts to open your links in the last 7 days", data.refused,
+        ).format(n=data.refused))  # fmt: skip
+    if data.unreachable:
+        lines.append("📵 " + _("Blocked the bot, cannot be reached: {names}").format(
+            names=_names(data.unreachable)))  # fmt: skip
+    if data.unopened:
+        lines.append("🔗 " + _("Link not opened yet: {names}").format(names=_names(data.unopened)))
+    for item in data.expiring:
+        day = day_label(local(item.expires_at, data.timezone).date())
+        lines.append("⏳ " + _("The link of {name} expires on {day}").format(
+            name=html.escape(item.student_name), day=day))  # fmt: skip
+    return lines
+
+
+def home_screen(data: TeacherHome) -> tuple[str, InlineKeyboardMarkup]:
+    """The teacher's home: today, the next lessons, what needs attention, and the menu."""
+    zone = data.timezone
+    lines = [_("🏠 <b>{name}</b> · {zone}").format(name=html.escape(data.teacher_name), zone=zone)]
+    lines.append("\n" + _("<b>Today</b>"))
+    lines += [_lesson(x, zone, False) for x in data.today] or [_("No lessons today.")]
+    if data.upcoming:
+        lines.append("\n" + _("<b>Next lessons</b>"))
+        lines += [_lesson(x, zone, True) for x in data.upcoming]
+    if data.needs_attention:
+        lines.append("\n" + _("<b>Needs your attention</b>"))
+        lines += attention_lines(data)
+    if not data.students:
+        lines.append("\n" + _("Enroll a student with ➕ to get their booking link."))
+    labels = _labels()
+    buttons = [
+        InlineKeyboardButton(text=labels[to], callback_data=HomeCb(to=to).pack()) for to in BUTTONS
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+@router.message(CommandStart(deep_link=False))
+@router.message(Command("menu"))
+async def start(message: Message, deps: Deps, state: FSMContext) -> None:
+    """A teacher's /start or /menu: the home card, as a new message (the current screen)."""
+    assert message.from_user is not None
+    await state.clear()
+    text, keyboard = home_screen(await home(deps, message.from_user.id))
+    await message.answer(text, reply_markup=keyboard)
+
+
+@router.callback_query(HomeCb.filter(F.to == "add"))
+async def ask_name(query: CallbackQuery, state: FSMContext) -> None:
+    """➕ Add student: the home message asks for the name (a prompt; Back leaves it)."""
+    await state.set_state(AddForm.name)
+    assert query.message is not None
+    await state.update_data({PROMPT_MESSAGE: query.message.message_id})
+    text = _("➕ Type the new student's name, e.g. Anna.")
+    await show(query, text, InlineKeyboardMarkup(inline_keyboard=[nav_row()]))
+
+
+@router.message(StateFilter(AddForm.name), TYPED)
+async def add_student(
+    message: Message, state: FSMContext, deps: Deps, bot: Bot, bot_username: str
+) -> None:
+    """Enroll: the link card comes as a new message (to forward); the prompt turns home again."""
+    assert message.from_user is not None
+    card = await students.enroll(deps, message.from_user.id, message.text or "")
+    prompt = int((await state.get_data()).get(PROMPT_MESSAGE, 0))
+    await state.clear()
+    await send_card(message, card, bot_username)
+    if prompt:
+        text, keyboard = home_screen(await home(deps, message.from_user.id))
+        with suppress(TelegramBadRequest):  # the prompt is gone: the link card is what matters
+            await bot.edit_message_text(
+                text, chat_id=message.chat.id, message_id=prompt, reply_markup=keyboard
+            )
+
+
+@router.callback_query(HomeCb.filter())
+async def navigate(query: CallbackQuery, callback_data: HomeCb, deps: Deps) -> None:
+    """Home and every screen of its menu, shown in the pressed message from current data."""
+    uid, to = query.from_user.id, callback_data.to
+    if to == "schedule":
+        text, keyboard = week_view(await schedule.week(deps, uid))
+    elif to == "students":
+        text, keyboard = roster_view(await students.roster(deps, uid))
+    elif to == "hours":
+        text, keyboard = hours_screen(await availability.list_windows(deps, uid))
+        text += "\n\n" + _("Take time off: /block 2026-12-24")
+    elif to == "settings":
+        text, keyboard = settings_screen((await teachers.get(deps, uid)).settings)
+    elif to == "stats":
+        figures = await stats.teacher_stats(deps, uid)
+        text, keyboard = stats_views.figures_text(figures), stats_views.keyboard("week")
+    elif to == "export":
+        text, keyboard = _("What would you like to export?"), export_views.keyboard()
+    else:  # "home", and anything an older version of the bot put in a button
+        await show(query, *home_screen(await home(deps, uid)))
+        return
+    await show(query, text, with_nav(keyboard))
