@@ -14,6 +14,7 @@ from bot.domain.zones import zone_label
 from bot.services.booking import Lesson
 from bot.services.calendar import DayView, Offer, Part, SlotState, View, Week
 from bot.services.student_home import Home
+from handlers import change_policy
 from handlers import formatting as fmt
 from handlers.callbacks import (
     ConfirmCb,
@@ -274,6 +275,9 @@ def offer_card(offer: Offer) -> tuple[str, Keyboard]:
             "your teacher can cancel."
         ).format(window=duration(offer.cancel_window_minutes))
     )
+    if offer.undo_minutes is not None:
+        window = duration(offer.cancel_window_minutes)
+        lines.append(change_policy.inside_window_note(window, offer.undo_minutes))
     if view.moving is not None:
         lines.append(
             _("Your lesson on {when} will be released.").format(
@@ -302,6 +306,8 @@ def booked_text(lesson: Lesson, zone: str, moved_from: Lesson | None) -> tuple[s
             when=lesson_line(lesson, zone), teacher=html.escape(lesson.teacher_name)
         )
     text += "\n" + _("Your teacher has been told. You will get a reminder before the lesson.")
+    if undo := change_policy.undo_line(lesson, zone):
+        text += "\n" + undo
     rows = [
         [
             button(_("📋 My bookings"), StudentHomeCb(action="mine", id=lesson.student_id)),

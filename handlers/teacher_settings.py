@@ -43,6 +43,10 @@ def prompt(key: Setting) -> str:
         Setting.ADVANCE_NOTICE: _("Type the minimum notice before a lesson, e.g. 2h or 90m."),
         Setting.HORIZON: _("Type how many days ahead students may book, e.g. 28."),
         Setting.CANCEL_WINDOW: _("Type how late students may still cancel, e.g. 24h."),
+        Setting.GRACE: _(
+            "Type for how many minutes after booking students may still undo it, even inside "
+            "the cancellation window, e.g. 10 (at most 60), or 0 for none."
+        ),
         Setting.LINK_EXPIRY: _("Type how many days new links last, e.g. 30, or never."),
         Setting.LINK_USES: _("Type how many times a new link may be opened, or unlimited."),
         Setting.REMINDERS: _("Type reminder times before a lesson, e.g. 24h, 1h, or off."),

@@ -65,6 +65,7 @@ class TeacherRow(Base):
     advance_notice_minutes: Mapped[int] = mapped_column(Integer, default=120)
     horizon_days: Mapped[int] = mapped_column(Integer, default=28)
     cancel_window_minutes: Mapped[int] = mapped_column(Integer, default=1440)
+    grace_minutes: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
     link_expiry_days: Mapped[int | None] = mapped_column(Integer)
     link_max_uses: Mapped[int | None] = mapped_column(Integer)
     reminder_leads: Mapped[str] = mapped_column(String(64), default="1440,60")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.domain.errors import SlotUnavailable
-from bot.domain.model import Slot, SlotStatus, TeacherSettings
+from bot.domain.model import Booking, Slot, SlotStatus, TeacherSettings
 
 
 def refusal_to_book(slot: Slot, settings: TeacherSettings, now: datetime) -> SlotUnavailable | None:
@@ -23,14 +23,54 @@ def refusal_to_book(slot: Slot, settings: TeacherSettings, now: datetime) -> Slo
     return None
 
 
-def change_deadline(slot: Slot, settings: TeacherSettings) -> datetime:
-    """The last moment a student may cancel or reschedule a lesson in this slot."""
+def window_edge(slot: Slot, settings: TeacherSettings) -> datetime:
+    """Where the cancellation window begins; past it only the grace period lets a student act."""
     return slot.starts_at - timedelta(minutes=settings.cancel_window_minutes)
 
 
-def student_may_change(slot: Slot, settings: TeacherSettings, now: datetime) -> bool:
-    """Whether the cancellation window still allows the student to change this lesson."""
-    return now <= change_deadline(slot, settings)
+def inside_window(slot: Slot, settings: TeacherSettings, now: datetime) -> bool:
+    """Whether the lesson already lies inside the cancellation window at this moment."""
+    return now > window_edge(slot, settings)
+
+
+def undo_until(slot: Slot, booking: Booking, settings: TeacherSettings) -> datetime | None:
+    """The end of the grace period after booking, when it outlasts the window's edge; else None.
+
+    The grace period never reaches past the start: a lesson that has begun stays as it is.
+    """
+    if settings.grace_minutes <= 0:
+        return None
+    end = min(booking.created_at + timedelta(minutes=settings.grace_minutes), slot.starts_at)
+    return end if end > window_edge(slot, settings) else None
+
+
+def undo_minutes_if_booked(slot: Slot, settings: TeacherSettings, now: datetime) -> int | None:
+    """For a lesson inside the window: the minutes a booking made now could be undone (0: none).
+
+    None while the lesson is still outside the window (the usual policy applies).
+    """
+    if not inside_window(slot, settings, now):
+        return None
+    left = max(int((slot.starts_at - now).total_seconds() // 60), 0)
+    return min(settings.grace_minutes, left)
+
+
+def change_deadline(slot: Slot, booking: Booking, settings: TeacherSettings) -> datetime:
+    """The last moment a student may cancel or reschedule: the window's edge or the grace end."""
+    edge = window_edge(slot, settings)
+    grace_end = undo_until(slot, booking, settings)
+    return grace_end if grace_end is not None else edge
+
+
+def student_may_change(
+    slot: Slot, booking: Booking, settings: TeacherSettings, now: datetime
+) -> bool:
+    """Whether the student may still cancel or reschedule this booking themselves.
+
+    The one rule for both: before the cancellation window, or within the grace period after
+    booking (a mistaken booking can be undone), and never once the lesson has begun.
+    """
+    return now < slot.starts_at and now <= change_deadline(slot, booking, settings)
 
 
 def reminder_times(

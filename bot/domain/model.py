@@ -16,6 +16,8 @@ class TeacherSettings:
     advance_notice_minutes: int = 120
     horizon_days: int = 28
     cancel_window_minutes: int = 24 * 60
+    # Minutes after booking in which a student may still undo it, even inside the window.
+    grace_minutes: int = 10
     link_expiry_days: int | None = 30
     link_max_uses: int | None = None
     reminder_leads_minutes: tuple[int, ...] = (24 * 60, 60)

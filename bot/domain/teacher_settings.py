@@ -17,6 +17,8 @@ MAX_NAME = 64
 # ASCII digits only: \d would also match digits of other scripts (see bot.domain.typed).
 _DURATION = re.compile(r"^([0-9]{1,5})\s*(m|min|h|d)?$", re.IGNORECASE)
 _UNITS = {"m": 1, "min": 1, "h": 60, "d": 24 * 60}
+# The undo period after booking: an hour at most, so it stays a way to fix a slip.
+MAX_GRACE_MINUTES = 60
 OFF_WORDS = {"off", "never", "none", "no", "unlimited", "-", "0"}
 
 
@@ -28,6 +30,7 @@ class Setting(StrEnum):
     ADVANCE_NOTICE = "notice"
     HORIZON = "horizon"
     CANCEL_WINDOW = "cancel"
+    GRACE = "grace"
     LINK_EXPIRY = "expiry"
     LINK_USES = "uses"
     REMINDERS = "remind"
@@ -49,6 +52,7 @@ CHOICES: dict[Setting, tuple[Value, ...]] = {
     Setting.ADVANCE_NOTICE: (0, 60, 120, 12 * 60, 24 * 60),
     Setting.HORIZON: (7, 14, 28, 56, 90),
     Setting.CANCEL_WINDOW: (0, 2 * 60, 12 * 60, 24 * 60, 48 * 60),
+    Setting.GRACE: (0, 5, 10, 15, 30, 60),
     Setting.LINK_EXPIRY: (7, 30, 90, None),
     Setting.LINK_USES: (1, 3, 10, None),
     Setting.REMINDERS: (24 * 60, 2 * 60, 60, 15),  # leads, several at once (MULTI_CHOICE)
@@ -66,6 +70,7 @@ _ATTRIBUTE = {
     Setting.HORIZON: "horizon_days",
     Setting.INACTIVE_AFTER: "inactive_after_days",
     Setting.CANCEL_WINDOW: "cancel_window_minutes",
+    Setting.GRACE: "grace_minutes",
     Setting.LINK_EXPIRY: "link_expiry_days",
     Setting.LINK_USES: "link_max_uses",
     Setting.REMINDERS: "reminder_leads_minutes",
@@ -124,6 +129,11 @@ def apply_setting(settings: TeacherSettings, key: Setting, text: str) -> Teacher
         case Setting.CANCEL_WINDOW:
             value = _bounded(parse_minutes(text, "h", what), 0, 14 * 24 * 60, what, text)
             return replace(settings, cancel_window_minutes=value)
+        case Setting.GRACE:
+            if _is_off(text):
+                return replace(settings, grace_minutes=0)
+            value = _bounded(parse_minutes(text, "m", what), 0, MAX_GRACE_MINUTES, what, text)
+            return replace(settings, grace_minutes=value)
         case Setting.INACTIVE_AFTER:
             days = _bounded(parse_minutes(text, "d", what) // (24 * 60), 1, 365, what, text)
             return replace(settings, inactive_after_days=days)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.domain.booking import change_deadline, refusal_to_book, student_may_change
+from bot.domain.booking import change_deadline, refusal_to_book, student_may_change, undo_until
 from bot.domain.errors import (
     BookingNotActive,
     CancellationWindowPassed,
@@ -38,6 +38,8 @@ class Lesson:
     student_name: str
     change_deadline: datetime
     cancelled_by: Actor | None = None
+    # Set when the grace period after booking outlasts the cancellation window's edge.
+    undo_until: datetime | None = None
 
 
 def lesson_of(teacher: Teacher, student: Student, slot: Slot, booking: Booking) -> Lesson:
@@ -53,8 +55,9 @@ def lesson_of(teacher: Teacher, student: Student, slot: Slot, booking: Booking) 
         teacher_timezone=teacher.settings.timezone,
         student_id=student.id,
         student_name=student.name,
-        change_deadline=change_deadline(slot, teacher.settings),
+        change_deadline=change_deadline(slot, booking, teacher.settings),
         cancelled_by=booking.cancelled_by,
+        undo_until=undo_until(slot, booking, teacher.settings),
     )
 
 
@@ -155,11 +158,11 @@ async def own_booking(
 
 @records_refusals
 async def cancel_by_student(deps: Deps, telegram_id: int, booking_id: int) -> Lesson:
-    """Cancel one's own lesson inside the teacher's cancellation window."""
+    """Cancel one's own lesson before the cancellation window, or within the grace period."""
     async with deps.uow() as uow:
         booking, slot, student, teacher = await own_booking(uow, deps, telegram_id, booking_id)
         now = deps.clock.now()
-        if not student_may_change(slot, teacher.settings, now):
+        if not student_may_change(slot, booking, teacher.settings, now):
             raise CancellationWindowPassed(teacher.settings.cancel_window_minutes)
         await release(uow, deps, teacher, student, slot, booking, by=Actor.STUDENT)
         await uow.audit.add(
@@ -184,9 +187,9 @@ async def release(
 ) -> None:
     """Cancel a booking inside the caller's transaction: seat back, reminders withdrawn, told."""
     now = deps.clock.now()
-    # Late means inside the cancellation window: only a teacher (or the system) gets there,
-    # since students are refused past it.
-    late = not student_may_change(slot, teacher.settings, now)
+    # Late means past what the student could still change (the window, or the grace period
+    # after booking): only a teacher (or the system) gets there, since students are refused.
+    late = not student_may_change(slot, booking, teacher.settings, now)
     if not await uow.bookings.cancel(booking.id, now, by, reason, late=late):
         raise BookingNotActive()
     await uow.slots.release_seat(slot.id)
@@ -226,7 +229,7 @@ async def reschedule(deps: Deps, telegram_id: int, booking_id: int, new_slot_id:
             uow, deps, telegram_id, booking_id
         )
         now = deps.clock.now()
-        if not student_may_change(old_slot, teacher.settings, now):
+        if not student_may_change(old_slot, old_booking, teacher.settings, now):
             raise CancellationWindowPassed(teacher.settings.cancel_window_minutes)
         new_slot, new_booking = await _take(
             uow, deps, student, teacher, new_slot_id, replacing=old_booking.id

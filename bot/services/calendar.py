@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.booking import refusal_to_book, student_may_change
+from bot.domain.booking import refusal_to_book, student_may_change, undo_minutes_if_booked
 from bot.domain.errors import (
     BookingNotActive,
     CancellationWindowPassed,
@@ -73,7 +73,7 @@ async def _moving(
     now = deps.clock.now()
     if old.status != BookingStatus.CONFIRMED or slot.starts_at <= now:
         raise BookingNotActive()
-    if not student_may_change(slot, teacher.settings, now):
+    if not student_may_change(slot, old, teacher.settings, now):
         raise CancellationWindowPassed(teacher.settings.cancel_window_minutes)
     return lesson_of(teacher, student, slot, old)
 
@@ -215,7 +215,9 @@ async def offer(
         )
     shown = _shown(unfiltered, slot)
     assert shown is not None
-    return Offer(scope.view, shown, scope.teacher.settings.cancel_window_minutes)
+    settings = scope.teacher.settings
+    undo = undo_minutes_if_booked(slot, settings, scope.now)
+    return Offer(scope.view, shown, settings.cancel_window_minutes, undo)
 
 
 @records_refusals

@@ -99,6 +99,8 @@ class Offer:
     view: View
     slot: SlotView
     cancel_window_minutes: int
+    # Inside the window already: minutes a booking made now can be undone (0: none); else None.
+    undo_minutes: int | None = None
 
 
 @dataclass(frozen=True)

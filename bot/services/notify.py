@@ -42,7 +42,7 @@ def lesson_facts(
         "student_id": student.id,
         "student_name": student.name,
         "colour": student.colour,
-        "change_deadline": change_deadline(slot, teacher.settings).isoformat(),
+        "change_deadline": change_deadline(slot, booking, teacher.settings).isoformat(),
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.booking import student_may_change
 from bot.domain.errors import CancellationWindowPassed
 from bot.services import booking, exports
 from bot.services.booking import Lesson, lesson_of, lessons_of_student, own_booking
@@ -32,6 +33,7 @@ class OwnLesson:
     lesson: Lesson
     zone: str
     cancel_window_minutes: int
+    changeable: bool = False
 
 
 @records_refusals
@@ -58,13 +60,15 @@ async def own_lesson(deps: Deps, telegram_id: int, booking_id: int) -> OwnLesson
         booked, slot, student, teacher = await own_booking(uow, deps, telegram_id, booking_id)
         account = await uow.accounts.get(telegram_id)
     lesson = lesson_of(teacher, student, slot, booked)
-    return OwnLesson(lesson, viewer_zone(account, teacher), teacher.settings.cancel_window_minutes)
+    changeable = student_may_change(slot, booked, teacher.settings, deps.clock.now())
+    zone = viewer_zone(account, teacher)
+    return OwnLesson(lesson, zone, teacher.settings.cancel_window_minutes, changeable)
 
 
 async def may_change(deps: Deps, telegram_id: int, booking_id: int) -> OwnLesson:
-    """The lesson, if the cancellation window still lets the student cancel or move it."""
+    """The lesson, if the window (or the grace period after booking) lets the student change it."""
     own = await own_lesson(deps, telegram_id, booking_id)
-    if deps.clock.now() > own.lesson.change_deadline:
+    if not own.changeable:
         raise CancellationWindowPassed(own.cancel_window_minutes)
     return own
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar
 
@@ -50,6 +50,7 @@ async def test_cancel_and_reschedule_outside_the_window_are_refused(harness: Har
     await steps.slots(h, tutor, THU_10_UTC)
     ana = await steps.student(h, tutor, ANA, "Ana")
     await _booked(h, ANA, ana, slot.id)
+    h.clock.advance(timedelta(minutes=11))  # booked a while ago: the grace period is over
     for button in ("❌ Mon, 23 Nov 21:00", "🔁 Mon, 23 Nov 21:00"):
         await h.send(ANA, "/mybookings")
         answer = await h.press(ANA, button)

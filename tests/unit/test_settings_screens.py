@@ -53,6 +53,7 @@ def test_the_list_shows_every_setting_with_its_value(locale: str) -> None:
         "⏰ Advance notice: 2 h",
         "📅 Booking horizon: 28 days",
         "↩️ Cancellation window: 24 h",
+        "⏪ Undo period after booking: 10 min",
         "⌛ Link expiry: 30 days",
         "🔗 Link uses: unlimited",
         "🛎 Reminders: 24 h, 1 h",
