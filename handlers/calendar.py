@@ -22,6 +22,7 @@ from handlers.callbacks import (
     WeekCb,
 )
 from handlers.errors import describe
+from handlers.student_bookings import list_when_move_gone
 
 router = Router(name="calendar")
 
@@ -32,6 +33,7 @@ def refreshed(outcome: Refreshed) -> tuple[str, views.Keyboard]:
 
 
 @router.callback_query(WeekCb.filter())
+@list_when_move_gone
 async def week(query: CallbackQuery, callback_data: WeekCb, deps: Deps) -> None:
     """A week of days with their free slots (also paging and filter changes)."""
     cb = callback_data
@@ -40,6 +42,7 @@ async def week(query: CallbackQuery, callback_data: WeekCb, deps: Deps) -> None:
 
 
 @router.callback_query(MonthCb.filter())
+@list_when_move_gone
 async def month(query: CallbackQuery, callback_data: MonthCb, deps: Deps) -> None:
     """The month grid holding day d, paged within the booking horizon."""
     cb = callback_data
@@ -48,6 +51,7 @@ async def month(query: CallbackQuery, callback_data: MonthCb, deps: Deps) -> Non
 
 
 @router.callback_query(MonthsCb.filter())
+@list_when_move_gone
 async def months(query: CallbackQuery, callback_data: MonthsCb, deps: Deps) -> None:
     """The old month list's button (on messages sent before the grid): this month's grid."""
     cb = callback_data
@@ -56,6 +60,7 @@ async def months(query: CallbackQuery, callback_data: MonthsCb, deps: Deps) -> N
 
 
 @router.callback_query(FilterCb.filter())
+@list_when_move_gone
 async def pick_filter(query: CallbackQuery, callback_data: FilterCb, deps: Deps) -> None:
     """The values of one filter to pick from; each returns to the week or day it came from."""
     cb = callback_data
@@ -80,6 +85,7 @@ async def inert(
 
 
 @router.callback_query(DayCb.filter())
+@list_when_move_gone
 async def day(query: CallbackQuery, callback_data: DayCb, deps: Deps) -> None:
     """One day's slots."""
     cb = callback_data
@@ -88,6 +94,7 @@ async def day(query: CallbackQuery, callback_data: DayCb, deps: Deps) -> None:
 
 
 @router.callback_query(SlotCb.filter())
+@list_when_move_gone
 async def slot(query: CallbackQuery, callback_data: SlotCb, deps: Deps) -> None:
     """The confirmation card, or why the slot cannot be had with the day refreshed."""
     cb = callback_data
@@ -97,6 +104,7 @@ async def slot(query: CallbackQuery, callback_data: SlotCb, deps: Deps) -> None:
 
 
 @router.callback_query(ConfirmCb.filter())
+@list_when_move_gone
 async def confirm(query: CallbackQuery, callback_data: ConfirmCb, deps: Deps) -> None:
     """Book (or move) now: the confirmation, or the refusal with the day refreshed."""
     cb = callback_data

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import html
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiogram import F, Router
 from aiogram.types import BufferedInputFile, CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.errors import BookingNotActive
+from bot.domain.errors import BookingNotActive, CancellationWindowPassed
 from bot.services import calendar, student_bookings
 from bot.services.booking import Lesson
 from bot.services.context import Deps
@@ -82,25 +83,32 @@ def lesson_card(own: OwnLesson) -> tuple[str, views.Keyboard]:
     return "\n".join(lines), views.Keyboard(inline_keyboard=rows)
 
 
-LessonPress = Callable[[CallbackQuery, MyLessonCb, Deps], Awaitable[None]]
+Press = Callable[[CallbackQuery, Any, Deps], Awaitable[None]]
+Gone = BookingNotActive | CancellationWindowPassed
 
 
-def list_when_gone(press: LessonPress) -> Callable[..., Awaitable[None]]:
-    """A press on a lesson since cancelled or over (an old message): the alert saying so, and
-    the list as it is now in place of a dead end."""
+def list_when_gone(press: Press, gone: tuple[type[Gone], ...] = (BookingNotActive,)) -> Press:
+    """A press about a lesson since cancelled or over (an old message): the alert saying so,
+    and My bookings as it is now in place of a dead end."""
 
     async def handler(
-        query: CallbackQuery, callback_data: MyLessonCb, deps: Deps, callback_answer: CallbackAnswer
+        query: CallbackQuery, callback_data: Any, deps: Deps, callback_answer: CallbackAnswer
     ) -> None:
         try:
             await press(query, callback_data, deps)
-        except BookingNotActive as gone:
-            callback_answer.text, callback_answer.show_alert = describe(gone), True
+        except gone as refusal:
+            callback_answer.text, callback_answer.show_alert = describe(refusal), True
             found = await student_bookings.my_bookings(deps, query.from_user.id)
             await views.show(query, *bookings_screen(found))
 
     handler.__doc__ = press.__doc__
-    return handler
+    return handler  # type: ignore[return-value]
+
+
+def list_when_move_gone(press: Press) -> Press:
+    """A calendar press while moving a lesson that was since cancelled, began or can no longer
+    be changed: every button of that calendar would refuse, so show My bookings instead."""
+    return list_when_gone(press, (BookingNotActive, CancellationWindowPassed))
 
 
 @router.callback_query(MyLessonCb.filter(F.action == "c"))

@@ -194,3 +194,19 @@ async def test_the_month_grid_opens_a_day_and_pages_within_the_horizon(harness: 
     old = MonthsCb(s=0, j=0, p=0, r=0).pack()
     await h.press_data(KIM, day.message_id, old)
     assert "November 2026" in h.last(KIM).content and "25" in h.last(KIM).button_texts()
+
+
+async def test_a_move_calendar_of_a_lesson_cancelled_since_leads_back_to_the_list(
+    harness: Harness,
+) -> None:
+    h = harness
+    _piano, maths_id, _ = await _two_teachers(h)
+    await h.send(KIM, "/mybookings")
+    await h.press(KIM, MATH_LESSON)
+    await h.press(KIM, "🔁 Move")
+    moving = h.last(KIM)
+    await booking.cancel_by_student(h.app.deps, KIM, maths_id)  # from another message
+    answer = await h.press(KIM, "Next week ▶", message_id=moving.message_id)
+    assert answer.show_alert and "already cancelled" in (answer.text or "")
+    shown = _shown(h, KIM, moving.message_id)
+    assert "Your lessons" in shown.content and MATH_LESSON not in shown.button_texts()
