@@ -71,14 +71,16 @@ def _header(view: View) -> list[str]:
 def _filter_row(view: View, ordinal: int, where: int) -> list[Button]:
     """A button per filter, each opening its picker (a list beats cycling through values)."""
     f, s, r = view.filters, view.student_id, moving_id(view)
+
+    def picker(kind: int) -> FilterCb:
+        return FilterCb(s=s, d=ordinal, v=where, k=kind, j=f.subject, p=f.part, r=r)
+
     row = []
     if view.subjects:
         label = _("Subject: {subject}").format(subject=_subject_name(view, f.subject))
-        row.append(button(label, FilterCb(s=s, d=ordinal, v=where, k=SUBJECT, j=f.subject,
-                                          p=f.part, r=r)))  # fmt: skip
+        row.append(button(label, picker(SUBJECT)))
     label = _("Time of day: {part}").format(part=_part_name(f.part))
-    row.append(button(label, FilterCb(s=s, d=ordinal, v=where, k=PART, j=f.subject, p=f.part,
-                                      r=r)))  # fmt: skip
+    row.append(button(label, picker(PART)))
     return row
 
 
@@ -110,9 +112,8 @@ def filter_picker(view: View, ordinal: int, where: int, kind: int) -> tuple[str,
 
 
 def _inert(view: View, ordinal: int, where: int, toast: int) -> InertCb:
-    f = view.filters
-    return InertCb(s=view.student_id, d=ordinal, v=where, t=toast, j=f.subject, p=f.part,
-                   r=moving_id(view))  # fmt: skip
+    f, s, r = view.filters, view.student_id, moving_id(view)
+    return InertCb(s=s, d=ordinal, v=where, t=toast, j=f.subject, p=f.part, r=r)
 
 
 def _empty_runs(days: list[DayCount]) -> list[list[DayCount]]:
@@ -133,8 +134,8 @@ def _day_button(view: View, count: DayCount) -> Button:
         text = ngettext("{day} · {n} free", "{day} · {n} free", count.free)
     else:
         text = _("{day} · ⭐ yours")
-    data = DayCb(s=view.student_id, d=count.day.toordinal(), j=f.subject, p=f.part,
-                 r=moving_id(view))  # fmt: skip
+    s, r = view.student_id, moving_id(view)
+    data = DayCb(s=s, d=count.day.toordinal(), j=f.subject, p=f.part, r=r)
     return button(text.format(day=label, n=count.free), data)
 
 
@@ -180,9 +181,9 @@ def month_screen(month: Month) -> tuple[str, Keyboard]:
     lines.append(_("Numbered days have free times; ⭐ your lesson; · no free times."))
     grid = InlineKeyboardBuilder()
     names = get_day_names("short", locale=fmt.current_locale())
+    heading = _inert(view, here, ON_MONTH, NO_TOAST).pack()
     for weekday in range(7):
-        grid.button(text=str(names[weekday]),
-                    callback_data=_inert(view, here, ON_MONTH, NO_TOAST).pack())  # fmt: skip
+        grid.button(text=str(names[weekday]), callback_data=heading)
     counts = {count.day: count for count in month.days}
     blank = month.first.weekday()
     following = (month.first + timedelta(days=32)).replace(day=1)
@@ -191,7 +192,7 @@ def month_screen(month: Month) -> tuple[str, Keyboard]:
         day = month.first + timedelta(days=index - blank)
         count = counts.get(day)
         if count is not None and (count.free or count.mine):
-            text = str(day.day) if count.free else "⭐"
+            text = str(day.day) if count.free else f"⭐{day.day}"
             data = DayCb(s=s, d=day.toordinal(), j=f.subject, p=f.part, r=r).pack()
         else:
             inside = month.first <= day < following
