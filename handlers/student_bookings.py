@@ -70,7 +70,12 @@ def lesson_card(own: OwnLesson) -> tuple[str, views.Keyboard]:
         _("<b>Your lesson</b>"),
         "🕒 " + views.lesson_line(lesson, own.zone),
         "👤 " + _("Teacher: {name}").format(name=html.escape(lesson.teacher_name)),
-        "ℹ️ " + _("You can cancel or move it until {when}.").format(when=until),
+        "ℹ️ "
+        + (
+            _("You can cancel or move it until {when}.").format(when=until)
+            if own.changeable
+            else _("It is too late to cancel or move it; your teacher can still cancel it.")
+        ),
     ]
     rows = [
         [

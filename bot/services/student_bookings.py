@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.booking import student_may_change
 from bot.domain.errors import BookingNotActive, CancellationWindowPassed, NotFound
 from bot.domain.model import BookingStatus
 from bot.services import booking, exports
@@ -35,6 +36,7 @@ class OwnLesson:
     lesson: Lesson
     zone: str
     cancel_window_minutes: int
+    changeable: bool = True
 
 
 @records_refusals
@@ -61,7 +63,9 @@ async def lesson_card(deps: Deps, telegram_id: int, booking_id: int) -> OwnLesso
     if booked.status != BookingStatus.CONFIRMED or slot.ends_at <= deps.clock.now():
         raise BookingNotActive()
     lesson = lesson_of(teacher, student, slot, booked)
-    return OwnLesson(lesson, viewer_zone(account, teacher), teacher.settings.cancel_window_minutes)
+    changeable = student_may_change(slot, teacher.settings, deps.clock.now())
+    window = teacher.settings.cancel_window_minutes
+    return OwnLesson(lesson, viewer_zone(account, teacher), window, changeable)
 
 
 @records_refusals
@@ -71,13 +75,15 @@ async def own_lesson(deps: Deps, telegram_id: int, booking_id: int) -> OwnLesson
         booked, slot, student, teacher = await own_booking(uow, deps, telegram_id, booking_id)
         account = await uow.accounts.get(telegram_id)
     lesson = lesson_of(teacher, student, slot, booked)
-    return OwnLesson(lesson, viewer_zone(account, teacher), teacher.settings.cancel_window_minutes)
+    changeable = student_may_change(slot, teacher.settings, deps.clock.now())
+    window = teacher.settings.cancel_window_minutes
+    return OwnLesson(lesson, viewer_zone(account, teacher), window, changeable)
 
 
 async def may_change(deps: Deps, telegram_id: int, booking_id: int) -> OwnLesson:
     """The lesson, if the cancellation window still lets the student cancel or move it."""
     own = await own_lesson(deps, telegram_id, booking_id)
-    if deps.clock.now() > own.lesson.change_deadline:
+    if not own.changeable:
         raise CancellationWindowPassed(own.cancel_window_minutes)
     return own
 

@@ -60,6 +60,7 @@ async def test_cancel_and_reschedule_outside_the_window_are_refused(harness: Har
     await _booked(h, ANA, ana, slot.id)
     for button in ("❌ Cancel", "🔁 Move"):
         await _on_card(h, ANA, "Mon, 23 Nov 21:00")
+        assert "It is too late to cancel or move it" in h.last(ANA).content
         answer = await h.press(ANA, button)
         assert answer.show_alert  # the refusal is the press's one answer, not a new message
         assert "It is too late to change this lesson" in (answer.text or "")
