@@ -169,10 +169,48 @@ class ConfirmCb(CallbackData, prefix="cc"):
 
 
 class MyLessonCb(CallbackData, prefix="ml"):
-    """A lesson in My bookings: x asks to cancel, y cancels, m reschedules, i sends an .ics."""
+    """A lesson in My bookings: c opens its card, x asks to cancel, y cancels, m reschedules,
+    i sends an .ics."""
 
     action: str
     id: Number
+
+
+class MonthCb(CallbackData, prefix="cg"):
+    """The month grid of the student's calendar: the month holding day d (ordinal, 0 = today),
+    with the same s, j, p, r as WeekCb."""
+
+    s: Number
+    d: Number
+    j: Number
+    p: Number
+    r: Number
+
+
+class FilterCb(CallbackData, prefix="cf"):
+    """The picker of one filter (k: 0 subject, 1 time of day), opened from the week (v=0, d its
+    start) or a day (v=1, d that day); same s, j, p, r as WeekCb."""
+
+    s: Number
+    d: Number
+    v: Number
+    k: Number
+    j: Number
+    p: Number
+    r: Number
+
+
+class InertCb(CallbackData, prefix="ci"):
+    """A calendar cell with nothing to open: shows its screen again (v: 0 the week from d,
+    1 the month of d) with toast t (0 none, 1 no free times that day, 2 none on those days)."""
+
+    s: Number
+    d: Number
+    v: Number
+    t: Number
+    j: Number
+    p: Number
+    r: Number
 
 
 # --- languages (issue 8) ---

@@ -1,54 +1,131 @@
-"""My bookings: the list, cancel with a confirmation step, reschedule, Add to calendar."""
+"""My bookings: one row per lesson, each lesson's own card (cancel, move, calendar file)."""
 
 from __future__ import annotations
 
+import html
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from aiogram import F, Router
 from aiogram.types import BufferedInputFile, CallbackQuery
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
+from bot.domain.errors import BookingNotActive, CancellationWindowPassed
 from bot.services import calendar, student_bookings
+from bot.services.booking import Lesson
 from bot.services.context import Deps
-from bot.services.student_bookings import Bookings
+from bot.services.student_bookings import Bookings, OwnLesson
+from handlers import calendar_views
 from handlers import formatting as fmt
 from handlers import student_views as views
 from handlers.callbacks import MyLessonCb, StudentHomeCb
+from handlers.errors import describe
 
 router = Router(name="student_bookings")
 
 
+def lesson_button(lesson: Lesson, zone: str) -> views.Button:
+    """'Wed, 25 Nov 11:00 · Math · Ms Smith', opening the lesson's own card."""
+    local = fmt.local(lesson.starts_at, zone)
+    parts = [f"{fmt.day_label(local.date())} {fmt.clock_time(lesson.starts_at, zone)}"]
+    parts += [lesson.subject] if lesson.subject else []
+    parts.append(lesson.teacher_name)
+    return views.button(" · ".join(parts), MyLessonCb(action="c", id=lesson.booking_id))
+
+
 def bookings_screen(found: Bookings) -> tuple[str, views.Keyboard]:
-    """Upcoming lessons with ❌ cancel, 🔁 reschedule, 📅 calendar file; the last few past ones."""
+    """Every teacher's coming lessons, a button each; the last few past ones as text."""
     lines = [_("📋 <b>Your lessons</b>")]
-    rows = []
-    if found.upcoming:
-        lines.append(_("❌ cancel · 🔁 reschedule · 📅 add to your calendar"))
+    several = len(found.groups) > 1
+    coming = views.lesson_groups(found.groups, several)
+    if coming:
+        lines.append(_("Press a lesson to cancel it, move it or add it to your calendar."))
+        lines += coming
     else:
         lines.append(_("No upcoming lessons."))
-    for lesson in found.upcoming:
-        lines.append("• " + views.lesson_line(lesson, found.zone))
-        local = fmt.local(lesson.starts_at, found.zone)
-        short = f"{fmt.day_label(local.date())} {fmt.clock_time(lesson.starts_at, found.zone)}"
-        bid = lesson.booking_id
-        rows.append(
-            [
-                views.button(f"❌ {short}", MyLessonCb(action="x", id=bid)),
-                views.button(f"🔁 {short}", MyLessonCb(action="m", id=bid)),
-                views.button(f"📅 {short}", MyLessonCb(action="i", id=bid)),
-            ]
-        )
-    if found.past:
+    rows = [
+        [lesson_button(lesson, group.zone)] for group in found.groups for lesson in group.upcoming
+    ]
+    past = [(lesson, group.zone) for group in found.groups for lesson in group.past]
+    if past:
         lines.append("\n" + _("<b>Past lessons</b>"))
-        lines += ["• " + views.lesson_line(lesson, found.zone) for lesson in found.past]
+        past.sort(key=lambda shown: shown[0].starts_at)
+        lines += ["• " + views.lesson_line(lesson, zone) for lesson, zone in past]
     rows.append(
         [
-            views.button(_("📅 Book a lesson"), StudentHomeCb(action="book", id=found.student_id)),
+            views.button(_("📝 Book a lesson"), StudentHomeCb(action="book", id=found.student_id)),
             *views.home_row(found.student_id),
         ]
     )
     return "\n".join(lines), views.Keyboard(inline_keyboard=rows)
 
 
+def lesson_card(own: OwnLesson) -> tuple[str, views.Keyboard]:
+    """One lesson with its actions: cancel, move, add to calendar, back to the list."""
+    lesson, bid = own.lesson, own.lesson.booking_id
+    deadline = fmt.local(lesson.change_deadline, own.zone)
+    until = f"{fmt.day_label(deadline.date())}, {fmt.clock_time(lesson.change_deadline, own.zone)}"
+    lines = [
+        _("<b>Your lesson</b>"),
+        "🕒 " + views.lesson_line(lesson, own.zone),
+        "👤 " + _("Teacher: {name}").format(name=html.escape(lesson.teacher_name)),
+        "ℹ️ "
+        + (
+            _("You can cancel or move it until {when}.").format(when=until)
+            if own.changeable
+            else _("It is too late to cancel or move it; your teacher can still cancel it.")
+        ),
+    ]
+    rows = [
+        [
+            views.button(_("❌ Cancel"), MyLessonCb(action="x", id=bid)),
+            views.button(_("🔁 Move"), MyLessonCb(action="m", id=bid)),
+        ],
+        [views.button(_("📅 Add to calendar"), MyLessonCb(action="i", id=bid))],
+        [views.button(_("◀ Back"), StudentHomeCb(action="mine", id=lesson.student_id))],
+    ]
+    return "\n".join(lines), views.Keyboard(inline_keyboard=rows)
+
+
+Press = Callable[[CallbackQuery, Any, Deps], Awaitable[None]]
+Gone = BookingNotActive | CancellationWindowPassed
+
+
+def list_when_gone(press: Press, gone: tuple[type[Gone], ...] = (BookingNotActive,)) -> Press:
+    """A press about a lesson since cancelled or over (an old message): the alert saying so,
+    and My bookings as it is now in place of a dead end."""
+
+    async def handler(
+        query: CallbackQuery, callback_data: Any, deps: Deps, callback_answer: CallbackAnswer
+    ) -> None:
+        try:
+            await press(query, callback_data, deps)
+        except gone as refusal:
+            callback_answer.text, callback_answer.show_alert = describe(refusal), True
+            found = await student_bookings.my_bookings(deps, query.from_user.id)
+            await views.show(query, *bookings_screen(found))
+
+    handler.__doc__ = press.__doc__
+    return handler  # type: ignore[return-value]
+
+
+def list_when_move_gone(press: Press) -> Press:
+    """A calendar press while moving a lesson that was since cancelled, began or can no longer
+    be changed: every button of that calendar would refuse, so show My bookings instead."""
+    return list_when_gone(press, (BookingNotActive, CancellationWindowPassed))
+
+
+@router.callback_query(MyLessonCb.filter(F.action == "c"))
+@list_when_gone
+async def card(query: CallbackQuery, callback_data: MyLessonCb, deps: Deps) -> None:
+    """A lesson's own card, edited in place of the list."""
+    own = await student_bookings.lesson_card(deps, query.from_user.id, callback_data.id)
+    await views.show(query, *lesson_card(own))
+
+
 @router.callback_query(MyLessonCb.filter(F.action == "x"))
+@list_when_gone
 async def ask_cancel(query: CallbackQuery, callback_data: MyLessonCb, deps: Deps) -> None:
     """Cancel? Asked once, so a slip of the finger loses nothing."""
     own = await student_bookings.may_change(deps, query.from_user.id, callback_data.id)
@@ -56,13 +133,14 @@ async def ask_cancel(query: CallbackQuery, callback_data: MyLessonCb, deps: Deps
     rows = [
         [
             views.button(_("Yes, cancel it"), MyLessonCb(action="y", id=callback_data.id)),
-            views.button(_("No, keep it"), StudentHomeCb(action="mine", id=own.lesson.student_id)),
+            views.button(_("No, keep it"), MyLessonCb(action="c", id=callback_data.id)),
         ]
     ]
     await views.show(query, text, views.Keyboard(inline_keyboard=rows))
 
 
 @router.callback_query(MyLessonCb.filter(F.action == "y"))
+@list_when_gone
 async def cancel(query: CallbackQuery, callback_data: MyLessonCb, deps: Deps) -> None:
     """Cancel now: the seat is free at once and the teacher is told."""
     own = await student_bookings.cancel(deps, query.from_user.id, callback_data.id)
@@ -72,7 +150,7 @@ async def cancel(query: CallbackQuery, callback_data: MyLessonCb, deps: Deps) ->
     sid = own.lesson.student_id
     rows = [
         [
-            views.button(_("📅 Book another time"), StudentHomeCb(action="book", id=sid)),
+            views.button(_("📝 Book another time"), StudentHomeCb(action="book", id=sid)),
             views.button(_("📋 My bookings"), StudentHomeCb(action="mine", id=sid)),
         ]
     ]
@@ -80,15 +158,17 @@ async def cancel(query: CallbackQuery, callback_data: MyLessonCb, deps: Deps) ->
 
 
 @router.callback_query(MyLessonCb.filter(F.action == "m"))
+@list_when_gone
 async def reschedule(query: CallbackQuery, callback_data: MyLessonCb, deps: Deps) -> None:
-    """Reschedule: the same calendar, with this lesson to be moved."""
+    """Move: the same calendar, with this lesson to be moved."""
     found = await calendar.week(
         deps, query.from_user.id, 0, 0, calendar.Filters(), callback_data.id
     )
-    await views.show(query, *views.week_screen(found))
+    await views.show(query, *calendar_views.week_screen(found))
 
 
 @router.callback_query(MyLessonCb.filter(F.action == "i"))
+@list_when_gone
 async def calendar_file(query: CallbackQuery, callback_data: MyLessonCb, deps: Deps) -> None:
     """Add to calendar: an .ics file with a stable UID for this booking."""
     name, data = await student_bookings.calendar_file(

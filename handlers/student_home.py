@@ -12,6 +12,7 @@ from bot.domain.zones import zone_label
 from bot.services import calendar, student_bookings, student_home
 from bot.services.accounts import Identity, Role
 from bot.services.context import Deps
+from handlers import calendar_views
 from handlers import student_views as views
 from handlers.callbacks import StudentHomeCb, StudentZoneCb, ZonePickCb
 from handlers.student_bookings import bookings_screen
@@ -29,7 +30,7 @@ def help_text() -> str:
     """What a student can do."""
     return "\n".join(
         [
-            _("<b>How to book</b>: press 📅 Book a lesson, pick a day, pick a time, confirm."),
+            _("<b>How to book</b>: press 📝 Book a lesson, pick a day, pick a time, confirm."),
             _("/book: the calendar"),
             _("/mybookings: your lessons, to cancel, reschedule or add to your calendar"),
             _("/timezone City: show times in your zone, e.g. /timezone Tokyo or /timezone UTC+3"),
@@ -76,7 +77,7 @@ async def book_command(message: Message, deps: Deps) -> None:
     """The week view of the remembered teacher."""
     assert message.from_user is not None
     week = await calendar.week(deps, message.from_user.id, 0, 0, calendar.Filters())
-    text, keyboard = views.week_screen(week)
+    text, keyboard = calendar_views.week_screen(week)
     await message.answer(text, reply_markup=keyboard)
 
 
@@ -119,7 +120,7 @@ async def home_button(query: CallbackQuery, callback_data: StudentHomeCb, deps: 
 async def book_button(query: CallbackQuery, callback_data: StudentHomeCb, deps: Deps) -> None:
     """Book a lesson: the week view from today."""
     week = await calendar.week(deps, query.from_user.id, callback_data.id, 0, calendar.Filters())
-    await views.show(query, *views.week_screen(week))
+    await views.show(query, *calendar_views.week_screen(week))
 
 
 @router.callback_query(StudentHomeCb.filter(F.action == "mine"))

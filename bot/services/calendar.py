@@ -26,6 +26,7 @@ from bot.services.calendar_model import (
     DayCount,
     DayView,
     Filters,
+    Month,
     Offer,
     Part,
     Refreshed,
@@ -146,11 +147,29 @@ def _day_view(scope: _Scope, day: date) -> DayView:
     return DayView(scope.view, day, [s for s in shown if s is not None])
 
 
+def _counts(scope: _Scope, days: list[date]) -> list[DayCount]:
+    """How many slots of each day the student could book, and how many they hold."""
+    states: dict[date, list[SlotState]] = {day: [] for day in days}
+    for slot in scope.slots:
+        found = states.get(_day_of(slot.starts_at, scope.view.zone))
+        shown = _shown(scope, slot) if found is not None else None
+        if found is not None and shown is not None:
+            found.append(shown.state)
+    return [
+        DayCount(day, held.count(SlotState.FREE), held.count(SlotState.MINE))
+        for day, held in states.items()
+    ]
+
+
+def _next_month(first: date) -> date:
+    return (first + timedelta(days=32)).replace(day=1)
+
+
 def _months(view: View) -> list[date]:
     first, months = view.today.replace(day=1), []
     while first <= view.last_day:
         months.append(first)
-        first = (first + timedelta(days=32)).replace(day=1)
+        first = _next_month(first)
     return months
 
 
@@ -165,14 +184,30 @@ async def week(
     first = _clamp(scope, start) if start else view.today
     days = [first + timedelta(days=i) for i in range(WEEK)]
     days = [d for d in days if d <= view.last_day]
-    counts = []
-    for day in days:
-        free = [s for s in _day_view(scope, day).slots if s.state == SlotState.FREE]
-        counts.append(DayCount(day, len(free)))
+    counts = _counts(scope, days)
     previous = max(first - timedelta(days=WEEK), view.today) if first > view.today else None
     following = first + timedelta(days=WEEK)
     next_ = following if following <= view.last_day else None
     return Week(view, first, counts, previous, next_, _months(view))
+
+
+@records_refusals
+async def month(
+    deps: Deps, telegram_id: int, student_id: int, ordinal: int, filters: Filters, moving: int = 0
+) -> Month:
+    """The month holding a day (ordinal; 0 = today), clamped to today..the horizon."""
+    async with deps.reading() as uow:
+        scope = await _scope(uow, deps, telegram_id, student_id, filters, moving)
+    view = scope.view
+    first = (_clamp(scope, ordinal) if ordinal else view.today).replace(day=1)
+    following = _next_month(first)
+    days, day = [], max(first, view.today)
+    while day < following and day <= view.last_day:
+        days.append(day)
+        day += timedelta(days=1)
+    previous = (first - timedelta(days=1)).replace(day=1) if first > view.today else None
+    next_ = following if following <= view.last_day else None
+    return Month(view, first, _counts(scope, days), previous, next_)
 
 
 @records_refusals
@@ -252,6 +287,7 @@ __all__ = [
     "Booked",
     "DayView",
     "Filters",
+    "Month",
     "Offer",
     "Part",
     "Refreshed",

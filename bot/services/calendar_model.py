@@ -52,10 +52,11 @@ class View:
 
 @dataclass(frozen=True)
 class DayCount:
-    """One day of the week view and how many slots the student could book on it."""
+    """One day of the calendar: how many slots the student could book, and holds, on it."""
 
     day: date
     free: int
+    mine: int = 0
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,17 @@ class Week:
     previous: date | None
     next: date | None
     months: list[date] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Month:
+    """The bookable days of one month (first is its 1st), with the neighbours to page to."""
+
+    view: View
+    first: date
+    days: list[DayCount]
+    previous: date | None
+    next: date | None
 
 
 @dataclass(frozen=True)

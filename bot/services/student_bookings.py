@@ -5,25 +5,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.booking import student_may_change
-from bot.domain.errors import CancellationWindowPassed
+from bot.domain.errors import BookingNotActive, CancellationWindowPassed, NotFound
+from bot.domain.model import BookingStatus
 from bot.services import booking, exports
-from bot.services.booking import Lesson, lesson_of, lessons_of_student, own_booking
-from bot.services.context import Deps, records_refusals
-from bot.services.student_home import resolve_student, viewer_zone
+from bot.services.booking import Lesson, active_student, lesson_of, own_booking
+from bot.services.context import Deps, audit, records_refusals
+from bot.services.student_home import (
+    TeacherLessons,
+    lessons_by_teacher,
+    resolve_student,
+    viewer_zone,
+)
 
 PAST_SHOWN = 3
 
 
 @dataclass(frozen=True)
 class Bookings:
-    """Upcoming and recent lessons of one student record, in the viewer's zone."""
+    """Every teacher's upcoming and recent lessons of this account; student_id books now."""
 
     student_id: int
     teacher_name: str
-    zone: str
-    teacher_zone: str
-    upcoming: list[Lesson]
-    past: list[Lesson]
+    groups: list[TeacherLessons]
 
 
 @dataclass(frozen=True)
@@ -33,24 +36,36 @@ class OwnLesson:
     lesson: Lesson
     zone: str
     cancel_window_minutes: int
-    changeable: bool = False
+    changeable: bool = True
 
 
 @records_refusals
 async def my_bookings(deps: Deps, telegram_id: int, student_id: int = 0) -> Bookings:
-    """The student's upcoming lessons and the last few past ones."""
+    """The student's upcoming lessons with every teacher and the last few past ones."""
     async with deps.reading() as uow:
         student, teacher = await resolve_student(uow, deps, telegram_id, student_id)
+        groups = await lessons_by_teacher(uow, deps, telegram_id, past=PAST_SHOWN)
+    return Bookings(student.id, teacher.display_name, groups)
+
+
+@records_refusals
+async def lesson_card(deps: Deps, telegram_id: int, booking_id: int) -> OwnLesson:
+    """One of this account's confirmed lessons, also while it runs (its actions then refuse)."""
+    async with deps.reading() as uow:
+        found = await uow.bookings.get(booking_id)
+        if found is None:
+            event = audit("booking.access", "refused:unknown", deps, actor=telegram_id)
+            event.detail["booking_id"] = booking_id
+            raise NotFound().audited(event)
+        booked, slot = found
+        student, teacher = await active_student(uow, deps, telegram_id, booked.student_id)
         account = await uow.accounts.get(telegram_id)
-    upcoming, past = await lessons_of_student(deps, telegram_id, student.id, past=PAST_SHOWN)
-    return Bookings(
-        student.id,
-        teacher.display_name,
-        viewer_zone(account, teacher),
-        teacher.settings.timezone,
-        upcoming,
-        past,
-    )
+    if booked.status != BookingStatus.CONFIRMED or slot.ends_at <= deps.clock.now():
+        raise BookingNotActive()
+    lesson = lesson_of(teacher, student, slot, booked)
+    changeable = student_may_change(slot, booked, teacher.settings, deps.clock.now())
+    window = teacher.settings.cancel_window_minutes
+    return OwnLesson(lesson, viewer_zone(account, teacher), window, changeable)
 
 
 @records_refusals

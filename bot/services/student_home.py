@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
-from bot.domain.errors import NotAStudent, NotFound
+from bot.domain.errors import LinkRefused, NotAStudent, NotFound
 from bot.domain.model import Account, Student, Teacher
 from bot.domain.zones import resolve_timezone
 from bot.ports import UnitOfWork
 from bot.services import links
-from bot.services.booking import Lesson, active_student, lessons_of_student
+from bot.services.booking import Lesson, active_student, lesson_of
 from bot.services.context import Deps, audit, records_refusals
 
 # Zones offered as buttons; any other IANA name can be typed with /timezone.
@@ -39,15 +40,26 @@ class TeacherChoice:
 
 
 @dataclass(frozen=True)
+class TeacherLessons:
+    """One teacher's lessons of this account, in the zone the account sees that teacher in."""
+
+    student_id: int
+    teacher_name: str
+    zone: str
+    upcoming: list[Lesson]
+    past: list[Lesson]
+
+
+@dataclass(frozen=True)
 class Home:
-    """What the student's home card shows."""
+    """What the student's home card shows: the teacher booked with now, every teacher's lessons."""
 
     student_id: int
     teacher_name: str
     zone: str
     teacher_zone: str
     own_zone: bool
-    upcoming: list[Lesson]
+    groups: list[TeacherLessons]
     choices: list[TeacherChoice]
 
 
@@ -66,6 +78,35 @@ async def choices_of(uow: UnitOfWork, telegram_id: int) -> list[TeacherChoice]:
         if not student.archived and teacher is not None:
             result.append(TeacherChoice(student.id, teacher.display_name))
     return result
+
+
+async def lessons_by_teacher(
+    uow: UnitOfWork, deps: Deps, telegram_id: int, past: int
+) -> list[TeacherLessons]:
+    """Every teacher's lessons of this account, the teacher with the soonest lesson first.
+
+    Only this account's own student records are read, and only those it may still use (a
+    revoked or archived record's lessons are the teacher's to manage).
+    """
+    now = deps.clock.now()
+    account = await uow.accounts.get(telegram_id)
+    groups = []
+    for record in await uow.students.by_telegram(telegram_id):
+        if record.archived:
+            continue
+        try:
+            student, teacher = await active_student(uow, deps, telegram_id, record.id)
+        except (LinkRefused, NotFound):
+            continue
+        rows = await uow.bookings.of_student(student.id)
+        lessons = [lesson_of(teacher, student, slot, booked) for booked, slot in rows]
+        upcoming = [lesson for lesson in lessons if lesson.ends_at > now]
+        done = [lesson for lesson in lessons if lesson.ends_at <= now][-past:] if past else []
+        zone = viewer_zone(account, teacher)
+        groups.append(TeacherLessons(student.id, teacher.display_name, zone, upcoming, done))
+    never = datetime.max.replace(tzinfo=UTC)
+    groups.sort(key=lambda g: (g.upcoming[0].starts_at if g.upcoming else never, g.teacher_name))
+    return groups
 
 
 async def resolve_student(
@@ -90,11 +131,11 @@ async def home(deps: Deps, telegram_id: int, student_id: int = 0) -> Home:
         student, teacher = await resolve_student(uow, deps, telegram_id, student_id)
         account = await uow.accounts.get(telegram_id)
         choices = await choices_of(uow, telegram_id)
+        groups = await lessons_by_teacher(uow, deps, telegram_id, past=0)
     if account is not None and account.last_teacher_id != teacher.id:
         async with deps.uow() as uow:
             await uow.accounts.update(telegram_id, last_teacher_id=teacher.id)
             await uow.commit()
-    upcoming, _ = await lessons_of_student(deps, telegram_id, student.id, past=0)
     zone = viewer_zone(account, teacher)
     return Home(
         student_id=student.id,
@@ -102,7 +143,7 @@ async def home(deps: Deps, telegram_id: int, student_id: int = 0) -> Home:
         zone=zone,
         teacher_zone=teacher.settings.timezone,
         own_zone=bool(account and account.timezone),
-        upcoming=upcoming[:NEXT_LESSONS],
+        groups=[replace(g, upcoming=g.upcoming[:NEXT_LESSONS]) for g in groups],
         choices=choices,
     )
 

@@ -60,8 +60,8 @@ async def test_a_russian_speaking_student_books_in_russian(harness: Harness) -> 
     await slots(h, tutor, h.clock.now() + timedelta(days=2), count=2)
     await russian_student(h, tutor)
     home = h.last(STUDENT)
-    assert ru(h, "📅 Book a lesson") in home.button_texts()
-    await h.press(STUDENT, ru(h, "📅 Book a lesson"))
+    assert ru(h, "📝 Book a lesson") in home.button_texts()
+    await h.press(STUDENT, ru(h, "📝 Book a lesson"))
     week = h.last(STUDENT)
     days = " ".join(week.button_texts())
     assert "нояб" in days, f"Babel formats dates for the locale: {days}"

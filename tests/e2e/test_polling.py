@@ -52,7 +52,7 @@ async def open_week(h: Harness) -> None:
     await steps.slots(h, tutor, WED_10_UTC, subject="Math")
     await steps.slots(h, tutor, FRI_10_UTC, subject="Math")
     await steps.student(h, tutor, SAM, "Sam")
-    await h.press(SAM, "📅 Book a lesson")
+    await h.press(SAM, "📝 Book a lesson")
 
 
 async def test_one_persons_quick_presses_are_handled_in_the_order_pressed(
@@ -97,7 +97,7 @@ async def test_a_press_that_failed_on_the_database_is_handled_again_and_applied_
     tutor = await steps.teacher(h)
     await steps.slots(h, tutor, WED_10_UTC, count=2, subject="Math")
     sid = await steps.student(h, tutor, SAM, "Sam")
-    await h.press(SAM, "📅 Book a lesson")
+    await h.press(SAM, "📝 Book a lesson")
     await h.press(SAM, "Wed, 25 Nov · 2 free")
     await h.press(SAM, "🟢 11:00–12:00 Math")
     failures = []

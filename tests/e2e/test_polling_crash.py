@@ -125,7 +125,7 @@ async def to_confirmation(server: BotAPIServer, uid: int, token: str, slot: Slot
     """A student opens their link and walks to the confirmation card of one slot."""
     server.send_text(uid, f"/start {token}")
     await server.wait_for_bot_message(uid, contains="Your lessons with", timeout=DEADLINE)
-    await step(server, uid, "📅 Book a lesson", "Pick a day")
+    await step(server, uid, "📝 Book a lesson", "Pick a day")
     week = server.last_bot_message(uid)
     assert week is not None
     day = next(t for t in week.button_texts() if f"{slot.starts_at.day} " in t and " free" in t)

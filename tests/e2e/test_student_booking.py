@@ -22,14 +22,14 @@ async def test_link_to_confirmed_lesson_in_one_edited_message(harness: Harness) 
     assert "connected to <b>Teacher 7000</b>" in (opened.raw_text or "")
     assert "Your lessons with Teacher 7000" in opened.content
     assert "No lessons booked yet." in opened.content
-    assert opened.button_texts()[:2] == ["📅 Book a lesson", "📋 My bookings"]
+    assert opened.button_texts()[:2] == ["📝 Book a lesson", "📋 My bookings"]
 
-    await h.press(SAM, "📅 Book a lesson")
+    await h.press(SAM, "📝 Book a lesson")
     week = h.last(SAM)
     assert "Book a lesson with Teacher 7000" in week.content
     assert "Times in Europe/Berlin." in week.content
     assert "Wed, 25 Nov · 2 free" in week.button_texts()
-    assert "Mon, 23 Nov · no free times" in week.button_texts()
+    assert "Mon, 23 Nov – Tue, 24 Nov · no free times" in week.button_texts()
 
     await h.press(SAM, "Wed, 25 Nov · 2 free")
     day = h.last(SAM)
@@ -68,7 +68,7 @@ async def test_plain_start_brings_a_bound_student_home(harness: Harness) -> None
     await h.send(SAM, "/start")
     home = h.last(SAM)
     assert "Your lessons with Teacher 7000" in home.content
-    main_buttons = ["📅 Book a lesson", "📋 My bookings", "🌍 Time zone", "❓ Help"]
+    main_buttons = ["📝 Book a lesson", "📋 My bookings", "🌍 Time zone", "❓ Help"]
     assert home.button_texts()[:4] == main_buttons
     await h.send(SAM, "/book")
     assert "Wed, 25 Nov · 1 free" in h.last(SAM).button_texts()
@@ -83,6 +83,6 @@ async def test_a_sticker_or_stray_text_gets_a_hint_and_the_home_card(harness: Ha
     for update in (h.server.send_sticker(SAM), h.server.send_photo(SAM)):
         await h.app.tracker.wait_handled(update)
         assert "Please use the buttons below" in h.last(SAM).content
-        assert "📅 Book a lesson" in h.last(SAM).button_texts()
+        assert "📝 Book a lesson" in h.last(SAM).button_texts()
     await h.send(SAM, "tomorrow at 5 please")
     assert "Your lessons with Teacher 7000" in h.last(SAM).content

@@ -22,6 +22,12 @@ async def _booked(h: Harness, uid: int, student_id: int, slot_id: int) -> int:
     return lesson.booking_id
 
 
+async def _on_card(h: Harness, uid: int, lesson: str) -> None:
+    """Open My bookings and the lesson's own card ('Wed, 25 Nov 11:00')."""
+    await h.send(uid, "/mybookings")
+    await h.press(uid, f"{lesson} · Math · Teacher 7000")
+
+
 async def test_cancel_inside_the_window_asks_first_and_frees_the_seat(harness: Harness) -> None:
     h = harness
     tutor = await steps.teacher(h)
@@ -30,11 +36,13 @@ async def test_cancel_inside_the_window_asks_first_and_frees_the_seat(harness: H
     await _booked(h, ANA, ana, slot.id)
     await h.send(ANA, "/mybookings")
     assert "Wed, 25 Nov, 11:00–12:00 (Europe/Berlin) · Math" in h.last(ANA).content
-    await h.press(ANA, "❌ Wed, 25 Nov 11:00")
+    await h.press(ANA, "Wed, 25 Nov 11:00 · Math · Teacher 7000")
+    await h.press(ANA, "❌ Cancel")
     assert "Cancel your lesson on Wed, 25 Nov, 11:00–12:00" in h.last(ANA).content
     await h.press(ANA, "No, keep it")
     assert (await steps.bookings_of(h, ana))[0][0].status == BookingStatus.CONFIRMED
-    await h.press(ANA, "❌ Wed, 25 Nov 11:00")
+    assert "Your lesson" in h.last(ANA).content, "keeping it goes back to the lesson's card"
+    await h.press(ANA, "❌ Cancel")
     await h.press(ANA, "Yes, cancel it")
     assert "Cancelled: Wed, 25 Nov, 11:00–12:00" in h.last(ANA).content
     [(cancelled, freed)] = await steps.bookings_of(h, ana)
@@ -51,8 +59,9 @@ async def test_cancel_and_reschedule_outside_the_window_are_refused(harness: Har
     ana = await steps.student(h, tutor, ANA, "Ana")
     await _booked(h, ANA, ana, slot.id)
     h.clock.advance(timedelta(minutes=11))  # booked a while ago: the grace period is over
-    for button in ("❌ Mon, 23 Nov 21:00", "🔁 Mon, 23 Nov 21:00"):
-        await h.send(ANA, "/mybookings")
+    for button in ("❌ Cancel", "🔁 Move"):
+        await _on_card(h, ANA, "Mon, 23 Nov 21:00")
+        assert "It is too late to cancel or move it" in h.last(ANA).content
         answer = await h.press(ANA, button)
         assert answer.show_alert  # the refusal is the press's one answer, not a new message
         assert "It is too late to change this lesson" in (answer.text or "")
@@ -68,8 +77,8 @@ async def test_reschedule_walks_the_calendar_and_swaps(harness: Harness) -> None
     [new] = await steps.slots(h, tutor, THU_10_UTC)
     ana = await steps.student(h, tutor, ANA, "Ana")
     await _booked(h, ANA, ana, old.id)
-    await h.send(ANA, "/mybookings")
-    await h.press(ANA, "🔁 Wed, 25 Nov 11:00")
+    await _on_card(h, ANA, "Wed, 25 Nov 11:00")
+    await h.press(ANA, "🔁 Move")
     assert "Pick a new time for your lesson on Wed, 25 Nov" in h.last(ANA).content
     await h.press(ANA, "Thu, 26 Nov · 1 free")
     await h.press(ANA, "🟢 11:00–12:00 Math")
@@ -93,8 +102,8 @@ async def test_failed_reschedule_keeps_the_old_booking_exactly(harness: Harness)
     ben = await steps.student(h, tutor, BEN, "Ben")
     await _booked(h, ANA, ana, old.id)
     before = await steps.bookings_of(h, ana)
-    await h.send(ANA, "/mybookings")
-    await h.press(ANA, "🔁 Wed, 25 Nov 11:00")
+    await _on_card(h, ANA, "Wed, 25 Nov 11:00")
+    await h.press(ANA, "🔁 Move")
     await h.press(ANA, "Thu, 26 Nov · 1 free")
     await h.press(ANA, "🟢 11:00–12:00 Math")
     await _booked(h, BEN, ben, new.id)  # Ben is quicker
@@ -113,8 +122,8 @@ async def test_add_to_calendar_sends_an_ics_with_a_stable_uid(harness: Harness) 
     booking_id = await _booked(h, ANA, ana, slot.id)
     uids = []
     for _ in range(2):
-        await h.send(ANA, "/mybookings")
-        await h.press(ANA, "📅 Wed, 25 Nov 11:00")
+        await _on_card(h, ANA, "Wed, 25 Nov 11:00")
+        await h.press(ANA, "📅 Add to calendar")
         sent = h.last(ANA)
         assert sent.kind == "document" and (sent.document_name or "").endswith(".ics")
         [event] = Calendar.from_ical(sent.document or b"").walk("VEVENT")
@@ -133,15 +142,15 @@ async def test_the_calendar_file_after_a_move_updates_the_same_entry(harness: Ha
     ana = await steps.student(h, tutor, ANA, "Ana")
     await _booked(h, ANA, ana, old.id)
     events = []
-    for label in ("📅 Wed, 25 Nov 11:00", "📅 Thu, 26 Nov 11:00"):
-        if label.startswith("📅 Thu"):
-            await h.send(ANA, "/mybookings")
-            await h.press(ANA, "🔁 Wed, 25 Nov 11:00")
+    for label in ("Wed, 25 Nov 11:00", "Thu, 26 Nov 11:00"):
+        if label.startswith("Thu"):
+            await _on_card(h, ANA, "Wed, 25 Nov 11:00")
+            await h.press(ANA, "🔁 Move")
             await h.press(ANA, "Thu, 26 Nov · 1 free")
             await h.press(ANA, "🟢 11:00–12:00 Math")
             await h.press(ANA, "✅ Confirm")
-        await h.send(ANA, "/mybookings")
-        await h.press(ANA, label)
+        await _on_card(h, ANA, label)
+        await h.press(ANA, "📅 Add to calendar")
         [event] = Calendar.from_ical(h.last(ANA).document or b"").walk("VEVENT")
         events.append(event)
     assert str(events[0].get("uid")) == str(events[1].get("uid")), "one calendar entry"

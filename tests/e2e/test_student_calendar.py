@@ -23,11 +23,11 @@ async def test_student_zone_across_dst_and_the_date_line(harness: Harness) -> No
     await h.send(KEN, "/timezone Asia/Tokyo")
     assert "Times are shown in your time zone, Asia/Tokyo." in h.last(KEN).content
 
-    await h.press(KEN, "📅 Book a lesson")
+    await h.press(KEN, "📝 Book a lesson")
     week = h.last(KEN)
     assert "Times in Asia/Tokyo. Your teacher's zone is America/New_York." in week.content
     assert "Sun, 1 Nov · 1 free" in week.button_texts()
-    assert "Sat, 31 Oct · no free times" in week.button_texts()
+    assert "Mon, 26 Oct – Sat, 31 Oct · no free times" in week.button_texts()
     await h.press(KEN, "Sun, 1 Nov · 1 free")
     assert "🟢 08:00–09:00 Math" in h.last(KEN).button_texts()
 
@@ -75,6 +75,10 @@ async def test_filters_by_subject_and_time_of_day(harness: Harness) -> None:
     assert "Filter: Subject: all · Time of day: any" in h.last(KEN).content
     await h.press(KEN, "Wed, 25 Nov · 3 free")
     await h.press(KEN, "Subject: all")
+    picker = h.last(KEN)
+    assert "Pick a subject:" in picker.content
+    assert picker.button_texts() == ["✔️ all", "Math", "Piano", "◀ Back"]
+    await h.press(KEN, "Math")
     day = h.last(KEN)
     assert "Filter: Subject: Math · Time of day: any" in day.content
     assert [b for b in day.button_texts() if b.startswith("🟢")] == [
@@ -82,15 +86,25 @@ async def test_filters_by_subject_and_time_of_day(harness: Harness) -> None:
         "🟢 18:00–19:00 Math",
     ]
     await h.press(KEN, "Time of day: any")
+    assert h.last(KEN).button_texts() == [
+        "✔️ any", "morning", "afternoon", "evening", "◀ Back"
+    ]  # fmt: skip
+    await h.press(KEN, "morning")
     day = h.last(KEN)
     assert "Filter: Subject: Math · Time of day: morning" in day.content
     assert [b for b in day.button_texts() if b.startswith("🟢")] == ["🟢 09:00–10:00 Math"]
     await h.press(KEN, "◀ Back to the week")
     assert "Wed, 25 Nov · 1 free" in h.last(KEN).button_texts()  # the week keeps the filter
     await h.press(KEN, "Subject: Math")
+    assert "✔️ Math" in h.last(KEN).button_texts()
+    await h.press(KEN, "Piano")
     await h.press(KEN, "Time of day: morning")
+    await h.press(KEN, "afternoon")
     assert "Filter: Subject: Piano · Time of day: afternoon" in h.last(KEN).content
     assert "Wed, 25 Nov · 1 free" in h.last(KEN).button_texts()
+    await h.press(KEN, "Time of day: afternoon")
+    await h.press(KEN, "◀ Back")
+    assert "Filter: Subject: Piano · Time of day: afternoon" in h.last(KEN).content
 
 
 async def test_one_subject_means_no_subject_filter(harness: Harness) -> None:

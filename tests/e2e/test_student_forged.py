@@ -46,7 +46,7 @@ async def _scene(h: Harness) -> tuple[int, int, int, int]:
     ana = await steps.student(h, tutor, ANA, "Ana")
     ben = await steps.student(h, tutor, BEN, "Ben")
     await h.send(ANA, "/start")
-    await h.press(ANA, "📅 Book a lesson")
+    await h.press(ANA, "📝 Book a lesson")
     await h.press(ANA, "Wed, 25 Nov · 1 free")
     await h.press(ANA, "🟢 11:00–12:00 Math")
     await h.press(ANA, "✅ Confirm")

@@ -31,7 +31,7 @@ async def test_enrolled_students_link_opens_for_the_student(harness: Harness) ->
     await h.send(ANNA, f"/start {token}")
     welcome = h.last(ANNA)
     assert "connected to Ms Smith" in welcome.content
-    assert "📅 Book a lesson" in welcome.button_texts()
+    assert "📝 Book a lesson" in welcome.button_texts()
 
 
 async def test_qr_code_is_a_photo_that_decodes_to_the_link(harness: Harness) -> None:

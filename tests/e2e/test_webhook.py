@@ -52,7 +52,7 @@ async def open_confirmation(h: Harness) -> int:
     tutor = await steps.teacher(h)
     await steps.slots(h, tutor, WED_10_UTC, count=2, subject="Math")
     sid = await steps.student(h, tutor, SAM, "Sam")
-    await h.press(SAM, "📅 Book a lesson")
+    await h.press(SAM, "📝 Book a lesson")
     await h.press(SAM, "Wed, 25 Nov · 2 free")
     await h.press(SAM, "🟢 11:00–12:00 Math")
     assert "Book this lesson?" in h.last(SAM).content
@@ -113,7 +113,7 @@ async def test_a_refusal_to_a_press_is_its_one_answer(hook: Harness) -> None:
         await u.links.revoke_all(sid, h.clock.now(), replaced=False)
         await u.commit()
     home = h.last(SAM)
-    update_id = h.server.press_button(SAM, "📅 Book a lesson")
+    update_id = h.server.press_button(SAM, "📝 Book a lesson")
     await h.server.wait_for(lambda: statuses(h.server, update_id) == [200])
     await h.server.wait_for(lambda: h.server.callback_answer_for(update_id) is not None)
     answer = h.server.callback_answer_for(update_id)

@@ -224,7 +224,7 @@ async def test_one_students_rapid_presses_run_in_order_across_workers(fleet: Fle
     await make_slots(f.uow, tutor, first_day, count=1)
     await make_slots(f.uow, tutor, second_day, count=1)
     await f.student(SAM, "Sam", tutor.id)
-    await f.press(SAM, "📅 Book a lesson", worker=1)
+    await f.press(SAM, "📝 Book a lesson", worker=1)
 
     # Two taps in quick succession on the week view; the first is slow to answer.
     day_one, day_two = f.day_buttons(SAM)[:2]
@@ -253,7 +253,7 @@ async def test_two_students_racing_for_one_slot_on_two_workers_get_one_booking(
     [slot] = await make_slots(f.uow, tutor, first_day, count=1)
     for uid, name in ((SAM, "Sam"), (KIM, "Kim")):
         await f.student(uid, name, tutor.id)
-        await f.press(uid, "📅 Book a lesson", worker=uid % 2)
+        await f.press(uid, "📝 Book a lesson", worker=uid % 2)
         await f.press(uid, f.day_buttons(uid)[0], worker=uid % 2)
         await f.press(uid, "🟢 10:00–11:00 Math", worker=uid % 2)
 
@@ -285,7 +285,7 @@ async def test_an_update_whose_worker_died_is_taken_over_within_seconds(fleet: F
     first_day, _ = in_two_and_three_days()
     await make_slots(f.uow, tutor, first_day, count=1)
     await f.student(SAM, "Sam", tutor.id)
-    await f.press(SAM, "📅 Book a lesson", worker=1)
+    await f.press(SAM, "📝 Book a lesson", worker=1)
     await f.press(SAM, f.day_buttons(SAM)[0], worker=1)
     await f.press(SAM, "🟢 10:00–11:00 Math", worker=1)
 
