@@ -130,7 +130,7 @@ async def test_a_student_types_cities_offsets_and_typos(harness: Harness) -> Non
     await h.send(KEN, "/timezone UTC-5")
     await h.press(KEN, "UTC-5")
     assert f"Time zone: UTC-5 (now {local(h, 'Etc/GMT+5')}, UTC-5)" in h.last(KEN).content
-    await h.press(KEN, "📅 Book a lesson")
+    await h.press(KEN, "📝 Book a lesson")
     week = h.last(KEN).content
     assert "Times in UTC-5. Your teacher's zone is Europe/Berlin." in week
     assert "Etc/GMT" not in week
