@@ -75,7 +75,7 @@ class StudentCb(CallbackData, prefix="stu"):
 
 
 class LinkCb(CallbackData, prefix="lnk"):
-    """A link card action: qr, regen, revoke, limits."""
+    """A link card action: qr, limits; regen/revoke ask, regen_ok/revoke_ok act, keep drops."""
 
     action: str
     id: Number
@@ -96,7 +96,7 @@ class ScheduleCb(CallbackData, prefix="sch"):
 
 
 class LessonCancelCb(CallbackData, prefix="lcx"):
-    """Cancel a lesson from the schedule: 'ask' for a reason, 'now' without one, 'keep' it."""
+    """Cancel a lesson from /schedule: 'ask' a reason, 'now' without, 'ok' confirms, 'keep'."""
 
     step: str
     id: Number

@@ -245,7 +245,7 @@ class AuditRow(Base):
 
 
 class ProcessedUpdateRow(Base):
-    """A Telegram update_id claimed by a webhook worker, so a redelivery is applied once."""
+    """An update_id claimed by a worker (webhook or polling): a redelivery is applied once."""
 
     __tablename__ = "processed_updates"
     __table_args__ = (Index("ix_processed_updates_expires_at", "expires_at"),)
