@@ -280,6 +280,13 @@ async def confirm(
             return Booked(lesson, zone, before)
         return Booked(await booking.book(deps, telegram_id, sid, slot_id), zone)
     except SlotRefused as refusal:
+        if refusal.reason == SlotUnavailable.ALREADY_YOURS and not moving:
+            # A second tap on Confirm, or the same press delivered again after a crash, shows
+            # the booking it made rather than a warning about it.
+            coming, _ = await booking.lessons_of_student(deps, telegram_id, sid, past=0)
+            mine = next((lesson for lesson in coming if lesson.slot_id == slot_id), None)
+            if mine is not None:
+                return Booked(mine, zone)
         return Refreshed(refusal, await day(deps, telegram_id, sid, ordinal, filters, moving))
 
 

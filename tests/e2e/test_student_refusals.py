@@ -138,3 +138,22 @@ async def test_weeks_page_from_today_to_the_horizon_and_months_jump(harness: Har
     await h.press(ANA, "December 2026 ▶")
     await h.press(ANA, "21")
     assert "Monday, December 21, 2026" in h.last(ANA).content
+
+
+async def test_confirm_pressed_again_shows_the_booking_not_a_warning(harness: Harness) -> None:
+    # A double tap, or the same press delivered again after a worker died having booked.
+    h = harness
+    tutor = await steps.teacher(h)
+    [slot] = await steps.slots(h, tutor, WED_10_UTC, capacity=3)
+    ana = await steps.student(h, tutor, ANA, "Ana")
+    await _open_day(h, ANA, "Wed, 25 Nov · 1 free")
+    await h.press(ANA, "🟢 11:00–12:00 Math · 3 seats left")
+    card = h.last(ANA)
+    confirm = card.find_button("✅ Confirm")
+    assert confirm is not None and confirm.callback_data
+    await h.press(ANA, "✅ Confirm")
+    await h.press_data(ANA, card.message_id, confirm.callback_data)
+    shown = h.last(ANA).content
+    assert "Booked:" in shown and "already booked" not in shown
+    assert len(await steps.bookings_of(h, ana)) == 1
+    assert slot.id == (await steps.bookings_of(h, ana))[0][1].id
