@@ -138,8 +138,9 @@ def seen_by(server: BotAPIServer, uid: int) -> list[str]:
     return [e.message.content for e in server.world.events if e.user_id == uid]
 
 
-# How a Confirm press can end, as the student reads it. The second is what a press the killed
-# bot had booked, but not yet shown, says when it is handled again after the restart.
+# How a Confirm press can end, as the student reads it. A press the killed bot had booked but
+# not yet shown says "Booked:" again when it is handled after the restart (the second is what
+# older code said then, still accepted as truthful).
 OUTCOMES = ("Booked:", "You have already booked this slot", "This slot was just taken")
 
 
@@ -207,8 +208,8 @@ async def test_a_bot_killed_mid_burst_answers_every_press_once_after_the_restart
     )
 
     # The burst: every student presses Confirm at once. The server holds a few of the calls
-    # the bot makes, so it is surely inside those updates when it is killed: a few before
-    # their booking (the answer to the press), a few after it (the "Booked" edit).
+    # the bot makes, so it is surely inside those updates when it is killed, after their
+    # booking: the "Booked" edit and the press's answer, which follows the handler.
     server.inject_fault("answerCallbackQuery", "slow", times=3, delay=SLOW)
     server.inject_fault("editMessageText", "slow", times=3, delay=SLOW)
     presses = {uid: server.press_button(uid, "✅ Confirm") for uid in STUDENTS}
@@ -218,6 +219,7 @@ async def test_a_bot_killed_mid_burst_answers_every_press_once_after_the_restart
     )
     bot.kill()
     assert not all(told(server, uid) for uid in STUDENTS), "killed mid-burst, not after it"
+    applied_before_restart = sum((await bookings(database_url, slots, []))[0])
 
     await bot.start(server)
     await server.wait_for(lambda: pressed_through(server, presses), timeout=DEADLINE)
@@ -233,15 +235,14 @@ async def test_a_bot_killed_mid_burst_answers_every_press_once_after_the_restart
         assert statuses in ([], [BookingStatus.CONFIRMED]), (uid, statuses)
         shown = [o for t in seen for o in OUTCOMES if o in t]
         # A press the killed bot was handling is handled again: its screen may be drawn twice
-        # (the booking and then "already booked", or a refusal twice), the booking only once.
+        # (the booking twice, or a refusal twice), the booking itself only once (seats above).
         if statuses:
             assert shown and set(shown) <= set(OUTCOMES[:2]), (uid, seen[-3:])
-            assert shown.count(OUTCOMES[0]) <= 1, (uid, seen[-3:])
         else:
             assert shown and set(shown) == {OUTCOMES[2]}, (uid, seen[-3:])
         assert not any("Something went wrong" in t for t in seen), (uid, seen[-3:])
-    # Some presses had been applied by the killed bot (the edits it was held in prove it).
-    assert any(OUTCOMES[1] in t for uid in STUDENTS for t in seen_by(server, uid))
+    # Some presses had been applied by the killed bot, and were handled again after it.
+    assert applied_before_restart > 0
 
     # The teacher is told of every booking: one notice each in the outbox, sent (a notice the
     # killed bot was sending may reach Telegram twice: the outbox is at-least-once there).
