@@ -23,6 +23,7 @@ from bot.services.context import Deps
 from handlers.availability_texts import added_text, span_text, time_off_line
 from handlers.callbacks import TimeOffCb, WindowCb
 from handlers.formatting import current_locale, day_label
+from handlers.navigation import show as show_in_place
 
 router = Router(name="availability")
 
@@ -97,16 +98,6 @@ def time_off_buttons(
                               callback_data=TimeOffCb(id=t.id, s=screen).pack())]
         for t in items
     ]  # fmt: skip
-
-
-async def show_in_place(
-    query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup | None = None
-) -> None:
-    """A screen's own buttons edit it in place (or write anew if it is out of reach)."""
-    if isinstance(query.message, Message):
-        await query.message.edit_text(text, reply_markup=keyboard)
-    elif query.bot is not None:
-        await query.bot.send_message(query.from_user.id, text, reply_markup=keyboard)
 
 
 @router.message(Command("availability"))

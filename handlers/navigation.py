@@ -31,14 +31,17 @@ def with_nav(keyboard: Keyboard | None, back: CallbackData | None = None) -> Key
 
 
 async def show(query: CallbackQuery, text: str, keyboard: Keyboard | None = None) -> None:
-    """Show a screen in the pressed message (a new one only if that message is out of reach)."""
-    if isinstance(query.message, Message):
-        try:
-            await query.message.edit_text(text, reply_markup=keyboard)
-            return
-        except TelegramBadRequest as exc:
-            # A tap on a screen that already shows this (repeated or stale) changes nothing.
-            if "message is not modified" in str(exc):
-                return
-            # Otherwise the message cannot be edited any more: show the screen anew below.
-    await query.bot.send_message(query.from_user.id, text, reply_markup=keyboard)  # type: ignore[union-attr]
+    """Show a screen in the pressed message (a new one only if that message is out of reach).
+
+    A message that can no longer be edited (too old, a photo or file) is answered with a new
+    one by api_retry.SendWhenUneditable, for every edit the bot makes.
+    """
+    if not isinstance(query.message, Message):
+        await query.bot.send_message(query.from_user.id, text, reply_markup=keyboard)  # type: ignore[union-attr]
+        return
+    try:
+        await query.message.edit_text(text, reply_markup=keyboard)
+    except TelegramBadRequest as exc:
+        # A tap on a screen that already shows this (repeated or stale) changes nothing.
+        if "message is not modified" not in str(exc):
+            raise

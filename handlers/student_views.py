@@ -5,8 +5,7 @@ from __future__ import annotations
 import html
 from datetime import date
 
-from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from babel.dates import format_date
@@ -18,6 +17,7 @@ from bot.services.student_home import Home, TeacherLessons
 from handlers import change_policy
 from handlers import formatting as fmt
 from handlers.callbacks import ConfirmCb, DayCb, StudentHomeCb
+from handlers.navigation import show as show  # screens edit in place, one way
 
 Keyboard = InlineKeyboardMarkup
 Button = InlineKeyboardButton
@@ -187,16 +187,3 @@ def booked_text(lesson: Lesson, zone: str, moved_from: Lesson | None) -> tuple[s
         ]
     ]
     return text, Keyboard(inline_keyboard=rows)
-
-
-async def show(query: CallbackQuery, text: str, keyboard: Keyboard | None = None) -> None:
-    """Navigation edits the pressed message in place (or writes anew if it is out of reach)."""
-    if isinstance(query.message, Message):
-        try:
-            await query.message.edit_text(text, reply_markup=keyboard)
-        except TelegramBadRequest as error:
-            # A press that shows the screen it came from (an empty day, an unchanged list).
-            if "message is not modified" not in error.message:
-                raise
-    else:
-        await query.bot.send_message(query.from_user.id, text, reply_markup=keyboard)  # type: ignore[union-attr]

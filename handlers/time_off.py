@@ -23,11 +23,11 @@ from handlers.availability import (
     confirm_question,
     hours_screen,
     removed_text,
-    show_in_place,
     time_off_buttons,
 )
 from handlers.availability_texts import span_text, time_off_line
 from handlers.callbacks import BlockCb, TimeOffCb
+from handlers.navigation import show as show_in_place
 
 router = Router(name="time_off")
 
