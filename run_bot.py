@@ -26,25 +26,25 @@ from bot.security import TokenVault
 from bot.services.context import Deps
 from handlers import build_router
 from handlers import teacher_links as links_view
-from handlers.api_retry import PinResponseTypes, RetryMiddleware, SendWhenUneditable
-from handlers.i18n import CatalogI18n, UserLanguageMiddleware, make_i18n
 from handlers.middlewares import (
     AccountMiddleware,
     ForgedCallbackGuard,
     UpdateTracker,
     install_outermost,
 )
-from handlers.observability import ApiMetrics, HealthProbe, Metrics
-from handlers.polling import poll_updates
-from handlers.startup import StartupError, database_unusable, refusals_explained, who_am_i
-from handlers.webhook import LateAnswers, UpdateEndpoint, WebServer, install_redelivery, web_app
-from handlers.workers import fsm_backend, supervise
 from jobs.dispatcher import TelegramSender, digests_job, dispatch_job
 from jobs.scheduler import Tick, build_scheduler
 from jobs.updates import prune_updates_job
 from jobs.upkeep import INTERVAL_SECONDS, horizon_job
+from runtime.api_retry import PinResponseTypes, RetryMiddleware, SendWhenUneditable
+from runtime.polling import poll_updates
+from runtime.startup import StartupError, database_unusable, refusals_explained, who_am_i
+from runtime.workers import fsm_backend, supervise
 from storage.engine import connect_errors, create_engine, read_factory, uow_factory
 from storage.migrate import upgrade_to_head
+from views.i18n import CatalogI18n, UserLanguageMiddleware, make_i18n
+from web.observability import ApiMetrics, HealthProbe, Metrics
+from web.webhook import LateAnswers, UpdateEndpoint, WebServer, install_redelivery, web_app
 
 log = logging.getLogger("lessonlink")
 

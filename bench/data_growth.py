@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.common import NOW, VAULT, database, machine, p50, parser, percentiles, populate
 from bot.domain.clock import ManualClock
-from bot.services import booking, calendar
-from bot.services.calendar_model import Filters
+from bot.services import booking
+from bot.services import student_calendar as calendar
 from bot.services.context import Deps
+from bot.services.student_calendar_model import Filters
 from storage.engine import uow_factory
 
 SLOTS_PER_TEACHER = 1000  # about six weeks of hourly slots

@@ -19,11 +19,11 @@ from bot.domain.clock import ManualClock
 from bot.services import notify
 from bot.services.context import Deps
 from bot.services.outbox import dispatch_due
-from handlers.api_retry import RetryMiddleware
-from handlers.i18n import make_i18n
 from jobs.dispatcher import TelegramSender
+from runtime.api_retry import RetryMiddleware
 from sandbox.server import BotAPIServer
 from storage.engine import uow_factory
+from views.i18n import make_i18n
 
 TOKEN = "777:bench-reminder-burst"
 

@@ -22,9 +22,10 @@ from bench.common import NOW, VAULT, database, machine, p50, parser, percentiles
 from bot.domain.clock import ManualClock
 from bot.domain.errors import DomainError
 from bot.domain.teacher_settings import Setting
-from bot.services import accounts, availability, calendar, teachers
-from bot.services.calendar_model import Filters
+from bot.services import accounts, availability, teachers
+from bot.services import student_calendar as calendar
 from bot.services.context import Deps
+from bot.services.student_calendar_model import Filters
 from storage.engine import read_factory, uow_factory
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -23,9 +23,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bench.common import NOW, database, machine, p50, parser, percentiles, populate
 from bot.config import Settings
 from bot.domain.clock import ManualClock
-from handlers.api_retry import PinResponseTypes
 from handlers.middlewares import UpdateTracker, install_outermost
 from run_bot import build_application, prepare, run_polling
+from runtime.api_retry import PinResponseTypes
 from sandbox.server import BotAPIServer
 
 TOKEN, BARE_TOKEN = "31337:bench-booking-flow", "31338:bench-bare-handler"

@@ -6,7 +6,6 @@ from aiogram import Router
 
 from handlers import (
     availability,
-    calendar,
     errors,
     exports,
     fallback,
@@ -18,6 +17,7 @@ from handlers import (
     stats,
     student_access,
     student_bookings,
+    student_calendar,
     student_home,
     student_stats,
     teacher_home,
@@ -38,7 +38,7 @@ def build_router() -> Router:
         errors.router,
         student_access.router,
         student_home.router,
-        calendar.router,
+        student_calendar.router,
         student_bookings.router,
         teacher_onboarding.router,
         teacher_home.router,

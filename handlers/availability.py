@@ -21,9 +21,9 @@ from bot.domain.zones import zone_label
 from bot.services import availability
 from bot.services.context import Deps
 from handlers.availability_texts import added_text, span_text, time_off_line
-from handlers.callbacks import TimeOffCb, WindowCb
-from handlers.formatting import current_locale, day_label
 from handlers.navigation import show as show_in_place
+from views.callbacks import TimeOffCb, WindowCb
+from views.formatting import current_locale, day_label
 
 router = Router(name="availability")
 

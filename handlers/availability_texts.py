@@ -13,7 +13,7 @@ from bot.domain.slot_plan import MAX_OPEN_SLOTS
 from bot.domain.time_off import TimeOff, time_off_label
 from bot.domain.zones import zone_label
 from bot.services.availability import AddedWindow
-from handlers.formatting import current_locale
+from views.formatting import current_locale
 
 
 def span_text(starts_at: datetime, ends_at: datetime, zone: str, now: datetime) -> str:

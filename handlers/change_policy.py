@@ -6,7 +6,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.services.booking import Lesson
-from handlers import formatting as fmt
+from views import formatting as fmt
 
 
 def inside_window_note(window: str, undo_minutes: int) -> str:

@@ -16,8 +16,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from bot.domain import errors as e
 from bot.domain.typed import plain_number
 from bot.domain.zones import zone_label
-from handlers.formatting import sentence, shorten
 from handlers.middlewares import outcome_of_update
+from views.formatting import sentence, shorten
 
 log = logging.getLogger("lessonlink.errors")
 

@@ -16,9 +16,9 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.zones import zone_label
 from bot.services import exports
 from bot.services.context import Deps
-from handlers.callbacks import ExportCb
 from handlers.navigation import nav_row
 from handlers.stats import period_name
+from views.callbacks import ExportCb
 
 router = Router(name="exports")
 

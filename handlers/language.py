@@ -12,10 +12,10 @@ from babel import Locale
 from bot.services import accounts
 from bot.services.accounts import Identity
 from bot.services.context import Deps
-from handlers.callbacks import LanguageCb
-from handlers.i18n import SOURCE_LANGUAGE, CatalogI18n
 from handlers.student_access import student_commands
 from handlers.teacher_onboarding import teacher_commands
+from views.callbacks import LanguageCb
+from views.i18n import SOURCE_LANGUAGE, CatalogI18n
 
 router = Router(name="language")
 

@@ -7,7 +7,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.callbacks import HomeCb
+from views.callbacks import HomeCb
 
 Keyboard = InlineKeyboardMarkup
 HOME = HomeCb(to="home")

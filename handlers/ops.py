@@ -11,8 +11,8 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.services import ops
 from bot.services.context import Deps
-from handlers.formatting import clock_time, day_label, local
 from handlers.middlewares import UpdateTracker
+from views.formatting import clock_time, day_label, local
 
 router = Router(name="ops")
 

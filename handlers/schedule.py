@@ -19,12 +19,12 @@ from bot.domain.zones import zone_label
 from bot.services import schedule
 from bot.services.booking import Lesson
 from bot.services.context import Deps
-from handlers.callbacks import LessonCancelCb, ScheduleCb
-from handlers.formatting import clock_time, day_label, local, time_range, when
 from handlers.middlewares import refuse_button
 from handlers.navigation import nav_row
 from handlers.navigation import show as show_screen
 from handlers.teacher_onboarding import TYPED
+from views.callbacks import LessonCancelCb, ScheduleCb
+from views.formatting import clock_time, day_label, local, time_range, when
 
 router = Router(name="schedule")
 

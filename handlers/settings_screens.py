@@ -26,7 +26,7 @@ from bot.domain.teacher_settings import (
     toggled_leads,
 )
 from bot.domain.zones import zone_label
-from handlers.callbacks import HomeCb, SettingCb, SettingsNavCb, SettingValueCb
+from views.callbacks import HomeCb, SettingCb, SettingsNavCb, SettingValueCb
 
 Keyboard = list[list[InlineKeyboardButton]]
 CHOICES_PER_ROW = 3

@@ -21,11 +21,11 @@ from babel.dates import format_date, format_timedelta, get_day_names
 from bot.domain.zones import zone_label
 from bot.services import stats
 from bot.services.context import Deps
-from handlers.callbacks import StatsCb
-from handlers.formatting import current_locale, day_label
 from handlers.navigation import nav_row
 from handlers.navigation import show as show_screen
 from handlers.student_stats import refusal_name, send_student_figures
+from views.callbacks import StatsCb
+from views.formatting import current_locale, day_label
 
 router = Router(name="stats")
 

@@ -18,8 +18,8 @@ from aiogram.utils.i18n import gettext as _
 from bot.services import links, student_home
 from bot.services.accounts import Identity
 from bot.services.context import Deps
-from handlers.callbacks import StudentHomeCb
 from handlers.student_views import home_card
+from views.callbacks import StudentHomeCb
 
 router = Router(name="student_access")
 

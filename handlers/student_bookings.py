@@ -12,15 +12,16 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.errors import BookingNotActive, CancellationWindowPassed
-from bot.services import calendar, student_bookings
+from bot.services import student_bookings
+from bot.services import student_calendar as calendar
 from bot.services.booking import Lesson
 from bot.services.context import Deps
 from bot.services.student_bookings import Bookings, OwnLesson
-from handlers import calendar_views
-from handlers import formatting as fmt
+from handlers import student_calendar_views as calendar_views
 from handlers import student_views as views
-from handlers.callbacks import MyLessonCb, StudentHomeCb
 from handlers.errors import describe
+from views import formatting as fmt
+from views.callbacks import MyLessonCb, StudentHomeCb
 
 router = Router(name="student_bookings")
 

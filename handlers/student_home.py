@@ -9,14 +9,15 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain.errors import UnknownTimezone
 from bot.domain.zones import zone_label
-from bot.services import calendar, student_bookings, student_home
+from bot.services import student_bookings, student_home
+from bot.services import student_calendar as calendar
 from bot.services.accounts import Identity, Role
 from bot.services.context import Deps
-from handlers import calendar_views
+from handlers import student_calendar_views as calendar_views
 from handlers import student_views as views
-from handlers.callbacks import StudentHomeCb, StudentZoneCb, ZonePickCb
 from handlers.student_bookings import bookings_screen
 from handlers.zone_screens import TO_STUDENT, suggestions_screen, zone_line
+from views.callbacks import StudentHomeCb, StudentZoneCb, ZonePickCb
 
 router = Router(name="student_home")
 

@@ -16,8 +16,8 @@ from bot.services import stats
 from bot.services.analytics import REFUSED_PREFIX, LinkFigures
 from bot.services.attendance import mark_attendance
 from bot.services.context import Deps
-from handlers.callbacks import AttendCb, EventsCb, StudentStatsCb
-from handlers.formatting import clock_time, day_label, days, local, when
+from views.callbacks import AttendCb, EventsCb, StudentStatsCb
+from views.formatting import clock_time, day_label, days, local, when
 
 router = Router(name="student_stats")
 

@@ -12,12 +12,12 @@ from babel.dates import format_date
 
 from bot.domain.zones import zone_label
 from bot.services.booking import Lesson
-from bot.services.calendar import Offer, View
+from bot.services.student_calendar import Offer, View
 from bot.services.student_home import Home, TeacherLessons
 from handlers import change_policy
-from handlers import formatting as fmt
-from handlers.callbacks import ConfirmCb, DayCb, StudentHomeCb
 from handlers.navigation import show as show  # screens edit in place, one way
+from views import formatting as fmt
+from views.callbacks import ConfirmCb, DayCb, StudentHomeCb
 
 Keyboard = InlineKeyboardMarkup
 Button = InlineKeyboardButton

@@ -21,14 +21,14 @@ from bot.services.teacher_home import HomeLesson, TeacherHome, home
 from handlers import exports as export_views
 from handlers import stats as stats_views
 from handlers.availability import hours_screen
-from handlers.callbacks import HomeCb
-from handlers.formatting import day_label, local, time_range
 from handlers.navigation import nav_row, show, with_nav
 from handlers.schedule import week_view
 from handlers.settings_screens import settings_screen
 from handlers.teacher_links import send_card
 from handlers.teacher_onboarding import TYPED, IsTeacher
 from handlers.teacher_students import roster_view
+from views.callbacks import HomeCb
+from views.formatting import day_label, local, time_range
 
 router = Router(name="teacher_home")
 router.message.filter(IsTeacher())

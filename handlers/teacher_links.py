@@ -26,8 +26,8 @@ from bot.domain.errors import LinkRefusal
 from bot.domain.links import EXPIRY_CHOICES, USES_CHOICES
 from bot.services import links
 from bot.services.context import Deps
-from handlers.callbacks import LinkCb, LinkLimitCb, StudentCb
-from handlers.formatting import days, long_day
+from views.callbacks import LinkCb, LinkLimitCb, StudentCb
+from views.formatting import days, long_day
 
 router = Router(name="teacher_links")
 

@@ -27,9 +27,9 @@ from bot.domain.teacher_settings import Setting
 from bot.services import teachers
 from bot.services.accounts import Identity
 from bot.services.context import Deps
-from handlers.callbacks import SettingCb, ZoneCb, ZonePickCb
-from handlers.formatting import sentence
 from handlers.zone_screens import TO_TEACH, suggestions_screen, zone_with_time
+from views.callbacks import SettingCb, ZoneCb, ZonePickCb
+from views.formatting import sentence
 
 router = Router(name="teacher_onboarding")
 

@@ -19,11 +19,11 @@ from bot.domain.model import Teacher
 from bot.domain.teacher_settings import MULTI_CHOICE, TOGGLES, Setting
 from bot.services import teachers
 from bot.services.context import Deps
-from handlers.callbacks import SettingCb, SettingsNavCb, SettingValueCb, ZoneCb, ZonePickCb
 from handlers.prompts import OPENED_BY
 from handlers.settings_screens import entry_screen, settings_screen, typed_screen
 from handlers.teacher_onboarding import COMMON_ZONES, TYPED, zone_keyboard
 from handlers.zone_screens import TO_SETTINGS, suggestions_screen, zone_line
+from views.callbacks import SettingCb, SettingsNavCb, SettingValueCb, ZoneCb, ZonePickCb
 
 router = Router(name="teacher_settings")
 KEYS = {s.value for s in Setting}

@@ -15,12 +15,12 @@ from aiogram.utils.i18n import ngettext
 from bot.domain.colours import colour_mark
 from bot.services import links, students
 from bot.services.context import Deps
-from handlers.callbacks import LinkCb, RosterCb, StudentCb
-from handlers.formatting import clock_time, local, long_day, sentence, when
 from handlers.navigation import nav_row, show
 from handlers.student_stats import card_buttons
 from handlers.teacher_links import send_card
 from handlers.teacher_onboarding import TYPED
+from views.callbacks import LinkCb, RosterCb, StudentCb
+from views.formatting import clock_time, local, long_day, sentence, when
 
 router = Router(name="teacher_students")
 

@@ -26,8 +26,8 @@ from handlers.availability import (
     time_off_buttons,
 )
 from handlers.availability_texts import span_text, time_off_line
-from handlers.callbacks import BlockCb, TimeOffCb
 from handlers.navigation import show as show_in_place
+from views.callbacks import BlockCb, TimeOffCb
 
 router = Router(name="time_off")
 

@@ -10,8 +10,8 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain.errors import UnknownTimezone
 from bot.domain.zones import offset_label, zone_now
-from handlers.callbacks import ZonePickCb
-from handlers.formatting import shorten
+from views.callbacks import ZonePickCb
+from views.formatting import shorten
 
 TO_TEACH, TO_SETTINGS, TO_STUDENT = "t", "s", "u"
 

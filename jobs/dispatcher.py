@@ -24,10 +24,10 @@ from bot.ports import Delivery
 from bot.services.context import Deps
 from bot.services.digests import queue_agendas, queue_link_expiry_notices
 from bot.services.outbox import dispatch_due
-from handlers.api_retry import MaybeDelivered, at_most_once
-from handlers.i18n import CatalogI18n
-from handlers.notifications import render
+from runtime.api_retry import MaybeDelivered, at_most_once
 from storage.locks import held_exclusively
+from views.i18n import CatalogI18n
+from views.notifications import render
 
 log = logging.getLogger("lessonlink.dispatcher")
 

@@ -14,7 +14,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.domain.model import BookingStatus
-from handlers.callbacks import ConfirmCb, MyLessonCb, SlotCb, StudentHomeCb, WeekCb
 from tests.e2e import student_steps as steps
 from tests.e2e.conftest import Harness
 from tests.e2e.fuzz_steps import (
@@ -29,6 +28,7 @@ from tests.e2e.fuzz_steps import (
     shown_callbacks,
     typed_text,
 )
+from views.callbacks import ConfirmCb, MyLessonCb, SlotCb, StudentHomeCb, WeekCb
 
 ANA, BEN = 841, 842
 NEUTRAL = "That is not available any more."

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 from bot.domain.model import BookingStatus
 from bot.services import booking
-from handlers.callbacks import MonthsCb
 from sandbox.world import ChatMessage
 from tests.e2e import student_steps as steps
 from tests.e2e.conftest import Harness
+from views.callbacks import MonthsCb
 
 PIANO_TG, MATH_TG, KIM, BEN = 7100, 7200, 7300, 7400
 WED_10_UTC = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)  # 11:00 Berlin, 19:00 Tokyo

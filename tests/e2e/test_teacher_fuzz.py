@@ -13,7 +13,6 @@ from aiogram.filters.callback_data import CallbackData
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handlers import callbacks
 from tests.e2e.conftest import Harness
 from tests.e2e.fuzz_steps import (
     Tally,
@@ -29,6 +28,7 @@ from tests.e2e.fuzz_steps import (
     typed_text,
 )
 from tests.e2e.teacher_steps import enroll, register
+from views import callbacks
 
 TEACHER = 9500
 # Every callback class of the codec, so a new one is fuzzed too.

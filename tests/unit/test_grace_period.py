@@ -19,7 +19,7 @@ from bot.domain.model import Booking, BookingStatus, Slot, TeacherSettings
 from bot.domain.teacher_settings import Setting, apply_setting, setting_value
 from bot.services.booking import Lesson
 from handlers.change_policy import inside_window_note, undo_line
-from handlers.i18n import make_i18n
+from views.i18n import make_i18n
 
 BOOKED_AT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 DEFAULTS = TeacherSettings()  # 2 h notice, 24 h window, 10 min grace

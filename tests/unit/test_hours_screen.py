@@ -10,8 +10,8 @@ from bot.domain.model import Window
 from bot.domain.time_off import TimeOff
 from bot.services.availability import AvailabilityView
 from handlers.availability import hours_screen
-from handlers.callbacks import TimeOffCb, WindowCb
-from handlers.i18n import make_i18n
+from views.callbacks import TimeOffCb, WindowCb
+from views.i18n import make_i18n
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 VIEW = AvailabilityView(

@@ -15,8 +15,8 @@ from bot.domain.reminders import (
     time_left,
 )
 from bot.services import notify
-from handlers.i18n import make_i18n
-from handlers.notifications import render
+from views.i18n import make_i18n
+from views.notifications import render
 
 LESSON = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 DAY, HOUR = 24 * 60, 60

@@ -12,9 +12,9 @@ from aiogram.types import InlineKeyboardMarkup
 from bot.domain.errors import InvalidInput
 from bot.domain.model import TeacherSettings
 from bot.domain.teacher_settings import CHOICES, Setting, apply_choice, choice_code
-from handlers.callbacks import HomeCb, SettingCb, SettingsNavCb, SettingValueCb
-from handlers.i18n import make_i18n
 from handlers.settings_screens import duration, entry_screen, settings_screen, show_value
+from views.callbacks import HomeCb, SettingCb, SettingsNavCb, SettingValueCb
+from views.i18n import make_i18n
 
 DEFAULTS = TeacherSettings(timezone="Europe/Berlin")
 

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.services.calendar_model import DayCount, Filters, Month, View, Week
-from handlers import calendar_views as screens
-from handlers.callbacks import NUMBER_LIMIT
-from handlers.i18n import make_i18n
+from bot.services.student_calendar_model import DayCount, Filters, Month, View, Week
+from handlers import student_calendar_views as screens
+from views.callbacks import NUMBER_LIMIT
+from views.i18n import make_i18n
 
 TODAY = date(2026, 11, 23)  # a Monday
 

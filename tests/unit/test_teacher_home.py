@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.services.teacher_home import Expiring, HomeLesson, TeacherHome
-from handlers.i18n import make_i18n
 from handlers.navigation import with_nav
 from handlers.teacher_home import home_screen
+from views.i18n import make_i18n
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

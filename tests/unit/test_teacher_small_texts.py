@@ -12,11 +12,11 @@ from bot.domain.model import Booking, BookingStatus, Slot
 from bot.domain.windows import parse_day, parse_window_args
 from bot.services import analytics as a
 from handlers.errors import describe
-from handlers.formatting import days, sentence
-from handlers.i18n import make_i18n
-from handlers.notifications import _booking_rescheduled
 from handlers.student_stats import event_phrase
 from handlers.teacher_links import opened_text
+from views.formatting import days, sentence
+from views.i18n import make_i18n
+from views.notifications import _booking_rescheduled
 
 MOSCOW = "Europe/Moscow"  # UTC+3 all year
 

@@ -9,9 +9,9 @@ import pytest
 from bot.domain.errors import UnknownTimezone
 from bot.domain.typed import iana_zones
 from bot.domain.zones import resolve_timezone
-from handlers.callbacks import ZonePickCb
-from handlers.i18n import make_i18n
 from handlers.zone_screens import TO_SETTINGS, TO_STUDENT, TO_TEACH, suggestions_screen
+from views.callbacks import ZonePickCb
+from views.i18n import make_i18n
 
 NOW = datetime(2026, 12, 1, 11, 5, tzinfo=UTC)
 

@@ -11,10 +11,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel.dates import get_day_names
 
 from bot.domain.zones import zone_label
-from bot.services.calendar import DayView, Part, SlotState, View, Week
-from bot.services.calendar_model import DayCount, Month
-from handlers import formatting as fmt
-from handlers.callbacks import DayCb, FilterCb, InertCb, MonthCb, SlotCb, WeekCb
+from bot.services.student_calendar import DayView, Part, SlotState, View, Week
+from bot.services.student_calendar_model import DayCount, Month
 from handlers.student_views import (
     Button,
     Keyboard,
@@ -24,6 +22,8 @@ from handlers.student_views import (
     month_label,
     moving_id,
 )
+from views import formatting as fmt
+from views.callbacks import DayCb, FilterCb, InertCb, MonthCb, SlotCb, WeekCb
 
 SUBJECT, PART = 0, 1  # which filter a picker sets
 ON_WEEK, ON_DAY = 0, 1  # where a picker was opened from (and returns to)

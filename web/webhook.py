@@ -18,8 +18,8 @@ from pydantic import ValidationError
 
 from bot.services.context import Deps
 from bot.services.updates import Applied, ClaimKeeper, apply_once
-from handlers.delivery import LateAnswers, feed, install_redelivery
-from handlers.observability import HealthProbe, Metrics
+from runtime.delivery import LateAnswers, feed, install_redelivery
+from web.observability import HealthProbe, Metrics
 
 log = logging.getLogger("lessonlink.webhook")
 

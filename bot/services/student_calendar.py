@@ -21,7 +21,8 @@ from bot.domain.model import BookingStatus, Slot, Student, Teacher
 from bot.ports import UnitOfWork
 from bot.services import booking
 from bot.services.booking import Lesson, lesson_of, refusal_for
-from bot.services.calendar_model import (
+from bot.services.context import Deps, audit, records_refusals
+from bot.services.student_calendar_model import (
     Booked,
     DayCount,
     DayView,
@@ -35,7 +36,6 @@ from bot.services.calendar_model import (
     View,
     Week,
 )
-from bot.services.context import Deps, audit, records_refusals
 from bot.services.student_home import resolve_student, viewer_zone
 
 WEEK = 7

@@ -6,12 +6,14 @@ from aiogram import Router
 from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.services import calendar
-from bot.services.calendar import Booked, Filters, Refreshed
+from bot.services import student_calendar as calendar
 from bot.services.context import Deps
-from handlers import calendar_views as cviews
+from bot.services.student_calendar import Booked, Filters, Refreshed
+from handlers import student_calendar_views as cviews
 from handlers import student_views as views
-from handlers.callbacks import (
+from handlers.errors import describe
+from handlers.student_bookings import list_when_move_gone
+from views.callbacks import (
     ConfirmCb,
     DayCb,
     FilterCb,
@@ -21,8 +23,6 @@ from handlers.callbacks import (
     SlotCb,
     WeekCb,
 )
-from handlers.errors import describe
-from handlers.student_bookings import list_when_move_gone
 
 router = Router(name="calendar")
 

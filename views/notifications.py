@@ -14,9 +14,9 @@ from bot.domain.colours import colour_mark
 from bot.domain.model import Account, OutboxMessage
 from bot.domain.reminders import time_left
 from bot.services import notify
-from handlers.callbacks import LinkCb, MyLessonCb, StudentHomeCb
-from handlers.formatting import clock_time, day_time, local, long_day, when_for
-from handlers.i18n import CatalogI18n
+from views.callbacks import LinkCb, MyLessonCb, StudentHomeCb
+from views.formatting import clock_time, day_time, local, long_day, when_for
+from views.i18n import CatalogI18n
 
 Payload = dict[str, object]
 

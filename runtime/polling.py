@@ -28,7 +28,7 @@ from aiogram.utils.backoff import Backoff, BackoffConfig
 
 from bot.services.context import Deps
 from bot.services.updates import Applied, ClaimKeeper, apply_once
-from handlers.delivery import feed, needs_redelivery
+from runtime.delivery import feed, needs_redelivery
 
 log = logging.getLogger("lessonlink.polling")
 

@@ -1,0 +1,1 @@
+"""What people see, shared by the chat handlers and the background jobs: callback data, formats, the catalogs, notices."""
