@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import ConfirmationNeeded, InvalidInput, WindowOverlap
@@ -20,11 +21,13 @@ from bot.domain.windows import (
     parse_window_args,
     window_label,
 )
-from bot.ports import UnitOfWork
 from bot.services import booking as booking_core
 from bot.services import slot_filling
 from bot.services.context import Deps, audit, records_refusals
 from bot.services.ownership import foreign, teacher_of
+
+if TYPE_CHECKING:
+    from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger("lessonlink.availability")
 
@@ -164,7 +167,11 @@ async def list_windows(deps: Deps, telegram_id: int) -> AvailabilityView:
 
 
 async def _cancel_all(
-    uow: UnitOfWork, deps: Deps, teacher: Teacher, affected: list[tuple[Slot, Booking]], reason: str
+    uow: SqlUnitOfWork,
+    deps: Deps,
+    teacher: Teacher,
+    affected: list[tuple[Slot, Booking]],
+    reason: str,
 ) -> None:
     """Cancel lessons through the booking core: seats back, reminders withdrawn, students told."""
     for slot, booking in affected:
@@ -175,7 +182,7 @@ async def _cancel_all(
         )
 
 
-async def _bookings_in(uow: UnitOfWork, slots: list[Slot]) -> list[tuple[Slot, Booking]]:
+async def _bookings_in(uow: SqlUnitOfWork, slots: list[Slot]) -> list[tuple[Slot, Booking]]:
     return [(slot, b) for slot in slots if slot.booked for b in await uow.bookings.of_slot(slot.id)]
 
 

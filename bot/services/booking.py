@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.domain.booking import change_deadline, refusal_to_book, student_may_change, undo_until
 from bot.domain.errors import (
@@ -17,9 +18,11 @@ from bot.domain.errors import (
 )
 from bot.domain.links import refusal_to_use
 from bot.domain.model import Actor, Booking, BookingStatus, Slot, Student, Teacher
-from bot.ports import UnitOfWork
 from bot.services import notify
 from bot.services.context import Deps, audit, records_refusals
+
+if TYPE_CHECKING:
+    from storage.uow import SqlUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,7 @@ def lesson_of(teacher: Teacher, student: Student, slot: Slot, booking: Booking) 
 
 
 async def active_student(
-    uow: UnitOfWork, deps: Deps, telegram_id: int, student_id: int
+    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, student_id: int
 ) -> tuple[Student, Teacher]:
     """The student record acting for this account, if its link still grants access."""
     student = await uow.students.get(student_id)
@@ -83,7 +86,7 @@ async def active_student(
 
 
 async def refusal_for(
-    uow: UnitOfWork,
+    uow: SqlUnitOfWork,
     student: Student,
     teacher: Teacher,
     slot: Slot,
@@ -100,7 +103,7 @@ async def refusal_for(
 
 
 async def _take(
-    uow: UnitOfWork,
+    uow: SqlUnitOfWork,
     deps: Deps,
     student: Student,
     teacher: Teacher,
@@ -140,7 +143,7 @@ async def book(deps: Deps, telegram_id: int, student_id: int, slot_id: int) -> L
 
 
 async def own_booking(
-    uow: UnitOfWork, deps: Deps, telegram_id: int, booking_id: int
+    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, booking_id: int
 ) -> tuple[Booking, Slot, Student, Teacher]:
     """A confirmed, future booking that belongs to this student account."""
     found = await uow.bookings.get(booking_id)
@@ -175,7 +178,7 @@ async def cancel_by_student(deps: Deps, telegram_id: int, booking_id: int) -> Le
 
 
 async def release(
-    uow: UnitOfWork,
+    uow: SqlUnitOfWork,
     deps: Deps,
     teacher: Teacher,
     student: Student,

@@ -5,28 +5,30 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from bot.domain.clock import Clock
 from bot.domain.errors import DomainError
 from bot.domain.model import AuditEvent
-from bot.ports import UnitOfWork
 from bot.security import TokenVault
+
+if TYPE_CHECKING:
+    from storage.uow import SqlUnitOfWork
 
 
 @dataclass(frozen=True)
 class Deps:
     """The service layer's dependencies."""
 
-    uow: Callable[[], UnitOfWork]
+    uow: Callable[[], SqlUnitOfWork]
     clock: Clock
     vault: TokenVault
     default_timezone: str = "UTC"
     teacher_ids: frozenset[int] = field(default_factory=frozenset)
     admin_ids: frozenset[int] = field(default_factory=frozenset)
-    read: Callable[[], UnitOfWork] | None = None
+    read: Callable[[], SqlUnitOfWork] | None = None
 
-    def reading(self) -> UnitOfWork:
+    def reading(self) -> SqlUnitOfWork:
         """A unit of work for reading only: it never blocks or waits for writers."""
         return (self.read or self.uow)()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.domain.errors import (
     InvalidInput,
@@ -23,11 +24,13 @@ from bot.domain.links import (
     throttled_until,
 )
 from bot.domain.model import ShareLink, Student, Teacher
-from bot.ports import UnitOfWork
 from bot.security import looks_like_token
 from bot.services import notify
 from bot.services.context import Deps, audit, records_refusals
 from bot.services.ownership import own_student, student_named, teacher_of
+
+if TYPE_CHECKING:
+    from storage.uow import SqlUnitOfWork
 
 REFUSED = "link_refused"  # outcome prefix the throttle counts
 
@@ -54,7 +57,7 @@ class Access:
 
 
 async def issue(
-    uow: UnitOfWork, deps: Deps, teacher: Teacher, student: Student
+    uow: SqlUnitOfWork, deps: Deps, teacher: Teacher, student: Student
 ) -> tuple[ShareLink, str]:
     """A new link under the teacher's defaults; every older link stops working at once."""
     now = deps.clock.now()
@@ -67,7 +70,7 @@ async def issue(
     return link, token
 
 
-async def card_of(uow: UnitOfWork, deps: Deps, student: Student) -> LinkCard:
+async def card_of(uow: SqlUnitOfWork, deps: Deps, student: Student) -> LinkCard:
     """The student's newest link, unsealed for display while it is still live."""
     link = await uow.links.current(student.id)
     if link is None:
@@ -113,7 +116,7 @@ class LinkChanged:
     card: LinkCard
 
 
-async def _stake(uow: UnitOfWork, deps: Deps, student: Student) -> LinkStake:
+async def _stake(uow: SqlUnitOfWork, deps: Deps, student: Student) -> LinkStake:
     """Whether an account holds the link and how many coming lessons the student has."""
     now = deps.clock.now()
     coming = [b for b, s in await uow.bookings.of_student(student.id, after=now)
@@ -163,7 +166,7 @@ async def _change(deps: Deps, telegram_id: int, student_id: int, action: str) ->
 
 
 async def _queue_new_link(
-    uow: UnitOfWork, deps: Deps, teacher: Teacher, student: Student, link: ShareLink
+    uow: SqlUnitOfWork, deps: Deps, teacher: Teacher, student: Student, link: ShareLink
 ) -> None:
     """Queue the new link for the student's chat; only the sealed copy travels, never the token."""
     assert student.telegram_id is not None
@@ -231,7 +234,7 @@ async def set_limit(
     return result
 
 
-async def _throttled(uow: UnitOfWork, telegram_id: int, now: datetime) -> datetime | None:
+async def _throttled(uow: SqlUnitOfWork, telegram_id: int, now: datetime) -> datetime | None:
     """Until when this account is held back after refused tokens (from the audit log)."""
     failures = await uow.audit.times_by_actor(telegram_id, REFUSED, now - FAILURE_WINDOW)
     return throttled_until(failures, now)
@@ -288,7 +291,7 @@ async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -
 
 
 async def _bind(
-    uow: UnitOfWork, deps: Deps, student: Student, telegram_id: int
+    uow: SqlUnitOfWork, deps: Deps, student: Student, telegram_id: int
 ) -> LinkRefusal | None:
     """Make this account the student; refuse if it already is another student of the teacher."""
     others = await uow.students.by_telegram(telegram_id)
@@ -299,7 +302,7 @@ async def _bind(
 
 
 async def _refuse(
-    uow: UnitOfWork, deps: Deps, telegram_id: int, reason: LinkRefusal, **ids: int
+    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, reason: LinkRefusal, **ids: int
 ) -> LinkRefused:
     """Record a refused token (the throttle counts these) and commit it before raising."""
     outcome = f"{REFUSED}:{reason.value}"

@@ -7,10 +7,13 @@ recipient's language and time zone.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.domain.booking import change_deadline, reminder_times
 from bot.domain.model import Actor, Booking, Slot, Student, Teacher
-from bot.ports import UnitOfWork
+
+if TYPE_CHECKING:
+    from storage.uow import SqlUnitOfWork
 
 BOOKING_NEW = "booking_new"
 BOOKING_CANCELLED = "booking_cancelled"
@@ -47,7 +50,7 @@ def lesson_facts(
 
 
 async def queue(
-    uow: UnitOfWork,
+    uow: SqlUnitOfWork,
     kind: str,
     chat_id: int,
     payload: dict[str, object],
@@ -64,7 +67,12 @@ async def queue(
 
 
 async def schedule_reminders(
-    uow: UnitOfWork, teacher: Teacher, student: Student, slot: Slot, booking: Booking, now: datetime
+    uow: SqlUnitOfWork,
+    teacher: Teacher,
+    student: Student,
+    slot: Slot,
+    booking: Booking,
+    now: datetime,
 ) -> None:
     """One reminder per lead time, keyed by (booking, lead) so each exists at most once.
 
@@ -88,7 +96,7 @@ async def schedule_reminders(
             )  # fmt: skip
 
 
-async def replan_reminders(uow: UnitOfWork, teacher: Teacher, now: datetime) -> int:
+async def replan_reminders(uow: SqlUnitOfWork, teacher: Teacher, now: datetime) -> int:
     """Re-plan the reminders of the teacher's coming lessons after their settings changed."""
     lessons = await uow.bookings.of_teacher_between(teacher.id, now, now + timedelta(days=3660))
     for booking, slot, student in lessons:
@@ -98,7 +106,12 @@ async def replan_reminders(uow: UnitOfWork, teacher: Teacher, now: datetime) -> 
 
 
 async def booking_made(
-    uow: UnitOfWork, teacher: Teacher, student: Student, slot: Slot, booking: Booking, now: datetime
+    uow: SqlUnitOfWork,
+    teacher: Teacher,
+    student: Student,
+    slot: Slot,
+    booking: Booking,
+    now: datetime,
 ) -> None:
     """Tell the teacher and plan the reminders (the student sees the confirmation at once)."""
     if teacher.settings.notifications_enabled:
@@ -111,7 +124,7 @@ async def booking_made(
 
 
 async def booking_cancelled(
-    uow: UnitOfWork,
+    uow: SqlUnitOfWork,
     teacher: Teacher,
     student: Student,
     slot: Slot,
@@ -138,7 +151,7 @@ async def booking_cancelled(
 
 
 async def booking_rescheduled(
-    uow: UnitOfWork,
+    uow: SqlUnitOfWork,
     teacher: Teacher,
     student: Student,
     old: tuple[Slot, Booking],

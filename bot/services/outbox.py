@@ -14,12 +14,16 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.domain.model import BookingStatus, OutboxMessage, OutboxStatus
 from bot.domain.reminders import agenda_too_late, reminder_skip
-from bot.ports import Delivery, Sender, UnitOfWork
+from bot.ports import Delivery, Sender
 from bot.services import notify
 from bot.services.context import Deps
+
+if TYPE_CHECKING:
+    from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger("lessonlink.outbox")
 
@@ -49,7 +53,7 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
 
 
-async def _stale_reason(uow: UnitOfWork, message: OutboxMessage, now: datetime) -> str | None:
+async def _stale_reason(uow: SqlUnitOfWork, message: OutboxMessage, now: datetime) -> str | None:
     """Why a claimed row should not be sent any more, if it should not."""
     if message.kind in notify.REMINDER_KINDS and message.booking_id is not None:
         found = await uow.bookings.get(message.booking_id)
@@ -70,7 +74,7 @@ async def _stale_reason(uow: UnitOfWork, message: OutboxMessage, now: datetime) 
 TO_STUDENT = (notify.REMINDER, notify.LESSON_CANCELLED_BY_TEACHER)
 
 
-async def _student_now(uow: UnitOfWork, message: OutboxMessage) -> int | None:
+async def _student_now(uow: SqlUnitOfWork, message: OutboxMessage) -> int | None:
     """The account a student-bound lesson notice should reach now (links can be rebound)."""
     if message.kind not in TO_STUDENT or message.booking_id is None:
         return message.chat_id
@@ -79,7 +83,7 @@ async def _student_now(uow: UnitOfWork, message: OutboxMessage) -> int | None:
     return student.telegram_id if student is not None else None
 
 
-async def _expand(uow: UnitOfWork, message: OutboxMessage) -> None:
+async def _expand(uow: SqlUnitOfWork, message: OutboxMessage) -> None:
     """Fill in facts known only at send time (the day's lessons for an agenda)."""
     if message.kind != notify.DAILY_AGENDA:
         return
@@ -170,7 +174,7 @@ async def _record(
         await uow.commit()
 
 
-async def _mark_unreachable(uow: UnitOfWork, chat_id: int, now: datetime) -> None:
+async def _mark_unreachable(uow: SqlUnitOfWork, chat_id: int, now: datetime) -> None:
     """Stop writing to an account that blocked the bot, and tell its teachers once."""
     await uow.accounts.update(chat_id, unreachable=True)
     for student in await uow.students.by_telegram(chat_id):

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.domain.errors import NotATeacher, NotFound
 from bot.domain.model import Student, Teacher
 from bot.domain.students import pick_by_name
-from bot.ports import UnitOfWork
 from bot.services.context import Deps, audit
 
+if TYPE_CHECKING:
+    from storage.uow import SqlUnitOfWork
 
-async def teacher_of(uow: UnitOfWork, telegram_id: int) -> Teacher:
+
+async def teacher_of(uow: SqlUnitOfWork, telegram_id: int) -> Teacher:
     """The teacher registered by this account; NotATeacher otherwise."""
     teacher = await uow.teachers.by_telegram(telegram_id)
     if teacher is None:
@@ -26,7 +30,7 @@ def foreign(deps: Deps, teacher: Teacher, kind: str, object_id: int) -> NotFound
     return NotFound().audited(event)
 
 
-async def own_student(uow: UnitOfWork, deps: Deps, teacher: Teacher, student_id: int) -> Student:
+async def own_student(uow: SqlUnitOfWork, deps: Deps, teacher: Teacher, student_id: int) -> Student:
     """The teacher's own student; a foreign or unknown id is refused and audited."""
     student = await uow.students.get(student_id)
     if student is None or student.teacher_id != teacher.id:
@@ -34,7 +38,7 @@ async def own_student(uow: UnitOfWork, deps: Deps, teacher: Teacher, student_id:
     return student
 
 
-async def student_named(uow: UnitOfWork, deps: Deps, teacher: Teacher, name: str) -> Student:
+async def student_named(uow: SqlUnitOfWork, deps: Deps, teacher: Teacher, name: str) -> Student:
     """The teacher's active student with this name (any case), or the only one it starts."""
     try:
         return pick_by_name(name, await uow.students.of_teacher(teacher.id))

@@ -13,14 +13,17 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.domain import slot_plan
 from bot.domain.model import Teacher, Window
 from bot.domain.slot_plan import PlannedSlot, free_of
 from bot.domain.windows import MAX_SLOT_MINUTES
-from bot.ports import UnitOfWork
 from bot.services.context import Deps
+
+if TYPE_CHECKING:
+    from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger("lessonlink.slots")
 
@@ -93,7 +96,7 @@ async def plan(deps: Deps, teacher: Teacher, windows: Sequence[Window], now: dat
 
 
 async def _taken(
-    uow: UnitOfWork, teacher_id: int, now: datetime, planned: Sequence[PlannedSlot]
+    uow: SqlUnitOfWork, teacher_id: int, now: datetime, planned: Sequence[PlannedSlot]
 ) -> list[tuple[datetime, datetime]]:
     """Blocked time and open slots that the planned ones (sorted by start) could overlap."""
     blocked = await uow.availability.time_off(teacher_id, now)
@@ -190,7 +193,7 @@ async def check_room(deps: Deps, teacher: Teacher, now: datetime) -> None:
     slot_plan.check_ceiling(len(found.slots), found.open_now)
 
 
-async def clear_future(uow: UnitOfWork, teacher: Teacher, now: datetime) -> None:
+async def clear_future(uow: SqlUnitOfWork, teacher: Teacher, now: datetime) -> None:
     """Take out future free slots cut from windows (one statement), to be cut again."""
     future = await uow.slots.between(teacher.id, now, now + timedelta(days=3660))
     await uow.slots.remove(s.id for s in future if s.window_id is not None and s.booked == 0)

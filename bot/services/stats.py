@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.domain.model import AuditEvent, Booking, BookingStatus, ShareLink, Slot, Student, Teacher
-from bot.ports import UnitOfWork
 from bot.services import analytics as a
 from bot.services.context import Deps, records_refusals
 from bot.services.ownership import own_student, student_named, teacher_of
+
+if TYPE_CHECKING:
+    from storage.uow import SqlUnitOfWork
 
 EVER = datetime(2000, 1, 1, tzinfo=UTC)
 FOREVER = datetime(9999, 1, 1, tzinfo=UTC)
@@ -121,7 +124,7 @@ def _active_count(
 
 
 async def _figures(
-    uow: UnitOfWork, deps: Deps, teacher: Teacher, student: Student
+    uow: SqlUnitOfWork, deps: Deps, teacher: Teacher, student: Student
 ) -> StudentFigures:
     """One student's figures inside an open unit of work."""
     now = deps.clock.now()

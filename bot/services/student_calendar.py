@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.domain.booking import refusal_to_book, student_may_change, undo_minutes_if_booked
@@ -18,7 +19,6 @@ from bot.domain.errors import (
     SlotUnavailable,
 )
 from bot.domain.model import BookingStatus, Slot, Student, Teacher
-from bot.ports import UnitOfWork
 from bot.services import booking
 from bot.services.booking import Lesson, lesson_of, refusal_for
 from bot.services.context import Deps, audit, records_refusals
@@ -37,6 +37,9 @@ from bot.services.student_calendar_model import (
     Week,
 )
 from bot.services.student_home import resolve_student, viewer_zone
+
+if TYPE_CHECKING:
+    from storage.uow import SqlUnitOfWork
 
 WEEK = 7
 
@@ -62,7 +65,7 @@ def _day_of(moment: datetime, zone: str) -> date:
 
 
 async def _moving(
-    uow: UnitOfWork, deps: Deps, telegram_id: int, student: Student, teacher: Teacher, bid: int
+    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, student: Student, teacher: Teacher, bid: int
 ) -> Lesson:
     """The student's own lesson being rescheduled, if it may still be changed."""
     found = await uow.bookings.get(bid)
@@ -80,7 +83,7 @@ async def _moving(
 
 
 async def _scope(
-    uow: UnitOfWork, deps: Deps, telegram_id: int, student_id: int, filters: Filters, moving: int
+    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, student_id: int, filters: Filters, moving: int
 ) -> _Scope:
     """Everything a calendar screen needs, read fresh in one transaction."""
     if moving and not student_id:
@@ -221,7 +224,7 @@ async def day(
 
 
 async def _check(
-    uow: UnitOfWork, deps: Deps, telegram_id: int, scope: _Scope, slot_id: int
+    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, scope: _Scope, slot_id: int
 ) -> tuple[Slot, SlotUnavailable | None]:
     """The slot and why it may not be booked; a made-up or foreign slot is audited."""
     slot = await uow.slots.get(slot_id)

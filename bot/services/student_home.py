@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from bot.domain.errors import LinkRefused, NotAStudent, NotFound
 from bot.domain.model import Account, Student, Teacher
 from bot.domain.zones import resolve_timezone
-from bot.ports import UnitOfWork
 from bot.services import links
 from bot.services.booking import Lesson, active_student, lesson_of
 from bot.services.context import Deps, audit, records_refusals
+
+if TYPE_CHECKING:
+    from storage.uow import SqlUnitOfWork
 
 # Zones offered as buttons; any other IANA name can be typed with /timezone.
 STUDENT_ZONES = (
@@ -70,7 +73,7 @@ def viewer_zone(account: Account | None, teacher: Teacher) -> str:
     return teacher.settings.timezone
 
 
-async def choices_of(uow: UnitOfWork, telegram_id: int) -> list[TeacherChoice]:
+async def choices_of(uow: SqlUnitOfWork, telegram_id: int) -> list[TeacherChoice]:
     """Every active student record of this account, with its teacher's name."""
     result = []
     for student in await uow.students.by_telegram(telegram_id):
@@ -81,7 +84,7 @@ async def choices_of(uow: UnitOfWork, telegram_id: int) -> list[TeacherChoice]:
 
 
 async def lessons_by_teacher(
-    uow: UnitOfWork, deps: Deps, telegram_id: int, past: int
+    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, past: int
 ) -> list[TeacherLessons]:
     """Every teacher's lessons of this account, the teacher with the soonest lesson first.
 
@@ -110,7 +113,7 @@ async def lessons_by_teacher(
 
 
 async def resolve_student(
-    uow: UnitOfWork, deps: Deps, telegram_id: int, student_id: int = 0
+    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, student_id: int = 0
 ) -> tuple[Student, Teacher]:
     """The student record to act as: the one named, else the last teacher's, else the first."""
     if student_id:

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import InvalidInput
 from bot.domain.model import Teacher
 from bot.domain.time_off import TimeOff, starting_on
 from bot.domain.windows import parse_date
-from bot.ports import UnitOfWork
 from bot.services import slot_filling
 from bot.services.context import Deps, audit, records_refusals
 from bot.services.ownership import foreign, teacher_of
+
+if TYPE_CHECKING:
+    from storage.uow import SqlUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ async def unblock_day(deps: Deps, telegram_id: int, text: str) -> Unblocked:
     return await _reopen(deps, teacher, items, now)
 
 
-async def _remove(uow: UnitOfWork, deps: Deps, teacher: Teacher, items: list[TimeOff]) -> None:
+async def _remove(uow: SqlUnitOfWork, deps: Deps, teacher: Teacher, items: list[TimeOff]) -> None:
     for item in items:
         await uow.availability.remove_time_off(item.id)
         await uow.audit.add(

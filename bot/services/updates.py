@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Generic, TypeVar
 
-from bot.ports import Claim
+from bot.domain.update_claims import Claim
 from bot.services.context import Deps
 
 log = logging.getLogger("lessonlink.updates")

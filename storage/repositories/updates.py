@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.ports import Claim
+from bot.domain.update_claims import Claim
 from storage.models import ProcessedUpdateRow
 
 IN_PROGRESS = "in_progress"

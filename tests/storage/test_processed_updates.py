@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from bot.domain.clock import ManualClock
-from bot.ports import Claim
+from bot.domain.update_claims import Claim
 from bot.security import TokenVault
 from bot.services.context import Deps
 from bot.services.updates import CLAIM_LEASE, Applied, ClaimKeeper, apply_once, claim_update
