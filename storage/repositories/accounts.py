@@ -9,17 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import Account
 from storage.models import AccountRow
-
-
-def _account(row: AccountRow) -> Account:
-    return Account(
-        telegram_id=row.telegram_id,
-        first_name=row.first_name,
-        language=row.language,
-        timezone=row.timezone,
-        last_teacher_id=row.last_teacher_id,
-        unreachable=row.unreachable,
-    )
+from storage.repositories import rows
 
 
 class SqlAccounts:
@@ -31,7 +21,7 @@ class SqlAccounts:
     async def get(self, telegram_id: int) -> Account | None:
         """The account, or None if never seen."""
         row = await self._s.get(AccountRow, telegram_id)
-        return _account(row) if row else None
+        return rows.account(row) if row else None
 
     async def ensure(
         self, telegram_id: int, first_name: str, now: datetime, language: str | None = None
@@ -48,7 +38,7 @@ class SqlAccounts:
             )
             self._s.add(row)
             await self._s.flush()
-        return _account(row)
+        return rows.account(row)
 
     async def update(self, telegram_id: int, **values: object) -> None:
         """Change stored preferences (language, timezone, last_teacher_id, unreachable)."""

@@ -9,19 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import AuditEvent
 from storage.models import AuditRow
-
-
-def _event(row: AuditRow) -> AuditEvent:
-    return AuditEvent(
-        id=row.id,
-        at=row.at,
-        event=row.event,
-        outcome=row.outcome,
-        actor_telegram_id=row.actor_telegram_id,
-        teacher_id=row.teacher_id,
-        student_id=row.student_id,
-        detail=dict(row.detail or {}),
-    )
+from storage.repositories import rows
 
 
 class SqlAudit:
@@ -80,4 +68,4 @@ class SqlAudit:
         if student_id is not None:
             query = query.where(AuditRow.student_id == student_id)
         query = query.order_by(AuditRow.at.desc(), AuditRow.id.desc()).offset(offset).limit(limit)
-        return [_event(r) for r in await self._s.scalars(query)]
+        return [rows.event(r) for r in await self._s.scalars(query)]

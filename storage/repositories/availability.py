@@ -10,20 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.model import Window
 from bot.domain.time_off import TimeOff
 from storage.models import TimeOffRow, WindowRow
-
-
-def _window(row: WindowRow) -> Window:
-    return Window(
-        id=row.id,
-        teacher_id=row.teacher_id,
-        start=row.start_time,
-        end=row.end_time,
-        slot_minutes=row.slot_minutes,
-        capacity=row.capacity,
-        subject=row.subject,
-        weekday=row.weekday,
-        on_date=row.on_date,
-    )
+from storage.repositories import rows
 
 
 class SqlAvailability:
@@ -59,7 +46,7 @@ class SqlAvailability:
         )
         self._s.add(row)
         await self._s.flush()
-        return _window(row)
+        return rows.window(row)
 
     async def windows(self, teacher_id: int) -> list[Window]:
         """A teacher's windows: weekly ones by weekday, then dated ones by date."""
@@ -73,12 +60,12 @@ class SqlAvailability:
                 WindowRow.start_time,
             )
         )
-        return [_window(r) for r in await self._s.scalars(query)]
+        return [rows.window(r) for r in await self._s.scalars(query)]
 
     async def get_window(self, window_id: int) -> Window | None:
         """A window by id."""
         row = await self._s.get(WindowRow, window_id)
-        return _window(row) if row else None
+        return rows.window(row) if row else None
 
     async def remove_window(self, window_id: int) -> None:
         """Delete a window (its future slots are removed by the caller)."""
@@ -94,9 +81,12 @@ class SqlAvailability:
     ) -> int:
         """Block a stretch of time; returns its id."""
         row = TimeOffRow(
-            teacher_id=teacher_id, starts_at=starts_at, ends_at=ends_at, created_at=now,
+            teacher_id=teacher_id,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            created_at=now,
             reason=reason,
-        )  # fmt: skip
+        )
         self._s.add(row)
         await self._s.flush()
         return row.id
@@ -117,18 +107,14 @@ class SqlAvailability:
             .where(TimeOffRow.teacher_id == teacher_id, TimeOffRow.ends_at > after)
             .order_by(TimeOffRow.starts_at, TimeOffRow.id)
         )
-        return [_time_off(r) for r in await self._s.scalars(query)]
+        return [rows.time_off(r) for r in await self._s.scalars(query)]
 
     async def get_time_off(self, time_off_id: int) -> TimeOff | None:
         """Time off by id."""
         row = await self._s.get(TimeOffRow, time_off_id)
-        return _time_off(row) if row else None
+        return rows.time_off(row) if row else None
 
     async def remove_time_off(self, time_off_id: int) -> int:
         """Delete time off; returns how many rows went (0 if another press removed it first)."""
         result = await self._s.execute(delete(TimeOffRow).where(TimeOffRow.id == time_off_id))
-        return int(getattr(result, "rowcount", 0) or 0)
-
-
-def _time_off(row: TimeOffRow) -> TimeOff:
-    return TimeOff(row.id, row.teacher_id, row.starts_at, row.ends_at, row.reason or "")
+        return rows.changed(result)

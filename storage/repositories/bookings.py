@@ -9,26 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import Actor, Booking, BookingStatus, Slot, Student
 from storage.models import BookingRow, SlotRow, StudentRow
-from storage.repositories.slots import _slot
-from storage.repositories.students import _student
-
-
-def _booking(row: BookingRow) -> Booking:
-    return Booking(
-        id=row.id,
-        slot_id=row.slot_id,
-        student_id=row.student_id,
-        status=BookingStatus(row.status),
-        created_at=row.created_at,
-        cancelled_at=row.cancelled_at,
-        cancelled_by=Actor(row.cancelled_by) if row.cancelled_by else None,
-        cancel_reason=row.cancel_reason,
-        late_cancel=row.late_cancel,
-        rescheduled_to_id=row.rescheduled_to_id,
-        attended=row.attended,
-        sequence=row.sequence,
-    )
-
+from storage.repositories import rows
 
 CONFIRMED = BookingStatus.CONFIRMED.value
 
@@ -46,7 +27,7 @@ class SqlBookings:
         )
         self._s.add(row)
         await self._s.flush()
-        return _booking(row)
+        return rows.booking(row)
 
     async def get(self, booking_id: int) -> tuple[Booking, Slot] | None:
         """A booking with its slot."""
@@ -54,7 +35,7 @@ class SqlBookings:
         result = (await self._s.execute(query.where(BookingRow.id == booking_id))).first()
         if result is None:
             return None
-        return _booking(result[0]), _slot(result[1])
+        return rows.booking(result[0]), rows.slot(result[1])
 
     async def of_student(
         self, student_id: int, *, after: datetime | None = None, confirmed_only: bool = True
@@ -67,14 +48,14 @@ class SqlBookings:
         if after is not None:
             query = query.where(SlotRow.ends_at > after)
         query = query.order_by(SlotRow.starts_at)
-        return [(_booking(b), _slot(s)) for b, s in (await self._s.execute(query)).all()]
+        return [(rows.booking(b), rows.slot(s)) for b, s in (await self._s.execute(query)).all()]
 
     async def of_slot(self, slot_id: int) -> list[Booking]:
         """Confirmed bookings in one slot."""
         query = select(BookingRow).where(
             BookingRow.slot_id == slot_id, BookingRow.status == CONFIRMED
         )
-        return [_booking(r) for r in await self._s.scalars(query)]
+        return [rows.booking(r) for r in await self._s.scalars(query)]
 
     async def of_teacher_between(
         self, teacher_id: int, start: datetime, end: datetime
@@ -92,8 +73,8 @@ class SqlBookings:
             )
             .order_by(SlotRow.starts_at, StudentRow.name)
         )
-        rows = (await self._s.execute(query)).all()
-        return [(_booking(b), _slot(s), _student(st)) for b, s, st in rows]
+        found = (await self._s.execute(query)).all()
+        return [(rows.booking(b), rows.slot(s), rows.student(st)) for b, s, st in found]
 
     async def overlapping(
         self, student_id: int, start: datetime, end: datetime
@@ -109,7 +90,7 @@ class SqlBookings:
                 SlotRow.ends_at > start,
             )
         )
-        return [(_booking(b), _slot(s)) for b, s in (await self._s.execute(query)).all()]
+        return [(rows.booking(b), rows.slot(s)) for b, s in (await self._s.execute(query)).all()]
 
     async def cancel(
         self,
@@ -136,7 +117,7 @@ class SqlBookings:
             )
             .execution_options(synchronize_session=False)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(rows.changed(result))
 
     async def set_attended(self, booking_id: int, attended: bool | None) -> None:
         """Mark a past lesson attended or no-show."""

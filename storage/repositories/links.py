@@ -9,22 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import ShareLink
 from storage.models import ShareLinkRow
-
-
-def _link(row: ShareLinkRow) -> ShareLink:
-    return ShareLink(
-        id=row.id,
-        student_id=row.student_id,
-        token_hash=row.token_hash,
-        token_encrypted=row.token_encrypted,
-        created_at=row.created_at,
-        expires_at=row.expires_at,
-        max_uses=row.max_uses,
-        use_count=row.use_count,
-        last_used_at=row.last_used_at,
-        revoked_at=row.revoked_at,
-        replaced=row.replaced,
-    )
+from storage.repositories import rows
 
 
 class SqlLinks:
@@ -55,14 +40,14 @@ class SqlLinks:
         )
         self._s.add(row)
         await self._s.flush()
-        return _link(row)
+        return rows.link(row)
 
     async def by_hash(self, token_hash: bytes) -> ShareLink | None:
         """The link whose token hashes to this value."""
         row = await self._s.scalar(
             select(ShareLinkRow).where(ShareLinkRow.token_hash == token_hash)
         )
-        return _link(row) if row else None
+        return rows.link(row) if row else None
 
     async def current(self, student_id: int) -> ShareLink | None:
         """The student's newest link (revoked or not)."""
@@ -73,7 +58,7 @@ class SqlLinks:
             .limit(1)
         )
         row = await self._s.scalar(query)
-        return _link(row) if row else None
+        return rows.link(row) if row else None
 
     async def revoke_all(self, student_id: int, now: datetime, *, replaced: bool) -> None:
         """End every live link of a student."""
@@ -108,4 +93,4 @@ class SqlLinks:
             ShareLinkRow.expires_at >= start,
             ShareLinkRow.expires_at < end,
         )
-        return [_link(r) for r in await self._s.scalars(query)]
+        return [rows.link(r) for r in await self._s.scalars(query)]

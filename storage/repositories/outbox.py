@@ -10,24 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import OutboxMessage, OutboxStatus
 from storage.models import OutboxRow
+from storage.repositories import rows
 
 PENDING = OutboxStatus.PENDING.value
 ATTEMPTED = (OutboxStatus.SENT, OutboxStatus.UNCONFIRMED)  # rows whose sent_at is set
-
-
-def _message(row: OutboxRow) -> OutboxMessage:
-    return OutboxMessage(
-        id=row.id,
-        kind=row.kind,
-        chat_id=row.chat_id,
-        payload=dict(row.payload or {}),
-        due_at=row.due_at,
-        status=OutboxStatus(row.status),
-        dedup_key=row.dedup_key,
-        booking_id=row.booking_id,
-        attempts=row.attempts,
-        last_error=row.last_error,
-    )
 
 
 class SqlOutbox:
@@ -86,7 +72,7 @@ class SqlOutbox:
             .values(status=OutboxStatus.WITHDRAWN.value, dedup_key=None)
             .execution_options(synchronize_session=False)
         )
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return rows.changed(result)
 
     async def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[OutboxMessage]:
         """Claim due rows for one dispatcher until the lease runs out."""
@@ -103,12 +89,12 @@ class SqlOutbox:
         if self._dialect == "postgresql":
             # Other dispatchers skip rows we hold instead of waiting for them.
             query = query.with_for_update(skip_locked=True)
-        rows = list(await self._s.scalars(query))
-        for row in rows:
+        claimed = list(await self._s.scalars(query))
+        for row in claimed:
             row.claimed_until = now + lease
             row.attempts += 1
         await self._s.flush()
-        return [_message(r) for r in rows]
+        return [rows.message(r) for r in claimed]
 
     async def finish(
         self, message_id: int, status: OutboxStatus, now: datetime, error: str = ""
@@ -161,4 +147,4 @@ class SqlOutbox:
     async def by_status(self, status: OutboxStatus) -> list[OutboxMessage]:
         """Rows in one status (for tests and the operations view)."""
         query = select(OutboxRow).where(OutboxRow.status == status.value).order_by(OutboxRow.id)
-        return [_message(r) for r in await self._s.scalars(query)]
+        return [rows.message(r) for r in await self._s.scalars(query)]

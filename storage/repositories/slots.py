@@ -4,41 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import Slot, SlotStatus
 from storage.models import SlotRow, TeacherRow
-
-
-def _slot(row: SlotRow) -> Slot:
-    return Slot(
-        id=row.id,
-        teacher_id=row.teacher_id,
-        starts_at=row.starts_at,
-        ends_at=row.ends_at,
-        capacity=row.capacity,
-        booked=row.booked,
-        subject=row.subject,
-        window_id=row.window_id,
-        status=SlotStatus(row.status),
-    )
-
-
-def _slot_from(row: Any) -> Slot:
-    return Slot(
-        id=row["id"],
-        teacher_id=row["teacher_id"],
-        starts_at=row["starts_at"],
-        ends_at=row["ends_at"],
-        capacity=row["capacity"],
-        booked=row["booked"],
-        subject=row["subject"],
-        window_id=row["window_id"],
-        status=SlotStatus(row["status"]),
-    )
+from storage.repositories import rows
 
 
 class SqlSlots:
@@ -69,17 +41,24 @@ class SqlSlots:
                 )
             )
         )
-        rows = [
-            {"teacher_id": teacher_id, "window_id": window_id, "starts_at": start,
-             "ends_at": end, "capacity": capacity, "booked": 0, "subject": subject,
-             "status": SlotStatus.OPEN.value}
+        new = [
+            {
+                "teacher_id": teacher_id,
+                "window_id": window_id,
+                "starts_at": start,
+                "ends_at": end,
+                "capacity": capacity,
+                "booked": 0,
+                "subject": subject,
+                "status": SlotStatus.OPEN.value,
+            }
             for start, end in wanted
             if start not in existing
-        ]  # fmt: skip
-        if rows:
+        ]
+        if new:
             # One multi-row statement: nothing here needs ORM objects back.
-            await self._s.execute(insert(SlotRow), rows)
-        return len(rows)
+            await self._s.execute(insert(SlotRow), new)
+        return len(new)
 
     async def count_open(self, teacher_id: int, now: datetime, *, lock: bool = False) -> int:
         """How many open slots the teacher has from now on.
@@ -105,7 +84,7 @@ class SqlSlots:
     async def get(self, slot_id: int) -> Slot | None:
         """A slot by id (fresh from the database)."""
         row = await self._s.get(SlotRow, slot_id, populate_existing=True)
-        return _slot(row) if row else None
+        return rows.slot(row) if row else None
 
     async def between(
         self, teacher_id: int, start: datetime, end: datetime, *, open_only: bool = True
@@ -120,8 +99,7 @@ class SqlSlots:
         if open_only:
             query = query.where(table.c.status == SlotStatus.OPEN.value)
         query = query.order_by(table.c.starts_at)
-        rows = (await self._s.execute(query)).mappings()
-        return [_slot_from(row) for row in rows]
+        return [rows.slot(row) for row in (await self._s.execute(query)).all()]
 
     async def of_window_from(self, window_id: int, start: datetime) -> list[Slot]:
         """A window's open slots from a moment on."""
@@ -134,7 +112,7 @@ class SqlSlots:
             )
             .order_by(SlotRow.starts_at)
         )
-        return [_slot(r) for r in await self._s.scalars(query)]
+        return [rows.slot(r) for r in await self._s.scalars(query)]
 
     async def take_seat(self, slot_id: int, now: datetime) -> bool:
         """Take one seat if the slot is open, not started and not full; False otherwise.
@@ -153,7 +131,7 @@ class SqlSlots:
             .values(booked=SlotRow.booked + 1)
             .execution_options(synchronize_session=False)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(rows.changed(result))
 
     async def release_seat(self, slot_id: int) -> None:
         """Give one seat back."""

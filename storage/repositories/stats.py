@@ -9,11 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import AuditEvent, Booking, ShareLink, Slot, Student
 from storage.models import AuditRow, BookingRow, ShareLinkRow, SlotRow, StudentRow
-from storage.repositories.audit import _event
-from storage.repositories.bookings import _booking
-from storage.repositories.links import _link
-from storage.repositories.slots import _slot
-from storage.repositories.students import _student
+from storage.repositories import rows
 
 
 class SqlStats:
@@ -36,8 +32,8 @@ class SqlStats:
         )
         if student_id is not None:
             query = query.where(BookingRow.student_id == student_id)
-        rows = (await self._s.execute(query)).all()
-        return [(_booking(b), _slot(s), _student(st)) for b, s, st in rows]
+        found = (await self._s.execute(query)).all()
+        return [(rows.booking(b), rows.slot(s), rows.student(st)) for b, s, st in found]
 
     async def first_bookings(self, teacher_id: int) -> dict[int, datetime]:
         """When each of the teacher's students first booked, by student id."""
@@ -71,7 +67,7 @@ class SqlStats:
         )
         if student_id is not None:
             query = query.where(StudentRow.id == student_id)
-        return [(_link(k), _student(s)) for k, s in (await self._s.execute(query)).all()]
+        return [(rows.link(k), rows.student(s)) for k, s in (await self._s.execute(query)).all()]
 
     async def audit_between(
         self,
@@ -95,4 +91,4 @@ class SqlStats:
         if event_prefix:
             query = query.where(AuditRow.event.startswith(event_prefix))
         query = query.order_by(AuditRow.at, AuditRow.id)
-        return [_event(r) for r in await self._s.scalars(query)]
+        return [rows.event(r) for r in await self._s.scalars(query)]

@@ -9,19 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import Student
 from storage.models import StudentRow
-
-
-def _student(row: StudentRow) -> Student:
-    return Student(
-        id=row.id,
-        teacher_id=row.teacher_id,
-        name=row.name,
-        colour=row.colour,
-        created_at=row.created_at,
-        telegram_id=row.telegram_id,
-        bound_at=row.bound_at,
-        archived=row.archived,
-    )
+from storage.repositories import rows
 
 
 class SqlStudents:
@@ -36,12 +24,12 @@ class SqlStudents:
         row = StudentRow(teacher_id=teacher_id, name=name, colour=colour, created_at=now)
         self._s.add(row)
         await self._s.flush()
-        return _student(row)
+        return rows.student(row)
 
     async def get(self, student_id: int) -> Student | None:
         """A student by id."""
         row = await self._s.get(StudentRow, student_id)
-        return _student(row) if row else None
+        return rows.student(row) if row else None
 
     async def of_teacher(
         self, teacher_id: int, *, archived: bool = False, offset: int = 0, limit: int | None = None
@@ -55,7 +43,7 @@ class SqlStudents:
         )
         if limit is not None:
             query = query.limit(limit)
-        return [_student(r) for r in await self._s.scalars(query)]
+        return [rows.student(r) for r in await self._s.scalars(query)]
 
     async def count_of_teacher(self, teacher_id: int, *, archived: bool = False) -> int:
         """How many students a teacher has."""
@@ -69,7 +57,7 @@ class SqlStudents:
         query = (
             select(StudentRow).where(StudentRow.telegram_id == telegram_id).order_by(StudentRow.id)
         )
-        return [_student(r) for r in await self._s.scalars(query)]
+        return [rows.student(r) for r in await self._s.scalars(query)]
 
     async def colours_in_use(self, teacher_id: int) -> set[int]:
         """Colour indexes worn by the teacher's active students."""

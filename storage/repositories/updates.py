@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.update_claims import Claim
 from storage.models import ProcessedUpdateRow
+from storage.repositories import rows
 
 IN_PROGRESS = "in_progress"
 DONE = "done"
@@ -32,7 +33,7 @@ class SqlProcessedUpdates:
             .on_conflict_do_nothing(index_elements=["update_id"])
         )
         result = await self._s.execute(statement)
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(rows.changed(result))
 
     async def claim(
         self, update_id: int, now: datetime, stale_before: datetime, expires: datetime
@@ -50,7 +51,7 @@ class SqlProcessedUpdates:
             )
             .values(claimed_at=now, expires_at=expires)
         )
-        if taken.rowcount:  # type: ignore[attr-defined]
+        if rows.changed(taken):
             return Claim.TAKEN_OVER
         status = await self._s.scalar(
             select(ProcessedUpdateRow.status).where(ProcessedUpdateRow.update_id == update_id)
@@ -89,4 +90,4 @@ class SqlProcessedUpdates:
         result = await self._s.execute(
             delete(ProcessedUpdateRow).where(ProcessedUpdateRow.expires_at < now)
         )
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return rows.changed(result)
