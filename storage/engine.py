@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from storage.uow import READONLY, SqlUnitOfWork
 
@@ -19,23 +26,23 @@ SQLITE_FILES = ("", "-wal", "-shm", "-journal")
 PRIVATE_FILE = 0o600  # the database holds every booking and the sealed link tokens
 
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+def create_engine(url: str) -> AsyncEngine:
     """An async engine; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE transactions."""
     if url.startswith("sqlite"):
         _owner_only_sqlite_files(make_url(url).database)
-        engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+        engine = create_async_engine(url, connect_args={"timeout": 30})
         _serialize_sqlite_writers(engine)
         return engine
     parsed = make_url(url)
+    connect_args: dict[str, object] = {}
     schema = parsed.query.get("search_path")
     if schema:
         # asyncpg takes no search_path in the URL; pass it as a server setting instead.
         parsed = parsed.difference_update_query(["search_path"])
-        kwargs.setdefault("connect_args", {})["server_settings"] = {"search_path": str(schema)}
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 20)
-    kwargs.setdefault("pool_pre_ping", True)
-    engine = create_async_engine(parsed, **kwargs)
+        connect_args["server_settings"] = {"search_path": str(schema)}
+    engine = create_async_engine(
+        parsed, connect_args=connect_args, pool_size=10, max_overflow=20, pool_pre_ping=True
+    )
     _read_only_postgres_readers(engine)
     return engine
 
@@ -61,7 +68,7 @@ def _serialize_sqlite_writers(engine: AsyncEngine) -> None:
     """Writers take the lock when they begin, so they queue instead of failing mid-way."""
 
     @event.listens_for(engine.sync_engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+    def _on_connect(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
         # Hand transaction control to us: pysqlite's implicit BEGIN is DEFERRED.
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
@@ -72,7 +79,7 @@ def _serialize_sqlite_writers(engine: AsyncEngine) -> None:
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(conn: Any) -> None:
+    def _on_begin(conn: Connection) -> None:
         # A reader takes a WAL snapshot and never queues behind writers; query_only makes
         # a write slipped into a read unit fail at once instead of taking the write lock.
         readonly = conn.get_execution_options().get(READONLY, False)
@@ -84,7 +91,7 @@ def _read_only_postgres_readers(engine: AsyncEngine) -> None:
     """A read unit's transaction is READ ONLY: it can take no row lock and write nothing."""
 
     @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(conn: Any) -> None:
+    def _on_begin(conn: Connection) -> None:
         if conn.get_execution_options().get(READONLY, False):
             conn.exec_driver_sql("SET TRANSACTION READ ONLY")
 
@@ -97,18 +104,21 @@ def connect_errors() -> tuple[type[BaseException], ...]:
     except ImportError:
         return tuple(errors)
     errors += [
-        pg.PostgresConnectionError, pg.InvalidAuthorizationSpecificationError,
-        pg.InvalidCatalogNameError, pg.CannotConnectNowError, pg.TooManyConnectionsError,
-    ]  # fmt: skip
+        pg.PostgresConnectionError,
+        pg.InvalidAuthorizationSpecificationError,
+        pg.InvalidCatalogNameError,
+        pg.CannotConnectNowError,
+        pg.TooManyConnectionsError,
+    ]
     return tuple(errors)
 
 
-def session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions that keep loaded values after commit (repositories return copies anyway)."""
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-def uow_factory(engine: AsyncEngine) -> Any:
+def uow_factory(engine: AsyncEngine) -> Callable[[], SqlUnitOfWork]:
     """A callable returning a fresh unit of work on this engine."""
     sessions = session_factory(engine)
     dialect = engine.dialect.name
@@ -119,7 +129,7 @@ def uow_factory(engine: AsyncEngine) -> Any:
     return make
 
 
-def read_factory(engine: AsyncEngine) -> Any:
+def read_factory(engine: AsyncEngine) -> Callable[[], SqlUnitOfWork]:
     """A callable returning a read-only unit of work (on SQLite it never takes the write lock)."""
     sessions = session_factory(engine)
     dialect = engine.dialect.name

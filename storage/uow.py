@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any, Self
+from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -89,6 +89,7 @@ class SqlUnitOfWork:
         await self._session.rollback()
 
     @property
-    def session(self) -> Any:
-        """The raw session, for storage tests only."""
+    def session(self) -> AsyncSession:
+        """The raw session of an open unit, for storage tests only."""
+        assert self._session is not None, "the unit of work is not open"
         return self._session

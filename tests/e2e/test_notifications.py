@@ -19,13 +19,13 @@ async def _pair(h: Harness, **settings: object) -> tuple[Teacher, Student]:
     await h.send(TEACHER, "/start")
     await h.send(STUDENT, "/start")
     now = h.clock.now()
-    teacher = await make_teacher(h.app.deps.uow, now, TEACHER, **settings)  # type: ignore[arg-type]
-    student = await make_student(h.app.deps.uow, teacher, STUDENT, now)  # type: ignore[arg-type]
+    teacher = await make_teacher(h.app.deps.uow, now, TEACHER, **settings)
+    student = await make_student(h.app.deps.uow, teacher, STUDENT, now)
     return teacher, student
 
 
 async def _book_in(h: Harness, teacher: Teacher, student: Student, ahead: timedelta) -> int:
-    [slot] = await make_slots(h.app.deps.uow, teacher, h.clock.now() + ahead)  # type: ignore[arg-type]
+    [slot] = await make_slots(h.app.deps.uow, teacher, h.clock.now() + ahead)
     lesson = await booking.book(h.app.deps, STUDENT, student.id, slot.id)
     return lesson.booking_id
 
@@ -70,7 +70,7 @@ async def test_moved_lesson_is_reminded_at_its_new_time_only(harness: Harness) -
     [later] = await make_slots(
         harness.app.deps.uow,
         teacher,
-        harness.clock.now() + timedelta(days=4),  # type: ignore[arg-type]
+        harness.clock.now() + timedelta(days=4),
     )
     await booking.reschedule(harness.app.deps, STUDENT, booking_id, later.id)
     harness.clock.advance(timedelta(days=3) - timedelta(minutes=30))  # old reminder time

@@ -19,13 +19,13 @@ async def _pair(h: Harness, language: str = "en", **settings: object) -> tuple[T
     await h.send(TEACHER, "/start")
     await h.send(STUDENT, "/start")
     now = h.clock.now()
-    teacher = await make_teacher(h.app.deps.uow, now, TEACHER, **settings)  # type: ignore[arg-type]
-    student = await make_student(h.app.deps.uow, teacher, STUDENT, now)  # type: ignore[arg-type]
+    teacher = await make_teacher(h.app.deps.uow, now, TEACHER, **settings)
+    student = await make_student(h.app.deps.uow, teacher, STUDENT, now)
     return teacher, student
 
 
 async def _book_in(h: Harness, teacher: Teacher, student: Student, ahead: timedelta) -> None:
-    [slot] = await make_slots(h.app.deps.uow, teacher, h.clock.now() + ahead)  # type: ignore[arg-type]
+    [slot] = await make_slots(h.app.deps.uow, teacher, h.clock.now() + ahead)
     await booking.book(h.app.deps, STUDENT, student.id, slot.id)
 
 

@@ -21,7 +21,7 @@ CONCURRENT = 50
 
 @pytest.fixture
 def deps(uow: Callable[[], SqlUnitOfWork], clock: ManualClock) -> Deps:
-    return Deps(uow=uow, clock=clock, vault=VAULT)  # type: ignore[arg-type]
+    return Deps(uow=uow, clock=clock, vault=VAULT)
 
 
 async def _attempt(deps: Deps, telegram_id: int, student_id: int, slot_id: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.domain.model import TeacherSettings
 from storage.engine import create_engine, uow_factory
 from storage.migrate import alembic_config
+from storage.uow import SqlUnitOfWork
 
 T0 = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 
@@ -62,7 +64,7 @@ async def test_a_teacher_from_before_the_migration_gets_ten_minutes(database_url
         await engine.dispose()
 
 
-async def test_the_grace_period_is_stored_and_read_back(uow) -> None:  # type: ignore[no-untyped-def]
+async def test_the_grace_period_is_stored_and_read_back(uow: Callable[[], SqlUnitOfWork]) -> None:
     async with uow() as u:
         added = await u.teachers.add(1, "Anna", replace(TeacherSettings(), grace_minutes=0), T0)
         await u.commit()

@@ -26,7 +26,7 @@ async def _try(deps: Deps, account: int, token: str) -> str:
 async def test_guessing_is_slowed_then_blocked_for_that_account_only(
     uow: Callable[[], SqlUnitOfWork], clock: ManualClock
 ) -> None:
-    deps = Deps(uow=uow, clock=clock, vault=VAULT)  # type: ignore[arg-type]
+    deps = Deps(uow=uow, clock=clock, vault=VAULT)
     guesses = [f"guess-{n:04d}-abcdefghijklmnop" for n in range(10)]
     assert [await _try(deps, 66, g) for g in guesses[:3]] == ["unknown"] * 3
     assert await _try(deps, 66, guesses[3]) == "wait 31", "slowed down after three"
@@ -44,7 +44,7 @@ async def test_guessing_is_slowed_then_blocked_for_that_account_only(
 async def test_throttled_tries_are_audited_but_not_counted(
     uow: Callable[[], SqlUnitOfWork], clock: ManualClock
 ) -> None:
-    deps = Deps(uow=uow, clock=clock, vault=VAULT)  # type: ignore[arg-type]
+    deps = Deps(uow=uow, clock=clock, vault=VAULT)
     for n in range(3):
         await _try(deps, 88, f"guess-{n:04d}-abcdefghijklmnop")
     for _ in range(5):

@@ -8,19 +8,19 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from types import TracebackType
-from typing import Any
+from typing import Self
 
 import pytest
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.domain.clock import ManualClock
 from bot.domain.model import Slot, Student, Teacher
-from bot.ports import UnitOfWork
 from bot.services import booking, exports, ops, stats, students, teachers, updates
 from bot.services.context import Deps, audit
-from storage.engine import read_factory, uow_factory
+from storage.engine import read_factory, session_factory, uow_factory
+from storage.repositories.teachers import SqlTeachers
+from storage.uow import SqlUnitOfWork
 from tests.factories import VAULT, make_slots, make_student, make_teacher
 
 TEACHER = 9000
@@ -51,13 +51,23 @@ async def world(engine: AsyncEngine, clock: ManualClock) -> World:
     return World(teacher, first, second, free)
 
 
-def _deps(engine: AsyncEngine, clock: ManualClock, **factories: Any) -> Deps:
-    values: dict[str, Any] = {"uow": uow_factory(engine), "read": read_factory(engine)}
-    values.update(factories)
-    return Deps(clock=clock, vault=VAULT, admin_ids=frozenset({ADMIN}), **values)
+def _deps(
+    engine: AsyncEngine,
+    clock: ManualClock,
+    *,
+    uow: Callable[[], SqlUnitOfWork] | None = None,
+    read: Callable[[], SqlUnitOfWork] | None = None,
+) -> Deps:
+    return Deps(
+        uow=uow or uow_factory(engine),
+        read=read or read_factory(engine),
+        clock=clock,
+        vault=VAULT,
+        admin_ids=frozenset({ADMIN}),
+    )
 
 
-def _no_write_unit() -> UnitOfWork:
+def _no_write_unit() -> SqlUnitOfWork:
     raise AssertionError("a read path opened a write unit of work (it takes the write lock)")
 
 
@@ -90,41 +100,45 @@ async def test_a_read_unit_cannot_write(engine: AsyncEngine, clock: ManualClock)
 
 
 class HeldOpen:
-    """Wraps unit-of-work factories: a unit pauses after its first query until released.
+    """Units of work on one engine that pause after their first query until released.
 
     The first query has begun the transaction (and, in a write unit on SQLite, taken the
     write lock), so the test acts while /stats is provably inside its transaction.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, engine: AsyncEngine) -> None:
         self.inside = asyncio.Event()
         self.release = asyncio.Event()
+        self.sessions = session_factory(engine)
+        self.dialect = engine.dialect.name
 
-    def wrap(self, factory: Callable[[], UnitOfWork]) -> Callable[[], Any]:
-        return lambda: _Held(factory(), self)
+    def units(self, *, readonly: bool) -> Callable[[], SqlUnitOfWork]:
+        return lambda: _HeldUnit(self, readonly)
 
 
-class _Held:
-    def __init__(self, inner: UnitOfWork, hold: HeldOpen) -> None:
-        self.inner, self.hold = inner, hold
+class _HeldUnit(SqlUnitOfWork):
+    def __init__(self, hold: HeldOpen, readonly: bool) -> None:
+        super().__init__(hold.sessions, hold.dialect, readonly)
+        self.hold = hold
 
-    async def __aenter__(self) -> UnitOfWork:
-        uow = await self.inner.__aenter__()
-        original = uow.teachers.by_telegram
+    async def __aenter__(self) -> Self:
+        await super().__aenter__()
+        self.teachers = _HeldTeachers(self.session, self.hold)
+        return self
 
-        async def first_query(telegram_id: int) -> Teacher | None:
-            found = await original(telegram_id)
-            self.hold.inside.set()
-            await self.hold.release.wait()
-            return found
 
-        uow.teachers.by_telegram = first_query  # type: ignore[method-assign]
-        return uow
+class _HeldTeachers(SqlTeachers):
+    """Teachers whose lookup by Telegram id (every view's first query) waits for the test."""
 
-    async def __aexit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.inner.__aexit__(kind, exc, tb)
+    def __init__(self, session: AsyncSession, hold: HeldOpen) -> None:
+        super().__init__(session)
+        self.hold = hold
+
+    async def by_telegram(self, telegram_id: int) -> Teacher | None:
+        found = await super().by_telegram(telegram_id)
+        self.hold.inside.set()
+        await self.hold.release.wait()
+        return found
 
 
 def _write_lock_is_free(engine: AsyncEngine) -> bool:
@@ -146,9 +160,9 @@ def _write_lock_is_free(engine: AsyncEngine) -> bool:
 async def test_a_booking_commits_while_stats_is_reading(
     engine: AsyncEngine, clock: ManualClock, world: World
 ) -> None:
-    hold = HeldOpen()
+    hold = HeldOpen(engine)
     reading_deps = _deps(
-        engine, clock, uow=hold.wrap(uow_factory(engine)), read=hold.wrap(read_factory(engine))
+        engine, clock, uow=hold.units(readonly=False), read=hold.units(readonly=True)
     )
     before = (await stats.teacher_stats(_deps(engine, clock), TEACHER, "90d")).counts
     reading = asyncio.create_task(stats.teacher_stats(reading_deps, TEACHER, "90d"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -40,7 +41,7 @@ async def test_migrations_create_every_table_from_empty(engine: AsyncEngine) -> 
     } <= names
 
 
-async def test_times_come_back_aware_in_utc(uow) -> None:  # type: ignore[no-untyped-def]
+async def test_times_come_back_aware_in_utc(uow: Callable[[], SqlUnitOfWork]) -> None:
     berlin_noon = datetime.fromisoformat("2026-12-01T12:00:00+01:00")
     async with uow() as u:
         teacher = await u.teachers.add(1, "Anna", TeacherSettings(), berlin_noon)
@@ -53,7 +54,7 @@ async def test_times_come_back_aware_in_utc(uow) -> None:  # type: ignore[no-unt
     assert again.created_at.utcoffset() == timedelta(0)
 
 
-async def test_database_refuses_more_bookings_than_seats(uow) -> None:  # type: ignore[no-untyped-def]
+async def test_database_refuses_more_bookings_than_seats(uow: Callable[[], SqlUnitOfWork]) -> None:
     async with uow() as u:
         _, slot_id = await _teacher_with_slot(u)
         await u.commit()
@@ -66,7 +67,7 @@ async def test_database_refuses_more_bookings_than_seats(uow) -> None:  # type: 
             await u.session.flush()
 
 
-async def test_take_seat_stops_at_capacity(uow) -> None:  # type: ignore[no-untyped-def]
+async def test_take_seat_stops_at_capacity(uow: Callable[[], SqlUnitOfWork]) -> None:
     async with uow() as u:
         _, slot_id = await _teacher_with_slot(u, capacity=2)
         await u.commit()
@@ -78,13 +79,13 @@ async def test_take_seat_stops_at_capacity(uow) -> None:  # type: ignore[no-unty
     assert taken == [True, True, False]
 
 
-async def test_take_seat_refuses_a_started_slot(uow) -> None:  # type: ignore[no-untyped-def]
+async def test_take_seat_refuses_a_started_slot(uow: Callable[[], SqlUnitOfWork]) -> None:
     async with uow() as u:
         _, slot_id = await _teacher_with_slot(u)
         assert await u.slots.take_seat(slot_id, T0 + timedelta(minutes=1)) is False
 
 
-async def test_audit_log_is_append_only(uow) -> None:  # type: ignore[no-untyped-def]
+async def test_audit_log_is_append_only(uow: Callable[[], SqlUnitOfWork]) -> None:
     async with uow() as u:
         await u.audit.add(AuditEvent(at=T0, event="link.opened", outcome="ok", actor_telegram_id=5))
         await u.commit()
@@ -95,7 +96,7 @@ async def test_audit_log_is_append_only(uow) -> None:  # type: ignore[no-untyped
 
 
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
-async def test_postgres_refuses_overlapping_open_slots(uow) -> None:  # type: ignore[no-untyped-def]
+async def test_postgres_refuses_overlapping_open_slots(uow: Callable[[], SqlUnitOfWork]) -> None:
     async with uow() as u:
         teacher_id, _ = await _teacher_with_slot(u)
         await u.commit()

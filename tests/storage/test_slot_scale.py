@@ -31,7 +31,7 @@ CEILING = 5_000  # the documented ceiling of a teacher's open slots
 
 @pytest.fixture
 def deps(uow: Callable[[], SqlUnitOfWork], clock: ManualClock) -> Deps:
-    return Deps(uow=uow, clock=clock, vault=VAULT)  # type: ignore[arg-type]
+    return Deps(uow=uow, clock=clock, vault=VAULT)
 
 
 async def _open_slots(deps: Deps, teacher_id: int) -> list[Slot]:

@@ -31,7 +31,7 @@ OTHER_TEACHER = 9002
 
 @pytest.fixture
 def deps(uow: Callable[[], SqlUnitOfWork], clock: ManualClock) -> Deps:
-    return Deps(uow=uow, clock=clock, vault=VAULT)  # type: ignore[arg-type]
+    return Deps(uow=uow, clock=clock, vault=VAULT)
 
 
 async def _open_slots(deps: Deps, teacher_id: int) -> int:

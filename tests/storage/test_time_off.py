@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import inspect
@@ -10,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.model import TeacherSettings
 from storage.migrate import alembic_config
+from storage.uow import SqlUnitOfWork
 
 T0 = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 
@@ -34,7 +36,9 @@ async def test_migration_0003_adds_the_reason_and_downgrades_cleanly(engine: Asy
         assert "reason" in await conn.run_sync(_columns)
 
 
-async def test_time_off_keeps_its_reason_and_can_be_removed(uow) -> None:  # type: ignore[no-untyped-def]
+async def test_time_off_keeps_its_reason_and_can_be_removed(
+    uow: Callable[[], SqlUnitOfWork],
+) -> None:
     async with uow() as u:
         teacher = await u.teachers.add(1001, "Anna", TeacherSettings(), T0)
         past = await u.availability.add_time_off(teacher.id, T0 - timedelta(days=2), T0, T0)
