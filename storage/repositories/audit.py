@@ -20,17 +20,7 @@ class SqlAudit:
 
     async def add(self, event: AuditEvent) -> None:
         """Append one event."""
-        self._s.add(
-            AuditRow(
-                at=event.at,
-                event=event.event,
-                outcome=event.outcome,
-                actor_telegram_id=event.actor_telegram_id,
-                teacher_id=event.teacher_id,
-                student_id=event.student_id,
-                detail=event.detail,
-            )
-        )
+        self._s.add(AuditRow(**rows.columns(event, "id")))  # the database numbers events
         await self._s.flush()
 
     async def count_by_actor(self, actor: int, outcome_prefix: str, since: datetime) -> int:

@@ -1,6 +1,6 @@
-"""Rows in, entities out: the mapping every repository shares, and counts of changed rows.
+"""Between rows and domain entities, and counts of changed rows: what every repository shares.
 
-A domain field is read from the column of the same name; a mapper names only the fields
+A domain field is stored in the column of the same name; a mapper names only the fields
 stored differently (an enum kept as text, a renamed column, JSON copied out of the session).
 """
 
@@ -59,6 +59,11 @@ def entity(cls: type[E], row: object, **differing: object) -> E:
     return cls(**same, **differing)
 
 
+def columns(item: DataclassInstance, *leave_out: str) -> dict[str, object]:
+    """The item's fields as values for the columns of the same names, but those left out."""
+    return {name: getattr(item, name) for name in _names(type(item)) if name not in leave_out}
+
+
 def changed(result: object) -> int:
     """How many rows an INSERT, UPDATE or DELETE changed (0 when its condition held none)."""
     assert isinstance(result, CursorResult)  # what every data-changing statement returns
@@ -78,10 +83,8 @@ def teacher(row: TeacherRow) -> Teacher:
 
 def settings_columns(settings: TeacherSettings) -> dict[str, object]:
     """The columns of a teacher's row that hold these settings (lead times as "1440,60")."""
-    columns: dict[str, object] = {name: getattr(settings, name) for name in _names(TeacherSettings)}
-    del columns["reminder_leads_minutes"]
-    columns["reminder_leads"] = ",".join(str(m) for m in settings.reminder_leads_minutes)
-    return columns
+    leads = ",".join(str(m) for m in settings.reminder_leads_minutes)
+    return columns(settings, "reminder_leads_minutes") | {"reminder_leads": leads}
 
 
 def student(row: StudentRow) -> Student:
