@@ -1,4 +1,4 @@
-"""The one port with a second implementation: sending a notification (Telegram, or a test fake)."""
+"""Sending a notification: the port the outbox calls (Telegram in production, fakes in tests)."""
 
 from __future__ import annotations
 
