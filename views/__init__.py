@@ -1,1 +1,1 @@
-"""What people see, shared by the chat handlers and the background jobs: callback data, formats, the catalogs, notices."""
+"""What handlers and jobs both show: callback data, formats, the catalogs, notices."""
