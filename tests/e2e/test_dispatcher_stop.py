@@ -14,6 +14,7 @@ from bot.services import notify
 from bot.services.outbox import LEASE
 from sandbox.server import BotAPIServer
 from storage.engine import create_engine, uow_factory
+from tests.sample_notices import booking_new
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "424243:dispatcher-stop-token"
@@ -30,8 +31,7 @@ async def _queue_notice(database_url: str) -> None:
     engine = create_engine(database_url)
     try:
         async with uow_factory(engine)() as uow:
-            payload: dict[str, object] = {"teacher_name": "Tanya", "link": "x"}
-            await notify.queue(uow, notify.NEW_LINK, STUDENT, payload, datetime.now(UTC))
+            await notify.queue(uow, booking_new(), STUDENT, datetime.now(UTC))
             await uow.commit()
     finally:
         await engine.dispose()

@@ -21,8 +21,8 @@ from typing import IO
 import pytest
 
 from bot.domain.model import BookingStatus, OutboxStatus, Slot
+from bot.domain.notices import NoticeKind
 from bot.security import TokenVault
-from bot.services import notify
 from sandbox.server import BotAPIServer
 from storage.engine import create_engine, uow_factory
 from tests.e2e.conftest import BOT_USERNAME, TOKEN
@@ -187,7 +187,7 @@ async def bookings(
                 for sid in students}  # fmt: skip
         sent = await u.outbox.by_status(OutboxStatus.SENT)
     await engine.dispose()
-    return seats, held, len([m for m in sent if m.kind == notify.BOOKING_NEW])
+    return seats, held, len([m for m in sent if m.kind == NoticeKind.BOOKING_NEW])
 
 
 async def test_a_bot_killed_mid_burst_answers_every_press_once_after_the_restart(
