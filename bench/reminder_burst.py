@@ -82,8 +82,10 @@ async def main() -> None:
     duplicates = sum(c - 1 for c in per_chat.values() if c > 1)
     print(f"delivered {len(sends)} in {elapsed:.1f} s: {len(sends) / elapsed:.1f} messages/s")
     print(f"most in any one-second window: {max_in_any_second([r.at for r in sends])}")
-    print(f"duplicates: {duplicates}; outbox: sent {report.sent}, skipped {report.skipped}, "
-          f"retried {report.retried}, failed {report.failed}")  # fmt: skip
+    print(
+        f"duplicates: {duplicates}; outbox: sent {report.sent}, skipped {report.skipped}, "
+        f"retried {report.retried}, failed {report.failed}"
+    )
 
 
 if __name__ == "__main__":

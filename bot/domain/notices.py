@@ -60,11 +60,21 @@ class Lesson:
     change_deadline: datetime | None = None
 
 
+NOTICES: dict[str, type[Notice]] = {}  # each concrete notice type by its kind
+
+
 @dataclass(frozen=True, kw_only=True)
 class Notice:
-    """Base of every notice; `kind` names the row kind it is stored under."""
+    """Base of every notice; a concrete one names its kind: `class X(Base, kind=...)`."""
 
     kind: ClassVar[NoticeKind]
+
+    def __init_subclass__(cls, kind: NoticeKind | None = None, **rest: object) -> None:
+        """Register a concrete notice type under the row kind it is stored as."""
+        super().__init_subclass__(**rest)
+        if kind is not None:
+            cls.kind = kind
+            NOTICES[kind] = cls
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,17 +85,14 @@ class LessonNotice(Notice):
 
 
 @dataclass(frozen=True, kw_only=True)
-class BookingNew(LessonNotice):
+class BookingNew(LessonNotice, kind=NoticeKind.BOOKING_NEW):
     """To the teacher: a student booked a lesson."""
-
-    kind = NoticeKind.BOOKING_NEW
 
 
 @dataclass(frozen=True, kw_only=True)
-class BookingRescheduled(LessonNotice):
+class BookingRescheduled(LessonNotice, kind=NoticeKind.BOOKING_RESCHEDULED):
     """To the teacher: a student moved a lesson; `lesson` is the new one."""
 
-    kind = NoticeKind.BOOKING_RESCHEDULED
     old_starts_at: datetime
 
 
@@ -98,17 +105,13 @@ class Cancellation(LessonNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
-class CancelledByStudent(Cancellation):
+class CancelledByStudent(Cancellation, kind=NoticeKind.BOOKING_CANCELLED):
     """To the teacher: the student cancelled."""
-
-    kind = NoticeKind.BOOKING_CANCELLED
 
 
 @dataclass(frozen=True, kw_only=True)
-class CancelledByTeacher(Cancellation):
+class CancelledByTeacher(Cancellation, kind=NoticeKind.LESSON_CANCELLED_BY_TEACHER):
     """To the student: the teacher (or the system on their behalf) cancelled."""
-
-    kind = NoticeKind.LESSON_CANCELLED_BY_TEACHER
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -119,24 +122,19 @@ class Reminder(LessonNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
-class StudentReminder(Reminder):
+class StudentReminder(Reminder, kind=NoticeKind.REMINDER):
     """To the student."""
 
-    kind = NoticeKind.REMINDER
-
 
 @dataclass(frozen=True, kw_only=True)
-class TeacherReminder(Reminder):
+class TeacherReminder(Reminder, kind=NoticeKind.REMINDER_TEACHER):
     """To the teacher."""
 
-    kind = NoticeKind.REMINDER_TEACHER
-
 
 @dataclass(frozen=True, kw_only=True)
-class LinkBoundElsewhere(Notice):
+class LinkBoundElsewhere(Notice, kind=NoticeKind.LINK_BOUND_ELSEWHERE):
     """To the teacher: another account tried to open a student's bound link."""
 
-    kind = NoticeKind.LINK_BOUND_ELSEWHERE
     teacher_id: int
     link_id: int
     student_name: str
@@ -145,10 +143,9 @@ class LinkBoundElsewhere(Notice):
 
 
 @dataclass(frozen=True, kw_only=True)
-class LinkExpiring(Notice):
+class LinkExpiring(Notice, kind=NoticeKind.LINK_EXPIRING):
     """To the teacher: a link with lessons still booked expires soon."""
 
-    kind = NoticeKind.LINK_EXPIRING
     student_name: str
     colour: int
     teacher_tz: str
@@ -156,20 +153,18 @@ class LinkExpiring(Notice):
 
 
 @dataclass(frozen=True, kw_only=True)
-class RecipientUnreachable(Notice):
+class RecipientUnreachable(Notice, kind=NoticeKind.RECIPIENT_UNREACHABLE):
     """To the teacher: a student blocked the bot."""
 
-    kind = NoticeKind.RECIPIENT_UNREACHABLE
     student_name: str
     colour: int
     teacher_tz: str
 
 
 @dataclass(frozen=True, kw_only=True)
-class DailyAgenda(Notice):
+class DailyAgenda(Notice, kind=NoticeKind.DAILY_AGENDA):
     """To the teacher: the lessons of one local day, looked up when it is sent."""
 
-    kind = NoticeKind.DAILY_AGENDA
     teacher_id: int
     teacher_tz: str
     day_start: datetime
@@ -180,10 +175,9 @@ class DailyAgenda(Notice):
 
 
 @dataclass(frozen=True, kw_only=True)
-class NewLink(Notice):
+class NewLink(Notice, kind=NoticeKind.NEW_LINK):
     """To the student: their teacher sent a new booking link (sealed; opened only to send)."""
 
-    kind = NoticeKind.NEW_LINK
     teacher_id: int
     teacher_name: str
     student_id: int
@@ -219,24 +213,6 @@ class Outgoing:
     may_change: bool = False
     lessons: tuple[AgendaLesson, ...] = ()  # a daily agenda: the day's lessons
     link: str | None = None  # a new link: the deep link opened from the sealed token
-
-
-NOTICES: dict[str, type[Notice]] = {
-    cls.kind: cls
-    for cls in (
-        BookingNew,
-        BookingRescheduled,
-        CancelledByStudent,
-        CancelledByTeacher,
-        StudentReminder,
-        TeacherReminder,
-        LinkBoundElsewhere,
-        LinkExpiring,
-        RecipientUnreachable,
-        DailyAgenda,
-        NewLink,
-    )
-}
 
 
 def _json(value: object) -> object:

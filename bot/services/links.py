@@ -270,13 +270,7 @@ async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -
         )
         if reason is None and student.telegram_id not in (None, telegram_id):
             reason = LinkRefusal.BOUND_ELSEWHERE
-            notice = LinkBoundElsewhere(
-                teacher_id=teacher.id,
-                student_id=student.id,
-                link_id=link.id,
-                student_name=student.name,
-                colour=student.colour,
-            )
+            notice = LinkBoundElsewhere(**ids, student_name=student.name, colour=student.colour)
             key = f"{notice.kind}:{link.id}:{telegram_id}"
             await notify.queue(uow, notice, teacher.telegram_id, now, dedup_key=key)
         if reason is None and student.telegram_id is None:

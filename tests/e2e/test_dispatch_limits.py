@@ -68,10 +68,16 @@ async def test_a_worker_killed_mid_burst_leaves_every_notification_sent_once_in_
     real_now = datetime.now(UTC)
     await _queue(harness, chats, real_now - timedelta(seconds=1))
     worker = await asyncio.create_subprocess_exec(
-        sys.executable, str(Path(__file__).with_name("dispatcher_process.py")),
-        harness.server.url, database_url, TOKEN, str(tmp_path / "worker"),
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+        sys.executable,
+        str(Path(__file__).with_name("dispatcher_process.py")),
+        harness.server.url,
+        database_url,
+        TOKEN,
+        str(tmp_path / "worker"),
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=asyncio.subprocess.PIPE,
+    )
     try:
         await harness.server.wait_for(
             lambda: len(harness.server.calls("sendMessage", ok=True)) >= 45, timeout=60

@@ -56,13 +56,19 @@ async def test_sigterm_during_a_dispatcher_pass_is_quiet_and_leaves_the_row_for_
     async with BotAPIServer(token=TOKEN, bot_username="lessonlink_bot") as server:
         server.add_user(STUDENT, "Alice")
         env = _env(
-            BOT_TOKEN=TOKEN, TELEGRAM_API_URL=server.url, DATABASE_URL=database_url,
+            BOT_TOKEN=TOKEN,
+            TELEGRAM_API_URL=server.url,
+            DATABASE_URL=database_url,
             DISPATCH_INTERVAL_SECONDS="0.2",
-        )  # fmt: skip
+        )
         bot = await asyncio.create_subprocess_exec(
-            sys.executable, str(ROOT / "run_bot.py"), cwd=tmp_path, env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
+            sys.executable,
+            str(ROOT / "run_bot.py"),
+            cwd=tmp_path,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         try:
             server.send_text(STUDENT, "/start")  # the bot is up and its database migrated
             await server.wait_for_bot_message(STUDENT, contains="LessonLink", timeout=60)

@@ -149,13 +149,20 @@ async def test_planned_leads_are_a_bookings_live_reminders_of_one_kind(engine: A
     deps = Deps(uow=uow_factory(engine), clock=ManualClock(NOW), vault=VAULT)
     async with deps.uow() as uow:
         for kind, booking, lead in [
-            ("reminder", 1, 1440), ("reminder", 1, 60), ("reminder_teacher", 1, 30),
+            ("reminder", 1, 1440),
+            ("reminder", 1, 60),
+            ("reminder_teacher", 1, 30),
             ("reminder", 2, 120),
-        ]:  # fmt: skip
+        ]:
             await uow.outbox.add(
-                kind, 5, {"lead_minutes": lead}, NOW, NOW,
-                dedup_key=f"{kind}:{booking}:{lead}", booking_id=booking,
-            )  # fmt: skip
+                kind,
+                5,
+                {"lead_minutes": lead},
+                NOW,
+                NOW,
+                dedup_key=f"{kind}:{booking}:{lead}",
+                booking_id=booking,
+            )
         await uow.commit()
     async with deps.uow() as uow:
         assert sorted(await uow.outbox.planned_leads(1, "reminder")) == [60, 1440]

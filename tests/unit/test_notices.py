@@ -23,12 +23,20 @@ from views.i18n import make_i18n
 from views.notifications import render
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+LESSON_END = datetime(2026, 12, 1, 11, 0, tzinfo=UTC)
 LESSON: dict[str, object] = {
-    "booking_id": 7, "starts_at": "2026-12-01T10:00:00+00:00",
-    "ends_at": "2026-12-01T11:00:00+00:00", "subject": "Math", "teacher_id": 3,
-    "teacher_name": "Tanya", "teacher_tz": "Europe/Berlin", "student_id": 5,
-    "student_name": "Sam", "colour": 2, "change_deadline": "2026-12-01T08:00:00+00:00",
-}  # fmt: skip
+    "booking_id": 7,
+    "starts_at": "2026-12-01T10:00:00+00:00",
+    "ends_at": "2026-12-01T11:00:00+00:00",
+    "subject": "Math",
+    "teacher_id": 3,
+    "teacher_name": "Tanya",
+    "teacher_tz": "Europe/Berlin",
+    "student_id": 5,
+    "student_name": "Sam",
+    "colour": 2,
+    "change_deadline": "2026-12-01T08:00:00+00:00",
+}
 # The JSON the code before typed notices wrote, kind by kind (keys as they were, in order).
 STORED: dict[str, dict[str, object]] = {
     "booking_new": LESSON,
@@ -38,22 +46,34 @@ STORED: dict[str, dict[str, object]] = {
     "reminder": {**LESSON, "lead_minutes": 1440},
     "reminder_teacher": {**LESSON, "lead_minutes": 60},
     "link_bound_elsewhere": {
-        "teacher_id": 3, "student_id": 5, "student_name": "Sam", "colour": 2, "link_id": 9,
+        "teacher_id": 3,
+        "student_id": 5,
+        "student_name": "Sam",
+        "colour": 2,
+        "link_id": 9,
     },
     "link_expiring": {
-        "student_name": "Sam", "colour": 2, "teacher_tz": "Europe/Berlin",
+        "student_name": "Sam",
+        "colour": 2,
+        "teacher_tz": "Europe/Berlin",
         "expires_at": "2026-12-02T23:00:00+00:00",
     },
     "daily_agenda": {
-        "teacher_id": 3, "teacher_tz": "Europe/Berlin", "day_start": "2026-11-30T23:00:00+00:00",
-        "day_end": "2026-12-01T23:00:00+00:00", "due_at": "2026-12-01T06:00:00+00:00",
+        "teacher_id": 3,
+        "teacher_tz": "Europe/Berlin",
+        "day_start": "2026-11-30T23:00:00+00:00",
+        "day_end": "2026-12-01T23:00:00+00:00",
+        "due_at": "2026-12-01T06:00:00+00:00",
     },
     "recipient_unreachable": {"student_name": "Sam", "colour": 2, "teacher_tz": "Europe/Berlin"},
     "new_link": {
-        "teacher_id": 3, "teacher_name": "Tanya", "student_id": 5, "link_id": 9,
+        "teacher_id": 3,
+        "teacher_name": "Tanya",
+        "student_id": 5,
+        "link_id": 9,
         "sealed_token": "c2VhbGVk",
     },
-}  # fmt: skip
+}
 # What each says to a recipient who set no zone: times in the teacher's (Berlin, UTC+1).
 SAYS = {
     "booking_new": ["📅 New booking:", "Sam", "11:00", "Math"],
@@ -68,6 +88,7 @@ SAYS = {
     "recipient_unreachable": ["Sam", "has blocked the bot"],
     "new_link": ["🔗 Tanya sent you a new booking link: https://t.me/b?start=x"],
 }
+AGENDA = (AgendaLesson(datetime(2026, 12, 1, 10, tzinfo=UTC), LESSON_END, "Math", "Sam", 2),)
 BUTTONS = {
     "reminder": ["📋 My bookings", "❌ Cancel"],
     "lesson_cancelled_by_teacher": ["📅 Book another time"],
@@ -79,12 +100,10 @@ BUTTONS = {
 def _shown(kind: str, payload: dict[str, object], now: datetime = NOW) -> tuple[str, list[str]]:
     """Read a stored payload and render it as the dispatcher would, in English, on NOW."""
     notice = read_notice(kind, payload)
-    lessons = (AgendaLesson(datetime(2026, 12, 1, 10, tzinfo=UTC), datetime(2026, 12, 1, 11,
-               tzinfo=UTC), "Math", "Sam", 2),)  # fmt: skip
     may_change = isinstance(notice, StudentReminder) and may_still_change(
         notice.lesson.starts_at, notice.lesson.change_deadline, now
     )
-    outgoing = Outgoing(1, 1, notice, may_change, lessons, link="https://t.me/b?start=x")
+    outgoing = Outgoing(1, 1, notice, may_change, AGENDA, link="https://t.me/b?start=x")
     text, markup = render(make_i18n(), outgoing, Account(1, "Ann", language="en"), now)
     buttons = [b.text for row in (markup.inline_keyboard if markup else []) for b in row]
     return text, buttons
