@@ -16,6 +16,7 @@ from aiogram.client.telegram import TelegramAPIServer
 
 from bench.common import NOW, VAULT, database, machine, parser
 from bot.domain.clock import ManualClock
+from bot.domain.notices import Lesson, StudentReminder
 from bot.services import notify
 from bot.services.context import Deps
 from bot.services.outbox import dispatch_due
@@ -53,14 +54,20 @@ async def main() -> None:
                 chat = 1_000_000 + n
                 server.add_user(chat, f"Student {n}")
                 server.world.user(chat).started = True
-                payload: dict[str, object] = {
-                    "booking_id": n, "student_id": n, "teacher_name": "Ms Smith",
-                    "teacher_tz": "Europe/Berlin", "subject": "Math", "lead_minutes": 60,
-                    "starts_at": start.isoformat(),
-                    "ends_at": (start + timedelta(hours=1)).isoformat(),
-                }  # fmt: skip
-                await notify.queue(uow, notify.REMINDER, chat,
-                                   payload, NOW, due_at=NOW, dedup_key=f"bench:{n}")  # fmt: skip
+                lesson = Lesson(
+                    booking_id=n,
+                    starts_at=start,
+                    ends_at=start + timedelta(hours=1),
+                    teacher_id=1,
+                    teacher_name="Ms Smith",
+                    teacher_tz="Europe/Berlin",
+                    student_id=n,
+                    student_name=f"Student {n}",
+                    colour=n % 24,
+                    subject="Math",
+                )
+                reminder = StudentReminder(lesson=lesson, lead_minutes=60)
+                await notify.queue(uow, reminder, chat, NOW, due_at=NOW, dedup_key=f"bench:{n}")
             await uow.commit()
         session = AiohttpSession(api=TelegramAPIServer.from_base(server.url))
         session.middleware(RetryMiddleware())
@@ -75,8 +82,10 @@ async def main() -> None:
     duplicates = sum(c - 1 for c in per_chat.values() if c > 1)
     print(f"delivered {len(sends)} in {elapsed:.1f} s: {len(sends) / elapsed:.1f} messages/s")
     print(f"most in any one-second window: {max_in_any_second([r.at for r in sends])}")
-    print(f"duplicates: {duplicates}; outbox: sent {report.sent}, skipped {report.skipped}, "
-          f"retried {report.retried}, failed {report.failed}")  # fmt: skip
+    print(
+        f"duplicates: {duplicates}; outbox: sent {report.sent}, skipped {report.skipped}, "
+        f"retried {report.retried}, failed {report.failed}"
+    )
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from bot.domain.model import Account, OutboxMessage
+from bot.domain.model import Account
+from bot.domain.notices import Outgoing
 
 
 @dataclass(frozen=True)
@@ -17,8 +18,8 @@ class Delivery:
 
 
 class Sender(Protocol):
-    """Delivers a rendered notification to its recipient (Telegram in production)."""
+    """Renders a notice for its recipient and delivers it (Telegram in production)."""
 
-    async def deliver(self, message: OutboxMessage, recipient: Account | None) -> Delivery:
-        """Send one message, pacing and retrying passing failures itself."""
+    async def deliver(self, outgoing: Outgoing, recipient: Account | None) -> Delivery:
+        """Send one notice, pacing and retrying passing failures itself."""
         ...

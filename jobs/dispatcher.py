@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import logging
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -19,7 +19,8 @@ from aiogram.exceptions import (
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.clock import Clock
-from bot.domain.model import Account, OutboxMessage
+from bot.domain.model import Account
+from bot.domain.notices import NewLink, Outgoing
 from bot.ports import Delivery
 from bot.services.context import Deps
 from bot.services.digests import queue_agendas, queue_link_expiry_notices
@@ -116,20 +117,20 @@ class TelegramSender:
         self.limiter = SlidingWindowLimiter()
         self.pacer = ChatPacer()
 
-    async def deliver(self, message: OutboxMessage, recipient: Account | None) -> Delivery:
+    async def deliver(self, outgoing: Outgoing, recipient: Account | None) -> Delivery:
         """Send one notification; classify the failure if it fails."""
-        if "sealed_token" in message.payload:
+        if isinstance(outgoing.notice, NewLink):
             # The token exists in plain only here, in memory, on its way to its student.
-            sealed = base64.b64decode(str(message.payload["sealed_token"]))
-            message.payload["link"] = self.deep_link(sealed)
-        await self.pacer.wait(message.chat_id)
+            outgoing = replace(outgoing, link=self.deep_link(outgoing.notice.sealed))
+        chat_id = outgoing.chat_id
+        await self.pacer.wait(chat_id)
         # Rendered as late as possible: a reminder states the time left when it goes out.
-        text, markup = render(self.i18n, message, recipient, self.clock.now())
+        text, markup = render(self.i18n, outgoing, recipient, self.clock.now())
         try:
             with at_most_once():
                 async with self.limiter.slot():
-                    self.pacer.mark(message.chat_id)
-                    await self.bot.send_message(message.chat_id, text, reply_markup=markup)
+                    self.pacer.mark(chat_id)
+                    await self.bot.send_message(chat_id, text, reply_markup=markup)
         except MaybeDelivered as exc:
             return Delivery("unconfirmed", str(exc))
         except TelegramForbiddenError as exc:
@@ -157,12 +158,13 @@ def dispatch_job(
         except Exception as exc:  # a busy database must not spill tracebacks every tick
             log.warning("dispatch pass failed: %s: %s", type(exc).__name__, exc)
             return
-        if report.sent or report.skipped or report.failed or report.retried or report.unconfirmed:
+        counts = (report.sent, report.skipped, report.retried, report.failed, report.unconfirmed)
+        if any(counts):
             log.info(
                 "dispatched sent=%d skipped=%d retried=%d failed=%d unconfirmed=%d reasons=%s",
-                report.sent, report.skipped, report.retried, report.failed, report.unconfirmed,
+                *counts,
                 report.reasons,
-            )  # fmt: skip
+            )
 
     return run
 

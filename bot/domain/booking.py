@@ -70,7 +70,12 @@ def student_may_change(
     The one rule for both: before the cancellation window, or within the grace period after
     booking (a mistaken booking can be undone), and never once the lesson has begun.
     """
-    return now < slot.starts_at and now <= change_deadline(slot, booking, settings)
+    return may_still_change(slot.starts_at, change_deadline(slot, booking, settings), now)
+
+
+def may_still_change(starts_at: datetime, deadline: datetime | None, now: datetime) -> bool:
+    """The same rule on stored facts (a notice's lesson start and deadline); no deadline: no."""
+    return deadline is not None and now < starts_at and now <= deadline
 
 
 def reminder_times(

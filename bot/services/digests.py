@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.notices import DailyAgenda, LinkExpiring
 from bot.domain.reminders import agenda_too_late
 from bot.domain.timeslots import day_bounds, local_to_utc
 from bot.services import notify
@@ -29,17 +30,17 @@ async def queue_agendas(deps: Deps) -> int:
                 if due is None or agenda_too_late(due, now):
                     continue
                 start, end = day_bounds(day, zone)
-                payload: dict[str, object] = {
-                    "teacher_id": teacher.id,
-                    "teacher_tz": teacher.settings.timezone,
-                    "day_start": start.isoformat(),
-                    "day_end": end.isoformat(),
-                    "due_at": due.isoformat(),  # a retry moves the row's due_at, not this
-                }
+                agenda = DailyAgenda(
+                    teacher_id=teacher.id,
+                    teacher_tz=teacher.settings.timezone,
+                    day_start=start,
+                    day_end=end,
+                    due_at=due,
+                )
+                key = f"{agenda.kind}:{teacher.id}:{day.isoformat()}"
                 queued += await notify.queue(
-                    uow, notify.DAILY_AGENDA, teacher.telegram_id, payload, now,
-                    due_at=due, dedup_key=f"{notify.DAILY_AGENDA}:{teacher.id}:{day.isoformat()}",
-                )  # fmt: skip
+                    uow, agenda, teacher.telegram_id, now, due_at=due, dedup_key=key
+                )
         await uow.commit()
     return queued
 
@@ -59,15 +60,13 @@ async def queue_link_expiry_notices(deps: Deps) -> int:
             if teacher is None or not teacher.settings.notifications_enabled:
                 continue
             assert link.expires_at is not None
-            payload: dict[str, object] = {
-                "student_name": student.name,
-                "colour": student.colour,
-                "teacher_tz": teacher.settings.timezone,
-                "expires_at": link.expires_at.isoformat(),
-            }
-            queued += await notify.queue(
-                uow, notify.LINK_EXPIRING, teacher.telegram_id, payload, now,
-                dedup_key=f"{notify.LINK_EXPIRING}:{link.id}",
-            )  # fmt: skip
+            notice = LinkExpiring(
+                student_name=student.name,
+                colour=student.colour,
+                teacher_tz=teacher.settings.timezone,
+                expires_at=link.expires_at,
+            )
+            key = f"{notice.kind}:{link.id}"
+            queued += await notify.queue(uow, notice, teacher.telegram_id, now, dedup_key=key)
         await uow.commit()
     return queued

@@ -24,6 +24,7 @@ from bot.domain.links import (
     throttled_until,
 )
 from bot.domain.model import ShareLink, Student, Teacher
+from bot.domain.notices import LinkBoundElsewhere, NewLink
 from bot.security import looks_like_token
 from bot.services import notify
 from bot.services.context import Deps, audit, records_refusals
@@ -170,15 +171,15 @@ async def _queue_new_link(
 ) -> None:
     """Queue the new link for the student's chat; only the sealed copy travels, never the token."""
     assert student.telegram_id is not None
-    payload: dict[str, object] = {
-        "teacher_id": teacher.id, "teacher_name": teacher.display_name,
-        "student_id": student.id, "link_id": link.id,
-        "sealed_token": base64.b64encode(link.token_encrypted).decode(),
-    }  # fmt: skip
-    await notify.queue(
-        uow, notify.NEW_LINK, student.telegram_id, payload, deps.clock.now(),
-        dedup_key=f"{notify.NEW_LINK}:{link.id}",
-    )  # fmt: skip
+    notice = NewLink(
+        teacher_id=teacher.id,
+        teacher_name=teacher.display_name,
+        student_id=student.id,
+        link_id=link.id,
+        sealed_token=base64.b64encode(link.token_encrypted).decode(),
+    )
+    key = f"{notice.kind}:{link.id}"
+    await notify.queue(uow, notice, student.telegram_id, deps.clock.now(), dedup_key=key)
 
 
 @records_refusals
@@ -272,12 +273,9 @@ async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -
         )
         if reason is None and student.telegram_id not in (None, telegram_id):
             reason = LinkRefusal.BOUND_ELSEWHERE
-            await notify.queue(
-                uow, notify.LINK_BOUND_ELSEWHERE, teacher.telegram_id,
-                {**ids, "student_name": student.name, "colour": student.colour,
-                 "link_id": link.id},
-                now, dedup_key=f"{notify.LINK_BOUND_ELSEWHERE}:{link.id}:{telegram_id}",
-            )  # fmt: skip
+            notice = LinkBoundElsewhere(**ids, student_name=student.name, colour=student.colour)
+            key = f"{notice.kind}:{link.id}:{telegram_id}"
+            await notify.queue(uow, notice, teacher.telegram_id, now, dedup_key=key)
         if reason is None and student.telegram_id is None:
             reason = await _bind(uow, deps, student, telegram_id)
         if reason is not None:

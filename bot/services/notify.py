@@ -1,7 +1,7 @@
 """Notifications as outbox rows, written in the caller's transaction; the dispatcher sends them.
 
-Each row carries the facts (ids, UTC times, names); the text is rendered at send time in the
-recipient's language and time zone.
+Each row carries a typed notice (bot/domain/notices.py: ids, UTC times, names); the text is
+rendered at send time in the recipient's language and time zone.
 """
 
 from __future__ import annotations
@@ -11,49 +11,44 @@ from typing import TYPE_CHECKING
 
 from bot.domain.booking import change_deadline, reminder_times
 from bot.domain.model import Actor, Booking, Slot, Student, Teacher
+from bot.domain.notices import (
+    REMINDER_KINDS,
+    BookingNew,
+    BookingRescheduled,
+    CancelledByStudent,
+    CancelledByTeacher,
+    Lesson,
+    Notice,
+    StudentReminder,
+    TeacherReminder,
+    dump_notice,
+)
 
 if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
 
-BOOKING_NEW = "booking_new"
-BOOKING_CANCELLED = "booking_cancelled"
-BOOKING_RESCHEDULED = "booking_rescheduled"
-LESSON_CANCELLED_BY_TEACHER = "lesson_cancelled_by_teacher"
-REMINDER = "reminder"
-REMINDER_TEACHER = "reminder_teacher"
-LINK_BOUND_ELSEWHERE = "link_bound_elsewhere"
-LINK_EXPIRING = "link_expiring"
-DAILY_AGENDA = "daily_agenda"
-RECIPIENT_UNREACHABLE = "recipient_unreachable"
-NEW_LINK = "new_link"
 
-REMINDER_KINDS = (REMINDER, REMINDER_TEACHER)
-
-
-def lesson_facts(
-    teacher: Teacher, student: Student, slot: Slot, booking: Booking
-) -> dict[str, object]:
+def lesson_facts(teacher: Teacher, student: Student, slot: Slot, booking: Booking) -> Lesson:
     """What any lesson notification needs to render itself later."""
-    return {
-        "booking_id": booking.id,
-        "starts_at": slot.starts_at.isoformat(),
-        "ends_at": slot.ends_at.isoformat(),
-        "subject": slot.subject,
-        "teacher_id": teacher.id,
-        "teacher_name": teacher.display_name,
-        "teacher_tz": teacher.settings.timezone,
-        "student_id": student.id,
-        "student_name": student.name,
-        "colour": student.colour,
-        "change_deadline": change_deadline(slot, booking, teacher.settings).isoformat(),
-    }
+    return Lesson(
+        booking_id=booking.id,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        subject=slot.subject,
+        teacher_id=teacher.id,
+        teacher_name=teacher.display_name,
+        teacher_tz=teacher.settings.timezone,
+        student_id=student.id,
+        student_name=student.name,
+        colour=student.colour,
+        change_deadline=change_deadline(slot, booking, teacher.settings),
+    )
 
 
 async def queue(
     uow: SqlUnitOfWork,
-    kind: str,
+    notice: Notice,
     chat_id: int,
-    payload: dict[str, object],
     now: datetime,
     *,
     due_at: datetime | None = None,
@@ -61,8 +56,15 @@ async def queue(
     booking_id: int | None = None,
 ) -> bool:
     """Queue one notification; False when its dedup key exists already."""
+    payload = dump_notice(notice)
     return await uow.outbox.add(
-        kind, chat_id, payload, due_at or now, now, dedup_key=dedup_key, booking_id=booking_id
+        notice.kind.value,
+        chat_id,
+        payload,
+        due_at or now,
+        now,
+        dedup_key=dedup_key,
+        booking_id=booking_id,
     )
 
 
@@ -81,19 +83,21 @@ async def schedule_reminders(
     """
     if student.telegram_id is None:
         return
-    facts = lesson_facts(teacher, student, slot, booking)
-    for lead, due in reminder_times(slot, teacher.settings.reminder_leads_minutes, now):
-        payload = {**facts, "lead_minutes": lead}
-        await queue(
-            uow, REMINDER, student.telegram_id, payload, now,
-            due_at=due, dedup_key=f"{REMINDER}:{booking.id}:{lead}", booking_id=booking.id,
-        )  # fmt: skip
-        if teacher.settings.teacher_reminders and teacher.settings.notifications_enabled:
+    lesson = lesson_facts(teacher, student, slot, booking)
+    settings = teacher.settings
+    for lead, due in reminder_times(slot, settings.reminder_leads_minutes, now):
+        reminders: list[tuple[int, StudentReminder | TeacherReminder]] = [
+            (student.telegram_id, StudentReminder(lesson=lesson, lead_minutes=lead))
+        ]
+        if settings.teacher_reminders and settings.notifications_enabled:
+            reminders.append(
+                (teacher.telegram_id, TeacherReminder(lesson=lesson, lead_minutes=lead))
+            )
+        for chat_id, reminder in reminders:
+            key = f"{reminder.kind}:{booking.id}:{lead}"
             await queue(
-                uow, REMINDER_TEACHER, teacher.telegram_id, payload, now,
-                due_at=due, dedup_key=f"{REMINDER_TEACHER}:{booking.id}:{lead}",
-                booking_id=booking.id,
-            )  # fmt: skip
+                uow, reminder, chat_id, now, due_at=due, dedup_key=key, booking_id=booking.id
+            )
 
 
 async def replan_reminders(uow: SqlUnitOfWork, teacher: Teacher, now: datetime) -> int:
@@ -103,6 +107,14 @@ async def replan_reminders(uow: SqlUnitOfWork, teacher: Teacher, now: datetime) 
         await uow.outbox.withdraw_for_booking(booking.id, REMINDER_KINDS)
         await schedule_reminders(uow, teacher, student, slot, booking, now)
     return len(lessons)
+
+
+async def _tell(
+    uow: SqlUnitOfWork, notice: Notice, chat_id: int, booking: Booking, now: datetime
+) -> None:
+    """Queue a notice about a booking, at most once per booking and kind."""
+    key = f"{notice.kind}:{booking.id}"
+    await queue(uow, notice, chat_id, now, dedup_key=key, booking_id=booking.id)
 
 
 async def booking_made(
@@ -115,11 +127,8 @@ async def booking_made(
 ) -> None:
     """Tell the teacher and plan the reminders (the student sees the confirmation at once)."""
     if teacher.settings.notifications_enabled:
-        facts = lesson_facts(teacher, student, slot, booking)
-        await queue(
-            uow, BOOKING_NEW, teacher.telegram_id, facts, now,
-            dedup_key=f"{BOOKING_NEW}:{booking.id}", booking_id=booking.id,
-        )  # fmt: skip
+        notice = BookingNew(lesson=lesson_facts(teacher, student, slot, booking))
+        await _tell(uow, notice, teacher.telegram_id, booking, now)
     await schedule_reminders(uow, teacher, student, slot, booking, now)
 
 
@@ -136,18 +145,14 @@ async def booking_cancelled(
 ) -> None:
     """Withdraw the lesson's reminders and tell the other party who cancelled."""
     await uow.outbox.withdraw_for_booking(booking.id, REMINDER_KINDS)
-    facts = {**lesson_facts(teacher, student, slot, booking), "by": by.value, "reason": reason}
+    lesson = lesson_facts(teacher, student, slot, booking)
     if by == Actor.STUDENT:
         if teacher.settings.notifications_enabled:
-            await queue(
-                uow, BOOKING_CANCELLED, teacher.telegram_id, facts, now,
-                dedup_key=f"{BOOKING_CANCELLED}:{booking.id}", booking_id=booking.id,
-            )  # fmt: skip
+            notice = CancelledByStudent(lesson=lesson, by=by, reason=reason)
+            await _tell(uow, notice, teacher.telegram_id, booking, now)
     elif student.telegram_id is not None:
-        await queue(
-            uow, LESSON_CANCELLED_BY_TEACHER, student.telegram_id, facts, now,
-            dedup_key=f"{LESSON_CANCELLED_BY_TEACHER}:{booking.id}", booking_id=booking.id,
-        )  # fmt: skip
+        told = CancelledByTeacher(lesson=lesson, by=by, reason=reason)
+        await _tell(uow, told, student.telegram_id, booking, now)
 
 
 async def booking_rescheduled(
@@ -163,12 +168,9 @@ async def booking_rescheduled(
     new_slot, new_booking = new
     await uow.outbox.withdraw_for_booking(old_booking.id, REMINDER_KINDS)
     if teacher.settings.notifications_enabled:
-        facts = {
-            **lesson_facts(teacher, student, new_slot, new_booking),
-            "old_starts_at": old_slot.starts_at.isoformat(),
-        }
-        await queue(
-            uow, BOOKING_RESCHEDULED, teacher.telegram_id, facts, now,
-            dedup_key=f"{BOOKING_RESCHEDULED}:{new_booking.id}", booking_id=new_booking.id,
-        )  # fmt: skip
+        notice = BookingRescheduled(
+            lesson=lesson_facts(teacher, student, new_slot, new_booking),
+            old_starts_at=old_slot.starts_at,
+        )
+        await _tell(uow, notice, teacher.telegram_id, new_booking, now)
     await schedule_reminders(uow, teacher, student, new_slot, new_booking, now)

@@ -12,11 +12,24 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.domain.booking import may_still_change
 from bot.domain.model import BookingStatus, OutboxMessage, OutboxStatus
+from bot.domain.notices import (
+    AgendaLesson,
+    CancelledByTeacher,
+    DailyAgenda,
+    Notice,
+    Outgoing,
+    RecipientUnreachable,
+    Reminder,
+    StudentReminder,
+    UnreadableNotice,
+    read_notice,
+)
 from bot.domain.reminders import agenda_too_late, reminder_skip
 from bot.ports import Delivery, Sender
 from bot.services import notify
@@ -53,54 +66,51 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
 
 
-async def _stale_reason(uow: SqlUnitOfWork, message: OutboxMessage, now: datetime) -> str | None:
+async def _stale_reason(
+    uow: SqlUnitOfWork, message: OutboxMessage, notice: Notice, now: datetime
+) -> str | None:
     """Why a claimed row should not be sent any more, if it should not."""
-    if message.kind in notify.REMINDER_KINDS and message.booking_id is not None:
+    if isinstance(notice, Reminder) and message.booking_id is not None:
         found = await uow.bookings.get(message.booking_id)
         if found is None or found[0].status != BookingStatus.CONFIRMED:
             return "booking no longer confirmed"
-        lead = int(str(message.payload["lead_minutes"]))
         planned = await uow.outbox.planned_leads(message.booking_id, message.kind)
-        skip = reminder_skip(found[1].starts_at, lead, planned, now)
+        skip = reminder_skip(found[1].starts_at, notice.lead_minutes, planned, now)
         return skip.value if skip is not None else None
-    if message.kind == notify.DAILY_AGENDA:
-        # Rows queued before the payload carried its due time fall back to the row's.
-        due = message.payload.get("due_at")
-        due_at = datetime.fromisoformat(str(due)) if due else message.due_at
+    if isinstance(notice, DailyAgenda):
+        due_at = notice.due_at or message.due_at
         return "agenda too late" if agenda_too_late(due_at, now) else None
     return None
 
 
-TO_STUDENT = (notify.REMINDER, notify.LESSON_CANCELLED_BY_TEACHER)
-
-
-async def _student_now(uow: SqlUnitOfWork, message: OutboxMessage) -> int | None:
+async def _student_now(uow: SqlUnitOfWork, message: OutboxMessage, notice: Notice) -> int | None:
     """The account a student-bound lesson notice should reach now (links can be rebound)."""
-    if message.kind not in TO_STUDENT or message.booking_id is None:
+    if not isinstance(notice, StudentReminder | CancelledByTeacher) or message.booking_id is None:
         return message.chat_id
     found = await uow.bookings.get(message.booking_id)
     student = await uow.students.get(found[0].student_id) if found else None
     return student.telegram_id if student is not None else None
 
 
-async def _expand(uow: SqlUnitOfWork, message: OutboxMessage) -> None:
-    """Fill in facts known only at send time (the day's lessons for an agenda)."""
-    if message.kind != notify.DAILY_AGENDA:
-        return
-    teacher_id = int(str(message.payload["teacher_id"]))
-    start = datetime.fromisoformat(str(message.payload["day_start"]))
-    end = datetime.fromisoformat(str(message.payload["day_end"]))
-    rows = await uow.bookings.of_teacher_between(teacher_id, start, end)
-    message.payload["lessons"] = [
-        {
-            "starts_at": slot.starts_at.isoformat(),
-            "ends_at": slot.ends_at.isoformat(),
-            "subject": slot.subject,
-            "student_name": student.name,
-            "colour": student.colour,
-        }
-        for _, slot, student in rows
-    ]
+async def _outgoing(
+    uow: SqlUnitOfWork, message: OutboxMessage, notice: Notice, now: datetime
+) -> Outgoing:
+    """The notice with what is known only now: the day's lessons, whether a change is open."""
+    outgoing = Outgoing(message.id, message.chat_id, notice)
+    if isinstance(notice, StudentReminder):
+        lesson = notice.lesson
+        may_change = may_still_change(lesson.starts_at, lesson.change_deadline, now)
+        return replace(outgoing, may_change=may_change)
+    if isinstance(notice, DailyAgenda):
+        rows = await uow.bookings.of_teacher_between(
+            notice.teacher_id, notice.day_start, notice.day_end
+        )
+        lessons = tuple(
+            AgendaLesson(slot.starts_at, slot.ends_at, slot.subject, student.name, student.colour)
+            for _, slot, student in rows
+        )
+        return replace(outgoing, lessons=lessons)
+    return outgoing
 
 
 async def _deliver_one(
@@ -109,8 +119,17 @@ async def _deliver_one(
     """Check, send and record one claimed row."""
     now = deps.clock.now()
     async with deps.uow() as uow:
-        stale = await _stale_reason(uow, message, now)
-        chat_id = await _student_now(uow, message)
+        try:
+            notice = read_notice(message.kind, message.payload)
+        except UnreadableNotice as exc:
+            # No retry can make stored JSON parse: fail the row now and say why.
+            log.warning("outbox row %s is unreadable: %s", message.id, exc)
+            await _close(uow, message, OutboxStatus.FAILED, now, f"unreadable payload: {exc}")
+            report.failed += 1
+            report.note("unreadable payload")
+            return
+        stale = await _stale_reason(uow, message, notice, now)
+        chat_id = await _student_now(uow, message, notice)
         if chat_id is None:
             stale = stale or "student no longer connected"
         else:
@@ -121,14 +140,21 @@ async def _deliver_one(
         if stale is None and recipient is not None and recipient.unreachable:
             stale = "recipient unreachable"
         if stale is not None:
-            await uow.outbox.finish(message.id, OutboxStatus.SKIPPED, now, stale)
-            await uow.commit()
+            await _close(uow, message, OutboxStatus.SKIPPED, now, stale)
             report.skipped += 1
             report.note(stale)
             return
-        await _expand(uow, message)
-    delivery = await sender.deliver(message, recipient)
+        outgoing = await _outgoing(uow, message, notice, now)
+    delivery = await sender.deliver(outgoing, recipient)
     await _record(deps, message, delivery, report)
+
+
+async def _close(
+    uow: SqlUnitOfWork, message: OutboxMessage, status: OutboxStatus, now: datetime, reason: str
+) -> None:
+    """End a row that will not be sent, with its reason."""
+    await uow.outbox.finish(message.id, status, now, reason)
+    await uow.commit()
 
 
 async def _give_back(
@@ -182,12 +208,11 @@ async def _mark_unreachable(uow: SqlUnitOfWork, chat_id: int, now: datetime) -> 
         if teacher is None:
             continue
         # One notice per student per day: a student may unblock and block again later.
-        await notify.queue(
-            uow, notify.RECIPIENT_UNREACHABLE, teacher.telegram_id,
-            {"student_name": student.name, "colour": student.colour,
-             "teacher_tz": teacher.settings.timezone},
-            now, dedup_key=f"{notify.RECIPIENT_UNREACHABLE}:{student.id}:{now.date()}",
-        )  # fmt: skip
+        notice = RecipientUnreachable(
+            student_name=student.name, colour=student.colour, teacher_tz=teacher.settings.timezone
+        )
+        key = f"{notice.kind}:{student.id}:{now.date()}"
+        await notify.queue(uow, notice, teacher.telegram_id, now, dedup_key=key)
 
 
 async def dispatch_due(deps: Deps, sender: Sender, batch: int = BATCH) -> DispatchReport:

@@ -127,7 +127,7 @@ class SqlOutbox:
             OutboxRow.status != OutboxStatus.WITHDRAWN.value,
         )
         payloads = await self._s.scalars(query)
-        return [int(str(p["lead_minutes"])) for p in payloads if p and "lead_minutes" in p]
+        return [lead for p in payloads if p and isinstance(lead := p.get("lead_minutes"), int)]
 
     async def backlog(self, now: datetime) -> tuple[int, datetime | None]:
         """How many due rows wait, and the oldest due time."""

@@ -13,20 +13,9 @@ from pathlib import Path
 from bot.domain.model import OutboxStatus
 from bot.services import notify
 from tests.e2e.conftest import TOKEN, Harness
+from tests.sample_notices import booking_new
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _payload(n: int) -> dict[str, object]:
-    start = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
-    return {
-        "colour": n % 24,
-        "student_name": f"Student {n}",
-        "starts_at": start.isoformat(),
-        "ends_at": (start + timedelta(hours=1)).isoformat(),
-        "subject": "Math",
-        "teacher_tz": "UTC",
-    }
 
 
 async def _queue(h: Harness, chats: list[int], due: datetime) -> None:
@@ -36,7 +25,8 @@ async def _queue(h: Harness, chats: list[int], due: datetime) -> None:
         h.server.world.user(chat).started = True  # they have talked to the bot before
     async with h.app.deps.uow() as uow:
         for n, chat in enumerate(chats):
-            await notify.queue(uow, notify.BOOKING_NEW, chat, _payload(n), due, due_at=due)
+            notice = booking_new(f"Student {n}", colour=n % 24)
+            await notify.queue(uow, notice, chat, due, due_at=due)
         await uow.commit()
 
 
@@ -78,10 +68,16 @@ async def test_a_worker_killed_mid_burst_leaves_every_notification_sent_once_in_
     real_now = datetime.now(UTC)
     await _queue(harness, chats, real_now - timedelta(seconds=1))
     worker = await asyncio.create_subprocess_exec(
-        sys.executable, str(Path(__file__).with_name("dispatcher_process.py")),
-        harness.server.url, database_url, TOKEN, str(tmp_path / "worker"),
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+        sys.executable,
+        str(Path(__file__).with_name("dispatcher_process.py")),
+        harness.server.url,
+        database_url,
+        TOKEN,
+        str(tmp_path / "worker"),
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=asyncio.subprocess.PIPE,
+    )
     try:
         await harness.server.wait_for(
             lambda: len(harness.server.calls("sendMessage", ok=True)) >= 45, timeout=60

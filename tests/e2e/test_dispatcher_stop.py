@@ -14,6 +14,7 @@ from bot.services import notify
 from bot.services.outbox import LEASE
 from sandbox.server import BotAPIServer
 from storage.engine import create_engine, uow_factory
+from tests.sample_notices import booking_new
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "424243:dispatcher-stop-token"
@@ -30,8 +31,7 @@ async def _queue_notice(database_url: str) -> None:
     engine = create_engine(database_url)
     try:
         async with uow_factory(engine)() as uow:
-            payload: dict[str, object] = {"teacher_name": "Tanya", "link": "x"}
-            await notify.queue(uow, notify.NEW_LINK, STUDENT, payload, datetime.now(UTC))
+            await notify.queue(uow, booking_new(), STUDENT, datetime.now(UTC))
             await uow.commit()
     finally:
         await engine.dispose()
@@ -56,13 +56,19 @@ async def test_sigterm_during_a_dispatcher_pass_is_quiet_and_leaves_the_row_for_
     async with BotAPIServer(token=TOKEN, bot_username="lessonlink_bot") as server:
         server.add_user(STUDENT, "Alice")
         env = _env(
-            BOT_TOKEN=TOKEN, TELEGRAM_API_URL=server.url, DATABASE_URL=database_url,
+            BOT_TOKEN=TOKEN,
+            TELEGRAM_API_URL=server.url,
+            DATABASE_URL=database_url,
             DISPATCH_INTERVAL_SECONDS="0.2",
-        )  # fmt: skip
+        )
         bot = await asyncio.create_subprocess_exec(
-            sys.executable, str(ROOT / "run_bot.py"), cwd=tmp_path, env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
+            sys.executable,
+            str(ROOT / "run_bot.py"),
+            cwd=tmp_path,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         try:
             server.send_text(STUDENT, "/start")  # the bot is up and its database migrated
             await server.wait_for_bot_message(STUDENT, contains="LessonLink", timeout=60)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 from bot.domain.model import OutboxStatus, Student, Teacher
-from bot.services import booking, notify
+from bot.domain.notices import NoticeKind
+from bot.services import booking
 from tests.e2e.conftest import Harness
 from tests.factories import make_slots, make_student, make_teacher
 
@@ -64,8 +65,8 @@ async def test_after_a_restart_50_minutes_before_one_reminder_says_50_minutes(
     assert "in 50 minutes" in own
     reason = "superseded by a later reminder"
     assert await _skipped(harness) == [
-        (notify.REMINDER, reason),
-        (notify.REMINDER_TEACHER, reason),
+        (NoticeKind.REMINDER, reason),
+        (NoticeKind.REMINDER_TEACHER, reason),
     ]
 
 
@@ -77,7 +78,7 @@ async def test_a_lone_day_before_reminder_in_the_last_hour_is_skipped_as_too_lat
     harness.clock.advance(timedelta(days=3) - timedelta(minutes=40))
     await harness.flush()
     assert not _reminders(harness, STUDENT)
-    assert await _skipped(harness) == [(notify.REMINDER, "too late to be useful")]
+    assert await _skipped(harness) == [(NoticeKind.REMINDER, "too late to be useful")]
 
 
 async def test_a_late_reminder_in_russian_uses_the_right_plural(harness: Harness) -> None:
@@ -99,4 +100,4 @@ async def test_an_agenda_the_bot_missed_by_a_day_is_not_sent_the_next_day(
     await harness.flush()
     [agenda] = [m.content for m in harness.server.bot_messages(TEACHER) if "🗓" in m.content]
     assert "November 25" in agenda, "only the day it is, never yesterday's 'no lessons today'"
-    assert await _skipped(harness) == [(notify.DAILY_AGENDA, "agenda too late")]
+    assert await _skipped(harness) == [(NoticeKind.DAILY_AGENDA, "agenda too late")]

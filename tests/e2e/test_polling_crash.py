@@ -21,8 +21,8 @@ from typing import IO
 import pytest
 
 from bot.domain.model import BookingStatus, OutboxStatus, Slot
+from bot.domain.notices import NoticeKind
 from bot.security import TokenVault
-from bot.services import notify
 from sandbox.server import BotAPIServer
 from storage.engine import create_engine, uow_factory
 from tests.e2e.conftest import BOT_USERNAME, TOKEN
@@ -48,9 +48,12 @@ class Bot:
         """`python run_bot.py` in the test's folder, its output in bot<n>.log."""
         log = (self.folder / f"bot{len(self.runs)}.log").open("wb")
         process = subprocess.Popen(
-            [sys.executable, str(ROOT / "run_bot.py")], cwd=self.folder, env=self.env,
-            stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [sys.executable, str(ROOT / "run_bot.py")],
+            cwd=self.folder,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         self.runs.append((process, log))
         return process
 
@@ -183,11 +186,13 @@ async def bookings(
     engine = create_engine(database_url)
     async with uow_factory(engine)() as u:
         seats = [(await u.slots.get(s.id)).booked for s in slots]  # type: ignore[union-attr]
-        held = {sid: [b.status for b, _ in await u.bookings.of_student(sid, confirmed_only=False)]
-                for sid in students}  # fmt: skip
+        held = {
+            sid: [b.status for b, _ in await u.bookings.of_student(sid, confirmed_only=False)]
+            for sid in students
+        }
         sent = await u.outbox.by_status(OutboxStatus.SENT)
     await engine.dispose()
-    return seats, held, len([m for m in sent if m.kind == notify.BOOKING_NEW])
+    return seats, held, len([m for m in sent if m.kind == NoticeKind.BOOKING_NEW])
 
 
 async def test_a_bot_killed_mid_burst_answers_every_press_once_after_the_restart(

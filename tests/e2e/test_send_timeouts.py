@@ -9,23 +9,16 @@ from bot.domain.clock import ManualClock
 from bot.domain.model import OutboxStatus
 from bot.services import notify
 from tests.e2e.conftest import Harness, running_bot
+from tests.sample_notices import booking_new
 
 TEACHER, ADMIN = 7201, 7299
-PAYLOAD: dict[str, object] = {
-    "colour": 1,
-    "student_name": "Sam",
-    "starts_at": "2026-12-01T10:00:00+00:00",
-    "ends_at": "2026-12-01T11:00:00+00:00",
-    "subject": "Math",
-    "teacher_tz": "UTC",
-}
 
 
 async def _notice_due(h: Harness) -> None:
     h.user(TEACHER, "Tanya")
     await h.send(TEACHER, "/start")
     async with h.app.deps.uow() as uow:
-        await notify.queue(uow, notify.BOOKING_NEW, TEACHER, PAYLOAD, h.clock.now())
+        await notify.queue(uow, booking_new(), TEACHER, h.clock.now())
         await uow.commit()
 
 

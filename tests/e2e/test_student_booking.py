@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.domain.model import BookingStatus
-from bot.services import notify
+from bot.domain.notices import NoticeKind
 from tests.e2e import student_steps as steps
 from tests.e2e.conftest import Harness
 
@@ -51,7 +51,7 @@ async def test_link_to_confirmed_lesson_in_one_edited_message(harness: Harness) 
 
     [(booking, slot)] = await steps.bookings_of(h, sid)
     assert booking.status == BookingStatus.CONFIRMED and slot.starts_at == WED_10_UTC
-    [notice] = await steps.outbox(h, notify.BOOKING_NEW)
+    [notice] = await steps.outbox(h, NoticeKind.BOOKING_NEW)
     assert notice.chat_id == tutor.telegram_id and notice.booking_id == booking.id
     presses = [r for r in h.server.requests if r.method == "answerCallbackQuery"]
     assert len(presses) == 4 and all(r.ok for r in presses)

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 from icalendar import Calendar
 
 from bot.domain.model import BookingStatus
-from bot.services import booking, notify
+from bot.domain.notices import NoticeKind
+from bot.services import booking
 from tests.e2e import student_steps as steps
 from tests.e2e.conftest import Harness
 
@@ -47,7 +48,7 @@ async def test_cancel_inside_the_window_asks_first_and_frees_the_seat(harness: H
     assert "Cancelled: Wed, 25 Nov, 11:00–12:00" in h.last(ANA).content
     [(cancelled, freed)] = await steps.bookings_of(h, ana)
     assert cancelled.status == BookingStatus.CANCELLED and freed.booked == 0
-    [notice] = await steps.outbox(h, notify.BOOKING_CANCELLED)
+    [notice] = await steps.outbox(h, NoticeKind.BOOKING_CANCELLED)
     assert notice.chat_id == tutor.telegram_id
 
 
@@ -90,7 +91,7 @@ async def test_reschedule_walks_the_calendar_and_swaps(harness: Harness) -> None
     assert rows[old.id].status == BookingStatus.CANCELLED
     assert rows[new.id].status == BookingStatus.CONFIRMED
     assert rows[old.id].rescheduled_to_id == rows[new.id].id
-    assert await steps.outbox(h, notify.BOOKING_RESCHEDULED)
+    assert await steps.outbox(h, NoticeKind.BOOKING_RESCHEDULED)
 
 
 async def test_failed_reschedule_keeps_the_old_booking_exactly(harness: Harness) -> None:

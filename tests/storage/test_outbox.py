@@ -9,15 +9,18 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.clock import ManualClock
-from bot.domain.model import Account, OutboxMessage, OutboxStatus
+from bot.domain.model import Account, OutboxStatus
+from bot.domain.notices import Outgoing, dump_notice
 from bot.ports import Delivery
 from bot.services.context import Deps
 from bot.services.outbox import dispatch_due
 from storage.engine import create_engine, uow_factory
 from storage.locks import held_exclusively
 from tests.factories import VAULT
+from tests.sample_notices import booking_new
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+NOTICE = dump_notice(booking_new())
 
 
 class RecordingSender:
@@ -26,7 +29,7 @@ class RecordingSender:
     def __init__(self, sent: Counter[int]) -> None:
         self.sent = sent
 
-    async def deliver(self, message: OutboxMessage, recipient: Account | None) -> Delivery:
+    async def deliver(self, message: Outgoing, recipient: Account | None) -> Delivery:
         await asyncio.sleep(0)
         self.sent[message.id] += 1
         return Delivery("sent")
@@ -41,7 +44,7 @@ async def test_two_dispatchers_never_send_the_same_row(
     second = Deps(uow=uow_factory(other_engine), clock=clock, vault=VAULT)
     async with first.uow() as uow:
         for n in range(300):
-            await uow.outbox.add("booking_new", 10_000 + n, {}, NOW, NOW)
+            await uow.outbox.add("booking_new", 10_000 + n, NOTICE, NOW, NOW)
         await uow.commit()
 
     sent: Counter[int] = Counter()
@@ -75,7 +78,7 @@ async def test_only_one_process_holds_the_dispatcher_lock(
 async def test_an_expired_claim_is_picked_up_again(engine: AsyncEngine) -> None:
     deps = Deps(uow=uow_factory(engine), clock=ManualClock(NOW), vault=VAULT)
     async with deps.uow() as uow:
-        await uow.outbox.add("booking_new", 1, {}, NOW, NOW)
+        await uow.outbox.add("booking_new", 1, NOTICE, NOW, NOW)
         await uow.commit()
     async with deps.uow() as uow:
         assert len(await uow.outbox.claim_due(NOW, 10, timedelta(minutes=2))) == 1
@@ -95,7 +98,7 @@ class PickySender:
         self.bad_chat = bad_chat
         self.sent: list[int] = []
 
-    async def deliver(self, message: OutboxMessage, recipient: Account | None) -> Delivery:
+    async def deliver(self, message: Outgoing, recipient: Account | None) -> Delivery:
         if message.chat_id == self.bad_chat:
             raise KeyError("a renderer bug")
         self.sent.append(message.chat_id)
@@ -109,7 +112,7 @@ async def test_one_failing_row_neither_stops_the_pass_nor_repeats_forever(
     deps = Deps(uow=uow_factory(engine), clock=clock, vault=VAULT)
     async with deps.uow() as uow:
         for chat in (1, 2, 3):
-            await uow.outbox.add("booking_new", chat, {}, NOW, NOW)
+            await uow.outbox.add("booking_new", chat, NOTICE, NOW, NOW)
         await uow.commit()
     sender = PickySender(bad_chat=2)
     await dispatch_due(deps, sender)
@@ -123,17 +126,43 @@ async def test_one_failing_row_neither_stops_the_pass_nor_repeats_forever(
     assert failed.chat_id == 2 and "renderer bug" in failed.last_error and not pending
 
 
+async def test_an_unreadable_row_fails_at_once_saying_why_and_the_pass_goes_on(
+    engine: AsyncEngine,
+) -> None:
+    deps = Deps(uow=uow_factory(engine), clock=ManualClock(NOW), vault=VAULT)
+    async with deps.uow() as uow:
+        await uow.outbox.add("booking_new", 1, NOTICE, NOW, NOW)
+        await uow.outbox.add("booking_new", 2, {**NOTICE, "starts_at": "yesterday"}, NOW, NOW)
+        await uow.outbox.add("booking_new", 3, NOTICE, NOW, NOW)
+        await uow.commit()
+    sender = PickySender(bad_chat=0)
+    report = await dispatch_due(deps, sender)
+    assert sorted(sender.sent) == [1, 3] and report.reasons == {"unreadable payload": 1}
+    async with deps.uow() as uow:
+        [failed] = await uow.outbox.by_status(OutboxStatus.FAILED)
+        assert not await uow.outbox.by_status(OutboxStatus.PENDING), "never retried"
+    assert failed.chat_id == 2 and failed.attempts == 1
+    assert failed.last_error.startswith("unreadable payload: starts_at")
+
+
 async def test_planned_leads_are_a_bookings_live_reminders_of_one_kind(engine: AsyncEngine) -> None:
     deps = Deps(uow=uow_factory(engine), clock=ManualClock(NOW), vault=VAULT)
     async with deps.uow() as uow:
         for kind, booking, lead in [
-            ("reminder", 1, 1440), ("reminder", 1, 60), ("reminder_teacher", 1, 30),
+            ("reminder", 1, 1440),
+            ("reminder", 1, 60),
+            ("reminder_teacher", 1, 30),
             ("reminder", 2, 120),
-        ]:  # fmt: skip
+        ]:
             await uow.outbox.add(
-                kind, 5, {"lead_minutes": lead}, NOW, NOW,
-                dedup_key=f"{kind}:{booking}:{lead}", booking_id=booking,
-            )  # fmt: skip
+                kind,
+                5,
+                {"lead_minutes": lead},
+                NOW,
+                NOW,
+                dedup_key=f"{kind}:{booking}:{lead}",
+                booking_id=booking,
+            )
         await uow.commit()
     async with deps.uow() as uow:
         assert sorted(await uow.outbox.planned_leads(1, "reminder")) == [60, 1440]
@@ -146,7 +175,7 @@ async def test_unconfirmed_sends_are_final_and_counted_for_a_day(engine: AsyncEn
     clock = ManualClock(NOW)
     deps = Deps(uow=uow_factory(engine), clock=clock, vault=VAULT)
     async with deps.uow() as uow:
-        await uow.outbox.add("booking_new", 1, {}, NOW, NOW)
+        await uow.outbox.add("booking_new", 1, NOTICE, NOW, NOW)
         [row] = await uow.outbox.claim_due(NOW, 10, timedelta(minutes=2))
         await uow.outbox.finish(row.id, OutboxStatus.UNCONFIRMED, NOW, "time-out")
         await uow.commit()

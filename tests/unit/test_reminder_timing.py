@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain.model import Account, OutboxMessage
+from bot.domain.model import Account
+from bot.domain.notices import Outgoing, Reminder, StudentReminder, TeacherReminder
 from bot.domain.reminders import (
     ReminderSkip,
     TimeLeft,
@@ -14,7 +15,7 @@ from bot.domain.reminders import (
     reminder_skip,
     time_left,
 )
-from bot.services import notify
+from tests.sample_notices import lesson
 from views.i18n import make_i18n
 from views.notifications import render
 
@@ -71,20 +72,9 @@ def test_the_time_left_is_rounded_as_a_person_would_say_it(
     assert time_left(LESSON, now) == expected
 
 
-def _reminder(language: str, now: datetime, kind: str = notify.REMINDER) -> str:
-    message = OutboxMessage(
-        id=1,
-        kind=kind,
-        chat_id=1,
-        due_at=LESSON - timedelta(days=1),
-        payload={
-            "booking_id": 1, "student_id": 1, "starts_at": LESSON.isoformat(),
-            "ends_at": (LESSON + timedelta(hours=1)).isoformat(), "subject": "Math",
-            "teacher_name": "Tanya", "teacher_tz": "UTC", "student_name": "Sam", "colour": 0,
-            "lead_minutes": DAY, "change_deadline": LESSON.isoformat(),
-        },
-    )  # fmt: skip
-    text, _ = render(make_i18n(), message, Account(1, "Sam", language=language), now)
+def _reminder(language: str, now: datetime, cls: type[Reminder] = StudentReminder) -> str:
+    notice = cls(lesson=lesson(LESSON, change_deadline=LESSON), lead_minutes=DAY)
+    text, _ = render(make_i18n(), Outgoing(1, 1, notice), Account(1, "Sam", language=language), now)
     return text
 
 
@@ -107,7 +97,7 @@ def test_a_reminder_states_the_time_left_when_sent_in_the_recipients_language(
     language: str, now: datetime, words: str
 ) -> None:
     assert words in _reminder(language, now)
-    assert words in _reminder(language, now, notify.REMINDER_TEACHER)
+    assert words in _reminder(language, now, TeacherReminder)
 
 
 def test_an_agenda_more_than_two_hours_late_is_not_sent() -> None:

@@ -8,15 +8,17 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.domain.errors import ConfirmationNeeded, InvalidInput
-from bot.domain.model import Booking, BookingStatus, Slot
+from bot.domain.model import Account, Booking, BookingStatus, Slot
+from bot.domain.notices import BookingRescheduled, Outgoing
 from bot.domain.windows import parse_day, parse_window_args
 from bot.services import analytics as a
 from handlers.errors import describe
 from handlers.student_stats import event_phrase
 from handlers.teacher_links import opened_text
+from tests.sample_notices import lesson
 from views.formatting import days, sentence
 from views.i18n import make_i18n
-from views.notifications import _booking_rescheduled
+from views.notifications import render
 
 MOSCOW = "Europe/Moscow"  # UTC+3 all year
 
@@ -185,12 +187,11 @@ def test_every_audit_event_reads_as_a_phrase_never_a_code(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "ru"], indirect=True)
 def test_a_moved_lesson_names_both_times_in_one_date_format(lang: str) -> None:
-    payload: dict[str, object] = {
-        "colour": 0, "student_name": "Anna", "teacher_tz": "UTC", "subject": "",
-        "old_starts_at": "2026-11-30T10:00:00+00:00",
-        "starts_at": "2026-12-01T14:00:00+00:00", "ends_at": "2026-12-01T15:00:00+00:00",
-    }  # fmt: skip
-    text = _booking_rescheduled(payload, "UTC", datetime(2026, 11, 29, tzinfo=UTC))
+    moved = lesson(datetime(2026, 12, 1, 14, 0, tzinfo=UTC), student_name="Anna", subject="")
+    notice = BookingRescheduled(lesson=moved, old_starts_at=datetime(2026, 11, 30, 10, tzinfo=UTC))
+    teacher = Account(1, "Tanya", language=lang)
+    now = datetime(2026, 11, 29, tzinfo=UTC)
+    text, _ = render(make_i18n(), Outgoing(1, 1, notice), teacher, now)
     old, new = {"en": ("Mon, 30 Nov, 10:00", "Tue, 1 Dec, 14:00"),
                 "ru": ("пн, 30 нояб., 10:00", "вт, 1 дек., 14:00")}[lang]  # fmt: skip
     assert old in text and new in text, text

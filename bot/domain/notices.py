@@ -1,0 +1,276 @@
+"""Notices: one typed payload per kind of outbox row, and the one place they are (de)serialised.
+
+A row stores its notice as flat JSON (the facts, UTC times as ISO strings); the text is
+rendered only when it is sent, in the recipient's language and zone. The JSON keeps the
+shape rows have always had, so rows queued by an older version still read.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, fields, is_dataclass
+from datetime import datetime
+from enum import Enum, StrEnum
+from typing import ClassVar
+
+from pydantic import TypeAdapter, ValidationError
+
+from bot.domain.model import Actor
+
+
+class NoticeKind(StrEnum):
+    """What an outbox row tells; stored in the row's `kind` column."""
+
+    BOOKING_NEW = "booking_new"
+    BOOKING_CANCELLED = "booking_cancelled"
+    BOOKING_RESCHEDULED = "booking_rescheduled"
+    LESSON_CANCELLED_BY_TEACHER = "lesson_cancelled_by_teacher"
+    REMINDER = "reminder"
+    REMINDER_TEACHER = "reminder_teacher"
+    LINK_BOUND_ELSEWHERE = "link_bound_elsewhere"
+    LINK_EXPIRING = "link_expiring"
+    DAILY_AGENDA = "daily_agenda"
+    RECIPIENT_UNREACHABLE = "recipient_unreachable"
+    NEW_LINK = "new_link"
+
+
+REMINDER_KINDS = (NoticeKind.REMINDER.value, NoticeKind.REMINDER_TEACHER.value)
+
+
+class UnreadableNotice(ValueError):
+    """A stored payload that is not a notice of its row's kind."""
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """What any notice about a lesson says about it, fixed when the notice was queued."""
+
+    booking_id: int
+    starts_at: datetime
+    ends_at: datetime
+    teacher_id: int
+    teacher_name: str
+    teacher_tz: str
+    student_id: int
+    student_name: str
+    colour: int
+    subject: str = ""
+    # The last moment the student may cancel or move it; rows queued before it was stored
+    # have none, and then no change is offered.
+    change_deadline: datetime | None = None
+
+
+NOTICES: dict[str, type[Notice]] = {}  # each concrete notice type by its kind
+
+
+@dataclass(frozen=True, kw_only=True)
+class Notice:
+    """Base of every notice; a concrete one names its kind: `class X(Base, kind=...)`."""
+
+    kind: ClassVar[NoticeKind]
+
+    def __init_subclass__(cls, kind: NoticeKind | None = None, **rest: object) -> None:
+        """Register a concrete notice type under the row kind it is stored as."""
+        super().__init_subclass__(**rest)
+        if kind is not None:
+            cls.kind = kind
+            NOTICES[kind] = cls
+
+
+@dataclass(frozen=True, kw_only=True)
+class LessonNotice(Notice):
+    """A notice about one lesson; its facts are stored flat beside the notice's own."""
+
+    lesson: Lesson
+
+
+@dataclass(frozen=True, kw_only=True)
+class BookingNew(LessonNotice, kind=NoticeKind.BOOKING_NEW):
+    """To the teacher: a student booked a lesson."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BookingRescheduled(LessonNotice, kind=NoticeKind.BOOKING_RESCHEDULED):
+    """To the teacher: a student moved a lesson; `lesson` is the new one."""
+
+    old_starts_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cancellation(LessonNotice):
+    """A lesson was cancelled, by whom and why."""
+
+    by: Actor
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CancelledByStudent(Cancellation, kind=NoticeKind.BOOKING_CANCELLED):
+    """To the teacher: the student cancelled."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CancelledByTeacher(Cancellation, kind=NoticeKind.LESSON_CANCELLED_BY_TEACHER):
+    """To the student: the teacher (or the system on their behalf) cancelled."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reminder(LessonNotice):
+    """A lesson is coming; planned `lead_minutes` before it."""
+
+    lead_minutes: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class StudentReminder(Reminder, kind=NoticeKind.REMINDER):
+    """To the student."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TeacherReminder(Reminder, kind=NoticeKind.REMINDER_TEACHER):
+    """To the teacher."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinkBoundElsewhere(Notice, kind=NoticeKind.LINK_BOUND_ELSEWHERE):
+    """To the teacher: another account tried to open a student's bound link."""
+
+    teacher_id: int
+    link_id: int
+    student_name: str
+    colour: int
+    student_id: int | None = None  # offers Regenerate when known
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinkExpiring(Notice, kind=NoticeKind.LINK_EXPIRING):
+    """To the teacher: a link with lessons still booked expires soon."""
+
+    student_name: str
+    colour: int
+    teacher_tz: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecipientUnreachable(Notice, kind=NoticeKind.RECIPIENT_UNREACHABLE):
+    """To the teacher: a student blocked the bot."""
+
+    student_name: str
+    colour: int
+    teacher_tz: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DailyAgenda(Notice, kind=NoticeKind.DAILY_AGENDA):
+    """To the teacher: the lessons of one local day, looked up when it is sent."""
+
+    teacher_id: int
+    teacher_tz: str
+    day_start: datetime
+    day_end: datetime
+    # When it was due; a retry moves the row's due time, not this. Rows queued before it was
+    # stored fall back to the row's.
+    due_at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewLink(Notice, kind=NoticeKind.NEW_LINK):
+    """To the student: their teacher sent a new booking link (sealed; opened only to send)."""
+
+    teacher_id: int
+    teacher_name: str
+    student_id: int
+    link_id: int
+    sealed_token: str  # base64 of the encrypted token
+
+    @property
+    def sealed(self) -> bytes:
+        """The encrypted token."""
+        return base64.b64decode(self.sealed_token)
+
+
+@dataclass(frozen=True)
+class AgendaLesson:
+    """One line of a daily agenda."""
+
+    starts_at: datetime
+    ends_at: datetime
+    subject: str
+    student_name: str
+    colour: int
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A claimed notice on its way out, with what is known or decided only when it is sent."""
+
+    id: int
+    chat_id: int
+    notice: Notice
+    # A student's reminder: whether they may still cancel or move the lesson (the booking
+    # rule decides; the view only shows the answer).
+    may_change: bool = False
+    lessons: tuple[AgendaLesson, ...] = ()  # a daily agenda: the day's lessons
+    link: str | None = None  # a new link: the deep link opened from the sealed token
+
+
+def _json(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value.value if isinstance(value, Enum) else value
+
+
+def dump_notice(notice: Notice) -> dict[str, object]:
+    """The JSON payload a notice is stored as: flat, times as ISO strings."""
+    data: dict[str, object] = {}
+    for f in fields(notice):
+        value = getattr(notice, f.name)
+        if is_dataclass(value):  # the lesson's facts sit beside the notice's own
+            data.update({g.name: _json(getattr(value, g.name)) for g in fields(value)})
+        else:
+            data[f.name] = _json(value)
+    return data
+
+
+_ADAPTERS: dict[type[Notice], TypeAdapter[Notice]] = {}
+
+
+def _adapter(cls: type[Notice]) -> TypeAdapter[Notice]:
+    """The validator of one notice type, built on first use."""
+    if cls not in _ADAPTERS:
+        _ADAPTERS[cls] = TypeAdapter(cls)
+    return _ADAPTERS[cls]
+
+
+def read_notice(kind: str, payload: dict[str, object]) -> Notice:
+    """The notice a row stores, checked field by field; UnreadableNotice if it is none."""
+    cls = NOTICES.get(kind)
+    if cls is None:
+        raise UnreadableNotice(f"unknown kind {kind!r}")
+    data = {**payload, "lesson": payload} if issubclass(cls, LessonNotice) else payload
+    try:
+        notice = _adapter(cls).validate_python(data)
+    except ValidationError as exc:
+        raise UnreadableNotice(_problems(exc)) from None
+    if _naive_times(notice):
+        raise UnreadableNotice("a time without its UTC offset")
+    return notice
+
+
+def _problems(exc: ValidationError) -> str:
+    """The first few problems, each named by its key in the stored JSON."""
+    said = []
+    for error in exc.errors()[:3]:
+        loc = error["loc"][1:] if error["loc"][:1] == ("lesson",) else error["loc"]
+        said.append(f"{'.'.join(map(str, loc))}: {error['msg']}")
+    return "; ".join(said)
+
+
+def _naive_times(value: object) -> bool:
+    """Whether a notice holds a time without an offset (it could not be compared to now)."""
+    if isinstance(value, datetime):
+        return value.tzinfo is None
+    if is_dataclass(value) and not isinstance(value, type):
+        return any(_naive_times(getattr(value, f.name)) for f in fields(value))
+    return False
