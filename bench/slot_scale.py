@@ -25,7 +25,7 @@ from bot.domain.teacher_settings import Setting
 from bot.services import accounts, availability, teachers
 from bot.services import student_calendar as calendar
 from bot.services.context import Deps
-from bot.services.student_calendar_model import Filters
+from bot.services.student_calendar_model import Cursor
 from storage.engine import read_factory, uow_factory
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -117,7 +117,7 @@ async def week_view(engine: Any, size: int) -> list[float]:
     samples: list[float] = []
     for _ in range(WEEK_VIEW_ROUNDS):
         started = time.perf_counter()
-        await calendar.week(deps, account, sid, 0, Filters())
+        await calendar.week(deps, account, Cursor(student_id=sid))
         samples.append((time.perf_counter() - started) * 1000)
     return samples[5:]  # the first rounds warm caches and pools
 

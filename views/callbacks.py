@@ -1,16 +1,23 @@
 """The compact callback-data codec: short prefixes, fixed action codes, opaque integer ids.
 
-Every class packs to well under Telegram's 64 bytes. Append new classes; do not rename
-prefixes, or buttons already sent stop working.
+Only values travel (`prefix:value:value`), so field names say what they hold at no cost; every
+class packs to at most Telegram's 64 bytes (tests/unit/test_callbacks.py packs each with its
+longest values). Actions are Enums: a typo is an AttributeError or a mypy error, not a button
+that silently answers "no longer valid". A prefix names one layout of fields: keep it while the
+fields stay, and give a class a new prefix when its fields change, so a button sent before is
+refused as no longer valid rather than read with the wrong meaning.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, Self
 
 from aiogram.filters.callback_data import CallbackData
 from pydantic import BeforeValidator, Field
+
+from bot.services.student_calendar_model import Cursor, Filters, Part
 
 # Every number a button of ours carries fits a 32-bit INTEGER column (PostgreSQL's INTEGER).
 NUMBER_LIMIT = 2**31 - 1
@@ -105,11 +112,22 @@ class LessonCancelCb(CallbackData, prefix="lcx"):
 # --- students ---
 
 
-class StudentHomeCb(CallbackData, prefix="sh"):
-    """A student's home card action (book) for one student record."""
+class HomeAction(StrEnum):
+    """What a button on the student's home card opens."""
 
-    action: str
-    id: Number
+    HOME = "home"
+    BOOK = "book"
+    MINE = "mine"
+    ZONE = "tz"
+    HELP = "help"
+    TEACHERS = "teachers"
+
+
+class StudentHomeCb(CallbackData, prefix="sh"):
+    """A student's home card action for one student record."""
+
+    action: HomeAction
+    student_id: Number
 
 
 class StudentZoneCb(CallbackData, prefix="sz"):
@@ -118,99 +136,149 @@ class StudentZoneCb(CallbackData, prefix="sz"):
     index: Number
 
 
-class WeekCb(CallbackData, prefix="cw"):
-    """A student's week view: student s, start day d (ordinal, 0 = today), subject j, part p,
-    and r, the booking being rescheduled (0 = a new booking)."""
+class LessonAction(StrEnum):
+    """What a button about one of the student's lessons does."""
 
-    s: Number
-    d: Number
-    j: Number
-    p: Number
-    r: Number
-
-
-class MonthsCb(CallbackData, prefix="cm"):
-    """The month picker of the student's calendar (same s, j, p, r as WeekCb)."""
-
-    s: Number
-    j: Number
-    p: Number
-    r: Number
-
-
-class DayCb(CallbackData, prefix="cd"):
-    """One day of the student's calendar (same fields as WeekCb, d is the day)."""
-
-    s: Number
-    d: Number
-    j: Number
-    p: Number
-    r: Number
-
-
-class SlotCb(CallbackData, prefix="cs"):
-    """A slot pressed in the day view: shows the confirmation card."""
-
-    s: Number
-    id: Number
-    j: Number
-    p: Number
-    r: Number
-
-
-class ConfirmCb(CallbackData, prefix="cc"):
-    """Confirm on the card: book slot id (or move booking r to it)."""
-
-    s: Number
-    id: Number
-    j: Number
-    p: Number
-    r: Number
+    CARD = "c"
+    ASK_CANCEL = "x"
+    CANCEL = "y"
+    MOVE = "m"
+    CALENDAR_FILE = "i"
 
 
 class MyLessonCb(CallbackData, prefix="ml"):
-    """A lesson in My bookings: c opens its card, x asks to cancel, y cancels, m reschedules,
-    i sends an .ics."""
+    """A lesson in My bookings: open its card, ask to cancel, cancel, move, or get an .ics."""
 
-    action: str
-    id: Number
-
-
-class MonthCb(CallbackData, prefix="cg"):
-    """The month grid of the student's calendar: the month holding day d (ordinal, 0 = today),
-    with the same s, j, p, r as WeekCb."""
-
-    s: Number
-    d: Number
-    j: Number
-    p: Number
-    r: Number
+    action: LessonAction
+    booking_id: Number
 
 
-class FilterCb(CallbackData, prefix="cf"):
-    """The picker of one filter (k: 0 subject, 1 time of day), opened from the week (v=0, d its
-    start) or a day (v=1, d that day); same s, j, p, r as WeekCb."""
+class Screen(StrEnum):
+    """A screen of the student's calendar."""
 
-    s: Number
-    d: Number
-    v: Number
-    k: Number
-    j: Number
-    p: Number
-    r: Number
+    WEEK = "w"
+    MONTH = "m"
+    DAY = "d"
 
 
-class InertCb(CallbackData, prefix="ci"):
-    """A calendar cell with nothing to open: shows its screen again (v: 0 the week from d,
-    1 the month of d) with toast t (0 none, 1 no free times that day, 2 none on those days)."""
+class FilterKind(StrEnum):
+    """Which filter a picker sets."""
 
-    s: Number
-    d: Number
-    v: Number
-    t: Number
-    j: Number
-    p: Number
-    r: Number
+    SUBJECT = "s"
+    PART = "p"
+
+
+class Toast(StrEnum):
+    """What pressing a calendar cell with nothing to open says."""
+
+    NONE = "n"
+    NO_TIMES_DAY = "d"
+    NO_TIMES_DAYS = "w"
+
+
+# Parts of the day travel as their number; only plain digits are read (see _plain_number).
+PartField = Annotated[Part, BeforeValidator(_plain_number)]
+
+
+class CalendarCb(CallbackData, prefix="cal"):
+    """The calendar cursor's fields, which every calendar button carries first.
+
+    Never sent as such: each screen's class below has its own prefix. `cursor`, `at` and
+    `cursor_fields` are the one place that converts between a Cursor and callback data.
+    """
+
+    student_id: Number
+    day: Number
+    subject: Number
+    part: PartField
+    moving: Number
+
+    @property
+    def cursor(self) -> Cursor:
+        """The cursor this button carries."""
+        filters = Filters(self.subject, self.part)
+        return Cursor(self.student_id, self.day, filters, self.moving)
+
+    @classmethod
+    def at(cls, cursor: Cursor) -> Self:
+        """This screen's button for a cursor (classes with fields of their own: cursor_fields)."""
+        return cls(**cursor_fields(cursor))
+
+
+def cursor_fields(cursor: Cursor) -> dict[str, Any]:
+    """A cursor as CalendarCb's fields: `SlotCb(**cursor_fields(cursor), slot_id=...)`."""
+    return {
+        "student_id": cursor.student_id,
+        "day": cursor.day,
+        "subject": cursor.filters.subject,
+        "part": cursor.filters.part,
+        "moving": cursor.moving,
+    }
+
+
+class WeekCb(CalendarCb, prefix="cw"):
+    """The week from the cursor's day."""
+
+    shows: ClassVar[Screen] = Screen.WEEK
+
+
+class MonthCb(CalendarCb, prefix="cg"):
+    """The month grid holding the cursor's day."""
+
+    shows: ClassVar[Screen] = Screen.MONTH
+
+
+class DayCb(CalendarCb, prefix="cd"):
+    """The cursor's day."""
+
+    shows: ClassVar[Screen] = Screen.DAY
+
+
+class SlotCb(CalendarCb, prefix="co"):
+    """A slot pressed in the day view: shows its confirmation card."""
+
+    slot_id: Number
+
+
+class ConfirmCb(CalendarCb, prefix="cb"):
+    """Confirm on the card: book the slot (or move the cursor's booking to it)."""
+
+    slot_id: Number
+
+
+class FilterCb(CalendarCb, prefix="cp"):
+    """The picker of one filter, opened from (and going back to) the week or the day."""
+
+    back: Screen
+    kind: FilterKind
+
+
+class InertCb(CalendarCb, prefix="ce"):
+    """A calendar cell with nothing to open: its screen (week or month) again, saying why."""
+
+    screen: Screen
+    toast: Toast
+
+
+class MonthsCb(CallbackData, prefix="cm"):
+    """The old month list's button, on messages sent before the month grid: this month's grid."""
+
+    shows: ClassVar[Screen] = Screen.MONTH
+    student_id: Number
+    subject: Number
+    part: PartField
+    moving: Number
+
+    @property
+    def cursor(self) -> Cursor:
+        """The cursor this button carries (on today)."""
+        return Cursor(self.student_id, 0, Filters(self.subject, self.part), self.moving)
+
+
+def screen_button(screen: Screen, cursor: Cursor) -> WeekCb | MonthCb | DayCb:
+    """The button that shows a calendar screen at a cursor."""
+    kind = next(kind for kind in (WeekCb, MonthCb, DayCb) if kind.shows == screen)
+    return kind.at(cursor)
 
 
 # --- languages (issue 8) ---

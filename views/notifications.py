@@ -14,7 +14,7 @@ from bot.domain.colours import colour_mark
 from bot.domain.model import Account, OutboxMessage
 from bot.domain.reminders import time_left
 from bot.services import notify
-from views.callbacks import LinkCb, MyLessonCb, StudentHomeCb
+from views.callbacks import HomeAction, LessonAction, LinkCb, MyLessonCb, StudentHomeCb
 from views.formatting import clock_time, day_time, local, long_day, when_for
 from views.i18n import CatalogI18n
 
@@ -156,15 +156,18 @@ def _buttons(message: OutboxMessage, now: datetime) -> InlineKeyboardMarkup | No
     rows: list[list[InlineKeyboardButton]] = []
     if message.kind == notify.REMINDER:
         sid = int(str(p["student_id"]))
-        row = [_btn(_("📋 My bookings"), StudentHomeCb(action="mine", id=sid).pack())]
+        mine = StudentHomeCb(action=HomeAction.MINE, student_id=sid).pack()
+        row = [_btn(_("📋 My bookings"), mine)]
         deadline = p.get("change_deadline")
         if deadline is not None and now <= datetime.fromisoformat(str(deadline)):
-            cancel = MyLessonCb(action="x", id=int(str(p["booking_id"]))).pack()
+            booking_id = int(str(p["booking_id"]))
+            cancel = MyLessonCb(action=LessonAction.ASK_CANCEL, booking_id=booking_id).pack()
             row.append(_btn(_("❌ Cancel"), cancel))
         rows.append(row)
     elif message.kind == notify.LESSON_CANCELLED_BY_TEACHER:
         sid = int(str(p["student_id"]))
-        rows.append([_btn(_("📅 Book another time"), StudentHomeCb(action="book", id=sid).pack())])
+        book = StudentHomeCb(action=HomeAction.BOOK, student_id=sid).pack()
+        rows.append([_btn(_("📅 Book another time"), book)])
     elif message.kind == notify.LINK_BOUND_ELSEWHERE and "student_id" in p:
         regen = LinkCb(action="regen", id=int(str(p["student_id"]))).pack()
         rows.append([_btn(_("🔄 Regenerate link"), regen)])
