@@ -8,7 +8,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.services import student_calendar as calendar
 from bot.services.context import Deps
-from bot.services.student_calendar import Booked, Cursor, Refreshed
+from bot.services.student_calendar import Booked, Cursor, Offer, Refreshed
 from handlers import student_calendar_views as cviews
 from handlers import student_views as views
 from handlers.errors import describe
@@ -28,9 +28,13 @@ from views.callbacks import (
 router = Router(name="calendar")
 
 
-def refreshed(outcome: Refreshed) -> tuple[str, views.Keyboard]:
-    """The refusal sentence above the day as it is now."""
-    return cviews.day_screen(outcome.day, notice="⚠️ " + describe(outcome.refusal))
+def outcome_screen(outcome: Offer | Booked | Refreshed) -> tuple[str, views.Keyboard]:
+    """The card of a slot offered or of a lesson booked, or why not above the day as it is now."""
+    if isinstance(outcome, Refreshed):
+        return cviews.day_screen(outcome.day, notice="⚠️ " + describe(outcome.refusal))
+    if isinstance(outcome, Offer):
+        return views.offer_card(outcome)
+    return views.booked_text(outcome.lesson, outcome.zone, outcome.moved_from)
 
 
 async def screen_at(
@@ -81,23 +85,12 @@ async def inert(
 
 
 @router.callback_query(SlotCb.filter())
-@list_when_move_gone
-async def slot(query: CallbackQuery, callback_data: SlotCb, deps: Deps) -> None:
-    """The confirmation card, or why the slot cannot be had with the day refreshed."""
-    cb = callback_data
-    outcome = await calendar.offer(deps, query.from_user.id, cb.cursor, cb.slot_id)
-    screen = refreshed(outcome) if isinstance(outcome, Refreshed) else views.offer_card(outcome)
-    await views.show(query, *screen)
-
-
 @router.callback_query(ConfirmCb.filter())
 @list_when_move_gone
-async def confirm(query: CallbackQuery, callback_data: ConfirmCb, deps: Deps) -> None:
-    """Book (or move) now: the confirmation, or the refusal with the day refreshed."""
+async def slot(query: CallbackQuery, callback_data: SlotCb | ConfirmCb, deps: Deps) -> None:
+    """A slot pressed: its confirmation card; Confirm on it: book (or move) now. A slot that
+    cannot be had says why, above its day as it is now."""
     cb = callback_data
-    outcome = await calendar.confirm(deps, query.from_user.id, cb.cursor, cb.slot_id)
-    if isinstance(outcome, Booked):
-        screen = views.booked_text(outcome.lesson, outcome.zone, outcome.moved_from)
-    else:
-        screen = refreshed(outcome)
-    await views.show(query, *screen)
+    step = calendar.confirm if isinstance(cb, ConfirmCb) else calendar.offer
+    outcome = await step(deps, query.from_user.id, cb.cursor, cb.slot_id)
+    await views.show(query, *outcome_screen(outcome))

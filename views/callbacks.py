@@ -161,21 +161,6 @@ class Screen(StrEnum):
     DAY = "d"
 
 
-class FilterKind(StrEnum):
-    """Which filter a picker sets."""
-
-    SUBJECT = "s"
-    PART = "p"
-
-
-class Toast(StrEnum):
-    """What pressing a calendar cell with nothing to open says."""
-
-    NONE = "n"
-    NO_TIMES_DAY = "d"
-    NO_TIMES_DAYS = "w"
-
-
 # Parts of the day travel as their number; only plain digits are read (see _plain_number).
 PartField = Annotated[Part, BeforeValidator(_plain_number)]
 
@@ -246,11 +231,26 @@ class ConfirmCb(CalendarCb, prefix="cb"):
     slot_id: Number
 
 
+class FilterKind(StrEnum):
+    """Which filter a picker sets."""
+
+    SUBJECT = "s"
+    PART = "p"
+
+
 class FilterCb(CalendarCb, prefix="cp"):
     """The picker of one filter, opened from (and going back to) the week or the day."""
 
     back: Screen
     kind: FilterKind
+
+
+class Toast(StrEnum):
+    """What pressing a calendar cell with nothing to open says."""
+
+    NONE = "n"
+    NO_TIMES_DAY = "d"
+    NO_TIMES_DAYS = "w"
 
 
 class InertCb(CalendarCb, prefix="ce"):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.domain.booking import (
     change_deadline,
@@ -130,6 +132,21 @@ async def _take(
     return slot, booking
 
 
+async def _commit_audited(
+    uow: UnitOfWork,
+    deps: Deps,
+    event: str,
+    telegram_id: int,
+    pair: tuple[Teacher, Student],
+    detail: Mapping[str, Any],
+) -> None:
+    """Record a booking change an account made for this teacher's student, and commit both."""
+    teacher, student = pair
+    ids = {"actor": telegram_id, "teacher_id": teacher.id, "student_id": student.id}
+    await uow.audit.add(audit(event, "ok", deps, **ids, **detail))
+    await uow.commit()
+
+
 @records_refusals
 async def book(deps: Deps, telegram_id: int, student_id: int, slot_id: int) -> Lesson:
     """Book a slot for the student this account acts as."""
@@ -137,18 +154,8 @@ async def book(deps: Deps, telegram_id: int, student_id: int, slot_id: int) -> L
         student, teacher = await active_student(uow, deps, telegram_id, student_id)
         slot, booking = await _take(uow, deps, student, teacher, slot_id)
         await notify.booking_made(uow, teacher, student, slot, booking, deps.clock.now())
-        made = audit(
-            "booking.made",
-            "ok",
-            deps,
-            actor=telegram_id,
-            teacher_id=teacher.id,
-            student_id=student.id,
-            booking_id=booking.id,
-            slot_id=slot.id,
-        )
-        await uow.audit.add(made)
-        await uow.commit()
+        made = {"booking_id": booking.id, "slot_id": slot.id}
+        await _commit_audited(uow, deps, "booking.made", telegram_id, (teacher, student), made)
     return lesson_of(teacher, student, slot, booking)
 
 
@@ -198,18 +205,10 @@ async def _cancel(
     """Cancel, audit and commit a lesson someone may cancel; the lesson as it is now."""
     teacher, student, slot, booking = lesson
     await release(uow, deps, teacher, student, slot, booking, by=by, reason=reason)
-    event = audit(
-        "booking.cancelled",
-        "ok",
-        deps,
-        actor=telegram_id,
-        teacher_id=teacher.id,
-        student_id=student.id,
-        booking_id=booking.id,
-        by=by.value,
+    cancelled = {"booking_id": booking.id, "by": by.value}
+    await _commit_audited(
+        uow, deps, "booking.cancelled", telegram_id, (teacher, student), cancelled
     )
-    await uow.audit.add(event)
-    await uow.commit()
     booking.status, booking.cancelled_by = BookingStatus.CANCELLED, by
     return lesson_of(teacher, student, slot, booking)
 
@@ -277,18 +276,9 @@ async def reschedule(deps: Deps, telegram_id: int, booking_id: int, new_slot_id:
         await notify.booking_rescheduled(
             uow, teacher, student, (old_slot, old_booking), (new_slot, new_booking), now
         )
-        moved_event = audit(
-            "booking.rescheduled",
-            "ok",
-            deps,
-            actor=telegram_id,
-            teacher_id=teacher.id,
-            student_id=student.id,
-            booking_id=new_booking.id,
-            from_booking=old_booking.id,
-        )
-        await uow.audit.add(moved_event)
-        await uow.commit()
+        detail = {"booking_id": new_booking.id, "from_booking": old_booking.id}
+        pair = (teacher, student)
+        await _commit_audited(uow, deps, "booking.rescheduled", telegram_id, pair, detail)
     return lesson_of(teacher, student, new_slot, new_booking)
 
 
