@@ -13,7 +13,7 @@ from handlers import student_calendar_views as cviews
 from handlers import student_views as views
 from handlers.errors import describe
 from handlers.student_bookings import list_when_move_gone
-from views.callbacks import (
+from views.calendar_callbacks import (
     ConfirmCb,
     DayCb,
     FilterCb,

@@ -16,7 +16,7 @@ from bot.services.student_calendar import DayView, Part, SlotState, View, Week
 from bot.services.student_calendar_model import Cursor, DayCount, Filters, Month
 from handlers.student_views import Button, Keyboard, button, home_row, lesson_line, month_label
 from views import formatting as fmt
-from views.callbacks import (
+from views.calendar_callbacks import (
     DayCb,
     FilterCb,
     FilterKind,

@@ -17,7 +17,8 @@ from bot.services.student_home import Home, TeacherLessons
 from handlers import change_policy
 from handlers.navigation import show as show  # screens edit in place, one way
 from views import formatting as fmt
-from views.callbacks import ConfirmCb, DayCb, HomeAction, StudentHomeCb, cursor_fields
+from views.calendar_callbacks import ConfirmCb, DayCb, cursor_fields
+from views.callbacks import HomeAction, StudentHomeCb
 
 Keyboard = InlineKeyboardMarkup
 Button = InlineKeyboardButton

@@ -29,16 +29,8 @@ from tests.e2e.fuzz_steps import (
     shown_callbacks,
     typed_text,
 )
-from views.callbacks import (
-    ConfirmCb,
-    HomeAction,
-    LessonAction,
-    MyLessonCb,
-    SlotCb,
-    StudentHomeCb,
-    WeekCb,
-    cursor_fields,
-)
+from views.calendar_callbacks import ConfirmCb, SlotCb, WeekCb, cursor_fields
+from views.callbacks import HomeAction, LessonAction, MyLessonCb, StudentHomeCb
 
 ANA, BEN = 841, 842
 NEUTRAL = "That is not available any more."

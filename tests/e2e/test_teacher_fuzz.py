@@ -28,13 +28,14 @@ from tests.e2e.fuzz_steps import (
     typed_text,
 )
 from tests.e2e.teacher_steps import enroll, register
-from views import callbacks
+from views import calendar_callbacks, callbacks
 
 TEACHER = 9500
 # Every callback class of the codec, so a new one is fuzzed too.
 CODEC = [
     cls
-    for cls in vars(callbacks).values()
+    for module in (callbacks, calendar_callbacks)
+    for cls in vars(module).values()
     if isinstance(cls, type) and issubclass(cls, CallbackData) and cls is not CallbackData
 ]
 CODES = [

@@ -10,27 +10,26 @@ import pytest
 from aiogram.filters.callback_data import MAX_CALLBACK_LENGTH, CallbackData
 
 from bot.services.student_calendar_model import Cursor, Filters, Part
-from views import callbacks
-from views.callbacks import (
-    NUMBER_LIMIT,
+from views import calendar_callbacks, callbacks
+from views.calendar_callbacks import (
     ConfirmCb,
     DayCb,
     FilterCb,
     FilterKind,
     InertCb,
-    LessonAction,
     MonthCb,
-    MyLessonCb,
     Screen,
     SlotCb,
     WeekCb,
     cursor_fields,
     screen_button,
 )
+from views.callbacks import NUMBER_LIMIT, LessonAction, MyLessonCb
 
 CODEC = [
     cls
-    for cls in vars(callbacks).values()
+    for module in (callbacks, calendar_callbacks)
+    for cls in vars(module).values()
     if isinstance(cls, type) and issubclass(cls, CallbackData) and cls is not CallbackData
 ]
 # Free-text fields: a zone travels by its IANA name; every other text is a code the bot
@@ -93,5 +92,5 @@ def test_data_no_button_of_ours_carries_is_not_read(cls: type[CallbackData], dat
 
 
 def test_the_old_month_list_button_opens_todays_month() -> None:
-    old = callbacks.MonthsCb.unpack("cm:3:0:0:0")
+    old = calendar_callbacks.MonthsCb.unpack("cm:3:0:0:0")
     assert old.cursor == Cursor(student_id=3) and old.shows is Screen.MONTH

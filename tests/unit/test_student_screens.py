@@ -9,7 +9,8 @@ import pytest
 
 from bot.services.student_calendar_model import DayCount, Filters, Month, Part, View, Week
 from handlers import student_calendar_views as screens
-from views.callbacks import NUMBER_LIMIT, FilterKind, Screen
+from views.calendar_callbacks import FilterKind, Screen
+from views.callbacks import NUMBER_LIMIT
 from views.i18n import make_i18n
 
 TODAY = date(2026, 11, 23)  # a Monday
