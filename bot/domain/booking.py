@@ -90,13 +90,6 @@ def student_change(
     return StudentChange(allowed, deadline, settings.cancel_window_minutes)
 
 
-def student_may_change(
-    slot: Slot, booking: Booking, settings: TeacherSettings, now: datetime
-) -> bool:
-    """Whether the student may still cancel or reschedule this booking themselves."""
-    return student_change(slot, booking, settings, now).allowed
-
-
 def require_coming(booking: Booking, slot: Slot, now: datetime) -> None:
     """Refuse (BookingNotActive) acting on a lesson that was cancelled or has begun."""
     if booking.status != BookingStatus.CONFIRMED or slot.starts_at <= now:
