@@ -84,8 +84,10 @@ async def main() -> None:
         baseline = baseline or (w, c)
         print(f"{size:>9} slots  week view {percentiles(week_ms)}")
         print(f"{'':>9}        confirm   {percentiles(confirm_ms)}")
-        print(f"{'':>9}        vs {args.sizes[0]}: week x{w / baseline[0]:.2f}, "
-              f"confirm x{c / baseline[1]:.2f}")  # fmt: skip
+        print(
+            f"{'':>9}        vs {args.sizes[0]}: week x{w / baseline[0]:.2f}, "
+            f"confirm x{c / baseline[1]:.2f}"
+        )
     print("query plans at the largest size:")
     for line in plan_lines:
         print("  " + line)

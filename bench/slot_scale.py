@@ -73,8 +73,9 @@ def time_batches() -> None:
 async def year_of_slots(engine: Any, horizon: int) -> None:
     """Seven /addslots of whole days of 10-minute slots, with the probe running."""
     print(f"horizon {horizon} days:")
-    deps = Deps(uow=uow_factory(engine), read=read_factory(engine), clock=ManualClock(NOW),
-                vault=VAULT)  # fmt: skip
+    deps = Deps(
+        uow=uow_factory(engine), read=read_factory(engine), clock=ManualClock(NOW), vault=VAULT
+    )
     await teachers.register(deps, TEACHER, "Ms Year", "UTC")
     await teachers.change_setting(deps, TEACHER, Setting.HORIZON, str(horizon))
     HELD.clear()
@@ -99,20 +100,25 @@ async def year_of_slots(engine: Any, horizon: int) -> None:
         assert teacher is not None
         opened = len(await uow.slots.between(teacher.id, NOW, NOW + timedelta(days=400)))
     print(f"  all seven: {elapsed:.1f} s; open slots now: {opened}")
-    print(f"  probe (first contact) during them: {len(samples)} writes, {percentiles(samples)}, "
-          f"max {max(samples, default=0):.0f} ms; {len(errors)} failed")  # fmt: skip
+    print(
+        f"  probe (first contact) during them: {len(samples)} writes, {percentiles(samples)}, "
+        f"max {max(samples, default=0):.0f} ms; {len(errors)} failed"
+    )
     for error in sorted(set(errors)):
         print(f"    {errors.count(error)} x {error}")
     if HELD:
-        print(f"  slot-writing transactions: {len(HELD)}, longest {max(HELD):.0f} ms, "
-              f"{percentiles(HELD)}")  # fmt: skip
+        print(
+            f"  slot-writing transactions: {len(HELD)}, longest {max(HELD):.0f} ms, "
+            f"{percentiles(HELD)}"
+        )
 
 
 async def week_view(engine: Any, size: int) -> list[float]:
     """A student's week view with `size` open hourly slots of their teacher ahead."""
     world = await populate(engine, 1, size, 1)
-    deps = Deps(uow=uow_factory(engine), read=read_factory(engine), clock=ManualClock(NOW),
-                vault=VAULT)  # fmt: skip
+    deps = Deps(
+        uow=uow_factory(engine), read=read_factory(engine), clock=ManualClock(NOW), vault=VAULT
+    )
     [(sid, account)] = world.students[world.teacher_ids[0]]
     samples: list[float] = []
     for _ in range(WEEK_VIEW_ROUNDS):
@@ -133,8 +139,10 @@ async def main() -> None:
     for size in WEEK_VIEW_SIZES:
         async with database(args.db, args.pg_url) as (_, engine):
             samples = await week_view(engine, size)
-        print(f"  week view with {size:>6} open slots: {percentiles(samples)} "
-              f"(p50 {p50(samples):.1f} ms)")  # fmt: skip
+        print(
+            f"  week view with {size:>6} open slots: {percentiles(samples)} "
+            f"(p50 {p50(samples):.1f} ms)"
+        )
 
 
 if __name__ == "__main__":

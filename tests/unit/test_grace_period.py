@@ -133,11 +133,19 @@ def test_the_warning_on_the_card_counts_minutes_in_each_language(
 
 def test_the_confirmation_names_the_undo_deadline_in_the_viewers_zone() -> None:
     lesson = Lesson(
-        1, 1, BOOKED_AT + timedelta(hours=3), BOOKED_AT + timedelta(hours=4), "Math",
-        BookingStatus.CONFIRMED, "Ms Smith", "Europe/Berlin", 1, "Ana",
+        1,
+        1,
+        BOOKED_AT + timedelta(hours=3),
+        BOOKED_AT + timedelta(hours=4),
+        "Math",
+        BookingStatus.CONFIRMED,
+        "Ms Smith",
+        "Europe/Berlin",
+        1,
+        "Ana",
         change_deadline=BOOKED_AT + timedelta(minutes=10),
         undo_until=BOOKED_AT + timedelta(minutes=10),
-    )  # fmt: skip
+    )
     i18n = make_i18n()
     with i18n.context(), i18n.use_locale("en"):
         assert undo_line(lesson, "Europe/Berlin") == "You can undo this booking until 10:10."
