@@ -18,7 +18,7 @@ from bot.domain.clock import ManualClock
 from bot.services import booking
 from bot.services import student_calendar as calendar
 from bot.services.context import Deps
-from bot.services.student_calendar_model import Filters
+from bot.services.student_calendar_model import Cursor
 from storage.engine import uow_factory
 
 SLOTS_PER_TEACHER = 1000  # about six weeks of hourly slots
@@ -40,7 +40,7 @@ async def measure(engine: AsyncEngine, world_size: int) -> tuple[list[float], li
     for round_ in range(ROUNDS):
         sid, account = students[round_ % len(students)]
         started = time.perf_counter()
-        await calendar.week(deps, account, sid, 0, Filters())
+        await calendar.week(deps, account, Cursor(student_id=sid))
         week_ms.append((time.perf_counter() - started) * 1000)
         slot = free[round_ * 2 + 1]  # spaced out, so no student overlaps their own lessons
         started = time.perf_counter()
@@ -84,8 +84,10 @@ async def main() -> None:
         baseline = baseline or (w, c)
         print(f"{size:>9} slots  week view {percentiles(week_ms)}")
         print(f"{'':>9}        confirm   {percentiles(confirm_ms)}")
-        print(f"{'':>9}        vs {args.sizes[0]}: week x{w / baseline[0]:.2f}, "
-              f"confirm x{c / baseline[1]:.2f}")  # fmt: skip
+        print(
+            f"{'':>9}        vs {args.sizes[0]}: week x{w / baseline[0]:.2f}, "
+            f"confirm x{c / baseline[1]:.2f}"
+        )
     print("query plans at the largest size:")
     for line in plan_lines:
         print("  " + line)

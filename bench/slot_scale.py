@@ -25,7 +25,7 @@ from bot.domain.teacher_settings import Setting
 from bot.services import accounts, availability, teachers
 from bot.services import student_calendar as calendar
 from bot.services.context import Deps
-from bot.services.student_calendar_model import Filters
+from bot.services.student_calendar_model import Cursor
 from storage.engine import read_factory, uow_factory
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -73,8 +73,9 @@ def time_batches() -> None:
 async def year_of_slots(engine: Any, horizon: int) -> None:
     """Seven /addslots of whole days of 10-minute slots, with the probe running."""
     print(f"horizon {horizon} days:")
-    deps = Deps(uow=uow_factory(engine), read=read_factory(engine), clock=ManualClock(NOW),
-                vault=VAULT)  # fmt: skip
+    deps = Deps(
+        uow=uow_factory(engine), read=read_factory(engine), clock=ManualClock(NOW), vault=VAULT
+    )
     await teachers.register(deps, TEACHER, "Ms Year", "UTC")
     await teachers.change_setting(deps, TEACHER, Setting.HORIZON, str(horizon))
     HELD.clear()
@@ -99,25 +100,30 @@ async def year_of_slots(engine: Any, horizon: int) -> None:
         assert teacher is not None
         opened = len(await uow.slots.between(teacher.id, NOW, NOW + timedelta(days=400)))
     print(f"  all seven: {elapsed:.1f} s; open slots now: {opened}")
-    print(f"  probe (first contact) during them: {len(samples)} writes, {percentiles(samples)}, "
-          f"max {max(samples, default=0):.0f} ms; {len(errors)} failed")  # fmt: skip
+    print(
+        f"  probe (first contact) during them: {len(samples)} writes, {percentiles(samples)}, "
+        f"max {max(samples, default=0):.0f} ms; {len(errors)} failed"
+    )
     for error in sorted(set(errors)):
         print(f"    {errors.count(error)} x {error}")
     if HELD:
-        print(f"  slot-writing transactions: {len(HELD)}, longest {max(HELD):.0f} ms, "
-              f"{percentiles(HELD)}")  # fmt: skip
+        print(
+            f"  slot-writing transactions: {len(HELD)}, longest {max(HELD):.0f} ms, "
+            f"{percentiles(HELD)}"
+        )
 
 
 async def week_view(engine: Any, size: int) -> list[float]:
     """A student's week view with `size` open hourly slots of their teacher ahead."""
     world = await populate(engine, 1, size, 1)
-    deps = Deps(uow=uow_factory(engine), read=read_factory(engine), clock=ManualClock(NOW),
-                vault=VAULT)  # fmt: skip
+    deps = Deps(
+        uow=uow_factory(engine), read=read_factory(engine), clock=ManualClock(NOW), vault=VAULT
+    )
     [(sid, account)] = world.students[world.teacher_ids[0]]
     samples: list[float] = []
     for _ in range(WEEK_VIEW_ROUNDS):
         started = time.perf_counter()
-        await calendar.week(deps, account, sid, 0, Filters())
+        await calendar.week(deps, account, Cursor(student_id=sid))
         samples.append((time.perf_counter() - started) * 1000)
     return samples[5:]  # the first rounds warm caches and pools
 
@@ -133,8 +139,10 @@ async def main() -> None:
     for size in WEEK_VIEW_SIZES:
         async with database(args.db, args.pg_url) as (_, engine):
             samples = await week_view(engine, size)
-        print(f"  week view with {size:>6} open slots: {percentiles(samples)} "
-              f"(p50 {p50(samples):.1f} ms)")  # fmt: skip
+        print(
+            f"  week view with {size:>6} open slots: {percentiles(samples)} "
+            f"(p50 {p50(samples):.1f} ms)"
+        )
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import (
     BotCommand,
     BotCommandScopeChat,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
 )
@@ -18,8 +17,8 @@ from aiogram.utils.i18n import gettext as _
 from bot.services import links, student_home
 from bot.services.accounts import Identity
 from bot.services.context import Deps
-from handlers.student_views import home_card
-from views.callbacks import StudentHomeCb
+from handlers.student_views import home_button, home_card
+from views.callbacks import HomeAction
 
 router = Router(name="student_access")
 
@@ -29,10 +28,7 @@ def welcome(access: links.Access) -> tuple[str, InlineKeyboardMarkup]:
     text = _(
         "👋 Hi {student}! You are connected to <b>{teacher}</b>. Book your lessons here."
     ).format(student=html.escape(access.student_name), teacher=html.escape(access.teacher_name))
-    button = InlineKeyboardButton(
-        text=_("📅 Book a lesson"),
-        callback_data=StudentHomeCb(action="book", id=access.student_id).pack(),
-    )
+    button = home_button(_("📅 Book a lesson"), HomeAction.BOOK, access.student_id)
     return text, InlineKeyboardMarkup(inline_keyboard=[[button]])
 
 

@@ -17,11 +17,12 @@ from bot.services import student_calendar as calendar
 from bot.services.booking import Lesson
 from bot.services.context import Deps
 from bot.services.student_bookings import Bookings, OwnLesson
+from bot.services.student_calendar_model import Cursor
 from handlers import student_calendar_views as calendar_views
 from handlers import student_views as views
 from handlers.errors import describe
 from views import formatting as fmt
-from views.callbacks import MyLessonCb, StudentHomeCb
+from views.callbacks import HomeAction, LessonAction, MyLessonCb
 
 router = Router(name="student_bookings")
 
@@ -32,7 +33,9 @@ def lesson_button(lesson: Lesson, zone: str) -> views.Button:
     parts = [f"{fmt.day_label(local.date())} {fmt.clock_time(lesson.starts_at, zone)}"]
     parts += [lesson.subject] if lesson.subject else []
     parts.append(lesson.teacher_name)
-    return views.button(" · ".join(parts), MyLessonCb(action="c", id=lesson.booking_id))
+    return views.button(
+        " · ".join(parts), MyLessonCb(action=LessonAction.CARD, booking_id=lesson.booking_id)
+    )
 
 
 def bookings_screen(found: Bookings) -> tuple[str, views.Keyboard]:
@@ -55,7 +58,7 @@ def bookings_screen(found: Bookings) -> tuple[str, views.Keyboard]:
         lines += ["• " + views.lesson_line(lesson, zone) for lesson, zone in past]
     rows.append(
         [
-            views.button(_("📝 Book a lesson"), StudentHomeCb(action="book", id=found.student_id)),
+            views.home_button(_("📝 Book a lesson"), HomeAction.BOOK, found.student_id),
             *views.home_row(found.student_id),
         ]
     )
@@ -74,17 +77,24 @@ def lesson_card(own: OwnLesson) -> tuple[str, views.Keyboard]:
         "ℹ️ "
         + (
             _("You can cancel or move it until {when}.").format(when=until)
-            if own.changeable
+            if own.change.allowed
             else _("It is too late to cancel or move it; your teacher can still cancel it.")
         ),
     ]
     rows = [
         [
-            views.button(_("❌ Cancel"), MyLessonCb(action="x", id=bid)),
-            views.button(_("🔁 Move"), MyLessonCb(action="m", id=bid)),
+            views.button(
+                _("❌ Cancel"), MyLessonCb(action=LessonAction.ASK_CANCEL, booking_id=bid)
+            ),
+            views.button(_("🔁 Move"), MyLessonCb(action=LessonAction.MOVE, booking_id=bid)),
         ],
-        [views.button(_("📅 Add to calendar"), MyLessonCb(action="i", id=bid))],
-        [views.button(_("◀ Back"), StudentHomeCb(action="mine", id=lesson.student_id))],
+        [
+            views.button(
+                _("📅 Add to calendar"),
+                MyLessonCb(action=LessonAction.CALENDAR_FILE, booking_id=bid),
+            )
+        ],
+        [views.home_button(_("◀ Back"), HomeAction.MINE, lesson.student_id)],
     ]
     return "\n".join(lines), views.Keyboard(inline_keyboard=rows)
 
@@ -117,63 +127,68 @@ def list_when_move_gone(press: Press) -> Press:
     return list_when_gone(press, (BookingNotActive, CancellationWindowPassed))
 
 
-@router.callback_query(MyLessonCb.filter(F.action == "c"))
+@router.callback_query(MyLessonCb.filter(F.action == LessonAction.CARD))
 @list_when_gone
 async def card(query: CallbackQuery, callback_data: MyLessonCb, deps: Deps) -> None:
     """A lesson's own card, edited in place of the list."""
-    own = await student_bookings.lesson_card(deps, query.from_user.id, callback_data.id)
+    own = await student_bookings.lesson_card(deps, query.from_user.id, callback_data.booking_id)
     await views.show(query, *lesson_card(own))
 
 
-@router.callback_query(MyLessonCb.filter(F.action == "x"))
+@router.callback_query(MyLessonCb.filter(F.action == LessonAction.ASK_CANCEL))
 @list_when_gone
 async def ask_cancel(query: CallbackQuery, callback_data: MyLessonCb, deps: Deps) -> None:
     """Cancel? Asked once, so a slip of the finger loses nothing."""
-    own = await student_bookings.may_change(deps, query.from_user.id, callback_data.id)
+    own = await student_bookings.may_change(deps, query.from_user.id, callback_data.booking_id)
     text = _("Cancel your lesson on {when}?").format(when=views.lesson_line(own.lesson, own.zone))
     rows = [
         [
-            views.button(_("Yes, cancel it"), MyLessonCb(action="y", id=callback_data.id)),
-            views.button(_("No, keep it"), MyLessonCb(action="c", id=callback_data.id)),
+            views.button(
+                _("Yes, cancel it"),
+                MyLessonCb(action=LessonAction.CANCEL, booking_id=callback_data.booking_id),
+            ),
+            views.button(
+                _("No, keep it"),
+                MyLessonCb(action=LessonAction.CARD, booking_id=callback_data.booking_id),
+            ),
         ]
     ]
     await views.show(query, text, views.Keyboard(inline_keyboard=rows))
 
 
-@router.callback_query(MyLessonCb.filter(F.action == "y"))
+@router.callback_query(MyLessonCb.filter(F.action == LessonAction.CANCEL))
 @list_when_gone
 async def cancel(query: CallbackQuery, callback_data: MyLessonCb, deps: Deps) -> None:
     """Cancel now: the seat is free at once and the teacher is told."""
-    own = await student_bookings.cancel(deps, query.from_user.id, callback_data.id)
+    lesson, zone = await student_bookings.cancel(deps, query.from_user.id, callback_data.booking_id)
     text = _("Cancelled: {when}. Your teacher has been told.").format(
-        when=views.lesson_line(own.lesson, own.zone)
+        when=views.lesson_line(lesson, zone)
     )
-    sid = own.lesson.student_id
+    sid = lesson.student_id
     rows = [
         [
-            views.button(_("📝 Book another time"), StudentHomeCb(action="book", id=sid)),
-            views.button(_("📋 My bookings"), StudentHomeCb(action="mine", id=sid)),
+            views.home_button(_("📝 Book another time"), HomeAction.BOOK, sid),
+            views.home_button(_("📋 My bookings"), HomeAction.MINE, sid),
         ]
     ]
     await views.show(query, text, views.Keyboard(inline_keyboard=rows))
 
 
-@router.callback_query(MyLessonCb.filter(F.action == "m"))
+@router.callback_query(MyLessonCb.filter(F.action == LessonAction.MOVE))
 @list_when_gone
 async def reschedule(query: CallbackQuery, callback_data: MyLessonCb, deps: Deps) -> None:
     """Move: the same calendar, with this lesson to be moved."""
-    found = await calendar.week(
-        deps, query.from_user.id, 0, 0, calendar.Filters(), callback_data.id
-    )
+    cursor = Cursor(moving=callback_data.booking_id)
+    found = await calendar.week(deps, query.from_user.id, cursor)
     await views.show(query, *calendar_views.week_screen(found))
 
 
-@router.callback_query(MyLessonCb.filter(F.action == "i"))
+@router.callback_query(MyLessonCb.filter(F.action == LessonAction.CALENDAR_FILE))
 @list_when_gone
 async def calendar_file(query: CallbackQuery, callback_data: MyLessonCb, deps: Deps) -> None:
     """Add to calendar: an .ics file with a stable UID for this booking."""
     name, data = await student_bookings.calendar_file(
-        deps, query.from_user.id, callback_data.id, _("Lesson with {teacher}")
+        deps, query.from_user.id, callback_data.booking_id, _("Lesson with {teacher}")
     )
     await query.bot.send_document(  # type: ignore[union-attr]
         query.from_user.id, BufferedInputFile(data, filename=name), caption=_("📅 Add to calendar")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from datetime import date, timedelta
 
 from aiogram.utils.i18n import gettext as _
@@ -12,36 +13,36 @@ from babel.dates import get_day_names
 
 from bot.domain.zones import zone_label
 from bot.services.student_calendar import DayView, Part, SlotState, View, Week
-from bot.services.student_calendar_model import DayCount, Month
-from handlers.student_views import (
-    Button,
-    Keyboard,
-    button,
-    home_row,
-    lesson_line,
-    month_label,
-    moving_id,
-)
+from bot.services.student_calendar_model import Cursor, DayCount, Filters, Month
+from handlers.student_views import Button, Keyboard, button, home_row, lesson_line, month_label
 from views import formatting as fmt
-from views.callbacks import DayCb, FilterCb, InertCb, MonthCb, SlotCb, WeekCb
+from views.calendar_callbacks import (
+    DayCb,
+    FilterCb,
+    FilterKind,
+    InertCb,
+    MonthCb,
+    Screen,
+    SlotCb,
+    Toast,
+    WeekCb,
+    cursor_fields,
+    screen_button,
+)
 
-SUBJECT, PART = 0, 1  # which filter a picker sets
-ON_WEEK, ON_DAY = 0, 1  # where a picker was opened from (and returns to)
-ON_MONTH = 1  # an inert cell redraws the week (ON_WEEK) or the month grid
-NO_TOAST, NO_TIMES_DAY, NO_TIMES_DAYS = 0, 1, 2
 # A cell outside the month: Telegram refuses an empty or all-space button text; this one
 # (U+2800, braille blank) shows as nothing.
 BLANK = "\u2800"
 
 
-def _part_name(part: int) -> str:
+def _part_name(part: Part) -> str:
     names = {
         Part.ANY: _("any"),
         Part.MORNING: _("morning"),
         Part.AFTERNOON: _("afternoon"),
         Part.EVENING: _("evening"),
     }
-    return names[Part(part)]
+    return names[part]
 
 
 def _subject_name(view: View, subject: int) -> str:
@@ -71,52 +72,42 @@ def _header(view: View) -> list[str]:
     return lines
 
 
-def _filter_row(view: View, ordinal: int, where: int) -> list[Button]:
+def _filter_row(view: View, here: Cursor, back: Screen) -> list[Button]:
     """A button per filter, each opening its picker (a list beats cycling through values)."""
-    f, s, r = view.filters, view.student_id, moving_id(view)
+    f = view.filters
 
-    def picker(kind: int) -> FilterCb:
-        return FilterCb(s=s, d=ordinal, v=where, k=kind, j=f.subject, p=f.part, r=r)
+    def picker(kind: FilterKind) -> FilterCb:
+        return FilterCb(**cursor_fields(here), back=back, kind=kind)
 
     row = []
     if view.subjects:
         label = _("Subject: {subject}").format(subject=_subject_name(view, f.subject))
-        row.append(button(label, picker(SUBJECT)))
+        row.append(button(label, picker(FilterKind.SUBJECT)))
     label = _("Time of day: {part}").format(part=_part_name(f.part))
-    row.append(button(label, picker(PART)))
+    row.append(button(label, picker(FilterKind.PART)))
     return row
 
 
-def _back_to(view: View, ordinal: int, where: int, subject: int, part: int) -> WeekCb | DayCb:
-    """The screen a picker returns to, with the given filters."""
-    cls = DayCb if where == ON_DAY else WeekCb
-    return cls(s=view.student_id, d=ordinal, j=subject, p=part, r=moving_id(view))
-
-
-def filter_picker(view: View, ordinal: int, where: int, kind: int) -> tuple[str, Keyboard]:
-    """The values of one filter, the one in force marked; a press applies it and goes back."""
+def filter_picker(view: View, day: int, back: Screen, kind: FilterKind) -> tuple[str, Keyboard]:
+    """The values of one filter, the one in force marked; a press applies it and goes back to
+    the screen (week or day, from `day`, an ordinal) the picker was opened from."""
+    here = replace(view.cursor(), day=day)
     f = view.filters
-    if kind == SUBJECT and view.subjects:
+    if kind == FilterKind.SUBJECT and view.subjects:
         title = _("Pick a subject:")
-        current = f.subject
-        options = [(j, _subject_name(view, j)) for j in range(len(view.subjects) + 1)]
-        targets = [_back_to(view, ordinal, where, j, f.part) for j, _name in options]
+        subjects = range(len(view.subjects) + 1)
+        options = [(Filters(j, f.part), _subject_name(view, j)) for j in subjects]
     else:
         title = _("Pick a time of day:")
-        current = f.part
-        options = [(p.value, _part_name(p)) for p in Part]
-        targets = [_back_to(view, ordinal, where, f.subject, p) for p, _name in options]
-    rows = [
-        [button(("✔️ " if value == current else "") + name, target)]
-        for (value, name), target in zip(options, targets, strict=True)
-    ]
-    rows.append([button(_("◀ Back"), _back_to(view, ordinal, where, f.subject, f.part))])
+        options = [(Filters(f.subject, p), _part_name(p)) for p in Part]
+    marked = [(("✔️ " if option == f else "") + name, option) for option, name in options]
+    rows = [[button(name, screen_button(back, replace(here, filters=o)))] for name, o in marked]
+    rows.append([button(_("◀ Back"), screen_button(back, here))])
     return "\n".join([*_header(view), "", title]), Keyboard(inline_keyboard=rows)
 
 
-def _inert(view: View, ordinal: int, where: int, toast: int) -> InertCb:
-    f, s, r = view.filters, view.student_id, moving_id(view)
-    return InertCb(s=s, d=ordinal, v=where, t=toast, j=f.subject, p=f.part, r=r)
+def _inert(here: Cursor, screen: Screen, toast: Toast) -> InertCb:
+    return InertCb(**cursor_fields(here), screen=screen, toast=toast)
 
 
 def _empty_runs(days: list[DayCount]) -> list[list[DayCount]]:
@@ -132,21 +123,18 @@ def _empty_runs(days: list[DayCount]) -> list[list[DayCount]]:
 
 
 def _day_button(view: View, count: DayCount) -> Button:
-    f, label = view.filters, fmt.day_label(count.day)
+    label = fmt.day_label(count.day)
     if count.free:
         text = ngettext("{day} · {n} free", "{day} · {n} free", count.free)
     else:
         text = _("{day} · ⭐ yours")
-    s, r = view.student_id, moving_id(view)
-    data = DayCb(s=s, d=count.day.toordinal(), j=f.subject, p=f.part, r=r)
-    return button(text.format(day=label, n=count.free), data)
+    return button(text.format(day=label, n=count.free), DayCb.at(view.cursor(count.day)))
 
 
 def week_screen(week: Week) -> tuple[str, Keyboard]:
     """The week: a button per day with free times; days without them folded into one row."""
-    view, f = week.view, week.view.filters
-    s, r = view.student_id, moving_id(view)
-    start = week.start.toordinal()
+    view = week.view
+    here = view.cursor(week.start)
     lines = [*_header(view), "", _("Pick a day:")]
     rows = []
     for run in _empty_runs(week.days):
@@ -155,36 +143,33 @@ def week_screen(week: Week) -> tuple[str, Keyboard]:
             rows.append([_day_button(view, first)])
         elif first is last:
             label = _("{day} · no free times").format(day=fmt.day_label(first.day))
-            rows.append([button(label, _inert(view, start, ON_WEEK, NO_TIMES_DAY))])
+            rows.append([button(label, _inert(here, Screen.WEEK, Toast.NO_TIMES_DAY))])
         else:
             label = _("{first} – {last} · no free times").format(
                 first=fmt.day_label(first.day), last=fmt.day_label(last.day)
             )
-            rows.append([button(label, _inert(view, start, ON_WEEK, NO_TIMES_DAYS))])
+            rows.append([button(label, _inert(here, Screen.WEEK, Toast.NO_TIMES_DAYS))])
     nav = []
     if week.previous is not None:
-        previous = WeekCb(s=s, d=week.previous.toordinal(), j=f.subject, p=f.part, r=r)
-        nav.append(button(_("◀ Previous week"), previous))
+        nav.append(button(_("◀ Previous week"), WeekCb.at(here.on(week.previous))))
     if week.next is not None:
-        following = WeekCb(s=s, d=week.next.toordinal(), j=f.subject, p=f.part, r=r)
-        nav.append(button(_("Next week ▶"), following))
+        nav.append(button(_("Next week ▶"), WeekCb.at(here.on(week.next))))
     rows += [nav] if nav else []
-    rows.append([button(_("🗓 Pick a month"), MonthCb(s=s, d=start, j=f.subject, p=f.part, r=r))])
-    rows.append(_filter_row(view, start, ON_WEEK))
-    rows.append(home_row(s))
+    rows.append([button(_("🗓 Pick a month"), MonthCb.at(here))])
+    rows.append(_filter_row(view, here, Screen.WEEK))
+    rows.append(home_row(view.student_id))
     return "\n".join(lines), Keyboard(inline_keyboard=rows)
 
 
 def month_screen(month: Month) -> tuple[str, Keyboard]:
     """A 7-column grid of the month: days with free times (or your lesson) open that day."""
-    view, f = month.view, month.view.filters
-    s, r = view.student_id, moving_id(view)
-    here = month.first.toordinal()
+    view = month.view
+    here = view.cursor(month.first)
     lines = [*_header(view), "", "🗓 <b>" + html.escape(month_label(month.first)) + "</b>"]
     lines.append(_("Numbered days have free times; ⭐ your lesson; · no free times."))
     grid = InlineKeyboardBuilder()
     names = get_day_names("short", locale=fmt.current_locale())
-    heading = _inert(view, here, ON_MONTH, NO_TOAST).pack()
+    heading = _inert(here, Screen.MONTH, Toast.NONE).pack()
     for weekday in range(7):
         grid.button(text=str(names[weekday]), callback_data=heading)
     counts = {count.day: count for count in month.days}
@@ -196,44 +181,44 @@ def month_screen(month: Month) -> tuple[str, Keyboard]:
         count = counts.get(day)
         if count is not None and (count.free or count.mine):
             text = str(day.day) if count.free else f"⭐{day.day}"
-            data = DayCb(s=s, d=day.toordinal(), j=f.subject, p=f.part, r=r).pack()
+            data = DayCb.at(here.on(day)).pack()
         else:
             inside = month.first <= day < following
             text = "·" if inside else BLANK
-            data = _inert(view, here, ON_MONTH, NO_TIMES_DAY if inside else NO_TOAST).pack()
+            data = _inert(here, Screen.MONTH, Toast.NO_TIMES_DAY if inside else Toast.NONE).pack()
         grid.button(text=text, callback_data=data)
     grid.adjust(7)
     nav = []
     for target, label in ((month.previous, "◀ {month}"), (month.next, "{month} ▶")):
         if target is not None:
-            page = MonthCb(s=s, d=target.toordinal(), j=f.subject, p=f.part, r=r)
+            page = MonthCb.at(here.on(target))
             nav.append(button(label.format(month=month_label(target)), page))
     if nav:
         grid.row(*nav)
-    week = WeekCb(s=s, d=max(month.first, view.today).toordinal(), j=f.subject, p=f.part, r=r)
-    grid.row(button(_("◀ Back to the week"), week), *home_row(s))
+    week = WeekCb.at(here.on(max(month.first, view.today)))
+    grid.row(button(_("◀ Back to the week"), week), *home_row(view.student_id))
     return "\n".join(lines), grid.as_markup()
 
 
-def inert_note(toast: int) -> str | None:
+def inert_note(toast: Toast) -> str | None:
     """What pressing a cell with nothing to open says."""
-    if toast == NO_TIMES_DAY:
+    if toast == Toast.NO_TIMES_DAY:
         return _("No free times that day.")
-    if toast == NO_TIMES_DAYS:
+    if toast == Toast.NO_TIMES_DAYS:
         return _("No free times on those days.")
     return None
 
 
-def _week_of(view: View, day: date) -> int:
+def _week_of(view: View, day: date) -> date:
     """The start of the week view that holds a day (weeks count from today)."""
     weeks = (day - view.today).days // 7
-    return (view.today + timedelta(days=7 * max(weeks, 0))).toordinal()
+    return view.today + timedelta(days=7 * max(weeks, 0))
 
 
 def day_screen(day: DayView, notice: str = "") -> tuple[str, Keyboard]:
     """A day's slots: free ones to press, booked ones marked, the student's own marked."""
-    view, f = day.view, day.view.filters
-    s, r = view.student_id, moving_id(view)
+    view = day.view
+    here = view.cursor(day.day)
     lines = ([notice, ""] if notice else []) + _header(view)
     lines.append("\n<b>" + fmt.long_day(day.day) + "</b>")
     if not day.slots:
@@ -256,9 +241,9 @@ def day_screen(day: DayView, notice: str = "") -> tuple[str, Keyboard]:
             )
         else:
             text = _("🟢 {times}{subject}")
-        data = SlotCb(s=s, id=slot.slot_id, j=f.subject, p=f.part, r=r)
+        data = SlotCb(**cursor_fields(here), slot_id=slot.slot_id)
         rows.append([button(text.format(times=times, subject=subject, n=slot.free), data)])
-    rows.append(_filter_row(view, day.day.toordinal(), ON_DAY))
-    back = WeekCb(s=s, d=_week_of(view, day.day), j=f.subject, p=f.part, r=r)
-    rows.append([button(_("◀ Back to the week"), back), *home_row(s)])
+    rows.append(_filter_row(view, here, Screen.DAY))
+    back = WeekCb.at(here.on(_week_of(view, day.day)))
+    rows.append([button(_("◀ Back to the week"), back), *home_row(view.student_id)])
     return "\n".join(lines), Keyboard(inline_keyboard=rows)

@@ -13,11 +13,12 @@ from bot.services import student_bookings, student_home
 from bot.services import student_calendar as calendar
 from bot.services.accounts import Identity, Role
 from bot.services.context import Deps
+from bot.services.student_calendar_model import Cursor
 from handlers import student_calendar_views as calendar_views
 from handlers import student_views as views
 from handlers.student_bookings import bookings_screen
 from handlers.zone_screens import TO_STUDENT, suggestions_screen, zone_line
-from views.callbacks import StudentHomeCb, StudentZoneCb, ZonePickCb
+from views.callbacks import HomeAction, StudentHomeCb, StudentZoneCb, ZonePickCb
 
 router = Router(name="student_home")
 
@@ -77,7 +78,7 @@ async def help_command(message: Message, deps: Deps) -> None:
 async def book_command(message: Message, deps: Deps) -> None:
     """The week view of the remembered teacher."""
     assert message.from_user is not None
-    week = await calendar.week(deps, message.from_user.id, 0, 0, calendar.Filters())
+    week = await calendar.week(deps, message.from_user.id, Cursor())
     text, keyboard = calendar_views.week_screen(week)
     await message.answer(text, reply_markup=keyboard)
 
@@ -110,50 +111,48 @@ async def timezone_command(message: Message, command: CommandObject, deps: Deps)
     await message.answer(text, reply_markup=keyboard)
 
 
-@router.callback_query(StudentHomeCb.filter(F.action == "home"))
+@router.callback_query(StudentHomeCb.filter(F.action == HomeAction.HOME))
 async def home_button(query: CallbackQuery, callback_data: StudentHomeCb, deps: Deps) -> None:
     """Back to the home card of this student record (and remember its teacher)."""
-    home = await student_home.home(deps, query.from_user.id, callback_data.id)
+    home = await student_home.home(deps, query.from_user.id, callback_data.student_id)
     await views.show(query, *views.home_card(home))
 
 
-@router.callback_query(StudentHomeCb.filter(F.action == "book"))
+@router.callback_query(StudentHomeCb.filter(F.action == HomeAction.BOOK))
 async def book_button(query: CallbackQuery, callback_data: StudentHomeCb, deps: Deps) -> None:
     """Book a lesson: the week view from today."""
-    week = await calendar.week(deps, query.from_user.id, callback_data.id, 0, calendar.Filters())
+    cursor = Cursor(student_id=callback_data.student_id)
+    week = await calendar.week(deps, query.from_user.id, cursor)
     await views.show(query, *calendar_views.week_screen(week))
 
 
-@router.callback_query(StudentHomeCb.filter(F.action == "mine"))
+@router.callback_query(StudentHomeCb.filter(F.action == HomeAction.MINE))
 async def mine_button(query: CallbackQuery, callback_data: StudentHomeCb, deps: Deps) -> None:
     """My bookings."""
-    found = await student_bookings.my_bookings(deps, query.from_user.id, callback_data.id)
+    found = await student_bookings.my_bookings(deps, query.from_user.id, callback_data.student_id)
     await views.show(query, *bookings_screen(found))
 
 
-@router.callback_query(StudentHomeCb.filter(F.action == "tz"))
+@router.callback_query(StudentHomeCb.filter(F.action == HomeAction.ZONE))
 async def zone_button(query: CallbackQuery, callback_data: StudentHomeCb, deps: Deps) -> None:
     """The time zone picker."""
-    home = await student_home.home(deps, query.from_user.id, callback_data.id)
+    home = await student_home.home(deps, query.from_user.id, callback_data.student_id)
     await views.show(query, *zone_picker(home))
 
 
-@router.callback_query(StudentHomeCb.filter(F.action == "help"))
+@router.callback_query(StudentHomeCb.filter(F.action == HomeAction.HELP))
 async def help_button(query: CallbackQuery, callback_data: StudentHomeCb, deps: Deps) -> None:
     """What a student can do."""
-    home = await student_home.home(deps, query.from_user.id, callback_data.id)
+    home = await student_home.home(deps, query.from_user.id, callback_data.student_id)
     keyboard = views.Keyboard(inline_keyboard=[views.home_row(home.student_id)])
     await views.show(query, help_text(), keyboard)
 
 
-@router.callback_query(StudentHomeCb.filter(F.action == "teachers"))
+@router.callback_query(StudentHomeCb.filter(F.action == HomeAction.TEACHERS))
 async def switch_teacher(query: CallbackQuery, deps: Deps) -> None:
     """Which teacher to book with, when the account studies with several."""
     choices = await student_home.teachers(deps, query.from_user.id)
-    rows = [
-        [views.button(c.teacher_name, StudentHomeCb(action="home", id=c.student_id))]
-        for c in choices
-    ]
+    rows = [[views.home_button(c.teacher_name, HomeAction.HOME, c.student_id)] for c in choices]
     await views.show(query, _("Which teacher?"), views.Keyboard(inline_keyboard=rows))
 
 

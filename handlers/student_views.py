@@ -12,12 +12,13 @@ from babel.dates import format_date
 
 from bot.domain.zones import zone_label
 from bot.services.booking import Lesson
-from bot.services.student_calendar import Offer, View
+from bot.services.student_calendar import Offer
 from bot.services.student_home import Home, TeacherLessons
 from handlers import change_policy
 from handlers.navigation import show as show  # screens edit in place, one way
 from views import formatting as fmt
-from views.callbacks import ConfirmCb, DayCb, StudentHomeCb
+from views.calendar_callbacks import ConfirmCb, DayCb, cursor_fields
+from views.callbacks import HomeAction, StudentHomeCb
 
 Keyboard = InlineKeyboardMarkup
 Button = InlineKeyboardButton
@@ -85,30 +86,27 @@ def home_card(home: Home) -> tuple[str, Keyboard]:
     sid = home.student_id
     rows = [
         [
-            button(_("📝 Book a lesson"), StudentHomeCb(action="book", id=sid)),
-            button(_("📋 My bookings"), StudentHomeCb(action="mine", id=sid)),
+            home_button(_("📝 Book a lesson"), HomeAction.BOOK, sid),
+            home_button(_("📋 My bookings"), HomeAction.MINE, sid),
         ],
         [
-            button(_("🌍 Time zone"), StudentHomeCb(action="tz", id=sid)),
-            button(_("❓ Help"), StudentHomeCb(action="help", id=sid)),
+            home_button(_("🌍 Time zone"), HomeAction.ZONE, sid),
+            home_button(_("❓ Help"), HomeAction.HELP, sid),
         ],
     ]
     if several:
-        rows.append([button(_("🔄 Switch teacher"), StudentHomeCb(action="teachers", id=sid))])
+        rows.append([home_button(_("🔄 Switch teacher"), HomeAction.TEACHERS, sid)])
     return "\n".join(lines), Keyboard(inline_keyboard=rows)
+
+
+def home_button(text: str, action: HomeAction, student_id: int) -> Button:
+    """A button doing one of the home card's actions for a student record."""
+    return button(text, StudentHomeCb(action=action, student_id=student_id))
 
 
 def home_row(student_id: int) -> list[Button]:
     """A row leading back to the home card."""
-    return [button(_("🏠 Home"), StudentHomeCb(action="home", id=student_id))]
-
-
-def moving_id(view: View) -> int:
-    """The booking being rescheduled on a calendar screen (0 for a new booking)."""
-    return view.moving.booking_id if view.moving else 0
-
-
-_moving_id = moving_id
+    return [home_button(_("🏠 Home"), HomeAction.HOME, student_id)]
 
 
 def month_label(first: date) -> str:
@@ -118,7 +116,7 @@ def month_label(first: date) -> str:
 
 def offer_card(offer: Offer) -> tuple[str, Keyboard]:
     """The confirmation card: date, times in both zones, length, subject, policy."""
-    view, slot, f = offer.view, offer.slot, offer.view.filters
+    view, slot = offer.view, offer.slot
     local_day = fmt.local(slot.starts_at, view.zone).date()
     times = fmt.time_range(slot.starts_at, slot.ends_at, view.zone) + f" ({zone_label(view.zone)})"
     if (
@@ -156,12 +154,11 @@ def offer_card(offer: Offer) -> tuple[str, Keyboard]:
                 when=lesson_line(view.moving, view.zone)
             )
         )
-    s, r = view.student_id, _moving_id(view)
-    ordinal = local_day.toordinal()
+    here = view.cursor(local_day)
     rows = [
         [
-            button(_("✅ Confirm"), ConfirmCb(s=s, id=slot.slot_id, j=f.subject, p=f.part, r=r)),
-            button(_("◀ Back"), DayCb(s=s, d=ordinal, j=f.subject, p=f.part, r=r)),
+            button(_("✅ Confirm"), ConfirmCb(**cursor_fields(here), slot_id=slot.slot_id)),
+            button(_("◀ Back"), DayCb.at(here)),
         ]
     ]
     return "\n".join(lines), Keyboard(inline_keyboard=rows)
@@ -182,7 +179,7 @@ def booked_text(lesson: Lesson, zone: str, moved_from: Lesson | None) -> tuple[s
         text += "\n" + undo
     rows = [
         [
-            button(_("📋 My bookings"), StudentHomeCb(action="mine", id=lesson.student_id)),
+            home_button(_("📋 My bookings"), HomeAction.MINE, lesson.student_id),
             *home_row(lesson.student_id),
         ]
     ]

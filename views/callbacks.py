@@ -1,12 +1,18 @@
 """The compact callback-data codec: short prefixes, fixed action codes, opaque integer ids.
 
-Every class packs to well under Telegram's 64 bytes. Append new classes; do not rename
-prefixes, or buttons already sent stop working.
+Only values travel (`prefix:value:value`), so field names say what they hold at no cost; every
+class packs to at most Telegram's 64 bytes (tests/unit/test_callbacks.py packs each with its
+longest values). Actions are Enums: a typo is an AttributeError or a mypy error, not a button
+that silently answers "no longer valid". A prefix names one layout of fields: keep it while the
+fields stay, and give a class a new prefix when its fields change, so a button sent before is
+refused as no longer valid rather than read with the wrong meaning. The student calendar's
+buttons, which carry its cursor, are in views/calendar_callbacks.py.
 """
 
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
@@ -17,7 +23,7 @@ NUMBER_LIMIT = 2**31 - 1
 _PLAIN_NUMBER = re.compile(r"-?[0-9]{1,10}")
 
 
-def _plain_number(value: object) -> object:
+def plain_number(value: object) -> object:
     """Numbers in callback data are written by us: plain ASCII digits, nothing pydantic forgives.
 
     Pydantic alone would read ' 3', '+3', '3_0' and '3.0', and str.isdigit() checks would pass
@@ -29,7 +35,7 @@ def _plain_number(value: object) -> object:
     return value
 
 
-Number = Annotated[int, BeforeValidator(_plain_number), Field(ge=-NUMBER_LIMIT, le=NUMBER_LIMIT)]
+Number = Annotated[int, BeforeValidator(plain_number), Field(ge=-NUMBER_LIMIT, le=NUMBER_LIMIT)]
 
 # --- teachers (issue 3) ---
 
@@ -105,11 +111,22 @@ class LessonCancelCb(CallbackData, prefix="lcx"):
 # --- students ---
 
 
-class StudentHomeCb(CallbackData, prefix="sh"):
-    """A student's home card action (book) for one student record."""
+class HomeAction(StrEnum):
+    """What a button on the student's home card opens."""
 
-    action: str
-    id: Number
+    HOME = "home"
+    BOOK = "book"
+    MINE = "mine"
+    ZONE = "tz"
+    HELP = "help"
+    TEACHERS = "teachers"
+
+
+class StudentHomeCb(CallbackData, prefix="sh"):
+    """A student's home card action for one student record."""
+
+    action: HomeAction
+    student_id: Number
 
 
 class StudentZoneCb(CallbackData, prefix="sz"):
@@ -118,99 +135,21 @@ class StudentZoneCb(CallbackData, prefix="sz"):
     index: Number
 
 
-class WeekCb(CallbackData, prefix="cw"):
-    """A student's week view: student s, start day d (ordinal, 0 = today), subject j, part p,
-    and r, the booking being rescheduled (0 = a new booking)."""
+class LessonAction(StrEnum):
+    """What a button about one of the student's lessons does."""
 
-    s: Number
-    d: Number
-    j: Number
-    p: Number
-    r: Number
-
-
-class MonthsCb(CallbackData, prefix="cm"):
-    """The month picker of the student's calendar (same s, j, p, r as WeekCb)."""
-
-    s: Number
-    j: Number
-    p: Number
-    r: Number
-
-
-class DayCb(CallbackData, prefix="cd"):
-    """One day of the student's calendar (same fields as WeekCb, d is the day)."""
-
-    s: Number
-    d: Number
-    j: Number
-    p: Number
-    r: Number
-
-
-class SlotCb(CallbackData, prefix="cs"):
-    """A slot pressed in the day view: shows the confirmation card."""
-
-    s: Number
-    id: Number
-    j: Number
-    p: Number
-    r: Number
-
-
-class ConfirmCb(CallbackData, prefix="cc"):
-    """Confirm on the card: book slot id (or move booking r to it)."""
-
-    s: Number
-    id: Number
-    j: Number
-    p: Number
-    r: Number
+    CARD = "c"
+    ASK_CANCEL = "x"
+    CANCEL = "y"
+    MOVE = "m"
+    CALENDAR_FILE = "i"
 
 
 class MyLessonCb(CallbackData, prefix="ml"):
-    """A lesson in My bookings: c opens its card, x asks to cancel, y cancels, m reschedules,
-    i sends an .ics."""
+    """A lesson in My bookings: open its card, ask to cancel, cancel, move, or get an .ics."""
 
-    action: str
-    id: Number
-
-
-class MonthCb(CallbackData, prefix="cg"):
-    """The month grid of the student's calendar: the month holding day d (ordinal, 0 = today),
-    with the same s, j, p, r as WeekCb."""
-
-    s: Number
-    d: Number
-    j: Number
-    p: Number
-    r: Number
-
-
-class FilterCb(CallbackData, prefix="cf"):
-    """The picker of one filter (k: 0 subject, 1 time of day), opened from the week (v=0, d its
-    start) or a day (v=1, d that day); same s, j, p, r as WeekCb."""
-
-    s: Number
-    d: Number
-    v: Number
-    k: Number
-    j: Number
-    p: Number
-    r: Number
-
-
-class InertCb(CallbackData, prefix="ci"):
-    """A calendar cell with nothing to open: shows its screen again (v: 0 the week from d,
-    1 the month of d) with toast t (0 none, 1 no free times that day, 2 none on those days)."""
-
-    s: Number
-    d: Number
-    v: Number
-    t: Number
-    j: Number
-    p: Number
-    r: Number
+    action: LessonAction
+    booking_id: Number
 
 
 # --- languages (issue 8) ---

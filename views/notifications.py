@@ -35,7 +35,7 @@ from bot.domain.notices import (
     TeacherReminder,
 )
 from bot.domain.reminders import time_left
-from views.callbacks import LinkCb, MyLessonCb, StudentHomeCb
+from views.callbacks import HomeAction, LessonAction, LinkCb, MyLessonCb, StudentHomeCb
 from views.formatting import clock_time, day_time, local, long_day, when_for
 from views.i18n import CatalogI18n
 
@@ -145,14 +145,16 @@ def _buttons(outgoing: Outgoing) -> InlineKeyboardMarkup | None:
     rows: list[list[InlineKeyboardButton]] = []
     match outgoing.notice:
         case StudentReminder(lesson=lesson):
-            mine = StudentHomeCb(action="mine", id=lesson.student_id).pack()
+            mine = StudentHomeCb(action=HomeAction.MINE, student_id=lesson.student_id).pack()
             row = [InlineKeyboardButton(text=_("📋 My bookings"), callback_data=mine)]
             if outgoing.may_change:
-                cancel = MyLessonCb(action="x", id=lesson.booking_id).pack()
+                cancel = MyLessonCb(
+                    action=LessonAction.ASK_CANCEL, booking_id=lesson.booking_id
+                ).pack()
                 row.append(InlineKeyboardButton(text=_("❌ Cancel"), callback_data=cancel))
             rows.append(row)
         case CancelledByTeacher(lesson=lesson):
-            book = StudentHomeCb(action="book", id=lesson.student_id).pack()
+            book = StudentHomeCb(action=HomeAction.BOOK, student_id=lesson.student_id).pack()
             rows.append([InlineKeyboardButton(text=_("📅 Book another time"), callback_data=book)])
         case LinkBoundElsewhere(student_id=int(student_id)):
             regen = LinkCb(action="regen", id=student_id).pack()

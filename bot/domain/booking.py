@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.domain.errors import SlotUnavailable
-from bot.domain.model import Booking, Slot, SlotStatus, TeacherSettings
+from bot.domain.errors import BookingNotActive, CancellationWindowPassed, SlotUnavailable
+from bot.domain.model import Booking, BookingStatus, Slot, SlotStatus, TeacherSettings
 
 
 def refusal_to_book(slot: Slot, settings: TeacherSettings, now: datetime) -> SlotUnavailable | None:
@@ -62,20 +63,42 @@ def change_deadline(slot: Slot, booking: Booking, settings: TeacherSettings) -> 
     return grace_end if grace_end is not None else edge
 
 
-def student_may_change(
-    slot: Slot, booking: Booking, settings: TeacherSettings, now: datetime
-) -> bool:
-    """Whether the student may still cancel or reschedule this booking themselves.
+@dataclass(frozen=True)
+class StudentChange:
+    """Whether the student may still cancel or move a lesson themselves, and until when."""
 
-    The one rule for both: before the cancellation window, or within the grace period after
-    booking (a mistaken booking can be undone), and never once the lesson has begun.
+    allowed: bool
+    deadline: datetime
+    window_minutes: int
+
+    def require(self) -> None:
+        """Refuse the change (CancellationWindowPassed) when it is no longer the student's."""
+        if not self.allowed:
+            raise CancellationWindowPassed(self.window_minutes)
+
+
+def student_change(
+    slot: Slot, booking: Booking, settings: TeacherSettings, now: datetime
+) -> StudentChange:
+    """The one rule for cancelling and rescheduling by the student.
+
+    Allowed before the cancellation window, or within the grace period after booking (a
+    mistaken booking can be undone), and never once the lesson has begun.
     """
-    return may_still_change(slot.starts_at, change_deadline(slot, booking, settings), now)
+    deadline = change_deadline(slot, booking, settings)
+    allowed = may_still_change(slot.starts_at, deadline, now)
+    return StudentChange(allowed, deadline, settings.cancel_window_minutes)
 
 
 def may_still_change(starts_at: datetime, deadline: datetime | None, now: datetime) -> bool:
     """The same rule on stored facts (a notice's lesson start and deadline); no deadline: no."""
     return deadline is not None and now < starts_at and now <= deadline
+
+
+def require_coming(booking: Booking, slot: Slot, now: datetime) -> None:
+    """Refuse (BookingNotActive) acting on a lesson that was cancelled or has begun."""
+    if booking.status != BookingStatus.CONFIRMED or slot.starts_at <= now:
+        raise BookingNotActive()
 
 
 def reminder_times(

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.domain.booking import change_deadline, refusal_to_book, student_may_change, undo_until
+from bot.domain.booking import (
+    change_deadline,
+    refusal_to_book,
+    require_coming,
+    student_change,
+    undo_until,
+)
 from bot.domain.errors import (
     BookingNotActive,
-    CancellationWindowPassed,
     LinkRefusal,
     LinkRefused,
     NotFound,
@@ -19,7 +25,7 @@ from bot.domain.errors import (
 from bot.domain.links import refusal_to_use
 from bot.domain.model import Actor, Booking, BookingStatus, Slot, Student, Teacher
 from bot.services import notify
-from bot.services.context import Deps, audit, records_refusals
+from bot.services.context import Deps, audit, records_refusals, refused
 
 if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
@@ -70,8 +76,9 @@ async def active_student(
     """The student record acting for this account, if its link still grants access."""
     student = await uow.students.get(student_id)
     if student is None or student.telegram_id != telegram_id:
-        event = audit("student.access", "refused:foreign", deps, actor=telegram_id)
-        event.detail["student_id"] = student_id
+        event = refused(
+            "student.access", "refused:foreign", deps, telegram_id, student_id=student_id
+        )
         raise NotFound().audited(event)
     if student.archived:
         raise LinkRefused(LinkRefusal.ARCHIVED)
@@ -127,6 +134,23 @@ async def _take(
     return slot, booking
 
 
+async def _commit_audited(
+    uow: SqlUnitOfWork,
+    deps: Deps,
+    event: str,
+    telegram_id: int,
+    pair: tuple[Teacher, Student],
+    detail: Mapping[str, object],
+) -> None:
+    """Record a booking change an account made for this teacher's student, and commit both."""
+    teacher, student = pair
+    record = audit(
+        event, "ok", deps, actor=telegram_id, teacher_id=teacher.id, student_id=student.id
+    )
+    await uow.audit.add(replace(record, detail=dict(detail)))
+    await uow.commit()
+
+
 @records_refusals
 async def book(deps: Deps, telegram_id: int, student_id: int, slot_id: int) -> Lesson:
     """Book a slot for the student this account acts as."""
@@ -134,29 +158,33 @@ async def book(deps: Deps, telegram_id: int, student_id: int, slot_id: int) -> L
         student, teacher = await active_student(uow, deps, telegram_id, student_id)
         slot, booking = await _take(uow, deps, student, teacher, slot_id)
         await notify.booking_made(uow, teacher, student, slot, booking, deps.clock.now())
-        await uow.audit.add(
-            audit("booking.made", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
-                  student_id=student.id, booking_id=booking.id, slot_id=slot.id)
-        )  # fmt: skip
-        await uow.commit()
+        made = {"booking_id": booking.id, "slot_id": slot.id}
+        await _commit_audited(uow, deps, "booking.made", telegram_id, (teacher, student), made)
     return lesson_of(teacher, student, slot, booking)
+
+
+async def booking_of_account(
+    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, booking_id: int
+) -> tuple[Booking, Slot, Student, Teacher]:
+    """A booking of a student record this account acts as, in any state; else audited NotFound."""
+    found = await uow.bookings.get(booking_id)
+    if found is None:
+        event = refused(
+            "booking.access", "refused:unknown", deps, telegram_id, booking_id=booking_id
+        )
+        raise NotFound().audited(event)
+    booking, slot = found
+    student, teacher = await active_student(uow, deps, telegram_id, booking.student_id)
+    return booking, slot, student, teacher
 
 
 async def own_booking(
     uow: SqlUnitOfWork, deps: Deps, telegram_id: int, booking_id: int
 ) -> tuple[Booking, Slot, Student, Teacher]:
     """A confirmed, future booking that belongs to this student account."""
-    found = await uow.bookings.get(booking_id)
-    student_id = found[0].student_id if found else 0
-    if found is None:
-        event = audit("booking.access", "refused:unknown", deps, actor=telegram_id)
-        event.detail["booking_id"] = booking_id
-        raise NotFound().audited(event)
-    student, teacher = await active_student(uow, deps, telegram_id, student_id)
-    booking, slot = found
-    if booking.status != BookingStatus.CONFIRMED or slot.starts_at <= deps.clock.now():
-        raise BookingNotActive()
-    return booking, slot, student, teacher
+    found = await booking_of_account(uow, deps, telegram_id, booking_id)
+    require_coming(found[0], found[1], deps.clock.now())
+    return found
 
 
 @records_refusals
@@ -164,16 +192,28 @@ async def cancel_by_student(deps: Deps, telegram_id: int, booking_id: int) -> Le
     """Cancel one's own lesson before the cancellation window, or within the grace period."""
     async with deps.uow() as uow:
         booking, slot, student, teacher = await own_booking(uow, deps, telegram_id, booking_id)
-        now = deps.clock.now()
-        if not student_may_change(slot, booking, teacher.settings, now):
-            raise CancellationWindowPassed(teacher.settings.cancel_window_minutes)
-        await release(uow, deps, teacher, student, slot, booking, by=Actor.STUDENT)
-        await uow.audit.add(
-            audit("booking.cancelled", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
-                  student_id=student.id, booking_id=booking.id, by="student")
-        )  # fmt: skip
-        await uow.commit()
-    booking.status, booking.cancelled_by = BookingStatus.CANCELLED, Actor.STUDENT
+        student_change(slot, booking, teacher.settings, deps.clock.now()).require()
+        return await _cancel(
+            uow, deps, telegram_id, (teacher, student, slot, booking), Actor.STUDENT
+        )
+
+
+async def _cancel(
+    uow: SqlUnitOfWork,
+    deps: Deps,
+    telegram_id: int,
+    lesson: tuple[Teacher, Student, Slot, Booking],
+    by: Actor,
+    reason: str = "",
+) -> Lesson:
+    """Cancel, audit and commit a lesson someone may cancel; the lesson as it is now."""
+    teacher, student, slot, booking = lesson
+    await release(uow, deps, teacher, student, slot, booking, by=by, reason=reason)
+    cancelled = {"booking_id": booking.id, "by": by.value}
+    await _commit_audited(
+        uow, deps, "booking.cancelled", telegram_id, (teacher, student), cancelled
+    )
+    booking.status, booking.cancelled_by = BookingStatus.CANCELLED, by
     return lesson_of(teacher, student, slot, booking)
 
 
@@ -192,7 +232,7 @@ async def release(
     now = deps.clock.now()
     # Late means past what the student could still change (the window, or the grace period
     # after booking): only a teacher (or the system) gets there, since students are refused.
-    late = not student_may_change(slot, booking, teacher.settings, now)
+    late = not student_change(slot, booking, teacher.settings, now).allowed
     if not await uow.bookings.cancel(booking.id, now, by, reason, late=late):
         raise BookingNotActive()
     await uow.slots.release_seat(slot.id)
@@ -206,22 +246,17 @@ async def cancel_by_teacher(deps: Deps, telegram_id: int, booking_id: int, reaso
         teacher = await uow.teachers.by_telegram(telegram_id)
         found = await uow.bookings.get(booking_id)
         if teacher is None or found is None or found[1].teacher_id != teacher.id:
-            event = audit("booking.cancel", "refused:foreign", deps, actor=telegram_id)
-            event.detail["booking_id"] = booking_id
+            event = refused(
+                "booking.cancel", "refused:foreign", deps, telegram_id, booking_id=booking_id
+            )
             raise NotFound().audited(event)
         booking, slot = found
         if slot.starts_at <= deps.clock.now():
             raise BookingNotActive()  # a lesson that began is marked attended, not cancelled
         student = await uow.students.get(booking.student_id)
         assert student is not None
-        await release(uow, deps, teacher, student, slot, booking, by=Actor.TEACHER, reason=reason)
-        await uow.audit.add(
-            audit("booking.cancelled", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
-                  student_id=student.id, booking_id=booking.id, by="teacher")
-        )  # fmt: skip
-        await uow.commit()
-    booking.status, booking.cancelled_by = BookingStatus.CANCELLED, Actor.TEACHER
-    return lesson_of(teacher, student, slot, booking)
+        lesson = (teacher, student, slot, booking)
+        return await _cancel(uow, deps, telegram_id, lesson, Actor.TEACHER, reason)
 
 
 @records_refusals
@@ -232,8 +267,7 @@ async def reschedule(deps: Deps, telegram_id: int, booking_id: int, new_slot_id:
             uow, deps, telegram_id, booking_id
         )
         now = deps.clock.now()
-        if not student_may_change(old_slot, old_booking, teacher.settings, now):
-            raise CancellationWindowPassed(teacher.settings.cancel_window_minutes)
+        student_change(old_slot, old_booking, teacher.settings, now).require()
         new_slot, new_booking = await _take(
             uow, deps, student, teacher, new_slot_id, replacing=old_booking.id
         )
@@ -246,11 +280,9 @@ async def reschedule(deps: Deps, telegram_id: int, booking_id: int, new_slot_id:
         await notify.booking_rescheduled(
             uow, teacher, student, (old_slot, old_booking), (new_slot, new_booking), now
         )
-        await uow.audit.add(
-            audit("booking.rescheduled", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
-                  student_id=student.id, booking_id=new_booking.id, from_booking=old_booking.id)
-        )  # fmt: skip
-        await uow.commit()
+        detail = {"booking_id": new_booking.id, "from_booking": old_booking.id}
+        pair = (teacher, student)
+        await _commit_audited(uow, deps, "booking.rescheduled", telegram_id, pair, detail)
     return lesson_of(teacher, student, new_slot, new_booking)
 
 

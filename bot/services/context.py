@@ -43,7 +43,7 @@ def audit(
     student_id: int | None = None,
     **detail: object,
 ) -> AuditEvent:
-    """An audit record stamped with the current time."""
+    """An audit record stamped with the current time, complete: callers never add to it."""
     return AuditEvent(
         at=deps.clock.now(),
         event=event,
@@ -52,6 +52,17 @@ def audit(
         teacher_id=teacher_id,
         student_id=student_id,
         detail=dict(detail),
+    )
+
+
+def refused(event: str, outcome: str, deps: Deps, actor: int, **sent: object) -> AuditEvent:
+    """The audit record of a refused request: who asked, and the ids they sent.
+
+    The ids are detail only, never the record's own teacher or student: they are not the
+    asker's (a forged student_id stays out of the record's student column).
+    """
+    return AuditEvent(
+        at=deps.clock.now(), event=event, outcome=outcome, actor_telegram_id=actor, detail=sent
     )
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain.booking import student_may_change
-from bot.domain.errors import BookingNotActive, CancellationWindowPassed, NotFound
-from bot.domain.model import BookingStatus
+from bot.domain.booking import StudentChange, student_change
+from bot.domain.errors import BookingNotActive
+from bot.domain.model import Booking, BookingStatus, Slot, Student, Teacher
 from bot.services import booking, exports
-from bot.services.booking import Lesson, active_student, lesson_of, own_booking
-from bot.services.context import Deps, audit, records_refusals
+from bot.services.booking import Lesson, booking_of_account, lesson_of, own_booking
+from bot.services.context import Deps, records_refusals
 from bot.services.student_home import (
     TeacherLessons,
     lessons_by_teacher,
@@ -31,12 +31,18 @@ class Bookings:
 
 @dataclass(frozen=True)
 class OwnLesson:
-    """One of the student's own lessons, with the zones to show it in."""
+    """One of the student's own lessons, the zone to show it in, and whether they may change it."""
 
     lesson: Lesson
     zone: str
-    cancel_window_minutes: int
-    changeable: bool = True
+    change: StudentChange
+
+
+def _own(deps: Deps, found: tuple[Booking, Slot, Student, Teacher], zone: str) -> OwnLesson:
+    """The lesson with the decision on changing it, for the student to see."""
+    booked, slot, student, teacher = found
+    change = student_change(slot, booked, teacher.settings, deps.clock.now())
+    return OwnLesson(lesson_of(teacher, student, slot, booked), zone, change)
 
 
 @records_refusals
@@ -52,39 +58,23 @@ async def my_bookings(deps: Deps, telegram_id: int, student_id: int = 0) -> Book
 async def lesson_card(deps: Deps, telegram_id: int, booking_id: int) -> OwnLesson:
     """One of this account's confirmed lessons, also while it runs (its actions then refuse)."""
     async with deps.reading() as uow:
-        found = await uow.bookings.get(booking_id)
-        if found is None:
-            event = audit("booking.access", "refused:unknown", deps, actor=telegram_id)
-            event.detail["booking_id"] = booking_id
-            raise NotFound().audited(event)
-        booked, slot = found
-        student, teacher = await active_student(uow, deps, telegram_id, booked.student_id)
+        found = await booking_of_account(uow, deps, telegram_id, booking_id)
         account = await uow.accounts.get(telegram_id)
+    booked, slot, _, teacher = found
+    # Shown until the lesson ends (its actions then refuse), unlike own_booking's lessons.
     if booked.status != BookingStatus.CONFIRMED or slot.ends_at <= deps.clock.now():
         raise BookingNotActive()
-    lesson = lesson_of(teacher, student, slot, booked)
-    changeable = student_may_change(slot, booked, teacher.settings, deps.clock.now())
-    window = teacher.settings.cancel_window_minutes
-    return OwnLesson(lesson, viewer_zone(account, teacher), window, changeable)
+    return _own(deps, found, viewer_zone(account, teacher))
 
 
 @records_refusals
-async def own_lesson(deps: Deps, telegram_id: int, booking_id: int) -> OwnLesson:
-    """A confirmed, future lesson of this account; anyone else's is refused and audited."""
-    async with deps.reading() as uow:
-        booked, slot, student, teacher = await own_booking(uow, deps, telegram_id, booking_id)
-        account = await uow.accounts.get(telegram_id)
-    lesson = lesson_of(teacher, student, slot, booked)
-    changeable = student_may_change(slot, booked, teacher.settings, deps.clock.now())
-    zone = viewer_zone(account, teacher)
-    return OwnLesson(lesson, zone, teacher.settings.cancel_window_minutes, changeable)
-
-
 async def may_change(deps: Deps, telegram_id: int, booking_id: int) -> OwnLesson:
-    """The lesson, if the window (or the grace period after booking) lets the student change it."""
-    own = await own_lesson(deps, telegram_id, booking_id)
-    if not own.changeable:
-        raise CancellationWindowPassed(own.cancel_window_minutes)
+    """One's own coming lesson, if the window (or the grace period) lets the student change it."""
+    async with deps.reading() as uow:
+        found = await own_booking(uow, deps, telegram_id, booking_id)
+        account = await uow.accounts.get(telegram_id)
+    own = _own(deps, found, viewer_zone(account, found[3]))
+    own.change.require()
     return own
 
 
@@ -102,9 +92,14 @@ async def calendar_file(
         moved_from = await uow.stats.moved_from(teacher.id)
     root, moves = exports.lesson_identity(booked.id, moved_from)
     lesson = exports.CalendarLesson(
-        exports.lesson_uid(root), moves + booked.sequence, slot.starts_at, slot.ends_at,
-        teacher.display_name, slot.subject, cancelled=False,
-    )  # fmt: skip
+        exports.lesson_uid(root),
+        moves + booked.sequence,
+        slot.starts_at,
+        slot.ends_at,
+        teacher.display_name,
+        slot.subject,
+        cancelled=False,
+    )
     # calendar_bytes names the other party {student}; here that party is the teacher.
     title = summary.replace("{teacher}", "{student}") + (" ({subject})" if slot.subject else "")
     body = exports.calendar_bytes([lesson], teacher.settings.timezone, title, deps.clock.now())
@@ -119,8 +114,7 @@ async def _zone(deps: Deps, telegram_id: int, teacher_zone: str) -> str:
     return account.timezone if account and account.timezone else teacher_zone
 
 
-async def cancel(deps: Deps, telegram_id: int, booking_id: int) -> OwnLesson:
-    """Cancel one's own lesson inside the window; the seat is free at once, the teacher told."""
+async def cancel(deps: Deps, telegram_id: int, booking_id: int) -> tuple[Lesson, str]:
+    """Cancel one's own lesson before the window; the lesson and the zone to show it in."""
     lesson = await booking.cancel_by_student(deps, telegram_id, booking_id)
-    zone = await _zone(deps, telegram_id, lesson.teacher_timezone)
-    return OwnLesson(lesson, zone, 0)
+    return lesson, await _zone(deps, telegram_id, lesson.teacher_timezone)

@@ -10,20 +10,20 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.domain.booking import refusal_to_book, student_may_change, undo_minutes_if_booked
-from bot.domain.errors import (
-    BookingNotActive,
-    CancellationWindowPassed,
-    NotFound,
-    SlotRefused,
-    SlotUnavailable,
+from bot.domain.booking import (
+    refusal_to_book,
+    require_coming,
+    student_change,
+    undo_minutes_if_booked,
 )
-from bot.domain.model import BookingStatus, Slot, Student, Teacher
+from bot.domain.errors import NotFound, SlotRefused, SlotUnavailable
+from bot.domain.model import Slot, Student, Teacher
 from bot.services import booking
 from bot.services.booking import Lesson, lesson_of, refusal_for
-from bot.services.context import Deps, audit, records_refusals
+from bot.services.context import Deps, audit, records_refusals, refused
 from bot.services.student_calendar_model import (
     Booked,
+    Cursor,
     DayCount,
     DayView,
     Filters,
@@ -70,22 +70,18 @@ async def _moving(
     """The student's own lesson being rescheduled, if it may still be changed."""
     found = await uow.bookings.get(bid)
     if found is None or found[0].student_id != student.id:
-        event = audit("booking.access", "refused:foreign", deps, actor=telegram_id)
-        event.detail["booking_id"] = bid
+        event = refused("booking.access", "refused:foreign", deps, telegram_id, booking_id=bid)
         raise NotFound().audited(event)
     old, slot = found
     now = deps.clock.now()
-    if old.status != BookingStatus.CONFIRMED or slot.starts_at <= now:
-        raise BookingNotActive()
-    if not student_may_change(slot, old, teacher.settings, now):
-        raise CancellationWindowPassed(teacher.settings.cancel_window_minutes)
+    require_coming(old, slot, now)
+    student_change(slot, old, teacher.settings, now).require()
     return lesson_of(teacher, student, slot, old)
 
 
-async def _scope(
-    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, student_id: int, filters: Filters, moving: int
-) -> _Scope:
+async def _scope(uow: SqlUnitOfWork, deps: Deps, telegram_id: int, cursor: Cursor) -> _Scope:
     """Everything a calendar screen needs, read fresh in one transaction."""
+    student_id, moving, filters = cursor.student_id, cursor.moving, cursor.filters
     if moving and not student_id:
         found = await uow.bookings.get(moving)
         student_id = found[0].student_id if found else 0
@@ -98,14 +94,13 @@ async def _scope(
     slots = await uow.slots.between(teacher.id, now, horizon)
     subjects = sorted({s.subject for s in slots if s.subject})
     subject = filters.subject if 0 < filters.subject <= len(subjects) and len(subjects) > 1 else 0
-    part = filters.part if filters.part in set(Part) else 0
     view = View(
         student_id=student.id,
         teacher_name=teacher.display_name,
         zone=zone,
         teacher_zone=teacher.settings.timezone,
         subjects=subjects if len(subjects) > 1 else [],
-        filters=Filters(subject, part),
+        filters=Filters(subject, filters.part),
         today=_day_of(now, zone),
         last_day=_day_of(horizon, zone),
         moving=moved,
@@ -136,8 +131,10 @@ def _shown(scope: _Scope, slot: Slot) -> SlotView | None:
 
 
 def _clamp(scope: _Scope, ordinal: int) -> date:
-    """A requested date within [today, last bookable day]; anything unreadable means today."""
+    """A requested date within [today, last bookable day]; 0 or anything unreadable is today."""
     view = scope.view
+    if not ordinal:
+        return view.today
     try:
         wanted = date.fromordinal(ordinal)
     except (ValueError, OverflowError):
@@ -177,14 +174,12 @@ def _months(view: View) -> list[date]:
 
 
 @records_refusals
-async def week(
-    deps: Deps, telegram_id: int, student_id: int, start: int, filters: Filters, moving: int = 0
-) -> Week:
-    """The week from a start date (ordinal; 0 = today), counting bookable slots per day."""
+async def week(deps: Deps, telegram_id: int, cursor: Cursor) -> Week:
+    """The week from the cursor's day, counting bookable slots per day."""
     async with deps.reading() as uow:
-        scope = await _scope(uow, deps, telegram_id, student_id, filters, moving)
+        scope = await _scope(uow, deps, telegram_id, cursor)
     view = scope.view
-    first = _clamp(scope, start) if start else view.today
+    first = _clamp(scope, cursor.day)
     days = [first + timedelta(days=i) for i in range(WEEK)]
     days = [d for d in days if d <= view.last_day]
     counts = _counts(scope, days)
@@ -195,14 +190,12 @@ async def week(
 
 
 @records_refusals
-async def month(
-    deps: Deps, telegram_id: int, student_id: int, ordinal: int, filters: Filters, moving: int = 0
-) -> Month:
-    """The month holding a day (ordinal; 0 = today), clamped to today..the horizon."""
+async def month(deps: Deps, telegram_id: int, cursor: Cursor) -> Month:
+    """The month holding the cursor's day, clamped to today..the horizon."""
     async with deps.reading() as uow:
-        scope = await _scope(uow, deps, telegram_id, student_id, filters, moving)
+        scope = await _scope(uow, deps, telegram_id, cursor)
     view = scope.view
-    first = (_clamp(scope, ordinal) if ordinal else view.today).replace(day=1)
+    first = _clamp(scope, cursor.day).replace(day=1)
     following = _next_month(first)
     days, day = [], max(first, view.today)
     while day < following and day <= view.last_day:
@@ -214,43 +207,44 @@ async def month(
 
 
 @records_refusals
-async def day(
-    deps: Deps, telegram_id: int, student_id: int, ordinal: int, filters: Filters, moving: int = 0
-) -> DayView:
-    """One day's slots: free (with seats left), booked, or the student's own."""
+async def day(deps: Deps, telegram_id: int, cursor: Cursor) -> DayView:
+    """The cursor's day: its slots free (with seats left), booked, or the student's own."""
     async with deps.reading() as uow:
-        scope = await _scope(uow, deps, telegram_id, student_id, filters, moving)
-    return _day_view(scope, _clamp(scope, ordinal))
+        scope = await _scope(uow, deps, telegram_id, cursor)
+    return _day_view(scope, _clamp(scope, cursor.day))
 
 
-async def _check(
-    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, scope: _Scope, slot_id: int
-) -> tuple[Slot, SlotUnavailable | None]:
-    """The slot and why it may not be booked; a made-up or foreign slot is audited."""
+async def _offered(
+    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, cursor: Cursor, slot_id: int
+) -> tuple[_Scope, Slot, SlotUnavailable | None]:
+    """The screen's scope, the slot and why it may not be booked; a foreign slot is audited."""
+    scope = await _scope(uow, deps, telegram_id, cursor)
     slot = await uow.slots.get(slot_id)
     if slot is None or slot.teacher_id != scope.teacher.id:
-        event = audit("slot.access", "refused:foreign", deps, actor=telegram_id,
-                      student_id=scope.student.id)  # fmt: skip
-        event.detail["slot_id"] = slot_id
+        event = audit(
+            "slot.access",
+            "refused:foreign",
+            deps,
+            actor=telegram_id,
+            student_id=scope.student.id,
+            slot_id=slot_id,
+        )
         raise NotFound().audited(event)
     moving = scope.view.moving.booking_id if scope.view.moving else None
     reason = await refusal_for(uow, scope.student, scope.teacher, slot, scope.now, moving)
-    return slot, reason
+    return scope, slot, reason
 
 
 @records_refusals
-async def offer(
-    deps: Deps, telegram_id: int, student_id: int, slot_id: int, filters: Filters, moving: int = 0
-) -> Offer | Refreshed:
+async def offer(deps: Deps, telegram_id: int, cursor: Cursor, slot_id: int) -> Offer | Refreshed:
     """The confirmation card for a slot, or the refusal with the day as it is now."""
     async with deps.reading() as uow:
-        scope = await _scope(uow, deps, telegram_id, student_id, filters, moving)
-        slot, reason = await _check(uow, deps, telegram_id, scope, slot_id)
-    unfiltered = replace(scope, view=replace(scope.view, filters=Filters()))
+        scope, slot, reason = await _offered(uow, deps, telegram_id, cursor, slot_id)
     if reason is not None:
         return Refreshed(
             SlotRefused(reason), _day_view(scope, _day_of(slot.starts_at, scope.view.zone))
         )
+    unfiltered = replace(scope, view=replace(scope.view, filters=Filters()))
     shown = _shown(unfiltered, slot)
     assert shown is not None
     settings = scope.teacher.settings
@@ -260,21 +254,19 @@ async def offer(
 
 @records_refusals
 async def _slot_day(
-    deps: Deps, telegram_id: int, student_id: int, slot_id: int, filters: Filters, moving: int
-) -> tuple[int, int, str]:
-    """The acting student, the local day (ordinal) of a slot of their teacher, and the zone."""
+    deps: Deps, telegram_id: int, cursor: Cursor, slot_id: int
+) -> tuple[Cursor, str]:
+    """The cursor on the slot's local day for the acting student (resolved), and the zone."""
     async with deps.reading() as uow:
-        scope = await _scope(uow, deps, telegram_id, student_id, filters, moving)
-        slot, _ = await _check(uow, deps, telegram_id, scope, slot_id)
+        scope, slot, _ = await _offered(uow, deps, telegram_id, cursor, slot_id)
     zone = scope.view.zone
-    return scope.student.id, _day_of(slot.starts_at, zone).toordinal(), zone
+    return replace(cursor, student_id=scope.student.id).on(_day_of(slot.starts_at, zone)), zone
 
 
-async def confirm(
-    deps: Deps, telegram_id: int, student_id: int, slot_id: int, filters: Filters, moving: int = 0
-) -> Booked | Refreshed:
-    """Book the slot (or move the lesson to it); a refused slot comes back with its day."""
-    sid, ordinal, zone = await _slot_day(deps, telegram_id, student_id, slot_id, filters, moving)
+async def confirm(deps: Deps, telegram_id: int, cursor: Cursor, slot_id: int) -> Booked | Refreshed:
+    """Book the slot (or move the cursor's lesson to it); a refused slot comes back with its day."""
+    at, zone = await _slot_day(deps, telegram_id, cursor, slot_id)
+    sid, moving = at.student_id, at.moving
     try:
         if moving:
             old = (await booking.lessons_of_student(deps, telegram_id, sid, past=0))[0]
@@ -290,7 +282,7 @@ async def confirm(
             mine = next((lesson for lesson in coming if lesson.slot_id == slot_id), None)
             if mine is not None:
                 return Booked(mine, zone)
-        return Refreshed(refusal, await day(deps, telegram_id, sid, ordinal, filters, moving))
+        return Refreshed(refusal, await day(deps, telegram_id, at))
 
 
 __all__ = [

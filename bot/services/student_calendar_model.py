@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import IntEnum, StrEnum
 
@@ -24,7 +24,26 @@ class Filters:
     """What the student narrowed the calendar to; subject is 1-based (0 = every subject)."""
 
     subject: int = 0
-    part: int = 0
+    part: Part = Part.ANY
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a student stands in the calendar: every calendar button carries one.
+
+    student_id is the student record (0: the teacher the account booked with last); day is a
+    date's ordinal (0: today; the service clamps it to the bookable days); moving is the
+    booking being rescheduled (0: a new booking).
+    """
+
+    student_id: int = 0
+    day: int = 0
+    filters: Filters = Filters()
+    moving: int = 0
+
+    def on(self, day: date) -> Cursor:
+        """The same cursor on another day."""
+        return replace(self, day=day.toordinal())
 
 
 class SlotState(StrEnum):
@@ -48,6 +67,11 @@ class View:
     today: date
     last_day: date
     moving: Lesson | None = None
+
+    def cursor(self, day: date | None = None) -> Cursor:
+        """Where a button of this screen leads: this student, filters and move, on a day."""
+        moving = self.moving.booking_id if self.moving else 0
+        return Cursor(self.student_id, day.toordinal() if day else 0, self.filters, moving)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.domain.model import BookingStatus
+from bot.services.student_calendar_model import Cursor
 from tests.e2e import student_steps as steps
 from tests.e2e.conftest import Harness
 from tests.e2e.fuzz_steps import (
@@ -28,7 +29,8 @@ from tests.e2e.fuzz_steps import (
     shown_callbacks,
     typed_text,
 )
-from views.callbacks import ConfirmCb, MyLessonCb, SlotCb, StudentHomeCb, WeekCb
+from views.calendar_callbacks import ConfirmCb, SlotCb, WeekCb, cursor_fields
+from views.callbacks import HomeAction, LessonAction, MyLessonCb, StudentHomeCb
 
 ANA, BEN = 841, 842
 NEUTRAL = "That is not available any more."
@@ -55,18 +57,34 @@ async def _scene(h: Harness) -> tuple[int, int, int, int]:
     return ana, ben, booking.id, foreign_slot.id
 
 
+def _lesson(action: LessonAction, booking_id: int) -> MyLessonCb:
+    return MyLessonCb(action=action, booking_id=booking_id)
+
+
+def _as(student_id: int, moving: int = 0) -> dict[str, Any]:
+    """A calendar button's fields for a student record (and a booking being moved)."""
+    return cursor_fields(Cursor(student_id, moving=moving))
+
+
 @pytest.mark.parametrize(
     "forge",
     [
-        pytest.param(lambda a, b, bk, fs: MyLessonCb(action="y", id=bk), id="cancel-anothers"),
-        pytest.param(lambda a, b, bk, fs: MyLessonCb(action="m", id=bk), id="move-anothers"),
-        pytest.param(lambda a, b, bk, fs: MyLessonCb(action="i", id=bk), id="ics-anothers"),
-        pytest.param(lambda a, b, bk, fs: ConfirmCb(s=b, id=fs, j=0, p=0, r=0), id="foreign-slot"),
-        pytest.param(lambda a, b, bk, fs: ConfirmCb(s=b, id=1, j=0, p=0, r=bk), id="move-into"),
-        pytest.param(lambda a, b, bk, fs: SlotCb(s=b, id=987654, j=0, p=0, r=0), id="made-up-slot"),
-        pytest.param(lambda a, b, bk, fs: MyLessonCb(action="y", id=555), id="made-up-booking"),
-        pytest.param(lambda a, b, bk, fs: WeekCb(s=a, d=0, j=0, p=0, r=0), id="anothers-record"),
-        pytest.param(lambda a, b, bk, fs: StudentHomeCb(action="mine", id=a), id="anothers-list"),
+        pytest.param(lambda a, b, bk, fs: _lesson(LessonAction.CANCEL, bk), id="cancel-anothers"),
+        pytest.param(lambda a, b, bk, fs: _lesson(LessonAction.MOVE, bk), id="move-anothers"),
+        pytest.param(
+            lambda a, b, bk, fs: _lesson(LessonAction.CALENDAR_FILE, bk), id="ics-anothers"
+        ),
+        pytest.param(lambda a, b, bk, fs: ConfirmCb(**_as(b), slot_id=fs), id="foreign-slot"),
+        pytest.param(
+            lambda a, b, bk, fs: ConfirmCb(**_as(b, moving=bk), slot_id=1), id="move-into"
+        ),
+        pytest.param(lambda a, b, bk, fs: SlotCb(**_as(b), slot_id=987654), id="made-up-slot"),
+        pytest.param(lambda a, b, bk, fs: _lesson(LessonAction.CANCEL, 555), id="made-up-booking"),
+        pytest.param(lambda a, b, bk, fs: WeekCb.at(Cursor(a)), id="anothers-record"),
+        pytest.param(
+            lambda a, b, bk, fs: StudentHomeCb(action=HomeAction.MINE, student_id=a),
+            id="anothers-list",
+        ),
     ],
 )
 async def test_forged_ids_are_refused_neutrally_and_audited(harness: Harness, forge) -> None:  # type: ignore[no-untyped-def]
@@ -100,7 +118,7 @@ async def test_malformed_callback_data_is_refused_and_audited(harness: Harness, 
     assert await steps.refusals_of(h, ANA) == 1
 
 
-PREFIXES = ["sh", "sz", "cw", "cm", "cd", "cs", "cc", "ml", "tz", "stu", "lnk", "lang", ""]
+PREFIXES = ["sh", "sz", "cw", "cm", "cd", "co", "cb", "ml", "tz", "stu", "lnk", "lang", ""]
 field = st.one_of(
     st.integers(min_value=-(2**70), max_value=2**70).map(str),
     callback_number,
@@ -108,21 +126,25 @@ field = st.one_of(
     st.text(max_size=8),
 )
 callback = st.one_of(
-    st.builds(lambda p, f: ":".join([p, *f])[:64], st.sampled_from(PREFIXES),
-              st.lists(field, max_size=6)),
+    st.builds(
+        lambda p, f: ":".join([p, *f])[:64], st.sampled_from(PREFIXES), st.lists(field, max_size=6)
+    ),
     st.binary(max_size=64).map(lambda b: b.decode("latin-1")),
-)  # fmt: skip
+)
 STUDENT_COMMANDS = ["/start", "/book", "/mybookings", "/timezone", "/language", "/help", "/teach"]
 command = st.builds(
-    lambda c, args: " ".join([c, *args]), st.sampled_from(STUDENT_COMMANDS),
+    lambda c, args: " ".join([c, *args]),
+    st.sampled_from(STUDENT_COMMANDS),
     st.lists(st.one_of(hostile_word, st.text(printable, max_size=12)), max_size=3),
-)  # fmt: skip
+)
 action = st.one_of(
     st.tuples(st.just("press"), callback),
-    st.tuples(st.just("mutate"), st.tuples(st.integers(0, 10_000), st.integers(0, 8),
-                                           st.one_of(callback_number, field))),
+    st.tuples(
+        st.just("mutate"),
+        st.tuples(st.integers(0, 10_000), st.integers(0, 8), st.one_of(callback_number, field)),
+    ),
     st.tuples(st.just("text"), st.one_of(typed_text, command)),
-)  # fmt: skip
+)
 
 
 @settings(

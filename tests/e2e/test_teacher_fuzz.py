@@ -28,13 +28,14 @@ from tests.e2e.fuzz_steps import (
     typed_text,
 )
 from tests.e2e.teacher_steps import enroll, register
-from views import callbacks
+from views import calendar_callbacks, callbacks
 
 TEACHER = 9500
 # Every callback class of the codec, so a new one is fuzzed too.
 CODEC = [
     cls
-    for cls in vars(callbacks).values()
+    for module in (callbacks, calendar_callbacks)
+    for cls in vars(module).values()
     if isinstance(cls, type) and issubclass(cls, CallbackData) and cls is not CallbackData
 ]
 CODES = [
@@ -85,36 +86,77 @@ def _fields(cls: type[CallbackData]) -> st.SearchStrategy[str]:
 
 callback = st.one_of(*(_fields(cls) for cls in CODEC))
 COMMANDS = [
-    "/addslots", "/addstudent", "/availability", "/block", "/export", "/help", "/language",
-    "/link", "/ops", "/schedule", "/settings", "/stats", "/students", "/teach", "/timezone",
-    "/start", "/book", "/mybookings", "/unblock",
-]  # fmt: skip
+    "/addslots",
+    "/addstudent",
+    "/availability",
+    "/block",
+    "/export",
+    "/help",
+    "/language",
+    "/link",
+    "/ops",
+    "/schedule",
+    "/settings",
+    "/stats",
+    "/students",
+    "/teach",
+    "/timezone",
+    "/start",
+    "/book",
+    "/mybookings",
+    "/unblock",
+]
 
 words = st.one_of(
-    st.sampled_from(["mon", "sun", "2026-12-05", "10:00-14:00", "10:00Z-12:00", "22:00-00:00",
-                     "60", "x3", "x0", "Math", "Anna", "2026-02-30", "..", "99:99-10:00",
-                     "2026-11-25", "2026-11-24..2026-11-26", "dentist"]),
+    st.sampled_from(
+        [
+            "mon",
+            "sun",
+            "2026-12-05",
+            "10:00-14:00",
+            "10:00Z-12:00",
+            "22:00-00:00",
+            "60",
+            "x3",
+            "x0",
+            "Math",
+            "Anna",
+            "2026-02-30",
+            "..",
+            "99:99-10:00",
+            "2026-11-25",
+            "2026-11-24..2026-11-26",
+            "dentist",
+        ]
+    ),
     hostile_word,
     st.text(printable, max_size=12),
-)  # fmt: skip
+)
 command = st.one_of(
-    st.builds(lambda c, args: " ".join([c, *args])[:300], st.sampled_from(COMMANDS),
-              st.lists(words, max_size=5)),
+    st.builds(
+        lambda c, args: " ".join([c, *args])[:300],
+        st.sampled_from(COMMANDS),
+        st.lists(words, max_size=5),
+    ),
     huge_text,
-)  # fmt: skip
+)
 
 
 # A fuzz action: mutate a shown button (pick, field, value), press forged data, or type.
 Action = tuple[str, Any]
 action = st.one_of(
-    st.tuples(st.just("mutate"), st.tuples(st.integers(0, 10_000), st.integers(0, 8),
-                                           st.one_of(callback_number, codes))),
-    st.tuples(st.just("mutate"), st.tuples(st.integers(0, 10_000), st.integers(0, 8),
-                                           st.one_of(callback_number, codes))),
+    st.tuples(
+        st.just("mutate"),
+        st.tuples(st.integers(0, 10_000), st.integers(0, 8), st.one_of(callback_number, codes)),
+    ),
+    st.tuples(
+        st.just("mutate"),
+        st.tuples(st.integers(0, 10_000), st.integers(0, 8), st.one_of(callback_number, codes)),
+    ),
     st.tuples(st.just("codec"), callback),
     st.tuples(st.just("text"), command),
     st.tuples(st.just("text"), typed_text),
-)  # fmt: skip
+)
 
 
 @settings(

@@ -9,12 +9,12 @@ import pytest
 
 from bot.domain.booking import (
     change_deadline,
-    student_may_change,
+    student_change,
     undo_minutes_if_booked,
     undo_until,
 )
 from bot.domain.clock import ManualClock
-from bot.domain.errors import InvalidInput
+from bot.domain.errors import CancellationWindowPassed, InvalidInput
 from bot.domain.model import Booking, BookingStatus, Slot, TeacherSettings
 from bot.domain.teacher_settings import Setting, apply_setting, setting_value
 from bot.services.booking import Lesson
@@ -35,7 +35,7 @@ def _booking() -> Booking:
 
 
 def _may_change(clock: ManualClock, slot: Slot, settings: TeacherSettings = DEFAULTS) -> bool:
-    return student_may_change(slot, _booking(), settings, clock.now())
+    return student_change(slot, _booking(), settings, clock.now()).allowed
 
 
 def test_a_lesson_booked_inside_the_window_can_be_undone_within_the_grace_period() -> None:
@@ -133,11 +133,19 @@ def test_the_warning_on_the_card_counts_minutes_in_each_language(
 
 def test_the_confirmation_names_the_undo_deadline_in_the_viewers_zone() -> None:
     lesson = Lesson(
-        1, 1, BOOKED_AT + timedelta(hours=3), BOOKED_AT + timedelta(hours=4), "Math",
-        BookingStatus.CONFIRMED, "Ms Smith", "Europe/Berlin", 1, "Ana",
+        1,
+        1,
+        BOOKED_AT + timedelta(hours=3),
+        BOOKED_AT + timedelta(hours=4),
+        "Math",
+        BookingStatus.CONFIRMED,
+        "Ms Smith",
+        "Europe/Berlin",
+        1,
+        "Ana",
         change_deadline=BOOKED_AT + timedelta(minutes=10),
         undo_until=BOOKED_AT + timedelta(minutes=10),
-    )  # fmt: skip
+    )
     i18n = make_i18n()
     with i18n.context(), i18n.use_locale("en"):
         assert undo_line(lesson, "Europe/Berlin") == "You can undo this booking until 10:10."
@@ -146,3 +154,12 @@ def test_the_confirmation_names_the_undo_deadline_in_the_viewers_zone() -> None:
         assert undo_line(lesson, "Europe/Berlin") == (
             "Отменить или перенести этот урок можно до 10:10."
         )
+
+
+def test_a_change_past_the_window_is_refused_saying_how_long_the_window_is() -> None:
+    clock = ManualClock(BOOKED_AT + timedelta(minutes=11))  # the grace period is over
+    decision = student_change(_slot(timedelta(hours=3)), _booking(), DEFAULTS, clock.now())
+    assert not decision.allowed
+    with pytest.raises(CancellationWindowPassed) as refused:
+        decision.require()
+    assert refused.value.window_minutes == DEFAULTS.cancel_window_minutes

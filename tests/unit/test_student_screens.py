@@ -7,8 +7,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.services.student_calendar_model import DayCount, Filters, Month, View, Week
+from bot.services.student_calendar_model import DayCount, Filters, Month, Part, View, Week
 from handlers import student_calendar_views as screens
+from views.calendar_callbacks import FilterKind, Screen
 from views.callbacks import NUMBER_LIMIT
 from views.i18n import make_i18n
 
@@ -79,8 +80,8 @@ def test_the_month_grid_has_seven_columns_and_short_callback_data() -> None:
 
 
 def test_the_picker_marks_the_filter_in_force_and_each_option_returns_to_the_day() -> None:
-    view = _view(["Math", "Piano"], Filters(subject=2, part=1))
-    text, keyboard = screens.filter_picker(view, TODAY.toordinal(), screens.ON_DAY, 0)
+    view = _view(["Math", "Piano"], Filters(subject=2, part=Part.MORNING))
+    text, keyboard = screens.filter_picker(view, TODAY.toordinal(), Screen.DAY, FilterKind.SUBJECT)
     assert "Pick a subject:" in text
     assert [row[0].text for row in keyboard.inline_keyboard] == [
         "all",
