@@ -6,7 +6,7 @@ import html
 from datetime import datetime
 
 from aiogram import Router
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
@@ -16,21 +16,18 @@ from bot.services import stats
 from bot.services.analytics import REFUSED_PREFIX, LinkFigures
 from bot.services.attendance import mark_attendance
 from bot.services.context import Deps
+from handlers.keyboards import Row, button, keyboard
 from views.callbacks import AttendCb, EventsCb, StudentStatsCb
 from views.formatting import clock_time, day_label, days, local, when
 
 router = Router(name="student_stats")
 
 
-def _btn(text: str, data: StudentStatsCb | EventsCb | AttendCb) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=data.pack())
-
-
-def card_buttons(student_id: int) -> list[InlineKeyboardButton]:
+def card_buttons(student_id: int) -> Row:
     """The student card's row of analytics buttons: Stats and Recent events."""
     return [
-        _btn(_("📊 Stats"), StudentStatsCb(id=student_id)),
-        _btn(_("📜 Recent events"), EventsCb(id=student_id, page=0)),
+        button(_("📊 Stats"), StudentStatsCb(id=student_id)),
+        button(_("📜 Recent events"), EventsCb(id=student_id, page=0)),
     ]
 
 
@@ -87,7 +84,7 @@ def figures_view(f: stats.StudentFigures) -> tuple[str, InlineKeyboardMarkup]:
         _("<b>Links</b>"),
         *[_link_line(figure, zone) for figure in f.links],
     ]  # fmt: skip
-    rows: list[list[InlineKeyboardButton]] = []
+    rows: list[Row] = []
     if f.past:
         lines.append(_("<b>Past lessons</b>"))
     for lesson in f.past:
@@ -95,10 +92,10 @@ def figures_view(f: stats.StudentFigures) -> tuple[str, InlineKeyboardMarkup]:
                      f"{html.escape(lesson.subject)} — {_attendance(lesson.attended)}")  # fmt: skip
         day = day_label(local(lesson.starts_at, zone).date())
         short = f"{day} {clock_time(lesson.starts_at, zone)}"
-        rows.append([_btn(f"✅ {short}", AttendCb(id=lesson.booking_id, a=1)),
-                     _btn(f"🚫 {short}", AttendCb(id=lesson.booking_id, a=0))])  # fmt: skip
-    rows.append([_btn(_("📜 Recent events"), EventsCb(id=f.student.id, page=0))])
-    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
+        rows.append([button(f"✅ {short}", AttendCb(id=lesson.booking_id, a=1)),
+                     button(f"🚫 {short}", AttendCb(id=lesson.booking_id, a=0))])  # fmt: skip
+    rows.append([button(_("📜 Recent events"), EventsCb(id=f.student.id, page=0))])
+    return "\n".join(lines), keyboard(rows)
 
 
 async def send_student_figures(message: Message, figures: stats.StudentFigures) -> None:
@@ -193,10 +190,10 @@ def events_view(page: stats.EventsPage, viewer: int) -> tuple[str, InlineKeyboar
         lines.append(_("No events."))
     paging = []
     if page.page > 0:
-        paging.append(_btn(_("◀ Newer"), EventsCb(id=s.id, page=page.page - 1)))
+        paging.append(button(_("◀ Newer"), EventsCb(id=s.id, page=page.page - 1)))
     if page.has_next:
-        paging.append(_btn(_("Older ▶"), EventsCb(id=s.id, page=page.page + 1)))
-    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=[paging] if paging else [])
+        paging.append(button(_("Older ▶"), EventsCb(id=s.id, page=page.page + 1)))
+    return "\n".join(lines), keyboard([paging] if paging else [])
 
 
 @router.callback_query(EventsCb.filter())
