@@ -43,3 +43,11 @@ async def show(query: CallbackQuery, text: str, markup: Keyboard | None = None) 
         # A tap on a screen that already shows this (repeated or stale) changes nothing.
         if "message is not modified" not in str(exc):
             raise
+
+
+async def present(event: Message | CallbackQuery, text: str, markup: Keyboard | None) -> None:
+    """A screen asked for by a command comes as a new message; by a press, in its message."""
+    if isinstance(event, CallbackQuery):
+        await show(event, text, markup)
+    else:
+        await event.answer(text, reply_markup=markup)

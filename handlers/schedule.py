@@ -21,7 +21,7 @@ from bot.services.booking import Lesson
 from bot.services.context import Deps
 from handlers.keyboards import button, keyboard
 from handlers.middlewares import refuse_button
-from handlers.navigation import nav_row
+from handlers.navigation import nav_row, present
 from handlers.navigation import show as show_in_place
 from handlers.teacher_onboarding import TYPED
 from views.callbacks import LessonCancelCb, ScheduleCb
@@ -76,18 +76,14 @@ def _cancel_label(lesson: schedule.ScheduledLesson, zone: str) -> str:
 
 
 @router.message(Command("schedule"))
-async def show(message: Message, deps: Deps) -> None:
-    """This week's lessons."""
-    assert message.from_user is not None
-    text, keyboard = week_view(await schedule.week(deps, message.from_user.id))
-    await message.answer(text, reply_markup=keyboard)
-
-
 @router.callback_query(ScheduleCb.filter())
-async def page(query: CallbackQuery, callback_data: ScheduleCb, deps: Deps) -> None:
-    """Another week, in the same message."""
-    text, keyboard = week_view(await schedule.week(deps, query.from_user.id, callback_data.offset))
-    await show_in_place(query, text, keyboard)
+async def show(
+    event: Message | CallbackQuery, deps: Deps, callback_data: ScheduleCb | None = None
+) -> None:
+    """This week's lessons (/schedule), or another week in the same message (◀ ▶)."""
+    assert event.from_user is not None
+    offset = callback_data.offset if callback_data else 0
+    await present(event, *week_view(await schedule.week(deps, event.from_user.id, offset)))
 
 
 @router.callback_query(LessonCancelCb.filter(F.step == "ask"))

@@ -147,7 +147,7 @@ async def show(message: Message, command: CommandObject, deps: Deps) -> None:
     """This week's figures, or one student's with /stats <name>."""
     assert message.from_user is not None
     if command.args:
-        figures = await stats.student_stats_by_name(deps, message.from_user.id, command.args)
+        figures = await stats.student_stats(deps, message.from_user.id, command.args)
         await send_student_figures(message, figures)
         return
     f = await stats.teacher_stats(deps, message.from_user.id)

@@ -132,7 +132,7 @@ async def show_by_name(
     if not command.args:
         await message.answer(_("Type the student's name: <code>/link Anna</code>. See /students."))
         return
-    card = await links.card_by_name(deps, message.from_user.id, command.args)
+    card = await links.card(deps, message.from_user.id, command.args)
     await send_card(message, card, bot_username)
 
 

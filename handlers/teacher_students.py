@@ -16,7 +16,7 @@ from bot.domain.colours import colour_mark
 from bot.services import links, students
 from bot.services.context import Deps
 from handlers.keyboards import button, keyboard
-from handlers.navigation import nav_row, show
+from handlers.navigation import nav_row, present, show
 from handlers.student_stats import card_buttons
 from handlers.teacher_links import send_card
 from handlers.teacher_onboarding import TYPED
@@ -70,18 +70,14 @@ def roster_view(page: students.Roster) -> tuple[str, InlineKeyboardMarkup]:
 
 
 @router.message(Command("students"))
-async def roster(message: Message, deps: Deps) -> None:
-    """The first page of the roster."""
-    assert message.from_user is not None
-    text, keyboard = roster_view(await students.roster(deps, message.from_user.id))
-    await message.answer(text, reply_markup=keyboard)
-
-
 @router.callback_query(RosterCb.filter())
-async def roster_page(query: CallbackQuery, callback_data: RosterCb, deps: Deps) -> None:
-    """Another roster page, in the same message."""
-    page = await students.roster(deps, query.from_user.id, callback_data.page)
-    await show(query, *roster_view(page))
+async def roster(
+    event: Message | CallbackQuery, deps: Deps, callback_data: RosterCb | None = None
+) -> None:
+    """The roster's first page (/students), or another page in the same message."""
+    assert event.from_user is not None
+    page = callback_data.page if callback_data else 0
+    await present(event, *roster_view(await students.roster(deps, event.from_user.id, page)))
 
 
 def card_view(card: students.StudentCard) -> tuple[str, InlineKeyboardMarkup]:

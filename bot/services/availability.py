@@ -24,7 +24,7 @@ from bot.ports import UnitOfWork
 from bot.services import booking as booking_core
 from bot.services import slot_filling
 from bot.services.context import Deps, audit, records_refusals
-from bot.services.ownership import foreign, teacher_of
+from bot.services.ownership import owned, teacher_of
 
 log = logging.getLogger("lessonlink.availability")
 
@@ -188,9 +188,8 @@ async def remove_window(deps: Deps, telegram_id: int, window_id: int, *, confirm
     now = deps.clock.now()
     async with deps.uow() as uow:
         teacher = await teacher_of(uow, telegram_id)
-        window = await uow.availability.get_window(window_id)
-        if window is None or window.teacher_id != teacher.id:
-            raise foreign(deps, teacher, "window", window_id)
+        found = await uow.availability.get_window(window_id)
+        window = owned(deps, teacher, "window", window_id, found)
         slots = await uow.slots.of_window_from(window.id, now)
         affected = await _bookings_in(uow, slots)
         if affected and len(affected) != confirmed:

@@ -27,7 +27,7 @@ from bot.ports import UnitOfWork
 from bot.security import looks_like_token
 from bot.services import notify
 from bot.services.context import Deps, audit, records_refusals
-from bot.services.ownership import own_student, student_named, teacher_of
+from bot.services.ownership import own_student, student_of, teacher_of
 
 REFUSED = "link_refused"  # outcome prefix the throttle counts
 
@@ -79,21 +79,11 @@ async def card_of(uow: UnitOfWork, deps: Deps, student: Student) -> LinkCard:
 
 
 @records_refusals
-async def card(deps: Deps, telegram_id: int, student_id: int) -> LinkCard:
-    """The link card of one of the teacher's students."""
+async def card(deps: Deps, telegram_id: int, who: int | str) -> LinkCard:
+    """The link card of one of the teacher's students, by id or by name (/link Anna)."""
     async with deps.reading() as uow:
         teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
-        return await card_of(uow, deps, student)
-
-
-@records_refusals
-async def card_by_name(deps: Deps, telegram_id: int, name: str) -> LinkCard:
-    """The link card of the teacher's student with this name (for /link <name>)."""
-    async with deps.reading() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await student_named(uow, deps, teacher, name)
-        return await card_of(uow, deps, student)
+        return await card_of(uow, deps, await student_of(uow, deps, teacher, who))
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from bot.domain.model import AuditEvent, Booking, BookingStatus, ShareLink, Slot
 from bot.ports import UnitOfWork
 from bot.services import analytics as a
 from bot.services.context import Deps, records_refusals
-from bot.services.ownership import own_student, student_named, teacher_of
+from bot.services.ownership import own_student, student_of, teacher_of
 
 EVER = datetime(2000, 1, 1, tzinfo=UTC)
 FOREVER = datetime(9999, 1, 1, tzinfo=UTC)
@@ -146,20 +146,11 @@ async def _figures(
 
 
 @records_refusals
-async def student_stats(deps: Deps, telegram_id: int, student_id: int) -> StudentFigures:
-    """One of the teacher's students, all time; a foreign id is refused and audited."""
+async def student_stats(deps: Deps, telegram_id: int, who: int | str) -> StudentFigures:
+    """One of the teacher's students, all time, by id or by name (/stats Anna); refusals audited."""
     async with deps.reading() as uow:
         teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
-        return await _figures(uow, deps, teacher, student)
-
-
-@records_refusals
-async def student_stats_by_name(deps: Deps, telegram_id: int, name: str) -> StudentFigures:
-    """The same, for /stats <name> (only among the teacher's own students)."""
-    async with deps.reading() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await student_named(uow, deps, teacher, name)
+        student = await student_of(uow, deps, teacher, who)
         return await _figures(uow, deps, teacher, student)
 
 

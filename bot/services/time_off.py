@@ -13,7 +13,7 @@ from bot.domain.windows import parse_date
 from bot.ports import UnitOfWork
 from bot.services import slot_filling
 from bot.services.context import Deps, audit, records_refusals
-from bot.services.ownership import foreign, teacher_of
+from bot.services.ownership import owned, teacher_of
 
 
 @dataclass(frozen=True)
@@ -50,9 +50,8 @@ async def remove(deps: Deps, telegram_id: int, time_off_id: int) -> Unblocked:
     now = deps.clock.now()
     async with deps.uow() as uow:
         teacher = await teacher_of(uow, telegram_id)
-        item = await uow.availability.get_time_off(time_off_id)
-        if item is None or item.teacher_id != teacher.id:
-            raise foreign(deps, teacher, "time_off", time_off_id)
+        found = await uow.availability.get_time_off(time_off_id)
+        item = owned(deps, teacher, "time_off", time_off_id, found)
         await _remove(uow, deps, teacher, [item])
         await uow.commit()
     return await _reopen(deps, teacher, [item], now)
