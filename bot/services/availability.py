@@ -95,17 +95,31 @@ async def add_window(deps: Deps, telegram_id: int, args: str) -> AddedWindow:
     zone = ZoneInfo(teacher.settings.timezone)
     if spec.on_date is not None and spec.on_date < now.astimezone(zone).date():
         raise InvalidInput("past_date", str(spec.on_date))
-    candidate = Window(0, teacher.id, spec.start, spec.end, minutes, spec.capacity,
-                       spec.subject, spec.weekday, spec.on_date)  # fmt: skip
+    candidate = Window(
+        0,
+        teacher.id,
+        spec.start,
+        spec.end,
+        minutes,
+        spec.capacity,
+        spec.subject,
+        spec.weekday,
+        spec.on_date,
+    )
     existing = _same_or_clash(candidate, windows, now, zone)
     found = await slot_filling.plan(deps, teacher, [existing or candidate], now)
     check_ceiling(len(found.slots), found.open_now)
     window = existing or await _store(deps, telegram_id, teacher, candidate, len(found.slots))
     slots = [replace(s, window_id=window.id) for s in found.slots]
     filled = await slot_filling.write(deps, teacher.id, slots, now)
-    return AddedWindow(window, filled.created, teacher.settings.timezone,
-                       resumed=window is existing, unfinished=filled.unfinished,
-                       capped=filled.capped)  # fmt: skip
+    return AddedWindow(
+        window,
+        filled.created,
+        teacher.settings.timezone,
+        resumed=window is existing,
+        unfinished=filled.unfinished,
+        capped=filled.capped,
+    )
 
 
 def _same_or_clash(
@@ -135,13 +149,28 @@ async def _store(
             return existing
         c = candidate
         window = await uow.availability.add_window(
-            teacher.id, start=c.start, end=c.end, slot_minutes=c.slot_minutes,
-            capacity=c.capacity, subject=c.subject, weekday=c.weekday, on_date=c.on_date, now=now,
-        )  # fmt: skip
+            teacher.id,
+            start=c.start,
+            end=c.end,
+            slot_minutes=c.slot_minutes,
+            capacity=c.capacity,
+            subject=c.subject,
+            weekday=c.weekday,
+            on_date=c.on_date,
+            now=now,
+        )
         await uow.audit.add(
-            audit("window.added", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
-                  window_id=window.id, window=window_label(window), slots=planned)
-        )  # fmt: skip
+            audit(
+                "window.added",
+                "ok",
+                deps,
+                actor=telegram_id,
+                teacher_id=teacher.id,
+                window_id=window.id,
+                window=window_label(window),
+                slots=planned,
+            )
+        )
         await uow.commit()
     return window
 
@@ -157,8 +186,9 @@ async def list_windows(deps: Deps, telegram_id: int) -> AvailabilityView:
     async with deps.reading() as uow:
         teacher = await teacher_of(uow, telegram_id)
         zone = ZoneInfo(teacher.settings.timezone)
-        windows = [w for w in await uow.availability.windows(teacher.id)
-                   if _still_current(w, now, zone)]  # fmt: skip
+        windows = [
+            w for w in await uow.availability.windows(teacher.id) if _still_current(w, now, zone)
+        ]
         time_off = await uow.availability.coming_time_off(teacher.id, now)
     return AvailabilityView(windows, time_off, teacher.settings.timezone, now)
 
@@ -198,9 +228,16 @@ async def remove_window(deps: Deps, telegram_id: int, window_id: int, *, confirm
         await uow.slots.remove(s.id for s in slots)
         await uow.availability.remove_window(window.id)
         await uow.audit.add(
-            audit("window.removed", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
-                  window=window_label(window), cancelled=len(affected))
-        )  # fmt: skip
+            audit(
+                "window.removed",
+                "ok",
+                deps,
+                actor=telegram_id,
+                teacher_id=teacher.id,
+                window=window_label(window),
+                cancelled=len(affected),
+            )
+        )
         await uow.commit()
     return len(affected)
 
@@ -234,9 +271,17 @@ async def block_time(
         await uow.slots.remove(s.id for s in slots)
         await uow.availability.add_time_off(teacher.id, start, end, now, reason=spec.reason)
         await uow.audit.add(
-            audit("time_off.added", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
-                  starts_at=start.isoformat(), ends_at=end.isoformat(), cancelled=len(affected),
-                  reason_told=bool(told))
-        )  # fmt: skip
+            audit(
+                "time_off.added",
+                "ok",
+                deps,
+                actor=telegram_id,
+                teacher_id=teacher.id,
+                starts_at=start.isoformat(),
+                ends_at=end.isoformat(),
+                cancelled=len(affected),
+                reason_told=bool(told),
+            )
+        )
         await uow.commit()
     return Blocked(start, end, len(slots), len(affected), teacher.settings.timezone, spec.reason)

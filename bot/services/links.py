@@ -61,9 +61,13 @@ async def issue(
     await uow.links.revoke_all(student.id, now, replaced=True)
     token = deps.vault.new_token()
     link = await uow.links.add(
-        student.id, deps.vault.digest(token), deps.vault.seal(token), now,
-        default_expiry(teacher.settings, now), teacher.settings.link_max_uses,
-    )  # fmt: skip
+        student.id,
+        deps.vault.digest(token),
+        deps.vault.seal(token),
+        now,
+        default_expiry(teacher.settings, now),
+        teacher.settings.link_max_uses,
+    )
     return link, token
 
 
@@ -106,8 +110,9 @@ class LinkChanged:
 async def _stake(uow: UnitOfWork, deps: Deps, student: Student) -> LinkStake:
     """Whether an account holds the link and how many coming lessons the student has."""
     now = deps.clock.now()
-    coming = [b for b, s in await uow.bookings.of_student(student.id, after=now)
-              if s.starts_at > now]  # fmt: skip
+    coming = [
+        b for b, s in await uow.bookings.of_student(student.id, after=now) if s.starts_at > now
+    ]
     return LinkStake(student, student.telegram_id is not None, len(coming))
 
 
@@ -144,9 +149,15 @@ async def _change(deps: Deps, telegram_id: int, student_id: int, action: str) ->
                     raise StudentNeverOpened()
                 await _queue_new_link(uow, deps, teacher, student, link)
         await uow.audit.add(
-            audit(f"link.{action}", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
-                  student_id=student.id)
-        )  # fmt: skip
+            audit(
+                f"link.{action}",
+                "ok",
+                deps,
+                actor=telegram_id,
+                teacher_id=teacher.id,
+                student_id=student.id,
+            )
+        )
         result = await card_of(uow, deps, student)
         await uow.commit()
     return LinkChanged(before, result)
@@ -213,9 +224,17 @@ async def set_limit(
                 uses = value or None
             await uow.links.set_limits(link.id, expires, uses)
             await uow.audit.add(
-                audit("link.limits", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
-                      student_id=student.id, kind=kind, value=value)
-            )  # fmt: skip
+                audit(
+                    "link.limits",
+                    "ok",
+                    deps,
+                    actor=telegram_id,
+                    teacher_id=teacher.id,
+                    student_id=student.id,
+                    kind=kind,
+                    value=value,
+                )
+            )
         result = await card_of(uow, deps, student)
         await uow.commit()
     return result
@@ -249,8 +268,9 @@ async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -
         assert student is not None and teacher is not None
         ids = {"teacher_id": teacher.id, "student_id": student.id, "link_id": link.id}
         if teacher.telegram_id == telegram_id:
-            await uow.audit.add(audit("link.open", "teacher_preview", deps, actor=telegram_id,
-                                      **ids))  # fmt: skip
+            await uow.audit.add(
+                audit("link.open", "teacher_preview", deps, actor=telegram_id, **ids)
+            )
             await uow.commit()
             raise LinkRefused(LinkRefusal.OWN_STUDENT)
         spends = spends_use(student.telegram_id, telegram_id)

@@ -57,9 +57,15 @@ async def week(deps: Deps, telegram_id: int, offset: int = 0) -> Week:
     by_day: dict[date, list[ScheduledLesson]] = {first + timedelta(days=i): [] for i in range(7)}
     for booking, slot, student in rows:
         lesson = ScheduledLesson(
-            booking.id, slot.starts_at, slot.ends_at, slot.subject, student.id, student.name,
-            student.colour, slot.starts_at > now,
-        )  # fmt: skip
+            booking.id,
+            slot.starts_at,
+            slot.ends_at,
+            slot.subject,
+            student.id,
+            student.name,
+            student.colour,
+            slot.starts_at > now,
+        )
         by_day[slot.starts_at.astimezone(zone).date()].append(lesson)
     return Week(offset, sorted(by_day.items()), teacher.settings.timezone)
 

@@ -92,11 +92,20 @@ async def teacher_stats(deps: Deps, telegram_id: int, period_key: str = "week") 
     grid = a.heatmap(rows, zone)
     active = _active_count(teacher, roster, everything, links, now)
     return TeacherFigures(
-        period, zone, a.count(rows, now), grid, a.busiest(a.by_weekday(grid)),
-        a.busiest(a.by_hour(grid)), a.subjects(rows), a.median_lead(rows),
-        a.per_week(rows, zone, period), a.funnel((k for k, _ in links), first, period),
-        a.refusals(events), active, len(roster) - active,
-    )  # fmt: skip
+        period,
+        zone,
+        a.count(rows, now),
+        grid,
+        a.busiest(a.by_weekday(grid)),
+        a.busiest(a.by_hour(grid)),
+        a.subjects(rows),
+        a.median_lead(rows),
+        a.per_week(rows, zone, period),
+        a.funnel((k for k, _ in links), first, period),
+        a.refusals(events),
+        active,
+        len(roster) - active,
+    )
 
 
 def _active_count(
@@ -139,10 +148,15 @@ async def _figures(
         if b.status == BookingStatus.CONFIRMED and s.starts_at <= now
     ][-PAST_LESSONS_SHOWN:]
     return StudentFigures(
-        student, teacher.settings.timezone, a.count(rows, now), last,
-        a.is_active(last, student.created_at, now, days), days,
-        a.link_figures(links, events), past,
-    )  # fmt: skip
+        student,
+        teacher.settings.timezone,
+        a.count(rows, now),
+        last,
+        a.is_active(last, student.created_at, now, days),
+        days,
+        a.link_figures(links, events),
+        past,
+    )
 
 
 @records_refusals
@@ -167,6 +181,9 @@ async def student_events(
             student_id=student.id, offset=page * EVENTS_PER_PAGE, limit=EVENTS_PER_PAGE + 1
         )
     return EventsPage(
-        student, teacher.settings.timezone, found[:EVENTS_PER_PAGE], page,
+        student,
+        teacher.settings.timezone,
+        found[:EVENTS_PER_PAGE],
+        page,
         len(found) > EVENTS_PER_PAGE,
-    )  # fmt: skip
+    )

@@ -48,9 +48,15 @@ async def register(deps: Deps, telegram_id: int, display_name: str, timezone: st
             await slot_filling.clear_future(uow, teacher, now)
             outcome = "updated"
         await uow.audit.add(
-            audit("teacher.register", outcome, deps, actor=telegram_id, teacher_id=teacher.id,
-                  timezone=zone)
-        )  # fmt: skip
+            audit(
+                "teacher.register",
+                outcome,
+                deps,
+                actor=telegram_id,
+                teacher_id=teacher.id,
+                timezone=zone,
+            )
+        )
         await uow.commit()
     if outcome == "updated":
         # Future free slots are cut again at the same local hours, in batches of their own.
@@ -72,9 +78,17 @@ async def rename(deps: Deps, telegram_id: int, display_name: str) -> Teacher:
         old, teacher.display_name = teacher.display_name, name
         await uow.teachers.save(teacher)
         await uow.audit.add(
-            audit("settings.changed", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
-                  setting="display_name", old=old, new=name)
-        )  # fmt: skip
+            audit(
+                "settings.changed",
+                "ok",
+                deps,
+                actor=telegram_id,
+                teacher_id=teacher.id,
+                setting="display_name",
+                old=old,
+                new=name,
+            )
+        )
         await uow.commit()
     return teacher
 
@@ -118,10 +132,17 @@ async def _change(
             # Reminders already queued follow the new lead times (or stop, or start).
             await notify.replan_reminders(uow, teacher, now)
         await uow.audit.add(
-            audit("settings.changed", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
-                  setting=key.value, old=setting_value(old, key),
-                  new=setting_value(teacher.settings, key))
-        )  # fmt: skip
+            audit(
+                "settings.changed",
+                "ok",
+                deps,
+                actor=telegram_id,
+                teacher_id=teacher.id,
+                setting=key.value,
+                old=setting_value(old, key),
+                new=setting_value(teacher.settings, key),
+            )
+        )
         await uow.commit()
     if refill:
         await slot_filling.fill_teacher(deps, teacher, now)

@@ -76,10 +76,16 @@ async def _remove(uow: UnitOfWork, deps: Deps, teacher: Teacher, items: list[Tim
     for item in items:
         await uow.availability.remove_time_off(item.id)
         await uow.audit.add(
-            audit("time_off.removed", "ok", deps, actor=teacher.telegram_id,
-                  teacher_id=teacher.id, starts_at=item.starts_at.isoformat(),
-                  ends_at=item.ends_at.isoformat())
-        )  # fmt: skip
+            audit(
+                "time_off.removed",
+                "ok",
+                deps,
+                actor=teacher.telegram_id,
+                teacher_id=teacher.id,
+                starts_at=item.starts_at.isoformat(),
+                ends_at=item.ends_at.isoformat(),
+            )
+        )
 
 
 async def _reopen(deps: Deps, teacher: Teacher, items: list[TimeOff], now: datetime) -> Unblocked:
