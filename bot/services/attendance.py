@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.domain.errors import BookingNotActive, LessonNotPast
 from bot.domain.model import BookingStatus
-from bot.services.context import Deps, audit, records_refusals
-from bot.services.ownership import own_booking, teacher_of
+from bot.services.context import Deps, records_refusals
+from bot.services.ownership import own_booking, teacher_act, teacher_of
 
 
 @records_refusals
@@ -21,13 +21,13 @@ async def mark_attendance(
         if slot.starts_at > deps.clock.now():
             raise LessonNotPast()
         await uow.bookings.set_attended(booking.id, attended)
-        event = audit(
-            "booking.attendance",
-            "attended" if attended else "no_show",
+        outcome, student_id = "attended" if attended else "no_show", booking.student_id
+        event = teacher_act(
             deps,
-            actor=teacher_telegram_id,
-            teacher_id=teacher.id,
-            student_id=booking.student_id,
+            teacher,
+            "booking.attendance",
+            outcome,
+            student_id=student_id,
             booking_id=booking.id,
         )
         await uow.audit.add(event)

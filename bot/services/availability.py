@@ -23,8 +23,8 @@ from bot.domain.windows import (
 from bot.ports import UnitOfWork
 from bot.services import booking as booking_core
 from bot.services import slot_filling
-from bot.services.context import Deps, audit, records_refusals
-from bot.services.ownership import owned, teacher_of
+from bot.services.context import Deps, records_refusals
+from bot.services.ownership import owned, teacher_act, teacher_of
 
 log = logging.getLogger("lessonlink.availability")
 
@@ -159,18 +159,11 @@ async def _store(
             on_date=c.on_date,
             now=now,
         )
-        await uow.audit.add(
-            audit(
-                "window.added",
-                "ok",
-                deps,
-                actor=telegram_id,
-                teacher_id=teacher.id,
-                window_id=window.id,
-                window=window_label(window),
-                slots=planned,
-            )
+        label = window_label(window)
+        event = teacher_act(
+            deps, teacher, "window.added", window_id=window.id, window=label, slots=planned
         )
+        await uow.audit.add(event)
         await uow.commit()
     return window
 
@@ -227,17 +220,10 @@ async def remove_window(deps: Deps, telegram_id: int, window_id: int, *, confirm
         await _cancel_all(uow, deps, teacher, affected, reason="")
         await uow.slots.remove(s.id for s in slots)
         await uow.availability.remove_window(window.id)
-        await uow.audit.add(
-            audit(
-                "window.removed",
-                "ok",
-                deps,
-                actor=telegram_id,
-                teacher_id=teacher.id,
-                window=window_label(window),
-                cancelled=len(affected),
-            )
+        event = teacher_act(
+            deps, teacher, "window.removed", window=window_label(window), cancelled=len(affected)
         )
+        await uow.audit.add(event)
         await uow.commit()
     return len(affected)
 
@@ -270,18 +256,15 @@ async def block_time(
         await _cancel_all(uow, deps, teacher, affected, reason=told)
         await uow.slots.remove(s.id for s in slots)
         await uow.availability.add_time_off(teacher.id, start, end, now, reason=spec.reason)
-        await uow.audit.add(
-            audit(
-                "time_off.added",
-                "ok",
-                deps,
-                actor=telegram_id,
-                teacher_id=teacher.id,
-                starts_at=start.isoformat(),
-                ends_at=end.isoformat(),
-                cancelled=len(affected),
-                reason_told=bool(told),
-            )
+        event = teacher_act(
+            deps,
+            teacher,
+            "time_off.added",
+            starts_at=start.isoformat(),
+            ends_at=end.isoformat(),
+            cancelled=len(affected),
+            reason_told=bool(told),
         )
+        await uow.audit.add(event)
         await uow.commit()
     return Blocked(start, end, len(slots), len(affected), teacher.settings.timezone, spec.reason)

@@ -27,7 +27,7 @@ from bot.ports import UnitOfWork
 from bot.security import looks_like_token
 from bot.services import notify
 from bot.services.context import Deps, audit, records_refusals
-from bot.services.ownership import own_student, student_of, teacher_of
+from bot.services.ownership import own_student, student_of, teacher_act, teacher_of
 
 REFUSED = "link_refused"  # outcome prefix the throttle counts
 
@@ -148,16 +148,7 @@ async def _change(deps: Deps, telegram_id: int, student_id: int, action: str) ->
                 if student.telegram_id is None:
                     raise StudentNeverOpened()
                 await _queue_new_link(uow, deps, teacher, student, link)
-        await uow.audit.add(
-            audit(
-                f"link.{action}",
-                "ok",
-                deps,
-                actor=telegram_id,
-                teacher_id=teacher.id,
-                student_id=student.id,
-            )
-        )
+        await uow.audit.add(teacher_act(deps, teacher, f"link.{action}", student_id=student.id))
         result = await card_of(uow, deps, student)
         await uow.commit()
     return LinkChanged(before, result)
@@ -223,18 +214,10 @@ async def set_limit(
             else:
                 uses = value or None
             await uow.links.set_limits(link.id, expires, uses)
-            await uow.audit.add(
-                audit(
-                    "link.limits",
-                    "ok",
-                    deps,
-                    actor=telegram_id,
-                    teacher_id=teacher.id,
-                    student_id=student.id,
-                    kind=kind,
-                    value=value,
-                )
+            event = teacher_act(
+                deps, teacher, "link.limits", student_id=student.id, kind=kind, value=value
             )
+            await uow.audit.add(event)
         result = await card_of(uow, deps, student)
         await uow.commit()
     return result

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol, TypeVar
 
 from bot.domain.errors import NotATeacher, NotFound
-from bot.domain.model import Booking, Slot, Student, Teacher
+from bot.domain.model import AuditEvent, Booking, Slot, Student, Teacher
 from bot.domain.students import pick_by_name
 from bot.ports import UnitOfWork
 from bot.services.context import Deps, audit
@@ -27,16 +27,31 @@ class _Owned(Protocol):
 Owned = TypeVar("Owned", bound=_Owned)
 
 
-def foreign(deps: Deps, teacher: Teacher, kind: str, object_id: int) -> NotFound:
-    """A NotFound carrying the audit row of a refused foreign (or made-up) object."""
-    event = audit(
-        "foreign_object",
-        "refused",
+def teacher_act(
+    deps: Deps,
+    teacher: Teacher,
+    event: str,
+    outcome: str = "ok",
+    *,
+    student_id: int | None = None,
+    **detail: object,
+) -> AuditEvent:
+    """The audit row of something the teacher did (or was refused), with what it concerned."""
+    return audit(
+        event,
+        outcome,
         deps,
         actor=teacher.telegram_id,
         teacher_id=teacher.id,
-        object=kind,
-        object_id=object_id,
+        student_id=student_id,
+        **detail,
+    )
+
+
+def foreign(deps: Deps, teacher: Teacher, kind: str, object_id: int) -> NotFound:
+    """A NotFound carrying the audit row of a refused foreign (or made-up) object."""
+    event = teacher_act(
+        deps, teacher, "foreign_object", "refused", object=kind, object_id=object_id
     )
     return NotFound().audited(event)
 
@@ -68,14 +83,7 @@ async def student_named(uow: UnitOfWork, deps: Deps, teacher: Teacher, name: str
     try:
         return pick_by_name(name, await uow.students.of_teacher(teacher.id))
     except NotFound as refused:
-        event = audit(
-            "student.lookup",
-            "refused:not_found",
-            deps,
-            actor=teacher.telegram_id,
-            teacher_id=teacher.id,
-            name=name[:64],
-        )
+        event = teacher_act(deps, teacher, "student.lookup", "refused:not_found", name=name[:64])
         raise refused.audited(event) from None
 
 

@@ -12,8 +12,8 @@ from bot.domain.students import check_name_free
 from bot.domain.teacher_settings import clean_name
 from bot.services import booking as booking_core
 from bot.services import links
-from bot.services.context import Deps, audit, records_refusals
-from bot.services.ownership import own_student, teacher_of
+from bot.services.context import Deps, records_refusals
+from bot.services.ownership import own_student, teacher_act, teacher_of
 
 PAGE_SIZE = 8
 
@@ -71,16 +71,7 @@ async def enroll(deps: Deps, telegram_id: int, name: str) -> links.LinkCard:
         colour = next_colour(await uow.students.colours_in_use(teacher.id))
         student = await uow.students.add(teacher.id, clean, colour, now)
         await links.issue(uow, deps, teacher, student)
-        await uow.audit.add(
-            audit(
-                "student.enrolled",
-                "ok",
-                deps,
-                actor=telegram_id,
-                teacher_id=teacher.id,
-                student_id=student.id,
-            )
-        )
+        await uow.audit.add(teacher_act(deps, teacher, "student.enrolled", student_id=student.id))
         result = await links.card_of(uow, deps, student)
         await uow.commit()
     return result
@@ -142,16 +133,7 @@ async def rename(deps: Deps, telegram_id: int, student_id: int, name: str) -> St
         roster = await uow.students.of_teacher(teacher.id)
         check_name_free(clean, roster, renaming=student.id)
         await uow.students.update(student.id, name=clean)
-        await uow.audit.add(
-            audit(
-                "student.renamed",
-                "ok",
-                deps,
-                actor=telegram_id,
-                teacher_id=teacher.id,
-                student_id=student.id,
-            )
-        )
+        await uow.audit.add(teacher_act(deps, teacher, "student.renamed", student_id=student.id))
         await uow.commit()
     student.name = clean
     return student
@@ -175,16 +157,9 @@ async def archive(deps: Deps, telegram_id: int, student_id: int, *, confirmed: b
             await booking_core.release(uow, deps, teacher, student, slot, booking, by=Actor.TEACHER)
         await uow.links.revoke_all(student.id, now, replaced=False)
         await uow.students.update(student.id, archived=True)
-        await uow.audit.add(
-            audit(
-                "student.archived",
-                "ok",
-                deps,
-                actor=telegram_id,
-                teacher_id=teacher.id,
-                student_id=student.id,
-                cancelled=len(coming),
-            )
+        event = teacher_act(
+            deps, teacher, "student.archived", student_id=student.id, cancelled=len(coming)
         )
+        await uow.audit.add(event)
         await uow.commit()
     return len(coming)

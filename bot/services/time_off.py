@@ -12,8 +12,8 @@ from bot.domain.time_off import TimeOff, starting_on
 from bot.domain.windows import parse_date
 from bot.ports import UnitOfWork
 from bot.services import slot_filling
-from bot.services.context import Deps, audit, records_refusals
-from bot.services.ownership import owned, teacher_of
+from bot.services.context import Deps, records_refusals
+from bot.services.ownership import owned, teacher_act, teacher_of
 
 
 @dataclass(frozen=True)
@@ -75,17 +75,9 @@ async def unblock_day(deps: Deps, telegram_id: int, text: str) -> Unblocked:
 async def _remove(uow: UnitOfWork, deps: Deps, teacher: Teacher, items: list[TimeOff]) -> None:
     for item in items:
         await uow.availability.remove_time_off(item.id)
-        await uow.audit.add(
-            audit(
-                "time_off.removed",
-                "ok",
-                deps,
-                actor=teacher.telegram_id,
-                teacher_id=teacher.id,
-                starts_at=item.starts_at.isoformat(),
-                ends_at=item.ends_at.isoformat(),
-            )
-        )
+        starts_at, ends_at = item.starts_at.isoformat(), item.ends_at.isoformat()
+        event = teacher_act(deps, teacher, "time_off.removed", starts_at=starts_at, ends_at=ends_at)
+        await uow.audit.add(event)
 
 
 async def _reopen(deps: Deps, teacher: Teacher, items: list[TimeOff], now: datetime) -> Unblocked:
