@@ -22,7 +22,7 @@ from bot.domain.zones import zone_label
 from bot.services import availability
 from bot.services.context import Deps
 from handlers.availability_texts import added_text, span_text, time_off_line
-from handlers.keyboards import Row, button, keyboard
+from handlers.keyboards import Row, button, markup
 from handlers.navigation import show as show_in_place
 from views.callbacks import TimeOffCb, WindowCb
 from views.formatting import current_locale, day_label
@@ -84,7 +84,7 @@ def hours_screen(view: availability.AvailabilityView) -> tuple[str, InlineKeyboa
         lines += [f"• {time_off_line(t, view.timezone, now)}" for t in view.time_off]
     rows = [[button("❌ " + window_text(w), WindowCb(action="rm", id=w.id))] for w in view.windows]
     rows += time_off_buttons(view.time_off, view.timezone, now, screen="h")
-    return "\n".join(lines), keyboard(rows)
+    return "\n".join(lines), markup(rows)
 
 
 def time_off_buttons(items: list[TimeOff], zone: str, now: datetime, screen: str) -> list[Row]:
@@ -105,7 +105,7 @@ async def show(message: Message, deps: Deps) -> None:
 
 def confirm_keyboard(yes: CallbackData, no: CallbackData) -> InlineKeyboardMarkup:
     """'Yes, cancel them' / 'No, keep them'."""
-    return keyboard([[button(_("Yes, cancel them"), yes), button(_("No, keep them"), no)]])
+    return markup([[button(_("Yes, cancel them"), yes), button(_("No, keep them"), no)]])
 
 
 @router.callback_query(WindowCb.filter(F.action.in_({"rm", "ok"})))

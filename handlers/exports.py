@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.zones import zone_label
 from bot.services import exports
 from bot.services.context import Deps
-from handlers.keyboards import Row, button, keyboard
+from handlers.keyboards import Row, button, markup
 from handlers.navigation import nav_row
 from handlers.stats import period_name
 from views.callbacks import ExportCb
@@ -28,7 +28,7 @@ def choices_keyboard() -> InlineKeyboardMarkup:
         ]
 
     calendar = button(_("📅 Calendar of coming lessons (.ics)"), ExportCb(k="i", p="week"))
-    return keyboard(
+    return markup(
         [
             pair(_("Bookings: this week"), _("Audit: this week"), "week"),
             pair(_("Bookings: this month"), _("Audit: this month"), "month"),

@@ -33,6 +33,6 @@ def rows_of(buttons: Sequence[Button], width: int) -> list[Row]:
     return [list(buttons[i : i + width]) for i in range(0, len(buttons), width)]
 
 
-def keyboard(rows: Iterable[Row]) -> InlineKeyboardMarkup:
+def markup(rows: Iterable[Row]) -> InlineKeyboardMarkup:
     """The markup of these rows, top to bottom."""
     return InlineKeyboardMarkup(inline_keyboard=list(rows))

@@ -11,7 +11,7 @@ from babel import Locale
 from bot.services import accounts
 from bot.services.accounts import Identity
 from bot.services.context import Deps
-from handlers.keyboards import button, keyboard, rows_of
+from handlers.keyboards import button, markup, rows_of
 from handlers.navigation import show
 from handlers.student_access import student_commands
 from handlers.teacher_onboarding import teacher_commands
@@ -36,7 +36,7 @@ def endonym(code: str) -> str:
 async def choose(message: Message, i18n: CatalogI18n) -> None:
     """Offer every available language."""
     buttons = [button(endonym(code), LanguageCb(code=code)) for code in languages(i18n)]
-    await message.answer(_("Choose your language:"), reply_markup=keyboard(rows_of(buttons, 2)))
+    await message.answer(_("Choose your language:"), reply_markup=markup(rows_of(buttons, 2)))
 
 
 @router.callback_query(LanguageCb.filter())

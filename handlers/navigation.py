@@ -7,7 +7,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.keyboards import Row, button, keyboard
+from handlers.keyboards import Row, button, markup
 from views.callbacks import HomeCb
 
 Keyboard = InlineKeyboardMarkup
@@ -19,35 +19,35 @@ def nav_row(back: CallbackData | None = None) -> Row:
     return [button(_("◀ Back"), back or HOME), button(_("🏠 Home"), HOME)]
 
 
-def with_nav(markup: Keyboard | None, back: CallbackData | None = None) -> Keyboard:
+def with_nav(keyboard: Keyboard | None, back: CallbackData | None = None) -> Keyboard:
     """The keyboard with a Back/Home row below, unless it already leads home."""
-    rows = list(markup.inline_keyboard) if markup is not None else []
+    rows = list(keyboard.inline_keyboard) if keyboard is not None else []
     prefix = HomeCb.__prefix__ + ":"
     if any((b.callback_data or "").startswith(prefix) for row in rows for b in row):
-        return keyboard(rows)  # the screen has its own way home
-    return keyboard([*rows, nav_row(back)])
+        return markup(rows)  # the screen has its own way home
+    return markup([*rows, nav_row(back)])
 
 
-async def show(query: CallbackQuery, text: str, markup: Keyboard | None = None) -> None:
+async def show(query: CallbackQuery, text: str, keyboard: Keyboard | None = None) -> None:
     """Show a screen in the pressed message (a new one only if that message is out of reach).
 
     A message that can no longer be edited (too old, a photo or file) is answered with a new
     one by api_retry.SendWhenUneditable, for every edit the bot makes.
     """
     if not isinstance(query.message, Message):
-        await query.bot.send_message(query.from_user.id, text, reply_markup=markup)  # type: ignore[union-attr]
+        await query.bot.send_message(query.from_user.id, text, reply_markup=keyboard)  # type: ignore[union-attr]
         return
     try:
-        await query.message.edit_text(text, reply_markup=markup)
+        await query.message.edit_text(text, reply_markup=keyboard)
     except TelegramBadRequest as exc:
         # A tap on a screen that already shows this (repeated or stale) changes nothing.
         if "message is not modified" not in str(exc):
             raise
 
 
-async def present(event: Message | CallbackQuery, text: str, markup: Keyboard | None) -> None:
+async def present(event: Message | CallbackQuery, text: str, keyboard: Keyboard | None) -> None:
     """A screen asked for by a command comes as a new message; by a press, in its message."""
     if isinstance(event, CallbackQuery):
-        await show(event, text, markup)
+        await show(event, text, keyboard)
     else:
-        await event.answer(text, reply_markup=markup)
+        await event.answer(text, reply_markup=keyboard)

@@ -19,7 +19,7 @@ from bot.domain.zones import zone_label
 from bot.services import schedule
 from bot.services.booking import Lesson
 from bot.services.context import Deps
-from handlers.keyboards import button, keyboard
+from handlers.keyboards import button, markup
 from handlers.middlewares import refuse_button
 from handlers.navigation import nav_row, present
 from handlers.navigation import show as show_in_place
@@ -62,7 +62,7 @@ def week_view(week: schedule.Week) -> tuple[str, InlineKeyboardMarkup]:
         button(_("◀ Previous week"), ScheduleCb(offset=week.offset - 1)),
         button(_("Next week ▶"), ScheduleCb(offset=week.offset + 1)),
     ]
-    return "\n".join(lines), keyboard([*rows, paging, nav_row()])
+    return "\n".join(lines), markup([*rows, paging, nav_row()])
 
 
 def _cancel_label(lesson: schedule.ScheduledLesson, zone: str) -> str:
@@ -93,7 +93,7 @@ async def ask_reason(
     """Ask why (the student is told); ownership is checked when the lesson is cancelled."""
     await state.set_state(CancelForm.reason)
     await state.update_data(booking_id=callback_data.id)
-    choices = keyboard(
+    choices = markup(
         [
             [button(_("Cancel without a reason"), LessonCancelCb(step="now", id=callback_data.id))],
             [button(_("Keep the lesson"), LessonCancelCb(step="keep", id=callback_data.id))],
@@ -148,7 +148,7 @@ async def confirm_reason(message: Message, deps: Deps, state: FSMContext, bot: B
         when=when(lesson.starts_at, lesson.ends_at, lesson.teacher_timezone),
         reason=html.escape(reason),
     )
-    await message.answer(text, reply_markup=keyboard([yes_no]))
+    await message.answer(text, reply_markup=markup([yes_no]))
 
 
 @router.callback_query(StateFilter(CancelForm.confirm), LessonCancelCb.filter(F.step == "ok"))

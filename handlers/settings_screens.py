@@ -26,7 +26,7 @@ from bot.domain.teacher_settings import (
     toggled_leads,
 )
 from bot.domain.zones import zone_label
-from handlers.keyboards import Button, Row, button, keyboard, rows_of
+from handlers.keyboards import Button, Row, button, markup, rows_of
 from handlers.navigation import nav_row
 from views.callbacks import SettingCb, SettingsNavCb, SettingValueCb
 
@@ -109,7 +109,7 @@ def settings_screen(settings: TeacherSettings, note: str = "") -> tuple[str, Inl
             rows.append([button(label, SettingCb(key=key.value))])
     rows.append(nav_row())  # Back from the list is home
     text = "⚙️ " + _("<b>Settings</b>") + "\n" + _("Tap a setting to change it.")
-    return (note + "\n\n" + text if note else text), keyboard(rows)
+    return (note + "\n\n" + text if note else text), markup(rows)
 
 
 def entry_screen(settings: TeacherSettings, key: Setting) -> tuple[str, InlineKeyboardMarkup]:
@@ -130,13 +130,13 @@ def entry_screen(settings: TeacherSettings, key: Setting) -> tuple[str, InlineKe
     ]
     if key in MULTI_CHOICE:
         lines.append(_("Tap to add or remove; up to {n}.").format(n=MAX_LEADS))
-    return "\n".join(lines), keyboard(rows)
+    return "\n".join(lines), markup(rows)
 
 
 def typed_screen(key: Setting, question: str) -> tuple[str, InlineKeyboardMarkup]:
     """The question for a typed value, with a way back to the setting's buttons."""
     text = f"<b>{title(key)}</b>\n{question}"
-    return text, keyboard([nav_row(SettingCb(key=key.value))])
+    return text, markup([nav_row(SettingCb(key=key.value))])
 
 
 def _choice(key: Setting, now: object, value: Value) -> Button | None:

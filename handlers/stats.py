@@ -15,7 +15,7 @@ from babel.dates import format_date, format_timedelta, get_day_names
 from bot.domain.zones import zone_label
 from bot.services import stats
 from bot.services.context import Deps
-from handlers.keyboards import button, keyboard
+from handlers.keyboards import button, markup
 from handlers.navigation import nav_row
 from handlers.navigation import show as show_in_place
 from handlers.student_stats import refusal_name, send_student_figures
@@ -98,7 +98,7 @@ def period_keyboard(period: str) -> InlineKeyboardMarkup:
         button(_("🗓 Heatmap"), StatsCb(p=period, v="h")),
         button(_("📊 Per week"), StatsCb(p=period, v="b")),
     ]
-    return keyboard([periods, pictures, nav_row()])
+    return markup([periods, pictures, nav_row()])
 
 
 def heatmap_caption(f: stats.TeacherFigures) -> str:

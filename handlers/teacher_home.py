@@ -21,7 +21,7 @@ from bot.services.teacher_home import HomeLesson, TeacherHome, home
 from handlers import exports as export_views
 from handlers import stats as stats_views
 from handlers.availability import hours_screen
-from handlers.keyboards import button, keyboard, rows_of
+from handlers.keyboards import button, markup, rows_of
 from handlers.navigation import nav_row, show, with_nav
 from handlers.schedule import week_view
 from handlers.settings_screens import settings_screen
@@ -109,7 +109,7 @@ def home_screen(data: TeacherHome) -> tuple[str, InlineKeyboardMarkup]:
         lines.append("\n" + _("Enroll a student with ➕ to get their booking link."))
     labels = _labels()
     buttons = [button(labels[to], HomeCb(to=to)) for to in BUTTONS]
-    return "\n".join(lines), keyboard(rows_of(buttons, 2))
+    return "\n".join(lines), markup(rows_of(buttons, 2))
 
 
 @router.message(CommandStart(deep_link=False))
@@ -129,7 +129,7 @@ async def ask_name(query: CallbackQuery, state: FSMContext) -> None:
     assert query.message is not None
     await state.update_data({PROMPT_MESSAGE: query.message.message_id})
     text = _("➕ Type the new student's name, e.g. Anna.")
-    await show(query, text, keyboard([nav_row()]))
+    await show(query, text, markup([nav_row()]))
 
 
 @router.message(StateFilter(AddForm.name), TYPED)
@@ -155,20 +155,20 @@ async def navigate(query: CallbackQuery, callback_data: HomeCb, deps: Deps) -> N
     """Home and every screen of its menu, shown in the pressed message from current data."""
     uid, to = query.from_user.id, callback_data.to
     if to == "schedule":
-        text, markup = week_view(await schedule.week(deps, uid))
+        text, keyboard = week_view(await schedule.week(deps, uid))
     elif to == "students":
-        text, markup = roster_view(await students.roster(deps, uid))
+        text, keyboard = roster_view(await students.roster(deps, uid))
     elif to == "hours":
-        text, markup = hours_screen(await availability.list_windows(deps, uid))
+        text, keyboard = hours_screen(await availability.list_windows(deps, uid))
         text += "\n\n" + _("Take time off: /block 2026-12-24")
     elif to == "settings":
-        text, markup = settings_screen((await teachers.get(deps, uid)).settings)
+        text, keyboard = settings_screen((await teachers.get(deps, uid)).settings)
     elif to == "stats":
         figures = await stats.teacher_stats(deps, uid)
-        text, markup = stats_views.figures_text(figures), stats_views.period_keyboard("week")
+        text, keyboard = stats_views.figures_text(figures), stats_views.period_keyboard("week")
     elif to == "export":
-        text, markup = _("What would you like to export?"), export_views.choices_keyboard()
+        text, keyboard = _("What would you like to export?"), export_views.choices_keyboard()
     else:  # "home", and anything an older version of the bot put in a button
         await show(query, *home_screen(await home(deps, uid)))
         return
-    await show(query, text, with_nav(markup))
+    await show(query, text, with_nav(keyboard))

@@ -25,7 +25,7 @@ from bot.domain.errors import LinkRefusal
 from bot.domain.links import EXPIRY_CHOICES, USES_CHOICES
 from bot.services import links
 from bot.services.context import Deps
-from handlers.keyboards import Row, button, keyboard, url_button
+from handlers.keyboards import Row, button, markup, url_button
 from handlers.navigation import show
 from views.callbacks import LinkCb, LinkLimitCb, StudentCb
 from views.formatting import days, long_day
@@ -109,7 +109,7 @@ def link_keyboard(card: links.LinkCard, bot_username: str) -> InlineKeyboardMark
         ]
     if card.student.telegram_id:
         rows.append([button(_("✉️ Send new link to the student"), StudentCb(action="send", id=sid))])
-    return keyboard(rows)
+    return markup(rows)
 
 
 async def send_card(
@@ -202,7 +202,7 @@ async def ask_change(query: CallbackQuery, callback_data: LinkCb, deps: Deps) ->
     ]
     assert query.message is not None
     text = "\n".join([title.format(name=name), *stake_lines(stake, callback_data.action)])
-    await query.message.answer(text, reply_markup=keyboard([yes_no]))
+    await query.message.answer(text, reply_markup=markup([yes_no]))
 
 
 @router.callback_query(LinkCb.filter(F.action.in_({"regen_ok", "revoke_ok"})))
@@ -253,7 +253,7 @@ async def limits(query: CallbackQuery, callback_data: LinkCb, deps: Deps) -> Non
     assert query.message is not None
     await query.message.answer(
         _("Choose how long this link lasts (from now) and how many times it may be opened."),
-        reply_markup=keyboard(rows),
+        reply_markup=markup(rows),
     )
 
 

@@ -26,7 +26,7 @@ from bot.domain.teacher_settings import Setting
 from bot.services import teachers
 from bot.services.accounts import Identity
 from bot.services.context import Deps
-from handlers.keyboards import button, keyboard, rows_of
+from handlers.keyboards import button, markup, rows_of
 from handlers.zone_screens import TO_TEACH, suggestions_screen, zone_with_time
 from views.callbacks import SettingCb, ZoneCb, ZonePickCb
 from views.formatting import sentence
@@ -72,7 +72,7 @@ def zone_keyboard(default_zone: str) -> InlineKeyboardMarkup:
     """Buttons for common zones, the configured default first."""
     zones = [default_zone, *(z for z in COMMON_ZONES if z != default_zone)]
     buttons = [button(z, ZoneCb(index=_zone_index(z))) for z in zones if _zone_index(z) >= 0]
-    return keyboard(rows_of(buttons, 2))
+    return markup(rows_of(buttons, 2))
 
 
 def _zone_index(zone: str) -> int:
@@ -190,7 +190,7 @@ def registered_screen(teacher: Teacher, now: datetime) -> tuple[str, InlineKeybo
         name=html.escape(teacher.display_name), zone=zone_with_time(teacher.settings.timezone, now)
     )
     change = button(_("🔄 Change time zone"), SettingCb(key=Setting.TIMEZONE.value))
-    return text, keyboard([[change]])
+    return text, markup([[change]])
 
 
 @router.message(Command("help"), IsTeacher())

@@ -15,7 +15,7 @@ from aiogram.utils.i18n import ngettext
 from bot.domain.colours import colour_mark
 from bot.services import links, students
 from bot.services.context import Deps
-from handlers.keyboards import button, keyboard
+from handlers.keyboards import button, markup
 from handlers.navigation import nav_row, present, show
 from handlers.student_stats import card_buttons
 from handlers.teacher_links import send_card
@@ -66,7 +66,7 @@ def roster_view(page: students.Roster) -> tuple[str, InlineKeyboardMarkup]:
         rows.append(paging)
         lines.append(_("Page {page} of {pages}").format(page=page.page + 1, pages=page.pages))
     rows.append(nav_row())
-    return "\n".join(lines), keyboard(rows)
+    return "\n".join(lines), markup(rows)
 
 
 @router.message(Command("students"))
@@ -115,7 +115,7 @@ def card_view(card: students.StudentCard) -> tuple[str, InlineKeyboardMarkup]:
             [button(_("✉️ Send new link to the student"), StudentCb(action="send", id=s.id))]
         )
     rows.append(nav_row(back=RosterCb(page=0)))
-    return "\n".join(lines), keyboard(rows)
+    return "\n".join(lines), markup(rows)
 
 
 def _their_time(card: students.StudentCard) -> str:
@@ -176,7 +176,7 @@ async def ask_archive(query: CallbackQuery, callback_data: StudentCb) -> None:
     assert query.message is not None
     await query.message.answer(
         _("Archive this student? Their link stops working and coming lessons are cancelled."),
-        reply_markup=keyboard([yes_no]),
+        reply_markup=markup([yes_no]),
     )
 
 
@@ -187,4 +187,4 @@ async def archive(query: CallbackQuery, callback_data: StudentCb, deps: Deps) ->
     done = ngettext("{n} lesson was cancelled.", "{n} lessons were cancelled.", cancelled)
     # In place of the question: its Yes/No buttons are answered and must not archive again.
     text = _("🗄 Archived.") + " " + done.format(n=cancelled)
-    await show(query, text, keyboard([nav_row(RosterCb(page=0))]))
+    await show(query, text, markup([nav_row(RosterCb(page=0))]))

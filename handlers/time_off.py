@@ -26,7 +26,7 @@ from handlers.availability import (
     time_off_buttons,
 )
 from handlers.availability_texts import span_text, time_off_line
-from handlers.keyboards import button, keyboard
+from handlers.keyboards import button, markup
 from handlers.navigation import show as show_in_place
 from views.callbacks import BlockCb, TimeOffCb
 
@@ -69,7 +69,7 @@ def _block_keyboard(with_reason: bool) -> InlineKeyboardMarkup:
         (_("Cancel without the reason"), SILENT),
         (_("Keep them"), KEEP),
     ]
-    return keyboard([button(label, BlockCb(confirm=code))] for label, code in choices)
+    return markup([button(label, BlockCb(confirm=code))] for label, code in choices)
 
 
 def _block_usage() -> str:
@@ -129,7 +129,7 @@ def unblock_screen(view: time_off.ComingTimeOff) -> tuple[str, InlineKeyboardMar
         lines = [_("<b>Your time off</b> ({zone})").format(zone=zone_label(view.timezone))]
         lines += [f"• {time_off_line(t, view.timezone, view.now)}" for t in view.items]
         text = "\n".join([*lines, _("Tap one to remove it.")])
-    return text, keyboard(time_off_buttons(view.items, view.timezone, view.now, screen="u"))
+    return text, markup(time_off_buttons(view.items, view.timezone, view.now, screen="u"))
 
 
 def unblocked_text(done: time_off.Unblocked) -> str:

@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain.errors import UnknownTimezone
 from bot.domain.zones import offset_label, zone_now
-from handlers.keyboards import Row, button, keyboard
+from handlers.keyboards import Row, button, markup
 from views.callbacks import ZonePickCb
 from views.formatting import shorten
 
@@ -53,4 +53,4 @@ def suggestions_screen(
         )
         rows.append([button(view.label, ZonePickCb(to=to, zone=zone))])
     lines += ["", _("Or type another city or zone name.")]
-    return "\n".join(lines), keyboard(rows)
+    return "\n".join(lines), markup(rows)
