@@ -1,4 +1,4 @@
-"""The link card: deep link, Share, QR code, Regenerate, Revoke, limits, send to the student."""
+"""The link card of /addstudent and /link: Share, QR code, Regenerate, Revoke, limits, Send."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import (
     BufferedInputFile,
     CallbackQuery,
-    InaccessibleMessage,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
     Message,
@@ -23,7 +22,7 @@ from aiogram.utils.i18n import ngettext
 from bot.domain.colours import colour_mark
 from bot.domain.errors import LinkRefusal
 from bot.domain.links import EXPIRY_CHOICES, USES_CHOICES
-from bot.services import links
+from bot.services import links, students
 from bot.services.context import Deps
 from handlers.keyboards import Row, button, markup, url_button
 from handlers.navigation import show
@@ -112,10 +111,10 @@ def link_keyboard(card: links.LinkCard, bot_username: str) -> InlineKeyboardMark
     return markup(rows)
 
 
-async def send_card(
-    message: Message | InaccessibleMessage, card: links.LinkCard, bot_username: str
-) -> None:
-    """Answer with the link card."""
+async def send_card(to: Message | CallbackQuery, card: links.LinkCard, bot_username: str) -> None:
+    """Answer with the link card: a new message below the one typed or pressed."""
+    message = to.message if isinstance(to, CallbackQuery) else to
+    assert message is not None
     await message.answer(
         link_text(card, bot_username),
         reply_markup=link_keyboard(card, bot_username),
@@ -123,17 +122,37 @@ async def send_card(
     )
 
 
-@router.message(Command("link"))
-async def show_by_name(
+# Commands that take a student's name and answer with that student's link card.
+BY_NAME = {"addstudent": students.enroll, "link": links.card}
+
+
+def by_name_usage(command: str) -> str:
+    """How to write /addstudent or /link."""
+    if command == "addstudent":
+        return _("Type the student's name: <code>/addstudent Anna</code>")
+    return _("Type the student's name: <code>/link Anna</code>. See /students.")
+
+
+@router.message(Command(*BY_NAME))
+async def card_by_name(
     message: Message, command: CommandObject, deps: Deps, bot_username: str
 ) -> None:
-    """/link <name>: the student's current link card again."""
+    """/addstudent Anna enrolls Anna, /link Anna finds her: either way, her link card."""
     assert message.from_user is not None
     if not command.args:
-        await message.answer(_("Type the student's name: <code>/link Anna</code>. See /students."))
+        await message.answer(by_name_usage(command.command))
         return
-    card = await links.card(deps, message.from_user.id, command.args)
+    card = await BY_NAME[command.command](deps, message.from_user.id, command.args)
     await send_card(message, card, bot_username)
+
+
+@router.callback_query(LinkCb.filter(F.action == "card"))
+async def show_link(
+    query: CallbackQuery, callback_data: LinkCb, deps: Deps, bot_username: str
+) -> None:
+    """The link card from a student's card."""
+    card = await links.card(deps, query.from_user.id, callback_data.id)
+    await send_card(query, card, bot_username)
 
 
 @router.callback_query(LinkCb.filter(F.action == "qr"))
@@ -223,8 +242,7 @@ async def change(
     booked = ngettext("{n} booked lesson stays booked.", "{n} booked lessons stay booked.", n)
     # In place of the question: its buttons are answered and must not change the link again.
     await show(query, done + (" " + booked.format(n=n) if n else ""))
-    assert query.message is not None
-    await send_card(query.message, changed.card, bot_username)
+    await send_card(query, changed.card, bot_username)
 
 
 @router.callback_query(LinkCb.filter(F.action == "keep"))
@@ -265,8 +283,7 @@ async def set_limit(
     card = await links.set_limit(
         deps, query.from_user.id, callback_data.id, callback_data.kind, callback_data.value
     )
-    assert query.message is not None
-    await send_card(query.message, card, bot_username)
+    await send_card(query, card, bot_username)
 
 
 @router.callback_query(StudentCb.filter(F.action == "send"))
@@ -277,4 +294,4 @@ async def send_to_student(
     card = await links.send_to_student(deps, query.from_user.id, callback_data.id)
     assert query.message is not None
     await query.message.answer(_("✉️ A new link is on its way to the student."))
-    await send_card(query.message, card, bot_username)
+    await send_card(query, card, bot_username)

@@ -1,11 +1,11 @@
-"""/addstudent, /students (paged roster), the student card, Rename and Archive."""
+"""/students (paged roster), the student card, Rename and Archive (/addstudent: teacher_links)."""
 
 from __future__ import annotations
 
 import html
 
 from aiogram import F, Router
-from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -13,12 +13,11 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.domain.colours import colour_mark
-from bot.services import links, students
+from bot.services import students
 from bot.services.context import Deps
 from handlers.keyboards import button, markup
 from handlers.navigation import nav_row, present, show
 from handlers.student_stats import card_buttons
-from handlers.teacher_links import send_card
 from handlers.teacher_onboarding import TYPED
 from views.callbacks import LinkCb, RosterCb, StudentCb
 from views.formatting import clock_time, local, long_day, sentence, when
@@ -30,19 +29,6 @@ class RenameForm(StatesGroup):
     """Waiting for a student's new name (the student id is in the state data)."""
 
     name = State()
-
-
-@router.message(Command("addstudent"))
-async def add_student(
-    message: Message, command: CommandObject, deps: Deps, bot_username: str
-) -> None:
-    """Enroll a student and answer with their link card."""
-    assert message.from_user is not None
-    if not command.args:
-        await message.answer(_("Type the student's name: <code>/addstudent Anna</code>"))
-        return
-    card = await students.enroll(deps, message.from_user.id, command.args)
-    await send_card(message, card, bot_username)
 
 
 def roster_view(page: students.Roster) -> tuple[str, InlineKeyboardMarkup]:
@@ -135,16 +121,6 @@ async def show_card(query: CallbackQuery, callback_data: StudentCb, deps: Deps) 
     """Open a student's card."""
     card = await students.student_card(deps, query.from_user.id, callback_data.id)
     await show(query, *card_view(card))
-
-
-@router.callback_query(LinkCb.filter(F.action == "card"))
-async def show_link(
-    query: CallbackQuery, callback_data: LinkCb, deps: Deps, bot_username: str
-) -> None:
-    """The link card from a student's card."""
-    card = await links.card(deps, query.from_user.id, callback_data.id)
-    assert query.message is not None
-    await send_card(query.message, card, bot_username)
 
 
 @router.callback_query(StudentCb.filter(F.action == "rename"))
