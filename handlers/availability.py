@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
@@ -21,6 +22,7 @@ from bot.domain.zones import zone_label
 from bot.services import availability
 from bot.services.context import Deps
 from handlers.availability_texts import added_text, span_text, time_off_line
+from handlers.keyboards import Row, button, markup
 from handlers.navigation import show as show_in_place
 from views.callbacks import TimeOffCb, WindowCb
 from views.formatting import current_locale, day_label
@@ -80,24 +82,17 @@ def hours_screen(view: availability.AvailabilityView) -> tuple[str, InlineKeyboa
     if view.time_off:
         lines.append(_("Time off:"))
         lines += [f"• {time_off_line(t, view.timezone, now)}" for t in view.time_off]
-    buttons = [
-        [InlineKeyboardButton(text="❌ " + window_text(w),
-                              callback_data=WindowCb(action="rm", id=w.id).pack())]
-        for w in view.windows
-    ]  # fmt: skip
-    buttons += time_off_buttons(view.time_off, view.timezone, now, screen="h")
-    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=buttons)
+    rows = [[button("❌ " + window_text(w), WindowCb(action="rm", id=w.id))] for w in view.windows]
+    rows += time_off_buttons(view.time_off, view.timezone, now, screen="h")
+    return "\n".join(lines), markup(rows)
 
 
-def time_off_buttons(
-    items: list[TimeOff], zone: str, now: datetime, screen: str
-) -> list[list[InlineKeyboardButton]]:
+def time_off_buttons(items: list[TimeOff], zone: str, now: datetime, screen: str) -> list[Row]:
     """A remove button per time off; `screen` says which screen to show again after."""
     return [
-        [InlineKeyboardButton(text="❌ " + span_text(t.starts_at, t.ends_at, zone, now),
-                              callback_data=TimeOffCb(id=t.id, s=screen).pack())]
+        [button("❌ " + span_text(t.starts_at, t.ends_at, zone, now), TimeOffCb(id=t.id, s=screen))]
         for t in items
-    ]  # fmt: skip
+    ]
 
 
 @router.message(Command("availability"))
@@ -108,12 +103,9 @@ async def show(message: Message, deps: Deps) -> None:
     await message.answer(text, reply_markup=keyboard)
 
 
-def confirm_keyboard(yes: str, no: str) -> InlineKeyboardMarkup:
+def confirm_keyboard(yes: CallbackData, no: CallbackData) -> InlineKeyboardMarkup:
     """'Yes, cancel them' / 'No, keep them'."""
-    return InlineKeyboardMarkup(
-        inline_keyboard=[[InlineKeyboardButton(text=_("Yes, cancel them"), callback_data=yes),
-                          InlineKeyboardButton(text=_("No, keep them"), callback_data=no)]]
-    )  # fmt: skip
+    return markup([[button(_("Yes, cancel them"), yes), button(_("No, keep them"), no)]])
 
 
 @router.callback_query(WindowCb.filter(F.action.in_({"rm", "ok"})))
@@ -131,8 +123,8 @@ async def remove(
         await query.message.answer(
             confirm_question(ask.affected),
             reply_markup=confirm_keyboard(
-                WindowCb(action="ok", id=callback_data.id, n=ask.affected).pack(),
-                WindowCb(action="no", id=callback_data.id).pack(),
+                WindowCb(action="ok", id=callback_data.id, n=ask.affected),
+                WindowCb(action="no", id=callback_data.id),
             ),
         )
         return

@@ -19,10 +19,10 @@ from views.formatting import current_locale
 def span_text(starts_at: datetime, ends_at: datetime, zone: str, now: datetime) -> str:
     """'Wed 2 Dec, all day', '24 Dec – 2 Jan', 'Wed 2 Dec, 09:00–12:00' in the viewer's language."""
     tz = ZoneInfo(zone)
+    today = now.astimezone(tz).date()
     return time_off_label(
-        starts_at, ends_at, tz, now.astimezone(tz).date(), current_locale(),
-        whole_day=_("{day}, all day"),
-    )  # fmt: skip
+        starts_at, ends_at, tz, today, current_locale(), whole_day=_("{day}, all day")
+    )
 
 
 def time_off_line(item: TimeOff, zone: str, now: datetime) -> str:
@@ -36,24 +36,17 @@ def added_text(added: AddedWindow, window: str) -> str:
     n = added.slots
     if not added.resumed:
         lines = [_("✅ Added {window}.").format(window=window)]
-        lines.append(
-            ngettext(
-                "{n} slot is open for booking ({zone}).",
-                "{n} slots are open for booking ({zone}).",
-                n,
-            ).format(n=n, zone=zone_label(added.timezone))
+        opened = ngettext(
+            "{n} slot is open for booking ({zone}).", "{n} slots are open for booking ({zone}).", n
         )
     else:
         lines = [_("These hours are already there: {window}.").format(window=window)]
-        lines.append(
-            ngettext(
-                "{n} missing slot is now open ({zone}).",
-                "{n} missing slots are now open ({zone}).",
-                n,
-            ).format(n=n, zone=zone_label(added.timezone))
-            if n
-            else _("All their slots were already open.")
+        opened = ngettext(
+            "{n} missing slot is now open ({zone}).", "{n} missing slots are now open ({zone}).", n
         )
+        if not n:
+            opened = _("All their slots were already open.")
+    lines.append(opened.format(n=n, zone=zone_label(added.timezone)))
     if added.unfinished:
         lines.append(
             ngettext(

@@ -166,8 +166,9 @@ def describe(error: e.DomainError) -> str:
         case e.UnknownStudent(name=name):
             return (
                 sentence(_("No student called {name}").format(name=_echo(name)))
-                + " " + _("/students lists them all.")
-            )  # fmt: skip
+                + " "
+                + _("/students lists them all.")
+            )
         case e.AmbiguousStudent(name=name):
             return _(
                 "Several students are called {name}: rename one from /students to tell them apart."
@@ -175,9 +176,12 @@ def describe(error: e.DomainError) -> str:
         case e.DuplicateStudentName(name=name):
             return (
                 sentence(_("You already have a student called {name}").format(name=_echo(name)))
-                + " " + _("Please add something that tells them apart, e.g. “{name} B.” or "
-                          "“{name} (piano)”.").format(name=_echo(name))
-            )  # fmt: skip
+                + " "
+                + _(
+                    "Please add something that tells them apart, e.g. “{name} B.” or "
+                    "“{name} (piano)”."
+                ).format(name=_echo(name))
+            )
         case e.NotFound():
             return _("That is not available any more.")
         case e.CancellationWindowPassed(window_minutes=minutes):
@@ -204,8 +208,9 @@ def describe(error: e.DomainError) -> str:
         case e.ConfirmationNeeded(affected=n):
             return ngettext(
                 "This would cancel {n} booked lesson. Please confirm.",
-                "This would cancel {n} booked lessons. Please confirm.", n,
-            ).format(n=n)  # fmt: skip
+                "This would cancel {n} booked lessons. Please confirm.",
+                n,
+            ).format(n=n)
     return _("That did not work. Please try again.")
 
 

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from aiogram import Router
 from aiogram.filters import Command
-from aiogram.types import (
-    BufferedInputFile,
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
-)
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.zones import zone_label
 from bot.services import exports
 from bot.services.context import Deps
+from handlers.keyboards import Row, button, markup
 from handlers.navigation import nav_row
 from handlers.stats import period_name
 from views.callbacks import ExportCb
@@ -23,39 +18,63 @@ from views.callbacks import ExportCb
 router = Router(name="exports")
 
 
-def keyboard() -> InlineKeyboardMarkup:
+def choices_keyboard() -> InlineKeyboardMarkup:
     """A CSV pair per period, and the calendar of coming lessons."""
 
-    def btn(text: str, k: str, p: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(text=text, callback_data=ExportCb(k=k, p=p).pack())
+    def pair(bookings: str, audit: str, period: str) -> Row:
+        return [
+            button(bookings, ExportCb(k="b", p=period)),
+            button(audit, ExportCb(k="a", p=period)),
+        ]
 
-    return InlineKeyboardMarkup(inline_keyboard=[
-        [btn(_("Bookings: this week"), "b", "week"), btn(_("Audit: this week"), "a", "week")],
-        [btn(_("Bookings: this month"), "b", "month"), btn(_("Audit: this month"), "a", "month")],
-        [btn(_("Bookings: 90 days"), "b", "90d"), btn(_("Audit: 90 days"), "a", "90d")],
-        [btn(_("📅 Calendar of coming lessons (.ics)"), "i", "week")],
-        nav_row(),
-    ])  # fmt: skip
+    calendar = button(_("📅 Calendar of coming lessons (.ics)"), ExportCb(k="i", p="week"))
+    return markup(
+        [
+            pair(_("Bookings: this week"), _("Audit: this week"), "week"),
+            pair(_("Bookings: this month"), _("Audit: this month"), "month"),
+            pair(_("Bookings: 90 days"), _("Audit: 90 days"), "90d"),
+            [calendar],
+            nav_row(),
+        ]
+    )
 
 
 def booking_headers() -> list[str]:
     """Column headers of the bookings CSV, translated."""
     return [
-        _("id"), _("date"), _("start"), _("end"), _("start (UTC)"), _("end (UTC)"), _("student"),
-        _("subject"), _("status"), _("cancelled by"), _("late"), _("attended"), _("created (UTC)"),
-    ]  # fmt: skip
+        _("id"),
+        _("date"),
+        _("start"),
+        _("end"),
+        _("start (UTC)"),
+        _("end (UTC)"),
+        _("student"),
+        _("subject"),
+        _("status"),
+        _("cancelled by"),
+        _("late"),
+        _("attended"),
+        _("created (UTC)"),
+    ]
 
 
 def audit_headers() -> list[str]:
     """Column headers of the audit CSV, translated."""
-    return [_("time (UTC)"), _("local time"), _("event"), _("outcome"), _("actor"),
-            _("student"), _("detail")]  # fmt: skip
+    return [
+        _("time (UTC)"),
+        _("local time"),
+        _("event"),
+        _("outcome"),
+        _("actor"),
+        _("student"),
+        _("detail"),
+    ]
 
 
 @router.message(Command("export"))
 async def choose(message: Message) -> None:
     """Offer the exports (only the teacher's own data is ever in them)."""
-    await message.answer(_("What would you like to export?"), reply_markup=keyboard())
+    await message.answer(_("What would you like to export?"), reply_markup=choices_keyboard())
 
 
 @router.callback_query(ExportCb.filter())
@@ -64,8 +83,8 @@ async def send(query: CallbackQuery, callback_data: ExportCb, deps: Deps) -> Non
     assert isinstance(query.message, Message)
     if callback_data.k == "i":
         zone, lessons = await exports.coming_lessons(deps, query.from_user.id)
-        data = exports.calendar_bytes(lessons, zone, _("Lesson: {student} {subject}"),
-                                      deps.clock.now())  # fmt: skip
+        title = _("Lesson: {student} {subject}")
+        data = exports.calendar_bytes(lessons, zone, title, deps.clock.now())
         name = "lessons.ics"
         caption = _("Your coming lessons ({zone}).").format(zone=zone_label(zone))
     else:
@@ -78,5 +97,6 @@ async def send(query: CallbackQuery, callback_data: ExportCb, deps: Deps) -> Non
             data = exports.bookings_csv(found.bookings, found.timezone, booking_headers())
             name = f"bookings_{period}.csv"
         caption = _("Export for {period}, times in {zone}.").format(
-            period=period_name(found.period.key), zone=zone_label(found.timezone))  # fmt: skip
+            period=period_name(found.period.key), zone=zone_label(found.timezone)
+        )
     await query.message.answer_document(BufferedInputFile(data, name), caption=caption)

@@ -6,12 +6,13 @@ from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.types import BotCommandScopeChat, CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel import Locale
 
 from bot.services import accounts
 from bot.services.accounts import Identity
 from bot.services.context import Deps
+from handlers.keyboards import button, markup, rows_of
+from handlers.navigation import show
 from handlers.student_access import student_commands
 from handlers.teacher_onboarding import teacher_commands
 from views.callbacks import LanguageCb
@@ -34,11 +35,8 @@ def endonym(code: str) -> str:
 @router.message(Command("language"))
 async def choose(message: Message, i18n: CatalogI18n) -> None:
     """Offer every available language."""
-    keyboard = InlineKeyboardBuilder()
-    for code in languages(i18n):
-        keyboard.button(text=endonym(code), callback_data=LanguageCb(code=code))
-    keyboard.adjust(2)
-    await message.answer(_("Choose your language:"), reply_markup=keyboard.as_markup())
+    buttons = [button(endonym(code), LanguageCb(code=code)) for code in languages(i18n)]
+    await message.answer(_("Choose your language:"), reply_markup=markup(rows_of(buttons, 2)))
 
 
 @router.callback_query(LanguageCb.filter())
@@ -62,5 +60,4 @@ async def chosen(
         elif identity is not None and identity.student_of:
             await bot.set_my_commands(student_commands(), scope=scope)
         text = _("Done: I will speak {language} with you.").format(language=endonym(code))
-        if isinstance(query.message, Message):
-            await query.message.edit_text(text)
+        await show(query, text)

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
+from handlers.keyboards import Row, button, markup
 from views.callbacks import HomeCb
 
 Keyboard = InlineKeyboardMarkup
 HOME = HomeCb(to="home")
 
 
-def nav_row(back: CallbackData | None = None) -> list[InlineKeyboardButton]:
+def nav_row(back: CallbackData | None = None) -> Row:
     """◀ Back (to the given screen, else home) and 🏠 Home."""
-    return [
-        InlineKeyboardButton(text=_("◀ Back"), callback_data=(back or HOME).pack()),
-        InlineKeyboardButton(text=_("🏠 Home"), callback_data=HOME.pack()),
-    ]
+    return [button(_("◀ Back"), back or HOME), button(_("🏠 Home"), HOME)]
 
 
 def with_nav(keyboard: Keyboard | None, back: CallbackData | None = None) -> Keyboard:
@@ -26,8 +24,8 @@ def with_nav(keyboard: Keyboard | None, back: CallbackData | None = None) -> Key
     rows = list(keyboard.inline_keyboard) if keyboard is not None else []
     prefix = HomeCb.__prefix__ + ":"
     if any((b.callback_data or "").startswith(prefix) for row in rows for b in row):
-        return Keyboard(inline_keyboard=rows)  # the screen has its own way home
-    return Keyboard(inline_keyboard=[*rows, nav_row(back)])
+        return markup(rows)  # the screen has its own way home
+    return markup([*rows, nav_row(back)])
 
 
 async def show(query: CallbackQuery, text: str, keyboard: Keyboard | None = None) -> None:
@@ -45,3 +43,11 @@ async def show(query: CallbackQuery, text: str, keyboard: Keyboard | None = None
         # A tap on a screen that already shows this (repeated or stale) changes nothing.
         if "message is not modified" not in str(exc):
             raise
+
+
+async def present(event: Message | CallbackQuery, text: str, keyboard: Keyboard | None) -> None:
+    """A screen asked for by a command comes as a new message; by a press, in its message."""
+    if isinstance(event, CallbackQuery):
+        await show(event, text, keyboard)
+    else:
+        await event.answer(text, reply_markup=keyboard)

@@ -29,31 +29,40 @@ def _ms(value: float | None) -> str:
 def window_text(title: str, w: ops.WindowFigures) -> str:
     """One window's lines."""
     errors = ", ".join(f"{kind} {n}" for kind, n in w.errors.items()) or _("none")
-    return "\n".join([
-        f"<b>{title}</b>",
-        _("Updates handled: {n}").format(n=w.handled),
-        _("Handling time: median {median}, 95th percentile {p95}").format(
-            median=_ms(w.median_ms), p95=_ms(w.p95_ms)),
-        _("Not ok, by kind: {errors}").format(errors=errors),
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            f"<b>{title}</b>",
+            _("Updates handled: {n}").format(n=w.handled),
+            _("Handling time: median {median}, 95th percentile {p95}").format(
+                median=_ms(w.median_ms), p95=_ms(w.p95_ms)
+            ),
+            _("Not ok, by kind: {errors}").format(errors=errors),
+        ]
+    )
 
 
 def ops_text(o: ops.Operations) -> str:
     """The operations view in UTC."""
     oldest = (
         f"{day_label(local(o.oldest_due, 'UTC').date())} {clock_time(o.oldest_due, 'UTC')} UTC"
-        if o.oldest_due else "—"
-    )  # fmt: skip
-    return "\n\n".join([
-        window_text(_("Last hour"), o.hour),
-        window_text(_("Last 24 hours"), o.day),
-        _("<b>Outbox</b>\nDue and waiting: {n} · oldest due: {oldest}").format(
-            n=o.backlog, oldest=oldest),
-        _("Unconfirmed in the last 24 hours (timed out once sent, not repeated): {n}").format(
-            n=o.unconfirmed_day),
-        _("(from the last {n} updates kept in memory since the bot started)").format(
-            n=o.samples_kept),
-    ])  # fmt: skip
+        if o.oldest_due
+        else "—"
+    )
+    return "\n\n".join(
+        [
+            window_text(_("Last hour"), o.hour),
+            window_text(_("Last 24 hours"), o.day),
+            _("<b>Outbox</b>\nDue and waiting: {n} · oldest due: {oldest}").format(
+                n=o.backlog, oldest=oldest
+            ),
+            _("Unconfirmed in the last 24 hours (timed out once sent, not repeated): {n}").format(
+                n=o.unconfirmed_day
+            ),
+            _("(from the last {n} updates kept in memory since the bot started)").format(
+                n=o.samples_kept
+            ),
+        ]
+    )
 
 
 @router.message(Command("ops"), admin_only)

@@ -10,7 +10,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
@@ -19,9 +19,10 @@ from bot.domain.zones import zone_label
 from bot.services import schedule
 from bot.services.booking import Lesson
 from bot.services.context import Deps
+from handlers.keyboards import button, markup
 from handlers.middlewares import refuse_button
-from handlers.navigation import nav_row
-from handlers.navigation import show as show_screen
+from handlers.navigation import nav_row, present
+from handlers.navigation import show as show_in_place
 from handlers.teacher_onboarding import TYPED
 from views.callbacks import LessonCancelCb, ScheduleCb
 from views.formatting import clock_time, day_label, local, time_range, when
@@ -39,10 +40,6 @@ class CancelForm(StatesGroup):
     confirm = State()
 
 
-def _btn(text: str, data: ScheduleCb | LessonCancelCb) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=data.pack())
-
-
 def week_view(week: schedule.Week) -> tuple[str, InlineKeyboardMarkup]:
     """Each day with its lessons (time, colour, student, subject), paging and cancel buttons."""
     zone = week.timezone
@@ -53,36 +50,40 @@ def week_view(week: schedule.Week) -> tuple[str, InlineKeyboardMarkup]:
             lines.append(_("no lessons"))
         for lesson in lessons:
             subject = f" · {html.escape(lesson.subject)}" if lesson.subject else ""
-            lines.append(f"{time_range(lesson.starts_at, lesson.ends_at, zone)} "
-                         f"{colour_mark(lesson.colour)} {html.escape(lesson.student_name)}"
-                         f"{subject}")  # fmt: skip
+            times = time_range(lesson.starts_at, lesson.ends_at, zone)
+            who = f"{colour_mark(lesson.colour)} {html.escape(lesson.student_name)}"
+            lines.append(f"{times} {who}{subject}")
+    cancellable = [x for x in week.lessons if x.cancellable][:MAX_CANCEL_BUTTONS]
     rows = [
-        [_btn(_("✖ Cancel {when} {mark} {name}").format(
-            when=f"{day_label(local(lesson.starts_at, zone).date())} "
-                 f"{clock_time(lesson.starts_at, zone)}",
-            mark=colour_mark(lesson.colour), name=lesson.student_name),
-            LessonCancelCb(step="ask", id=lesson.booking_id))]
-        for lesson in [x for x in week.lessons if x.cancellable][:MAX_CANCEL_BUTTONS]
-    ]  # fmt: skip
-    rows.append([_btn(_("◀ Previous week"), ScheduleCb(offset=week.offset - 1)),
-                 _btn(_("Next week ▶"), ScheduleCb(offset=week.offset + 1))])  # fmt: skip
-    rows.append(nav_row())
-    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
+        [button(_cancel_label(x, zone), LessonCancelCb(step="ask", id=x.booking_id))]
+        for x in cancellable
+    ]
+    paging = [
+        button(_("◀ Previous week"), ScheduleCb(offset=week.offset - 1)),
+        button(_("Next week ▶"), ScheduleCb(offset=week.offset + 1)),
+    ]
+    return "\n".join(lines), markup([*rows, paging, nav_row()])
+
+
+def _cancel_label(lesson: schedule.ScheduledLesson, zone: str) -> str:
+    # A button label is plain text, not HTML: the name goes in as typed.
+    day = day_label(local(lesson.starts_at, zone).date())
+    return _("✖ Cancel {when} {mark} {name}").format(
+        when=f"{day} {clock_time(lesson.starts_at, zone)}",
+        mark=colour_mark(lesson.colour),
+        name=lesson.student_name,
+    )
 
 
 @router.message(Command("schedule"))
-async def show(message: Message, deps: Deps) -> None:
-    """This week's lessons."""
-    assert message.from_user is not None
-    text, keyboard = week_view(await schedule.week(deps, message.from_user.id))
-    await message.answer(text, reply_markup=keyboard)
-
-
 @router.callback_query(ScheduleCb.filter())
-async def page(query: CallbackQuery, callback_data: ScheduleCb, deps: Deps) -> None:
-    """Another week, in the same message."""
-    text, keyboard = week_view(await schedule.week(deps, query.from_user.id, callback_data.offset))
-    await show_screen(query, text, keyboard)
+async def show(
+    event: Message | CallbackQuery, deps: Deps, callback_data: ScheduleCb | None = None
+) -> None:
+    """This week's lessons (/schedule), or another week in the same message (◀ ▶)."""
+    assert event.from_user is not None
+    offset = callback_data.offset if callback_data else 0
+    await present(event, *week_view(await schedule.week(deps, event.from_user.id, offset)))
 
 
 @router.callback_query(LessonCancelCb.filter(F.step == "ask"))
@@ -92,13 +93,15 @@ async def ask_reason(
     """Ask why (the student is told); ownership is checked when the lesson is cancelled."""
     await state.set_state(CancelForm.reason)
     await state.update_data(booking_id=callback_data.id)
-    keyboard = InlineKeyboardMarkup(inline_keyboard=[
-        [_btn(_("Cancel without a reason"), LessonCancelCb(step="now", id=callback_data.id))],
-        [_btn(_("Keep the lesson"), LessonCancelCb(step="keep", id=callback_data.id))],
-    ])  # fmt: skip
+    choices = markup(
+        [
+            [button(_("Cancel without a reason"), LessonCancelCb(step="now", id=callback_data.id))],
+            [button(_("Keep the lesson"), LessonCancelCb(step="keep", id=callback_data.id))],
+        ]
+    )
     assert query.message is not None
     card = await query.message.answer(
-        _("Type the reason the student will read, or cancel without one."), reply_markup=keyboard
+        _("Type the reason the student will read, or cancel without one."), reply_markup=choices
     )
     await state.update_data({ASK_CARD: card.message_id})
 
@@ -107,7 +110,7 @@ async def ask_reason(
 async def keep(query: CallbackQuery, state: FSMContext) -> None:
     """Change of mind: nothing is cancelled and typed text is no longer taken as a reason."""
     await state.clear()
-    await show_screen(query, _("Nothing was changed."))  # the card's buttons go: it is answered
+    await show_in_place(query, _("Nothing was changed."))  # the card's buttons go: it is answered
 
 
 @router.callback_query(LessonCancelCb.filter(F.step == "now"))
@@ -117,7 +120,7 @@ async def cancel_now(
     """Cancel without a reason."""
     await state.clear()
     lesson = await schedule.cancel_lesson(deps, query.from_user.id, callback_data.id)
-    await show_screen(query, _cancelled_text(lesson))  # the card's buttons go: it is answered
+    await show_in_place(query, _cancelled_text(lesson))  # the card's buttons go: it is answered
 
 
 @router.message(StateFilter(CancelForm.reason), TYPED)
@@ -136,16 +139,16 @@ async def confirm_reason(message: Message, deps: Deps, state: FSMContext, bot: B
     reason = (message.text or "").strip()[:200]
     await state.set_state(CancelForm.confirm)
     await state.update_data(reason=reason)
-    keyboard = InlineKeyboardMarkup(inline_keyboard=[[
-        _btn(_("Cancel lesson"), LessonCancelCb(step="ok", id=booking_id)),
-        _btn(_("Keep"), LessonCancelCb(step="keep", id=booking_id)),
-    ]])  # fmt: skip
+    yes_no = [
+        button(_("Cancel lesson"), LessonCancelCb(step="ok", id=booking_id)),
+        button(_("Keep"), LessonCancelCb(step="keep", id=booking_id)),
+    ]
     text = _("Cancel the lesson with {name} on {when}?\nReason: {reason}").format(
         name=html.escape(lesson.student_name),
         when=when(lesson.starts_at, lesson.ends_at, lesson.teacher_timezone),
         reason=html.escape(reason),
     )
-    await message.answer(text, reply_markup=keyboard)
+    await message.answer(text, reply_markup=markup([yes_no]))
 
 
 @router.callback_query(StateFilter(CancelForm.confirm), LessonCancelCb.filter(F.step == "ok"))
@@ -165,10 +168,7 @@ async def cancel_with_reason(
     lesson = await schedule.cancel_lesson(
         deps, query.from_user.id, callback_data.id, str(data.get("reason", ""))
     )
-    assert query.message is not None
-    await query.bot.edit_message_text(  # type: ignore[union-attr]
-        _cancelled_text(lesson), chat_id=query.from_user.id, message_id=query.message.message_id
-    )
+    await show_in_place(query, _cancelled_text(lesson))  # the card's buttons go: it is answered
 
 
 def _cancelled_text(lesson: Lesson) -> str:

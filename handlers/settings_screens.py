@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from datetime import time as time_of_day
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
@@ -26,9 +26,10 @@ from bot.domain.teacher_settings import (
     toggled_leads,
 )
 from bot.domain.zones import zone_label
-from views.callbacks import HomeCb, SettingCb, SettingsNavCb, SettingValueCb
+from handlers.keyboards import Button, Row, button, markup, rows_of
+from handlers.navigation import nav_row
+from views.callbacks import SettingCb, SettingsNavCb, SettingValueCb
 
-Keyboard = list[list[InlineKeyboardButton]]
 CHOICES_PER_ROW = 3
 
 
@@ -96,28 +97,19 @@ def show_value(key: Setting, value: Value | str | bool) -> str:
     return duration(value)
 
 
-def nav_row(back: SettingsNavCb | SettingCb | HomeCb) -> list[InlineKeyboardButton]:
-    """◀ Back (to `back`) and 🏠 Home (HomeCb(to='home'), routed by the home card)."""
-    return [
-        InlineKeyboardButton(text="◀ " + _("Back"), callback_data=back.pack()),
-        InlineKeyboardButton(text="🏠 " + _("Home"), callback_data=HomeCb(to="home").pack()),
-    ]
-
-
 def settings_screen(settings: TeacherSettings, note: str = "") -> tuple[str, InlineKeyboardMarkup]:
     """The settings list: one button per setting with its value; switches flip on a press."""
-    rows: Keyboard = []
+    rows: list[Row] = []
     for key, name in _entries():
         value = current_value(settings, key)
         label = f"{name}: {show_value(key, value)}"
         if key in TOGGLES:
-            data = SettingValueCb(key=key.value, v=choice_code(not value)).pack()
+            rows.append([_button(label, key, not value)])
         else:
-            data = SettingCb(key=key.value).pack()
-        rows.append([InlineKeyboardButton(text=label, callback_data=data)])
-    rows.append(nav_row(HomeCb(to="home")))
+            rows.append([button(label, SettingCb(key=key.value))])
+    rows.append(nav_row())  # Back from the list is home
     text = "⚙️ " + _("<b>Settings</b>") + "\n" + _("Tap a setting to change it.")
-    return (note + "\n\n" + text if note else text), InlineKeyboardMarkup(inline_keyboard=rows)
+    return (note + "\n\n" + text if note else text), markup(rows)
 
 
 def entry_screen(settings: TeacherSettings, key: Setting) -> tuple[str, InlineKeyboardMarkup]:
@@ -125,14 +117,12 @@ def entry_screen(settings: TeacherSettings, key: Setting) -> tuple[str, InlineKe
     now = current_value(settings, key)
     offered = (_choice(key, now, value) for value in CHOICES.get(key, ()))
     buttons = [b for b in offered if b is not None]
-    rows: Keyboard = [
-        buttons[i : i + CHOICES_PER_ROW] for i in range(0, len(buttons), CHOICES_PER_ROW)
-    ]
+    rows = rows_of(buttons, CHOICES_PER_ROW)
     if key in MULTI_CHOICE:
         none = "✓ " + _("none") if now == () else _("none")
         rows.append([_button(none, key, None)])
-    typed = SettingsNavCb(to="type", key=key.value).pack()
-    rows.append([InlineKeyboardButton(text="✏️ " + _("Type another value"), callback_data=typed)])
+    typed = SettingsNavCb(to="type", key=key.value)
+    rows.append([button("✏️ " + _("Type another value"), typed)])
     rows.append(nav_row(SettingsNavCb(to="list")))
     lines = [
         f"<b>{title(key)}</b>",
@@ -140,16 +130,16 @@ def entry_screen(settings: TeacherSettings, key: Setting) -> tuple[str, InlineKe
     ]
     if key in MULTI_CHOICE:
         lines.append(_("Tap to add or remove; up to {n}.").format(n=MAX_LEADS))
-    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
+    return "\n".join(lines), markup(rows)
 
 
 def typed_screen(key: Setting, question: str) -> tuple[str, InlineKeyboardMarkup]:
     """The question for a typed value, with a way back to the setting's buttons."""
     text = f"<b>{title(key)}</b>\n{question}"
-    return text, InlineKeyboardMarkup(inline_keyboard=[nav_row(SettingCb(key=key.value))])
+    return text, markup([nav_row(SettingCb(key=key.value))])
 
 
-def _choice(key: Setting, now: object, value: Value) -> InlineKeyboardButton | None:
+def _choice(key: Setting, now: object, value: Value) -> Button | None:
     """The button for one common value; None for a lead that would pass MAX_LEADS."""
     if key in MULTI_CHOICE and isinstance(now, tuple) and isinstance(value, int):
         chosen = value in now
@@ -161,6 +151,6 @@ def _choice(key: Setting, now: object, value: Value) -> InlineKeyboardButton | N
     return _button("✓ " + label if value == now else label, key, value)
 
 
-def _button(label: str, key: Setting, value: Value) -> InlineKeyboardButton:
-    data = SettingValueCb(key=key.value, v=choice_code(value)).pack()
-    return InlineKeyboardButton(text=label, callback_data=data)
+def _button(label: str, key: Setting, value: Value) -> Button:
+    """A button that sets `key` to `value`."""
+    return button(label, SettingValueCb(key=key.value, v=choice_code(value)))

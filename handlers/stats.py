@@ -8,21 +8,16 @@ from datetime import date, timedelta
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import (
-    BufferedInputFile,
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
-)
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_date, format_timedelta, get_day_names
 
 from bot.domain.zones import zone_label
 from bot.services import stats
 from bot.services.context import Deps
+from handlers.keyboards import button, markup
 from handlers.navigation import nav_row
-from handlers.navigation import show as show_screen
+from handlers.navigation import show as show_in_place
 from handlers.student_stats import refusal_name, send_student_figures
 from views.callbacks import StatsCb
 from views.formatting import current_locale, day_label
@@ -60,45 +55,50 @@ def figures_text(f: stats.TeacherFigures) -> str:
     c, days = f.counts, day_names()
     rate = f"{c.cancellation_rate:.0%}" if c.cancellation_rate is not None else "—"
     zone = zone_label(f.timezone)
+    booked = _("Lessons booked: {made} · taken: {taken} · coming: {coming} · no-shows: {no_shows}")
+    cancelled = _(
+        "Cancelled: {n} ({rate}) · by students: {student} (late: {late}) · by you: {teacher}"
+    )
+    funnel = _("Links: created {created} → opened {opened} → first booking {booked}")
+    hours = _ranked([(f"{h:02d}:00", n) for h, n in f.busiest_hours])
+    subjects = _ranked([(s or _("no subject"), n) for s, n in f.subjects])
+    refusals = _ranked([(refusal_name(r), n) for r, n in f.refusals.items()])
+    students = _("Students: {active} active, {inactive} inactive")
     lines = [
         _("<b>Your numbers: {period}</b>").format(period=period_name(f.period.key)),
         f"{day_label(f.period.first_day)} – {day_label(f.period.last_day)} ({zone})",
-        _("Lessons booked: {made} · taken: {taken} · coming: {coming} · no-shows: {no_shows}")
-        .format(made=c.made, taken=c.taken, coming=c.upcoming, no_shows=c.no_shows),
-        _("Cancelled: {n} ({rate}) · by students: {student} (late: {late}) · by you: {teacher}")
-        .format(n=c.cancelled, rate=rate, student=c.cancelled_by_student, late=c.late,
-                teacher=c.cancelled_by_teacher),
+        booked.format(made=c.made, taken=c.taken, coming=c.upcoming, no_shows=c.no_shows),
+        cancelled.format(
+            n=c.cancelled,
+            rate=rate,
+            student=c.cancelled_by_student,
+            late=c.late,
+            teacher=c.cancelled_by_teacher,
+        ),
         _("Rescheduled: {n}").format(n=c.reschedules),
         _("Busiest days: {days}").format(days=_ranked([(days[d], n) for d, n in f.busiest_days])),
-        _("Busiest hours: {hours}").format(
-            hours=_ranked([(f"{h:02d}:00", n) for h, n in f.busiest_hours])),
-        _("Popular subjects: {subjects}").format(
-            subjects=_ranked([(s or _("no subject"), n) for s, n in f.subjects])),
+        _("Busiest hours: {hours}").format(hours=hours),
+        _("Popular subjects: {subjects}").format(subjects=subjects),
         _("Booked ahead (median): {lead}").format(lead=lead_text(f.median_lead)),
-        _("Links: created {created} → opened {opened} → first booking {booked}").format(
-            created=f.funnel.created, opened=f.funnel.opened, booked=f.funnel.booked),
-        _("Refused link openings: {list}").format(
-            list=_ranked([(refusal_name(r), n) for r, n in f.refusals.items()])),
-        _("Students: {active} active, {inactive} inactive").format(
-            active=f.active_students, inactive=f.inactive_students),
-    ]  # fmt: skip
+        funnel.format(created=f.funnel.created, opened=f.funnel.opened, booked=f.funnel.booked),
+        _("Refused link openings: {list}").format(list=refusals),
+        students.format(active=f.active_students, inactive=f.inactive_students),
+    ]
     return "\n".join(lines)
 
 
-def keyboard(period: str) -> InlineKeyboardMarkup:
-    """Period choice and the two pictures."""
-
-    def btn(text: str, p: str, v: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(text=text, callback_data=StatsCb(p=p, v=v).pack())
-
-    marks = {key: ("• " if key == period else "") for key in ("week", "month", "90d")}
-    return InlineKeyboardMarkup(inline_keyboard=[
-        [btn(marks["week"] + _("This week"), "week", "t"),
-         btn(marks["month"] + _("This month"), "month", "t"),
-         btn(marks["90d"] + _("90 days"), "90d", "t")],
-        [btn(_("🗓 Heatmap"), period, "h"), btn(_("📊 Per week"), period, "b")],
-        nav_row(),
-    ])  # fmt: skip
+def period_keyboard(period: str) -> InlineKeyboardMarkup:
+    """Period choice (the shown one marked •) and the two pictures of it."""
+    names = {"week": _("This week"), "month": _("This month"), "90d": _("90 days")}
+    periods = [
+        button(("• " if key == period else "") + name, StatsCb(p=key, v="t"))
+        for key, name in names.items()
+    ]
+    pictures = [
+        button(_("🗓 Heatmap"), StatsCb(p=period, v="h")),
+        button(_("📊 Per week"), StatsCb(p=period, v="b")),
+    ]
+    return markup([periods, pictures, nav_row()])
 
 
 def heatmap_caption(f: stats.TeacherFigures) -> str:
@@ -106,8 +106,8 @@ def heatmap_caption(f: stats.TeacherFigures) -> str:
     days = day_names()
     title = _("Bookings by weekday and hour, {period}").format(period=period_name(f.period.key))
     totals = " · ".join(f"{days[d]} {sum(row)}" for d, row in enumerate(f.heat))
-    cells = sorted(((n, d, h) for d, row in enumerate(f.heat) for h, n in enumerate(row) if n),
-                   key=lambda x: (-x[0], x[1], x[2]))  # fmt: skip
+    cells = [(n, d, h) for d, row in enumerate(f.heat) for h, n in enumerate(row) if n]
+    cells.sort(key=lambda x: (-x[0], x[1], x[2]))
     busy = ", ".join(f"{days[d]} {h:02d}:00 ({n})" for n, d, h in cells)
     return f"{title}\n{totals}\n{busy}"[:CAPTION_LIMIT]
 
@@ -147,11 +147,11 @@ async def show(message: Message, command: CommandObject, deps: Deps) -> None:
     """This week's figures, or one student's with /stats <name>."""
     assert message.from_user is not None
     if command.args:
-        figures = await stats.student_stats_by_name(deps, message.from_user.id, command.args)
+        figures = await stats.student_stats(deps, message.from_user.id, command.args)
         await send_student_figures(message, figures)
         return
     f = await stats.teacher_stats(deps, message.from_user.id)
-    await message.answer(figures_text(f), reply_markup=keyboard(f.period.key))
+    await message.answer(figures_text(f), reply_markup=period_keyboard(f.period.key))
 
 
 @router.callback_query(StatsCb.filter())
@@ -162,4 +162,4 @@ async def choose(query: CallbackQuery, callback_data: StatsCb, deps: Deps) -> No
     if callback_data.v in ("h", "b"):
         await send_picture(query.message, f, callback_data.v)
     else:
-        await show_screen(query, figures_text(f), keyboard(f.period.key))
+        await show_in_place(query, figures_text(f), period_keyboard(f.period.key))

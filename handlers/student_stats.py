@@ -6,7 +6,7 @@ import html
 from datetime import datetime
 
 from aiogram import Router
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
@@ -16,31 +16,33 @@ from bot.services import stats
 from bot.services.analytics import REFUSED_PREFIX, LinkFigures
 from bot.services.attendance import mark_attendance
 from bot.services.context import Deps
+from handlers.keyboards import Row, button, markup
 from views.callbacks import AttendCb, EventsCb, StudentStatsCb
 from views.formatting import clock_time, day_label, days, local, when
 
 router = Router(name="student_stats")
 
 
-def _btn(text: str, data: StudentStatsCb | EventsCb | AttendCb) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=data.pack())
-
-
-def card_buttons(student_id: int) -> list[InlineKeyboardButton]:
+def card_buttons(student_id: int) -> Row:
     """The student card's row of analytics buttons: Stats and Recent events."""
     return [
-        _btn(_("📊 Stats"), StudentStatsCb(id=student_id)),
-        _btn(_("📜 Recent events"), EventsCb(id=student_id, page=0)),
+        button(_("📊 Stats"), StudentStatsCb(id=student_id)),
+        button(_("📜 Recent events"), EventsCb(id=student_id, page=0)),
     ]
 
 
 def refusal_name(reason: str) -> str:
     """A refused link opening's reason in a word or two."""
     names = {
-        "unknown": _("unknown link"), "expired": _("expired"), "revoked": _("turned off"),
-        "replaced": _("replaced"), "used_up": _("used up"), "archived": _("archived"),
-        "bound_elsewhere": _("another account"), "own_student": _("opened by you"),
-    }  # fmt: skip
+        "unknown": _("unknown link"),
+        "expired": _("expired"),
+        "revoked": _("turned off"),
+        "replaced": _("replaced"),
+        "used_up": _("used up"),
+        "archived": _("archived"),
+        "bound_elsewhere": _("another account"),
+        "own_student": _("opened by you"),
+    }
     return names.get(reason, reason)
 
 
@@ -55,15 +57,19 @@ def _link_line(figure: LinkFigures, zone: str) -> str:
         ", ".join(f"{refusal_name(reason)} {n}" for reason, n in figure.refused.items()) or "0"
     )
     opened = ngettext("opened {n} time", "opened {n} times", link.use_count).format(
-        n=link.use_count)  # fmt: skip
+        n=link.use_count
+    )
     return _(
         "• created {created} · expires {expires} · uses left: {left} · {opened}, "
         "last {last} · refused: {refused}"
     ).format(
         created=_day(link.created_at, zone),
         expires=_day(link.expires_at, zone) if link.expires_at else _("never"),
-        left=left, opened=opened, last=_day(link.last_used_at, zone), refused=refused,
-    )  # fmt: skip
+        left=left,
+        opened=opened,
+        last=_day(link.last_used_at, zone),
+        refused=refused,
+    )
 
 
 def _attendance(value: bool | None) -> str:
@@ -73,32 +79,44 @@ def _attendance(value: bool | None) -> str:
 def figures_view(f: stats.StudentFigures) -> tuple[str, InlineKeyboardMarkup]:
     """The student's numbers, links and past lessons with attendance buttons."""
     c, zone = f.counts, f.timezone
-    state = _("active") if f.active else _("inactive (no activity for {period})").format(
-        period=days(f.inactive_after_days))  # fmt: skip
+    state = (
+        _("active")
+        if f.active
+        else _("inactive (no activity for {period})").format(period=days(f.inactive_after_days))
+    )
     lines = [
         f"{colour_mark(f.student.colour)} <b>{html.escape(f.student.name)}</b> · {state}",
         _("Last activity: {when}").format(when=_day(f.last_activity, zone)),
         _("Bookings made: {made} · lessons taken: {taken} · coming: {coming}").format(
-            made=c.made, taken=c.taken, coming=c.upcoming),
+            made=c.made, taken=c.taken, coming=c.upcoming
+        ),
         _("Cancelled by the student: {student} (late: {late}) · by you: {teacher}").format(
-            student=c.cancelled_by_student, late=c.late, teacher=c.cancelled_by_teacher),
+            student=c.cancelled_by_student, late=c.late, teacher=c.cancelled_by_teacher
+        ),
         _("Rescheduled: {moves} · no-shows: {no_shows}").format(
-            moves=c.reschedules, no_shows=c.no_shows),
+            moves=c.reschedules, no_shows=c.no_shows
+        ),
         _("<b>Links</b>"),
         *[_link_line(figure, zone) for figure in f.links],
-    ]  # fmt: skip
-    rows: list[list[InlineKeyboardButton]] = []
+    ]
+    rows: list[Row] = []
     if f.past:
         lines.append(_("<b>Past lessons</b>"))
     for lesson in f.past:
-        lines.append(f"• {when(lesson.starts_at, lesson.ends_at, zone)} "
-                     f"{html.escape(lesson.subject)} — {_attendance(lesson.attended)}")  # fmt: skip
+        lines.append(
+            f"• {when(lesson.starts_at, lesson.ends_at, zone)} "
+            f"{html.escape(lesson.subject)} — {_attendance(lesson.attended)}"
+        )
         day = day_label(local(lesson.starts_at, zone).date())
         short = f"{day} {clock_time(lesson.starts_at, zone)}"
-        rows.append([_btn(f"✅ {short}", AttendCb(id=lesson.booking_id, a=1)),
-                     _btn(f"🚫 {short}", AttendCb(id=lesson.booking_id, a=0))])  # fmt: skip
-    rows.append([_btn(_("📜 Recent events"), EventsCb(id=f.student.id, page=0))])
-    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
+        rows.append(
+            [
+                button(f"✅ {short}", AttendCb(id=lesson.booking_id, a=1)),
+                button(f"🚫 {short}", AttendCb(id=lesson.booking_id, a=0)),
+            ]
+        )
+    rows.append([button(_("📜 Recent events"), EventsCb(id=f.student.id, page=0))])
+    return "\n".join(lines), markup(rows)
 
 
 async def send_student_figures(message: Message, figures: stats.StudentFigures) -> None:
@@ -118,8 +136,9 @@ async def show(query: CallbackQuery, callback_data: StudentStatsCb, deps: Deps) 
 @router.callback_query(AttendCb.filter())
 async def mark(query: CallbackQuery, callback_data: AttendCb, deps: Deps) -> None:
     """Mark a past lesson, then show the student's updated figures."""
-    student_id = await mark_attendance(deps, query.from_user.id, callback_data.id,
-                                       bool(callback_data.a))  # fmt: skip
+    student_id = await mark_attendance(
+        deps, query.from_user.id, callback_data.id, bool(callback_data.a)
+    )
     figures = await stats.student_stats(deps, query.from_user.id, student_id)
     assert isinstance(query.message, Message)
     await send_student_figures(query.message, figures)
@@ -186,24 +205,28 @@ def event_line(event: AuditEvent, zone: str, student_tg: int | None, viewer: int
 def events_view(page: stats.EventsPage, viewer: int) -> tuple[str, InlineKeyboardMarkup]:
     """One page of events with Newer / Older buttons."""
     s = page.student
-    lines = [_("<b>Recent events: {name}</b> (page {page})").format(
-        name=html.escape(s.name), page=page.page + 1)]  # fmt: skip
+    lines = [
+        _("<b>Recent events: {name}</b> (page {page})").format(
+            name=html.escape(s.name), page=page.page + 1
+        )
+    ]
     lines += [event_line(e, page.timezone, s.telegram_id, viewer) for e in page.events]
     if not page.events:
         lines.append(_("No events."))
     paging = []
     if page.page > 0:
-        paging.append(_btn(_("◀ Newer"), EventsCb(id=s.id, page=page.page - 1)))
+        paging.append(button(_("◀ Newer"), EventsCb(id=s.id, page=page.page - 1)))
     if page.has_next:
-        paging.append(_btn(_("Older ▶"), EventsCb(id=s.id, page=page.page + 1)))
-    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=[paging] if paging else [])
+        paging.append(button(_("Older ▶"), EventsCb(id=s.id, page=page.page + 1)))
+    return "\n".join(lines), markup([paging] if paging else [])
 
 
 @router.callback_query(EventsCb.filter())
 async def events(query: CallbackQuery, callback_data: EventsCb, deps: Deps) -> None:
     """A page of a student's audit events (ownership is checked by the service)."""
-    page = await stats.student_events(deps, query.from_user.id, callback_data.id,
-                                      callback_data.page)  # fmt: skip
+    page = await stats.student_events(
+        deps, query.from_user.id, callback_data.id, callback_data.page
+    )
     text, keyboard = events_view(page, query.from_user.id)
     assert isinstance(query.message, Message)
     await query.message.answer(text, reply_markup=keyboard)

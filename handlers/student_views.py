@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from datetime import date
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from babel.dates import format_date
@@ -15,18 +15,14 @@ from bot.services.booking import Lesson
 from bot.services.student_calendar import Offer
 from bot.services.student_home import Home, TeacherLessons
 from handlers import change_policy
+from handlers.keyboards import Button as Button  # the student screens' one way too
+from handlers.keyboards import button as button
 from handlers.navigation import show as show  # screens edit in place, one way
 from views import formatting as fmt
 from views.calendar_callbacks import ConfirmCb, DayCb, cursor_fields
 from views.callbacks import HomeAction, StudentHomeCb
 
 Keyboard = InlineKeyboardMarkup
-Button = InlineKeyboardButton
-
-
-def button(text: str, data: object) -> Button:
-    """An inline button carrying packed callback data."""
-    return Button(text=text, callback_data=data.pack())  # type: ignore[attr-defined]
 
 
 def duration(minutes: int) -> str:

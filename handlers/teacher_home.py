@@ -10,7 +10,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
@@ -21,6 +21,7 @@ from bot.services.teacher_home import HomeLesson, TeacherHome, home
 from handlers import exports as export_views
 from handlers import stats as stats_views
 from handlers.availability import hours_screen
+from handlers.keyboards import button, markup, rows_of
 from handlers.navigation import nav_row, show, with_nav
 from handlers.schedule import week_view
 from handlers.settings_screens import settings_screen
@@ -48,10 +49,14 @@ class AddForm(StatesGroup):
 def _labels() -> dict[str, str]:
     """The home card's button labels in the current language."""
     return {
-        "schedule": _("📅 Schedule"), "students": _("👥 Students"),
-        "add": _("➕ Add student"), "hours": _("🕒 Hours & time off"),
-        "settings": _("⚙️ Settings"), "stats": _("📊 Stats"), "export": _("📤 Export"),
-    }  # fmt: skip
+        "schedule": _("📅 Schedule"),
+        "students": _("👥 Students"),
+        "add": _("➕ Add student"),
+        "hours": _("🕒 Hours & time off"),
+        "settings": _("⚙️ Settings"),
+        "stats": _("📊 Stats"),
+        "export": _("📤 Export"),
+    }
 
 
 def _lesson(lesson: HomeLesson, zone: str, with_day: bool) -> str:
@@ -70,19 +75,21 @@ def attention_lines(data: TeacherHome) -> list[str]:
     """What needs the teacher: refused link openings, unreachable students, links to renew."""
     lines = []
     if data.refused:
-        lines.append("⛔ " + ngettext(
+        refused = ngettext(
             "{n} refused attempt to open your links in the last 7 days",
-            "{n} refused attempts to open your links in the last 7 days", data.refused,
-        ).format(n=data.refused))  # fmt: skip
+            "{n} refused attempts to open your links in the last 7 days",
+            data.refused,
+        )
+        lines.append("⛔ " + refused.format(n=data.refused))
     if data.unreachable:
-        lines.append("📵 " + _("Blocked the bot, cannot be reached: {names}").format(
-            names=_names(data.unreachable)))  # fmt: skip
+        blocked = _("Blocked the bot, cannot be reached: {names}")
+        lines.append("📵 " + blocked.format(names=_names(data.unreachable)))
     if data.unopened:
         lines.append("🔗 " + _("Link not opened yet: {names}").format(names=_names(data.unopened)))
     for item in data.expiring:
         day = day_label(local(item.expires_at, data.timezone).date())
-        lines.append("⏳ " + _("The link of {name} expires on {day}").format(
-            name=html.escape(item.student_name), day=day))  # fmt: skip
+        expires = _("The link of {name} expires on {day}")
+        lines.append("⏳ " + expires.format(name=html.escape(item.student_name), day=day))
     return lines
 
 
@@ -101,11 +108,8 @@ def home_screen(data: TeacherHome) -> tuple[str, InlineKeyboardMarkup]:
     if not data.students:
         lines.append("\n" + _("Enroll a student with ➕ to get their booking link."))
     labels = _labels()
-    buttons = [
-        InlineKeyboardButton(text=labels[to], callback_data=HomeCb(to=to).pack()) for to in BUTTONS
-    ]
-    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
+    buttons = [button(labels[to], HomeCb(to=to)) for to in BUTTONS]
+    return "\n".join(lines), markup(rows_of(buttons, 2))
 
 
 @router.message(CommandStart(deep_link=False))
@@ -125,7 +129,7 @@ async def ask_name(query: CallbackQuery, state: FSMContext) -> None:
     assert query.message is not None
     await state.update_data({PROMPT_MESSAGE: query.message.message_id})
     text = _("➕ Type the new student's name, e.g. Anna.")
-    await show(query, text, InlineKeyboardMarkup(inline_keyboard=[nav_row()]))
+    await show(query, text, markup([nav_row()]))
 
 
 @router.message(StateFilter(AddForm.name), TYPED)
@@ -161,9 +165,9 @@ async def navigate(query: CallbackQuery, callback_data: HomeCb, deps: Deps) -> N
         text, keyboard = settings_screen((await teachers.get(deps, uid)).settings)
     elif to == "stats":
         figures = await stats.teacher_stats(deps, uid)
-        text, keyboard = stats_views.figures_text(figures), stats_views.keyboard("week")
+        text, keyboard = stats_views.figures_text(figures), stats_views.period_keyboard("week")
     elif to == "export":
-        text, keyboard = _("What would you like to export?"), export_views.keyboard()
+        text, keyboard = _("What would you like to export?"), export_views.choices_keyboard()
     else:  # "home", and anything an older version of the bot put in a button
         await show(query, *home_screen(await home(deps, uid)))
         return

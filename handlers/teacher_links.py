@@ -1,4 +1,4 @@
-"""The link card: deep link, Share, QR code, Regenerate, Revoke, limits, send to the student."""
+"""The link card of /addstudent and /link: Share, QR code, Regenerate, Revoke, limits, Send."""
 
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import (
     BufferedInputFile,
     CallbackQuery,
-    InaccessibleMessage,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
     Message,
@@ -24,8 +22,10 @@ from aiogram.utils.i18n import ngettext
 from bot.domain.colours import colour_mark
 from bot.domain.errors import LinkRefusal
 from bot.domain.links import EXPIRY_CHOICES, USES_CHOICES
-from bot.services import links
+from bot.services import links, students
 from bot.services.context import Deps
+from handlers.keyboards import Row, button, markup, url_button
+from handlers.navigation import show
 from views.callbacks import LinkCb, LinkLimitCb, StudentCb
 from views.formatting import days, long_day
 
@@ -61,8 +61,8 @@ def opened_text(n: int, limit: int | None) -> str:
     if not limit:
         return ngettext("Opened {n} time · no limit", "Opened {n} times · no limit", n).format(n=n)
     # The count of times is the limit's, so the plural form follows the limit.
-    return ngettext("Opened {n} of {limit} time", "Opened {n} of {limit} times", limit).format(
-        n=n, limit=limit)  # fmt: skip
+    opened = ngettext("Opened {n} of {limit} time", "Opened {n} of {limit} times", limit)
+    return opened.format(n=n, limit=limit)
 
 
 def link_text(card: links.LinkCard, bot_username: str) -> str:
@@ -73,13 +73,14 @@ def link_text(card: links.LinkCard, bot_username: str) -> str:
         lines.append(deep_link(bot_username, card.token))
     if card.link is not None:
         expiry = long_day(card.link.expires_at.date()) if card.link.expires_at else _("never")
-        lines.append(_("Expires: {expiry}").format(expiry=expiry) + " · "
-                     + opened_text(card.link.use_count, card.link.max_uses))  # fmt: skip
+        uses = opened_text(card.link.use_count, card.link.max_uses)
+        lines.append(_("Expires: {expiry}").format(expiry=expiry) + " · " + uses)
         if card.link.max_uses:
-            lines.append(_(
+            bound = _(
                 "Uses count openings before the link is bound to {name}'s account; "
                 "{name}'s own re-openings never use it up."
-            ).format(name=html.escape(card.student.name)))  # fmt: skip
+            )
+            lines.append(bound.format(name=html.escape(card.student.name)))
     lines.append(
         _("Opened by the student: yes") if card.student.telegram_id else _("Not opened yet.")
     )
@@ -88,34 +89,32 @@ def link_text(card: links.LinkCard, bot_username: str) -> str:
     return "\n".join(lines)
 
 
-def _btn(text: str, data: LinkCb | StudentCb) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=data.pack())
-
-
 def link_keyboard(card: links.LinkCard, bot_username: str) -> InlineKeyboardMarkup:
     """Share, QR, Regenerate, Revoke, limits and (once the student has used the bot) Send."""
     sid = card.student.id
-    regenerate = _btn(_("🔄 Regenerate"), LinkCb(action="regen", id=sid))
-    rows: list[list[InlineKeyboardButton]] = [[regenerate]]
+    regenerate = button(_("🔄 Regenerate"), LinkCb(action="regen", id=sid))
+    rows: list[Row] = [[regenerate]]
     if card.token:
         url = deep_link(bot_username, card.token)
         text = _("Your booking link for lessons")
         share = f"https://t.me/share/url?url={quote(url, safe='')}&text={quote(text, safe='')}"
         rows = [
-            [InlineKeyboardButton(text=_("📤 Share"), url=share),
-             _btn(_("🔳 QR code"), LinkCb(action="qr", id=sid))],
-            [regenerate, _btn(_("⛔ Revoke"), LinkCb(action="revoke", id=sid))],
-            [_btn(_("⚙️ Expiry and uses"), LinkCb(action="limits", id=sid))],
-        ]  # fmt: skip
+            [
+                url_button(_("📤 Share"), share),
+                button(_("🔳 QR code"), LinkCb(action="qr", id=sid)),
+            ],
+            [regenerate, button(_("⛔ Revoke"), LinkCb(action="revoke", id=sid))],
+            [button(_("⚙️ Expiry and uses"), LinkCb(action="limits", id=sid))],
+        ]
     if card.student.telegram_id:
-        rows.append([_btn(_("✉️ Send new link to the student"), StudentCb(action="send", id=sid))])
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+        rows.append([button(_("✉️ Send new link to the student"), StudentCb(action="send", id=sid))])
+    return markup(rows)
 
 
-async def send_card(
-    message: Message | InaccessibleMessage, card: links.LinkCard, bot_username: str
-) -> None:
-    """Answer with the link card."""
+async def send_card(to: Message | CallbackQuery, card: links.LinkCard, bot_username: str) -> None:
+    """Answer with the link card: a new message below the one typed or pressed."""
+    message = to.message if isinstance(to, CallbackQuery) else to
+    assert message is not None
     await message.answer(
         link_text(card, bot_username),
         reply_markup=link_keyboard(card, bot_username),
@@ -123,17 +122,37 @@ async def send_card(
     )
 
 
-@router.message(Command("link"))
-async def show_by_name(
+# Commands that take a student's name and answer with that student's link card.
+BY_NAME = {"addstudent": students.enroll, "link": links.card}
+
+
+def by_name_usage(command: str) -> str:
+    """How to write /addstudent or /link."""
+    if command == "addstudent":
+        return _("Type the student's name: <code>/addstudent Anna</code>")
+    return _("Type the student's name: <code>/link Anna</code>. See /students.")
+
+
+@router.message(Command(*BY_NAME))
+async def card_by_name(
     message: Message, command: CommandObject, deps: Deps, bot_username: str
 ) -> None:
-    """/link <name>: the student's current link card again."""
+    """/addstudent Anna enrolls Anna, /link Anna finds her: either way, her link card."""
     assert message.from_user is not None
     if not command.args:
-        await message.answer(_("Type the student's name: <code>/link Anna</code>. See /students."))
+        await message.answer(by_name_usage(command.command))
         return
-    card = await links.card_by_name(deps, message.from_user.id, command.args)
+    card = await BY_NAME[command.command](deps, message.from_user.id, command.args)
     await send_card(message, card, bot_username)
+
+
+@router.callback_query(LinkCb.filter(F.action == "card"))
+async def show_link(
+    query: CallbackQuery, callback_data: LinkCb, deps: Deps, bot_username: str
+) -> None:
+    """The link card from a student's card."""
+    card = await links.card(deps, query.from_user.id, callback_data.id)
+    await send_card(query, card, bot_username)
 
 
 @router.callback_query(LinkCb.filter(F.action == "qr"))
@@ -155,22 +174,34 @@ def stake_lines(stake: links.LinkStake, action: str) -> list[str]:
     """What regenerating (action 'regen') or revoking means for the student, in sentences."""
     name, n = html.escape(stake.student.name), stake.booked
     if action == "regen":
-        access = (_("{name} will lose access to the old link; whoever opens the new link "
-                    "first becomes {name}.") if stake.bound
-                  else _("The old link will stop working."))  # fmt: skip
+        access = (
+            _(
+                "{name} will lose access to the old link; whoever opens the new link "
+                "first becomes {name}."
+            )
+            if stake.bound
+            else _("The old link will stop working.")
+        )
         booked = ngettext(
             "{name}'s {n} booked lesson stays booked; its reminders go to whoever opens the "
             "new link.",
             "{name}'s {n} booked lessons stay booked; their reminders go to whoever opens the "
-            "new link.", n)  # fmt: skip
+            "new link.",
+            n,
+        )
     else:
-        access = (_("{name} will lose access: the link stops working and no new one is made.")
-                  if stake.bound else _("The link will stop working."))  # fmt: skip
+        access = (
+            _("{name} will lose access: the link stops working and no new one is made.")
+            if stake.bound
+            else _("The link will stop working.")
+        )
         booked = ngettext(
             "{name}'s {n} booked lesson stays booked and reminded; cancel it in /schedule if "
             "needed.",
             "{name}'s {n} booked lessons stay booked and reminded; cancel them in /schedule if "
-            "needed.", n)  # fmt: skip
+            "needed.",
+            n,
+        )
     if n == 0:
         booked = _("{name} has no booked lessons.")
     return [access.format(name=name), booked.format(name=name, n=n)]
@@ -182,16 +213,15 @@ async def ask_change(query: CallbackQuery, callback_data: LinkCb, deps: Deps) ->
     stake = await links.stake(deps, query.from_user.id, callback_data.id)
     name = html.escape(stake.student.name)
     regen = callback_data.action == "regen"
-    title = (_("🔄 Make a new link for {name}?") if regen
-             else _("⛔ Turn off the link of {name}?")).format(name=name)  # fmt: skip
+    title = _("🔄 Make a new link for {name}?") if regen else _("⛔ Turn off the link of {name}?")
     yes = _("Yes, make a new link") if regen else _("Yes, turn it off")
-    keyboard = InlineKeyboardMarkup(inline_keyboard=[[
-        _btn(yes, LinkCb(action=f"{callback_data.action}_ok", id=callback_data.id)),
-        _btn(_("Keep the link"), LinkCb(action="keep", id=callback_data.id)),
-    ]])  # fmt: skip
+    yes_no = [
+        button(yes, LinkCb(action=f"{callback_data.action}_ok", id=callback_data.id)),
+        button(_("Keep the link"), LinkCb(action="keep", id=callback_data.id)),
+    ]
     assert query.message is not None
-    text = "\n".join([title, *stake_lines(stake, callback_data.action)])
-    await query.message.answer(text, reply_markup=keyboard)
+    text = "\n".join([title.format(name=name), *stake_lines(stake, callback_data.action)])
+    await query.message.answer(text, reply_markup=markup([yes_no]))
 
 
 @router.callback_query(LinkCb.filter(F.action.in_({"regen_ok", "revoke_ok"})))
@@ -203,26 +233,22 @@ async def change(
     action = links.regenerate if regen else links.revoke
     changed = await action(deps, query.from_user.id, callback_data.id)
     name = html.escape(changed.stake.student.name)
-    done = (_("🔄 {name} has a new link; the old one no longer works.") if regen
-            else _("⛔ The link of {name} is turned off.")).format(name=name)  # fmt: skip
-    booked = ngettext("{n} booked lesson stays booked.", "{n} booked lessons stay booked.",
-                      changed.stake.booked).format(n=changed.stake.booked)  # fmt: skip
-    assert query.message is not None
-    await query.bot.edit_message_text(  # type: ignore[union-attr]
-        done + (" " + booked if changed.stake.booked else ""),
-        chat_id=query.from_user.id, message_id=query.message.message_id,
-    )  # fmt: skip
-    await send_card(query.message, changed.card, bot_username)
+    done = (
+        _("🔄 {name} has a new link; the old one no longer works.")
+        if regen
+        else _("⛔ The link of {name} is turned off.")
+    ).format(name=name)
+    n = changed.stake.booked
+    booked = ngettext("{n} booked lesson stays booked.", "{n} booked lessons stay booked.", n)
+    # In place of the question: its buttons are answered and must not change the link again.
+    await show(query, done + (" " + booked.format(n=n) if n else ""))
+    await send_card(query, changed.card, bot_username)
 
 
 @router.callback_query(LinkCb.filter(F.action == "keep"))
 async def keep(query: CallbackQuery) -> None:
     """Change of mind: the link stays as it is."""
-    assert query.message is not None
-    await query.bot.edit_message_text(  # type: ignore[union-attr]
-        _("Nothing was changed."), chat_id=query.from_user.id,
-        message_id=query.message.message_id,
-    )  # fmt: skip
+    await show(query, _("Nothing was changed."))
 
 
 @router.callback_query(LinkCb.filter(F.action == "limits"))
@@ -239,15 +265,13 @@ async def limits(query: CallbackQuery, callback_data: LinkCb, deps: Deps) -> Non
         return ngettext("{n} use", "{n} uses", value).format(n=value)
 
     rows = [
-        [InlineKeyboardButton(text=label(kind, v),
-                              callback_data=LinkLimitCb(id=sid, kind=kind, value=v).pack())
-         for v in choices]
+        [button(label(kind, v), LinkLimitCb(id=sid, kind=kind, value=v)) for v in choices]
         for kind, choices in (("e", EXPIRY_CHOICES), ("u", USES_CHOICES))
-    ]  # fmt: skip
+    ]
     assert query.message is not None
     await query.message.answer(
         _("Choose how long this link lasts (from now) and how many times it may be opened."),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
+        reply_markup=markup(rows),
     )
 
 
@@ -259,8 +283,7 @@ async def set_limit(
     card = await links.set_limit(
         deps, query.from_user.id, callback_data.id, callback_data.kind, callback_data.value
     )
-    assert query.message is not None
-    await send_card(query.message, card, bot_username)
+    await send_card(query, card, bot_username)
 
 
 @router.callback_query(StudentCb.filter(F.action == "send"))
@@ -271,4 +294,4 @@ async def send_to_student(
     card = await links.send_to_student(deps, query.from_user.id, callback_data.id)
     assert query.message is not None
     await query.message.answer(_("✉️ A new link is on its way to the student."))
-    await send_card(query.message, card, bot_username)
+    await send_card(query, card, bot_username)

@@ -14,7 +14,6 @@ from aiogram.types import (
     BotCommand,
     BotCommandScopeChat,
     CallbackQuery,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
     TelegramObject,
@@ -27,6 +26,7 @@ from bot.domain.teacher_settings import Setting
 from bot.services import teachers
 from bot.services.accounts import Identity
 from bot.services.context import Deps
+from handlers.keyboards import button, markup, rows_of
 from handlers.zone_screens import TO_TEACH, suggestions_screen, zone_with_time
 from views.callbacks import SettingCb, ZoneCb, ZonePickCb
 from views.formatting import sentence
@@ -34,10 +34,20 @@ from views.formatting import sentence
 router = Router(name="teacher_onboarding")
 
 COMMON_ZONES = (
-    "Europe/London", "Europe/Berlin", "Europe/Moscow", "Europe/Kyiv", "America/New_York",
-    "America/Chicago", "America/Los_Angeles", "Asia/Dubai", "Asia/Kolkata", "Asia/Singapore",
-    "Asia/Tokyo", "Australia/Sydney", "UTC",
-)  # fmt: skip
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Moscow",
+    "Europe/Kyiv",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "UTC",
+)
 
 
 class TeachForm(StatesGroup):
@@ -61,14 +71,8 @@ TYPED = F.text & ~F.text.startswith("/")
 def zone_keyboard(default_zone: str) -> InlineKeyboardMarkup:
     """Buttons for common zones, the configured default first."""
     zones = [default_zone, *(z for z in COMMON_ZONES if z != default_zone)]
-    buttons = [
-        InlineKeyboardButton(text=z, callback_data=ZoneCb(index=_zone_index(z)).pack())
-        for z in zones
-        if _zone_index(z) >= 0
-    ]
-    return InlineKeyboardMarkup(
-        inline_keyboard=[buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    )
+    buttons = [button(z, ZoneCb(index=_zone_index(z))) for z in zones if _zone_index(z) >= 0]
+    return markup(rows_of(buttons, 2))
 
 
 def _zone_index(zone: str) -> int:
@@ -122,11 +126,11 @@ async def teach_name(message: Message, state: FSMContext, deps: Deps) -> None:
     await state.update_data(name=name)
     await state.set_state(TeachForm.zone)
     thanks = sentence(_("Thanks, {name}").format(name=html.escape(name)))
-    await message.answer(
-        thanks + " " + _("Which time zone do you teach in? Pick one, or type a city such as "
-                         "Berlin, a zone such as Europe/Berlin or an offset such as UTC+3."),
-        reply_markup=zone_keyboard(deps.default_timezone),
-    )  # fmt: skip
+    which = _(
+        "Which time zone do you teach in? Pick one, or type a city such as "
+        "Berlin, a zone such as Europe/Berlin or an offset such as UTC+3."
+    )
+    await message.answer(thanks + " " + which, reply_markup=zone_keyboard(deps.default_timezone))
 
 
 @router.callback_query(StateFilter(TeachForm.zone), ZoneCb.filter())
@@ -185,10 +189,8 @@ def registered_screen(teacher: Teacher, now: datetime) -> tuple[str, InlineKeybo
     ).format(
         name=html.escape(teacher.display_name), zone=zone_with_time(teacher.settings.timezone, now)
     )
-    change = InlineKeyboardButton(
-        text=_("🔄 Change time zone"), callback_data=SettingCb(key=Setting.TIMEZONE.value).pack()
-    )
-    return text, InlineKeyboardMarkup(inline_keyboard=[[change]])
+    change = button(_("🔄 Change time zone"), SettingCb(key=Setting.TIMEZONE.value))
+    return text, markup([[change]])
 
 
 @router.message(Command("help"), IsTeacher())

@@ -19,6 +19,7 @@ from bot.domain.model import Teacher
 from bot.domain.teacher_settings import MULTI_CHOICE, TOGGLES, Setting
 from bot.services import teachers
 from bot.services.context import Deps
+from handlers.navigation import show as show_in_place
 from handlers.prompts import OPENED_BY
 from handlers.settings_screens import entry_screen, settings_screen, typed_screen
 from handlers.teacher_onboarding import COMMON_ZONES, TYPED, zone_keyboard
@@ -57,20 +58,6 @@ def prompt(key: Setting) -> str:
     }.get(key, "")
 
 
-async def _edit(query: CallbackQuery, screen: tuple[str, InlineKeyboardMarkup]) -> None:
-    """Show a screen in place of the pressed message (already showing it is fine)."""
-    if query.message is None or query.bot is None:
-        return
-    text, keyboard = screen
-    # "Not modified" means a repeated press already shows this screen: nothing to do, and the
-    # press must still get its one answer (an exception here would leave it unanswered).
-    with suppress(TelegramBadRequest):
-        await query.bot.edit_message_text(
-            text, chat_id=query.from_user.id, message_id=query.message.message_id,
-            reply_markup=keyboard,
-        )  # fmt: skip
-
-
 @router.message(Command("settings"))
 async def show(message: Message, deps: Deps, state: FSMContext) -> None:
     """The settings list, as a new message."""
@@ -85,7 +72,7 @@ async def show(message: Message, deps: Deps, state: FSMContext) -> None:
 async def back_to_list(query: CallbackQuery, deps: Deps) -> None:
     """◀ Back from a setting: the list again, with the values as stored now."""
     teacher = await teachers.get(deps, query.from_user.id)
-    await _edit(query, settings_screen(teacher.settings))
+    await show_in_place(query, *settings_screen(teacher.settings))
 
 
 @router.callback_query(SettingCb.filter(F.key == Setting.TIMEZONE.value))
@@ -107,9 +94,9 @@ async def open_entry(query: CallbackQuery, callback_data: SettingCb, deps: Deps)
     # A switch has no screen of its own; a press from a message older than these screens
     # does not say which way to flip, so it only shows the values as they are.
     if key in TOGGLES:
-        await _edit(query, settings_screen(teacher.settings))
+        await show_in_place(query, *settings_screen(teacher.settings))
     else:
-        await _edit(query, entry_screen(teacher.settings, key))
+        await show_in_place(query, *entry_screen(teacher.settings, key))
 
 
 @router.callback_query(SettingValueCb.filter(F.key.in_(KEYS)))
@@ -120,9 +107,9 @@ async def choose(
     key = Setting(callback_data.key)
     teacher = await teachers.choose_setting(deps, query.from_user.id, key, callback_data.v)
     if key in MULTI_CHOICE:
-        await _edit(query, entry_screen(teacher.settings, key))
+        await show_in_place(query, *entry_screen(teacher.settings, key))
     else:
-        await _edit(query, settings_screen(teacher.settings))
+        await show_in_place(query, *settings_screen(teacher.settings))
     callback_answer.text = _("Saved")
 
 
@@ -132,7 +119,7 @@ async def ask(query: CallbackQuery, callback_data: SettingsNavCb, state: FSMCont
     key = Setting(callback_data.key)
     await state.set_state(SettingsForm.value)
     await state.update_data(setting=key.value)
-    await _edit(query, typed_screen(key, prompt(key)))
+    await show_in_place(query, *typed_screen(key, prompt(key)))
 
 
 @router.callback_query(StateFilter(SettingsForm.value), ZoneCb.filter())

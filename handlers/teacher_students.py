@@ -1,23 +1,23 @@
-"""/addstudent, /students (paged roster), the student card, Rename and Archive."""
+"""/students (paged roster), the student card, Rename and Archive (/addstudent: teacher_links)."""
 
 from __future__ import annotations
 
 import html
 
 from aiogram import F, Router
-from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.domain.colours import colour_mark
-from bot.services import links, students
+from bot.services import students
 from bot.services.context import Deps
-from handlers.navigation import nav_row, show
+from handlers.keyboards import button, markup
+from handlers.navigation import nav_row, present, show
 from handlers.student_stats import card_buttons
-from handlers.teacher_links import send_card
 from handlers.teacher_onboarding import TYPED
 from views.callbacks import LinkCb, RosterCb, StudentCb
 from views.formatting import clock_time, local, long_day, sentence, when
@@ -31,63 +31,39 @@ class RenameForm(StatesGroup):
     name = State()
 
 
-def _btn(text: str, data: StudentCb | LinkCb | RosterCb) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=data.pack())
-
-
-@router.message(Command("addstudent"))
-async def add_student(
-    message: Message, command: CommandObject, deps: Deps, bot_username: str
-) -> None:
-    """Enroll a student and answer with their link card."""
-    assert message.from_user is not None
-    if not command.args:
-        await message.answer(_("Type the student's name: <code>/addstudent Anna</code>"))
-        return
-    card = await students.enroll(deps, message.from_user.id, command.args)
-    await send_card(message, card, bot_username)
-
-
 def roster_view(page: students.Roster) -> tuple[str, InlineKeyboardMarkup]:
     """One roster page: a line and a button per student, and paging."""
     lines = [_("<b>Your students</b> ({total})").format(total=page.total)]
     if not page.entries:
         lines.append(_("No students yet. Enroll one with <code>/addstudent Anna</code>."))
+    rows = []
     for entry in page.entries:
+        mark, name = colour_mark(entry.student.colour), entry.student.name
         opened = _("link opened") if entry.opened else _("link not opened yet")
         coming = ngettext("{n} lesson coming", "{n} lessons coming", entry.upcoming)
-        lines.append(f"{colour_mark(entry.student.colour)} {html.escape(entry.student.name)} · "
-                     f"{opened} · {coming.format(n=entry.upcoming)}")  # fmt: skip
-    rows = [
-        [_btn(f"{colour_mark(e.student.colour)} {e.student.name}",
-              StudentCb(action="card", id=e.student.id))]
-        for e in page.entries
-    ]  # fmt: skip
+        lines.append(f"{mark} {html.escape(name)} · {opened} · {coming.format(n=entry.upcoming)}")
+        rows.append([button(f"{mark} {name}", StudentCb(action="card", id=entry.student.id))])
     paging = []
     if page.page > 0:
-        paging.append(_btn(_("◀ Previous"), RosterCb(page=page.page - 1)))
+        paging.append(button(_("◀ Previous"), RosterCb(page=page.page - 1)))
     if page.page + 1 < page.pages:
-        paging.append(_btn(_("Next ▶"), RosterCb(page=page.page + 1)))
+        paging.append(button(_("Next ▶"), RosterCb(page=page.page + 1)))
     if paging:
         rows.append(paging)
         lines.append(_("Page {page} of {pages}").format(page=page.page + 1, pages=page.pages))
     rows.append(nav_row())
-    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
+    return "\n".join(lines), markup(rows)
 
 
 @router.message(Command("students"))
-async def roster(message: Message, deps: Deps) -> None:
-    """The first page of the roster."""
-    assert message.from_user is not None
-    text, keyboard = roster_view(await students.roster(deps, message.from_user.id))
-    await message.answer(text, reply_markup=keyboard)
-
-
 @router.callback_query(RosterCb.filter())
-async def roster_page(query: CallbackQuery, callback_data: RosterCb, deps: Deps) -> None:
-    """Another roster page, in the same message."""
-    page = await students.roster(deps, query.from_user.id, callback_data.page)
-    await show(query, *roster_view(page))
+async def roster(
+    event: Message | CallbackQuery, deps: Deps, callback_data: RosterCb | None = None
+) -> None:
+    """The roster's first page (/students), or another page in the same message."""
+    assert event.from_user is not None
+    page = callback_data.page if callback_data else 0
+    await present(event, *roster_view(await students.roster(deps, event.from_user.id, page)))
 
 
 def card_view(card: students.StudentCard) -> tuple[str, InlineKeyboardMarkup]:
@@ -96,27 +72,36 @@ def card_view(card: students.StudentCard) -> tuple[str, InlineKeyboardMarkup]:
     lines = [f"{colour_mark(s.colour)} <b>{html.escape(s.name)}</b>" + _their_time(card)]
     if link is not None:
         last = long_day(link.last_used_at.date()) if link.last_used_at else _("never")
-        lines.append(ngettext("Link opened {n} time, last: {last}",
-                              "Link opened {n} times, last: {last}", link.use_count)
-                     .format(n=link.use_count, last=last))  # fmt: skip
-    lines.append(_("Lessons taken: {done} · cancelled: {cancelled}").format(
-        done=card.lessons_done, cancelled=card.cancelled))  # fmt: skip
+        opened = ngettext(
+            "Link opened {n} time, last: {last}",
+            "Link opened {n} times, last: {last}",
+            link.use_count,
+        )
+        lines.append(opened.format(n=link.use_count, last=last))
+    taken = _("Lessons taken: {done} · cancelled: {cancelled}")
+    lines.append(taken.format(done=card.lessons_done, cancelled=card.cancelled))
     if card.upcoming:
         lines.append(_("Coming lessons:"))
-        lines += [f"• {when(u.starts_at, u.ends_at, card.timezone)} {html.escape(u.subject)}"
-                  for u in card.upcoming]  # fmt: skip
+        lines += [
+            f"• {when(u.starts_at, u.ends_at, card.timezone)} {html.escape(u.subject)}"
+            for u in card.upcoming
+        ]
     else:
         lines.append(_("No lessons booked."))
     rows = [
-        [_btn(_("🔗 Link"), LinkCb(action="card", id=s.id)),
-         _btn(_("✏️ Rename"), StudentCb(action="rename", id=s.id))],
-        [_btn(_("🗄 Archive"), StudentCb(action="archive", id=s.id))],
-    ]  # fmt: skip
-    rows.append(card_buttons(s.id))  # 📊 Stats, 📜 Recent events (issue 6)
+        [
+            button(_("🔗 Link"), LinkCb(action="card", id=s.id)),
+            button(_("✏️ Rename"), StudentCb(action="rename", id=s.id)),
+        ],
+        [button(_("🗄 Archive"), StudentCb(action="archive", id=s.id))],
+        card_buttons(s.id),  # 📊 Stats, 📜 Recent events (issue 6)
+    ]
     if s.telegram_id:
-        rows.append([_btn(_("✉️ Send new link to the student"), StudentCb(action="send", id=s.id))])
+        rows.append(
+            [button(_("✉️ Send new link to the student"), StudentCb(action="send", id=s.id))]
+        )
     rows.append(nav_row(back=RosterCb(page=0)))
-    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
+    return "\n".join(lines), markup(rows)
 
 
 def _their_time(card: students.StudentCard) -> str:
@@ -136,16 +121,6 @@ async def show_card(query: CallbackQuery, callback_data: StudentCb, deps: Deps) 
     """Open a student's card."""
     card = await students.student_card(deps, query.from_user.id, callback_data.id)
     await show(query, *card_view(card))
-
-
-@router.callback_query(LinkCb.filter(F.action == "card"))
-async def show_link(
-    query: CallbackQuery, callback_data: LinkCb, deps: Deps, bot_username: str
-) -> None:
-    """The link card from a student's card."""
-    card = await links.card(deps, query.from_user.id, callback_data.id)
-    assert query.message is not None
-    await send_card(query.message, card, bot_username)
 
 
 @router.callback_query(StudentCb.filter(F.action == "rename"))
@@ -170,14 +145,14 @@ async def rename(message: Message, state: FSMContext, deps: Deps) -> None:
 @router.callback_query(StudentCb.filter(F.action == "archive"))
 async def ask_archive(query: CallbackQuery, callback_data: StudentCb) -> None:
     """Archiving ends the link and cancels coming lessons: ask first."""
-    keyboard = InlineKeyboardMarkup(inline_keyboard=[[
-        _btn(_("Yes, archive"), StudentCb(action="archive_ok", id=callback_data.id)),
-        _btn(_("No"), StudentCb(action="card", id=callback_data.id)),
-    ]])  # fmt: skip
+    yes_no = [
+        button(_("Yes, archive"), StudentCb(action="archive_ok", id=callback_data.id)),
+        button(_("No"), StudentCb(action="card", id=callback_data.id)),
+    ]
     assert query.message is not None
     await query.message.answer(
         _("Archive this student? Their link stops working and coming lessons are cancelled."),
-        reply_markup=keyboard,
+        reply_markup=markup([yes_no]),
     )
 
 
@@ -188,4 +163,4 @@ async def archive(query: CallbackQuery, callback_data: StudentCb, deps: Deps) ->
     done = ngettext("{n} lesson was cancelled.", "{n} lessons were cancelled.", cancelled)
     # In place of the question: its Yes/No buttons are answered and must not archive again.
     text = _("🗄 Archived.") + " " + done.format(n=cancelled)
-    await show(query, text, InlineKeyboardMarkup(inline_keyboard=[nav_row(RosterCb(page=0))]))
+    await show(query, text, markup([nav_row(RosterCb(page=0))]))

@@ -8,7 +8,7 @@ from datetime import datetime
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
@@ -26,6 +26,7 @@ from handlers.availability import (
     time_off_buttons,
 )
 from handlers.availability_texts import span_text, time_off_line
+from handlers.keyboards import button, markup
 from handlers.navigation import show as show_in_place
 from views.callbacks import BlockCb, TimeOffCb
 
@@ -62,18 +63,13 @@ async def _ask_to_block(message: Message, state: FSMContext, args: str, affected
 def _block_keyboard(with_reason: bool) -> InlineKeyboardMarkup:
     """With a typed reason the teacher chooses whether the students read it."""
     if not with_reason:
-        return confirm_keyboard(BlockCb(confirm=TELL).pack(), BlockCb(confirm=KEEP).pack())
-    rows = [
+        return confirm_keyboard(BlockCb(confirm=TELL), BlockCb(confirm=KEEP))
+    choices = [
         (_("Cancel and tell the reason"), TELL),
         (_("Cancel without the reason"), SILENT),
         (_("Keep them"), KEEP),
     ]
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton(text=label, callback_data=BlockCb(confirm=code).pack())]
-            for label, code in rows
-        ]
-    )
+    return markup([button(label, BlockCb(confirm=code))] for label, code in choices)
 
 
 def _block_usage() -> str:
@@ -102,10 +98,10 @@ async def block_confirmed(
         await show_in_place(query, _("Nothing was changed."))
         return
     try:
+        tell_reason = callback_data.confirm != SILENT
         done = await availability.block_time(
-            deps, query.from_user.id, args, confirmed=agreed,
-            tell_reason=callback_data.confirm != SILENT,
-        )  # fmt: skip
+            deps, query.from_user.id, args, confirmed=agreed, tell_reason=tell_reason
+        )
     except ConfirmationNeeded as ask:  # bookings changed since the question
         assert isinstance(query.message, Message)
         await _ask_to_block(query.message, state, args, ask.affected)
@@ -133,14 +129,14 @@ def unblock_screen(view: time_off.ComingTimeOff) -> tuple[str, InlineKeyboardMar
         lines = [_("<b>Your time off</b> ({zone})").format(zone=zone_label(view.timezone))]
         lines += [f"• {time_off_line(t, view.timezone, view.now)}" for t in view.items]
         text = "\n".join([*lines, _("Tap one to remove it.")])
-    buttons = time_off_buttons(view.items, view.timezone, view.now, screen="u")
-    return text, InlineKeyboardMarkup(inline_keyboard=buttons)
+    return text, markup(time_off_buttons(view.items, view.timezone, view.now, screen="u"))
 
 
 def unblocked_text(done: time_off.Unblocked) -> str:
     """'✅ Time off removed: 24 Dec – 2 Jan. 12 slots are open again.'"""
-    spans = "; ".join(span_text(t.starts_at, t.ends_at, done.timezone, done.now)
-                      for t in done.removed)  # fmt: skip
+    spans = "; ".join(
+        span_text(t.starts_at, t.ends_at, done.timezone, done.now) for t in done.removed
+    )
     text = _("✅ Time off removed: {span}.").format(span=spans)
     if done.reopened:
         text += " " + ngettext(

@@ -5,11 +5,12 @@ from __future__ import annotations
 import html
 from datetime import datetime
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.errors import UnknownTimezone
 from bot.domain.zones import offset_label, zone_now
+from handlers.keyboards import Row, button, markup
 from views.callbacks import ZonePickCb
 from views.formatting import shorten
 
@@ -44,13 +45,12 @@ def suggestions_screen(
     else:
         head = _("I don't know the time zone {name}. Did you mean one of these?").format(name=name)
     lines = [head, ""]
-    buttons = []
+    rows: list[Row] = []
     for zone in error.suggestions:
         view = zone_now(zone, now)
         lines.append(
             _("{zone}: now {time}").format(zone=view.label, time=view.local.strftime("%H:%M"))
         )
-        data = ZonePickCb(to=to, zone=zone).pack()
-        buttons.append([InlineKeyboardButton(text=view.label, callback_data=data)])
+        rows.append([button(view.label, ZonePickCb(to=to, zone=zone))])
     lines += ["", _("Or type another city or zone name.")]
-    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=buttons)
+    return "\n".join(lines), markup(rows)

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.middlewares.base import (
@@ -31,6 +31,11 @@ if TYPE_CHECKING:
     from aiogram import Bot
 
 log = logging.getLogger("lessonlink.api")
+
+# What every request middleware takes and returns: aiogram's generic types, named once.
+NextRequest: TypeAlias = NextRequestMiddlewareType[Any]
+ApiMethod: TypeAlias = TelegramMethod[Any]
+ApiResponse: TypeAlias = Response[Any]
 
 MAX_ATTEMPTS = 4
 MAX_RETRY_AFTER = 60.0
@@ -112,12 +117,7 @@ class RetryMiddleware(BaseRequestMiddleware):
         self.gate = gate or FloodGate()
         self.base_delay = base_delay
 
-    async def __call__(
-        self,
-        make_request: NextRequestMiddlewareType[Any],
-        bot: Bot,
-        method: TelegramMethod[Any],
-    ) -> Response[Any]:
+    async def __call__(self, make_request: NextRequest, bot: Bot, method: ApiMethod) -> ApiResponse:
         """Send, retrying passing failures; polling has its own backoff and is left alone."""
         if isinstance(method, GetUpdates):
             return await make_request(bot, method)
@@ -165,12 +165,7 @@ class PinResponseTypes(BaseRequestMiddleware):
     def __init__(self) -> None:
         self._pinned: dict[object, object] = {}
 
-    async def __call__(
-        self,
-        make_request: NextRequestMiddlewareType[Any],
-        bot: Bot,
-        method: TelegramMethod[Any],
-    ) -> Response[Any]:
+    async def __call__(self, make_request: NextRequest, bot: Bot, method: ApiMethod) -> ApiResponse:
         """Pin the response type of this method, then send."""
         returning = method.__returning__
         if returning not in self._pinned:
@@ -193,12 +188,7 @@ class SendWhenUneditable(BaseRequestMiddleware):
     messages stop being editable; the user should still see the next screen.
     """
 
-    async def __call__(
-        self,
-        make_request: NextRequestMiddlewareType[Any],
-        bot: Bot,
-        method: TelegramMethod[Any],
-    ) -> Response[Any]:
+    async def __call__(self, make_request: NextRequest, bot: Bot, method: ApiMethod) -> ApiResponse:
         """Edit as asked; on 'cannot edit', send the same text and buttons instead."""
         try:
             return await make_request(bot, method)

@@ -11,20 +11,16 @@ import logging
 from contextlib import suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
 
 from aiogram import Bot, Dispatcher
-from aiogram.client.session.middlewares.base import (
-    BaseRequestMiddleware,
-    NextRequestMiddlewareType,
-)
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.methods import AnswerCallbackQuery, TelegramMethod
-from aiogram.methods.base import Response
+from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import ErrorEvent, Update
 from sqlalchemy import exc as sa_exc
 
 from handlers.middlewares import outcome_of_update
+from runtime.api_retry import ApiMethod, ApiResponse, NextRequest
 
 log = logging.getLogger("lessonlink.delivery")
 
@@ -68,12 +64,7 @@ class LateAnswers(BaseRequestMiddleware):
     fails as usual, so handlers.errors falls back to a chat message.
     """
 
-    async def __call__(
-        self,
-        make_request: NextRequestMiddlewareType[Any],
-        bot: Bot,
-        method: TelegramMethod[Any],
-    ) -> Response[Any]:
+    async def __call__(self, make_request: NextRequest, bot: Bot, method: ApiMethod) -> ApiResponse:
         """Pass the call on; excuse a stale answer if it is the delivery's first."""
         delivery = _delivery.get()
         if not isinstance(method, AnswerCallbackQuery) or delivery is None:
@@ -86,7 +77,7 @@ class LateAnswers(BaseRequestMiddleware):
             if not (stale and first):
                 raise
             log.info("update=%s: callback already answered, carrying on", delivery.update_id)
-            return Response[Any](ok=True, result=True)
+            return ApiResponse(ok=True, result=True)
 
 
 def needs_redelivery(exc: BaseException) -> bool:

@@ -9,12 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from aiogram.client.session.middlewares.base import (
-    BaseRequestMiddleware,
-    NextRequestMiddlewareType,
-)
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware
 from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
-from aiogram.methods import TelegramMethod
 from aiogram.types import Update
 from aiohttp import web
 from apscheduler.schedulers.base import BaseScheduler
@@ -29,10 +25,10 @@ from prometheus_client import (
 
 from bot.services.context import Deps
 from bot.services.updates import outbox_backlog
+from runtime.api_retry import ApiMethod, ApiResponse, NextRequest
 
 if TYPE_CHECKING:
     from aiogram import Bot
-    from aiogram.methods.base import Response
 
     from jobs.scheduler import Tick
 
@@ -113,12 +109,7 @@ class ApiMetrics(BaseRequestMiddleware):
     def __init__(self, metrics: Metrics) -> None:
         self.metrics = metrics
 
-    async def __call__(
-        self,
-        make_request: NextRequestMiddlewareType[Any],
-        bot: Bot,
-        method: TelegramMethod[Any],
-    ) -> Response[Any]:
+    async def __call__(self, make_request: NextRequest, bot: Bot, method: ApiMethod) -> ApiResponse:
         """Pass the call on and count what came back."""
         try:
             response = await make_request(bot, method)

@@ -15,8 +15,14 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 FULL_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 RU_WEEKDAYS = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
 RU_FULL_WEEKDAYS = (
-    "понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье",
-)  # fmt: skip
+    "понедельник",
+    "вторник",
+    "среда",
+    "четверг",
+    "пятница",
+    "суббота",
+    "воскресенье",
+)
 # Every spelling of a weekday a teacher may type, English or Russian, short or full.
 _DAY_WORDS = {
     word: index

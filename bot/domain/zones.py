@@ -164,8 +164,9 @@ class ZoneNow:
 
 def zone_now(zone: str, now: datetime) -> ZoneNow:
     """The zone's label, local time and offset at `now`, so a wrong pick is visible."""
-    return ZoneNow(zone_label(zone), now.astimezone(ZoneInfo(zone)),
-                   offset_label(offset_minutes(zone, now)))  # fmt: skip
+    return ZoneNow(
+        zone_label(zone), now.astimezone(ZoneInfo(zone)), offset_label(offset_minutes(zone, now))
+    )
 
 
 def _one_or_choices(zones: tuple[str, ...]) -> ZoneReading:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.domain.errors import BookingNotActive, LessonNotPast
 from bot.domain.model import BookingStatus
-from bot.services.context import Deps, audit, records_refusals
-from bot.services.ownership import foreign, teacher_of
+from bot.services.context import Deps, records_refusals
+from bot.services.ownership import own_booking, teacher_act, teacher_of
 
 
 @records_refusals
@@ -15,19 +15,21 @@ async def mark_attendance(
     """Mark one of the teacher's begun lessons; returns the student id. Foreign ids are audited."""
     async with deps.uow() as uow:
         teacher = await teacher_of(uow, teacher_telegram_id)
-        found = await uow.bookings.get(booking_id)
-        if found is None or found[1].teacher_id != teacher.id:
-            raise foreign(deps, teacher, "booking", booking_id)
-        booking, slot = found
+        booking, slot = await own_booking(uow, deps, teacher, booking_id)
         if booking.status != BookingStatus.CONFIRMED:
             raise BookingNotActive()
         if slot.starts_at > deps.clock.now():
             raise LessonNotPast()
         await uow.bookings.set_attended(booking.id, attended)
-        await uow.audit.add(
-            audit("booking.attendance", "attended" if attended else "no_show", deps,
-                  actor=teacher_telegram_id, teacher_id=teacher.id,
-                  student_id=booking.student_id, booking_id=booking.id)
-        )  # fmt: skip
+        outcome, student_id = "attended" if attended else "no_show", booking.student_id
+        event = teacher_act(
+            deps,
+            teacher,
+            "booking.attendance",
+            outcome,
+            student_id=student_id,
+            booking_id=booking.id,
+        )
+        await uow.audit.add(event)
         await uow.commit()
     return booking.student_id

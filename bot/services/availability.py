@@ -23,8 +23,8 @@ from bot.domain.windows import (
 )
 from bot.services import booking as booking_core
 from bot.services import slot_filling
-from bot.services.context import Deps, audit, records_refusals
-from bot.services.ownership import foreign, teacher_of
+from bot.services.context import Deps, records_refusals
+from bot.services.ownership import owned, teacher_act, teacher_of
 
 if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
@@ -98,17 +98,31 @@ async def add_window(deps: Deps, telegram_id: int, args: str) -> AddedWindow:
     zone = ZoneInfo(teacher.settings.timezone)
     if spec.on_date is not None and spec.on_date < now.astimezone(zone).date():
         raise InvalidInput("past_date", str(spec.on_date))
-    candidate = Window(0, teacher.id, spec.start, spec.end, minutes, spec.capacity,
-                       spec.subject, spec.weekday, spec.on_date)  # fmt: skip
+    candidate = Window(
+        0,
+        teacher.id,
+        spec.start,
+        spec.end,
+        minutes,
+        spec.capacity,
+        spec.subject,
+        spec.weekday,
+        spec.on_date,
+    )
     existing = _same_or_clash(candidate, windows, now, zone)
     found = await slot_filling.plan(deps, teacher, [existing or candidate], now)
     check_ceiling(len(found.slots), found.open_now)
     window = existing or await _store(deps, telegram_id, teacher, candidate, len(found.slots))
     slots = [replace(s, window_id=window.id) for s in found.slots]
     filled = await slot_filling.write(deps, teacher.id, slots, now)
-    return AddedWindow(window, filled.created, teacher.settings.timezone,
-                       resumed=window is existing, unfinished=filled.unfinished,
-                       capped=filled.capped)  # fmt: skip
+    return AddedWindow(
+        window,
+        filled.created,
+        teacher.settings.timezone,
+        resumed=window is existing,
+        unfinished=filled.unfinished,
+        capped=filled.capped,
+    )
 
 
 def _same_or_clash(
@@ -138,13 +152,21 @@ async def _store(
             return existing
         c = candidate
         window = await uow.availability.add_window(
-            teacher.id, start=c.start, end=c.end, slot_minutes=c.slot_minutes,
-            capacity=c.capacity, subject=c.subject, weekday=c.weekday, on_date=c.on_date, now=now,
-        )  # fmt: skip
-        await uow.audit.add(
-            audit("window.added", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
-                  window_id=window.id, window=window_label(window), slots=planned)
-        )  # fmt: skip
+            teacher.id,
+            start=c.start,
+            end=c.end,
+            slot_minutes=c.slot_minutes,
+            capacity=c.capacity,
+            subject=c.subject,
+            weekday=c.weekday,
+            on_date=c.on_date,
+            now=now,
+        )
+        label = window_label(window)
+        event = teacher_act(
+            deps, teacher, "window.added", window_id=window.id, window=label, slots=planned
+        )
+        await uow.audit.add(event)
         await uow.commit()
     return window
 
@@ -160,8 +182,9 @@ async def list_windows(deps: Deps, telegram_id: int) -> AvailabilityView:
     async with deps.reading() as uow:
         teacher = await teacher_of(uow, telegram_id)
         zone = ZoneInfo(teacher.settings.timezone)
-        windows = [w for w in await uow.availability.windows(teacher.id)
-                   if _still_current(w, now, zone)]  # fmt: skip
+        windows = [
+            w for w in await uow.availability.windows(teacher.id) if _still_current(w, now, zone)
+        ]
         time_off = await uow.availability.coming_time_off(teacher.id, now)
     return AvailabilityView(windows, time_off, teacher.settings.timezone, now)
 
@@ -195,9 +218,8 @@ async def remove_window(deps: Deps, telegram_id: int, window_id: int, *, confirm
     now = deps.clock.now()
     async with deps.uow() as uow:
         teacher = await teacher_of(uow, telegram_id)
-        window = await uow.availability.get_window(window_id)
-        if window is None or window.teacher_id != teacher.id:
-            raise foreign(deps, teacher, "window", window_id)
+        found = await uow.availability.get_window(window_id)
+        window = owned(deps, teacher, "window", window_id, found)
         slots = await uow.slots.of_window_from(window.id, now)
         affected = await _bookings_in(uow, slots)
         if affected and len(affected) != confirmed:
@@ -205,10 +227,10 @@ async def remove_window(deps: Deps, telegram_id: int, window_id: int, *, confirm
         await _cancel_all(uow, deps, teacher, affected, reason="")
         await uow.slots.remove(s.id for s in slots)
         await uow.availability.remove_window(window.id)
-        await uow.audit.add(
-            audit("window.removed", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
-                  window=window_label(window), cancelled=len(affected))
-        )  # fmt: skip
+        event = teacher_act(
+            deps, teacher, "window.removed", window=window_label(window), cancelled=len(affected)
+        )
+        await uow.audit.add(event)
         await uow.commit()
     return len(affected)
 
@@ -241,10 +263,15 @@ async def block_time(
         await _cancel_all(uow, deps, teacher, affected, reason=told)
         await uow.slots.remove(s.id for s in slots)
         await uow.availability.add_time_off(teacher.id, start, end, now, reason=spec.reason)
-        await uow.audit.add(
-            audit("time_off.added", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
-                  starts_at=start.isoformat(), ends_at=end.isoformat(), cancelled=len(affected),
-                  reason_told=bool(told))
-        )  # fmt: skip
+        event = teacher_act(
+            deps,
+            teacher,
+            "time_off.added",
+            starts_at=start.isoformat(),
+            ends_at=end.isoformat(),
+            cancelled=len(affected),
+            reason_told=bool(told),
+        )
+        await uow.audit.add(event)
         await uow.commit()
     return Blocked(start, end, len(slots), len(affected), teacher.settings.timezone, spec.reason)

@@ -13,7 +13,6 @@ async def unknown_button(deps: Deps, telegram_id: int, data: str) -> None:
     shown = repr(data)[:MAX_SHOWN]
     async with deps.uow() as uow:
         await uow.audit.add(
-            audit("callback.unknown", "refused:unknown_button", deps, actor=telegram_id,
-                  data=shown)
-        )  # fmt: skip
+            audit("callback.unknown", "refused:unknown_button", deps, actor=telegram_id, data=shown)
+        )
         await uow.commit()

@@ -132,10 +132,17 @@ async def coming_lessons(deps: Deps, telegram_id: int) -> tuple[str, list[Calend
         if b.rescheduled_to_id is not None:
             continue  # the booking it moved to carries the same UID with a higher SEQUENCE
         root, moves = lesson_identity(b.id, moved_from)
-        lessons.append(CalendarLesson(
-            lesson_uid(root), moves + b.sequence, s.starts_at, s.ends_at, st.name, s.subject,
-            b.status == BookingStatus.CANCELLED,
-        ))  # fmt: skip
+        lessons.append(
+            CalendarLesson(
+                lesson_uid(root),
+                moves + b.sequence,
+                s.starts_at,
+                s.ends_at,
+                st.name,
+                s.subject,
+                b.status == BookingStatus.CANCELLED,
+            )
+        )
     return teacher.settings.timezone, lessons
 
 
@@ -187,11 +194,20 @@ def bookings_csv(lines: Sequence[BookingLine], zone: str, headers: Sequence[str]
 def _booking_cells(x: BookingLine, tz: ZoneInfo) -> list[str]:
     start, end = x.starts_at.astimezone(tz), x.ends_at.astimezone(tz)
     return [
-        str(x.booking_id), start.date().isoformat(), start.strftime("%H:%M"),
-        end.strftime("%H:%M"), _iso(x.starts_at), _iso(x.ends_at), _cell(x.student),
-        _cell(x.subject), x.status, x.cancelled_by, _flag(x.late), _flag(x.attended),
+        str(x.booking_id),
+        start.date().isoformat(),
+        start.strftime("%H:%M"),
+        end.strftime("%H:%M"),
+        _iso(x.starts_at),
+        _iso(x.ends_at),
+        _cell(x.student),
+        _cell(x.subject),
+        x.status,
+        x.cancelled_by,
+        _flag(x.late),
+        _flag(x.attended),
         _iso(x.created_at),
-    ]  # fmt: skip
+    ]
 
 
 def audit_csv(lines: Sequence[AuditLine], zone: str, headers: Sequence[str]) -> bytes:
@@ -204,9 +220,14 @@ def _audit_cells(x: AuditLine, tz: ZoneInfo) -> list[str]:
     e = x.event
     detail = json.dumps(e.detail, ensure_ascii=False, sort_keys=True, default=str)
     return [
-        _iso(e.at), e.at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), e.event, e.outcome,
-        str(e.actor_telegram_id or ""), _cell(x.student), _cell(detail),
-    ]  # fmt: skip
+        _iso(e.at),
+        e.at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+        e.event,
+        e.outcome,
+        str(e.actor_telegram_id or ""),
+        _cell(x.student),
+        _cell(detail),
+    ]
 
 
 def _csv(headers: Sequence[str], rows: list[list[str]]) -> bytes:

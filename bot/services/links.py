@@ -28,7 +28,7 @@ from bot.domain.notices import LinkBoundElsewhere, NewLink
 from bot.security import looks_like_token
 from bot.services import notify
 from bot.services.context import Deps, audit, records_refusals
-from bot.services.ownership import own_student, student_named, teacher_of
+from bot.services.ownership import own_student, student_of, teacher_act, teacher_of
 
 if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
@@ -65,9 +65,13 @@ async def issue(
     await uow.links.revoke_all(student.id, now, replaced=True)
     token = deps.vault.new_token()
     link = await uow.links.add(
-        student.id, deps.vault.digest(token), deps.vault.seal(token), now,
-        default_expiry(teacher.settings, now), teacher.settings.link_max_uses,
-    )  # fmt: skip
+        student.id,
+        deps.vault.digest(token),
+        deps.vault.seal(token),
+        now,
+        default_expiry(teacher.settings, now),
+        teacher.settings.link_max_uses,
+    )
     return link, token
 
 
@@ -83,21 +87,11 @@ async def card_of(uow: SqlUnitOfWork, deps: Deps, student: Student) -> LinkCard:
 
 
 @records_refusals
-async def card(deps: Deps, telegram_id: int, student_id: int) -> LinkCard:
-    """The link card of one of the teacher's students."""
+async def card(deps: Deps, telegram_id: int, who: int | str) -> LinkCard:
+    """The link card of one of the teacher's students, by id or by name (/link Anna)."""
     async with deps.reading() as uow:
         teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
-        return await card_of(uow, deps, student)
-
-
-@records_refusals
-async def card_by_name(deps: Deps, telegram_id: int, name: str) -> LinkCard:
-    """The link card of the teacher's student with this name (for /link <name>)."""
-    async with deps.reading() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await student_named(uow, deps, teacher, name)
-        return await card_of(uow, deps, student)
+        return await card_of(uow, deps, await student_of(uow, deps, teacher, who))
 
 
 @dataclass(frozen=True)
@@ -120,8 +114,9 @@ class LinkChanged:
 async def _stake(uow: SqlUnitOfWork, deps: Deps, student: Student) -> LinkStake:
     """Whether an account holds the link and how many coming lessons the student has."""
     now = deps.clock.now()
-    coming = [b for b, s in await uow.bookings.of_student(student.id, after=now)
-              if s.starts_at > now]  # fmt: skip
+    coming = [
+        b for b, s in await uow.bookings.of_student(student.id, after=now) if s.starts_at > now
+    ]
     return LinkStake(student, student.telegram_id is not None, len(coming))
 
 
@@ -157,10 +152,7 @@ async def _change(deps: Deps, telegram_id: int, student_id: int, action: str) ->
                 if student.telegram_id is None:
                     raise StudentNeverOpened()
                 await _queue_new_link(uow, deps, teacher, student, link)
-        await uow.audit.add(
-            audit(f"link.{action}", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
-                  student_id=student.id)
-        )  # fmt: skip
+        await uow.audit.add(teacher_act(deps, teacher, f"link.{action}", student_id=student.id))
         result = await card_of(uow, deps, student)
         await uow.commit()
     return LinkChanged(before, result)
@@ -226,10 +218,10 @@ async def set_limit(
             else:
                 uses = value or None
             await uow.links.set_limits(link.id, expires, uses)
-            await uow.audit.add(
-                audit("link.limits", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
-                      student_id=student.id, kind=kind, value=value)
-            )  # fmt: skip
+            event = teacher_act(
+                deps, teacher, "link.limits", student_id=student.id, kind=kind, value=value
+            )
+            await uow.audit.add(event)
         result = await card_of(uow, deps, student)
         await uow.commit()
     return result
@@ -263,8 +255,9 @@ async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -
         assert student is not None and teacher is not None
         ids = {"teacher_id": teacher.id, "student_id": student.id, "link_id": link.id}
         if teacher.telegram_id == telegram_id:
-            await uow.audit.add(audit("link.open", "teacher_preview", deps, actor=telegram_id,
-                                      **ids))  # fmt: skip
+            await uow.audit.add(
+                audit("link.open", "teacher_preview", deps, actor=telegram_id, **ids)
+            )
             await uow.commit()
             raise LinkRefused(LinkRefusal.OWN_STUDENT)
         spends = spends_use(student.telegram_id, telegram_id)

@@ -82,6 +82,10 @@ async def operations(
         backlog, oldest = await uow.outbox.backlog(now)
         unconfirmed = await uow.outbox.unconfirmed_since(now - timedelta(seconds=DAY))
     return Operations(
-        window(samples, wall_now, HOUR), window(samples, wall_now, DAY), backlog, oldest,
-        len(samples), unconfirmed,
-    )  # fmt: skip
+        window(samples, wall_now, HOUR),
+        window(samples, wall_now, DAY),
+        backlog,
+        oldest,
+        len(samples),
+        unconfirmed,
+    )

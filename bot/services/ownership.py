@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from bot.domain.errors import NotATeacher, NotFound
-from bot.domain.model import Student, Teacher
+from bot.domain.model import AuditEvent, Booking, Slot, Student, Teacher
 from bot.domain.students import pick_by_name
 from bot.services.context import Deps, audit
 
@@ -21,21 +21,63 @@ async def teacher_of(uow: SqlUnitOfWork, telegram_id: int) -> Teacher:
     return teacher
 
 
+class _Owned(Protocol):
+    @property
+    def teacher_id(self) -> int: ...
+
+
+Owned = TypeVar("Owned", bound=_Owned)
+
+
+def teacher_act(
+    deps: Deps,
+    teacher: Teacher,
+    event: str,
+    outcome: str = "ok",
+    *,
+    student_id: int | None = None,
+    **detail: object,
+) -> AuditEvent:
+    """The audit row of something the teacher did (or was refused), with what it concerned."""
+    return audit(
+        event,
+        outcome,
+        deps,
+        actor=teacher.telegram_id,
+        teacher_id=teacher.id,
+        student_id=student_id,
+        **detail,
+    )
+
+
 def foreign(deps: Deps, teacher: Teacher, kind: str, object_id: int) -> NotFound:
     """A NotFound carrying the audit row of a refused foreign (or made-up) object."""
-    event = audit(
-        "foreign_object", "refused", deps, actor=teacher.telegram_id, teacher_id=teacher.id,
-        object=kind, object_id=object_id,
-    )  # fmt: skip
+    event = teacher_act(
+        deps, teacher, "foreign_object", "refused", object=kind, object_id=object_id
+    )
     return NotFound().audited(event)
+
+
+def owned(deps: Deps, teacher: Teacher, kind: str, object_id: int, found: Owned | None) -> Owned:
+    """`found` if it is the teacher's; one missing or another teacher's is refused and audited."""
+    if found is None or found.teacher_id != teacher.id:
+        raise foreign(deps, teacher, kind, object_id)
+    return found
 
 
 async def own_student(uow: SqlUnitOfWork, deps: Deps, teacher: Teacher, student_id: int) -> Student:
     """The teacher's own student; a foreign or unknown id is refused and audited."""
-    student = await uow.students.get(student_id)
-    if student is None or student.teacher_id != teacher.id:
-        raise foreign(deps, teacher, "student", student_id)
-    return student
+    return owned(deps, teacher, "student", student_id, await uow.students.get(student_id))
+
+
+async def own_booking(
+    uow: SqlUnitOfWork, deps: Deps, teacher: Teacher, booking_id: int
+) -> tuple[Booking, Slot]:
+    """One of the teacher's bookings and its slot; a foreign or unknown id is refused, audited."""
+    found = await uow.bookings.get(booking_id)
+    if found is None:
+        raise foreign(deps, teacher, "booking", booking_id)
+    return found[0], owned(deps, teacher, "booking", booking_id, found[1])
 
 
 async def student_named(uow: SqlUnitOfWork, deps: Deps, teacher: Teacher, name: str) -> Student:
@@ -43,8 +85,12 @@ async def student_named(uow: SqlUnitOfWork, deps: Deps, teacher: Teacher, name: 
     try:
         return pick_by_name(name, await uow.students.of_teacher(teacher.id))
     except NotFound as refused:
-        event = audit(
-            "student.lookup", "refused:not_found", deps, actor=teacher.telegram_id,
-            teacher_id=teacher.id, name=name[:64],
-        )  # fmt: skip
+        event = teacher_act(deps, teacher, "student.lookup", "refused:not_found", name=name[:64])
         raise refused.audited(event) from None
+
+
+async def student_of(uow: SqlUnitOfWork, deps: Deps, teacher: Teacher, who: int | str) -> Student:
+    """The teacher's student by id (from a button) or by name (typed after a command)."""
+    if isinstance(who, str):
+        return await student_named(uow, deps, teacher, who)
+    return await own_student(uow, deps, teacher, who)

@@ -11,7 +11,7 @@ from bot.domain.model import BookingStatus
 from bot.domain.timeslots import local_midnight
 from bot.services import booking as booking_core
 from bot.services.context import Deps, records_refusals
-from bot.services.ownership import foreign, teacher_of
+from bot.services.ownership import own_booking, teacher_of
 
 MAX_WEEKS = 52
 
@@ -57,9 +57,15 @@ async def week(deps: Deps, telegram_id: int, offset: int = 0) -> Week:
     by_day: dict[date, list[ScheduledLesson]] = {first + timedelta(days=i): [] for i in range(7)}
     for booking, slot, student in rows:
         lesson = ScheduledLesson(
-            booking.id, slot.starts_at, slot.ends_at, slot.subject, student.id, student.name,
-            student.colour, slot.starts_at > now,
-        )  # fmt: skip
+            booking.id,
+            slot.starts_at,
+            slot.ends_at,
+            slot.subject,
+            student.id,
+            student.name,
+            student.colour,
+            slot.starts_at > now,
+        )
         by_day[slot.starts_at.astimezone(zone).date()].append(lesson)
     return Week(offset, sorted(by_day.items()), teacher.settings.timezone)
 
@@ -76,10 +82,7 @@ async def lesson_to_cancel(deps: Deps, telegram_id: int, booking_id: int) -> boo
     """One of the teacher's coming lessons, for the card that asks before cancelling it."""
     async with deps.reading() as uow:
         teacher = await teacher_of(uow, telegram_id)
-        found = await uow.bookings.get(booking_id)
-        if found is None or found[1].teacher_id != teacher.id:
-            raise foreign(deps, teacher, "booking", booking_id)
-        booking, slot = found
+        booking, slot = await own_booking(uow, deps, teacher, booking_id)
         student = await uow.students.get(booking.student_id)
     if student is None or booking.status != BookingStatus.CONFIRMED:
         raise BookingNotActive()

@@ -125,9 +125,11 @@ async def write(
             made, over = await _write_batch(deps, teacher_id, batch, now)
         except Exception as exc:  # the batches before it stand; say what is left
             log.warning(
-                "teacher=%s opening slots stopped after %d: %s", teacher_id, created,
+                "teacher=%s opening slots stopped after %d: %s",
+                teacher_id,
+                created,
                 type(exc).__name__,
-            )  # fmt: skip
+            )
             return Filled(created, unfinished=len(slots) - done)
         created += made
         done += len(batch)
@@ -180,8 +182,10 @@ async def fill_teacher(
     if capped:
         log.info(
             "teacher=%s reached the ceiling of %d open slots; %d not opened",
-            teacher.id, slot_plan.MAX_OPEN_SLOTS, capped,
-        )  # fmt: skip
+            teacher.id,
+            slot_plan.MAX_OPEN_SLOTS,
+            capped,
+        )
     return Filled(filled.created, filled.unfinished, capped)
 
 

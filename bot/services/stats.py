@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from bot.domain.model import AuditEvent, Booking, BookingStatus, ShareLink, Slot, Student, Teacher
 from bot.services import analytics as a
 from bot.services.context import Deps, records_refusals
-from bot.services.ownership import own_student, student_named, teacher_of
+from bot.services.ownership import own_student, student_of, teacher_of
 
 if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
@@ -95,11 +95,20 @@ async def teacher_stats(deps: Deps, telegram_id: int, period_key: str = "week") 
     grid = a.heatmap(rows, zone)
     active = _active_count(teacher, roster, everything, links, now)
     return TeacherFigures(
-        period, zone, a.count(rows, now), grid, a.busiest(a.by_weekday(grid)),
-        a.busiest(a.by_hour(grid)), a.subjects(rows), a.median_lead(rows),
-        a.per_week(rows, zone, period), a.funnel((k for k, _ in links), first, period),
-        a.refusals(events), active, len(roster) - active,
-    )  # fmt: skip
+        period,
+        zone,
+        a.count(rows, now),
+        grid,
+        a.busiest(a.by_weekday(grid)),
+        a.busiest(a.by_hour(grid)),
+        a.subjects(rows),
+        a.median_lead(rows),
+        a.per_week(rows, zone, period),
+        a.funnel((k for k, _ in links), first, period),
+        a.refusals(events),
+        active,
+        len(roster) - active,
+    )
 
 
 def _active_count(
@@ -142,27 +151,23 @@ async def _figures(
         if b.status == BookingStatus.CONFIRMED and s.starts_at <= now
     ][-PAST_LESSONS_SHOWN:]
     return StudentFigures(
-        student, teacher.settings.timezone, a.count(rows, now), last,
-        a.is_active(last, student.created_at, now, days), days,
-        a.link_figures(links, events), past,
-    )  # fmt: skip
+        student,
+        teacher.settings.timezone,
+        a.count(rows, now),
+        last,
+        a.is_active(last, student.created_at, now, days),
+        days,
+        a.link_figures(links, events),
+        past,
+    )
 
 
 @records_refusals
-async def student_stats(deps: Deps, telegram_id: int, student_id: int) -> StudentFigures:
-    """One of the teacher's students, all time; a foreign id is refused and audited."""
+async def student_stats(deps: Deps, telegram_id: int, who: int | str) -> StudentFigures:
+    """One of the teacher's students, all time, by id or by name (/stats Anna); refusals audited."""
     async with deps.reading() as uow:
         teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
-        return await _figures(uow, deps, teacher, student)
-
-
-@records_refusals
-async def student_stats_by_name(deps: Deps, telegram_id: int, name: str) -> StudentFigures:
-    """The same, for /stats <name> (only among the teacher's own students)."""
-    async with deps.reading() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await student_named(uow, deps, teacher, name)
+        student = await student_of(uow, deps, teacher, who)
         return await _figures(uow, deps, teacher, student)
 
 
@@ -179,6 +184,9 @@ async def student_events(
             student_id=student.id, offset=page * EVENTS_PER_PAGE, limit=EVENTS_PER_PAGE + 1
         )
     return EventsPage(
-        student, teacher.settings.timezone, found[:EVENTS_PER_PAGE], page,
+        student,
+        teacher.settings.timezone,
+        found[:EVENTS_PER_PAGE],
+        page,
         len(found) > EVENTS_PER_PAGE,
-    )  # fmt: skip
+    )

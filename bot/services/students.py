@@ -12,8 +12,8 @@ from bot.domain.students import check_name_free
 from bot.domain.teacher_settings import clean_name
 from bot.services import booking as booking_core
 from bot.services import links
-from bot.services.context import Deps, audit, records_refusals
-from bot.services.ownership import own_student, teacher_of
+from bot.services.context import Deps, records_refusals
+from bot.services.ownership import own_student, teacher_act, teacher_of
 
 PAGE_SIZE = 8
 
@@ -71,10 +71,7 @@ async def enroll(deps: Deps, telegram_id: int, name: str) -> links.LinkCard:
         colour = next_colour(await uow.students.colours_in_use(teacher.id))
         student = await uow.students.add(teacher.id, clean, colour, now)
         await links.issue(uow, deps, teacher, student)
-        await uow.audit.add(
-            audit("student.enrolled", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
-                  student_id=student.id)
-        )  # fmt: skip
+        await uow.audit.add(teacher_act(deps, teacher, "student.enrolled", student_id=student.id))
         result = await links.card_of(uow, deps, student)
         await uow.commit()
     return result
@@ -92,10 +89,11 @@ async def roster(deps: Deps, telegram_id: int, page: int = 0) -> Roster:
             teacher.id, offset=page * PAGE_SIZE, limit=PAGE_SIZE
         )
         entries = [
-            RosterEntry(s, s.telegram_id is not None,
-                        len(await uow.bookings.of_student(s.id, after=now)))
+            RosterEntry(
+                s, s.telegram_id is not None, len(await uow.bookings.of_student(s.id, after=now))
+            )
             for s in students
-        ]  # fmt: skip
+        ]
     return Roster(entries, page, pages, total)
 
 
@@ -135,10 +133,7 @@ async def rename(deps: Deps, telegram_id: int, student_id: int, name: str) -> St
         roster = await uow.students.of_teacher(teacher.id)
         check_name_free(clean, roster, renaming=student.id)
         await uow.students.update(student.id, name=clean)
-        await uow.audit.add(
-            audit("student.renamed", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
-                  student_id=student.id)
-        )  # fmt: skip
+        await uow.audit.add(teacher_act(deps, teacher, "student.renamed", student_id=student.id))
         await uow.commit()
     student.name = clean
     return student
@@ -151,17 +146,20 @@ async def archive(deps: Deps, telegram_id: int, student_id: int, *, confirmed: b
     async with deps.uow() as uow:
         teacher = await teacher_of(uow, telegram_id)
         student = await own_student(uow, deps, teacher, student_id)
-        coming = [(b, s) for b, s in await uow.bookings.of_student(student.id, after=now)
-                  if s.starts_at > now]  # fmt: skip
+        coming = [
+            (b, s)
+            for b, s in await uow.bookings.of_student(student.id, after=now)
+            if s.starts_at > now
+        ]
         if coming and not confirmed:
             raise ConfirmationNeeded(affected=len(coming))
         for booking, slot in coming:
             await booking_core.release(uow, deps, teacher, student, slot, booking, by=Actor.TEACHER)
         await uow.links.revoke_all(student.id, now, replaced=False)
         await uow.students.update(student.id, archived=True)
-        await uow.audit.add(
-            audit("student.archived", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
-                  student_id=student.id, cancelled=len(coming))
-        )  # fmt: skip
+        event = teacher_act(
+            deps, teacher, "student.archived", student_id=student.id, cancelled=len(coming)
+        )
+        await uow.audit.add(event)
         await uow.commit()
     return len(coming)

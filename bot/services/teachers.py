@@ -18,7 +18,7 @@ from bot.domain.teacher_settings import (
 from bot.domain.zones import resolve_timezone
 from bot.services import notify, slot_filling
 from bot.services.context import Deps, audit, records_refusals
-from bot.services.ownership import teacher_of
+from bot.services.ownership import teacher_act, teacher_of
 
 
 @records_refusals
@@ -47,10 +47,7 @@ async def register(deps: Deps, telegram_id: int, display_name: str, timezone: st
             await uow.teachers.save(teacher)
             await slot_filling.clear_future(uow, teacher, now)
             outcome = "updated"
-        await uow.audit.add(
-            audit("teacher.register", outcome, deps, actor=telegram_id, teacher_id=teacher.id,
-                  timezone=zone)
-        )  # fmt: skip
+        await uow.audit.add(teacher_act(deps, teacher, "teacher.register", outcome, timezone=zone))
         await uow.commit()
     if outcome == "updated":
         # Future free slots are cut again at the same local hours, in batches of their own.
@@ -71,10 +68,10 @@ async def rename(deps: Deps, telegram_id: int, display_name: str) -> Teacher:
         teacher = await teacher_of(uow, telegram_id)
         old, teacher.display_name = teacher.display_name, name
         await uow.teachers.save(teacher)
-        await uow.audit.add(
-            audit("settings.changed", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
-                  setting="display_name", old=old, new=name)
-        )  # fmt: skip
+        event = teacher_act(
+            deps, teacher, "settings.changed", setting="display_name", old=old, new=name
+        )
+        await uow.audit.add(event)
         await uow.commit()
     return teacher
 
@@ -117,11 +114,11 @@ async def _change(
         elif key in REPLANS_REMINDERS:
             # Reminders already queued follow the new lead times (or stop, or start).
             await notify.replan_reminders(uow, teacher, now)
-        await uow.audit.add(
-            audit("settings.changed", "ok", deps, actor=telegram_id, teacher_id=teacher.id,
-                  setting=key.value, old=setting_value(old, key),
-                  new=setting_value(teacher.settings, key))
-        )  # fmt: skip
+        before, after = setting_value(old, key), setting_value(teacher.settings, key)
+        event = teacher_act(
+            deps, teacher, "settings.changed", setting=key.value, old=before, new=after
+        )
+        await uow.audit.add(event)
         await uow.commit()
     if refill:
         await slot_filling.fill_teacher(deps, teacher, now)

@@ -12,8 +12,8 @@ from bot.domain.model import Teacher
 from bot.domain.time_off import TimeOff, starting_on
 from bot.domain.windows import parse_date
 from bot.services import slot_filling
-from bot.services.context import Deps, audit, records_refusals
-from bot.services.ownership import foreign, teacher_of
+from bot.services.context import Deps, records_refusals
+from bot.services.ownership import owned, teacher_act, teacher_of
 
 if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
@@ -53,9 +53,8 @@ async def remove(deps: Deps, telegram_id: int, time_off_id: int) -> Unblocked:
     now = deps.clock.now()
     async with deps.uow() as uow:
         teacher = await teacher_of(uow, telegram_id)
-        item = await uow.availability.get_time_off(time_off_id)
-        if item is None or item.teacher_id != teacher.id:
-            raise foreign(deps, teacher, "time_off", time_off_id)
+        found = await uow.availability.get_time_off(time_off_id)
+        item = owned(deps, teacher, "time_off", time_off_id, found)
         await _remove(uow, deps, teacher, [item])
         await uow.commit()
     return await _reopen(deps, teacher, [item], now)
@@ -79,11 +78,9 @@ async def unblock_day(deps: Deps, telegram_id: int, text: str) -> Unblocked:
 async def _remove(uow: SqlUnitOfWork, deps: Deps, teacher: Teacher, items: list[TimeOff]) -> None:
     for item in items:
         await uow.availability.remove_time_off(item.id)
-        await uow.audit.add(
-            audit("time_off.removed", "ok", deps, actor=teacher.telegram_id,
-                  teacher_id=teacher.id, starts_at=item.starts_at.isoformat(),
-                  ends_at=item.ends_at.isoformat())
-        )  # fmt: skip
+        starts_at, ends_at = item.starts_at.isoformat(), item.ends_at.isoformat()
+        event = teacher_act(deps, teacher, "time_off.removed", starts_at=starts_at, ends_at=ends_at)
+        await uow.audit.add(event)
 
 
 async def _reopen(deps: Deps, teacher: Teacher, items: list[TimeOff], now: datetime) -> Unblocked:

@@ -74,7 +74,7 @@ def _no_write_unit() -> SqlUnitOfWork:
 READS: dict[str, Callable[[Deps, World], Awaitable[object]]] = {
     "stats": lambda d, w: stats.teacher_stats(d, TEACHER, "90d"),
     "student stats": lambda d, w: stats.student_stats(d, TEACHER, w.booked.id),
-    "stats by name": lambda d, w: stats.student_stats_by_name(d, TEACHER, w.booked.name),
+    "stats by name": lambda d, w: stats.student_stats(d, TEACHER, w.booked.name),
     "audit page": lambda d, w: stats.student_events(d, TEACHER, w.booked.id, 0),
     "csv export": lambda d, w: exports.export(d, TEACHER, "month"),
     "ics export": lambda d, w: exports.coming_lessons(d, TEACHER),

@@ -182,7 +182,7 @@ async def test_a_teacher_cannot_touch_another_teachers_student(
         with pytest.raises(NotFound):
             await action(deps, TEACHER, theirs.student.id)
     with pytest.raises(NotFound):
-        await links.card_by_name(deps, TEACHER, "Bob")
+        await links.card(deps, TEACHER, "Bob")
     async with uow() as u:
         events = await u.audit.recent(limit=20)
         link = await u.links.current(theirs.student.id)
