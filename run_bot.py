@@ -34,7 +34,7 @@ from handlers.middlewares import (
     install_outermost,
 )
 from jobs.dispatcher import TelegramSender, digests_job, dispatch_job
-from jobs.scheduler import Tick, build_scheduler
+from jobs.scheduler import Tick, build_scheduler, wait_passes
 from jobs.updates import prune_updates_job
 from jobs.upkeep import INTERVAL_SECONDS, horizon_job
 from runtime.api_retry import PinResponseTypes, RetryMiddleware, SendWhenUneditable
@@ -215,6 +215,7 @@ async def run_polling(app: Application, *, handle_signals: bool = True) -> None:
         if app.web is not None:
             await app.web.stop()
         app.scheduler.shutdown(wait=False)
+        await wait_passes(app.ticks)
         await app.bot.session.close()
         await app.engine.dispose()
 
@@ -241,6 +242,7 @@ async def stop_webhook(app: Application) -> None:
         await app.web.stop()
     await app.dispatcher.emit_shutdown(bot=app.bot, **app.dispatcher.workflow_data)
     app.scheduler.shutdown(wait=False)
+    await wait_passes(app.ticks)
     await app.bot.session.close()
     await app.engine.dispose()
 
