@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.domain.model import BookingStatus
-from tests.e2e import student_steps as steps
-from tests.e2e.conftest import Harness
+from tests.handlers.conftest import Harness
+from tests.steps import student_steps as steps
 
 ANA, OLGA = 851, 852
 SOON_UTC = datetime(2026, 11, 23, 11, 50, tzinfo=UTC)  # 12:50 Berlin, 2 h 50 min ahead

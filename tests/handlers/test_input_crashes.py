@@ -9,9 +9,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import StorageKey
 
 from handlers.teacher_settings import SettingsForm
-from tests.e2e import student_steps as steps
-from tests.e2e.conftest import Harness
-from tests.e2e.teacher_steps import enroll, register, told
+from tests.handlers.conftest import Harness
+from tests.steps import student_steps as steps
+from tests.steps.teacher_steps import enroll, register, told
 
 TEACHER = 9300
 STUDENT = 9301

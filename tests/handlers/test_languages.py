@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from bot.domain.model import Teacher
 from bot.services import booking
-from tests.e2e.conftest import Harness
-from tests.e2e.student_steps import invite, slots, teacher
-from tests.e2e.teacher_steps import enroll
+from tests.handlers.conftest import Harness
+from tests.steps.student_steps import invite, slots, teacher
+from tests.steps.teacher_steps import enroll
 
 CYRILLIC = re.compile(r"[А-Яа-яЁё]{3,}")
 TEACHER, STUDENT = 8100, 8200

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, time, timedelta
 
 from bot.domain.model import OutboxStatus, Student, Teacher
 from bot.services import booking
-from tests.e2e.conftest import Harness, running_bot
 from tests.factories import make_slots, make_student, make_teacher
+from tests.handlers.conftest import Harness, running_bot
 
 TEACHER, STUDENT = 7001, 7002
 
@@ -166,7 +166,7 @@ async def test_the_scheduler_delivers_without_being_asked(
 async def test_a_new_link_sent_by_the_teacher_reaches_the_student_and_opens(
     harness: Harness,
 ) -> None:
-    from tests.e2e.teacher_steps import LINK, enroll, register
+    from tests.steps.teacher_steps import LINK, enroll, register
 
     h = harness
     await register(h, TEACHER)
@@ -189,7 +189,7 @@ async def test_a_new_link_sent_by_the_teacher_reaches_the_student_and_opens(
 async def test_the_teacher_can_regenerate_from_the_someone_else_tried_notice(
     harness: Harness,
 ) -> None:
-    from tests.e2e.teacher_steps import LINK, enroll, register
+    from tests.steps.teacher_steps import LINK, enroll, register
 
     h = harness
     await register(h, TEACHER)
@@ -244,7 +244,7 @@ async def test_a_student_who_unblocks_the_bot_gets_reminders_again(harness: Harn
 
 
 async def test_after_a_regenerate_reminders_follow_the_new_account(harness: Harness) -> None:
-    from tests.e2e.teacher_steps import LINK
+    from tests.steps.teacher_steps import LINK
 
     teacher, student = await _pair(harness)
     await _book_in(harness, teacher, student, timedelta(days=3))

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, time, timedelta
 
 from bot.domain.model import OutboxStatus, Student, Teacher
 from bot.services import booking, notify
-from tests.e2e.conftest import Harness
 from tests.factories import make_slots, make_student, make_teacher
+from tests.handlers.conftest import Harness
 
 TEACHER, STUDENT = 7101, 7102
 

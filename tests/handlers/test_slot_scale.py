@@ -11,7 +11,7 @@ import pytest
 from bot.domain.clock import ManualClock
 from bot.domain.model import Slot
 from tests.conftest import make_database
-from tests.e2e.conftest import Harness, running_bot
+from tests.handlers.conftest import Harness, running_bot
 
 TEACHER = 3001
 NEWCOMER = 3101

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import Harness
+from tests.handlers.conftest import Harness
 
 
 async def test_start_explains_what_the_bot_does_for_teachers_and_students(harness: Harness) -> None:
@@ -32,7 +32,7 @@ async def test_polling_starts_even_if_an_old_webhook_was_left_behind(
     clock,  # type: ignore[no-untyped-def]
 ) -> None:
     from sandbox.server import BotAPIServer
-    from tests.e2e.conftest import BOT_USERNAME, TOKEN, running_bot
+    from tests.handlers.conftest import BOT_USERNAME, TOKEN, running_bot
 
     async with BotAPIServer(token=TOKEN, bot_username=BOT_USERNAME) as server:
         status, _ = await server.execute("setWebhook", {"url": "https://old.example.com/hook"})

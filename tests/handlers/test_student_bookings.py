@@ -8,8 +8,8 @@ from icalendar import Calendar
 
 from bot.domain.model import BookingStatus
 from bot.services import booking, notify
-from tests.e2e import student_steps as steps
-from tests.e2e.conftest import Harness
+from tests.handlers.conftest import Harness
+from tests.steps import student_steps as steps
 
 ANA, BEN = 831, 832
 WED_10_UTC = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)  # 11:00 Berlin

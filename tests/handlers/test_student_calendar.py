@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.e2e import student_steps as steps
-from tests.e2e.conftest import Harness
+from tests.handlers.conftest import Harness
+from tests.steps import student_steps as steps
 
 KEN = 821
 # New York leaves daylight saving on Sun 1 Nov 2026: a weekly 19:00 lesson moves in UTC.

@@ -1,6 +1,6 @@
 """Forged, replayed and random input: refused neutrally, audited, nothing changed or crashed.
 
-LESSONLINK_FUZZ_EXAMPLES makes the random run longer (see tests/e2e/fuzz_steps.py).
+LESSONLINK_FUZZ_EXAMPLES makes the random run longer (see tests/steps/fuzz_steps.py).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.domain.model import BookingStatus
-from tests.e2e import student_steps as steps
-from tests.e2e.conftest import Harness
-from tests.e2e.fuzz_steps import (
+from tests.handlers.conftest import Harness
+from tests.steps import student_steps as steps
+from tests.steps.fuzz_steps import (
     Tally,
     callback_number,
     check_no_crash,

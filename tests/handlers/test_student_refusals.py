@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from tests.e2e import student_steps as steps
-from tests.e2e.conftest import Harness
+from tests.handlers.conftest import Harness
+from tests.steps import student_steps as steps
 
 ANA, BEN = 811, 812
 TODAY_12_UTC = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # 13:00 Berlin, 3 h from now

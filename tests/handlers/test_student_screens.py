@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from bot.domain.model import BookingStatus
 from bot.services import booking
 from sandbox.world import ChatMessage
-from tests.e2e import student_steps as steps
-from tests.e2e.conftest import Harness
+from tests.handlers.conftest import Harness
+from tests.steps import student_steps as steps
 from views.callbacks import MonthsCb
 
 PIANO_TG, MATH_TG, KIM, BEN = 7100, 7200, 7300, 7400

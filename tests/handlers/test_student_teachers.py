@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import Harness
-from tests.e2e.student_steps import student, teacher
+from tests.handlers.conftest import Harness
+from tests.steps.student_steps import student, teacher
 
 PIANO_TG, MATH_TG, KID = 7100, 7200, 7300
 

@@ -13,10 +13,10 @@ from PIL import Image
 
 from bot.domain.clock import ManualClock
 from bot.services import booking
-from tests.e2e import student_steps as steps
-from tests.e2e.analytics_steps import ADMIN, ANA, OTHER, TEACHER, play_month, utc
-from tests.e2e.conftest import Harness, running_bot
-from tests.e2e.teacher_steps import said
+from tests.handlers.conftest import Harness, running_bot
+from tests.steps import student_steps as steps
+from tests.steps.analytics_steps import ADMIN, ANA, OTHER, TEACHER, play_month, utc
+from tests.steps.teacher_steps import said
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.model import BookingStatus
-from tests.e2e.conftest import Harness
-from tests.e2e.teacher_steps import book_first_free, delivered, enroll, register, told
+from tests.handlers.conftest import Harness
+from tests.steps.teacher_steps import book_first_free, delivered, enroll, register, told
 
 TEACHER = 2001
 STUDENT = 2101

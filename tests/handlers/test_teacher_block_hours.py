@@ -7,9 +7,9 @@ import logging
 import pytest
 
 from bot.domain.model import BookingStatus
-from tests.e2e import student_steps as steps
-from tests.e2e.conftest import Harness
-from tests.e2e.teacher_steps import book_first_free, enroll, register, told
+from tests.handlers.conftest import Harness
+from tests.steps import student_steps as steps
+from tests.steps.teacher_steps import book_first_free, enroll, register, told
 
 TEACHER = 3001
 STUDENT = 3101

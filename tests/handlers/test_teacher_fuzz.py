@@ -1,6 +1,6 @@
 """Random buttons and commands from a teacher never crash the bot (property-based).
 
-LESSONLINK_FUZZ_EXAMPLES makes the run longer (see tests/e2e/fuzz_steps.py).
+LESSONLINK_FUZZ_EXAMPLES makes the run longer (see tests/steps/fuzz_steps.py).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from aiogram.filters.callback_data import CallbackData
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.e2e.conftest import Harness
-from tests.e2e.fuzz_steps import (
+from tests.handlers.conftest import Harness
+from tests.steps.fuzz_steps import (
     Tally,
     callback_number,
     check_no_crash,
@@ -27,7 +27,7 @@ from tests.e2e.fuzz_steps import (
     shown_callbacks,
     typed_text,
 )
-from tests.e2e.teacher_steps import enroll, register
+from tests.steps.teacher_steps import enroll, register
 from views import callbacks
 
 TEACHER = 9500

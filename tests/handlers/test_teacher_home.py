@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.e2e.conftest import Harness
-from tests.e2e.teacher_steps import book_first_free, enroll, register
+from tests.handlers.conftest import Harness
+from tests.steps.teacher_steps import book_first_free, enroll, register
 
 TEACHER, ANNA, BEN, MALLORY = 4001, 4101, 4102, 4199
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 
 from bot.services import booking
-from tests.e2e.conftest import Harness
-from tests.e2e.student_steps import slots, student, teacher
-from tests.e2e.teacher_steps import register
+from tests.handlers.conftest import Harness
+from tests.steps.student_steps import slots, student, teacher
+from tests.steps.teacher_steps import register
 
 TEACHER = 9100
 GENERIC = "Something went wrong"
@@ -52,7 +52,7 @@ async def test_a_teacher_cannot_cancel_a_lesson_that_already_began(harness: Harn
 async def test_a_screen_asked_for_from_a_photo_arrives_as_a_new_message(
     harness: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from tests.e2e.teacher_steps import enroll
+    from tests.steps.teacher_steps import enroll
 
     h = harness
     await register(h, TEACHER)

@@ -9,8 +9,8 @@ import numpy as np
 from sqlalchemy import text
 
 from storage.models import Base
-from tests.e2e.conftest import BOT_USERNAME, Harness
-from tests.e2e.teacher_steps import book_first_free, delivered, enroll, register, said, told
+from tests.handlers.conftest import BOT_USERNAME, Harness
+from tests.steps.teacher_steps import book_first_free, delivered, enroll, register, said, told
 
 TEACHER = 3001
 OTHER_TEACHER = 3002
@@ -64,7 +64,7 @@ async def test_regenerate_makes_the_old_link_fail_and_the_new_one_work(harness: 
 
 
 async def _token_in_last(h: Harness) -> tuple[str, int]:
-    from tests.e2e.teacher_steps import LINK
+    from tests.steps.teacher_steps import LINK
 
     card = h.last(TEACHER)
     found = LINK.search(card.content)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import Harness
-from tests.e2e.teacher_steps import book_first_free, delivered, enroll, register
+from tests.handlers.conftest import Harness
+from tests.steps.teacher_steps import book_first_free, delivered, enroll, register
 
 TEACHER = 4001
 ANNA = 4101

@@ -6,8 +6,8 @@ from collections import Counter
 
 from bot.domain.model import TeacherSettings
 from sandbox.world import ChatMessage
-from tests.e2e.conftest import Harness
-from tests.e2e.teacher_steps import register, told
+from tests.handlers.conftest import Harness
+from tests.steps.teacher_steps import register, told
 
 TEACHER = 1001
 NOTICE = "⏰ Advance notice: 2 h"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import Harness
-from tests.e2e.teacher_steps import enroll, register
+from tests.handlers.conftest import Harness
+from tests.steps.teacher_steps import enroll, register
 
 TEACHER, ANNA, EVE = 9700, 9701, 9702
 

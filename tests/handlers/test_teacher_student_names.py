@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import Harness
-from tests.e2e.teacher_steps import enroll, register, told
+from tests.handlers.conftest import Harness
+from tests.steps.teacher_steps import enroll, register, told
 
 TEACHER = 4701
 

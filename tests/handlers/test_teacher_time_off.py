@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.e2e.conftest import Harness
-from tests.e2e.teacher_steps import book_first_free, delivered, enroll, register, said, told
+from tests.handlers.conftest import Harness
+from tests.steps.teacher_steps import book_first_free, delivered, enroll, register, said, told
 
 TEACHER = 4001
 STUDENT = 4101

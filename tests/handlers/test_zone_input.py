@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from tests.e2e import student_steps as steps
-from tests.e2e.conftest import Harness
-from tests.e2e.teacher_steps import register, told
+from tests.handlers.conftest import Harness
+from tests.steps import student_steps as steps
+from tests.steps.teacher_steps import register, told
 
 OLGA, SMITH, KEN = 6101, 6102, 6103
 

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 
 from bot.domain.model import Teacher
 from bot.services import booking
-from tests.e2e import student_steps as steps
-from tests.e2e.conftest import Harness
-from tests.e2e.teacher_steps import enroll
+from tests.steps import student_steps as steps
+from tests.steps.harness import Harness
+from tests.steps.teacher_steps import enroll
 
 TEACHER, OTHER, ADMIN = 6100, 6200, 6900
 ANA, BEN, DAN, EVE = 6101, 6102, 6104, 6199

@@ -17,8 +17,8 @@ from aiogram.types import Update
 from hypothesis import strategies as st
 
 from sandbox.world import ChatMessage
-from tests.e2e import student_steps as steps
-from tests.e2e.conftest import Harness
+from tests.steps import student_steps as steps
+from tests.steps.harness import Harness
 
 EXAMPLES_ENV = "LESSONLINK_FUZZ_EXAMPLES"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.domain.model import Booking, OutboxMessage, OutboxStatus, Slot, Teacher
-from tests.e2e.conftest import Harness
 from tests.factories import make_slots, make_teacher
+from tests.steps.harness import Harness
 
 TEACHER_TG = 7000
 

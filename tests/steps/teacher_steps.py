@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.services import booking
-from tests.e2e.conftest import Harness
+from tests.steps.harness import Harness
 
 LINK = re.compile(r"https://t\.me/\w+\?start=([A-Za-z0-9_-]+)")
 
