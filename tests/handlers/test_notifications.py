@@ -4,69 +4,46 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from bot.domain.model import OutboxStatus, Student, Teacher
+from bot.domain.model import OutboxStatus
 from bot.services import booking
-from tests.factories import make_slots, make_student, make_teacher
+from tests.factories import make_slots
 from tests.handlers.conftest import Harness, running_bot
-
-TEACHER, STUDENT = 7001, 7002
-
-
-async def _pair(h: Harness, **settings: object) -> tuple[Teacher, Student]:
-    """A teacher and a bound student who have both started the bot."""
-    h.user(TEACHER, "Tanya")
-    h.user(STUDENT, "Sam")
-    await h.send(TEACHER, "/start")
-    await h.send(STUDENT, "/start")
-    now = h.clock.now()
-    teacher = await make_teacher(h.app.deps.uow, now, TEACHER, **settings)  # type: ignore[arg-type]
-    student = await make_student(h.app.deps.uow, teacher, STUDENT, now)  # type: ignore[arg-type]
-    return teacher, student
-
-
-async def _book_in(h: Harness, teacher: Teacher, student: Student, ahead: timedelta) -> int:
-    [slot] = await make_slots(h.app.deps.uow, teacher, h.clock.now() + ahead)  # type: ignore[arg-type]
-    lesson = await booking.book(h.app.deps, STUDENT, student.id, slot.id)
-    return lesson.booking_id
-
-
-def _texts(h: Harness, user_id: int, needle: str) -> list[str]:
-    return [m.content for m in h.server.bot_messages(user_id) if needle in m.content]
+from tests.steps.notification_steps import STUDENT, TEACHER, book_in, pair, texts
 
 
 async def test_teacher_is_told_of_a_booking_and_the_student_reminded_at_each_lead(
     harness: Harness,
 ) -> None:
-    teacher, student = await _pair(harness, timezone="Europe/Berlin")
-    await _book_in(harness, teacher, student, timedelta(days=3))
+    teacher, student = await pair(harness, timezone="Europe/Berlin")
+    await book_in(harness, teacher, student, timedelta(days=3))
     await harness.flush()
-    [notice] = _texts(harness, TEACHER, "New booking")
+    [notice] = texts(harness, TEACHER, "New booking")
     assert "Student 7002" in notice and "Europe/Berlin" in notice
-    assert not _texts(harness, STUDENT, "Reminder")
+    assert not texts(harness, STUDENT, "Reminder")
 
     harness.clock.advance(timedelta(days=2))  # 24 h before the lesson
     await harness.flush()
-    assert len(_texts(harness, STUDENT, "in 24 hours")) == 1
+    assert len(texts(harness, STUDENT, "in 24 hours")) == 1
     harness.clock.advance(timedelta(hours=23))  # 1 h before
     await harness.flush()
     await harness.flush()  # a second pass finds nothing new: no duplicates
-    assert len(_texts(harness, STUDENT, "Reminder")) == 2
-    assert len(_texts(harness, STUDENT, "in 1 hour")) == 1
+    assert len(texts(harness, STUDENT, "Reminder")) == 2
+    assert len(texts(harness, STUDENT, "in 1 hour")) == 1
 
 
 async def test_cancelled_lesson_gets_no_reminder_and_the_teacher_is_told(harness: Harness) -> None:
-    teacher, student = await _pair(harness)
-    booking_id = await _book_in(harness, teacher, student, timedelta(days=3))
+    teacher, student = await pair(harness)
+    booking_id = await book_in(harness, teacher, student, timedelta(days=3))
     await booking.cancel_by_student(harness.app.deps, STUDENT, booking_id)
     harness.clock.advance(timedelta(days=3) - timedelta(minutes=30))
     await harness.flush()
-    assert _texts(harness, TEACHER, "cancelled the lesson")
-    assert not _texts(harness, STUDENT, "Reminder")
+    assert texts(harness, TEACHER, "cancelled the lesson")
+    assert not texts(harness, STUDENT, "Reminder")
 
 
 async def test_moved_lesson_is_reminded_at_its_new_time_only(harness: Harness) -> None:
-    teacher, student = await _pair(harness, reminder_leads_minutes=(60,))
-    booking_id = await _book_in(harness, teacher, student, timedelta(days=3))
+    teacher, student = await pair(harness, reminder_leads_minutes=(60,))
+    booking_id = await book_in(harness, teacher, student, timedelta(days=3))
     [later] = await make_slots(
         harness.app.deps.uow,
         teacher,
@@ -75,63 +52,46 @@ async def test_moved_lesson_is_reminded_at_its_new_time_only(harness: Harness) -
     await booking.reschedule(harness.app.deps, STUDENT, booking_id, later.id)
     harness.clock.advance(timedelta(days=3) - timedelta(minutes=30))  # old reminder time
     await harness.flush()
-    assert not _texts(harness, STUDENT, "Reminder")
-    assert _texts(harness, TEACHER, "moved the lesson")
+    assert not texts(harness, STUDENT, "Reminder")
+    assert texts(harness, TEACHER, "moved the lesson")
     harness.clock.advance(timedelta(days=1))  # new reminder time
     await harness.flush()
-    assert len(_texts(harness, STUDENT, "Reminder")) == 1
+    assert len(texts(harness, STUDENT, "Reminder")) == 1
 
 
 async def test_teacher_cancellation_tells_the_student_why(harness: Harness) -> None:
-    teacher, student = await _pair(harness)
-    booking_id = await _book_in(harness, teacher, student, timedelta(days=3))
+    teacher, student = await pair(harness)
+    booking_id = await book_in(harness, teacher, student, timedelta(days=3))
     await booking.cancel_by_teacher(harness.app.deps, TEACHER, booking_id, "I am ill")
     await harness.flush()
-    [notice] = _texts(harness, STUDENT, "cancelled your lesson")
+    [notice] = texts(harness, STUDENT, "cancelled your lesson")
     assert "I am ill" in notice
 
 
 async def test_reminder_for_a_lesson_already_begun_is_skipped_not_sent_late(
     harness: Harness,
 ) -> None:
-    teacher, student = await _pair(harness)
-    await _book_in(harness, teacher, student, timedelta(days=3))
+    teacher, student = await pair(harness)
+    await book_in(harness, teacher, student, timedelta(days=3))
     harness.clock.advance(timedelta(days=3, minutes=5))  # the bot was down until after the start
     await harness.flush()
-    assert not _texts(harness, STUDENT, "Reminder")
+    assert not texts(harness, STUDENT, "Reminder")
     async with harness.app.deps.uow() as uow:
         skipped = await uow.outbox.by_status(OutboxStatus.SKIPPED)
     assert {m.last_error for m in skipped} == {"lesson already began"}
     assert len(skipped) == 2
 
 
-async def test_429_pauses_then_delivers_once(harness: Harness) -> None:
-    teacher, student = await _pair(harness)
-    await _book_in(harness, teacher, student, timedelta(days=3))
-    harness.server.inject_fault("sendMessage", "429", times=1, retry_after=1)
-    await harness.flush()
-    assert len(_texts(harness, TEACHER, "New booking")) == 1
-    assert [r.status for r in harness.server.calls("sendMessage")][-2:] == [429, 200]
-
-
-async def test_server_errors_are_retried_until_delivered(harness: Harness) -> None:
-    teacher, student = await _pair(harness)
-    await _book_in(harness, teacher, student, timedelta(days=3))
-    harness.server.inject_fault("sendMessage", "500", times=2)
-    await harness.flush()
-    assert len(_texts(harness, TEACHER, "New booking")) == 1
-
-
 async def test_blocked_student_is_marked_unreachable_and_teacher_told_once(
     harness: Harness,
 ) -> None:
-    teacher, student = await _pair(harness)
-    await _book_in(harness, teacher, student, timedelta(days=3))
+    teacher, student = await pair(harness)
+    await book_in(harness, teacher, student, timedelta(days=3))
     harness.server.block(STUDENT)
     harness.clock.advance(timedelta(days=3) - timedelta(minutes=30))  # both reminders due
     await harness.flush()
     await harness.flush()
-    assert len(_texts(harness, TEACHER, "has blocked the bot")) == 1
+    assert len(texts(harness, TEACHER, "has blocked the bot")) == 1
     refused = [r for r in harness.server.calls("sendMessage") if r.status == 403]
     assert len(refused) == 1, "after the first 403 the bot stops writing to that chat"
 
@@ -139,16 +99,16 @@ async def test_blocked_student_is_marked_unreachable_and_teacher_told_once(
 async def test_daily_agenda_lists_the_days_lessons_at_the_chosen_local_time(
     harness: Harness,
 ) -> None:
-    teacher, student = await _pair(harness, timezone="Europe/Berlin", agenda_time=time(8, 0))
+    teacher, student = await pair(harness, timezone="Europe/Berlin", agenda_time=time(8, 0))
     harness.clock.set(datetime(2026, 11, 24, 6, 0, tzinfo=UTC))  # 07:00 in Berlin
-    await _book_in(harness, teacher, student, timedelta(hours=6))  # 13:00 Berlin today
+    await book_in(harness, teacher, student, timedelta(hours=6))  # 13:00 Berlin today
     await harness.digests()
     await harness.flush()
-    assert not _texts(harness, TEACHER, "🗓")
+    assert not texts(harness, TEACHER, "🗓")
     harness.clock.advance(timedelta(hours=1))  # 08:00 Berlin
     await harness.digests()
     await harness.flush()
-    [agenda] = _texts(harness, TEACHER, "1 lesson")
+    [agenda] = texts(harness, TEACHER, "1 lesson")
     assert "13:00" in agenda and "Student 7002" in agenda
 
 
@@ -158,9 +118,9 @@ async def test_the_scheduler_delivers_without_being_asked(
     clock,  # type: ignore[no-untyped-def]
 ) -> None:
     async with running_bot(database_url, tmp_path, clock, dispatch_interval_seconds=0.2) as h:
-        teacher, student = await _pair(h)
-        await _book_in(h, teacher, student, timedelta(days=3))
-        await h.server.wait_for(lambda: bool(_texts(h, TEACHER, "New booking")), timeout=10)
+        teacher, student = await pair(h)
+        await book_in(h, teacher, student, timedelta(days=3))
+        await h.server.wait_for(lambda: bool(texts(h, TEACHER, "New booking")), timeout=10)
 
 
 async def test_a_new_link_sent_by_the_teacher_reaches_the_student_and_opens(
@@ -213,8 +173,8 @@ async def test_the_teacher_can_regenerate_from_the_someone_else_tried_notice(
 
 
 async def test_a_reminder_offers_my_bookings_and_cancel_while_allowed(harness: Harness) -> None:
-    teacher, student = await _pair(harness, cancel_window_minutes=120)
-    await _book_in(harness, teacher, student, timedelta(days=3))
+    teacher, student = await pair(harness, cancel_window_minutes=120)
+    await book_in(harness, teacher, student, timedelta(days=3))
     harness.clock.advance(timedelta(days=2))  # the 24 h reminder: cancelling still allowed
     await harness.flush()
     [early] = [m for m in harness.server.bot_messages(STUDENT) if "Reminder" in m.content]
@@ -230,24 +190,24 @@ async def test_a_reminder_offers_my_bookings_and_cancel_while_allowed(harness: H
 
 
 async def test_a_student_who_unblocks_the_bot_gets_reminders_again(harness: Harness) -> None:
-    teacher, student = await _pair(harness)
-    await _book_in(harness, teacher, student, timedelta(days=3))
+    teacher, student = await pair(harness)
+    await book_in(harness, teacher, student, timedelta(days=3))
     harness.server.block(STUDENT)
     harness.clock.advance(timedelta(days=2))  # the 24 h reminder meets the block
     await harness.flush()
     await harness.flush()  # the teacher's notice, queued by the first pass
-    assert len(_texts(harness, TEACHER, "has blocked the bot")) == 1
+    assert len(texts(harness, TEACHER, "has blocked the bot")) == 1
     await harness.send(STUDENT, "/start")  # writing to the bot unblocks it
     harness.clock.advance(timedelta(hours=23))  # the 1 h reminder
     await harness.flush()
-    assert len(_texts(harness, STUDENT, "in 1 hour")) == 1
+    assert len(texts(harness, STUDENT, "in 1 hour")) == 1
 
 
 async def test_after_a_regenerate_reminders_follow_the_new_account(harness: Harness) -> None:
     from tests.steps.teacher_steps import LINK
 
-    teacher, student = await _pair(harness)
-    await _book_in(harness, teacher, student, timedelta(days=3))
+    teacher, student = await pair(harness)
+    await book_in(harness, teacher, student, timedelta(days=3))
     await harness.send(TEACHER, "/link Student 7002")
     await harness.press(TEACHER, "🔄 Regenerate")
     assert "1 booked lesson stays booked" in harness.last(TEACHER).content
@@ -258,26 +218,26 @@ async def test_after_a_regenerate_reminders_follow_the_new_account(harness: Harn
     await harness.send(7003, f"/start {found.group(1)}")
     harness.clock.advance(timedelta(days=2))
     await harness.flush()
-    assert len(_texts(harness, 7003, "Reminder")) == 1, "the student's new account is reminded"
-    assert not _texts(harness, STUDENT, "Reminder"), "the old account learns nothing more"
+    assert len(texts(harness, 7003, "Reminder")) == 1, "the student's new account is reminded"
+    assert not texts(harness, STUDENT, "Reminder"), "the old account learns nothing more"
 
 
 async def test_a_teacher_muting_notices_does_not_mute_student_reminders(
     harness: Harness,
 ) -> None:
-    teacher, student = await _pair(harness, notifications_enabled=False, teacher_reminders=True)
-    await _book_in(harness, teacher, student, timedelta(days=3))
+    teacher, student = await pair(harness, notifications_enabled=False, teacher_reminders=True)
+    await book_in(harness, teacher, student, timedelta(days=3))
     harness.clock.advance(timedelta(days=2))
     await harness.flush()
-    assert len(_texts(harness, STUDENT, "Reminder")) == 1
-    assert not _texts(harness, TEACHER, "New booking") and not _texts(harness, TEACHER, "Reminder")
+    assert len(texts(harness, STUDENT, "Reminder")) == 1
+    assert not texts(harness, TEACHER, "New booking") and not texts(harness, TEACHER, "Reminder")
 
 
 async def test_the_teacher_is_warned_of_a_link_expiring_before_booked_lessons(
     harness: Harness,
 ) -> None:
-    teacher, student = await _pair(harness)
-    await _book_in(harness, teacher, student, timedelta(days=10))
+    teacher, student = await pair(harness)
+    await book_in(harness, teacher, student, timedelta(days=10))
     async with harness.app.deps.uow() as uow:
         link = await uow.links.current(student.id)
         assert link is not None
@@ -285,10 +245,10 @@ async def test_the_teacher_is_warned_of_a_link_expiring_before_booked_lessons(
         await uow.commit()
     await harness.digests()
     await harness.flush()
-    assert not _texts(harness, TEACHER, "expires on"), "five days ahead is not yet worth a word"
+    assert not texts(harness, TEACHER, "expires on"), "five days ahead is not yet worth a word"
     harness.clock.advance(timedelta(days=2, hours=12))  # now 2.5 days before expiry
     await harness.digests()
     await harness.digests()  # the job runs every minute: still one warning
     await harness.flush()
-    [warning] = _texts(harness, TEACHER, "expires on")
+    [warning] = texts(harness, TEACHER, "expires on")
     assert "Student 7002" in warning and "still have lessons booked" in warning
