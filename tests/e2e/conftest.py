@@ -2,44 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
+import functools
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.domain.clock import ManualClock
-from run_bot import build_application, prepare, run_polling
-from sandbox.server import BotAPIServer
-from tests.steps.harness import BOT_USERNAME, TOKEN, Harness, bot_settings, new_server, tally
+from tests.steps.harness import BOT_USERNAME, TOKEN, Harness, run_bot, tally
 
 __all__ = ["BOT_USERNAME", "TOKEN", "Harness", "harness", "running_bot", "tally"]
 
-
-@contextlib.asynccontextmanager
-async def running_bot(
-    database_url: str,
-    tmp_path: Path,
-    clock: ManualClock,
-    server: BotAPIServer | None = None,
-    **overrides: object,
-) -> AsyncIterator[Harness]:
-    """Start the sandbox (unless given one) and the bot as run_bot.py does; stop both after."""
-    own_server = server is None
-    if server is None:
-        server = new_server()
-        await server.start()
-    app = build_application(bot_settings(database_url, tmp_path, server.url, **overrides), clock)
-    await prepare(app)
-    task = asyncio.create_task(run_polling(app, handle_signals=False))
-    try:
-        yield Harness(server=server, app=app, clock=clock)
-    finally:
-        app.stopping.set()
-        await task
-        if own_server:
-            await server.stop()
+# The sandbox listens on a port and the bot talks to it over HTTP, as to Telegram.
+running_bot = functools.partial(run_bot, in_process=False)
 
 
 @pytest.fixture

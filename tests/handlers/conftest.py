@@ -9,43 +9,18 @@ restarts) live in tests/e2e.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
+import functools
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.domain.clock import ManualClock
-from run_bot import build_application, prepare, run_polling
-from sandbox.client import SandboxSession
-from sandbox.server import BotAPIServer
-from tests.steps.harness import BOT_USERNAME, TOKEN, Harness, bot_settings, new_server, tally
+from tests.steps.harness import BOT_USERNAME, TOKEN, Harness, run_bot, tally
 
 __all__ = ["BOT_USERNAME", "TOKEN", "Harness", "harness", "running_bot", "tally"]
 
-API_URL = "http://sandbox.invalid"  # never dialled: calls go to the server in process
-
-
-@contextlib.asynccontextmanager
-async def running_bot(
-    database_url: str,
-    tmp_path: Path,
-    clock: ManualClock,
-    server: BotAPIServer | None = None,
-    **overrides: object,
-) -> AsyncIterator[Harness]:
-    """Run the bot as run_bot.py does, talking to a sandbox server (not listening) in process."""
-    server = server or new_server()
-    settings = bot_settings(database_url, tmp_path, API_URL, **overrides)
-    app = build_application(settings, clock, session=SandboxSession(server))
-    await prepare(app)
-    task = asyncio.create_task(run_polling(app, handle_signals=False))
-    try:
-        yield Harness(server=server, app=app, clock=clock)
-    finally:
-        app.stopping.set()
-        await task
+running_bot = functools.partial(run_bot, in_process=True)
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ the two by changing only its folder.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +18,8 @@ import pytest
 
 from bot.config import Settings
 from bot.domain.clock import ManualClock
-from run_bot import Application
+from run_bot import Application, build_application, prepare, run_polling
+from sandbox.client import SandboxSession
 from sandbox.server import BotAPIServer
 from sandbox.world import CallbackAnswer as Answer
 from sandbox.world import ChatMessage
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
 
 TOKEN = "123456:TEST-token-for-the-local-server"
 BOT_USERNAME = "lessonlink_test_bot"
+IN_PROCESS_URL = "http://sandbox.invalid"  # never dialled: the calls go to the server in process
 
 
 @dataclass
@@ -101,6 +105,42 @@ def bot_settings(database_url: str, tmp_path: Path, api_url: str, **overrides: o
 def new_server() -> BotAPIServer:
     """A sandbox Bot API server for the test bot (not listening yet)."""
     return BotAPIServer(token=TOKEN, bot_username=BOT_USERNAME)
+
+
+@contextlib.asynccontextmanager
+async def run_bot(
+    database_url: str,
+    tmp_path: Path,
+    clock: ManualClock,
+    server: BotAPIServer | None = None,
+    *,
+    in_process: bool,
+    **overrides: object,
+) -> AsyncIterator[Harness]:
+    """Run the bot as run_bot.py does (polling included) against a sandbox; stop both after.
+
+    In process, the bot's calls go straight to the server's `execute`; otherwise over HTTP,
+    to the server listening on a port (started here unless given).
+    """
+    own_server = server is None
+    server = server or new_server()
+    if in_process:
+        api_url, session = IN_PROCESS_URL, SandboxSession(server)
+    else:
+        if own_server:
+            await server.start()
+        api_url, session = server.url, None
+    settings = bot_settings(database_url, tmp_path, api_url, **overrides)
+    app = build_application(settings, clock, session=session)
+    await prepare(app)
+    task = asyncio.create_task(run_polling(app, handle_signals=False))
+    try:
+        yield Harness(server=server, app=app, clock=clock)
+    finally:
+        app.stopping.set()
+        await task
+        if own_server and not in_process:
+            await server.stop()
 
 
 @pytest.fixture
