@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.types import BotCommand
@@ -33,7 +34,7 @@ from handlers.middlewares import (
     install_outermost,
 )
 from jobs.dispatcher import TelegramSender, digests_job, dispatch_job
-from jobs.scheduler import Tick, build_scheduler
+from jobs.scheduler import Tick, build_scheduler, wait_passes
 from jobs.updates import prune_updates_job
 from jobs.upkeep import INTERVAL_SECONDS, horizon_job
 from runtime.api_retry import PinResponseTypes, RetryMiddleware, SendWhenUneditable
@@ -71,8 +72,14 @@ class Application:
     stopping: asyncio.Event = field(default_factory=asyncio.Event)  # set to stop serving
 
 
-def build_application(settings: Settings, clock: Clock | None = None) -> Application:
-    """Wire settings into storage, services, the dispatcher and the scheduler (no I/O yet)."""
+def build_application(
+    settings: Settings, clock: Clock | None = None, session: BaseSession | None = None
+) -> Application:
+    """Wire settings into storage, services, the dispatcher and the scheduler (no I/O yet).
+
+    `session` carries the Bot API calls (HTTP to settings.telegram_api_url unless given);
+    the outgoing-call middlewares are installed on it either way.
+    """
     clock = clock or SystemClock()
     engine = create_engine(settings.resolved_database_url())
     deps = Deps(
@@ -84,7 +91,8 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
         teacher_ids=frozenset(settings.teacher_ids),
         admin_ids=frozenset(settings.admin_ids),
     )
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    if session is None:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     retry = RetryMiddleware()
     session.middleware(PinResponseTypes())
     session.middleware(SendWhenUneditable())
@@ -217,6 +225,7 @@ async def run_polling(app: Application, *, handle_signals: bool = True) -> None:
         if app.web is not None:
             await app.web.stop()
         app.scheduler.shutdown(wait=False)
+        await wait_passes(app.ticks)
         await app.bot.session.close()
         await app.engine.dispose()
 
@@ -243,6 +252,7 @@ async def stop_webhook(app: Application) -> None:
         await app.web.stop()
     await app.dispatcher.emit_shutdown(bot=app.bot, **app.dispatcher.workflow_data)
     app.scheduler.shutdown(wait=False)
+    await wait_passes(app.ticks)
     await app.bot.session.close()
     await app.engine.dispose()
 

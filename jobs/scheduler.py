@@ -7,6 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -22,9 +23,21 @@ def _expected_overlap(record: logging.LogRecord) -> bool:
 
 @dataclass
 class Tick:
-    """When a job last completed, for health checks."""
+    """When a job last completed, for health checks; the pass running now, if any."""
 
     last: datetime | None = None
+    running: asyncio.Task[Any] | None = None
+
+
+async def wait_passes(ticks: dict[str, Tick], timeout: float = 10.0) -> None:
+    """After the scheduler's shutdown (which cancels passes in flight), let them unwind.
+
+    A cancelled pass still closes its database session; disposing of the engine before that
+    left the close waiting forever, and the process (or test) hung on exit.
+    """
+    running = [tick.running for tick in ticks.values() if tick.running is not None]
+    if running:
+        await asyncio.wait(running, timeout=timeout)
 
 
 def build_scheduler(
@@ -41,6 +54,7 @@ def build_scheduler(
         async def run(
             func: Callable[[], Awaitable[None]] = func, tick: Tick = tick, name: str = name
         ) -> None:
+            tick.running = asyncio.current_task()
             try:
                 await func()
             except asyncio.CancelledError:
@@ -48,6 +62,8 @@ def build_scheduler(
                 # dispatcher pass had claimed are taken again when their lease ends.
                 log.info("%s pass interrupted by shutdown", name)
                 return
+            finally:
+                tick.running = None
             tick.last = clock.now()
 
         scheduler.add_job(

@@ -2,118 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
+import functools
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
-from bot.config import Settings
 from bot.domain.clock import ManualClock
-from run_bot import Application, build_application, prepare, run_polling
-from sandbox.server import BotAPIServer
-from sandbox.world import CallbackAnswer as Answer
-from sandbox.world import ChatMessage
+from tests.steps.harness import BOT_USERNAME, TOKEN, Harness, run_bot, tally
 
-if TYPE_CHECKING:
-    from tests.e2e.fuzz_steps import Tally
+__all__ = ["BOT_USERNAME", "TOKEN", "Harness", "harness", "running_bot", "tally"]
 
-TOKEN = "123456:TEST-token-for-the-local-server"
-BOT_USERNAME = "lessonlink_test_bot"
-
-
-@dataclass
-class Harness:
-    """A running bot and the people talking to it."""
-
-    server: BotAPIServer
-    app: Application
-    clock: ManualClock
-
-    async def send(self, user_id: int, text: str) -> None:
-        """Type a message as a user and wait until the bot has fully handled it."""
-        update_id = self.server.send_text(user_id, text)
-        await self.app.tracker.wait_handled(update_id)
-
-    async def press(self, user_id: int, text: str, message_id: int | None = None) -> Answer:
-        """Tap a visible button by its label, wait until it is handled; its one answer.
-
-        Every press must be answered (a second answer is refused by the server, and a refusal
-        that became a chat message instead of the answer is bug 8 of issue 12).
-        """
-        update_id = self.server.press_button(user_id, text, message_id=message_id)
-        await self.app.tracker.wait_handled(update_id)
-        answer = self.server.callback_answer_for(update_id)
-        assert answer is not None, f"the press on {text!r} was never answered"
-        return answer
-
-    async def press_data(self, user_id: int, message_id: int, data: str) -> Answer | None:
-        """Send arbitrary callback data from an existing message (a forged client); its answer."""
-        update_id = self.server.press_forged(user_id, message_id, data)
-        await self.app.tracker.wait_handled(update_id)
-        return self.server.callback_answer_for(update_id)
-
-    def chat(self, user_id: int) -> list[ChatMessage]:
-        """What the user's chat shows now."""
-        return self.server.chat(user_id)
-
-    def last(self, user_id: int) -> ChatMessage:
-        """The newest message from the bot in a user's chat."""
-        message = self.server.last_bot_message(user_id)
-        assert message is not None, f"user {user_id} has no message from the bot"
-        return message
-
-    async def flush(self) -> None:
-        """Run the outbox dispatcher once, as its scheduled job would."""
-        await self.app.jobs["outbox"]()
-
-    async def digests(self) -> None:
-        """Run the agenda and link-expiry job once, as the scheduler would."""
-        await self.app.jobs["digests"]()
-
-    def user(self, user_id: int, name: str, language: str = "en") -> int:
-        """Let a person appear in Telegram."""
-        self.server.add_user(user_id, name, language_code=language)
-        return user_id
-
-
-@contextlib.asynccontextmanager
-async def running_bot(
-    database_url: str,
-    tmp_path: Path,
-    clock: ManualClock,
-    server: BotAPIServer | None = None,
-    **overrides: object,
-) -> AsyncIterator[Harness]:
-    """Start the sandbox (unless given one) and the bot as run_bot.py does; stop both after."""
-    own_server = server is None
-    if server is None:
-        server = BotAPIServer(token=TOKEN, bot_username=BOT_USERNAME)
-        await server.start()
-    values: dict[str, object] = {
-        "bot_token": TOKEN,
-        "telegram_api_url": server.url,
-        "database_url": database_url,
-        "secret_key": "test-secret-key-for-e2e",
-        "data_dir": tmp_path / "data",
-        # Tests flush the outbox themselves (Harness.flush); one test runs the real ticker.
-        "dispatch_interval_seconds": 3600,
-    }
-    values.update(overrides)
-    settings = Settings(**values)  # type: ignore[arg-type]
-    app = build_application(settings, clock=clock)
-    await prepare(app)
-    task = asyncio.create_task(run_polling(app, handle_signals=False))
-    try:
-        yield Harness(server=server, app=app, clock=clock)
-    finally:
-        app.stopping.set()
-        await task
-        if own_server:
-            await server.stop()
+# The sandbox listens on a port and the bot talks to it over HTTP, as to Telegram.
+running_bot = functools.partial(run_bot, in_process=False)
 
 
 @pytest.fixture
@@ -121,17 +22,3 @@ async def harness(database_url: str, tmp_path: Path, clock: ManualClock) -> Asyn
     """A running bot on a fresh database, on SQLite and on PostgreSQL."""
     async with running_bot(database_url, tmp_path, clock) as h:
         yield h
-
-
-@pytest.fixture
-async def tally(harness: Harness, request: pytest.FixtureRequest) -> AsyncIterator[Tally]:
-    """Count a fuzz run's updates by outcome; print the count, fail if any ended as a crash."""
-    from tests.e2e.fuzz_steps import Tally  # imports this module: only when a fuzzer asks
-
-    counted = Tally()
-    harness.app.tracker.listeners.append(counted)
-    yield counted
-    harness.app.tracker.listeners.remove(counted)
-    # Printed (shown with -s) so that a long run can be reported with its numbers.
-    print(f"\nfuzz {request.node.name}: {counted.updates} updates, {dict(counted.outcomes)}")
-    assert not counted.crashes(), counted.crashes()

@@ -11,9 +11,9 @@ from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 from bot.domain.clock import ManualClock
-from tests.e2e import student_steps as steps
 from tests.e2e.conftest import Harness, running_bot
-from tests.e2e.teacher_steps import register
+from tests.steps import student_steps as steps
+from tests.steps.teacher_steps import register
 
 ANN, BOB, SAM, TESS = 501, 502, 801, 901
 WED_10_UTC = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)

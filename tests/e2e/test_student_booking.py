@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from bot.domain.model import BookingStatus
 from bot.domain.notices import NoticeKind
-from tests.e2e import student_steps as steps
 from tests.e2e.conftest import Harness
+from tests.steps import student_steps as steps
 
 SAM = 801
 WED_10_UTC = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)  # 11:00 in Berlin

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bot.domain.clock import ManualClock
 from tests.e2e.conftest import Harness, running_bot
-from tests.e2e.teacher_steps import register, told
+from tests.steps.teacher_steps import register, told
 
 TEACHER = 1001
 

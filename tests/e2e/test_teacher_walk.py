@@ -16,7 +16,7 @@ from typing import Any
 from bot.services import booking
 from sandbox.world import ChatMessage
 from tests.e2e.conftest import Harness
-from tests.e2e.teacher_steps import LINK
+from tests.steps.teacher_steps import LINK
 
 TEACHER, ANNA = 2001, 2101
 STUDENTS = ("Anna", "Ben", "Chloe")

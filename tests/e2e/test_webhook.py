@@ -15,9 +15,9 @@ from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 from bot.domain.clock import ManualClock
-from tests.e2e import student_steps as steps
 from tests.e2e.conftest import Harness, running_bot
 from tests.e2e.webhook_harness import free_port, get, post, sample, statuses, webhook_bot
+from tests.steps import student_steps as steps
 
 ANN = 501
 SAM = 801

@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.domain.clock import ManualClock
 from run_bot import Application, build_application, prepare, start_webhook, stop_webhook
 from sandbox.server import BotAPIServer
-from tests.e2e.conftest import BOT_USERNAME, TOKEN, Harness
+from tests.steps.harness import BOT_USERNAME, TOKEN, Harness
 
 SECRET = "webhook-test-secret_1"
 PATH = "/telegram/webhook"
