@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gettext
 import io
 from collections.abc import Iterator
@@ -19,6 +20,20 @@ DOMAIN = "messages"
 SOURCE_LANGUAGE = "en"
 
 
+@functools.cache
+def _compiled(po_path: Path, locale: str, mtime_ns: int) -> bytes:
+    """A .po catalog compiled to .mo bytes, once per version of the file.
+
+    Every application (each test builds one) would otherwise parse the catalogs again; the
+    modification time in the key makes an edited catalog compile anew.
+    """
+    with po_path.open("rb") as fh:
+        catalog = read_po(fh, locale=locale)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    return buffer.getvalue()
+
+
 class CatalogI18n(I18n):
     """Loads .po catalogs directly, so no compiled .mo files are kept in the repository."""
 
@@ -27,12 +42,8 @@ class CatalogI18n(I18n):
         found: dict[str, gettext.GNUTranslations] = {}
         for po_path in sorted(self.path.glob(f"*/LC_MESSAGES/{self.domain}.po")):
             locale = po_path.parent.parent.name
-            with po_path.open("rb") as fh:
-                catalog = read_po(fh, locale=locale)
-            buffer = io.BytesIO()
-            write_mo(buffer, catalog)
-            buffer.seek(0)
-            found[locale] = gettext.GNUTranslations(buffer)
+            compiled = _compiled(po_path, locale, po_path.stat().st_mtime_ns)
+            found[locale] = gettext.GNUTranslations(io.BytesIO(compiled))
         return found
 
     @contextmanager
