@@ -124,9 +124,19 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
     }
     scheduler, ticks = build_scheduler(clock, jobs)
     app = Application(
-        settings, bot, dispatcher, engine, deps, i18n, tracker, retry, scheduler, ticks,
-        jobs={name: func for name, (func, _) in jobs.items()}, metrics=metrics,
-    )  # fmt: skip
+        settings,
+        bot,
+        dispatcher,
+        engine,
+        deps,
+        i18n,
+        tracker,
+        retry,
+        scheduler,
+        ticks,
+        jobs={name: func for name, (func, _) in jobs.items()},
+        metrics=metrics,
+    )
     # Healthy while the dispatcher ticks: a missed tick or two is normal, three is not.
     tick_limit = max(3 * settings.dispatch_interval_seconds, 60.0)
     app.health = HealthProbe(deps, metrics, scheduler, ticks, tick_limit)

@@ -105,8 +105,10 @@ class Poller:
                 delay = next(backoff)
                 log.warning(
                     "getUpdates failed (%s: %s), trying again in %.1f s",
-                    type(exc).__name__, exc, delay,
-                )  # fmt: skip
+                    type(exc).__name__,
+                    exc,
+                    delay,
+                )
                 await self._wait(delay)
                 continue
             if updates is None:
@@ -218,9 +220,12 @@ class Poller:
             return failure is None
         # Escaped every error handler: trying again would only fail again and hold the offset.
         log.error(
-            "update=%s failed: %s: %s", update.update_id, type(failure).__name__, failure,
+            "update=%s failed: %s: %s",
+            update.update_id,
+            type(failure).__name__,
+            failure,
             exc_info=failure,
-        )  # fmt: skip
+        )
         return True
 
     async def _finish(self) -> None:
