@@ -93,12 +93,16 @@ def start(
         for name, value in env.items():
             clean_env.setenv(name, value)
         capfd.readouterr()
+        handlers = logging.getLogger().handlers[:]
         started = time.monotonic()
         # A thread of its own: main runs asyncio.run, while this loop serves the test's servers.
         with ThreadPoolExecutor(max_workers=1) as pool:
             code = await asyncio.get_running_loop().run_in_executor(pool, run_bot.main, list(argv))
         seconds = time.monotonic() - started
-        gc.collect()  # an unclosed session would complain now, as it would at the process's exit
+        if logging.getLogger().handlers != handlers:  # past the settings: a bot was built
+            # An unclosed session would complain now, as it would at the process's exit.
+            # (Not after a refused setting: a full collection costs up to half a second.)
+            gc.collect()
         out, err = capfd.readouterr()
         return Start(code, out, err, seconds)
 
