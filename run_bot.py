@@ -159,7 +159,7 @@ async def prepare(app: Application, *, setup: bool = True) -> None:
     cannot be opened) is a StartupError: one sentence, never a traceback.
     """
     api_url = app.settings.telegram_api_url
-    me = await who_am_i(app.bot, api_url)
+    me = await who_am_i(app.bot, api_url, app.settings.startup_timeout_seconds)
     app.username = me.username or ""
     app.dispatcher["bot_username"] = app.username
     if not setup:

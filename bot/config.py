@@ -89,6 +89,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     data_dir: Path = DATA_DIR
     dispatch_interval_seconds: float = 2.0
+    # Each getMe at start waits this long (asked twice): a silent server ends the start soon.
+    startup_timeout_seconds: int = Field(default=5, ge=1, le=60)
     # Production mode (README "Production mode"): a webhook instead of polling, N workers.
     webhook_url: str = ""
     webhook_path: str = "/telegram/webhook"

@@ -41,6 +41,7 @@ RETRY_CLAIMED = 2.0  # an update another process claimed: ask again this often
 # database is down: its last attempt tells the user, so it stops holding the offset back.
 GIVE_UP_AFTER = 5
 SHUTDOWN_GRACE = 30.0  # updates in flight get this long to finish on SIGTERM
+# Read when polling starts and for each failing update, so a test may shorten the waits.
 BACKOFF = BackoffConfig(min_delay=1.0, max_delay=30.0, factor=1.5, jitter=0.1)
 
 

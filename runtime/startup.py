@@ -26,7 +26,7 @@ from aiogram.methods import GetMe, SetWebhook
 from aiogram.types import User
 from aiohttp import ClientConnectorError, ClientSSLError, InvalidURL, ServerDisconnectedError
 
-REQUEST_SECONDS = 5  # per getMe at start: a Bot API server answers it at once
+REQUEST_SECONDS = 5  # per getMe at start (STARTUP_TIMEOUT_SECONDS): a server answers at once
 ATTEMPTS = 2
 PAUSE_SECONDS = 1.0
 CHECK = "check the address and that the Bot API server is running"
@@ -36,20 +36,20 @@ class StartupError(Exception):
     """The bot cannot start; the message says why and what to do."""
 
 
-async def who_am_i(bot: Bot, api_url: str) -> User:
-    """The bot's own user (getMe), asked at most twice with a short time-out each.
+async def who_am_i(bot: Bot, api_url: str, timeout: int = REQUEST_SECONDS) -> User:
+    """The bot's own user (getMe), asked at most twice, each time waiting `timeout` seconds.
 
     Asked past the session's middlewares: their retries and warnings suit a running bot,
     while a start should fail within seconds with one sentence.
     """
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            return await bot.session.make_request(bot, GetMe(), timeout=REQUEST_SECONDS)
+            return await bot.session.make_request(bot, GetMe(), timeout=timeout)
         except (TelegramNetworkError, TelegramServerError) as exc:
             if attempt == ATTEMPTS:
-                raise StartupError(explain(exc, api_url)) from None
+                raise StartupError(explain(exc, api_url, timeout)) from None
         except (TelegramAPIError, ClientDecodeError) as exc:
-            raise StartupError(explain(exc, api_url)) from None
+            raise StartupError(explain(exc, api_url, timeout)) from None
         await asyncio.sleep(PAUSE_SECONDS)
     raise AssertionError("the loop returns or raises")
 
@@ -63,7 +63,9 @@ def refusals_explained(api_url: str) -> Iterator[None]:
         raise StartupError(explain(exc, api_url)) from None
 
 
-def explain(exc: TelegramAPIError | ClientDecodeError, api_url: str) -> str:
+def explain(
+    exc: TelegramAPIError | ClientDecodeError, api_url: str, timeout: int = REQUEST_SECONDS
+) -> str:
     """One sentence for a failed Bot API call at start, naming what to fix."""
     where = address(api_url)
     if isinstance(exc, TelegramUnauthorizedError):
@@ -74,7 +76,7 @@ def explain(exc: TelegramAPIError | ClientDecodeError, api_url: str) -> str:
     if isinstance(exc, TelegramNetworkError):
         cause = exc.__cause__
         if isinstance(cause, TimeoutError):
-            return f"TELEGRAM_API_URL {where} did not answer within {REQUEST_SECONDS} s: {CHECK}."
+            return f"TELEGRAM_API_URL {where} did not answer within {timeout} s: {CHECK}."
         return f"TELEGRAM_API_URL {where} cannot be reached ({network_reason(cause)}): {CHECK}."
     if isinstance(exc, TelegramServerError):
         return f"TELEGRAM_API_URL {where} answered with a server error: {CHECK}, or try later."

@@ -3,14 +3,20 @@ are handled in the order they were sent, while different people are served side 
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+from aiogram.types import Message
+from aiogram.utils.backoff import BackoffConfig
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 from bot.domain.clock import ManualClock
+from runtime import polling
 from tests.e2e.conftest import Harness, running_bot
 from tests.steps import student_steps as steps
 from tests.steps.teacher_steps import register
@@ -18,7 +24,37 @@ from tests.steps.teacher_steps import register
 ANN, BOB, SAM, TESS = 501, 502, 801, 901
 WED_10_UTC = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 FRI_10_UTC = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
-HELD = 5.0  # seconds the server holds one of the bot's calls, so an update stays in flight
+# Production waits 1 s after a failure, then 1.5 times longer each time (runtime.polling).
+QUICK_RETRIES = BackoffConfig(min_delay=0.05, max_delay=0.5, factor=1.5, jitter=0.1)
+
+
+@pytest.fixture(autouse=True)
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retry after tens of milliseconds, not seconds: the same retries, the same order.
+
+    Set before the bot starts: the poller reads runtime.polling.BACKOFF when it begins.
+    """
+    monkeypatch.setattr(polling, "BACKOFF", QUICK_RETRIES)
+
+
+class Gate:
+    """Holds one person's messages inside the bot until opened: an update kept in flight."""
+
+    def __init__(self, user_id: int) -> None:
+        self.user_id = user_id
+        self.entered = asyncio.Event()
+        self.opened = asyncio.Event()
+
+    async def __call__(
+        self,
+        handler: Callable[[Message, dict[str, Any]], Awaitable[Any]],
+        message: Message,
+        data: dict[str, Any],
+    ) -> Any:
+        if message.from_user is not None and message.from_user.id == self.user_id:
+            self.entered.set()
+            await self.opened.wait()
+        return await handler(message, data)
 
 
 def unconfirmed(h: Harness) -> list[int]:
@@ -32,16 +68,18 @@ async def test_an_update_is_confirmed_only_once_handled_and_others_go_on_meanwhi
     h = harness
     h.user(ANN, "Ann")
     h.user(BOB, "Bob")
-    h.server.inject_fault("sendMessage", "slow", delay=HELD)
-    slow = h.server.send_text(ANN, "/help")
-    await h.server.wait_for(lambda: not h.server.faults)  # the bot is inside Ann's update
+    gate = Gate(ANN)
+    h.app.dispatcher.message.outer_middleware(gate)
+    held = h.server.send_text(ANN, "/help")
+    await asyncio.wait_for(gate.entered.wait(), timeout=30)  # the bot is inside Ann's update
 
     await h.send(BOB, "/help")  # Bob does not wait for Ann
     assert "booking assistant" in h.last(BOB).content
-    assert not h.app.tracker.was_handled(slow)
-    assert slow in unconfirmed(h), "an update in flight is not confirmed: a crash keeps it"
+    assert not h.app.tracker.was_handled(held)
+    assert held in unconfirmed(h), "an update in flight is not confirmed: a crash keeps it"
 
-    await h.app.tracker.wait_handled(slow, timeout=30)
+    gate.opened.set()
+    await h.app.tracker.wait_handled(held, timeout=30)
     assert "booking assistant" in h.last(ANN).content
     await h.server.wait_for(lambda: not unconfirmed(h), timeout=10)
 
@@ -138,7 +176,7 @@ async def test_polling_rides_out_flood_control_server_errors_and_dropped_connect
     h = harness
     h.user(ANN, "Ann")
     h.user(BOB, "Bob")
-    h.server.inject_fault("getUpdates", "429", retry_after=2)
+    h.server.inject_fault("getUpdates", "429", retry_after=1)
     h.server.inject_fault("getUpdates", "502")
     h.server.inject_fault("getUpdates", "drop")
     await h.send(ANN, "/help")  # ends the long poll in flight; the next polls fail
@@ -148,7 +186,7 @@ async def test_polling_rides_out_flood_control_server_errors_and_dropped_connect
 
     polls = h.server.calls("getUpdates")
     flood = next(i for i, r in enumerate(polls) if r.status == 429)
-    assert polls[flood + 1].at - polls[flood].at >= 2, "Telegram's retry_after is respected"
+    assert polls[flood + 1].at - polls[flood].at >= 1, "Telegram's retry_after is respected"
     assert [r.status for r in polls[flood : flood + 4]] == [429, 502, 0, 200]
 
 
