@@ -158,11 +158,18 @@ async def card_by_name(
 
 
 @router.callback_query(LinkCb.filter(F.action == LinkAction.CARD))
+@router.callback_query(StudentCb.filter(F.action == StudentAction.SEND_LINK))
 async def show_link(
-    query: CallbackQuery, callback_data: LinkCb, deps: Deps, bot_username: str
+    query: CallbackQuery, callback_data: LinkCb | StudentCb, deps: Deps, bot_username: str
 ) -> None:
-    """The link card from a student's card."""
-    card = await links.card(deps, query.from_user.id, callback_data.student_id)
+    """The link card from a student's card; ✉️ Send first queues a new link into their chat."""
+    uid, sid = query.from_user.id, callback_data.student_id
+    if isinstance(callback_data, StudentCb):
+        card = await links.send_to_student(deps, uid, sid)
+        assert query.message is not None
+        await query.message.answer(_("✉️ A new link is on its way to the student."))
+    else:
+        card = await links.card(deps, uid, sid)
     await send_card(query, card, bot_username)
 
 
@@ -298,15 +305,4 @@ async def set_limit(
     card = await links.set_limit(
         deps, query.from_user.id, callback_data.student_id, callback_data.limit, callback_data.value
     )
-    await send_card(query, card, bot_username)
-
-
-@router.callback_query(StudentCb.filter(F.action == StudentAction.SEND_LINK))
-async def send_to_student(
-    query: CallbackQuery, callback_data: StudentCb, deps: Deps, bot_username: str
-) -> None:
-    """Regenerate and queue the new link into the student's chat."""
-    card = await links.send_to_student(deps, query.from_user.id, callback_data.student_id)
-    assert query.message is not None
-    await query.message.answer(_("✉️ A new link is on its way to the student."))
     await send_card(query, card, bot_username)
