@@ -145,7 +145,7 @@ async def confirm_reason(message: Message, deps: Deps, state: FSMContext, bot: B
     ]
     text = _("Cancel the lesson with {name} on {when}?\nReason: {reason}").format(
         name=html.escape(lesson.student_name),
-        when=when(lesson.starts_at, lesson.ends_at, lesson.teacher_timezone),
+        when=when(lesson.starts_at, lesson.ends_at, lesson.teacher_tz),
         reason=html.escape(reason),
     )
     await message.answer(text, reply_markup=markup([yes_no]))
@@ -176,5 +176,5 @@ async def cancel_with_reason(
 def _cancelled_text(lesson: Lesson) -> str:
     return _("✅ Cancelled the lesson with {name} on {when}; they are told.").format(
         name=html.escape(lesson.student_name),
-        when=when(lesson.starts_at, lesson.ends_at, lesson.teacher_timezone),
+        when=when(lesson.starts_at, lesson.ends_at, lesson.teacher_tz),
     )

@@ -133,16 +133,18 @@ def test_the_warning_on_the_card_counts_minutes_in_each_language(
 
 def test_the_confirmation_names_the_undo_deadline_in_the_viewers_zone() -> None:
     lesson = Lesson(
-        1,
-        1,
-        BOOKED_AT + timedelta(hours=3),
-        BOOKED_AT + timedelta(hours=4),
-        "Math",
-        BookingStatus.CONFIRMED,
-        "Ms Smith",
-        "Europe/Berlin",
-        1,
-        "Ana",
+        booking_id=1,
+        slot_id=1,
+        starts_at=BOOKED_AT + timedelta(hours=3),
+        ends_at=BOOKED_AT + timedelta(hours=4),
+        subject="Math",
+        status=BookingStatus.CONFIRMED,
+        teacher_id=1,
+        teacher_name="Ms Smith",
+        teacher_tz="Europe/Berlin",
+        student_id=1,
+        student_name="Ana",
+        colour=0,
         change_deadline=BOOKED_AT + timedelta(minutes=10),
         undo_until=BOOKED_AT + timedelta(minutes=10),
     )
