@@ -83,9 +83,11 @@ def install_last_resort(logger: logging.Logger) -> None:
     def unraisable(args: sys.UnraisableHookArgs) -> None:
         if args.exc_value is not None:
             logger.error(
-                "%s: %r", args.err_msg or "Exception ignored in", args.object,
+                "%s: %r",
+                args.err_msg or "Exception ignored in",
+                args.object,
                 exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
-            )  # fmt: skip
+            )
 
     sys.excepthook = uncaught
     threading.excepthook = in_thread

@@ -24,8 +24,8 @@ from bot.services.context import Deps
 from handlers.availability_texts import added_text, span_text, time_off_line
 from handlers.keyboards import Row, button, markup
 from handlers.navigation import show as show_in_place
-from views.callbacks import TimeOffCb, WindowCb
 from views.formatting import current_locale, day_label
+from views.teacher_callbacks import TimeOffCb, TimeOffScreen, WindowAction, WindowCb
 
 router = Router(name="availability")
 
@@ -82,17 +82,23 @@ def hours_screen(view: availability.AvailabilityView) -> tuple[str, InlineKeyboa
     if view.time_off:
         lines.append(_("Time off:"))
         lines += [f"• {time_off_line(t, view.timezone, now)}" for t in view.time_off]
-    rows = [[button("❌ " + window_text(w), WindowCb(action="rm", id=w.id))] for w in view.windows]
-    rows += time_off_buttons(view.time_off, view.timezone, now, screen="h")
+    rows = [
+        [button("❌ " + window_text(w), WindowCb(action=WindowAction.REMOVE, window_id=w.id))]
+        for w in view.windows
+    ]
+    rows += time_off_buttons(view.time_off, view.timezone, now, TimeOffScreen.HOURS)
     return "\n".join(lines), markup(rows)
 
 
-def time_off_buttons(items: list[TimeOff], zone: str, now: datetime, screen: str) -> list[Row]:
+def time_off_buttons(
+    items: list[TimeOff], zone: str, now: datetime, screen: TimeOffScreen
+) -> list[Row]:
     """A remove button per time off; `screen` says which screen to show again after."""
-    return [
-        [button("❌ " + span_text(t.starts_at, t.ends_at, zone, now), TimeOffCb(id=t.id, s=screen))]
-        for t in items
-    ]
+    rows: list[Row] = []
+    for t in items:
+        label = "❌ " + span_text(t.starts_at, t.ends_at, zone, now)
+        rows.append([button(label, TimeOffCb(time_off_id=t.id, screen=screen))])
+    return rows
 
 
 @router.message(Command("availability"))
@@ -108,27 +114,31 @@ def confirm_keyboard(yes: CallbackData, no: CallbackData) -> InlineKeyboardMarku
     return markup([[button(_("Yes, cancel them"), yes), button(_("No, keep them"), no)]])
 
 
-@router.callback_query(WindowCb.filter(F.action.in_({"rm", "ok"})))
+@router.callback_query(WindowCb.filter(F.action != WindowAction.KEEP))
 async def remove(
     query: CallbackQuery, callback_data: WindowCb, deps: Deps, callback_answer: CallbackAnswer
 ) -> None:
     """Remove a window; if it holds lessons, ask before cancelling them."""
     assert query.message is not None
-    agreed = callback_data.n if callback_data.action == "ok" else 0
+    agreed = callback_data.lessons if callback_data.action == WindowAction.CONFIRM else 0
     try:
         cancelled = await availability.remove_window(
-            deps, query.from_user.id, callback_data.id, confirmed=agreed
+            deps, query.from_user.id, callback_data.window_id, confirmed=agreed
         )
     except ConfirmationNeeded as ask:  # asked first, or asked again: the bookings changed
         await query.message.answer(
             confirm_question(ask.affected),
             reply_markup=confirm_keyboard(
-                WindowCb(action="ok", id=callback_data.id, n=ask.affected),
-                WindowCb(action="no", id=callback_data.id),
+                WindowCb(
+                    action=WindowAction.CONFIRM,
+                    window_id=callback_data.window_id,
+                    lessons=ask.affected,
+                ),
+                WindowCb(action=WindowAction.KEEP, window_id=callback_data.window_id),
             ),
         )
         return
-    if callback_data.action == "ok":  # the question card becomes the answer
+    if callback_data.action == WindowAction.CONFIRM:  # the question card becomes the answer
         await show_in_place(query, removed_text(cancelled))
         return
     callback_answer.text = removed_text(cancelled)
@@ -157,7 +167,7 @@ def removed_text(cancelled: int) -> str:
     return text
 
 
-@router.callback_query(WindowCb.filter(F.action == "no"))
+@router.callback_query(WindowCb.filter(F.action == WindowAction.KEEP))
 async def keep(callback_answer: CallbackAnswer) -> None:
     """The teacher kept the window."""
     callback_answer.text = _("Nothing was changed.")

@@ -9,11 +9,12 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain.zones import zone_label
 from bot.services import exports
+from bot.services.analytics import PeriodKey
 from bot.services.context import Deps
 from handlers.keyboards import Row, button, markup
 from handlers.navigation import nav_row
 from handlers.stats import period_name
-from views.callbacks import ExportCb
+from views.teacher_callbacks import ExportCb, ExportKind
 
 router = Router(name="exports")
 
@@ -21,18 +22,20 @@ router = Router(name="exports")
 def choices_keyboard() -> InlineKeyboardMarkup:
     """A CSV pair per period, and the calendar of coming lessons."""
 
-    def pair(bookings: str, audit: str, period: str) -> Row:
+    def pair(bookings: str, audit: str, period: PeriodKey) -> Row:
         return [
-            button(bookings, ExportCb(k="b", p=period)),
-            button(audit, ExportCb(k="a", p=period)),
+            button(bookings, ExportCb(kind=ExportKind.BOOKINGS, period=period)),
+            button(audit, ExportCb(kind=ExportKind.AUDIT, period=period)),
         ]
 
-    calendar = button(_("📅 Calendar of coming lessons (.ics)"), ExportCb(k="i", p="week"))
+    # The calendar holds every coming lesson: its button carries a period it does not use.
+    whole = ExportCb(kind=ExportKind.CALENDAR, period=PeriodKey.WEEK)
+    calendar = button(_("📅 Calendar of coming lessons (.ics)"), whole)
     return markup(
         [
-            pair(_("Bookings: this week"), _("Audit: this week"), "week"),
-            pair(_("Bookings: this month"), _("Audit: this month"), "month"),
-            pair(_("Bookings: 90 days"), _("Audit: 90 days"), "90d"),
+            pair(_("Bookings: this week"), _("Audit: this week"), PeriodKey.WEEK),
+            pair(_("Bookings: this month"), _("Audit: this month"), PeriodKey.MONTH),
+            pair(_("Bookings: 90 days"), _("Audit: 90 days"), PeriodKey.DAYS_90),
             [calendar],
             nav_row(),
         ]
@@ -81,16 +84,16 @@ async def choose(message: Message) -> None:
 async def send(query: CallbackQuery, callback_data: ExportCb, deps: Deps) -> None:
     """Build the chosen file for the pressing teacher and send it as a document."""
     assert isinstance(query.message, Message)
-    if callback_data.k == "i":
+    if callback_data.kind == ExportKind.CALENDAR:
         zone, lessons = await exports.coming_lessons(deps, query.from_user.id)
         title = _("Lesson: {student} {subject}")
         data = exports.calendar_bytes(lessons, zone, title, deps.clock.now())
         name = "lessons.ics"
         caption = _("Your coming lessons ({zone}).").format(zone=zone_label(zone))
     else:
-        found = await exports.export(deps, query.from_user.id, callback_data.p)
+        found = await exports.export(deps, query.from_user.id, callback_data.period)
         period = f"{found.period.first_day}_{found.period.last_day}"
-        if callback_data.k == "a":
+        if callback_data.kind == ExportKind.AUDIT:
             data = exports.audit_csv(found.events, found.timezone, audit_headers())
             name = f"audit_{period}.csv"
         else:

@@ -8,10 +8,10 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers.keyboards import Row, button, markup
-from views.callbacks import HomeCb
+from views.teacher_callbacks import HomeCb, HomeScreen
 
 Keyboard = InlineKeyboardMarkup
-HOME = HomeCb(to="home")
+HOME = HomeCb(screen=HomeScreen.HOME)
 
 
 def nav_row(back: CallbackData | None = None) -> Row:

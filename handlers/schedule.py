@@ -19,13 +19,13 @@ from bot.domain.zones import zone_label
 from bot.services import schedule
 from bot.services.booking import Lesson
 from bot.services.context import Deps
-from handlers.keyboards import button, markup
+from handlers.keyboards import Row, button, markup
 from handlers.middlewares import refuse_button
 from handlers.navigation import nav_row, present
 from handlers.navigation import show as show_in_place
 from handlers.teacher_onboarding import TYPED
-from views.callbacks import LessonCancelCb, ScheduleCb
 from views.formatting import clock_time, day_label, local, time_range, when
+from views.teacher_callbacks import CancelStep, LessonCancelCb, ScheduleCb
 
 router = Router(name="schedule")
 
@@ -54,13 +54,13 @@ def week_view(week: schedule.Week) -> tuple[str, InlineKeyboardMarkup]:
             who = f"{colour_mark(lesson.colour)} {html.escape(lesson.student_name)}"
             lines.append(f"{times} {who}{subject}")
     cancellable = [x for x in week.lessons if x.cancellable][:MAX_CANCEL_BUTTONS]
-    rows = [
-        [button(_cancel_label(x, zone), LessonCancelCb(step="ask", id=x.booking_id))]
-        for x in cancellable
-    ]
+    rows: list[Row] = []
+    for x in cancellable:
+        ask = LessonCancelCb(step=CancelStep.ASK, booking_id=x.booking_id)
+        rows.append([button(_cancel_label(x, zone), ask)])
     paging = [
-        button(_("◀ Previous week"), ScheduleCb(offset=week.offset - 1)),
-        button(_("Next week ▶"), ScheduleCb(offset=week.offset + 1)),
+        button(_("◀ Previous week"), ScheduleCb(week_offset=week.offset - 1)),
+        button(_("Next week ▶"), ScheduleCb(week_offset=week.offset + 1)),
     ]
     return "\n".join(lines), markup([*rows, paging, nav_row()])
 
@@ -82,22 +82,22 @@ async def show(
 ) -> None:
     """This week's lessons (/schedule), or another week in the same message (◀ ▶)."""
     assert event.from_user is not None
-    offset = callback_data.offset if callback_data else 0
+    offset = callback_data.week_offset if callback_data else 0
     await present(event, *week_view(await schedule.week(deps, event.from_user.id, offset)))
 
 
-@router.callback_query(LessonCancelCb.filter(F.step == "ask"))
+@router.callback_query(LessonCancelCb.filter(F.step == CancelStep.ASK))
 async def ask_reason(
     query: CallbackQuery, callback_data: LessonCancelCb, state: FSMContext
 ) -> None:
     """Ask why (the student is told); ownership is checked when the lesson is cancelled."""
     await state.set_state(CancelForm.reason)
-    await state.update_data(booking_id=callback_data.id)
+    booking_id = callback_data.booking_id
+    await state.update_data(booking_id=booking_id)
+    now = LessonCancelCb(step=CancelStep.NOW, booking_id=booking_id)
+    keep = LessonCancelCb(step=CancelStep.KEEP, booking_id=booking_id)
     choices = markup(
-        [
-            [button(_("Cancel without a reason"), LessonCancelCb(step="now", id=callback_data.id))],
-            [button(_("Keep the lesson"), LessonCancelCb(step="keep", id=callback_data.id))],
-        ]
+        [[button(_("Cancel without a reason"), now)], [button(_("Keep the lesson"), keep)]]
     )
     assert query.message is not None
     card = await query.message.answer(
@@ -106,20 +106,20 @@ async def ask_reason(
     await state.update_data({ASK_CARD: card.message_id})
 
 
-@router.callback_query(LessonCancelCb.filter(F.step == "keep"))
+@router.callback_query(LessonCancelCb.filter(F.step == CancelStep.KEEP))
 async def keep(query: CallbackQuery, state: FSMContext) -> None:
     """Change of mind: nothing is cancelled and typed text is no longer taken as a reason."""
     await state.clear()
     await show_in_place(query, _("Nothing was changed."))  # the card's buttons go: it is answered
 
 
-@router.callback_query(LessonCancelCb.filter(F.step == "now"))
+@router.callback_query(LessonCancelCb.filter(F.step == CancelStep.NOW))
 async def cancel_now(
     query: CallbackQuery, callback_data: LessonCancelCb, deps: Deps, state: FSMContext
 ) -> None:
     """Cancel without a reason."""
     await state.clear()
-    lesson = await schedule.cancel_lesson(deps, query.from_user.id, callback_data.id)
+    lesson = await schedule.cancel_lesson(deps, query.from_user.id, callback_data.booking_id)
     await show_in_place(query, _cancelled_text(lesson))  # the card's buttons go: it is answered
 
 
@@ -140,18 +140,20 @@ async def confirm_reason(message: Message, deps: Deps, state: FSMContext, bot: B
     await state.set_state(CancelForm.confirm)
     await state.update_data(reason=reason)
     yes_no = [
-        button(_("Cancel lesson"), LessonCancelCb(step="ok", id=booking_id)),
-        button(_("Keep"), LessonCancelCb(step="keep", id=booking_id)),
+        button(_("Cancel lesson"), LessonCancelCb(step=CancelStep.CONFIRM, booking_id=booking_id)),
+        button(_("Keep"), LessonCancelCb(step=CancelStep.KEEP, booking_id=booking_id)),
     ]
     text = _("Cancel the lesson with {name} on {when}?\nReason: {reason}").format(
         name=html.escape(lesson.student_name),
-        when=when(lesson.starts_at, lesson.ends_at, lesson.teacher_timezone),
+        when=when(lesson.starts_at, lesson.ends_at, lesson.teacher_tz),
         reason=html.escape(reason),
     )
     await message.answer(text, reply_markup=markup([yes_no]))
 
 
-@router.callback_query(StateFilter(CancelForm.confirm), LessonCancelCb.filter(F.step == "ok"))
+@router.callback_query(
+    StateFilter(CancelForm.confirm), LessonCancelCb.filter(F.step == CancelStep.CONFIRM)
+)
 async def cancel_with_reason(
     query: CallbackQuery,
     callback_data: LessonCancelCb,
@@ -161,12 +163,12 @@ async def cancel_with_reason(
 ) -> None:
     """Confirmed on the card: cancel with the reason it showed."""
     data = await state.get_data()
-    if int(data.get("booking_id", 0)) != callback_data.id:
+    if int(data.get("booking_id", 0)) != callback_data.booking_id:
         await refuse_button(query, deps, callback_answer)
         return
     await state.clear()
     lesson = await schedule.cancel_lesson(
-        deps, query.from_user.id, callback_data.id, str(data.get("reason", ""))
+        deps, query.from_user.id, callback_data.booking_id, str(data.get("reason", ""))
     )
     await show_in_place(query, _cancelled_text(lesson))  # the card's buttons go: it is answered
 
@@ -174,5 +176,5 @@ async def cancel_with_reason(
 def _cancelled_text(lesson: Lesson) -> str:
     return _("✅ Cancelled the lesson with {name} on {when}; they are told.").format(
         name=html.escape(lesson.student_name),
-        when=when(lesson.starts_at, lesson.ends_at, lesson.teacher_timezone),
+        when=when(lesson.starts_at, lesson.ends_at, lesson.teacher_tz),
     )

@@ -28,7 +28,7 @@ from bot.domain.teacher_settings import (
 from bot.domain.zones import zone_label
 from handlers.keyboards import Button, Row, button, markup, rows_of
 from handlers.navigation import nav_row
-from views.callbacks import SettingCb, SettingsNavCb, SettingValueCb
+from views.teacher_callbacks import SettingCb, SettingsNav, SettingsNavCb, SettingValueCb
 
 CHOICES_PER_ROW = 3
 
@@ -106,7 +106,7 @@ def settings_screen(settings: TeacherSettings, note: str = "") -> tuple[str, Inl
         if key in TOGGLES:
             rows.append([_button(label, key, not value)])
         else:
-            rows.append([button(label, SettingCb(key=key.value))])
+            rows.append([button(label, SettingCb(setting=key))])
     rows.append(nav_row())  # Back from the list is home
     text = "⚙️ " + _("<b>Settings</b>") + "\n" + _("Tap a setting to change it.")
     return (note + "\n\n" + text if note else text), markup(rows)
@@ -121,9 +121,9 @@ def entry_screen(settings: TeacherSettings, key: Setting) -> tuple[str, InlineKe
     if key in MULTI_CHOICE:
         none = "✓ " + _("none") if now == () else _("none")
         rows.append([_button(none, key, None)])
-    typed = SettingsNavCb(to="type", key=key.value)
+    typed = SettingsNavCb(to=SettingsNav.TYPE, setting=key)
     rows.append([button("✏️ " + _("Type another value"), typed)])
-    rows.append(nav_row(SettingsNavCb(to="list")))
+    rows.append(nav_row(SettingsNavCb(to=SettingsNav.LIST)))
     lines = [
         f"<b>{title(key)}</b>",
         _("Now: {value}").format(value=html.escape(show_value(key, now))),
@@ -136,7 +136,7 @@ def entry_screen(settings: TeacherSettings, key: Setting) -> tuple[str, InlineKe
 def typed_screen(key: Setting, question: str) -> tuple[str, InlineKeyboardMarkup]:
     """The question for a typed value, with a way back to the setting's buttons."""
     text = f"<b>{title(key)}</b>\n{question}"
-    return text, markup([nav_row(SettingCb(key=key.value))])
+    return text, markup([nav_row(SettingCb(setting=key))])
 
 
 def _choice(key: Setting, now: object, value: Value) -> Button | None:
@@ -153,4 +153,4 @@ def _choice(key: Setting, now: object, value: Value) -> Button | None:
 
 def _button(label: str, key: Setting, value: Value) -> Button:
     """A button that sets `key` to `value`."""
-    return button(label, SettingValueCb(key=key.value, v=choice_code(value)))
+    return button(label, SettingValueCb(setting=key, value=choice_code(value)))

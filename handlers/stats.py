@@ -14,22 +14,27 @@ from babel.dates import format_date, format_timedelta, get_day_names
 
 from bot.domain.zones import zone_label
 from bot.services import stats
+from bot.services.analytics import PeriodKey
 from bot.services.context import Deps
 from handlers.keyboards import button, markup
 from handlers.navigation import nav_row
 from handlers.navigation import show as show_in_place
 from handlers.student_stats import refusal_name, send_student_figures
-from views.callbacks import StatsCb
 from views.formatting import current_locale, day_label
+from views.teacher_callbacks import StatsCb, StatsView
 
 router = Router(name="stats")
 
 CAPTION_LIMIT = 1024
 
 
-def period_name(key: str) -> str:
+def period_name(key: PeriodKey) -> str:
     """'this week', 'this month', 'the last 90 days'."""
-    names = {"week": _("this week"), "month": _("this month"), "90d": _("the last 90 days")}
+    names = {
+        PeriodKey.WEEK: _("this week"),
+        PeriodKey.MONTH: _("this month"),
+        PeriodKey.DAYS_90: _("the last 90 days"),
+    }
     return names[key]
 
 
@@ -87,16 +92,20 @@ def figures_text(f: stats.TeacherFigures) -> str:
     return "\n".join(lines)
 
 
-def period_keyboard(period: str) -> InlineKeyboardMarkup:
+def period_keyboard(key: PeriodKey) -> InlineKeyboardMarkup:
     """Period choice (the shown one marked •) and the two pictures of it."""
-    names = {"week": _("This week"), "month": _("This month"), "90d": _("90 days")}
+    names = {
+        PeriodKey.WEEK: _("This week"),
+        PeriodKey.MONTH: _("This month"),
+        PeriodKey.DAYS_90: _("90 days"),
+    }
     periods = [
-        button(("• " if key == period else "") + name, StatsCb(p=key, v="t"))
-        for key, name in names.items()
+        button(("• " if other == key else "") + name, StatsCb(period=other, view=StatsView.TEXT))
+        for other, name in names.items()
     ]
     pictures = [
-        button(_("🗓 Heatmap"), StatsCb(p=period, v="h")),
-        button(_("📊 Per week"), StatsCb(p=period, v="b")),
+        button(_("🗓 Heatmap"), StatsCb(period=key, view=StatsView.HEATMAP)),
+        button(_("📊 Per week"), StatsCb(period=key, view=StatsView.PER_WEEK)),
     ]
     return markup([periods, pictures, nav_row()])
 
@@ -123,12 +132,12 @@ def _week_label(monday: date) -> str:
     return str(format_date(monday, "d MMM", locale=current_locale()))
 
 
-async def send_picture(message: Message, f: stats.TeacherFigures, view: str) -> None:
+async def send_picture(message: Message, f: stats.TeacherFigures, view: StatsView) -> None:
     """Draw off the event loop (matplotlib is CPU work) and send as a photo with its caption."""
     # Imported on first use: matplotlib costs a worker ~1 s and tens of MB it rarely needs.
     from handlers import charts
 
-    if view == "h":
+    if view == StatsView.HEATMAP:
         png = await asyncio.to_thread(
             charts.heatmap_png, f.heat, day_names(), _("Bookings by weekday and hour")
         )
@@ -157,9 +166,9 @@ async def show(message: Message, command: CommandObject, deps: Deps) -> None:
 @router.callback_query(StatsCb.filter())
 async def choose(query: CallbackQuery, callback_data: StatsCb, deps: Deps) -> None:
     """Another period (in the same message), or a picture of the chosen one (a new message)."""
-    f = await stats.teacher_stats(deps, query.from_user.id, callback_data.p)
+    f = await stats.teacher_stats(deps, query.from_user.id, callback_data.period)
     assert query.message is not None and isinstance(query.message, Message)
-    if callback_data.v in ("h", "b"):
-        await send_picture(query.message, f, callback_data.v)
+    if callback_data.view != StatsView.TEXT:
+        await send_picture(query.message, f, callback_data.view)
     else:
         await show_in_place(query, figures_text(f), period_keyboard(f.period.key))

@@ -17,8 +17,8 @@ from bot.services.student_calendar_model import Cursor
 from handlers import student_calendar_views as calendar_views
 from handlers import student_views as views
 from handlers.student_bookings import bookings_screen
-from handlers.zone_screens import TO_STUDENT, suggestions_screen, zone_line
-from views.callbacks import HomeAction, StudentHomeCb, StudentZoneCb, ZonePickCb
+from handlers.zone_screens import suggestions_screen, zone_line
+from views.callbacks import HomeAction, StudentHomeCb, StudentZoneCb, ZoneFlow, ZonePickCb
 
 router = Router(name="student_home")
 
@@ -102,7 +102,7 @@ async def timezone_command(message: Message, command: CommandObject, deps: Deps)
         except UnknownTimezone as error:
             if not error.suggestions:
                 raise
-            text, keyboard = suggestions_screen(error, TO_STUDENT, deps.clock.now())
+            text, keyboard = suggestions_screen(error, ZoneFlow.STUDENT, deps.clock.now())
             await message.answer(text, reply_markup=keyboard)
             return
         text, keyboard = zone_set_card(home, deps)
@@ -163,7 +163,7 @@ async def pick_zone(query: CallbackQuery, callback_data: StudentZoneCb, deps: De
     await views.show(query, *zone_set_card(home, deps))
 
 
-@router.callback_query(ZonePickCb.filter(F.to == TO_STUDENT))
+@router.callback_query(ZonePickCb.filter(F.flow == ZoneFlow.STUDENT))
 async def pick_suggested_zone(query: CallbackQuery, callback_data: ZonePickCb, deps: Deps) -> None:
     """A zone suggested for what /timezone was given: set it, home card in the new zone."""
     home = await student_home.set_timezone(deps, query.from_user.id, callback_data.zone)

@@ -17,8 +17,8 @@ from bot.services.analytics import REFUSED_PREFIX, LinkFigures
 from bot.services.attendance import mark_attendance
 from bot.services.context import Deps
 from handlers.keyboards import Row, button, markup
-from views.callbacks import AttendCb, EventsCb, StudentStatsCb
 from views.formatting import clock_time, day_label, days, local, when
+from views.teacher_callbacks import Attendance, AttendCb, EventsCb, StudentStatsCb
 
 router = Router(name="student_stats")
 
@@ -26,24 +26,29 @@ router = Router(name="student_stats")
 def card_buttons(student_id: int) -> Row:
     """The student card's row of analytics buttons: Stats and Recent events."""
     return [
-        button(_("📊 Stats"), StudentStatsCb(id=student_id)),
-        button(_("📜 Recent events"), EventsCb(id=student_id, page=0)),
+        button(_("📊 Stats"), StudentStatsCb(student_id=student_id)),
+        button(_("📜 Recent events"), EventsCb(student_id=student_id, page=0)),
     ]
+
+
+def _refusals() -> dict[str, tuple[str, str]]:
+    """Per reason a link opening was refused: its name in a word or two, and its audit phrase."""
+    return {
+        "unknown": (_("unknown link"), _("Link refused: unknown link")),
+        "expired": (_("expired"), _("Link refused: expired")),
+        "revoked": (_("turned off"), _("Link refused: turned off")),
+        "replaced": (_("replaced"), _("Link refused: replaced by a newer link")),
+        "used_up": (_("used up"), _("Link refused: used up")),
+        "archived": (_("archived"), _("Link refused: the student is archived")),
+        "bound_elsewhere": (_("another account"), _("Link refused: opened by another account")),
+        "own_student": (_("opened by you"), _("Link refused: opened by you")),
+    }
 
 
 def refusal_name(reason: str) -> str:
     """A refused link opening's reason in a word or two."""
-    names = {
-        "unknown": _("unknown link"),
-        "expired": _("expired"),
-        "revoked": _("turned off"),
-        "replaced": _("replaced"),
-        "used_up": _("used up"),
-        "archived": _("archived"),
-        "bound_elsewhere": _("another account"),
-        "own_student": _("opened by you"),
-    }
-    return names.get(reason, reason)
+    name, _phrase = _refusals().get(reason, (reason, ""))
+    return name
 
 
 def _day(moment: datetime | None, zone: str) -> str:
@@ -111,11 +116,17 @@ def figures_view(f: stats.StudentFigures) -> tuple[str, InlineKeyboardMarkup]:
         short = f"{day} {clock_time(lesson.starts_at, zone)}"
         rows.append(
             [
-                button(f"✅ {short}", AttendCb(id=lesson.booking_id, a=1)),
-                button(f"🚫 {short}", AttendCb(id=lesson.booking_id, a=0)),
+                button(
+                    f"✅ {short}",
+                    AttendCb(booking_id=lesson.booking_id, attendance=Attendance.ATTENDED),
+                ),
+                button(
+                    f"🚫 {short}",
+                    AttendCb(booking_id=lesson.booking_id, attendance=Attendance.NO_SHOW),
+                ),
             ]
         )
-    rows.append([button(_("📜 Recent events"), EventsCb(id=f.student.id, page=0))])
+    rows.append([button(_("📜 Recent events"), EventsCb(student_id=f.student.id, page=0))])
     return "\n".join(lines), markup(rows)
 
 
@@ -128,7 +139,7 @@ async def send_student_figures(message: Message, figures: stats.StudentFigures) 
 @router.callback_query(StudentStatsCb.filter())
 async def show(query: CallbackQuery, callback_data: StudentStatsCb, deps: Deps) -> None:
     """A student's figures from the card (ownership is checked by the service)."""
-    figures = await stats.student_stats(deps, query.from_user.id, callback_data.id)
+    figures = await stats.student_stats(deps, query.from_user.id, callback_data.student_id)
     assert isinstance(query.message, Message)
     await send_student_figures(query.message, figures)
 
@@ -137,31 +148,21 @@ async def show(query: CallbackQuery, callback_data: StudentStatsCb, deps: Deps) 
 async def mark(query: CallbackQuery, callback_data: AttendCb, deps: Deps) -> None:
     """Mark a past lesson, then show the student's updated figures."""
     student_id = await mark_attendance(
-        deps, query.from_user.id, callback_data.id, bool(callback_data.a)
+        deps,
+        query.from_user.id,
+        callback_data.booking_id,
+        callback_data.attendance == Attendance.ATTENDED,
     )
     figures = await stats.student_stats(deps, query.from_user.id, student_id)
     assert isinstance(query.message, Message)
     await send_student_figures(query.message, figures)
 
 
-def _link_refused(reason: str) -> str:
-    reasons = {
-        "unknown": _("Link refused: unknown link"),
-        "expired": _("Link refused: expired"),
-        "revoked": _("Link refused: turned off"),
-        "replaced": _("Link refused: replaced by a newer link"),
-        "used_up": _("Link refused: used up"),
-        "bound_elsewhere": _("Link refused: opened by another account"),
-        "archived": _("Link refused: the student is archived"),
-        "own_student": _("Link refused: opened by you"),
-    }
-    return reasons.get(reason, _("Link refused"))
-
-
 def event_phrase(event: str, outcome: str) -> str:
     """An audit event as a teacher reads it ('Link refused: opened by another account')."""
     if event == "link.open" and outcome.startswith(REFUSED_PREFIX):
-        return _link_refused(outcome.removeprefix(REFUSED_PREFIX))
+        _name, phrase = _refusals().get(outcome.removeprefix(REFUSED_PREFIX), ("", ""))
+        return phrase or _("Link refused")
     phrases = {
         ("link.open", "opened"): _("Link opened"),
         ("link.open", "teacher_preview"): _("Link opened by you (preview)"),
@@ -215,9 +216,9 @@ def events_view(page: stats.EventsPage, viewer: int) -> tuple[str, InlineKeyboar
         lines.append(_("No events."))
     paging = []
     if page.page > 0:
-        paging.append(button(_("◀ Newer"), EventsCb(id=s.id, page=page.page - 1)))
+        paging.append(button(_("◀ Newer"), EventsCb(student_id=s.id, page=page.page - 1)))
     if page.has_next:
-        paging.append(button(_("Older ▶"), EventsCb(id=s.id, page=page.page + 1)))
+        paging.append(button(_("Older ▶"), EventsCb(student_id=s.id, page=page.page + 1)))
     return "\n".join(lines), markup([paging] if paging else [])
 
 
@@ -225,7 +226,7 @@ def events_view(page: stats.EventsPage, viewer: int) -> tuple[str, InlineKeyboar
 async def events(query: CallbackQuery, callback_data: EventsCb, deps: Deps) -> None:
     """A page of a student's audit events (ownership is checked by the service)."""
     page = await stats.student_events(
-        deps, query.from_user.id, callback_data.id, callback_data.page
+        deps, query.from_user.id, callback_data.student_id, callback_data.page
     )
     text, keyboard = events_view(page, query.from_user.id)
     assert isinstance(query.message, Message)

@@ -35,7 +35,7 @@ def duration(minutes: int) -> str:
 
 def lesson_line(lesson: Lesson, zone: str) -> str:
     """'Tue, 1 Dec, 09:00–10:00 (Asia/Tokyo) · Math' with the teacher's time if it differs."""
-    text = fmt.when_for(lesson.starts_at, lesson.ends_at, zone, lesson.teacher_timezone)
+    text = fmt.when_for(lesson.starts_at, lesson.ends_at, zone, lesson.teacher_tz)
     return text + (f" · {html.escape(lesson.subject)}" if lesson.subject else "")
 
 

@@ -16,6 +16,7 @@ from aiogram.utils.i18n import ngettext
 
 from bot.domain.colours import colour_mark
 from bot.services import availability, schedule, stats, students, teachers
+from bot.services.analytics import PeriodKey
 from bot.services.context import Deps
 from bot.services.teacher_home import HomeLesson, TeacherHome, home
 from handlers import exports as export_views
@@ -28,15 +29,15 @@ from handlers.settings_screens import settings_screen
 from handlers.teacher_links import send_card
 from handlers.teacher_onboarding import TYPED, IsTeacher
 from handlers.teacher_students import roster_view
-from views.callbacks import HomeCb
 from views.formatting import day_label, local, time_range
+from views.teacher_callbacks import HomeCb, HomeScreen
 
 router = Router(name="teacher_home")
 router.message.filter(IsTeacher())
 router.callback_query.filter(IsTeacher())
 
 # The home card's buttons, two a row.
-BUTTONS = ("schedule", "students", "add", "hours", "settings", "stats", "export")
+BUTTONS = tuple(screen for screen in HomeScreen if screen != HomeScreen.HOME)
 PROMPT_MESSAGE = "home_prompt_message"  # state key: the message that asked for a name
 
 
@@ -46,16 +47,16 @@ class AddForm(StatesGroup):
     name = State()
 
 
-def _labels() -> dict[str, str]:
+def _labels() -> dict[HomeScreen, str]:
     """The home card's button labels in the current language."""
     return {
-        "schedule": _("📅 Schedule"),
-        "students": _("👥 Students"),
-        "add": _("➕ Add student"),
-        "hours": _("🕒 Hours & time off"),
-        "settings": _("⚙️ Settings"),
-        "stats": _("📊 Stats"),
-        "export": _("📤 Export"),
+        HomeScreen.SCHEDULE: _("📅 Schedule"),
+        HomeScreen.STUDENTS: _("👥 Students"),
+        HomeScreen.ADD: _("➕ Add student"),
+        HomeScreen.HOURS: _("🕒 Hours & time off"),
+        HomeScreen.SETTINGS: _("⚙️ Settings"),
+        HomeScreen.STATS: _("📊 Stats"),
+        HomeScreen.EXPORT: _("📤 Export"),
     }
 
 
@@ -108,7 +109,7 @@ def home_screen(data: TeacherHome) -> tuple[str, InlineKeyboardMarkup]:
     if not data.students:
         lines.append("\n" + _("Enroll a student with ➕ to get their booking link."))
     labels = _labels()
-    buttons = [button(labels[to], HomeCb(to=to)) for to in BUTTONS]
+    buttons = [button(labels[screen], HomeCb(screen=screen)) for screen in BUTTONS]
     return "\n".join(lines), markup(rows_of(buttons, 2))
 
 
@@ -122,7 +123,7 @@ async def start(message: Message, deps: Deps, state: FSMContext) -> None:
     await message.answer(text, reply_markup=keyboard)
 
 
-@router.callback_query(HomeCb.filter(F.to == "add"))
+@router.callback_query(HomeCb.filter(F.screen == HomeScreen.ADD))
 async def ask_name(query: CallbackQuery, state: FSMContext) -> None:
     """➕ Add student: the home message asks for the name (a prompt; Back leaves it)."""
     await state.set_state(AddForm.name)
@@ -153,22 +154,25 @@ async def add_student(
 @router.callback_query(HomeCb.filter())
 async def navigate(query: CallbackQuery, callback_data: HomeCb, deps: Deps) -> None:
     """Home and every screen of its menu, shown in the pressed message from current data."""
-    uid, to = query.from_user.id, callback_data.to
-    if to == "schedule":
+    uid, to = query.from_user.id, callback_data.screen
+    if to == HomeScreen.SCHEDULE:
         text, keyboard = week_view(await schedule.week(deps, uid))
-    elif to == "students":
+    elif to == HomeScreen.STUDENTS:
         text, keyboard = roster_view(await students.roster(deps, uid))
-    elif to == "hours":
+    elif to == HomeScreen.HOURS:
         text, keyboard = hours_screen(await availability.list_windows(deps, uid))
         text += "\n\n" + _("Take time off: /block 2026-12-24")
-    elif to == "settings":
+    elif to == HomeScreen.SETTINGS:
         text, keyboard = settings_screen((await teachers.get(deps, uid)).settings)
-    elif to == "stats":
+    elif to == HomeScreen.STATS:
         figures = await stats.teacher_stats(deps, uid)
-        text, keyboard = stats_views.figures_text(figures), stats_views.period_keyboard("week")
-    elif to == "export":
+        text, keyboard = (
+            stats_views.figures_text(figures),
+            stats_views.period_keyboard(PeriodKey.WEEK),
+        )
+    elif to == HomeScreen.EXPORT:
         text, keyboard = _("What would you like to export?"), export_views.choices_keyboard()
-    else:  # "home", and anything an older version of the bot put in a button
+    else:  # HOME (ADD has a handler of its own)
         await show(query, *home_screen(await home(deps, uid)))
         return
     await show(query, text, with_nav(keyboard))

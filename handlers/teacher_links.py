@@ -21,15 +21,20 @@ from aiogram.utils.i18n import ngettext
 
 from bot.domain.colours import colour_mark
 from bot.domain.errors import LinkRefusal
-from bot.domain.links import EXPIRY_CHOICES, USES_CHOICES
+from bot.domain.links import LIMIT_CHOICES, LinkLimit
 from bot.services import links, students
 from bot.services.context import Deps
-from handlers.keyboards import Row, button, markup, url_button
+from handlers.keyboards import Button, Row, button, markup, url_button
 from handlers.navigation import show
-from views.callbacks import LinkCb, LinkLimitCb, StudentCb
 from views.formatting import days, long_day
+from views.teacher_callbacks import LinkAction, LinkCb, LinkLimitCb, StudentAction, StudentCb
 
 router = Router(name="teacher_links")
+# Regenerate and Revoke ask first; their Yes button carries the confirmed action.
+CONFIRMED = {
+    LinkAction.REGENERATE: LinkAction.REGENERATE_CONFIRMED,
+    LinkAction.REVOKE: LinkAction.REVOKE_CONFIRMED,
+}
 
 
 def deep_link(bot_username: str, token: str) -> str:
@@ -92,7 +97,7 @@ def link_text(card: links.LinkCard, bot_username: str) -> str:
 def link_keyboard(card: links.LinkCard, bot_username: str) -> InlineKeyboardMarkup:
     """Share, QR, Regenerate, Revoke, limits and (once the student has used the bot) Send."""
     sid = card.student.id
-    regenerate = button(_("🔄 Regenerate"), LinkCb(action="regen", id=sid))
+    regenerate = button(_("🔄 Regenerate"), LinkCb(action=LinkAction.REGENERATE, student_id=sid))
     rows: list[Row] = [[regenerate]]
     if card.token:
         url = deep_link(bot_username, card.token)
@@ -101,14 +106,20 @@ def link_keyboard(card: links.LinkCard, bot_username: str) -> InlineKeyboardMark
         rows = [
             [
                 url_button(_("📤 Share"), share),
-                button(_("🔳 QR code"), LinkCb(action="qr", id=sid)),
+                button(_("🔳 QR code"), LinkCb(action=LinkAction.QR, student_id=sid)),
             ],
-            [regenerate, button(_("⛔ Revoke"), LinkCb(action="revoke", id=sid))],
-            [button(_("⚙️ Expiry and uses"), LinkCb(action="limits", id=sid))],
+            [regenerate, button(_("⛔ Revoke"), LinkCb(action=LinkAction.REVOKE, student_id=sid))],
+            [button(_("⚙️ Expiry and uses"), LinkCb(action=LinkAction.LIMITS, student_id=sid))],
         ]
     if card.student.telegram_id:
-        rows.append([button(_("✉️ Send new link to the student"), StudentCb(action="send", id=sid))])
+        rows.append([send_link_button(sid)])
     return markup(rows)
+
+
+def send_link_button(student_id: int) -> Button:
+    """✉️ Send new link to the student (who has used the bot): on the link and student cards."""
+    send = StudentCb(action=StudentAction.SEND_LINK, student_id=student_id)
+    return button(_("✉️ Send new link to the student"), send)
 
 
 async def send_card(to: Message | CallbackQuery, card: links.LinkCard, bot_username: str) -> None:
@@ -146,19 +157,26 @@ async def card_by_name(
     await send_card(message, card, bot_username)
 
 
-@router.callback_query(LinkCb.filter(F.action == "card"))
+@router.callback_query(LinkCb.filter(F.action == LinkAction.CARD))
+@router.callback_query(StudentCb.filter(F.action == StudentAction.SEND_LINK))
 async def show_link(
-    query: CallbackQuery, callback_data: LinkCb, deps: Deps, bot_username: str
+    query: CallbackQuery, callback_data: LinkCb | StudentCb, deps: Deps, bot_username: str
 ) -> None:
-    """The link card from a student's card."""
-    card = await links.card(deps, query.from_user.id, callback_data.id)
+    """The link card from a student's card; ✉️ Send first queues a new link into their chat."""
+    uid, sid = query.from_user.id, callback_data.student_id
+    if isinstance(callback_data, StudentCb):
+        card = await links.send_to_student(deps, uid, sid)
+        assert query.message is not None
+        await query.message.answer(_("✉️ A new link is on its way to the student."))
+    else:
+        card = await links.card(deps, uid, sid)
     await send_card(query, card, bot_username)
 
 
-@router.callback_query(LinkCb.filter(F.action == "qr"))
+@router.callback_query(LinkCb.filter(F.action == LinkAction.QR))
 async def qr(query: CallbackQuery, callback_data: LinkCb, deps: Deps, bot_username: str) -> None:
     """Send the link as a QR code photo."""
-    card = await links.card(deps, query.from_user.id, callback_data.id)
+    card = await links.card(deps, query.from_user.id, callback_data.student_id)
     assert query.message is not None
     if card.token is None:
         await query.message.answer(link_text(card, bot_username))
@@ -170,10 +188,10 @@ async def qr(query: CallbackQuery, callback_data: LinkCb, deps: Deps, bot_userna
     await query.message.answer_photo(photo, caption=caption)
 
 
-def stake_lines(stake: links.LinkStake, action: str) -> list[str]:
-    """What regenerating (action 'regen') or revoking means for the student, in sentences."""
+def stake_lines(stake: links.LinkStake, regenerate: bool) -> list[str]:
+    """What regenerating (else revoking) the link means for the student, in sentences."""
     name, n = html.escape(stake.student.name), stake.booked
-    if action == "regen":
+    if regenerate:
         access = (
             _(
                 "{name} will lose access to the old link; whoever opens the new link "
@@ -207,31 +225,32 @@ def stake_lines(stake: links.LinkStake, action: str) -> list[str]:
     return [access.format(name=name), booked.format(name=name, n=n)]
 
 
-@router.callback_query(LinkCb.filter(F.action.in_({"regen", "revoke"})))
+@router.callback_query(LinkCb.filter(F.action.in_(CONFIRMED)))
 async def ask_change(query: CallbackQuery, callback_data: LinkCb, deps: Deps) -> None:
     """Regenerate and Revoke cut a student off: say what happens and ask first."""
-    stake = await links.stake(deps, query.from_user.id, callback_data.id)
+    stake = await links.stake(deps, query.from_user.id, callback_data.student_id)
     name = html.escape(stake.student.name)
-    regen = callback_data.action == "regen"
+    regen = callback_data.action == LinkAction.REGENERATE
     title = _("🔄 Make a new link for {name}?") if regen else _("⛔ Turn off the link of {name}?")
     yes = _("Yes, make a new link") if regen else _("Yes, turn it off")
+    sid = callback_data.student_id
     yes_no = [
-        button(yes, LinkCb(action=f"{callback_data.action}_ok", id=callback_data.id)),
-        button(_("Keep the link"), LinkCb(action="keep", id=callback_data.id)),
+        button(yes, LinkCb(action=CONFIRMED[callback_data.action], student_id=sid)),
+        button(_("Keep the link"), LinkCb(action=LinkAction.KEEP, student_id=sid)),
     ]
     assert query.message is not None
-    text = "\n".join([title.format(name=name), *stake_lines(stake, callback_data.action)])
+    text = "\n".join([title.format(name=name), *stake_lines(stake, regen)])
     await query.message.answer(text, reply_markup=markup([yes_no]))
 
 
-@router.callback_query(LinkCb.filter(F.action.in_({"regen_ok", "revoke_ok"})))
+@router.callback_query(LinkCb.filter(F.action.in_(CONFIRMED.values())))
 async def change(
     query: CallbackQuery, callback_data: LinkCb, deps: Deps, bot_username: str
 ) -> None:
     """Confirmed: regenerate (the old link stops at once) or revoke; say what happened."""
-    regen = callback_data.action == "regen_ok"
+    regen = callback_data.action == LinkAction.REGENERATE_CONFIRMED
     action = links.regenerate if regen else links.revoke
-    changed = await action(deps, query.from_user.id, callback_data.id)
+    changed = await action(deps, query.from_user.id, callback_data.student_id)
     name = html.escape(changed.stake.student.name)
     done = (
         _("🔄 {name} has a new link; the old one no longer works.")
@@ -245,28 +264,31 @@ async def change(
     await send_card(query, changed.card, bot_username)
 
 
-@router.callback_query(LinkCb.filter(F.action == "keep"))
+@router.callback_query(LinkCb.filter(F.action == LinkAction.KEEP))
 async def keep(query: CallbackQuery) -> None:
     """Change of mind: the link stays as it is."""
     await show(query, _("Nothing was changed."))
 
 
-@router.callback_query(LinkCb.filter(F.action == "limits"))
+@router.callback_query(LinkCb.filter(F.action == LinkAction.LIMITS))
 async def limits(query: CallbackQuery, callback_data: LinkCb, deps: Deps) -> None:
     """Offer expiry and maximum-uses choices for this link."""
-    card = await links.card(deps, query.from_user.id, callback_data.id)
+    card = await links.card(deps, query.from_user.id, callback_data.student_id)
     sid = card.student.id
 
-    def label(kind: str, value: int) -> str:
+    def label(limit: LinkLimit, value: int) -> str:
         if value == 0:
-            return _("never expires") if kind == "e" else _("unlimited uses")
-        if kind == "e":
+            return _("never expires") if limit == LinkLimit.EXPIRY else _("unlimited uses")
+        if limit == LinkLimit.EXPIRY:
             return days(value)
         return ngettext("{n} use", "{n} uses", value).format(n=value)
 
     rows = [
-        [button(label(kind, v), LinkLimitCb(id=sid, kind=kind, value=v)) for v in choices]
-        for kind, choices in (("e", EXPIRY_CHOICES), ("u", USES_CHOICES))
+        [
+            button(label(limit, v), LinkLimitCb(student_id=sid, limit=limit, value=v))
+            for v in choices
+        ]
+        for limit, choices in LIMIT_CHOICES.items()
     ]
     assert query.message is not None
     await query.message.answer(
@@ -275,23 +297,12 @@ async def limits(query: CallbackQuery, callback_data: LinkCb, deps: Deps) -> Non
     )
 
 
-@router.callback_query(LinkLimitCb.filter(F.kind.in_({"e", "u"})))
+@router.callback_query(LinkLimitCb.filter())
 async def set_limit(
     query: CallbackQuery, callback_data: LinkLimitCb, deps: Deps, bot_username: str
 ) -> None:
     """Apply one limit (the other stays as it is) and show the card."""
     card = await links.set_limit(
-        deps, query.from_user.id, callback_data.id, callback_data.kind, callback_data.value
+        deps, query.from_user.id, callback_data.student_id, callback_data.limit, callback_data.value
     )
-    await send_card(query, card, bot_username)
-
-
-@router.callback_query(StudentCb.filter(F.action == "send"))
-async def send_to_student(
-    query: CallbackQuery, callback_data: StudentCb, deps: Deps, bot_username: str
-) -> None:
-    """Regenerate and queue the new link into the student's chat."""
-    card = await links.send_to_student(deps, query.from_user.id, callback_data.id)
-    assert query.message is not None
-    await query.message.answer(_("✉️ A new link is on its way to the student."))
     await send_card(query, card, bot_username)

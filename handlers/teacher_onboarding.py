@@ -27,9 +27,10 @@ from bot.services import teachers
 from bot.services.accounts import Identity
 from bot.services.context import Deps
 from handlers.keyboards import button, markup, rows_of
-from handlers.zone_screens import TO_TEACH, suggestions_screen, zone_with_time
-from views.callbacks import SettingCb, ZoneCb, ZonePickCb
+from handlers.zone_screens import suggestions_screen, zone_with_time
+from views.callbacks import ZoneFlow, ZonePickCb
 from views.formatting import sentence
+from views.teacher_callbacks import SettingCb, ZoneCb
 
 router = Router(name="teacher_onboarding")
 
@@ -142,7 +143,7 @@ async def teach_zone_button(
     await _finish(query.from_user.id, zone, state, deps, bot)
 
 
-@router.callback_query(StateFilter(TeachForm.zone), ZonePickCb.filter(F.to == TO_TEACH))
+@router.callback_query(StateFilter(TeachForm.zone), ZonePickCb.filter(F.flow == ZoneFlow.TEACH))
 async def teach_zone_suggested(
     query: CallbackQuery, callback_data: ZonePickCb, state: FSMContext, deps: Deps, bot: Bot
 ) -> None:
@@ -159,7 +160,7 @@ async def teach_zone_typed(message: Message, state: FSMContext, deps: Deps, bot:
     except UnknownTimezone as error:
         if not error.suggestions:
             raise
-        text, keyboard = suggestions_screen(error, TO_TEACH, deps.clock.now())
+        text, keyboard = suggestions_screen(error, ZoneFlow.TEACH, deps.clock.now())
         await message.answer(text, reply_markup=keyboard)
 
 
@@ -189,7 +190,7 @@ def registered_screen(teacher: Teacher, now: datetime) -> tuple[str, InlineKeybo
     ).format(
         name=html.escape(teacher.display_name), zone=zone_with_time(teacher.settings.timezone, now)
     )
-    change = button(_("🔄 Change time zone"), SettingCb(key=Setting.TIMEZONE.value))
+    change = button(_("🔄 Change time zone"), SettingCb(setting=Setting.TIMEZONE))
     return text, markup([[change]])
 
 

@@ -23,11 +23,11 @@ from handlers.navigation import show as show_in_place
 from handlers.prompts import OPENED_BY
 from handlers.settings_screens import entry_screen, settings_screen, typed_screen
 from handlers.teacher_onboarding import COMMON_ZONES, TYPED, zone_keyboard
-from handlers.zone_screens import TO_SETTINGS, suggestions_screen, zone_line
-from views.callbacks import SettingCb, SettingsNavCb, SettingValueCb, ZoneCb, ZonePickCb
+from handlers.zone_screens import suggestions_screen, zone_line
+from views.callbacks import ZoneFlow, ZonePickCb
+from views.teacher_callbacks import SettingCb, SettingsNav, SettingsNavCb, SettingValueCb, ZoneCb
 
 router = Router(name="teacher_settings")
-KEYS = {s.value for s in Setting}
 
 
 class SettingsForm(StatesGroup):
@@ -68,14 +68,14 @@ async def show(message: Message, deps: Deps, state: FSMContext) -> None:
     await message.answer(text, reply_markup=keyboard)
 
 
-@router.callback_query(SettingsNavCb.filter(F.to == "list"))
+@router.callback_query(SettingsNavCb.filter(F.to == SettingsNav.LIST))
 async def back_to_list(query: CallbackQuery, deps: Deps) -> None:
     """◀ Back from a setting: the list again, with the values as stored now."""
     teacher = await teachers.get(deps, query.from_user.id)
     await show_in_place(query, *settings_screen(teacher.settings))
 
 
-@router.callback_query(SettingCb.filter(F.key == Setting.TIMEZONE.value))
+@router.callback_query(SettingCb.filter(F.setting == Setting.TIMEZONE))
 async def ask_zone(query: CallbackQuery, state: FSMContext, deps: Deps) -> None:
     """The time zone keeps its own question (zone buttons, or a typed zone), as a new message."""
     await state.set_state(SettingsForm.value)
@@ -86,10 +86,10 @@ async def ask_zone(query: CallbackQuery, state: FSMContext, deps: Deps) -> None:
     await query.message.answer(prompt(Setting.TIMEZONE), reply_markup=markup)
 
 
-@router.callback_query(SettingCb.filter(F.key.in_(KEYS)))
+@router.callback_query(SettingCb.filter())
 async def open_entry(query: CallbackQuery, callback_data: SettingCb, deps: Deps) -> None:
     """One setting's screen: its value now and the common choices (a switch: the list)."""
-    key = Setting(callback_data.key)
+    key = callback_data.setting
     teacher = await teachers.get(deps, query.from_user.id)
     # A switch has no screen of its own; a press from a message older than these screens
     # does not say which way to flip, so it only shows the values as they are.
@@ -99,13 +99,13 @@ async def open_entry(query: CallbackQuery, callback_data: SettingCb, deps: Deps)
         await show_in_place(query, *entry_screen(teacher.settings, key))
 
 
-@router.callback_query(SettingValueCb.filter(F.key.in_(KEYS)))
+@router.callback_query(SettingValueCb.filter())
 async def choose(
     query: CallbackQuery, callback_data: SettingValueCb, deps: Deps, callback_answer: CallbackAnswer
 ) -> None:
     """A value pressed: saved, then the list (a multi-choice setting stays on its screen)."""
-    key = Setting(callback_data.key)
-    teacher = await teachers.choose_setting(deps, query.from_user.id, key, callback_data.v)
+    key = callback_data.setting
+    teacher = await teachers.choose_setting(deps, query.from_user.id, key, callback_data.value)
     if key in MULTI_CHOICE:
         await show_in_place(query, *entry_screen(teacher.settings, key))
     else:
@@ -113,10 +113,11 @@ async def choose(
     callback_answer.text = _("Saved")
 
 
-@router.callback_query(SettingsNavCb.filter((F.to == "type") & F.key.in_(KEYS)))
+@router.callback_query(SettingsNavCb.filter((F.to == SettingsNav.TYPE) & F.setting))
 async def ask(query: CallbackQuery, callback_data: SettingsNavCb, state: FSMContext) -> None:
     """✏️ Type another value: the message becomes the question; the typed answer is read next."""
-    key = Setting(callback_data.key)
+    key = callback_data.setting
+    assert key is not None  # the filter asks for one
     await state.set_state(SettingsForm.value)
     await state.update_data(setting=key.value)
     await show_in_place(query, *typed_screen(key, prompt(key)))
@@ -135,7 +136,7 @@ async def zone_picked(
     await query.message.answer(text, reply_markup=keyboard)
 
 
-@router.callback_query(ZonePickCb.filter(F.to == TO_SETTINGS))
+@router.callback_query(ZonePickCb.filter(F.flow == ZoneFlow.SETTINGS))
 async def zone_suggested(
     query: CallbackQuery, callback_data: ZonePickCb, state: FSMContext, deps: Deps
 ) -> None:
@@ -169,7 +170,7 @@ async def typed(message: Message, state: FSMContext, deps: Deps, bot: Bot) -> No
         if not error.suggestions:
             raise
         # What the typed zone may mean, as buttons; the question stays open for typing.
-        text, keyboard = suggestions_screen(error, TO_SETTINGS, deps.clock.now())
+        text, keyboard = suggestions_screen(error, ZoneFlow.SETTINGS, deps.clock.now())
         await message.answer(text, reply_markup=keyboard)
         return
     await state.clear()

@@ -18,9 +18,10 @@ from bot.services.context import Deps
 from handlers.keyboards import button, markup
 from handlers.navigation import nav_row, present, show
 from handlers.student_stats import card_buttons
+from handlers.teacher_links import send_link_button
 from handlers.teacher_onboarding import TYPED
-from views.callbacks import LinkCb, RosterCb, StudentCb
 from views.formatting import clock_time, local, long_day, sentence, when
+from views.teacher_callbacks import LinkAction, LinkCb, RosterCb, StudentAction, StudentCb
 
 router = Router(name="teacher_students")
 
@@ -42,7 +43,8 @@ def roster_view(page: students.Roster) -> tuple[str, InlineKeyboardMarkup]:
         opened = _("link opened") if entry.opened else _("link not opened yet")
         coming = ngettext("{n} lesson coming", "{n} lessons coming", entry.upcoming)
         lines.append(f"{mark} {html.escape(name)} · {opened} · {coming.format(n=entry.upcoming)}")
-        rows.append([button(f"{mark} {name}", StudentCb(action="card", id=entry.student.id))])
+        card = StudentCb(action=StudentAction.CARD, student_id=entry.student.id)
+        rows.append([button(f"{mark} {name}", card)])
     paging = []
     if page.page > 0:
         paging.append(button(_("◀ Previous"), RosterCb(page=page.page - 1)))
@@ -90,16 +92,14 @@ def card_view(card: students.StudentCard) -> tuple[str, InlineKeyboardMarkup]:
         lines.append(_("No lessons booked."))
     rows = [
         [
-            button(_("🔗 Link"), LinkCb(action="card", id=s.id)),
-            button(_("✏️ Rename"), StudentCb(action="rename", id=s.id)),
+            button(_("🔗 Link"), LinkCb(action=LinkAction.CARD, student_id=s.id)),
+            button(_("✏️ Rename"), StudentCb(action=StudentAction.RENAME, student_id=s.id)),
         ],
-        [button(_("🗄 Archive"), StudentCb(action="archive", id=s.id))],
+        [button(_("🗄 Archive"), StudentCb(action=StudentAction.ARCHIVE, student_id=s.id))],
         card_buttons(s.id),  # 📊 Stats, 📜 Recent events (issue 6)
     ]
     if s.telegram_id:
-        rows.append(
-            [button(_("✉️ Send new link to the student"), StudentCb(action="send", id=s.id))]
-        )
+        rows.append([send_link_button(s.id)])
     rows.append(nav_row(back=RosterCb(page=0)))
     return "\n".join(lines), markup(rows)
 
@@ -116,18 +116,18 @@ def _their_time(card: students.StudentCard) -> str:
     return " · " + _("{zone}, now {time}").format(zone=zone, time=clock_time(now, zone))
 
 
-@router.callback_query(StudentCb.filter(F.action == "card"))
+@router.callback_query(StudentCb.filter(F.action == StudentAction.CARD))
 async def show_card(query: CallbackQuery, callback_data: StudentCb, deps: Deps) -> None:
     """Open a student's card."""
-    card = await students.student_card(deps, query.from_user.id, callback_data.id)
+    card = await students.student_card(deps, query.from_user.id, callback_data.student_id)
     await show(query, *card_view(card))
 
 
-@router.callback_query(StudentCb.filter(F.action == "rename"))
+@router.callback_query(StudentCb.filter(F.action == StudentAction.RENAME))
 async def ask_name(query: CallbackQuery, callback_data: StudentCb, state: FSMContext) -> None:
     """Ask for the new name (ownership is checked when it is saved)."""
     await state.set_state(RenameForm.name)
-    await state.update_data(student_id=callback_data.id)
+    await state.update_data(student_id=callback_data.student_id)
     assert query.message is not None
     await query.message.answer(_("Type the new name."))
 
@@ -142,12 +142,15 @@ async def rename(message: Message, state: FSMContext, deps: Deps) -> None:
     await message.answer(sentence(_("✅ Renamed to {name}").format(name=html.escape(student.name))))
 
 
-@router.callback_query(StudentCb.filter(F.action == "archive"))
+@router.callback_query(StudentCb.filter(F.action == StudentAction.ARCHIVE))
 async def ask_archive(query: CallbackQuery, callback_data: StudentCb) -> None:
     """Archiving ends the link and cancels coming lessons: ask first."""
+    sid = callback_data.student_id
     yes_no = [
-        button(_("Yes, archive"), StudentCb(action="archive_ok", id=callback_data.id)),
-        button(_("No"), StudentCb(action="card", id=callback_data.id)),
+        button(
+            _("Yes, archive"), StudentCb(action=StudentAction.ARCHIVE_CONFIRMED, student_id=sid)
+        ),
+        button(_("No"), StudentCb(action=StudentAction.CARD, student_id=sid)),
     ]
     assert query.message is not None
     await query.message.answer(
@@ -156,10 +159,12 @@ async def ask_archive(query: CallbackQuery, callback_data: StudentCb) -> None:
     )
 
 
-@router.callback_query(StudentCb.filter(F.action == "archive_ok"))
+@router.callback_query(StudentCb.filter(F.action == StudentAction.ARCHIVE_CONFIRMED))
 async def archive(query: CallbackQuery, callback_data: StudentCb, deps: Deps) -> None:
     """Archive after confirmation."""
-    cancelled = await students.archive(deps, query.from_user.id, callback_data.id, confirmed=True)
+    cancelled = await students.archive(
+        deps, query.from_user.id, callback_data.student_id, confirmed=True
+    )
     done = ngettext("{n} lesson was cancelled.", "{n} lessons were cancelled.", cancelled)
     # In place of the question: its Yes/No buttons are answered and must not archive again.
     text = _("🗄 Archived.") + " " + done.format(n=cancelled)

@@ -28,11 +28,9 @@ from handlers.availability import (
 from handlers.availability_texts import span_text, time_off_line
 from handlers.keyboards import button, markup
 from handlers.navigation import show as show_in_place
-from views.callbacks import BlockCb, TimeOffCb
+from views.teacher_callbacks import BlockCb, BlockChoice, TimeOffCb, TimeOffScreen
 
 router = Router(name="time_off")
-
-KEEP, TELL, SILENT = 0, 1, 2  # BlockCb.confirm: keep the lessons, cancel telling the reason, not
 
 
 @router.message(Command("block"))
@@ -63,13 +61,13 @@ async def _ask_to_block(message: Message, state: FSMContext, args: str, affected
 def _block_keyboard(with_reason: bool) -> InlineKeyboardMarkup:
     """With a typed reason the teacher chooses whether the students read it."""
     if not with_reason:
-        return confirm_keyboard(BlockCb(confirm=TELL), BlockCb(confirm=KEEP))
+        return confirm_keyboard(BlockCb(choice=BlockChoice.TELL), BlockCb(choice=BlockChoice.KEEP))
     choices = [
-        (_("Cancel and tell the reason"), TELL),
-        (_("Cancel without the reason"), SILENT),
-        (_("Keep them"), KEEP),
+        (_("Cancel and tell the reason"), BlockChoice.TELL),
+        (_("Cancel without the reason"), BlockChoice.SILENT),
+        (_("Keep them"), BlockChoice.KEEP),
     ]
-    return markup([button(label, BlockCb(confirm=code))] for label, code in choices)
+    return markup([button(label, BlockCb(choice=choice))] for label, choice in choices)
 
 
 def _block_usage() -> str:
@@ -94,11 +92,11 @@ async def block_confirmed(
     data = await state.get_data()
     args, agreed = str(data.get("block_args") or ""), int(data.get("block_affected") or 0)
     await state.update_data(block_args=None, block_affected=None)
-    if callback_data.confirm == KEEP or not args:
+    if callback_data.choice == BlockChoice.KEEP or not args:
         await show_in_place(query, _("Nothing was changed."))
         return
     try:
-        tell_reason = callback_data.confirm != SILENT
+        tell_reason = callback_data.choice != BlockChoice.SILENT
         done = await availability.block_time(
             deps, query.from_user.id, args, confirmed=agreed, tell_reason=tell_reason
         )
@@ -129,7 +127,9 @@ def unblock_screen(view: time_off.ComingTimeOff) -> tuple[str, InlineKeyboardMar
         lines = [_("<b>Your time off</b> ({zone})").format(zone=zone_label(view.timezone))]
         lines += [f"• {time_off_line(t, view.timezone, view.now)}" for t in view.items]
         text = "\n".join([*lines, _("Tap one to remove it.")])
-    return text, markup(time_off_buttons(view.items, view.timezone, view.now, screen="u"))
+    return text, markup(
+        time_off_buttons(view.items, view.timezone, view.now, TimeOffScreen.UNBLOCK)
+    )
 
 
 def unblocked_text(done: time_off.Unblocked) -> str:
@@ -150,9 +150,9 @@ async def remove_pressed(
     query: CallbackQuery, callback_data: TimeOffCb, deps: Deps, callback_answer: CallbackAnswer
 ) -> None:
     """Remove time off by its button and show the same screen again, in place."""
-    done = await time_off.remove(deps, query.from_user.id, callback_data.id)
+    done = await time_off.remove(deps, query.from_user.id, callback_data.time_off_id)
     callback_answer.text = unblocked_text(done)
-    if callback_data.s == "u":
+    if callback_data.screen == TimeOffScreen.UNBLOCK:
         await show_in_place(query, *unblock_screen(await time_off.coming(deps, query.from_user.id)))
         return
     view = await availability.list_windows(deps, query.from_user.id)

@@ -11,10 +11,8 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.errors import UnknownTimezone
 from bot.domain.zones import offset_label, zone_now
 from handlers.keyboards import Row, button, markup
-from views.callbacks import ZonePickCb
+from views.callbacks import ZoneFlow, ZonePickCb
 from views.formatting import shorten
-
-TO_TEACH, TO_SETTINGS, TO_STUDENT = "t", "s", "u"
 
 
 def zone_with_time(zone: str, now: datetime) -> str:
@@ -31,7 +29,7 @@ def zone_line(zone: str, now: datetime) -> str:
 
 
 def suggestions_screen(
-    error: UnknownTimezone, to: str, now: datetime
+    error: UnknownTimezone, flow: ZoneFlow, now: datetime
 ) -> tuple[str, InlineKeyboardMarkup]:
     """What a typed zone may mean, one button per zone, each line with its local time now."""
     name = html.escape(shorten(error.name))
@@ -51,6 +49,6 @@ def suggestions_screen(
         lines.append(
             _("{zone}: now {time}").format(zone=view.label, time=view.local.strftime("%H:%M"))
         )
-        rows.append([button(view.label, ZonePickCb(to=to, zone=zone))])
+        rows.append([button(view.label, ZonePickCb(flow=flow, zone=zone))])
     lines += ["", _("Or type another city or zone name.")]
     return "\n".join(lines), markup(rows)

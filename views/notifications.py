@@ -35,9 +35,10 @@ from bot.domain.notices import (
     TeacherReminder,
 )
 from bot.domain.reminders import time_left
-from views.callbacks import HomeAction, LessonAction, LinkCb, MyLessonCb, StudentHomeCb
+from views.callbacks import HomeAction, LessonAction, MyLessonCb, StudentHomeCb
 from views.formatting import clock_time, day_time, local, long_day, when_for
 from views.i18n import CatalogI18n
+from views.teacher_callbacks import LinkAction, LinkCb
 
 
 def _who(colour: int, name: str) -> str:
@@ -157,7 +158,7 @@ def _buttons(outgoing: Outgoing) -> InlineKeyboardMarkup | None:
             book = StudentHomeCb(action=HomeAction.BOOK, student_id=lesson.student_id).pack()
             rows.append([InlineKeyboardButton(text=_("📅 Book another time"), callback_data=book)])
         case LinkBoundElsewhere(student_id=int(student_id)):
-            regen = LinkCb(action="regen", id=student_id).pack()
+            regen = LinkCb(action=LinkAction.REGENERATE, student_id=student_id).pack()
             rows.append([InlineKeyboardButton(text=_("🔄 Regenerate link"), callback_data=regen)])
         case NewLink() if outgoing.link:
             rows.append([InlineKeyboardButton(text=_("📅 Open booking"), url=outgoing.link)])

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from bot.domain.errors import LinkRefusal
 from bot.domain.model import ShareLink, TeacherSettings
 
+
+class LinkLimit(StrEnum):
+    """A limit of a link the teacher sets on its card; the value travels in buttons."""
+
+    EXPIRY = "e"  # days from now
+    USES = "u"  # times the link may be opened
+
+
 # What a teacher may pick on a link card; 0 means no limit.
 EXPIRY_CHOICES = (7, 30, 90, 0)
 USES_CHOICES = (1, 5, 20, 0)
+LIMIT_CHOICES = {LinkLimit.EXPIRY: EXPIRY_CHOICES, LinkLimit.USES: USES_CHOICES}
 
 # A refused-token budget per account: enough for typos, too few for guessing.
 SLOW_AFTER = 3

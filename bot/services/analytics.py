@@ -7,12 +7,22 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.domain.model import Actor, AuditEvent, Booking, BookingStatus, ShareLink, Slot
 from bot.domain.timeslots import local_midnight
 
-PERIODS = ("week", "month", "90d")
+
+class PeriodKey(StrEnum):
+    """A period of /stats and /export; the value travels in buttons."""
+
+    WEEK = "week"
+    MONTH = "month"
+    DAYS_90 = "90d"
+
+
+PERIODS = tuple(PeriodKey)
 REFUSED_PREFIX = "link_refused:"  # the outcome prefix links.open_link writes for refusals
 
 
@@ -20,7 +30,7 @@ REFUSED_PREFIX = "link_refused:"  # the outcome prefix links.open_link writes fo
 class Period:
     """A stretch of local days in the teacher's zone, as UTC bounds [start, end)."""
 
-    key: str
+    key: PeriodKey
     start: datetime
     end: datetime
     first_day: date
@@ -87,7 +97,7 @@ def period_of(key: str, now: datetime, zone_name: str, *, month_holds_week: bool
     else:
         raise ValueError(key)
     start, end = local_midnight(first, zone), local_midnight(after, zone)
-    return Period(key, start, end, first, after - timedelta(days=1))
+    return Period(PeriodKey(key), start, end, first, after - timedelta(days=1))
 
 
 def count(rows: Iterable[tuple[Booking, Slot]], now: datetime) -> Counts:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.domain import notices
 from bot.domain.booking import (
-    change_deadline,
     refusal_to_book,
     require_coming,
     student_change,
@@ -26,26 +26,19 @@ from bot.domain.links import refusal_to_use
 from bot.domain.model import Actor, Booking, BookingStatus, Slot, Student, Teacher
 from bot.services import notify
 from bot.services.context import Deps, audit, records_refusals, refused
+from bot.services.notify import Booked
 
 if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
 
 
-@dataclass(frozen=True)
-class Lesson:
-    """A booking as its student or teacher sees it."""
+@dataclass(frozen=True, kw_only=True)
+class Lesson(notices.Lesson):
+    """A booking as its student or teacher sees it: the facts its notices carry, and its state."""
 
-    booking_id: int
     slot_id: int
-    starts_at: datetime
-    ends_at: datetime
-    subject: str
     status: BookingStatus
-    teacher_name: str
-    teacher_timezone: str
-    student_id: int
-    student_name: str
-    change_deadline: datetime
+    change_deadline: datetime  # always known for a booking read now
     cancelled_by: Actor | None = None
     # Set when the grace period after booking outlasts the cancellation window's edge.
     undo_until: datetime | None = None
@@ -53,18 +46,11 @@ class Lesson:
 
 def lesson_of(teacher: Teacher, student: Student, slot: Slot, booking: Booking) -> Lesson:
     """Flatten a booking with its slot, teacher and student."""
+    facts = notify.lesson_facts(teacher, student, slot, booking)
     return Lesson(
-        booking_id=booking.id,
+        **asdict(facts),
         slot_id=slot.id,
-        starts_at=slot.starts_at,
-        ends_at=slot.ends_at,
-        subject=slot.subject,
         status=booking.status,
-        teacher_name=teacher.display_name,
-        teacher_timezone=teacher.settings.timezone,
-        student_id=student.id,
-        student_name=student.name,
-        change_deadline=change_deadline(slot, booking, teacher.settings),
         cancelled_by=booking.cancelled_by,
         undo_until=undo_until(slot, booking, teacher.settings),
     )
@@ -157,7 +143,7 @@ async def book(deps: Deps, telegram_id: int, student_id: int, slot_id: int) -> L
     async with deps.uow() as uow:
         student, teacher = await active_student(uow, deps, telegram_id, student_id)
         slot, booking = await _take(uow, deps, student, teacher, slot_id)
-        await notify.booking_made(uow, teacher, student, slot, booking, deps.clock.now())
+        await notify.booking_made(uow, Booked(teacher, student, slot, booking), deps.clock.now())
         made = {"booking_id": booking.id, "slot_id": slot.id}
         await _commit_audited(uow, deps, "booking.made", telegram_id, (teacher, student), made)
     return lesson_of(teacher, student, slot, booking)
@@ -193,16 +179,15 @@ async def cancel_by_student(deps: Deps, telegram_id: int, booking_id: int) -> Le
     async with deps.uow() as uow:
         booking, slot, student, teacher = await own_booking(uow, deps, telegram_id, booking_id)
         student_change(slot, booking, teacher.settings, deps.clock.now()).require()
-        return await _cancel(
-            uow, deps, telegram_id, (teacher, student, slot, booking), Actor.STUDENT
-        )
+        lesson = Booked(teacher, student, slot, booking)
+        return await _cancel(uow, deps, telegram_id, lesson, Actor.STUDENT)
 
 
 async def _cancel(
     uow: SqlUnitOfWork,
     deps: Deps,
     telegram_id: int,
-    lesson: tuple[Teacher, Student, Slot, Booking],
+    lesson: Booked,
     by: Actor,
     reason: str = "",
 ) -> Lesson:
@@ -236,7 +221,8 @@ async def release(
     if not await uow.bookings.cancel(booking.id, now, by, reason, late=late):
         raise BookingNotActive()
     await uow.slots.release_seat(slot.id)
-    await notify.booking_cancelled(uow, teacher, student, slot, booking, now, by=by, reason=reason)
+    booked = Booked(teacher, student, slot, booking)
+    await notify.booking_cancelled(uow, booked, now, by=by, reason=reason)
 
 
 @records_refusals
@@ -255,7 +241,7 @@ async def cancel_by_teacher(deps: Deps, telegram_id: int, booking_id: int, reaso
             raise BookingNotActive()  # a lesson that began is marked attended, not cancelled
         student = await uow.students.get(booking.student_id)
         assert student is not None
-        lesson = (teacher, student, slot, booking)
+        lesson = Booked(teacher, student, slot, booking)
         return await _cancel(uow, deps, telegram_id, lesson, Actor.TEACHER, reason)
 
 

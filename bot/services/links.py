@@ -15,9 +15,9 @@ from bot.domain.errors import (
     TooManyAttempts,
 )
 from bot.domain.links import (
-    EXPIRY_CHOICES,
     FAILURE_WINDOW,
-    USES_CHOICES,
+    LIMIT_CHOICES,
+    LinkLimit,
     default_expiry,
     refusal_to_open,
     spends_use,
@@ -194,16 +194,15 @@ async def send_to_student(deps: Deps, telegram_id: int, student_id: int) -> Link
 
 @records_refusals
 async def set_limit(
-    deps: Deps, telegram_id: int, student_id: int, kind: str, value: int
+    deps: Deps, telegram_id: int, student_id: int, kind: LinkLimit, value: int
 ) -> LinkCard:
     """Change one limit of the live link, leaving the other as it is.
 
-    kind "e": expires `value` days from now (0 = never; this is how a teacher renews an
-    expired link); kind "u": at most `value` uses (0 = unlimited). Only the values the card
-    offers are accepted, so an old or forged button changes nothing.
+    EXPIRY: expires `value` days from now (0 = never; this is how a teacher renews an expired
+    link); USES: at most `value` uses (0 = unlimited). Only the values the card offers are
+    accepted, so an old or forged button changes nothing.
     """
-    choices = EXPIRY_CHOICES if kind == "e" else USES_CHOICES if kind == "u" else ()
-    if value not in choices:
+    if value not in LIMIT_CHOICES.get(kind, ()):
         raise InvalidInput("link limit", str(value))
     now = deps.clock.now()
     async with deps.uow() as uow:
@@ -213,13 +212,13 @@ async def set_limit(
         if link is not None and link.revoked_at is None:
             expires = link.expires_at
             uses = link.max_uses
-            if kind == "e":
+            if kind == LinkLimit.EXPIRY:
                 expires = now + timedelta(days=value) if value else None
             else:
                 uses = value or None
             await uow.links.set_limits(link.id, expires, uses)
             event = teacher_act(
-                deps, teacher, "link.limits", student_id=student.id, kind=kind, value=value
+                deps, teacher, "link.limits", student_id=student.id, kind=str(kind), value=value
             )
             await uow.audit.add(event)
         result = await card_of(uow, deps, student)

@@ -7,7 +7,7 @@ rendered at send time in the recipient's language and time zone.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from bot.domain.booking import change_deadline, reminder_times
 from bot.domain.model import Actor, Booking, Slot, Student, Teacher
@@ -26,6 +26,15 @@ from bot.domain.notices import (
 
 if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
+
+
+class Booked(NamedTuple):
+    """A booking with its slot, teacher and student: what a notice about it is made from."""
+
+    teacher: Teacher
+    student: Student
+    slot: Slot
+    booking: Booking
 
 
 def lesson_facts(teacher: Teacher, student: Student, slot: Slot, booking: Booking) -> Lesson:
@@ -68,22 +77,16 @@ async def queue(
     )
 
 
-async def schedule_reminders(
-    uow: SqlUnitOfWork,
-    teacher: Teacher,
-    student: Student,
-    slot: Slot,
-    booking: Booking,
-    now: datetime,
-) -> None:
+async def schedule_reminders(uow: SqlUnitOfWork, booked: Booked, now: datetime) -> None:
     """One reminder per lead time, keyed by (booking, lead) so each exists at most once.
 
     Students are reminded whatever the teacher's own notification switch says; the teacher
     gets reminders only with both their notifications and teacher reminders on.
     """
+    teacher, student, slot, booking = booked
     if student.telegram_id is None:
         return
-    lesson = lesson_facts(teacher, student, slot, booking)
+    lesson = lesson_facts(*booked)
     settings = teacher.settings
     for lead, due in reminder_times(slot, settings.reminder_leads_minutes, now):
         reminders: list[tuple[int, StudentReminder | TeacherReminder]] = [
@@ -105,7 +108,7 @@ async def replan_reminders(uow: SqlUnitOfWork, teacher: Teacher, now: datetime) 
     lessons = await uow.bookings.of_teacher_between(teacher.id, now, now + timedelta(days=3660))
     for booking, slot, student in lessons:
         await uow.outbox.withdraw_for_booking(booking.id, REMINDER_KINDS)
-        await schedule_reminders(uow, teacher, student, slot, booking, now)
+        await schedule_reminders(uow, Booked(teacher, student, slot, booking), now)
     return len(lessons)
 
 
@@ -117,35 +120,21 @@ async def _tell(
     await queue(uow, notice, chat_id, now, dedup_key=key, booking_id=booking.id)
 
 
-async def booking_made(
-    uow: SqlUnitOfWork,
-    teacher: Teacher,
-    student: Student,
-    slot: Slot,
-    booking: Booking,
-    now: datetime,
-) -> None:
+async def booking_made(uow: SqlUnitOfWork, booked: Booked, now: datetime) -> None:
     """Tell the teacher and plan the reminders (the student sees the confirmation at once)."""
-    if teacher.settings.notifications_enabled:
-        notice = BookingNew(lesson=lesson_facts(teacher, student, slot, booking))
-        await _tell(uow, notice, teacher.telegram_id, booking, now)
-    await schedule_reminders(uow, teacher, student, slot, booking, now)
+    if booked.teacher.settings.notifications_enabled:
+        notice = BookingNew(lesson=lesson_facts(*booked))
+        await _tell(uow, notice, booked.teacher.telegram_id, booked.booking, now)
+    await schedule_reminders(uow, booked, now)
 
 
 async def booking_cancelled(
-    uow: SqlUnitOfWork,
-    teacher: Teacher,
-    student: Student,
-    slot: Slot,
-    booking: Booking,
-    now: datetime,
-    *,
-    by: Actor,
-    reason: str = "",
+    uow: SqlUnitOfWork, booked: Booked, now: datetime, *, by: Actor, reason: str = ""
 ) -> None:
     """Withdraw the lesson's reminders and tell the other party who cancelled."""
+    teacher, student, _slot, booking = booked
     await uow.outbox.withdraw_for_booking(booking.id, REMINDER_KINDS)
-    lesson = lesson_facts(teacher, student, slot, booking)
+    lesson = lesson_facts(*booked)
     if by == Actor.STUDENT:
         if teacher.settings.notifications_enabled:
             notice = CancelledByStudent(lesson=lesson, by=by, reason=reason)
@@ -173,4 +162,4 @@ async def booking_rescheduled(
             old_starts_at=old_slot.starts_at,
         )
         await _tell(uow, notice, teacher.telegram_id, new_booking, now)
-    await schedule_reminders(uow, teacher, student, new_slot, new_booking, now)
+    await schedule_reminders(uow, Booked(teacher, student, new_slot, new_booking), now)

@@ -117,4 +117,4 @@ async def _zone(deps: Deps, telegram_id: int, teacher_zone: str) -> str:
 async def cancel(deps: Deps, telegram_id: int, booking_id: int) -> tuple[Lesson, str]:
     """Cancel one's own lesson before the window; the lesson and the zone to show it in."""
     lesson = await booking.cancel_by_student(deps, telegram_id, booking_id)
-    return lesson, await _zone(deps, telegram_id, lesson.teacher_timezone)
+    return lesson, await _zone(deps, telegram_id, lesson.teacher_tz)

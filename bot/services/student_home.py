@@ -168,10 +168,15 @@ async def set_timezone(deps: Deps, telegram_id: int, name: str | None) -> Home:
     async with deps.uow() as uow:
         student, _ = await resolve_student(uow, deps, telegram_id)
         await uow.accounts.update(telegram_id, timezone=zone)
-        await uow.audit.add(
-            audit("student.timezone", "ok", deps, actor=telegram_id, student_id=student.id,
-                  timezone=zone or "")
-        )  # fmt: skip
+        event = audit(
+            "student.timezone",
+            "ok",
+            deps,
+            actor=telegram_id,
+            student_id=student.id,
+            timezone=zone or "",
+        )
+        await uow.audit.add(event)
         await uow.commit()
     return await home(deps, telegram_id, student.id)
 

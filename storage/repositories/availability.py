@@ -44,9 +44,7 @@ class SqlAvailability:
             on_date=on_date,
             created_at=now,
         )
-        self._s.add(row)
-        await self._s.flush()
-        return rows.window(row)
+        return rows.window(await rows.inserted(self._s, row))
 
     async def windows(self, teacher_id: int) -> list[Window]:
         """A teacher's windows: weekly ones by weekday, then dated ones by date."""
@@ -87,18 +85,11 @@ class SqlAvailability:
             created_at=now,
             reason=reason,
         )
-        self._s.add(row)
-        await self._s.flush()
-        return row.id
+        return (await rows.inserted(self._s, row)).id
 
     async def time_off(self, teacher_id: int, after: datetime) -> list[tuple[datetime, datetime]]:
-        """Blocked stretches that end after a moment."""
-        query = (
-            select(TimeOffRow)
-            .where(TimeOffRow.teacher_id == teacher_id, TimeOffRow.ends_at > after)
-            .order_by(TimeOffRow.starts_at)
-        )
-        return [(r.starts_at, r.ends_at) for r in await self._s.scalars(query)]
+        """Blocked stretches that end after a moment (their bounds only)."""
+        return [(t.starts_at, t.ends_at) for t in await self.coming_time_off(teacher_id, after)]
 
     async def coming_time_off(self, teacher_id: int, after: datetime) -> list[TimeOff]:
         """Time off that ends after a moment, with ids and reasons, earliest first."""

@@ -11,6 +11,7 @@ from functools import cache
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.engine import CursorResult, Row
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import (
     Account,
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 E = TypeVar("E", bound="DataclassInstance")
+R = TypeVar("R")
 
 
 @cache
@@ -62,6 +64,13 @@ def entity(cls: type[E], row: object, **differing: object) -> E:
 def columns(item: DataclassInstance, *leave_out: str) -> dict[str, object]:
     """The item's fields as values for the columns of the same names, but those left out."""
     return {name: getattr(item, name) for name in _names(type(item)) if name not in leave_out}
+
+
+async def inserted(session: AsyncSession, row: R) -> R:
+    """The row, added and flushed: the database has numbered it."""
+    session.add(row)
+    await session.flush()
+    return row
 
 
 def changed(result: object) -> int:

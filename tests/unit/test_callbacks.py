@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import types
 import typing
 from enum import Enum
 from zoneinfo import available_timezones
@@ -10,7 +11,7 @@ import pytest
 from aiogram.filters.callback_data import MAX_CALLBACK_LENGTH, CallbackData
 
 from bot.services.student_calendar_model import Cursor, Filters, Part
-from views import calendar_callbacks, callbacks
+from views import calendar_callbacks, callbacks, teacher_callbacks
 from views.calendar_callbacks import (
     ConfirmCb,
     DayCb,
@@ -25,10 +26,23 @@ from views.calendar_callbacks import (
     screen_button,
 )
 from views.callbacks import NUMBER_LIMIT, LessonAction, MyLessonCb
+from views.teacher_callbacks import (
+    AttendCb,
+    BlockCb,
+    BlockChoice,
+    HomeCb,
+    HomeScreen,
+    LinkAction,
+    LinkCb,
+    SettingsNav,
+    SettingsNavCb,
+    StudentAction,
+    StudentCb,
+)
 
 CODEC = [
     cls
-    for module in (callbacks, calendar_callbacks)
+    for module in (callbacks, calendar_callbacks, teacher_callbacks)
     for cls in vars(module).values()
     if isinstance(cls, type) and issubclass(cls, CallbackData) and cls is not CallbackData
 ]
@@ -42,6 +56,8 @@ def _longest(cls: type[CallbackData], name: str) -> object:
     """The value of a field that packs to the most bytes."""
     kind = typing.get_type_hints(cls, include_extras=True)[name]
     base = typing.get_args(kind)[0] if typing.get_origin(kind) is typing.Annotated else kind
+    if isinstance(kind, types.UnionType):  # an optional field: its value's type
+        base = next(arg for arg in typing.get_args(kind) if arg is not type(None))
     if isinstance(base, type) and issubclass(base, Enum):
         return max(base, key=lambda member: len(str(member.value)))
     if base is int:
@@ -77,6 +93,23 @@ def test_actions_travel_as_their_short_codes() -> None:
 
 
 @pytest.mark.parametrize(
+    ("data", "button"),
+    [
+        ("home:schedule", HomeCb(screen=HomeScreen.SCHEDULE)),
+        ("stu:archive_ok:3", StudentCb(action=StudentAction.ARCHIVE_CONFIRMED, student_id=3)),
+        ("lnk:regen_ok:3", LinkCb(action=LinkAction.REGENERATE_CONFIRMED, student_id=3)),
+        ("blk:2", BlockCb(choice=BlockChoice.SILENT)),
+        ("sn:list:", SettingsNavCb(to=SettingsNav.LIST)),
+    ],
+)
+def test_a_teacher_button_sent_before_the_enums_reads_as_it_did(
+    data: str, button: CallbackData
+) -> None:
+    assert type(button).unpack(data) == button
+    assert button.pack() == data
+
+
+@pytest.mark.parametrize(
     ("cls", "data"),
     [
         (MyLessonCb, "ml:z:5"),  # no such action
@@ -84,6 +117,12 @@ def test_actions_travel_as_their_short_codes() -> None:
         (WeekCb, "cw:1:0:0: 1:0"),  # a part of the day that is not a plain number
         (InertCb, "ce:1:0:0:0:0:w:q"),  # no such toast
         (SlotCb, "cs:1:5:0:0:0"),  # a slot button of the layout before the cursor
+        (HomeCb, "home:menu"),  # no such screen
+        (LinkCb, "lnk:regen_ok_ok:3"),  # no such link action
+        (BlockCb, "blk:3"),  # no such answer
+        (BlockCb, "blk: 1"),  # an answer that is not a plain number
+        (AttendCb, "att:5:2"),  # neither attended nor a no-show
+        (SettingsNavCb, "sn:type:colour"),  # no such setting
     ],
 )
 def test_data_no_button_of_ours_carries_is_not_read(cls: type[CallbackData], data: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,6 +19,7 @@ from bot.domain.model import Booking, BookingStatus, Slot, TeacherSettings
 from bot.domain.teacher_settings import Setting, apply_setting, setting_value
 from bot.services.booking import Lesson
 from handlers.change_policy import inside_window_note, undo_line
+from tests.sample_notices import lesson as sample_lesson
 from views.i18n import make_i18n
 
 BOOKED_AT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -132,19 +133,13 @@ def test_the_warning_on_the_card_counts_minutes_in_each_language(
 
 
 def test_the_confirmation_names_the_undo_deadline_in_the_viewers_zone() -> None:
+    undo = BOOKED_AT + timedelta(minutes=10)
+    facts = sample_lesson(BOOKED_AT + timedelta(hours=3), teacher_tz="Europe/Berlin")
     lesson = Lesson(
-        1,
-        1,
-        BOOKED_AT + timedelta(hours=3),
-        BOOKED_AT + timedelta(hours=4),
-        "Math",
-        BookingStatus.CONFIRMED,
-        "Ms Smith",
-        "Europe/Berlin",
-        1,
-        "Ana",
-        change_deadline=BOOKED_AT + timedelta(minutes=10),
-        undo_until=BOOKED_AT + timedelta(minutes=10),
+        **asdict(replace(facts, change_deadline=undo)),
+        slot_id=1,
+        status=BookingStatus.CONFIRMED,
+        undo_until=undo,
     )
     i18n = make_i18n()
     with i18n.context(), i18n.use_locale("en"):

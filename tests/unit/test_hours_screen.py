@@ -10,8 +10,8 @@ from bot.domain.model import Window
 from bot.domain.time_off import TimeOff
 from bot.services.availability import AvailabilityView
 from handlers.availability import hours_screen
-from views.callbacks import TimeOffCb, WindowCb
 from views.i18n import make_i18n
+from views.teacher_callbacks import TimeOffCb, TimeOffScreen, WindowAction, WindowCb
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 VIEW = AvailabilityView(
@@ -43,6 +43,6 @@ def test_hours_and_time_off_each_have_a_remove_button(locale: str, line: str, bu
         text, keyboard = hours_screen(VIEW)
     assert line in text
     [[window], [time_off]] = keyboard.inline_keyboard
-    assert window.callback_data == WindowCb(action="rm", id=5).pack()
+    assert window.callback_data == WindowCb(action=WindowAction.REMOVE, window_id=5).pack()
     assert time_off.text == button
-    assert time_off.callback_data == TimeOffCb(id=7, s="h").pack()
+    assert time_off.callback_data == TimeOffCb(time_off_id=7, screen=TimeOffScreen.HOURS).pack()

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from bot.config import Settings
 from bot.domain.errors import InvalidInput, UnknownTimezone
+from bot.domain.links import LinkLimit
 from bot.domain.model import TeacherSettings
 from bot.domain.teacher_settings import Setting, apply_setting
 from bot.domain.timeslots import block_hours
@@ -20,9 +21,9 @@ from bot.domain.windows import block_bounds, parse_block_args, parse_window_args
 from bot.domain.zones import resolve_timezone
 from handlers.errors import describe
 from handlers.middlewares import forged_number
-from views.callbacks import LinkLimitCb, WindowCb
 from views.formatting import shorten
 from views.i18n import make_i18n
+from views.teacher_callbacks import LinkLimitCb, WindowAction, WindowCb
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -173,9 +174,10 @@ def test_the_codec_reads_only_plain_ascii_numbers_in_range(data: str) -> None:
 
 
 def test_the_codec_still_reads_what_it_packs() -> None:
-    for packed in (WindowCb(action="rm", id=12, n=3), LinkLimitCb(id=7, kind="e", value=0)):
+    window = WindowCb(action=WindowAction.REMOVE, window_id=12, lessons=3)
+    for packed in (window, LinkLimitCb(student_id=7, limit=LinkLimit.EXPIRY, value=0)):
         assert type(packed).unpack(packed.pack()) == packed
-    assert WindowCb.unpack("win:ok:-1:0").id == -1
+    assert WindowCb.unpack("win:ok:-1:0").window_id == -1
 
 
 @pytest.mark.parametrize(
@@ -195,9 +197,22 @@ def test_ordinary_text_has_no_control_characters(text: str) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["localtime", "LOCALTIME", "Factory", "factory", "posixrules", "../", "UTC/../..", "",
-     "posix/Europe/Berlin", "right/UTC", "Europe/../UTC", "/usr/share/zoneinfo/UTC", " "],
-)  # fmt: skip
+    [
+        "localtime",
+        "LOCALTIME",
+        "Factory",
+        "factory",
+        "posixrules",
+        "../",
+        "UTC/../..",
+        "",
+        "posix/Europe/Berlin",
+        "right/UTC",
+        "Europe/../UTC",
+        "/usr/share/zoneinfo/UTC",
+        " ",
+    ],
+)
 def test_only_real_iana_zones_are_time_zones(name: str) -> None:
     assert not is_iana_zone(name)
     with pytest.raises(UnknownTimezone):

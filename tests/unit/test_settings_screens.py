@@ -13,8 +13,15 @@ from bot.domain.errors import InvalidInput
 from bot.domain.model import TeacherSettings
 from bot.domain.teacher_settings import CHOICES, Setting, apply_choice, choice_code
 from handlers.settings_screens import duration, entry_screen, settings_screen, show_value
-from views.callbacks import HomeCb, SettingCb, SettingsNavCb, SettingValueCb
 from views.i18n import make_i18n
+from views.teacher_callbacks import (
+    HomeCb,
+    HomeScreen,
+    SettingCb,
+    SettingsNav,
+    SettingsNavCb,
+    SettingValueCb,
+)
 
 DEFAULTS = TeacherSettings(timezone="Europe/Berlin")
 
@@ -64,15 +71,22 @@ def test_the_list_shows_every_setting_with_its_value(locale: str) -> None:
         "◀ Back",
         "🏠 Home",
     ]
-    assert _data(keyboard, "🏠 Home") == HomeCb(to="home").pack()
-    assert _data(keyboard, "⏰ Advance notice: 2 h") == SettingCb(key="notice").pack()
+    assert _data(keyboard, "🏠 Home") == HomeCb(screen=HomeScreen.HOME).pack()
+    assert (
+        _data(keyboard, "⏰ Advance notice: 2 h")
+        == SettingCb(setting=Setting.ADVANCE_NOTICE).pack()
+    )
 
 
 def test_a_switch_in_the_list_carries_the_state_it_sets(locale: str) -> None:
     _text, keyboard = settings_screen(DEFAULTS)
-    assert _data(keyboard, "🔔 Notifications: on") == SettingValueCb(key="notify", v="0").pack()
     assert (
-        _data(keyboard, "📌 Reminders to you: off") == SettingValueCb(key="tremind", v="1").pack()
+        _data(keyboard, "🔔 Notifications: on")
+        == SettingValueCb(setting=Setting.NOTIFICATIONS, value="0").pack()
+    )
+    assert (
+        _data(keyboard, "📌 Reminders to you: off")
+        == SettingValueCb(setting=Setting.TEACHER_REMINDERS, value="1").pack()
     )
 
 
@@ -85,11 +99,24 @@ def test_an_entry_marks_the_current_value_and_offers_the_common_ones(locale: str
     text, keyboard = entry_screen(DEFAULTS, Setting.CANCEL_WINDOW)
     assert "Now: 24 h" in text
     assert _labels(keyboard) == [
-        "0 h", "2 h", "12 h", "✓ 24 h", "48 h", "✏️ Type another value", "◀ Back", "🏠 Home",
-    ]  # fmt: skip
-    assert _data(keyboard, "48 h") == SettingValueCb(key="cancel", v="2880").pack()
-    assert _data(keyboard, "✏️ Type another value") == SettingsNavCb(to="type", key="cancel").pack()
-    assert _data(keyboard, "◀ Back") == SettingsNavCb(to="list").pack()
+        "0 h",
+        "2 h",
+        "12 h",
+        "✓ 24 h",
+        "48 h",
+        "✏️ Type another value",
+        "◀ Back",
+        "🏠 Home",
+    ]
+    assert (
+        _data(keyboard, "48 h")
+        == SettingValueCb(setting=Setting.CANCEL_WINDOW, value="2880").pack()
+    )
+    assert (
+        _data(keyboard, "✏️ Type another value")
+        == SettingsNavCb(to=SettingsNav.TYPE, setting=Setting.CANCEL_WINDOW).pack()
+    )
+    assert _data(keyboard, "◀ Back") == SettingsNavCb(to=SettingsNav.LIST).pack()
 
 
 @pytest.mark.parametrize(
@@ -114,19 +141,33 @@ def test_every_entry_offers_its_choices_with_units(
 
 def test_a_lead_is_added_or_removed_and_at_most_three_are_offered(locale: str) -> None:
     _text, keyboard = entry_screen(DEFAULTS, Setting.REMINDERS)
-    assert _data(keyboard, "2 h") == SettingValueCb(key="remind", v="1440_120_60").pack()
-    assert _data(keyboard, "✓ 1 h") == SettingValueCb(key="remind", v="1440").pack()
-    assert _data(keyboard, "none") == SettingValueCb(key="remind", v="-").pack()
+    assert (
+        _data(keyboard, "2 h")
+        == SettingValueCb(setting=Setting.REMINDERS, value="1440_120_60").pack()
+    )
+    assert (
+        _data(keyboard, "✓ 1 h") == SettingValueCb(setting=Setting.REMINDERS, value="1440").pack()
+    )
+    assert _data(keyboard, "none") == SettingValueCb(setting=Setting.REMINDERS, value="-").pack()
     full = replace(DEFAULTS, reminder_leads_minutes=(1440, 120, 60))
     assert _labels(entry_screen(full, Setting.REMINDERS)[1])[:4] == [
-        "✓ 24 h", "✓ 2 h", "✓ 1 h", "none",
-    ]  # fmt: skip
+        "✓ 24 h",
+        "✓ 2 h",
+        "✓ 1 h",
+        "none",
+    ]
 
 
 def test_durations_read_as_people_say_them(locale: str) -> None:
     assert [duration(m) for m in (0, 15, 60, 90, 48 * 60, 72 * 60, 30 * 24 * 60)] == [
-        "0 h", "15 min", "1 h", "1 h 30 min", "48 h", "3 days", "30 days",
-    ]  # fmt: skip
+        "0 h",
+        "15 min",
+        "1 h",
+        "1 h 30 min",
+        "48 h",
+        "3 days",
+        "30 days",
+    ]
     assert show_value(Setting.HORIZON, 1) == "1 day"
     assert show_value(Setting.AGENDA, time(7, 30)) == "07:30"
 
@@ -142,8 +183,13 @@ def test_the_screens_speak_russian_with_plural_forms(russian: None) -> None:
     text, keyboard = entry_screen(DEFAULTS, Setting.SLOT_MINUTES)
     assert "Сейчас: 1 ч" in text
     assert _labels(keyboard)[:6] == [
-        "30 мин", "45 мин", "✓ 1 ч", "1 ч 30 мин", "2 ч", "✏️ Ввести другое значение",
-    ]  # fmt: skip
+        "30 мин",
+        "45 мин",
+        "✓ 1 ч",
+        "1 ч 30 мин",
+        "2 ч",
+        "✏️ Ввести другое значение",
+    ]
     assert _labels(entry_screen(DEFAULTS, Setting.LINK_USES)[1])[:3] == [
         "1 открытие",
         "3 открытия",

@@ -71,10 +71,12 @@ def _lesson(**changes: object) -> Lesson:
         "ends_at": starts + timedelta(hours=1),
         "subject": "Math",
         "status": BookingStatus.CONFIRMED,
+        "teacher_id": 2,
         "teacher_name": "Ms <Smith>",
-        "teacher_timezone": "Europe/Berlin",
+        "teacher_tz": "Europe/Berlin",
         "student_id": 5,
         "student_name": "Sam",
+        "colour": 0,
         "change_deadline": starts - timedelta(days=1),
     }
     values.update(changes)
