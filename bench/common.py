@@ -116,13 +116,22 @@ async def populate(
     started = time.perf_counter()
     async with engine.begin() as conn:
         rows = [
-            {"telegram_id": 10_000_000 + t, "display_name": f"Teacher {t}", "timezone": "UTC",
-             "slot_minutes": 60, "advance_notice_minutes": 120, "horizon_days": 3650,
-             "cancel_window_minutes": 1440, "reminder_leads": "1440,60",
-             "notifications_enabled": True, "teacher_reminders": False,
-             "inactive_after_days": 30, "created_at": NOW}
+            {
+                "telegram_id": 10_000_000 + t,
+                "display_name": f"Teacher {t}",
+                "timezone": "UTC",
+                "slot_minutes": 60,
+                "advance_notice_minutes": 120,
+                "horizon_days": 3650,
+                "cancel_window_minutes": 1440,
+                "reminder_leads": "1440,60",
+                "notifications_enabled": True,
+                "teacher_reminders": False,
+                "inactive_after_days": 30,
+                "created_at": NOW,
+            }
             for t in range(teachers)
-        ]  # fmt: skip
+        ]
         result = await conn.execute(insert(TeacherRow).returning(TeacherRow.id), rows)
         world.teacher_ids = list(result.scalars())
         for tid in world.teacher_ids:
@@ -130,11 +139,18 @@ async def populate(
         token = VAULT.new_token()
         for chunk in _chunks(world.teacher_ids, 500):
             student_rows = [
-                {"teacher_id": tid, "name": f"S{tid}-{i}", "colour": i % 24,
-                 "telegram_id": 20_000_000 + tid * 1000 + i, "bound_at": NOW, "archived": False,
-                 "created_at": NOW}
-                for tid in chunk for i in range(students_per_teacher)
-            ]  # fmt: skip
+                {
+                    "teacher_id": tid,
+                    "name": f"S{tid}-{i}",
+                    "colour": i % 24,
+                    "telegram_id": 20_000_000 + tid * 1000 + i,
+                    "bound_at": NOW,
+                    "archived": False,
+                    "created_at": NOW,
+                }
+                for tid in chunk
+                for i in range(students_per_teacher)
+            ]
             if not student_rows:
                 continue
             ids = list(
@@ -148,19 +164,31 @@ async def populate(
                 world.students[owner].append((sid, account))
                 digest = VAULT.digest(f"{token}-{sid}")
                 link_rows.append(
-                    {"student_id": sid, "token_hash": digest, "token_encrypted": b"x",
-                     "created_at": NOW, "use_count": 1, "replaced": False}
-                )  # fmt: skip
+                    {
+                        "student_id": sid,
+                        "token_hash": digest,
+                        "token_encrypted": b"x",
+                        "created_at": NOW,
+                        "use_count": 1,
+                        "replaced": False,
+                    }
+                )
             await conn.execute(insert(ShareLinkRow), link_rows)
         first = NOW + timedelta(days=1)
         for chunk in _chunks(world.teacher_ids, max(1, 50_000 // max(slots_per_teacher, 1))):
             slot_rows = [
-                {"teacher_id": tid, "starts_at": first + timedelta(hours=h),
-                 "ends_at": first + timedelta(hours=h + 1), "capacity": 1,
-                 "booked": 1 if booked_every and h % booked_every == 0 else 0,
-                 "subject": "Math", "status": "open"}
-                for tid in chunk for h in range(slots_per_teacher)
-            ]  # fmt: skip
+                {
+                    "teacher_id": tid,
+                    "starts_at": first + timedelta(hours=h),
+                    "ends_at": first + timedelta(hours=h + 1),
+                    "capacity": 1,
+                    "booked": 1 if booked_every and h % booked_every == 0 else 0,
+                    "subject": "Math",
+                    "status": "open",
+                }
+                for tid in chunk
+                for h in range(slots_per_teacher)
+            ]
             await conn.execute(insert(SlotRow), slot_rows)
     print(f"  populated in {time.perf_counter() - started:.1f} s")
     return world

@@ -69,10 +69,14 @@ async def main() -> None:
         await engine.dispose()
         async with BotAPIServer(token=TOKEN, bot_username="bench_bot") as server:
             env = {
-                **os.environ, "BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": server.url,
-                "DATABASE_URL": url, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING",
+                **os.environ,
+                "BOT_TOKEN": TOKEN,
+                "TELEGRAM_API_URL": server.url,
+                "DATABASE_URL": url,
+                "SECRET_KEY": "bench",
+                "LOG_LEVEL": "WARNING",
                 "PYTHONPATH": str(ROOT),
-            }  # fmt: skip
+            }
             worker = await asyncio.create_subprocess_exec(
                 sys.executable, str(ROOT / "run_bot.py"), cwd=tempfile.mkdtemp(), env=env
             )
@@ -95,8 +99,10 @@ async def main() -> None:
                 worker.send_signal(signal.SIGTERM)
                 await worker.wait()
     students = args.teachers * args.students_per_teacher
-    print(f"world: {args.teachers} teachers, {students} students, "
-          f"{args.teachers * args.slots_per_teacher} slots; {NOW:%Y-%m-%d}")  # fmt: skip
+    print(
+        f"world: {args.teachers} teachers, {students} students, "
+        f"{args.teachers * args.slots_per_teacher} slots; {NOW:%Y-%m-%d}"
+    )
     print(f"drove {len(pairs)} students through the booking flow in {elapsed:.1f} s")
     print(f"worker memory: idle {idle:.0f} MB, after the flows {rss:.0f} MB, peak {peak:.0f} MB")
     print(f"target under 150 MB: {'met' if peak < 150 else 'NOT met'}")

@@ -44,10 +44,13 @@ async def booking_flow(
     """Run the flow; returns handling times (ms), updates per second and each user's presses."""
     async with BotAPIServer(token=TOKEN, bot_username="bench_bot") as server:
         settings = Settings(
-            bot_token=TOKEN, telegram_api_url=server.url, database_url=url,  # type: ignore[arg-type]
-            secret_key="bench", data_dir=Path(tempfile.mkdtemp()),  # type: ignore[arg-type]
+            bot_token=TOKEN,
+            telegram_api_url=server.url,
+            database_url=url,  # type: ignore[arg-type]
+            secret_key="bench",
+            data_dir=Path(tempfile.mkdtemp()),  # type: ignore[arg-type]
             dispatch_interval_seconds=3600,
-        )  # fmt: skip
+        )
         app = build_application(settings, clock=ManualClock(NOW))
         await prepare(app)
         world = await populate(app.engine, 1, 24 * 14, students)
@@ -159,15 +162,19 @@ async def main() -> None:
     p.add_argument("--students", type=int, default=60)
     p.add_argument("--concurrency", type=int, default=12)
     args = p.parse_args()
-    print(f"machine: {machine()}\ndatabase: {args.db}, students: {args.students}, "
-          f"concurrency: {args.concurrency}")  # fmt: skip
+    print(
+        f"machine: {machine()}\ndatabase: {args.db}, students: {args.students}, "
+        f"concurrency: {args.concurrency}"
+    )
     async with database(args.db, args.pg_url) as (url, _):
         flow, flow_rate, presses = await booking_flow(url, args.students, args.concurrency)
     bare, bare_rate = await bare_handler(presses, args.concurrency)
     print(f"booking flow: {len(flow)} updates, {flow_rate:.1f} updates/s, {percentiles(flow)}")
     print(f"bare handler: {len(bare)} updates, {bare_rate:.1f} updates/s, {percentiles(bare)}")
-    print(f"ratio (p50 handling time, flow / bare): x{p50(flow) / p50(bare):.2f}; "
-          f"throughput bare / flow: x{bare_rate / flow_rate:.2f}")  # fmt: skip
+    print(
+        f"ratio (p50 handling time, flow / bare): x{p50(flow) / p50(bare):.2f}; "
+        f"throughput bare / flow: x{bare_rate / flow_rate:.2f}"
+    )
 
 
 if __name__ == "__main__":

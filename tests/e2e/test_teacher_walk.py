@@ -69,8 +69,9 @@ async def book_next_week(h: Harness) -> None:
     async with deps.uow() as uow:
         [student] = await uow.students.by_telegram(ANNA)
         now = deps.clock.now()
-        slots = await uow.slots.between(student.teacher_id, now + timedelta(days=7), now.replace(
-            year=now.year + 1))  # fmt: skip
+        slots = await uow.slots.between(
+            student.teacher_id, now + timedelta(days=7), now.replace(year=now.year + 1)
+        )
     await booking.book(deps, ANNA, student.id, slots[0].id)
 
 
@@ -201,8 +202,11 @@ async def test_a_teacher_walks_through_everything_in_at_most_15_new_messages(
     assert "Ms Smith · Europe/Berlin" in message(h, home).content
 
     total = new_messages(h, TEACHER)
-    edits = [c for c in h.server.calls("editMessageText", ok=True)
-             if str(c.params.get("chat_id")) == str(TEACHER)]  # fmt: skip
+    edits = [
+        c
+        for c in h.server.calls("editMessageText", ok=True)
+        if str(c.params.get("chat_id")) == str(TEACHER)
+    ]
     print(f"walk: {total} new messages, {len(edits)} edits")
     walk.save()
     assert total <= NEW_MESSAGE_BUDGET, total

@@ -86,9 +86,7 @@ async def test_filters_by_subject_and_time_of_day(harness: Harness) -> None:
         "🟢 18:00–19:00 Math",
     ]
     await h.press(KEN, "Time of day: any")
-    assert h.last(KEN).button_texts() == [
-        "✔️ any", "morning", "afternoon", "evening", "◀ Back"
-    ]  # fmt: skip
+    assert h.last(KEN).button_texts() == ["✔️ any", "morning", "afternoon", "evening", "◀ Back"]
     await h.press(KEN, "morning")
     day = h.last(KEN)
     assert "Filter: Subject: Math · Time of day: morning" in day.content

@@ -161,8 +161,13 @@ async def test_a_teacher_cannot_touch_another_teachers_students(harness: Harness
         teacher = await uow.teachers.by_telegram(TEACHER)
         assert teacher is not None
         [zoe] = await uow.students.of_teacher(teacher.id)
-    for data in (f"stu:card:{zoe.id}", f"lnk:regen:{zoe.id}", f"lnk:revoke:{zoe.id}",
-                 f"lnk:qr:{zoe.id}", f"stu:archive_ok:{zoe.id}"):  # fmt: skip
+    for data in (
+        f"stu:card:{zoe.id}",
+        f"lnk:regen:{zoe.id}",
+        f"lnk:revoke:{zoe.id}",
+        f"lnk:qr:{zoe.id}",
+        f"stu:archive_ok:{zoe.id}",
+    ):
         await h.press_data(OTHER_TEACHER, roster.message_id, data)
     await h.send(OTHER_TEACHER, "/link Zoe")
     await told(h, OTHER_TEACHER, "No student called Zoe.")

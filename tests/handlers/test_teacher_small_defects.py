@@ -37,9 +37,11 @@ async def test_a_typed_name_ending_in_a_mark_gets_no_second_one(
 
 @pytest.mark.parametrize(
     ("lang", "refusal"),
-    [("en", "A lesson of 0 minutes is not possible: use 10 to 480 minutes."),
-     ("ru", "Урок длиной 0 минут невозможен: укажите от 10 до 480 минут.")],
-)  # fmt: skip
+    [
+        ("en", "A lesson of 0 minutes is not possible: use 10 to 480 minutes."),
+        ("ru", "Урок длиной 0 минут невозможен: укажите от 10 до 480 минут."),
+    ],
+)
 async def test_a_lesson_length_of_zero_is_refused_not_made_an_hour(
     harness: Harness, lang: str, refusal: str
 ) -> None:
@@ -53,9 +55,13 @@ async def test_a_lesson_length_of_zero_is_refused_not_made_an_hour(
 
 @pytest.mark.parametrize(
     ("lang", "day", "shown"),
-    [("ru", "пн", "понедельник"), ("ru", "Вторник", "вторник"), ("en", "WEDNESDAY", "Wednesday"),
-     ("en", "чт", "Thursday")],
-)  # fmt: skip
+    [
+        ("ru", "пн", "понедельник"),
+        ("ru", "Вторник", "вторник"),
+        ("en", "WEDNESDAY", "Wednesday"),
+        ("en", "чт", "Thursday"),
+    ],
+)
 async def test_weekdays_are_read_in_russian_and_in_full(
     harness: Harness, lang: str, day: str, shown: str
 ) -> None:
@@ -95,11 +101,19 @@ async def test_the_link_card_counts_openings_in_words_in_russian(harness: Harnes
 
 @pytest.mark.parametrize(
     ("lang", "phrases", "button"),
-    [("en", ["Link refused: opened by another account", "Link opened", "Student enrolled"],
-      "📜 Recent events"),
-     ("ru", ["Ссылка отклонена: открыта с другого аккаунта", "Ссылка открыта",
-             "Ученик добавлен"], "📜 Последние события")],
-)  # fmt: skip
+    [
+        (
+            "en",
+            ["Link refused: opened by another account", "Link opened", "Student enrolled"],
+            "📜 Recent events",
+        ),
+        (
+            "ru",
+            ["Ссылка отклонена: открыта с другого аккаунта", "Ссылка открыта", "Ученик добавлен"],
+            "📜 Последние события",
+        ),
+    ],
+)
 async def test_recent_events_read_as_sentences_not_codes(
     harness: Harness, lang: str, phrases: list[str], button: str
 ) -> None:

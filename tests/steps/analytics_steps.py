@@ -55,8 +55,9 @@ async def play_month(h: Harness) -> Month:
         ids = {s.name: s.id for s in await u.students.of_teacher(tutor.id)}
     days = ((11, 3), (11, 10), (11, 17), (11, 19), (11, 24), (12, 1), (12, 2))
     math = {d: (await steps.slots(h, tutor, utc(m, d, 9)))[0].id for m, d in days}
-    english = {d: (await steps.slots(h, tutor, utc(11, d, 13), subject="English"))[0].id
-               for d in (4, 25)}  # fmt: skip
+    english = {
+        d: (await steps.slots(h, tutor, utc(11, d, 13), subject="English"))[0].id for d in (4, 25)
+    }
     ana, ben = ids["Ana"], ids["Ben"]
     await _book(h, ANA, ana, math[3])  # lead 25 h; the teacher marks it attended
     await _book(h, BEN, ben, english[4])  # lead 29 h; the teacher marks it a no-show

@@ -36,12 +36,29 @@ def examples(default: int) -> int:
 # --- hostile input ---------------------------------------------------------------------------
 
 NON_ASCII_DIGITS = [
-    "➅", "²", "٣", "١٢", "٠٨:٠٠", "𝟔𝟎", "①", "x²", "x٣", "١٠:٠٠-١٢:٠٠", "➅:00-08:00",
-]  # fmt: skip
+    "➅",
+    "²",
+    "٣",
+    "١٢",
+    "٠٨:٠٠",
+    "𝟔𝟎",
+    "①",
+    "x²",
+    "x٣",
+    "١٠:٠٠-١٢:٠٠",
+    "➅:00-08:00",
+]
 EXTREME_DATES = [
-    "9999-12-31", "0001-01-01", "9999-12-30..9999-12-31", "0001-01-01..0001-01-02",
-    "2026-12-30..9999-12-31", "9999-12-31..0001-01-01", "2026-02-30", "2026-W49-6", "20261205",
-]  # fmt: skip
+    "9999-12-31",
+    "0001-01-01",
+    "9999-12-30..9999-12-31",
+    "0001-01-01..0001-01-02",
+    "2026-12-30..9999-12-31",
+    "9999-12-31..0001-01-01",
+    "2026-02-30",
+    "2026-W49-6",
+    "20261205",
+]
 BAD_HOURS = ["18:00-08:00", "10:00-10:00", "25:00-26:00", "10:00-", "10-12", "22:00-00:00"]
 CONTROL = ["\x00", "\x1b[31m", "\x07", "\x7f", "\x85", "\u2028", "\r\n", "\t"]
 ZONES = ["localtime", "Factory", "posixrules", "../", "UTC/../..", "Europe/Berlin", "utc"]
@@ -50,9 +67,13 @@ ZONES = ["localtime", "Factory", "posixrules", "../", "UTC/../..", "Europe/Berli
 printable = st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp"))
 hostile_word = st.one_of(
     st.sampled_from(NON_ASCII_DIGITS + EXTREME_DATES + BAD_HOURS + CONTROL + ZONES),
-    st.builds(lambda a, c, b: a + c + b, st.text(printable, max_size=4), st.sampled_from(CONTROL),
-              st.text(printable, max_size=4)),
-)  # fmt: skip
+    st.builds(
+        lambda a, c, b: a + c + b,
+        st.text(printable, max_size=4),
+        st.sampled_from(CONTROL),
+        st.text(printable, max_size=4),
+    ),
+)
 # Texts at and around Telegram's 4096-character limit, made of what a reply might repeat.
 
 
@@ -65,11 +86,22 @@ def _telegram_sized(text: str) -> str:
 
 huge_text = st.builds(
     lambda prefix, unit, size: _telegram_sized(prefix + unit * size),
-    st.sampled_from(["", "/addslots mon ", "/addslots ", "/block ", "/timezone ", "/link ",
-                     "/addstudent ", "/stats ", "/start "]),
+    st.sampled_from(
+        [
+            "",
+            "/addslots mon ",
+            "/addslots ",
+            "/block ",
+            "/timezone ",
+            "/link ",
+            "/addstudent ",
+            "/stats ",
+            "/start ",
+        ]
+    ),
     st.sampled_from(["9", "<", "&", "\x00", "➅", "é", "a b ", "🙂"]),
     st.integers(min_value=3990, max_value=4096),
-)  # fmt: skip
+)
 plain_text = st.text(printable, min_size=1, max_size=200)
 typed_text = st.one_of(
     plain_text,
@@ -83,9 +115,23 @@ typed_text = st.one_of(
 callback_number = st.one_of(
     st.integers(min_value=-3, max_value=12).map(str),  # real ids are small in a fresh database
     st.sampled_from(["2147483647", "2147483648", str(2**63), str(10**12), str(-(10**12))]),
-    st.sampled_from([*NON_ASCII_DIGITS, "+3", " 3", "3_0", "3.0", "1_000_000_000_000", "0x1",
-                     "1e3", "", "-0", "00000000001", "\x00"]),
-)  # fmt: skip
+    st.sampled_from(
+        [
+            *NON_ASCII_DIGITS,
+            "+3",
+            " 3",
+            "3_0",
+            "3.0",
+            "1_000_000_000_000",
+            "0x1",
+            "1e3",
+            "",
+            "-0",
+            "00000000001",
+            "\x00",
+        ]
+    ),
+)
 
 
 # --- counting updates and crashes -----------------------------------------------------------
@@ -136,8 +182,13 @@ def recent(h: Harness, user_id: int, count: int = 30) -> list[ChatMessage]:
 
 def shown_callbacks(h: Harness, user_id: int) -> list[str]:
     """The callback data of the buttons on the bot's recent messages to this user."""
-    return [b.callback_data for m in recent(h, user_id) for row in m.buttons for b in row
-            if b.callback_data]  # fmt: skip
+    return [
+        b.callback_data
+        for m in recent(h, user_id)
+        for row in m.buttons
+        for b in row
+        if b.callback_data
+    ]
 
 
 def last_message_id(h: Harness, user_id: int) -> int:

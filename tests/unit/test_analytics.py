@@ -29,9 +29,16 @@ def _pair(
     subject: str = "Math",
 ) -> tuple[Booking, Slot]:
     booking = Booking(
-        booking_id, booking_id, 1, status, created, cancelled_by=by, late_cancel=late,
-        rescheduled_to_id=moved_to, attended=attended,
-    )  # fmt: skip
+        booking_id,
+        booking_id,
+        1,
+        status,
+        created,
+        cancelled_by=by,
+        late_cancel=late,
+        rescheduled_to_id=moved_to,
+        attended=attended,
+    )
     slot = Slot(booking_id, 1, start, start + timedelta(hours=1), 1, 1, subject)
     return booking, slot
 
@@ -104,8 +111,13 @@ def _link(link_id: int, student_id: int, created: datetime, uses: int) -> ShareL
 
 
 def test_funnel_counts_first_bookings_after_the_link() -> None:
-    links = [_link(1, 1, _at(2, 8), 1), _link(2, 2, _at(2, 8), 1), _link(3, 3, _at(2, 8), 0),
-             _link(4, 4, _at(10, 8), 2), _link(5, 5, _at(1, 8, 10), 1)]  # fmt: skip
+    links = [
+        _link(1, 1, _at(2, 8), 1),
+        _link(2, 2, _at(2, 8), 1),
+        _link(3, 3, _at(2, 8), 0),
+        _link(4, 4, _at(10, 8), 2),
+        _link(5, 5, _at(1, 8, 10), 1),
+    ]
     first = {1: _at(2, 9), 4: _at(3, 8)}  # student 4 booked before this link was made
     assert a.funnel(links, first, a.period_of("month", NOW, BERLIN)) == a.Funnel(4, 3, 1)
 

@@ -58,9 +58,15 @@ def test_a_traceback_holding_the_token_is_redacted(stream: io.StringIO) -> None:
 
 def test_a_record_with_exc_info_text_and_stack_is_redacted(stream: io.StringIO) -> None:
     record = logging.LogRecord(
-        "test.redaction", logging.ERROR, __file__, 1, "update failed: %s", (WEBHOOK_SECRET,),
-        None, sinfo=f"Stack (most recent call last):\n  secret_token={WEBHOOK_SECRET}",
-    )  # fmt: skip
+        "test.redaction",
+        logging.ERROR,
+        __file__,
+        1,
+        "update failed: %s",
+        (WEBHOOK_SECRET,),
+        None,
+        sinfo=f"Stack (most recent call last):\n  secret_token={WEBHOOK_SECRET}",
+    )
     try:
         _fail_with_the_token_in_the_url()
     except RuntimeError:
@@ -113,9 +119,12 @@ def test_the_bot_log_redacts_every_configured_secret_in_messages_and_tracebacks(
     try:
         run_bot.configure_logging(settings)
         logging.getLogger("lessonlink").error(
-            "boom %s %s %s %s", TOKEN, WEBHOOK_SECRET, "the-secret-key-protecting-links",
+            "boom %s %s %s %s",
+            TOKEN,
+            WEBHOOK_SECRET,
+            "the-secret-key-protecting-links",
             "db-password-9",
-        )  # fmt: skip
+        )
         try:
             _fail_with_the_token_in_the_url()
         except RuntimeError:

@@ -45,8 +45,9 @@ def test_planned_slots_overlapping_each_other_keep_the_earlier() -> None:
 def test_the_sweep_agrees_with_checking_every_pair() -> None:
     rng = random.Random(7)
     for _ in range(200):
-        wanted = planned(*sorted((a, a + rng.choice([10, 30, 60])) for a in
-                                 rng.sample(range(0, 2000, 10), 40)))  # fmt: skip
+        wanted = planned(
+            *sorted((a, a + rng.choice([10, 30, 60])) for a in rng.sample(range(0, 2000, 10), 40))
+        )
         taken = [(at(a), at(a + rng.randint(1, 90))) for a in rng.sample(range(2000), 30)]
         expected: list[PlannedSlot] = []
         for slot in wanted:

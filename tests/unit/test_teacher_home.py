@@ -42,13 +42,26 @@ def test_home_shows_today_and_next_lessons_in_the_teachers_zone_and_the_menu() -
     assert "• 13:00–14:00" in text and "Anna" in text  # 12:00 UTC is 13:00 in Berlin
     assert "Wed, 25 Nov, 10:00–11:00" in text and "Ben · Math" in text
     assert "Needs your attention" not in text
-    assert buttons == ["📅 Schedule", "👥 Students", "➕ Add student", "🕒 Hours & time off",
-                       "⚙️ Settings", "📊 Stats", "📤 Export"]  # fmt: skip
+    assert buttons == [
+        "📅 Schedule",
+        "👥 Students",
+        "➕ Add student",
+        "🕒 Hours & time off",
+        "⚙️ Settings",
+        "📊 Stats",
+        "📤 Export",
+    ]
 
 
 def test_home_lists_what_needs_attention() -> None:
-    home = data(today=[], upcoming=[], refused=2, unreachable=["Ben"], unopened=["Chloe", "Dan"],
-                expiring=[Expiring("Anna", NOW + timedelta(days=2))])  # fmt: skip
+    home = data(
+        today=[],
+        upcoming=[],
+        refused=2,
+        unreachable=["Ben"],
+        unopened=["Chloe", "Dan"],
+        expiring=[Expiring("Anna", NOW + timedelta(days=2))],
+    )
     text, _buttons = render(home)
     assert "No lessons today." in text
     assert "2 refused attempts to open your links" in text

@@ -77,9 +77,11 @@ def test_slot_length_must_be_sane_and_fit_the_window() -> None:
 
 @pytest.mark.parametrize(
     ("change_day", "before", "after"),
-    [(date(2026, 3, 29), date(2026, 3, 23), date(2026, 3, 30)),
-     (date(2026, 10, 25), date(2026, 10, 19), date(2026, 10, 26))],
-)  # fmt: skip
+    [
+        (date(2026, 3, 29), date(2026, 3, 23), date(2026, 3, 30)),
+        (date(2026, 10, 25), date(2026, 10, 19), date(2026, 10, 26)),
+    ],
+)
 def test_weekly_ten_oclock_stays_ten_local_across_the_clock_change(
     change_day: date, before: date, after: date
 ) -> None:
@@ -108,7 +110,11 @@ def test_block_of_a_whole_local_day_covers_23_hours_on_spring_forward() -> None:
     assert (end - start).total_seconds() == 23 * 3600
     spec = parse_block_args("2026-12-24..2027-01-02 holidays")
     assert (spec.first, spec.last, spec.hours, spec.reason) == (
-        date(2026, 12, 24), date(2027, 1, 2), None, "holidays")  # fmt: skip
+        date(2026, 12, 24),
+        date(2027, 1, 2),
+        None,
+        "holidays",
+    )
     part = parse_block_args("2026-12-05 09:00-12:00 dentist")
     assert part.hours == (time(9), time(12)) and part.reason == "dentist"
 
@@ -132,8 +138,12 @@ def test_settings_are_parsed_with_units_and_validated() -> None:
     assert apply_setting(base, Setting.LINK_USES, "3").link_max_uses == 3
     assert apply_setting(base, Setting.REMINDERS, "1h, 24h").reminder_leads_minutes == (1440, 60)
     assert apply_setting(base, Setting.NOTIFICATIONS, "").notifications_enabled is False
-    for key, text in [(Setting.SLOT_MINUTES, "5"), (Setting.HORIZON, "1000"),
-                      (Setting.LINK_USES, "many"), (Setting.REMINDERS, "1h 2h 3h 4h")]:  # fmt: skip
+    for key, text in [
+        (Setting.SLOT_MINUTES, "5"),
+        (Setting.HORIZON, "1000"),
+        (Setting.LINK_USES, "many"),
+        (Setting.REMINDERS, "1h 2h 3h 4h"),
+    ]:
         with pytest.raises(InvalidInput):
             apply_setting(base, key, text)
 

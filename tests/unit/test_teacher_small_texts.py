@@ -33,9 +33,20 @@ def lang(request: pytest.FixtureRequest) -> Iterator[str]:
 
 @pytest.mark.parametrize(
     ("word", "weekday"),
-    [("пн", 0), ("ВТ", 1), ("Среда", 2), ("четверг", 3), ("ПЯТНИЦА", 4), ("сб", 5),
-     ("воскресенье", 6), ("Monday", 0), ("sunday", 6), ("MON", 0), ("вс", 6)],
-)  # fmt: skip
+    [
+        ("пн", 0),
+        ("ВТ", 1),
+        ("Среда", 2),
+        ("четверг", 3),
+        ("ПЯТНИЦА", 4),
+        ("сб", 5),
+        ("воскресенье", 6),
+        ("Monday", 0),
+        ("sunday", 6),
+        ("MON", 0),
+        ("вс", 6),
+    ],
+)
 def test_russian_and_full_weekday_names_are_read_in_any_case(word: str, weekday: int) -> None:
     assert parse_day(word) == (weekday, None)
     assert parse_window_args(f"{word} 10:00-12:00").weekday == weekday
@@ -90,9 +101,14 @@ def test_in_mid_month_this_month_is_the_calendar_month() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "shown"),
-    [("Anna", "Anna."), ("Anna B.", "Anna B."), ("thanks!", "thanks!"), ("Who?", "Who?"),
-     ("Long nam…", "Long nam…")],
-)  # fmt: skip
+    [
+        ("Anna", "Anna."),
+        ("Anna B.", "Anna B."),
+        ("thanks!", "thanks!"),
+        ("Who?", "Who?"),
+        ("Long nam…", "Long nam…"),
+    ],
+)
 def test_a_sentence_ending_in_typed_text_gets_one_full_stop(typed: str, shown: str) -> None:
     assert sentence(typed) == shown
 
@@ -107,11 +123,19 @@ def test_a_name_ending_the_refusal_is_not_followed_by_a_second_stop(lang: str) -
 
 @pytest.mark.parametrize(
     ("lang", "counts"),
-    [("en", {1: "Opened 1 time · no limit", 0: "Opened 0 times · no limit"}),
-     ("ru", {1: "Открыта 1 раз · без ограничений", 3: "Открыта 3 раза · без ограничений",
-             0: "Открыта 0 раз · без ограничений"})],
+    [
+        ("en", {1: "Opened 1 time · no limit", 0: "Opened 0 times · no limit"}),
+        (
+            "ru",
+            {
+                1: "Открыта 1 раз · без ограничений",
+                3: "Открыта 3 раза · без ограничений",
+                0: "Открыта 0 раз · без ограничений",
+            },
+        ),
+    ],
     indirect=["lang"],
-)  # fmt: skip
+)
 def test_unlimited_uses_read_naturally(lang: str, counts: dict[int, str]) -> None:
     for n, text in counts.items():
         assert opened_text(n, None) == text
@@ -120,30 +144,36 @@ def test_unlimited_uses_read_naturally(lang: str, counts: dict[int, str]) -> Non
 
 @pytest.mark.parametrize(
     ("lang", "expected"),
-    [("en", ["Opened 0 of 1 time", "Opened 2 of 5 times"]),
-     ("ru", ["Открыта 0 из 1 раза", "Открыта 2 из 5 раз"])],
+    [
+        ("en", ["Opened 0 of 1 time", "Opened 2 of 5 times"]),
+        ("ru", ["Открыта 0 из 1 раза", "Открыта 2 из 5 раз"]),
+    ],
     indirect=["lang"],
-)  # fmt: skip
+)
 def test_limited_uses_take_the_plural_of_the_limit(lang: str, expected: list[str]) -> None:
     assert [opened_text(0, 1), opened_text(2, 5)] == expected
 
 
 @pytest.mark.parametrize(
     ("lang", "expected"),
-    [("en", ["1 day", "2 days", "5 days", "21 days"]),
-     ("ru", ["1 день", "2 дня", "5 дней", "21 день"])],
+    [
+        ("en", ["1 day", "2 days", "5 days", "21 days"]),
+        ("ru", ["1 день", "2 дня", "5 дней", "21 день"]),
+    ],
     indirect=["lang"],
-)  # fmt: skip
+)
 def test_days_take_their_plural_form(lang: str, expected: list[str]) -> None:
     assert [days(n) for n in (1, 2, 5, 21)] == expected
 
 
 @pytest.mark.parametrize(
     ("lang", "one", "two"),
-    [("en", "cancel 1 booked lesson.", "cancel 2 booked lessons."),
-     ("ru", "отменено 1 забронированное занятие", "отменены 2 забронированных занятия")],
+    [
+        ("en", "cancel 1 booked lesson.", "cancel 2 booked lessons."),
+        ("ru", "отменено 1 забронированное занятие", "отменены 2 забронированных занятия"),
+    ],
     indirect=["lang"],
-)  # fmt: skip
+)
 def test_the_confirmation_counts_lessons_in_the_right_form(lang: str, one: str, two: str) -> None:
     assert one in describe(ConfirmationNeeded(affected=1))
     assert two in describe(ConfirmationNeeded(affected=2))
@@ -151,26 +181,51 @@ def test_the_confirmation_counts_lessons_in_the_right_form(lang: str, one: str, 
 
 @pytest.mark.parametrize(
     ("lang", "zero", "one"),
-    [("en", "A lesson of 0 minutes is not possible", "A lesson of 1 minute is not possible"),
-     ("ru", "Урок длиной 0 минут невозможен", "Урок длиной 1 минута невозможен")],
+    [
+        ("en", "A lesson of 0 minutes is not possible", "A lesson of 1 minute is not possible"),
+        ("ru", "Урок длиной 0 минут невозможен", "Урок длиной 1 минута невозможен"),
+    ],
     indirect=["lang"],
-)  # fmt: skip
+)
 def test_a_refused_length_names_its_minutes_rightly(lang: str, zero: str, one: str) -> None:
     assert zero in describe(InvalidInput("length", "0"))
     assert one in describe(InvalidInput("length", "1"))
 
 
 AUDITED = [  # every (event, outcome) the services record about a student
-    ("link.open", "opened"), ("link.open", "teacher_preview"), ("link.open", "throttled"),
-    *[("link.open", f"link_refused:{r}") for r in ("unknown", "expired", "revoked", "replaced",
-      "used_up", "bound_elsewhere", "archived", "own_student", "something_new")],
-    ("link.limits", "ok"), ("link.regenerate", "ok"), ("link.revoke", "ok"), ("link.send", "ok"),
-    ("student.enrolled", "ok"), ("student.renamed", "ok"), ("student.archived", "ok"),
-    ("student.timezone", "ok"), ("booking.made", "ok"), ("booking.cancelled", "ok"),
-    ("booking.rescheduled", "ok"), ("booking.attendance", "attended"),
-    ("booking.attendance", "no_show"), ("slot.access", "refused:foreign"),
+    ("link.open", "opened"),
+    ("link.open", "teacher_preview"),
+    ("link.open", "throttled"),
+    *[
+        ("link.open", f"link_refused:{r}")
+        for r in (
+            "unknown",
+            "expired",
+            "revoked",
+            "replaced",
+            "used_up",
+            "bound_elsewhere",
+            "archived",
+            "own_student",
+            "something_new",
+        )
+    ],
+    ("link.limits", "ok"),
+    ("link.regenerate", "ok"),
+    ("link.revoke", "ok"),
+    ("link.send", "ok"),
+    ("student.enrolled", "ok"),
+    ("student.renamed", "ok"),
+    ("student.archived", "ok"),
+    ("student.timezone", "ok"),
+    ("booking.made", "ok"),
+    ("booking.cancelled", "ok"),
+    ("booking.rescheduled", "ok"),
+    ("booking.attendance", "attended"),
+    ("booking.attendance", "no_show"),
+    ("slot.access", "refused:foreign"),
     ("some.future_kind", "ok"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"], indirect=True)
@@ -180,8 +235,10 @@ def test_every_audit_event_reads_as_a_phrase_never_a_code(lang: str) -> None:
         # No dotted kind ('link.open'), no snake_case outcome ('bound_elsewhere').
         assert phrase and "." not in phrase and "_" not in phrase, (event, outcome, phrase)
     refused = event_phrase("link.open", "link_refused:bound_elsewhere")
-    expected = {"en": "Link refused: opened by another account",
-                "ru": "Ссылка отклонена: открыта с другого аккаунта"}  # fmt: skip
+    expected = {
+        "en": "Link refused: opened by another account",
+        "ru": "Ссылка отклонена: открыта с другого аккаунта",
+    }
     assert refused == expected[lang]
 
 
@@ -192,7 +249,9 @@ def test_a_moved_lesson_names_both_times_in_one_date_format(lang: str) -> None:
     teacher = Account(1, "Tanya", language=lang)
     now = datetime(2026, 11, 29, tzinfo=UTC)
     text, _ = render(make_i18n(), Outgoing(1, 1, notice), teacher, now)
-    old, new = {"en": ("Mon, 30 Nov, 10:00", "Tue, 1 Dec, 14:00"),
-                "ru": ("пн, 30 нояб., 10:00", "вт, 1 дек., 14:00")}[lang]  # fmt: skip
+    old, new = {
+        "en": ("Mon, 30 Nov, 10:00", "Tue, 1 Dec, 14:00"),
+        "ru": ("пн, 30 нояб., 10:00", "вт, 1 дек., 14:00"),
+    }[lang]
     assert old in text and new in text, text
     assert "2026" not in text, text
