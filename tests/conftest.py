@@ -110,7 +110,7 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 def uow(engine: AsyncEngine) -> Callable[[], SqlUnitOfWork]:
     """A factory of units of work on the test database."""
-    return uow_factory(engine)  # type: ignore[no-any-return]
+    return uow_factory(engine)
 
 
 @pytest.fixture
