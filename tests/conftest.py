@@ -1,28 +1,31 @@
-"""Shared fixtures: a migrated database per test, on SQLite and (when configured) PostgreSQL."""
+"""Shared fixtures: a database per test, on SQLite and (when configured) PostgreSQL.
+
+Each test gets its own copy of a template migrated once per session (tests/databases.py), so
+tests never see each other's rows; tests of the migrations themselves ask for an empty one.
+"""
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.clock import ManualClock
 from storage.engine import create_engine, uow_factory
-from storage.migrate import upgrade_to_head
 from storage.uow import SqlUnitOfWork
-
-POSTGRES_ENV = "LESSONLINK_TEST_POSTGRES_URL"
-
-
-def postgres_url() -> str | None:
-    """The PostgreSQL URL the suite may use, if any."""
-    return os.environ.get(POSTGRES_ENV) or None
+from tests.databases import (
+    POSTGRES_ENV,
+    Cleanup,
+    PostgresCopies,
+    copy_sqlite,
+    make_postgres_database,
+    make_sqlite_template,
+    postgres_url,
+    sqlite_url,
+)
 
 
 @pytest.fixture(
@@ -38,47 +41,68 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-async def make_database(backend: str, tmp_path: Path) -> tuple[str, Callable[[], object]]:
+async def make_database(backend: str, tmp_path: Path) -> tuple[str, Cleanup]:
     """Create an empty database for one test; returns its URL and an async cleanup."""
     if backend == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'test.sqlite3'}", _noop
+        return sqlite_url(tmp_path / "empty.sqlite3"), _noop
     url = postgres_url()
     assert url is not None
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url)
-    async with admin.begin() as conn:
-        await conn.execute(text("CREATE EXTENSION IF NOT EXISTS btree_gist SCHEMA public"))
-        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    await admin.dispose()
-
-    async def drop() -> None:
-        engine = create_engine(url)
-        async with engine.begin() as conn:
-            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await engine.dispose()
-
-    sep = "&" if "?" in url else "?"
-    # Each test lives in its own schema; public stays on the path for btree_gist.
-    return f"{url}{sep}search_path={schema},public", drop
+    return await make_postgres_database(url)
 
 
 async def _noop() -> None:
     return None
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once per session (per pytest process)."""
+    return make_sqlite_template(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture(scope="session")
+def postgres_copies() -> Iterator[PostgresCopies]:
+    """Copies of a PostgreSQL database migrated once per session; all dropped at its end."""
+    url = postgres_url()
+    assert url is not None
+    copies = PostgresCopies(url)
+    yield copies
+    copies.close()
+
+
 @pytest.fixture
-async def database_url(backend: str, tmp_path: Path) -> AsyncIterator[str]:
-    """An empty database URL for this test, removed afterwards."""
+def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A database at head for this test alone (a copy of the template), removed afterwards."""
+    if backend == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        yield copy_sqlite(template, tmp_path / "test.sqlite3")
+        return
+    copies: PostgresCopies = request.getfixturevalue("postgres_copies")
+    name = copies.take()
+    yield copies.url_of(name)
+    copies.give_back(name)
+
+
+@pytest.fixture
+async def empty_database_url(backend: str, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database, for tests of the migrations themselves; removed afterwards."""
     url, cleanup = await make_database(backend, tmp_path)
     yield url
-    await cleanup()  # type: ignore[misc]
+    await cleanup()
+
+
+@pytest.fixture
+async def empty_engine(empty_database_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on an empty database (no migration applied)."""
+    eng = create_engine(empty_database_url)
+    yield eng
+    await eng.dispose()
 
 
 @pytest.fixture
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    """An engine on a database migrated to head."""
+    """An engine on this test's database at head."""
     eng = create_engine(database_url)
-    await upgrade_to_head(eng)
     yield eng
     await eng.dispose()
 

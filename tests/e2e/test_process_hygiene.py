@@ -57,22 +57,31 @@ async def test_a_running_bot_logs_user_ids_not_scheduler_chatter_and_keeps_files
         server.add_user(77, "Alice Privatename")
         keep = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
         env = {
-            **keep, "PYTHONPATH": str(ROOT), "BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_URL": server.url, "HEALTH_PORT": str(health_port),
+            **keep,
+            "PYTHONPATH": str(ROOT),
+            "BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": server.url,
+            "HEALTH_PORT": str(health_port),
             "DISPATCH_INTERVAL_SECONDS": "0.2",
-        }  # fmt: skip
+        }
         bot = await asyncio.create_subprocess_exec(
-            sys.executable, str(ROOT / "run_bot.py"), cwd=tmp_path, env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
+            sys.executable,
+            str(ROOT / "run_bot.py"),
+            cwd=tmp_path,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         try:
             server.send_text(77, "/start")
             await server.wait_for_bot_message(77, contains="LessonLink", timeout=60)
             await _dispatcher_ticked(f"http://127.0.0.1:{health_port}/healthz")
             data = tmp_path / "data"
             database = data / "lessonlink.sqlite3"
-            files = {p.name: _mode(p) for p in (database, data / f"{database.name}-wal",
-                                                data / f"{database.name}-shm")}  # fmt: skip
+            files = {
+                p.name: _mode(p)
+                for p in (database, data / f"{database.name}-wal", data / f"{database.name}-shm")
+            }
             folder = _mode(data)
         finally:
             bot.send_signal(signal.SIGTERM)

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.model import TeacherSettings
-from storage.engine import create_engine, uow_factory
+from storage.engine import uow_factory
 from storage.migrate import alembic_config
 from storage.uow import SqlUnitOfWork
 
@@ -35,33 +35,32 @@ async def _teacher_columns(engine: AsyncEngine) -> set[str]:
     return {column["name"] for column in columns}
 
 
-async def test_a_teacher_from_before_the_migration_gets_ten_minutes(database_url: str) -> None:
-    engine = create_engine(database_url)
-    try:
-        await _migrate(engine, "upgrade", "0003")
-        async with engine.begin() as conn:
-            await conn.execute(
-                text(
-                    "INSERT INTO teachers (telegram_id, display_name, timezone, slot_minutes, "
-                    "advance_notice_minutes, horizon_days, cancel_window_minutes, "
-                    "reminder_leads, notifications_enabled, teacher_reminders, "
-                    "inactive_after_days, created_at) VALUES (4242, 'Anna', 'UTC', 60, 120, "
-                    "28, 1440, '1440,60', true, false, 30, :at)"
-                ),
-                {"at": T0},
-            )
-        await _migrate(engine, "upgrade", "head")
-        async with uow_factory(engine)() as uow:
-            teacher = await uow.teachers.by_telegram(4242)
-        assert teacher is not None and teacher.settings.grace_minutes == 10
+async def test_a_teacher_from_before_the_migration_gets_ten_minutes(
+    empty_engine: AsyncEngine,
+) -> None:
+    engine = empty_engine
+    await _migrate(engine, "upgrade", "0003")
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO teachers (telegram_id, display_name, timezone, slot_minutes, "
+                "advance_notice_minutes, horizon_days, cancel_window_minutes, "
+                "reminder_leads, notifications_enabled, teacher_reminders, "
+                "inactive_after_days, created_at) VALUES (4242, 'Anna', 'UTC', 60, 120, "
+                "28, 1440, '1440,60', true, false, 30, :at)"
+            ),
+            {"at": T0},
+        )
+    await _migrate(engine, "upgrade", "head")
+    async with uow_factory(engine)() as uow:
+        teacher = await uow.teachers.by_telegram(4242)
+    assert teacher is not None and teacher.settings.grace_minutes == 10
 
-        await _migrate(engine, "downgrade", "0003")
-        assert "grace_minutes" not in await _teacher_columns(engine)
-        async with engine.connect() as conn:
-            kept = await conn.scalar(text("SELECT count(*) FROM teachers"))
-        assert kept == 1  # the downgrade drops the column, never the teachers
-    finally:
-        await engine.dispose()
+    await _migrate(engine, "downgrade", "0003")
+    assert "grace_minutes" not in await _teacher_columns(engine)
+    async with engine.connect() as conn:
+        kept = await conn.scalar(text("SELECT count(*) FROM teachers"))
+    assert kept == 1  # the downgrade drops the column, never the teachers
 
 
 async def test_the_grace_period_is_stored_and_read_back(uow: Callable[[], SqlUnitOfWork]) -> None:

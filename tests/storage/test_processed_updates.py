@@ -124,5 +124,10 @@ async def test_claims_made_together_each_count_once_whatever_their_order(
     await keeper.finishes.submit(6)  # update 6 was handled before the burst
     burst = await asyncio.gather(*(keeper.claims.submit(i) for i in [5, 3, 5, 6, 4, 3]))
     assert burst == [
-        Claim.NEW, Claim.NEW, Claim.IN_PROGRESS, Claim.DUPLICATE, Claim.NEW, Claim.IN_PROGRESS
-    ]  # fmt: skip
+        Claim.NEW,
+        Claim.NEW,
+        Claim.IN_PROGRESS,
+        Claim.DUPLICATE,
+        Claim.NEW,
+        Claim.IN_PROGRESS,
+    ]

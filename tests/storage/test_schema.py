@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.model import AuditEvent, TeacherSettings
+from storage.migrate import upgrade_to_head
 from storage.uow import SqlUnitOfWork
 
 T0 = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
@@ -23,8 +24,9 @@ async def _teacher_with_slot(uow: SqlUnitOfWork, capacity: int = 1) -> tuple[int
     return teacher.id, slots[0].id
 
 
-async def test_migrations_create_every_table_from_empty(engine: AsyncEngine) -> None:
-    async with engine.connect() as conn:
+async def test_migrations_create_every_table_from_empty(empty_engine: AsyncEngine) -> None:
+    await upgrade_to_head(empty_engine)
+    async with empty_engine.connect() as conn:
         names = set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
     assert {
         "accounts",

@@ -85,8 +85,10 @@ async def test_new_hours_are_checked_against_existing_slots_in_linear_time(
 
     async def counted(self: SqlSlots, *args: Any, **kwargs: Any) -> list[Slot]:
         found = await original(self, *args, **kwargs)
-        return [replace(s, starts_at=Counted.of(s.starts_at), ends_at=Counted.of(s.ends_at))
-                for s in found]  # fmt: skip
+        return [
+            replace(s, starts_at=Counted.of(s.starts_at), ends_at=Counted.of(s.ends_at))
+            for s in found
+        ]
 
     monkeypatch.setattr(SqlSlots, "between", counted)
     Counted.comparisons = 0
@@ -107,8 +109,14 @@ def _spy_on_writes(monkeypatch: pytest.MonkeyPatch) -> tuple[Calls, list[object]
     committed: list[object] = []
     add_many, commit = SqlSlots.add_many, SqlUnitOfWork.commit
 
-    async def spy_add(self: SqlSlots, teacher_id: int, window_id: int | None, times: Any,
-                      capacity: int, subject: str) -> int:  # fmt: skip
+    async def spy_add(
+        self: SqlSlots,
+        teacher_id: int,
+        window_id: int | None,
+        times: Any,
+        capacity: int,
+        subject: str,
+    ) -> int:
         times = list(times)
         calls.append((self, len(times)))
         return await add_many(self, teacher_id, window_id, times, capacity, subject)

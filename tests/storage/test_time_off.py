@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.model import TeacherSettings
-from storage.migrate import alembic_config
+from storage.migrate import alembic_config, upgrade_to_head
 from storage.uow import SqlUnitOfWork
 
 T0 = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
@@ -20,7 +20,9 @@ def _columns(conn: Connection) -> set[str]:
     return {c["name"] for c in inspect(conn).get_columns("time_off")}
 
 
-async def test_migration_0003_adds_the_reason_and_downgrades_cleanly(engine: AsyncEngine) -> None:
+async def test_migration_0003_adds_the_reason_and_downgrades_cleanly(
+    empty_engine: AsyncEngine,
+) -> None:
     from alembic import command
 
     def _step(conn: Connection, target: str, up: bool) -> None:
@@ -28,7 +30,8 @@ async def test_migration_0003_adds_the_reason_and_downgrades_cleanly(engine: Asy
         cfg.attributes["connection"] = conn
         (command.upgrade if up else command.downgrade)(cfg, target)
 
-    async with engine.begin() as conn:
+    await upgrade_to_head(empty_engine)
+    async with empty_engine.begin() as conn:
         assert "reason" in await conn.run_sync(_columns)
         await conn.run_sync(_step, "0002", False)
         assert "reason" not in await conn.run_sync(_columns)
