@@ -9,6 +9,7 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -90,6 +91,7 @@ def build_application(
         default_timezone=settings.default_timezone,
         teacher_ids=frozenset(settings.teacher_ids),
         admin_ids=frozenset(settings.admin_ids),
+        claim_heartbeat=timedelta(seconds=settings.update_heartbeat_seconds),
     )
     if session is None:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))

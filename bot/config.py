@@ -91,6 +91,9 @@ class Settings(BaseSettings):
     dispatch_interval_seconds: float = 2.0
     # Each getMe at start waits this long (asked twice): a silent server ends the start soon.
     startup_timeout_seconds: int = Field(default=5, ge=1, le=60)
+    # How often an update's claim is renewed while it is handled; a claim three beats old
+    # belonged to a process that died, and the update's next delivery takes it over.
+    update_heartbeat_seconds: float = Field(default=5.0, ge=1.0, le=60.0)
     # Production mode (README "Production mode"): a webhook instead of polling, N workers.
     webhook_url: str = ""
     webhook_path: str = "/telegram/webhook"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from bot.domain.clock import Clock
@@ -27,6 +28,9 @@ class Deps:
     teacher_ids: frozenset[int] = field(default_factory=frozenset)
     admin_ids: frozenset[int] = field(default_factory=frozenset)
     read: Callable[[], SqlUnitOfWork] | None = None
+    # How often a process renews the claims of the updates it handles; three missed beats
+    # mean it died (bot.services.updates).
+    claim_heartbeat: timedelta = timedelta(seconds=5)
 
     def reading(self) -> SqlUnitOfWork:
         """A unit of work for reading only: it never blocks or waits for writers."""

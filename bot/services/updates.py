@@ -20,10 +20,12 @@ from bot.services.context import Deps
 log = logging.getLogger("lessonlink.updates")
 R = TypeVar("R")
 
-# How often a process refreshes the claims of the updates it is handling.
+# How often a process refreshes the claims of the updates it is handling, by default
+# (Deps.claim_heartbeat, the UPDATE_HEARTBEAT_SECONDS setting).
 HEARTBEAT = timedelta(seconds=5)
 # A claim not refreshed for three heartbeats was left by a process that died mid-update.
-CLAIM_LEASE = 3 * HEARTBEAT
+LEASE_BEATS = 3
+CLAIM_LEASE = LEASE_BEATS * HEARTBEAT
 # Telegram keeps an undelivered update for at most 24 hours; after a week without updates it
 # may restart update ids at random, so records older than two days only risk false duplicates.
 RECORD_TTL = timedelta(hours=48)
@@ -49,7 +51,7 @@ async def claim_updates(deps: Deps, update_ids: list[int]) -> list[Claim]:
         for index in sorted(range(len(update_ids)), key=update_ids.__getitem__):
             update_id = update_ids[index]
             claims[index] = await uow.updates.claim(
-                update_id, now, now - CLAIM_LEASE, now + RECORD_TTL
+                update_id, now, now - LEASE_BEATS * deps.claim_heartbeat, now + RECORD_TTL
             )
         await uow.commit()
     return [claims[index] for index in range(len(update_ids))]
@@ -120,11 +122,11 @@ class ClaimKeeper:
     """This process's claims: recorded and finished in shared transactions, and refreshed
     every heartbeat while any is held."""
 
-    def __init__(self, deps: Deps, interval: timedelta = HEARTBEAT) -> None:
+    def __init__(self, deps: Deps, interval: timedelta | None = None) -> None:
         self._deps = deps
         self.claims = GroupCommit(lambda ids: claim_updates(deps, ids))
         self.finishes = GroupCommit(lambda ids: finish_updates(deps, ids))
-        self._interval = interval.total_seconds()
+        self._interval = (interval or deps.claim_heartbeat).total_seconds()
         self._held: set[int] = set()
         self._changed = asyncio.Event()
         self._task: asyncio.Task[None] | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.domain.clock import ManualClock
@@ -131,3 +132,18 @@ async def test_claims_made_together_each_count_once_whatever_their_order(
         Claim.NEW,
         Claim.IN_PROGRESS,
     ]
+
+
+async def test_a_shorter_heartbeat_lets_the_next_delivery_take_over_sooner(
+    uow: Callable[[], SqlUnitOfWork], clock: ManualClock
+) -> None:
+    quick = replace(deps_on(uow, clock), claim_heartbeat=timedelta(seconds=2))
+    assert await claim_update(quick, 11) == Claim.NEW
+    clock.advance(timedelta(seconds=5))  # fewer than three beats of 2 s: still being handled
+    assert await claim_update(quick, 11) == Claim.IN_PROGRESS
+    clock.advance(timedelta(seconds=2))  # seven seconds without a beat: the handler died
+    assert await claim_update(quick, 11) == Claim.TAKEN_OVER
+    # With the default heartbeat, seven seconds is no reason to take a claim over.
+    assert await claim_update(deps_on(uow, clock), 12) == Claim.NEW
+    clock.advance(timedelta(seconds=7))
+    assert await claim_update(deps_on(uow, clock), 12) == Claim.IN_PROGRESS
