@@ -40,17 +40,19 @@ def _max_in_any_second(times: list[float]) -> int:
     return best
 
 
-async def test_a_burst_of_1000_reminders_stays_within_telegrams_flood_limits(
+async def test_a_burst_of_300_reminders_stays_within_telegrams_flood_limits(
     harness: Harness,
 ) -> None:
-    chats = [100_000 + n for n in range(990)] + [99_999] * 10  # one chat gets ten in a row
+    # Ten seconds of sending at the global limit: enough to show the window never holds more
+    # than 30 (bench/reminder_burst.py measures 10,000 by hand).
+    chats = [100_000 + n for n in range(290)] + [99_999] * 10  # one chat gets ten in a row
     await _queue(harness, chats, harness.clock.now())
     await harness.flush()
 
     sends = [
         r for r in harness.server.calls("sendMessage", ok=True) if r.params["chat_id"] in chats
     ]
-    assert len(sends) == 1000, "every due notification is delivered, none dropped"
+    assert len(sends) == 300, "every due notification is delivered, none dropped"
     assert _max_in_any_second([r.at for r in sends]) <= 30
     per_chat: dict[int, list[float]] = defaultdict(list)
     for r in sends:
@@ -58,7 +60,7 @@ async def test_a_burst_of_1000_reminders_stays_within_telegrams_flood_limits(
     gaps = [b - a for a, b in zip(per_chat[99_999], per_chat[99_999][1:], strict=False)]
     assert len(gaps) == 9 and min(gaps) >= 0.9, "one chat gets at most one message a second"
     async with harness.app.deps.uow() as uow:
-        assert len(await uow.outbox.by_status(OutboxStatus.SENT)) == 1000
+        assert len(await uow.outbox.by_status(OutboxStatus.SENT)) == 300
 
 
 async def _sent_chats(h: Harness) -> list[int]:
