@@ -42,7 +42,7 @@ from runtime.api_retry import PinResponseTypes, RetryMiddleware, SendWhenUnedita
 from runtime.polling import poll_updates
 from runtime.startup import StartupError, database_unusable, refusals_explained, who_am_i
 from runtime.workers import fsm_backend, supervise
-from storage.engine import connect_errors, create_engine, read_factory, uow_factory
+from storage.engine import connect_errors, create_engine, database_busy, read_factory, uow_factory
 from storage.migrate import upgrade_to_head
 from views.i18n import CatalogI18n, UserLanguageMiddleware, make_i18n
 from web.observability import ApiMetrics, HealthProbe, Metrics
@@ -111,7 +111,9 @@ def build_application(
     tracker = UpdateTracker()
     tracker.listeners.append(metrics.on_update)
     storage, isolation = fsm_backend(settings)
-    dispatcher = Dispatcher(deps=deps, storage=storage, events_isolation=isolation)
+    dispatcher = Dispatcher(
+        deps=deps, storage=storage, events_isolation=isolation, database_busy=database_busy
+    )
     install_outermost(dispatcher, tracker)
     install_redelivery(dispatcher)
     dispatcher.update.outer_middleware(AccountMiddleware(deps))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Callable
 from contextlib import suppress
 
 from aiogram import Router
@@ -11,7 +12,6 @@ from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import ErrorEvent, Update
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
-from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.domain import errors as e
 from bot.domain.typed import plain_number
@@ -218,15 +218,19 @@ router = Router(name="errors")
 
 
 @router.errors()
-async def on_error(event: ErrorEvent) -> bool:
-    """Answer the user in one sentence; log unexpected failures without leaking details."""
+async def on_error(event: ErrorEvent, database_busy: Callable[[BaseException], bool]) -> bool:
+    """Answer the user in one sentence; log unexpected failures without leaking details.
+
+    `database_busy` comes from the dispatcher's data (run_bot passes storage's own test), so
+    the handlers need not know which database driver raised what.
+    """
     exc = event.exception
     update = event.update
     if isinstance(exc, e.DomainError):
         outcome_of_update.set(f"refused:{type(exc).__name__}")
         await _tell(update, describe(exc))
         return True
-    if isinstance(exc, OperationalError | DBAPIError) and _is_busy(exc):
+    if database_busy(exc):
         outcome_of_update.set("busy")
         log.warning("update=%s database busy: %s", update.update_id, type(exc).__name__)
         await _tell(update, _("The calendar is busy right now. Please try again in a moment."))
@@ -245,11 +249,6 @@ async def on_error(event: ErrorEvent) -> bool:
         update, _("Something went wrong on our side; nothing was changed. Please try again.")
     )
     return True
-
-
-def _is_busy(exc: Exception) -> bool:
-    text = str(exc).lower()
-    return any(w in text for w in ("locked", "busy", "could not serialize", "deadlock"))
 
 
 async def _tell(update: Update, text: str) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -94,6 +94,15 @@ def _read_only_postgres_readers(engine: AsyncEngine) -> None:
     def _on_begin(conn: Connection) -> None:
         if conn.get_execution_options().get(READONLY, False):
             conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+
+
+def database_busy(exc: BaseException) -> bool:
+    """Whether a statement failed because the database is busy (a lock, a serialization
+    failure, a deadlock): worth a "try again in a moment", not an error report."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    text = str(exc).lower()
+    return any(word in text for word in ("locked", "busy", "could not serialize", "deadlock"))
 
 
 def connect_errors() -> tuple[type[BaseException], ...]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.handlers.conftest import Harness
 
 
@@ -41,3 +43,24 @@ async def test_polling_starts_even_if_an_old_webhook_was_left_behind(
             h.user(505, "Eve")
             await h.send(505, "/start")
             assert "LessonLink" in (h.last(505).text or "")
+
+
+async def test_a_busy_database_gets_a_try_again_sentence_not_an_error(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from bot.services import accounts
+
+    async def locked(*args: object, **kwargs: object) -> object:
+        raise OperationalError("SELECT 1", {}, Exception("database is locked"))
+
+    carol = harness.user(503, "Carol")
+    monkeypatch.setattr(accounts, "identify", locked)
+    await harness.send(carol, "/help")
+    reply = harness.last(carol).text or ""
+    assert "busy right now" in reply and "try again" in reply
+    assert "Something went wrong" not in reply
+    monkeypatch.undo()  # the database is free again: the same command is answered
+    await harness.send(carol, "/help")
+    assert "busy right now" not in (harness.last(carol).text or "")

@@ -261,3 +261,15 @@ def test_no_date_typed_anywhere_reaches_date_arithmetic_unbounded() -> None:
         for args in ("2000-01-01", "2999-12-31", "2999-12-31 23:00-00:00"):
             block_bounds(parse_block_args(args), ZoneInfo(zone))
     assert parse_block_args("2999-12-31").first == date(2999, 12, 31)
+
+
+def test_only_a_locked_or_conflicting_database_counts_as_busy() -> None:
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from storage.engine import database_busy
+
+    assert database_busy(OperationalError("x", {}, Exception("database is locked")))
+    assert database_busy(OperationalError("x", {}, Exception("could not serialize access")))
+    assert database_busy(OperationalError("x", {}, Exception("deadlock detected")))
+    assert not database_busy(IntegrityError("x", {}, Exception("UNIQUE constraint failed")))
+    assert not database_busy(RuntimeError("database is locked"))  # not from the database
