@@ -4,30 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from bot.domain.model import OutboxStatus, Student, Teacher
+from bot.domain.model import OutboxStatus
 from bot.domain.notices import NoticeKind
-from bot.services import booking
-from tests.factories import make_slots, make_student, make_teacher
 from tests.handlers.conftest import Harness
-
-TEACHER, STUDENT = 7101, 7102
-
-
-async def _pair(h: Harness, language: str = "en", **settings: object) -> tuple[Teacher, Student]:
-    """A teacher and a bound student (speaking `language`) who have both started the bot."""
-    h.user(TEACHER, "Tanya")
-    h.user(STUDENT, "Sam", language=language)
-    await h.send(TEACHER, "/start")
-    await h.send(STUDENT, "/start")
-    now = h.clock.now()
-    teacher = await make_teacher(h.app.deps.uow, now, TEACHER, **settings)
-    student = await make_student(h.app.deps.uow, teacher, STUDENT, now)
-    return teacher, student
-
-
-async def _book_in(h: Harness, teacher: Teacher, student: Student, ahead: timedelta) -> None:
-    [slot] = await make_slots(h.app.deps.uow, teacher, h.clock.now() + ahead)
-    await booking.book(h.app.deps, STUDENT, student.id, slot.id)
+from tests.steps.notification_steps import STUDENT, TEACHER, book_in, pair
 
 
 def _reminders(h: Harness, user_id: int) -> list[str]:
@@ -43,8 +23,8 @@ async def _skipped(h: Harness) -> list[tuple[str, str]]:
 async def test_a_day_before_reminder_sent_two_hours_before_says_two_hours(
     harness: Harness,
 ) -> None:
-    teacher, student = await _pair(harness)
-    await _book_in(harness, teacher, student, timedelta(days=3))
+    teacher, student = await pair(harness)
+    await book_in(harness, teacher, student, timedelta(days=3))
     harness.clock.advance(timedelta(days=3) - timedelta(hours=2))  # the bot was down till now
     await harness.flush()
     [reminder] = _reminders(harness, STUDENT)
@@ -54,8 +34,8 @@ async def test_a_day_before_reminder_sent_two_hours_before_says_two_hours(
 async def test_after_a_restart_50_minutes_before_one_reminder_says_50_minutes(
     harness: Harness,
 ) -> None:
-    teacher, student = await _pair(harness, teacher_reminders=True)
-    await _book_in(harness, teacher, student, timedelta(days=3))
+    teacher, student = await pair(harness, teacher_reminders=True)
+    await book_in(harness, teacher, student, timedelta(days=3))
     harness.clock.advance(timedelta(days=3) - timedelta(minutes=50))  # both leads are overdue
     await harness.flush()
     await harness.flush()
@@ -73,8 +53,8 @@ async def test_after_a_restart_50_minutes_before_one_reminder_says_50_minutes(
 async def test_a_lone_day_before_reminder_in_the_last_hour_is_skipped_as_too_late(
     harness: Harness,
 ) -> None:
-    teacher, student = await _pair(harness, reminder_leads_minutes=(24 * 60,))
-    await _book_in(harness, teacher, student, timedelta(days=3))
+    teacher, student = await pair(harness, reminder_leads_minutes=(24 * 60,))
+    await book_in(harness, teacher, student, timedelta(days=3))
     harness.clock.advance(timedelta(days=3) - timedelta(minutes=40))
     await harness.flush()
     assert not _reminders(harness, STUDENT)
@@ -82,8 +62,8 @@ async def test_a_lone_day_before_reminder_in_the_last_hour_is_skipped_as_too_lat
 
 
 async def test_a_late_reminder_in_russian_uses_the_right_plural(harness: Harness) -> None:
-    teacher, student = await _pair(harness, language="ru", reminder_leads_minutes=(60,))
-    await _book_in(harness, teacher, student, timedelta(days=1))
+    teacher, student = await pair(harness, language="ru", reminder_leads_minutes=(60,))
+    await book_in(harness, teacher, student, timedelta(days=1))
     harness.clock.advance(timedelta(days=1) - timedelta(minutes=21))
     await harness.flush()
     [reminder] = _reminders(harness, STUDENT)
@@ -93,7 +73,7 @@ async def test_a_late_reminder_in_russian_uses_the_right_plural(harness: Harness
 async def test_an_agenda_the_bot_missed_by_a_day_is_not_sent_the_next_day(
     harness: Harness,
 ) -> None:
-    await _pair(harness, timezone="Europe/Berlin", agenda_time=time(8, 0))
+    await pair(harness, timezone="Europe/Berlin", agenda_time=time(8, 0))
     harness.clock.set(datetime(2026, 11, 24, 6, 0, tzinfo=UTC))  # 07:00 in Berlin
     await harness.digests()  # queues today's agenda and tomorrow's
     harness.clock.advance(timedelta(days=1, hours=1, minutes=30))  # back on the 25th, 08:30

@@ -12,10 +12,10 @@ from tests.steps.harness import Harness
 TEACHER, STUDENT = 7001, 7002
 
 
-async def pair(h: Harness, **settings: object) -> tuple[Teacher, Student]:
-    """A teacher and a bound student who have both started the bot."""
+async def pair(h: Harness, language: str = "en", **settings: object) -> tuple[Teacher, Student]:
+    """A teacher and a bound student (speaking `language`) who have both started the bot."""
     h.user(TEACHER, "Tanya")
-    h.user(STUDENT, "Sam")
+    h.user(STUDENT, "Sam", language=language)
     await h.send(TEACHER, "/start")
     await h.send(STUDENT, "/start")
     now = h.clock.now()
