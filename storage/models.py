@@ -74,6 +74,8 @@ class TeacherRow(Base):
     agenda_time: Mapped[time | None] = mapped_column(Time)
     inactive_after_days: Mapped[int] = mapped_column(Integer, default=30)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    series_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    series_max_weeks: Mapped[int] = mapped_column(Integer, default=26, server_default="26")
 
 
 class StudentRow(Base):
@@ -203,6 +205,41 @@ class BookingRow(Base):
     rescheduled_to_id: Mapped[int | None] = mapped_column(Integer)
     attended: Mapped[bool | None] = mapped_column(Boolean)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    series_id: Mapped[int | None] = mapped_column(Integer, index=True)
+
+
+class SeriesRow(Base):
+    """A standing weekly lesson: a weekday and wall time in the teacher's zone."""
+
+    __tablename__ = "series"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("teachers.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("students.id", ondelete="CASCADE"), index=True
+    )
+    weekday: Mapped[int] = mapped_column(Integer)
+    local_time: Mapped[time] = mapped_column(Time)
+    minutes: Mapped[int] = mapped_column(Integer)
+    subject: Mapped[str] = mapped_column(String(64), default="")
+    first_date: Mapped[date] = mapped_column(Date)
+    until_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    created_by: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SeriesOccurrenceRow(Base):
+    """One local date a series tried: booked (booking_id) or skipped (why); once per date."""
+
+    __tablename__ = "series_occurrences"
+    __table_args__ = (UniqueConstraint("series_id", "on_date"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"))
+    on_date: Mapped[date] = mapped_column(Date)
+    booking_id: Mapped[int | None] = mapped_column(Integer)
+    skipped: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class OutboxRow(Base):

@@ -13,6 +13,7 @@ from storage.repositories.availability import SqlAvailability
 from storage.repositories.bookings import SqlBookings
 from storage.repositories.links import SqlLinks
 from storage.repositories.outbox import SqlOutbox
+from storage.repositories.series import SqlSeries
 from storage.repositories.slots import SqlSlots
 from storage.repositories.stats import SqlStats
 from storage.repositories.students import SqlStudents
@@ -36,6 +37,7 @@ class SqlUnitOfWork:
     audit: SqlAudit
     updates: SqlProcessedUpdates
     stats: SqlStats
+    series: SqlSeries
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], dialect: str, readonly: bool = False
@@ -61,6 +63,7 @@ class SqlUnitOfWork:
         self.audit = SqlAudit(session)
         self.updates = SqlProcessedUpdates(session, self.dialect)
         self.stats = SqlStats(session)
+        self.series = SqlSeries(session, self.dialect)
         return self
 
     async def __aexit__(

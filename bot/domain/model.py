@@ -25,6 +25,8 @@ class TeacherSettings:
     teacher_reminders: bool = False
     agenda_time: time | None = time(8, 0)
     inactive_after_days: int = 30
+    series_enabled: bool = True  # students may book "every week at this time"
+    series_max_weeks: int = 26  # the most weeks a counted series may run
 
 
 @dataclass
@@ -142,6 +144,7 @@ class Booking:
     rescheduled_to_id: int | None = None
     attended: bool | None = None
     sequence: int = 0
+    series_id: int | None = None  # an occurrence of a weekly series
 
 
 class OutboxStatus(StrEnum):

@@ -32,6 +32,9 @@ class NoticeKind(StrEnum):
     DAILY_AGENDA = "daily_agenda"
     RECIPIENT_UNREACHABLE = "recipient_unreachable"
     NEW_LINK = "new_link"
+    SERIES_BOOKED = "series_booked"
+    SERIES_SKIPPED = "series_skipped"
+    SERIES_CANCELLED = "series_cancelled"
 
 
 REMINDER_KINDS = (NoticeKind.REMINDER.value, NoticeKind.REMINDER_TEACHER.value)
@@ -190,6 +193,45 @@ class NewLink(Notice, kind=NoticeKind.NEW_LINK):
         return base64.b64decode(self.sealed_token)
 
 
+@dataclass(frozen=True, kw_only=True)
+class SeriesNotice(Notice):
+    """A weekly series as a notice tells of it: who, with whom, and its lessons' times (UTC)."""
+
+    series_id: int
+    teacher_name: str
+    teacher_tz: str
+    student_name: str
+    colour: int
+    minutes: int
+    subject: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SeriesBooked(SeriesNotice, kind=NoticeKind.SERIES_BOOKED):
+    """To the other party: a weekly series was booked; its first lessons and the weeks skipped."""
+
+    by: Actor
+    booked: tuple[datetime, ...]
+    skipped: tuple[datetime, ...] = ()
+    ongoing: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class SeriesSkipped(SeriesNotice, kind=NoticeKind.SERIES_SKIPPED):
+    """To the student and the teacher: weeks of a series that could not be booked as it rolled."""
+
+    skipped: tuple[datetime, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SeriesCancelled(SeriesNotice, kind=NoticeKind.SERIES_CANCELLED):
+    """To the other party: a series was cancelled from one lesson on (all later ones too)."""
+
+    by: Actor
+    cancelled: tuple[datetime, ...]
+    reason: str = ""
+
+
 @dataclass(frozen=True)
 class AgendaLesson:
     """One line of a daily agenda."""
@@ -216,6 +258,8 @@ class Outgoing:
 
 
 def _json(value: object) -> object:
+    if isinstance(value, tuple):
+        return [_json(item) for item in value]
     if isinstance(value, datetime):
         return value.isoformat()
     return value.value if isinstance(value, Enum) else value
@@ -271,6 +315,8 @@ def _naive_times(value: object) -> bool:
     """Whether a notice holds a time without an offset (it could not be compared to now)."""
     if isinstance(value, datetime):
         return value.tzinfo is None
+    if isinstance(value, tuple):
+        return any(_naive_times(item) for item in value)
     if is_dataclass(value) and not isinstance(value, type):
         return any(_naive_times(getattr(value, f.name)) for f in fields(value))
     return False

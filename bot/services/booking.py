@@ -257,6 +257,9 @@ async def reschedule(deps: Deps, telegram_id: int, booking_id: int, new_slot_id:
         new_slot, new_booking = await _take(
             uow, deps, student, teacher, new_slot_id, replacing=old_booking.id
         )
+        if old_booking.series_id is not None:  # a moved occurrence stays in its series
+            await uow.series.join(new_booking.id, old_booking.series_id)
+            new_booking.series_id = old_booking.series_id
         moved = await uow.bookings.cancel(
             old_booking.id, now, Actor.STUDENT, "rescheduled", rescheduled_to=new_booking.id
         )
