@@ -14,6 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.domain import errors as e
+from bot.domain.series import SeriesRefused, SeriesUnavailable
 from bot.domain.typed import plain_number
 from bot.domain.zones import zone_label
 from handlers.middlewares import outcome_of_update
@@ -125,6 +126,14 @@ def describe(error: e.DomainError) -> str:
             return _link_refusal(reason)
         case e.SlotRefused(reason=reason):
             return _slot_refusal(reason)
+        case SeriesRefused(reason=SeriesUnavailable.OFF):
+            return _("Your teacher does not take weekly bookings. Book single lessons instead.")
+        case SeriesRefused(max_weeks=weeks):
+            return ngettext(
+                "Your teacher takes weekly bookings for at most {n} week.",
+                "Your teacher takes weekly bookings for at most {n} weeks.",
+                weeks,
+            ).format(n=weeks)
         case e.TooManyAttempts(wait_seconds=seconds) if seconds < 120:
             return ngettext(
                 "Too many invalid links from this account. Please wait {n} second.",

@@ -23,6 +23,7 @@ from handlers import student_views as views
 from handlers.errors import describe
 from views import formatting as fmt
 from views.callbacks import HomeAction, LessonAction, MyLessonCb
+from views.series_callbacks import SeriesRestCb
 
 router = Router(name="student_bookings")
 
@@ -153,6 +154,9 @@ async def ask_cancel(query: CallbackQuery, callback_data: MyLessonCb, deps: Deps
             ),
         ]
     ]
+    if own.lesson.series_id is not None:  # one press cancels the rest of a weekly series
+        rest = SeriesRestCb(booking_id=callback_data.booking_id)
+        rows.insert(1, [views.button(_("Cancel this and all later lessons"), rest)])
     await views.show(query, text, views.Keyboard(inline_keyboard=rows))
 
 

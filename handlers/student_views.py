@@ -21,6 +21,7 @@ from handlers.navigation import show as show  # screens edit in place, one way
 from views import formatting as fmt
 from views.calendar_callbacks import ConfirmCb, DayCb, cursor_fields
 from views.callbacks import HomeAction, StudentHomeCb
+from views.series_callbacks import SeriesWeeksCb
 
 Keyboard = InlineKeyboardMarkup
 
@@ -157,6 +158,9 @@ def offer_card(offer: Offer) -> tuple[str, Keyboard]:
             button(_("◀ Back"), DayCb.at(here)),
         ]
     ]
+    if offer.series and view.moving is None:  # "this lesson only" stays the default: Confirm
+        weekly = SeriesWeeksCb(**cursor_fields(here), slot_id=slot.slot_id)
+        rows.insert(1, [button(_("🔁 Every week at this time"), weekly)])
     return "\n".join(lines), Keyboard(inline_keyboard=rows)
 
 

@@ -31,6 +31,7 @@ from bot.domain.notices import (
     Notice,
     Outgoing,
     RecipientUnreachable,
+    SeriesNotice,
     StudentReminder,
     TeacherReminder,
 )
@@ -38,6 +39,7 @@ from bot.domain.reminders import time_left
 from views.callbacks import HomeAction, LessonAction, MyLessonCb, StudentHomeCb
 from views.formatting import clock_time, day_time, local, long_day, when_for
 from views.i18n import CatalogI18n
+from views.series_notices import series_text
 from views.teacher_callbacks import LinkAction, LinkCb
 
 
@@ -114,6 +116,8 @@ def _text(outgoing: Outgoing, zone: str, now: datetime) -> str:
             return _about_lesson(notice, zone, now)
         case DailyAgenda():
             return _agenda(notice, outgoing.lessons, zone)
+        case SeriesNotice():
+            return series_text(notice, zone)
         case NewLink():
             return _("🔗 {teacher} sent you a new booking link: {link}").format(
                 teacher=html.escape(notice.teacher_name), link=html.escape(outgoing.link or "")
@@ -170,7 +174,7 @@ def _teacher_zone(notice: Notice) -> str:
     match notice:
         case LessonNotice(lesson=lesson):
             return lesson.teacher_tz
-        case DailyAgenda() | LinkExpiring() | RecipientUnreachable():
+        case DailyAgenda() | LinkExpiring() | RecipientUnreachable() | SeriesNotice():
             return notice.teacher_tz
     return "UTC"
 

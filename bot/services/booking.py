@@ -42,6 +42,7 @@ class Lesson(notices.Lesson):
     cancelled_by: Actor | None = None
     # Set when the grace period after booking outlasts the cancellation window's edge.
     undo_until: datetime | None = None
+    series_id: int | None = None  # an occurrence of a weekly series
 
 
 def lesson_of(teacher: Teacher, student: Student, slot: Slot, booking: Booking) -> Lesson:
@@ -53,6 +54,7 @@ def lesson_of(teacher: Teacher, student: Student, slot: Slot, booking: Booking) 
         status=booking.status,
         cancelled_by=booking.cancelled_by,
         undo_until=undo_until(slot, booking, teacher.settings),
+        series_id=booking.series_id,
     )
 
 

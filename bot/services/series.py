@@ -30,7 +30,7 @@ from bot.services import booking, notify
 from bot.services.context import Deps, audit, records_refusals
 from bot.services.notify import Booked
 from bot.services.ownership import own_booking, own_student, teacher_of
-from bot.services.student_home import viewer_zone
+from bot.services.student_home import resolve_student, viewer_zone
 
 if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
@@ -265,7 +265,7 @@ def _started(
 async def offer(deps: Deps, telegram_id: int, student_id: int, slot_id: int) -> SeriesOffer:
     """The weeks a student may choose for a series starting at this slot."""
     async with deps.reading() as uow:
-        student, teacher = await booking.active_student(uow, deps, telegram_id, student_id)
+        student, teacher = await resolve_student(uow, deps, telegram_id, student_id)
         slot = await uow.slots.get(slot_id)
         account = await uow.accounts.get(telegram_id)
     refusal = rules.refusal_to_start(teacher.settings, rules.ONGOING)
@@ -290,7 +290,7 @@ async def offer(deps: Deps, telegram_id: int, student_id: int, slot_id: int) -> 
 async def start(deps: Deps, telegram_id: int, student_id: int, slot_id: int, weeks: int) -> Started:
     """A student books every week at a slot's time, for `weeks` weeks (ONGOING: no end)."""
     async with deps.uow() as uow:
-        student, teacher = await booking.active_student(uow, deps, telegram_id, student_id)
+        student, teacher = await resolve_student(uow, deps, telegram_id, student_id)
         account = await uow.accounts.get(telegram_id)
         pair = (teacher, student)
         series, done = await _start(uow, deps, pair, slot_id, weeks, Actor.STUDENT)

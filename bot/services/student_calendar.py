@@ -249,7 +249,9 @@ async def offer(deps: Deps, telegram_id: int, cursor: Cursor, slot_id: int) -> O
     assert shown is not None
     settings = scope.teacher.settings
     undo = undo_minutes_if_booked(slot, settings, scope.now)
-    return Offer(scope.view, shown, settings.cancel_window_minutes, undo)
+    return Offer(
+        scope.view, shown, settings.cancel_window_minutes, undo, series=settings.series_enabled
+    )
 
 
 @records_refusals

@@ -137,6 +137,7 @@ class Offer:
     cancel_window_minutes: int
     # Inside the window already: minutes a booking made now can be undone (0: none); else None.
     undo_minutes: int | None = None
+    series: bool = False  # the teacher takes weekly series: offer "every week at this time"
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,41 @@ STORED: dict[str, dict[str, object]] = {
         "link_id": 9,
         "sealed_token": "c2VhbGVk",
     },
+    "series_booked": {
+        "series_id": 4,
+        "teacher_name": "Tanya",
+        "teacher_tz": "Europe/Berlin",
+        "student_name": "Sam",
+        "colour": 2,
+        "minutes": 60,
+        "subject": "Math",
+        "by": "student",
+        "booked": ["2026-12-01T16:00:00+00:00", "2026-12-08T16:00:00+00:00"],
+        "skipped": ["2026-12-15T16:00:00+00:00"],
+        "ongoing": False,
+    },
+    "series_skipped": {
+        "series_id": 4,
+        "teacher_name": "Tanya",
+        "teacher_tz": "Europe/Berlin",
+        "student_name": "Sam",
+        "colour": 2,
+        "minutes": 60,
+        "subject": "Math",
+        "skipped": ["2026-12-29T16:00:00+00:00"],
+    },
+    "series_cancelled": {
+        "series_id": 4,
+        "teacher_name": "Tanya",
+        "teacher_tz": "Europe/Berlin",
+        "student_name": "Sam",
+        "colour": 2,
+        "minutes": 60,
+        "subject": "Math",
+        "by": "teacher",
+        "cancelled": ["2026-12-08T16:00:00+00:00", "2026-12-15T16:00:00+00:00"],
+        "reason": "I move house",
+    },
 }
 # What each says to a recipient who set no zone: times in the teacher's (Berlin, UTC+1).
 SAYS = {
@@ -87,6 +122,14 @@ SAYS = {
     "daily_agenda": ["🗓 Tuesday, December 1, 2026: 1 lesson", "11:00–12:00", "Sam, Math"],
     "recipient_unreachable": ["Sam", "has blocked the bot"],
     "new_link": ["🔗 Tanya sent you a new booking link: https://t.me/b?start=x"],
+    "series_booked": ["Sam booked a weekly lesson: 2 lessons", "Tue, 8 Dec, 17:00", "Not available, so not booked: Tue, 15 Dec"],
+    "series_skipped": ["Weekly lesson of", "Sam", "with Tanya", "not booked: Tue, 29 Dec"],
+    "series_cancelled": [
+        "Tanya cancelled your weekly lesson from",
+        "Tue, 8 Dec, 17:00",
+        "(2 lessons)",
+        "Reason: I move house",
+    ],
 }
 AGENDA = (AgendaLesson(datetime(2026, 12, 1, 10, tzinfo=UTC), LESSON_END, "Math", "Sam", 2),)
 BUTTONS = {
