@@ -49,6 +49,7 @@ def _entries() -> list[tuple[Setting, str]]:
         (Setting.NOTIFICATIONS, "🔔 " + _("Notifications")),
         (Setting.TEACHER_REMINDERS, "📌 " + _("Reminders to you")),
         (Setting.INACTIVE_AFTER, "💤 " + _("Inactive after")),
+        (Setting.SERIES, "🔁 " + _("Weekly lessons")),
     ]
 
 
@@ -92,6 +93,8 @@ def show_value(key: Setting, value: Value | str | bool) -> str:
         return days(value)
     if key == Setting.LINK_USES:
         return ngettext("{n} use", "{n} uses", value).format(n=value)
+    if key == Setting.SERIES:
+        return ngettext("up to {n} week", "up to {n} weeks", value).format(n=value)
     if key == Setting.GRACE and value == 0:
         return _("off")
     return duration(value)

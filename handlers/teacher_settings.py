@@ -55,6 +55,10 @@ def prompt(key: Setting) -> str:
         Setting.INACTIVE_AFTER: _(
             "Type after how many days without activity a student counts as inactive, e.g. 30."
         ),
+        Setting.SERIES: _(
+            "Type the most weeks a student may book every week at one time, e.g. 26 (at most "
+            "104), or off to offer single lessons only."
+        ),
     }.get(key, "")
 
 

@@ -18,7 +18,6 @@ from bot.domain.model import Actor, TeacherSettings
 WEEK = timedelta(days=7)
 ONGOING = 0  # weeks: no end date; the series rolls forward with the horizon
 WEEK_CHOICES = (4, 8, 12)  # offered on the card, each only within the teacher's maximum
-MAX_WEEKS_LIMIT = 104  # the most a teacher may allow
 
 
 class SeriesStatus(StrEnum):

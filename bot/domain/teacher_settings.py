@@ -19,6 +19,7 @@ _DURATION = re.compile(r"^([0-9]{1,5})\s*(m|min|h|d)?$", re.IGNORECASE)
 _UNITS = {"m": 1, "min": 1, "h": 60, "d": 24 * 60}
 # The undo period after booking: an hour at most, so it stays a way to fix a slip.
 MAX_GRACE_MINUTES = 60
+MAX_SERIES_WEEKS = 104  # two school years of standing lessons
 OFF_WORDS = {"off", "never", "none", "no", "unlimited", "-", "0"}
 
 
@@ -38,6 +39,7 @@ class Setting(StrEnum):
     NOTIFICATIONS = "notify"
     TEACHER_REMINDERS = "tremind"
     INACTIVE_AFTER = "inactive"
+    SERIES = "series"  # weekly series: off, or the most weeks a counted series may run
 
 
 TOGGLES = (Setting.NOTIFICATIONS, Setting.TEACHER_REMINDERS)
@@ -58,6 +60,7 @@ CHOICES: dict[Setting, tuple[Value, ...]] = {
     Setting.REMINDERS: (24 * 60, 2 * 60, 60, 15),  # leads, several at once (MULTI_CHOICE)
     Setting.AGENDA: (None, time(7), time(8), time(9), time(20)),
     Setting.INACTIVE_AFTER: (14, 30, 60, 90),
+    Setting.SERIES: (None, 4, 12, 26, 52),
 }
 MULTI_CHOICE = frozenset({Setting.REMINDERS})
 MAX_LEADS = 3
@@ -158,6 +161,14 @@ def apply_setting(settings: TeacherSettings, key: Setting, text: str) -> Teacher
             return replace(settings, notifications_enabled=not settings.notifications_enabled)
         case Setting.TEACHER_REMINDERS:
             return replace(settings, teacher_reminders=not settings.teacher_reminders)
+        case Setting.SERIES:
+            if _is_off(text):
+                return replace(settings, series_enabled=False)
+            weeks = plain_number(text.strip())
+            if weeks is None:
+                raise InvalidInput(what, text)
+            weeks = _bounded(weeks, 1, MAX_SERIES_WEEKS, what, text)
+            return replace(settings, series_enabled=True, series_max_weeks=weeks)
     raise InvalidInput(what, text)
 
 
@@ -182,7 +193,7 @@ def parse_time(text: str, what: str) -> time:
 
 def setting_value(settings: TeacherSettings, key: Setting) -> object:
     """The stored value behind a setting (for the audit trail)."""
-    value = getattr(settings, _ATTRIBUTE[key])
+    value = current_value(settings, key)
     if isinstance(value, time | tuple):
         return str(value) if isinstance(value, time) else list(value)
     return value
@@ -190,6 +201,8 @@ def setting_value(settings: TeacherSettings, key: Setting) -> object:
 
 def current_value(settings: TeacherSettings, key: Setting) -> Value | str | bool:
     """The stored value behind a setting, as the screens compare it with the choices."""
+    if key == Setting.SERIES:  # two columns, one choice: off, or the most weeks
+        return settings.series_max_weeks if settings.series_enabled else None
     value: Value | str | bool = getattr(settings, _ATTRIBUTE[key])
     return value
 
@@ -241,7 +254,7 @@ def _typed_form(key: Setting, code: str, what: str) -> str:
     if key == Setting.AGENDA:
         minutes = values[0]
         return f"{minutes // 60}:{minutes % 60:02d}" if len(values) == 1 else code
-    if key == Setting.LINK_USES:
+    if key in (Setting.LINK_USES, Setting.SERIES):
         return code
     unit = "d" if key in _DAY_SETTINGS else "m"
     return " ".join(f"{n}{unit}" for n in values)

@@ -190,3 +190,34 @@ async def test_an_ongoing_series_rolls_forward_and_stops_when_cancelled(harness:
     h.clock.advance(timedelta(days=14))
     await h.app.jobs["horizon"]()
     assert await confirmed(h, ken) == ids[:3]
+
+
+async def test_the_teacher_limits_or_turns_off_weekly_lessons_in_settings(
+    harness: Harness,
+) -> None:
+    h = harness
+    tutor = await steps.teacher(h, horizon_days=70)
+    await tuesdays(h, tutor, TUE, 2)
+    await steps.student(h, tutor, KEN, "Ken")
+    await h.send(tutor.telegram_id, "/settings")
+    await h.press(tutor.telegram_id, "🔁 Weekly lessons: up to 26 weeks")
+    assert h.last(tutor.telegram_id).button_texts()[:5] == [
+        "off",
+        "up to 4 weeks",
+        "up to 12 weeks",
+        "✓ up to 26 weeks",
+        "up to 52 weeks",
+    ]
+    await h.press(tutor.telegram_id, "up to 4 weeks")
+    await weekly_card(h, KEN, "Tue, 24 Nov")
+    assert h.last(KEN).button_texts() == ["4 weeks", "Ongoing", "◀ Back"]
+    await h.send(tutor.telegram_id, "/settings")
+    await h.press(tutor.telegram_id, "🔁 Weekly lessons: up to 4 weeks")
+    await h.press(tutor.telegram_id, "off")
+    await h.press(KEN, "4 weeks")  # the old screen's button: refused, nothing booked
+    await steps.settle(h)
+    assert await steps.outbox(h, NoticeKind.SERIES_BOOKED) == []
+    await h.send(KEN, "/book")
+    await h.press(KEN, "Tue, 24 Nov · 1 free")
+    await h.press(KEN, "🟢 17:00–18:00 Math")
+    assert h.last(KEN).button_texts() == ["✅ Confirm", "◀ Back"]  # this lesson only

@@ -122,7 +122,11 @@ SAYS = {
     "daily_agenda": ["🗓 Tuesday, December 1, 2026: 1 lesson", "11:00–12:00", "Sam, Math"],
     "recipient_unreachable": ["Sam", "has blocked the bot"],
     "new_link": ["🔗 Tanya sent you a new booking link: https://t.me/b?start=x"],
-    "series_booked": ["Sam booked a weekly lesson: 2 lessons", "Tue, 8 Dec, 17:00", "Not available, so not booked: Tue, 15 Dec"],
+    "series_booked": [
+        "Sam booked a weekly lesson: 2 lessons",
+        "Tue, 8 Dec, 17:00",
+        "Not available, so not booked: Tue, 15 Dec",
+    ],
     "series_skipped": ["Weekly lesson of", "Sam", "with Tanya", "not booked: Tue, 29 Dec"],
     "series_cancelled": [
         "Tanya cancelled your weekly lesson from",

@@ -68,6 +68,7 @@ def test_the_list_shows_every_setting_with_its_value(locale: str) -> None:
         "🔔 Notifications: on",
         "📌 Reminders to you: off",
         "💤 Inactive after: 30 days",
+        "🔁 Weekly lessons: up to 26 weeks",
         "◀ Back",
         "🏠 Home",
     ]
