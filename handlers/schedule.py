@@ -25,6 +25,7 @@ from handlers.navigation import nav_row, present
 from handlers.navigation import show as show_in_place
 from handlers.teacher_onboarding import TYPED
 from views.formatting import clock_time, day_label, local, time_range, when
+from views.series_callbacks import TeacherSeriesRestCb
 from views.teacher_callbacks import CancelStep, LessonCancelCb, ScheduleCb
 
 router = Router(name="schedule")
@@ -143,12 +144,16 @@ async def confirm_reason(message: Message, deps: Deps, state: FSMContext, bot: B
         button(_("Cancel lesson"), LessonCancelCb(step=CancelStep.CONFIRM, booking_id=booking_id)),
         button(_("Keep"), LessonCancelCb(step=CancelStep.KEEP, booking_id=booking_id)),
     ]
+    rows = [yes_no]
+    if lesson.series_id is not None:  # a weekly lesson: the rest of it, in the same confirmation
+        rest = TeacherSeriesRestCb(booking_id=booking_id)
+        rows.append([button(_("Cancel this and all later lessons"), rest)])
     text = _("Cancel the lesson with {name} on {when}?\nReason: {reason}").format(
         name=html.escape(lesson.student_name),
         when=when(lesson.starts_at, lesson.ends_at, lesson.teacher_tz),
         reason=html.escape(reason),
     )
-    await message.answer(text, reply_markup=markup([yes_no]))
+    await message.answer(text, reply_markup=markup(rows))
 
 
 @router.callback_query(

@@ -17,6 +17,7 @@ from bot.services import students
 from bot.services.context import Deps
 from handlers.keyboards import button, markup
 from handlers.navigation import nav_row, present, show
+from handlers.series_teacher import series_button
 from handlers.student_stats import card_buttons
 from handlers.teacher_links import send_link_button
 from handlers.teacher_onboarding import TYPED
@@ -96,6 +97,7 @@ def card_view(card: students.StudentCard) -> tuple[str, InlineKeyboardMarkup]:
             button(_("✏️ Rename"), StudentCb(action=StudentAction.RENAME, student_id=s.id)),
         ],
         [button(_("🗄 Archive"), StudentCb(action=StudentAction.ARCHIVE, student_id=s.id))],
+        [series_button(s.id)],
         card_buttons(s.id),  # 📊 Stats, 📜 Recent events (issue 6)
     ]
     if s.telegram_id:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from aiogram.filters.callback_data import CallbackData
 
 from views.calendar_callbacks import CalendarCb
@@ -23,5 +25,30 @@ class SeriesBookCb(CalendarCb, prefix="sb"):
 
 class SeriesRestCb(CallbackData, prefix="sx"):
     """Cancel this lesson of a series and every later one (the press is the confirmation)."""
+
+    booking_id: Number
+
+
+class TeacherSeriesStep(StrEnum):
+    """Where the teacher is in booking a weekly series for a student."""
+
+    DAYS = "d"  # the days with free times
+    DAY = "y"  # one day's free times
+    WEEKS = "w"  # how many weeks, from the slot chosen
+    BOOK = "b"  # book it
+
+
+class TeacherSeriesCb(CallbackData, prefix="tsr"):
+    """A teacher books a weekly series for a student: the step and what it needs."""
+
+    step: TeacherSeriesStep
+    student_id: Number
+    day: Number = 0  # the day's ordinal (date.toordinal) on DAY
+    slot_id: Number = 0
+    weeks: Number = 0
+
+
+class TeacherSeriesRestCb(CallbackData, prefix="tsx"):
+    """On the teacher's cancel card: cancel this lesson of a series and all later ones."""
 
     booking_id: Number

@@ -71,6 +71,7 @@ class Started:
 
     series_id: int
     student_id: int
+    student_name: str
     teacher_name: str
     zone: str  # the viewer's
     teacher_zone: str
@@ -85,6 +86,7 @@ class Ended:
     """A series cancelled from one lesson on: the lessons cancelled."""
 
     student_id: int
+    student_name: str
     zone: str
     cancelled: tuple[datetime, ...]
 
@@ -243,14 +245,16 @@ async def _announce(
 
 
 def _started(
-    series: Series, done: list[Occurrence], teacher: Teacher, zone: str, weeks: int
+    pair: tuple[Teacher, Student], series: Series, done: list[Occurrence], zone: str, weeks: int
 ) -> Started:
+    teacher, student = pair
     booked = tuple(o for o in done if o.booking_id is not None)
     skipped = tuple(o for o in done if o.skipped is not None)
     later = 0 if weeks == rules.ONGOING else max(weeks - len(done), 0)
     return Started(
         series.id,
         series.student_id,
+        student.name,
         teacher.display_name,
         zone,
         teacher.settings.timezone,
@@ -295,7 +299,7 @@ async def start(deps: Deps, telegram_id: int, student_id: int, slot_id: int, wee
         pair = (teacher, student)
         series, done = await _start(uow, deps, pair, slot_id, weeks, Actor.STUDENT)
         await _announce(uow, deps, pair, series, done)
-    return _started(series, done, teacher, viewer_zone(account, teacher), weeks)
+    return _started(pair, series, done, viewer_zone(account, teacher), weeks)
 
 
 @records_refusals
@@ -309,7 +313,7 @@ async def start_for_student(
         pair = (teacher, student)
         series, done = await _start(uow, deps, pair, slot_id, weeks, Actor.TEACHER)
         await _announce(uow, deps, pair, series, done)
-    return _started(series, done, teacher, teacher.settings.timezone, weeks)
+    return _started(pair, series, done, teacher.settings.timezone, weeks)
 
 
 async def roll_forward(deps: Deps) -> int:
@@ -368,7 +372,7 @@ async def cancel_rest_by_student(deps: Deps, telegram_id: int, booking_id: int) 
         account = await uow.accounts.get(telegram_id)
         cancelled = await _cancel_rest(uow, deps, (teacher, student), (first, slot), Actor.STUDENT)
         await _cancel_audited(uow, deps, telegram_id, (teacher, student), cancelled)
-    return Ended(student.id, viewer_zone(account, teacher), cancelled)
+    return Ended(student.id, student.name, viewer_zone(account, teacher), cancelled)
 
 
 @records_refusals
@@ -386,7 +390,7 @@ async def cancel_rest_by_teacher(
         pair = (teacher, student)
         cancelled = await _cancel_rest(uow, deps, pair, (first, slot), Actor.TEACHER, reason)
         await _cancel_audited(uow, deps, telegram_id, pair, cancelled)
-    return Ended(student.id, teacher.settings.timezone, cancelled)
+    return Ended(student.id, student.name, teacher.settings.timezone, cancelled)
 
 
 async def _cancel_rest(

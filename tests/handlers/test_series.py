@@ -11,6 +11,7 @@ from bot.domain.notices import NoticeKind
 from bot.services import booking
 from tests.handlers.conftest import Harness
 from tests.steps import student_steps as steps
+from tests.steps.teacher_steps import delivered
 
 KEN, LIV = 851, 852
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -221,3 +222,37 @@ async def test_the_teacher_limits_or_turns_off_weekly_lessons_in_settings(
     await h.press(KEN, "Tue, 24 Nov · 1 free")
     await h.press(KEN, "🟢 17:00–18:00 Math")
     assert h.last(KEN).button_texts() == ["✅ Confirm", "◀ Back"]  # this lesson only
+
+
+async def test_the_teacher_books_a_series_for_a_student_and_cancels_the_rest(
+    harness: Harness,
+) -> None:
+    h = harness
+    tutor = await steps.teacher(h, horizon_days=70)
+    ids = await tuesdays(h, tutor, TUE, 6)
+    ken = await steps.student(h, tutor, KEN, "Ken")
+    me = tutor.telegram_id
+    await h.send(me, "/students")
+    await h.press(me, next(b for b in h.last(me).button_texts() if "Ken" in b))
+    await h.press(me, "🔁 Weekly lessons")
+    assert "Pick the day of the first lesson." in h.last(me).content
+    await h.press(me, "Tue, 24 Nov")
+    await h.press(me, "17:00–18:00 Math")
+    assert "Every Tuesday at 17:00 (Europe/Berlin)" in h.last(me).content
+    await h.press(me, "4 weeks")
+    assert "4 weekly lessons booked for Ken" in h.last(me).content
+    assert await confirmed(h, ken) == ids[:4]
+    [told] = await steps.outbox(h, NoticeKind.SERIES_BOOKED)
+    assert told.chat_id == KEN
+    await delivered(h, KEN, "booked a weekly lesson for you: 4 lessons")
+    await h.send(me, "/schedule")
+    await h.press(me, "Next week ▶")
+    await h.press(me, next(b for b in h.last(me).button_texts() if "Ken" in b))
+    await h.send(me, "I change schools")
+    await h.press(me, "Cancel this and all later lessons")
+    assert "Cancelled 3 lessons of the weekly lesson with Ken" in h.last(me).content
+    assert await confirmed(h, ken) == ids[:1]
+    [gone] = await steps.outbox(h, NoticeKind.SERIES_CANCELLED)
+    assert gone.chat_id == KEN
+    await delivered(h, KEN, "Reason: I change schools")
+    assert await steps.outbox(h, NoticeKind.LESSON_CANCELLED_BY_TEACHER) == []

@@ -137,6 +137,7 @@ def test_a_bound_students_card_shows_their_clock_link_use_lessons_and_send_link(
     assert _labels(keyboard) == [
         ["🔗 Link", "✏️ Rename"],
         ["🗄 Archive"],
+        ["🔁 Weekly lessons"],
         ["📊 Stats", "📜 Recent events"],
         ["✉️ Send new link to the student"],
         ["◀ Back", "🏠 Home"],
