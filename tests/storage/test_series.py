@@ -15,7 +15,7 @@ from bot.domain.errors import SlotRefused
 from bot.domain.model import OutboxStatus, Teacher
 from bot.domain.notices import NoticeKind
 from bot.domain.series import ONGOING, SeriesRefused, SeriesUnavailable
-from bot.services import booking, series
+from bot.services import booking, series, student_bookings
 from bot.services.context import Deps
 from storage.uow import SqlUnitOfWork
 from tests.factories import VAULT, make_student, make_teacher
@@ -172,6 +172,8 @@ async def test_a_moved_occurrence_stays_in_its_series(
     spare = await weekly_slots(uow, teacher, now + timedelta(days=2), 1, at=time(9, 0))
     started = await series.start(deps, 501, student.id, ids[0], 4)
     moved = await booking.reschedule(deps, 501, started.booked[1].booking_id or 0, spare[0])
+    name, _ = await student_bookings.calendar_file(deps, 501, moved.booking_id, "Lesson")
+    assert name == f"lesson-{started.booked[1].booking_id}.ics"  # the UID survives the move
     ended = await series.cancel_rest_by_student(deps, 501, moved.booking_id)
     assert len(ended.cancelled) == 3  # the moved lesson and the two after it
     async with uow() as u:
