@@ -12,9 +12,10 @@ from babel.dates import format_date
 
 from bot.domain.series import ONGOING
 from bot.domain.zones import zone_label
-from bot.services import series
+from bot.services import series, series_cancel
 from bot.services.context import Deps
-from bot.services.series import Ended, Occurrence, SeriesOffer, Started
+from bot.services.series import Occurrence, SeriesOffer, Started
+from bot.services.series_cancel import Ended
 from bot.services.student_calendar_model import Cursor
 from handlers import student_views as views
 from handlers.student_bookings import list_when_gone
@@ -151,5 +152,7 @@ async def book(query: CallbackQuery, callback_data: SeriesBookCb, deps: Deps) ->
 @list_when_gone
 async def cancel_rest(query: CallbackQuery, callback_data: SeriesRestCb, deps: Deps) -> None:
     """This lesson and all later ones of its series, cancelled in one go."""
-    ended = await series.cancel_rest_by_student(deps, query.from_user.id, callback_data.booking_id)
+    ended = await series_cancel.cancel_rest_by_student(
+        deps, query.from_user.id, callback_data.booking_id
+    )
     await views.show(query, *ended_screen(ended))

@@ -15,9 +15,10 @@ from aiogram.utils.i18n import ngettext
 from babel.dates import format_date
 
 from bot.domain.zones import zone_label
-from bot.services import series, series_teacher
+from bot.services import series, series_cancel, series_teacher
 from bot.services.context import Deps
-from bot.services.series import Ended, Started
+from bot.services.series import Started
+from bot.services.series_cancel import Ended
 from bot.services.series_teacher import FreeTimes
 from handlers.keyboards import Button, button, markup
 from handlers.middlewares import refuse_button
@@ -185,7 +186,7 @@ async def cancel_rest(
         return
     await state.clear()
     reason = str(data.get("reason", ""))
-    ended = await series.cancel_rest_by_teacher(
+    ended = await series_cancel.cancel_rest_by_teacher(
         deps, query.from_user.id, callback_data.booking_id, reason
     )
     await show(query, ended_text(ended))

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.services import availability, series
+from bot.services import availability, series_upkeep
 from bot.services.context import Deps
 from storage.locks import held_exclusively
 
@@ -25,7 +25,7 @@ def horizon_job(deps: Deps, engine: AsyncEngine) -> Callable[[], Awaitable[None]
             # One worker at a time: racing workers would collide on the same new slots.
             async with held_exclusively(engine, "lessonlink-horizon") as mine:
                 created = await availability.extend_horizon(deps) if mine else 0
-                rolled = await series.roll_forward(deps) if mine else 0
+                rolled = await series_upkeep.roll_forward(deps) if mine else 0
         except Exception:
             # A failing run is retried at the next interval; never let it stop the scheduler.
             log.exception("slot upkeep failed")

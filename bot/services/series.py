@@ -1,4 +1,4 @@
-"""Weekly series: start one from a slot, roll it forward with the horizon, cancel the rest.
+"""Weekly series: start one from a slot (a student, or their teacher); the shared booking step.
 
 Every occurrence is an ordinary booking that names its series, so reminders, cancelling or
 moving one lesson, My bookings, /schedule, exports and stats need no special case. Seats are
@@ -8,37 +8,27 @@ order for everyone on PostgreSQL); an occurrence that cannot be had is skipped a
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 from zoneinfo import ZoneInfo
 
 from bot.domain import series as rules
-from bot.domain.booking import require_coming, student_change
-from bot.domain.errors import NotFound, SlotRefused, SlotUnavailable
-from bot.domain.model import Actor, Booking, Slot, Student, Teacher
+from bot.domain.errors import SlotRefused, SlotUnavailable
+from bot.domain.model import Actor, Slot, Student, Teacher
 from bot.domain.notices import (
-    REMINDER_KINDS,
     SeriesBooked,
-    SeriesCancelled,
     SeriesNotice,
-    SeriesSkipped,
 )
-from bot.domain.series import Series, SeriesStatus
+from bot.domain.series import Series
 from bot.services import booking, notify
 from bot.services.context import Deps, audit, records_refusals
 from bot.services.notify import Booked
-from bot.services.ownership import own_booking, own_student, teacher_of
+from bot.services.ownership import own_student, teacher_of
 from bot.services.student_home import resolve_student, viewer_zone
 
 if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
-
-log = logging.getLogger("lessonlink.series")
-# Rolling forward stops this far short of the horizon, so the slots the upkeep has just opened
-# (up to the horizon as it stood a moment earlier) are surely there; the rest waits a run.
-ROLL_MARGIN = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -81,23 +71,13 @@ class Started:
     later: int  # weeks of a counted series beyond the horizon, booked as it moves
 
 
-@dataclass(frozen=True)
-class Ended:
-    """A series cancelled from one lesson on: the lessons cancelled."""
-
-    student_id: int
-    student_name: str
-    zone: str
-    cancelled: tuple[datetime, ...]
-
-
-def _zone(teacher: Teacher) -> ZoneInfo:
+def teacher_zone(teacher: Teacher) -> ZoneInfo:
     return ZoneInfo(teacher.settings.timezone)
 
 
 def _nominal(day: date, series: Series, teacher: Teacher) -> datetime:
     """The UTC moment a date's lesson would start (for naming it, even in a spring gap)."""
-    return datetime.combine(day, series.local_time, _zone(teacher)).astimezone(UTC)
+    return datetime.combine(day, series.local_time, teacher_zone(teacher)).astimezone(UTC)
 
 
 async def _refusal(
@@ -109,7 +89,7 @@ async def _refusal(
     return None if reason == SlotUnavailable.TOO_SOON and by == Actor.TEACHER else reason
 
 
-async def _fill(
+async def fill(
     uow: SqlUnitOfWork, deps: Deps, pair: tuple[Teacher, Student], series: Series, days: list[date]
 ) -> list[Occurrence]:
     """Claim each date and book it or record why not, in start order (the caller commits)."""
@@ -146,7 +126,19 @@ async def _fill(
     return done
 
 
-def _facts(series: Series, teacher: Teacher, student: Student) -> dict[str, object]:
+class Facts(TypedDict):
+    """The fields every series notice shares (bot.domain.notices.SeriesNotice)."""
+
+    series_id: int
+    teacher_name: str
+    teacher_tz: str
+    student_name: str
+    colour: int
+    minutes: int
+    subject: str
+
+
+def facts(series: Series, teacher: Teacher, student: Student) -> Facts:
     """What every series notice says about the series."""
     return {
         "series_id": series.id,
@@ -159,7 +151,7 @@ def _facts(series: Series, teacher: Teacher, student: Student) -> dict[str, obje
     }
 
 
-async def _tell(
+async def tell(
     uow: SqlUnitOfWork, notice: SeriesNotice, chat_id: int | None, key: str, now: datetime
 ) -> None:
     """Queue a series notice once per key (a redelivered press or a second worker adds none)."""
@@ -188,7 +180,7 @@ async def _start(
     reason = await _refusal(uow, pair, slot, now, by)
     if reason is not None:
         raise SlotRefused(reason)  # the series starts with the lesson chosen, or not at all
-    local = slot.starts_at.astimezone(_zone(teacher))
+    local = slot.starts_at.astimezone(teacher_zone(teacher))
     minutes = int((slot.ends_at - slot.starts_at).total_seconds() // 60)
     at = (local.weekday(), local.time().replace(tzinfo=None), minutes, slot.subject)
     first = local.date()
@@ -197,7 +189,7 @@ async def _start(
     )
     horizon_end = now + timedelta(days=teacher.settings.horizon_days)
     days = rules.due_dates(series, teacher.settings.timezone, set(), first, horizon_end)
-    done = await _fill(uow, deps, pair, series, days)
+    done = await fill(uow, deps, pair, series, days)
     if done[0].skipped is not None:
         raise SlotRefused(done[0].skipped)  # its first seat went to someone else meanwhile
     if rules.finished(series, teacher.settings.timezone, horizon_end):
@@ -216,7 +208,7 @@ async def _announce(
     teacher, student = pair
     now = deps.clock.now()
     notice = SeriesBooked(
-        **_facts(series, teacher, student),  # type: ignore[arg-type]
+        **facts(series, teacher, student),
         by=series.created_by,
         booked=tuple(o.starts_at for o in done if o.booking_id is not None),
         skipped=tuple(o.starts_at for o in done if o.skipped is not None),
@@ -224,9 +216,9 @@ async def _announce(
     )
     if series.created_by == Actor.STUDENT:
         if teacher.settings.notifications_enabled:
-            await _tell(uow, notice, teacher.telegram_id, str(series.id), now)
+            await tell(uow, notice, teacher.telegram_id, str(series.id), now)
     else:
-        await _tell(uow, notice, student.telegram_id, str(series.id), now)
+        await tell(uow, notice, student.telegram_id, str(series.id), now)
     actor = student.telegram_id if series.created_by == Actor.STUDENT else teacher.telegram_id
     booked = sum(1 for o in done if o.booking_id is not None)
     record = audit(
@@ -314,141 +306,3 @@ async def start_for_student(
         series, done = await _start(uow, deps, pair, slot_id, weeks, Actor.TEACHER)
         await _announce(uow, deps, pair, series, done)
     return _started(pair, series, done, teacher.settings.timezone, weeks)
-
-
-async def roll_forward(deps: Deps) -> int:
-    """Book the weeks of every active series that came within the horizon; idempotent."""
-    async with deps.reading() as uow:
-        active = await uow.series.active()
-    booked = 0
-    for series in active:
-        try:  # own transaction per series: one failing series holds back no other
-            booked += await _roll(deps, series.id)
-        except Exception:
-            log.exception("series=%s roll forward failed", series.id)
-    return booked
-
-
-async def _roll(deps: Deps, series_id: int) -> int:
-    """One series rolled forward under the rules in force now; skipped weeks told once."""
-    now = deps.clock.now()
-    async with deps.uow() as uow:
-        series = await uow.series.get(series_id)
-        if series is None or series.status != SeriesStatus.ACTIVE:
-            return 0
-        teacher = await uow.teachers.get(series.teacher_id)
-        student = await uow.students.get(series.student_id)
-        if teacher is None or student is None or student.archived:
-            await uow.series.end(series_id, now)
-            await uow.commit()
-            return 0
-        zone = teacher.settings.timezone
-        horizon_end = now + timedelta(days=teacher.settings.horizon_days) - ROLL_MARGIN
-        today = now.astimezone(ZoneInfo(zone)).date()
-        await uow.students.lock(student.id)
-        tried = await uow.series.tried(series.id)
-        days = rules.due_dates(series, zone, tried, max(today, series.first_date), horizon_end)
-        done = await _fill(uow, deps, (teacher, student), series, days)
-        skipped = tuple(o.starts_at for o in done if o.skipped is not None)
-        if skipped:
-            notice = SeriesSkipped(**_facts(series, teacher, student), skipped=skipped)  # type: ignore[arg-type]
-            key = f"{series.id}:{done[0].on_date.isoformat()}"
-            await _tell(uow, notice, student.telegram_id, key, now)
-            if teacher.settings.notifications_enabled:
-                await _tell(uow, notice, teacher.telegram_id, key, now)
-        if rules.finished(series, zone, horizon_end):
-            await uow.series.end(series.id, now)
-        await uow.commit()
-    return sum(1 for o in done if o.booking_id is not None)
-
-
-@records_refusals
-async def cancel_rest_by_student(deps: Deps, telegram_id: int, booking_id: int) -> Ended:
-    """A student cancels this lesson of a series and every later one, in one go."""
-    async with deps.uow() as uow:
-        found = await booking.own_booking(uow, deps, telegram_id, booking_id)
-        first, slot, student, teacher = found
-        student_change(slot, first, teacher.settings, deps.clock.now()).require()
-        account = await uow.accounts.get(telegram_id)
-        cancelled = await _cancel_rest(uow, deps, (teacher, student), (first, slot), Actor.STUDENT)
-        await _cancel_audited(uow, deps, telegram_id, (teacher, student), cancelled)
-    return Ended(student.id, student.name, viewer_zone(account, teacher), cancelled)
-
-
-@records_refusals
-async def cancel_rest_by_teacher(
-    deps: Deps, telegram_id: int, booking_id: int, reason: str = ""
-) -> Ended:
-    """A teacher cancels this lesson of a series and every later one; the student is told once."""
-    async with deps.uow() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        first, slot = await own_booking(uow, deps, teacher, booking_id)
-        require_coming(first, slot, deps.clock.now())
-        student = await uow.students.get(first.student_id)
-        if student is None:
-            raise NotFound()
-        pair = (teacher, student)
-        cancelled = await _cancel_rest(uow, deps, pair, (first, slot), Actor.TEACHER, reason)
-        await _cancel_audited(uow, deps, telegram_id, pair, cancelled)
-    return Ended(student.id, student.name, teacher.settings.timezone, cancelled)
-
-
-async def _cancel_rest(
-    uow: SqlUnitOfWork,
-    deps: Deps,
-    pair: tuple[Teacher, Student],
-    first: tuple[Booking, Slot],
-    by: Actor,
-    reason: str = "",
-) -> tuple[datetime, ...]:
-    """Cancel a series' lessons from this one on and end it; the other party is told once."""
-    teacher, student = pair
-    lesson, slot = first
-    if lesson.series_id is None:
-        raise NotFound()  # not a lesson of a series (a forged or stale press)
-    series = await uow.series.get(lesson.series_id)
-    if series is None:
-        raise NotFound()
-    now = deps.clock.now()
-    cancelled = []
-    for each, each_slot in await uow.series.coming_bookings(series.id, slot.starts_at):
-        late = not student_change(each_slot, each, teacher.settings, now).allowed
-        if await uow.bookings.cancel(each.id, now, by, reason, late=late):
-            await uow.slots.release_seat(each_slot.id)
-            await uow.outbox.withdraw_for_booking(each.id, REMINDER_KINDS)
-            cancelled.append(each_slot.starts_at)
-    last = slot.starts_at.astimezone(_zone(teacher)).date() - timedelta(days=1)
-    await uow.series.end(series.id, now, until=last)
-    notice = SeriesCancelled(
-        **_facts(series, teacher, student),  # type: ignore[arg-type]
-        by=by,
-        cancelled=tuple(cancelled),
-        reason=reason,
-    )
-    if by == Actor.STUDENT:
-        if teacher.settings.notifications_enabled:
-            await _tell(uow, notice, teacher.telegram_id, str(lesson.id), now)
-    else:
-        await _tell(uow, notice, student.telegram_id, str(lesson.id), now)
-    return tuple(cancelled)
-
-
-async def _cancel_audited(
-    uow: SqlUnitOfWork,
-    deps: Deps,
-    telegram_id: int,
-    pair: tuple[Teacher, Student],
-    cancelled: tuple[datetime, ...],
-) -> None:
-    teacher, student = pair
-    record = audit(
-        "series.cancelled",
-        "ok",
-        deps,
-        actor=telegram_id,
-        teacher_id=teacher.id,
-        student_id=student.id,
-        lessons=len(cancelled),
-    )
-    await uow.audit.add(record)
-    await uow.commit()

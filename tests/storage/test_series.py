@@ -15,7 +15,7 @@ from bot.domain.errors import SlotRefused
 from bot.domain.model import OutboxStatus, Teacher
 from bot.domain.notices import NoticeKind
 from bot.domain.series import ONGOING, SeriesRefused, SeriesUnavailable
-from bot.services import booking, series, student_bookings
+from bot.services import booking, series, series_cancel, series_upkeep, student_bookings
 from bot.services.context import Deps
 from storage.uow import SqlUnitOfWork
 from tests.factories import VAULT, make_student, make_teacher
@@ -144,16 +144,18 @@ async def test_ongoing_series_rolls_forward_once_and_stops_when_cancelled(
     started = await series.start(deps, 501, student.id, ids[0], ONGOING)
     assert len(started.booked) == 3 and started.ongoing
     clock.advance(timedelta(days=14))
-    rolled = await asyncio.gather(series.roll_forward(deps), series.roll_forward(deps))
+    rolled = await asyncio.gather(
+        series_upkeep.roll_forward(deps), series_upkeep.roll_forward(deps)
+    )
     assert sum(rolled) == 2  # two more weeks came within the horizon, booked once
     async with uow() as u:
         lessons = await u.bookings.of_student(student.id)
     assert [s.id for _, s in lessons] == ids[:5]
     third = lessons[2][0]
-    ended = await series.cancel_rest_by_student(deps, 501, third.id)
+    ended = await series_cancel.cancel_rest_by_student(deps, 501, third.id)
     assert len(ended.cancelled) == 3
     clock.advance(timedelta(days=14))
-    assert await series.roll_forward(deps) == 0
+    assert await series_upkeep.roll_forward(deps) == 0
     async with uow() as u:
         left = await u.bookings.of_student(student.id)
     assert [s.id for _, s in left] == ids[:2]
@@ -174,7 +176,7 @@ async def test_a_moved_occurrence_stays_in_its_series(
     moved = await booking.reschedule(deps, 501, started.booked[1].booking_id or 0, spare[0])
     name, _ = await student_bookings.calendar_file(deps, 501, moved.booking_id, "Lesson")
     assert name == f"lesson-{started.booked[1].booking_id}.ics"  # the UID survives the move
-    ended = await series.cancel_rest_by_student(deps, 501, moved.booking_id)
+    ended = await series_cancel.cancel_rest_by_student(deps, 501, moved.booking_id)
     assert len(ended.cancelled) == 3  # the moved lesson and the two after it
     async with uow() as u:
         left = await u.bookings.of_student(student.id)
