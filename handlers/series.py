@@ -22,7 +22,7 @@ from handlers.student_bookings import list_when_gone
 from views import formatting as fmt
 from views.calendar_callbacks import SlotCb, cursor_fields
 from views.callbacks import HomeAction
-from views.series_callbacks import SeriesBookCb, SeriesRestCb, SeriesWeeksCb
+from views.series_callbacks import SeriesBookCb, SeriesRestCb, SeriesUntilCb, SeriesWeeksCb
 
 router = Router(name="series")
 
@@ -72,8 +72,28 @@ def weeks_screen(offer: SeriesOffer, cursor: Cursor) -> tuple[str, views.Keyboar
         for w in offer.choices
     ]
     rows = [choices[i : i + 2] for i in range(0, len(choices), 2)]
+    if offer.last_dates:
+        until = SeriesUntilCb(**fields, slot_id=offer.slot_id)
+        rows.append([views.button(_("📅 Until a date…"), until)])
     rows.append([views.button(_("◀ Back"), SlotCb(**fields, slot_id=offer.slot_id))])
     return "\n".join(lines), views.Keyboard(inline_keyboard=rows)
+
+
+def until_screen(offer: SeriesOffer, cursor: Cursor) -> tuple[str, views.Keyboard]:
+    """The dates the series may end on: its own weeks, within the teacher's maximum."""
+    fields = cursor_fields(cursor)
+    dates = [
+        views.button(
+            fmt.day_label(fmt.local(moment, offer.zone).date()),
+            SeriesBookCb(**fields, slot_id=offer.slot_id, weeks=weeks),
+        )
+        for weeks, moment in enumerate(offer.last_dates, start=2)
+    ]
+    rows = [dates[i : i + 3] for i in range(0, len(dates), 3)]
+    rows.append([views.button(_("◀ Back"), SeriesWeeksCb(**fields, slot_id=offer.slot_id))])
+    return _("📅 <b>Until which lesson?</b> Pick the last one."), views.Keyboard(
+        inline_keyboard=rows
+    )
 
 
 def started_screen(started: Started) -> tuple[str, views.Keyboard]:
@@ -138,6 +158,14 @@ async def choose_weeks(query: CallbackQuery, callback_data: SeriesWeeksCb, deps:
     cb = callback_data
     offer = await series.offer(deps, query.from_user.id, cb.student_id, cb.slot_id)
     await views.show(query, *weeks_screen(offer, cb.cursor))
+
+
+@router.callback_query(SeriesUntilCb.filter())
+async def choose_until(query: CallbackQuery, callback_data: SeriesUntilCb, deps: Deps) -> None:
+    """'Until a date…' pressed: the weekly dates to end on."""
+    cb = callback_data
+    offer = await series.offer(deps, query.from_user.id, cb.student_id, cb.slot_id)
+    await views.show(query, *until_screen(offer, cb.cursor))
 
 
 @router.callback_query(SeriesBookCb.filter())

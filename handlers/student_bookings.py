@@ -75,6 +75,7 @@ def lesson_card(own: OwnLesson) -> tuple[str, views.Keyboard]:
         _("<b>Your lesson</b>"),
         "🕒 " + views.lesson_line(lesson, own.zone),
         "👤 " + _("Teacher: {name}").format(name=html.escape(lesson.teacher_name)),
+        *(["🔁 " + _("One of your weekly lessons.")] if lesson.series_id is not None else []),
         "ℹ️ "
         + (
             _("You can cancel or move it until {when}.").format(when=until)

@@ -16,6 +16,12 @@ class SeriesWeeksCb(CalendarCb, prefix="sw"):
     slot_id: Number
 
 
+class SeriesUntilCb(CalendarCb, prefix="su"):
+    """'Until a date…': the weekly dates the series may end on."""
+
+    slot_id: Number
+
+
 class SeriesBookCb(CalendarCb, prefix="sb"):
     """Book the series from this slot for `weeks` weeks (0: ongoing)."""
 

@@ -80,6 +80,21 @@ def week_choices(settings: TeacherSettings) -> tuple[int, ...]:
     return (*counted, ONGOING)
 
 
+MAX_LAST_DATES = 52  # "until a date" offers at most a year of weekly dates (button limits)
+
+
+def last_dates(first: datetime, zone: str, settings: TeacherSettings) -> tuple[datetime, ...]:
+    """The lessons a series from `first` could end with (week 2 on), within the maximum."""
+    tz = ZoneInfo(zone)
+    local = first.astimezone(tz)
+    weeks = min(settings.series_max_weeks, MAX_LAST_DATES) if settings.series_enabled else 0
+    moments = (
+        datetime.combine(local.date() + WEEK * k, local.time(), tz).astimezone(UTC)
+        for k in range(1, weeks)
+    )
+    return tuple(moments)
+
+
 def until_date(first: date, weeks: int) -> date | None:
     """The last date of a series of `weeks` occurrences from `first` (None when ongoing)."""
     return None if weeks == ONGOING else first + WEEK * (weeks - 1)

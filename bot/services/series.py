@@ -53,6 +53,8 @@ class SeriesOffer:
     zone: str  # the viewer's
     teacher_zone: str
     choices: tuple[int, ...]  # weeks; rules.ONGOING for no end
+    # "Until a date": the last lessons it may end with, week 2 on (UTC); weeks = index + 2.
+    last_dates: tuple[datetime, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -279,6 +281,7 @@ async def offer(deps: Deps, telegram_id: int, student_id: int, slot_id: int) -> 
         zone,
         teacher.settings.timezone,
         rules.week_choices(teacher.settings),
+        rules.last_dates(slot.starts_at, teacher.settings.timezone, teacher.settings),
     )
 
 

@@ -59,7 +59,14 @@ async def test_a_series_of_eight_is_eight_lessons_in_my_bookings_and_the_schedul
     assert (
         "Every Tuesday at 17:00 (Europe/Berlin), from Tuesday, November 24, 2026" in choice.content
     )
-    assert choice.button_texts() == ["4 weeks", "8 weeks", "12 weeks", "Ongoing", "◀ Back"]
+    assert choice.button_texts() == [
+        "4 weeks",
+        "8 weeks",
+        "12 weeks",
+        "Ongoing",
+        "📅 Until a date…",
+        "◀ Back",
+    ]
     await h.press(KEN, "8 weeks")
     done = h.last(KEN).content
     assert "8 weekly lessons booked" in done and "Tue, 12 Jan 17:00" in done
@@ -211,7 +218,10 @@ async def test_the_teacher_limits_or_turns_off_weekly_lessons_in_settings(
     ]
     await h.press(tutor.telegram_id, "up to 4 weeks")
     await weekly_card(h, KEN, "Tue, 24 Nov")
-    assert h.last(KEN).button_texts() == ["4 weeks", "Ongoing", "◀ Back"]
+    assert h.last(KEN).button_texts() == ["4 weeks", "Ongoing", "📅 Until a date…", "◀ Back"]
+    await h.press(KEN, "📅 Until a date…")
+    assert h.last(KEN).button_texts() == ["Tue, 1 Dec", "Tue, 8 Dec", "Tue, 15 Dec", "◀ Back"]
+    await h.press(KEN, "◀ Back")
     await h.send(tutor.telegram_id, "/settings")
     await h.press(tutor.telegram_id, "🔁 Weekly lessons: up to 4 weeks")
     await h.press(tutor.telegram_id, "off")
@@ -256,3 +266,19 @@ async def test_the_teacher_books_a_series_for_a_student_and_cancels_the_rest(
     assert gone.chat_id == KEN
     await delivered(h, KEN, "Reason: I change schools")
     assert await steps.outbox(h, NoticeKind.LESSON_CANCELLED_BY_TEACHER) == []
+
+
+async def test_a_series_until_a_date_ends_on_that_lesson(harness: Harness) -> None:
+    h = harness
+    tutor = await steps.teacher(h, horizon_days=70)
+    ids = await tuesdays(h, tutor, TUE, 8)
+    ken = await steps.student(h, tutor, KEN, "Ken")
+    await weekly_card(h, KEN, "Tue, 24 Nov")
+    await h.press(KEN, "📅 Until a date…")
+    assert "Until which lesson?" in h.last(KEN).content
+    await h.press(KEN, "Tue, 15 Dec")
+    assert "4 weekly lessons booked" in h.last(KEN).content
+    assert await confirmed(h, ken) == ids[:4]
+    await h.send(KEN, "/mybookings")
+    await h.press(KEN, "Tue, 8 Dec 17:00 · Math · Teacher 7000")
+    assert "🔁 One of your weekly lessons." in h.last(KEN).content
