@@ -282,3 +282,26 @@ async def test_a_series_until_a_date_ends_on_that_lesson(harness: Harness) -> No
     await h.send(KEN, "/mybookings")
     await h.press(KEN, "Tue, 8 Dec 17:00 · Math · Teacher 7000")
     assert "🔁 One of your weekly lessons." in h.last(KEN).content
+
+
+async def test_a_week_taken_before_the_series_reaches_it_is_told_once_to_both(
+    harness: Harness,
+) -> None:
+    h = harness
+    tutor = await steps.teacher(h, horizon_days=21)
+    ids = await tuesdays(h, tutor, TUE, 6)
+    ken = await steps.student(h, tutor, KEN, "Ken")
+    liv = await steps.student(h, tutor, LIV, "Liv")
+    await weekly_card(h, KEN, "Tue, 24 Nov")
+    await h.press(KEN, "Ongoing")
+    await delivered(h, tutor.telegram_id, "Ken booked a weekly lesson: 3 lessons")
+    h.clock.advance(timedelta(days=9))  # Tuesday 22 Dec came within the horizon
+    await booking.book(h.app.deps, LIV, liv, ids[4])  # and Liv was first to it
+    await h.app.jobs["horizon"]()
+    await h.app.jobs["horizon"]()
+    assert await confirmed(h, ken) == [ids[0], ids[1], ids[2], ids[3]]
+    [to_ken] = [m for m in await steps.outbox(h, NoticeKind.SERIES_SKIPPED) if m.chat_id == KEN]
+    assert to_ken is not None
+    await delivered(h, KEN, "not available, so not booked: Tue, 22 Dec")
+    await delivered(h, tutor.telegram_id, "not available, so not booked: Tue, 22 Dec")
+    assert len(await steps.outbox(h, NoticeKind.SERIES_SKIPPED)) == 2  # one each, once
