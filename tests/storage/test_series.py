@@ -204,3 +204,20 @@ async def test_teacher_settings_bound_series(
     assert off.value.reason == SeriesUnavailable.OFF
     async with uow() as u:
         assert await u.bookings.of_student(student.id, confirmed_only=False) == []
+
+
+async def test_advance_notice_binds_the_student_not_the_teacher(
+    deps: Deps, uow: Callable[[], SqlUnitOfWork], clock: ManualClock
+) -> None:
+    now = clock.now()
+    teacher = await make_teacher(uow, now, timezone="Europe/Berlin", horizon_days=70)
+    student = await make_student(uow, teacher, 501, now)
+    soon = now.astimezone(BERLIN) + timedelta(hours=1)  # inside the 2-hour advance notice
+    ids = await weekly_slots(uow, teacher, soon, 3, at=soon.time().replace(second=0))
+    with pytest.raises(SlotRefused) as refused:
+        await series.start(deps, 501, student.id, ids[0], 3)
+    assert refused.value.reason.value == "too_soon"
+    started = await series.start_for_student(deps, teacher.telegram_id, student.id, ids[0], 3)
+    assert len(started.booked) == 3 and started.student_name == student.name
+    kinds = await outbox_kinds(uow, 501)
+    assert kinds.count(NoticeKind.SERIES_BOOKED.value) == 1  # the student is told once
