@@ -18,6 +18,7 @@ from bot.services.context import Deps
 from handlers.keyboards import button, markup
 from handlers.navigation import nav_row, present, show
 from handlers.student_stats import card_buttons
+from handlers.teacher_booking import card_rows
 from handlers.teacher_links import send_link_button
 from handlers.teacher_onboarding import TYPED
 from views.formatting import clock_time, local, long_day, sentence, when
@@ -97,6 +98,7 @@ def card_view(card: students.StudentCard) -> tuple[str, InlineKeyboardMarkup]:
         ],
         [button(_("🗄 Archive"), StudentCb(action=StudentAction.ARCHIVE, student_id=s.id))],
         card_buttons(s.id),  # 📊 Stats, 📜 Recent events (issue 6)
+        *card_rows(s.id, card.upcoming, card.timezone),  # book, extra, move, cancel (issue 15)
     ]
     if s.telegram_id:
         rows.append([send_link_button(s.id)])

@@ -25,6 +25,8 @@ class TeacherSettings:
     teacher_reminders: bool = False
     agenda_time: time | None = time(8, 0)
     inactive_after_days: int = 30
+    # Minutes kept free before and after each booked lesson (bot.domain.buffers).
+    buffer_minutes: int = 0
 
 
 @dataclass
@@ -85,10 +87,15 @@ class Window:
 
 
 class SlotStatus(StrEnum):
-    """A slot is open for booking or was taken out of the calendar."""
+    """A slot is open for booking, was taken out of the calendar, or is a teacher's extra lesson.
+
+    An extra lesson is a one-seat slot the teacher placed for one student outside their hours:
+    it is never offered to anyone, and its seat is not offered again once it is given back.
+    """
 
     OPEN = "open"
     REMOVED = "removed"
+    EXTRA = "extra"
 
 
 @dataclass

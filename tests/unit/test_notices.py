@@ -73,6 +73,12 @@ STORED: dict[str, dict[str, object]] = {
         "link_id": 9,
         "sealed_token": "c2VhbGVk",
     },
+    "booked_by_teacher": {**LESSON, "reason": "An extra lesson before the test"},
+    "moved_by_teacher": {
+        **LESSON,
+        "old_starts_at": "2026-11-30T14:00:00+00:00",
+        "reason": "My train is late",
+    },
 }
 # What each says to a recipient who set no zone: times in the teacher's (Berlin, UTC+1).
 SAYS = {
@@ -87,6 +93,18 @@ SAYS = {
     "daily_agenda": ["🗓 Tuesday, December 1, 2026: 1 lesson", "11:00–12:00", "Sam, Math"],
     "recipient_unreachable": ["Sam", "has blocked the bot"],
     "new_link": ["🔗 Tanya sent you a new booking link: https://t.me/b?start=x"],
+    "booked_by_teacher": [
+        "📅 Tanya booked a lesson for you:",
+        "11:00",
+        "Reason: An extra lesson before the test",
+    ],
+    "moved_by_teacher": [
+        "🔁 Tanya moved your lesson from",
+        "15:00",
+        "to",
+        "11:00",
+        "Reason: My train is late",
+    ],
 }
 AGENDA = (AgendaLesson(datetime(2026, 12, 1, 10, tzinfo=UTC), LESSON_END, "Math", "Sam", 2),)
 BUTTONS = {
@@ -94,6 +112,8 @@ BUTTONS = {
     "lesson_cancelled_by_teacher": ["📅 Book another time"],
     "link_bound_elsewhere": ["🔄 Regenerate link"],
     "new_link": ["📅 Open booking"],
+    "booked_by_teacher": ["📋 My bookings"],
+    "moved_by_teacher": ["📋 My bookings"],
 }
 
 

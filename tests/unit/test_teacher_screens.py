@@ -138,6 +138,8 @@ def test_a_bound_students_card_shows_their_clock_link_use_lessons_and_send_link(
         ["🔗 Link", "✏️ Rename"],
         ["🗄 Archive"],
         ["📊 Stats", "📜 Recent events"],
+        ["📅 Book a lesson", "➕ Extra lesson"],
+        ["🔁 Move Wed, 25 Nov, 10:00", "✖ Cancel Wed, 25 Nov, 10:00"],
         ["✉️ Send new link to the student"],
         ["◀ Back", "🏠 Home"],
     ]
