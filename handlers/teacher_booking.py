@@ -21,7 +21,7 @@ from bot.services import teacher_booking
 from bot.services.booking import Lesson
 from bot.services.context import Deps
 from bot.services.students import UpcomingLesson
-from handlers.keyboards import Row, button, markup, rows_of
+from handlers.keyboards import Button, Row, button, markup, rows_of
 from handlers.navigation import nav_row
 from handlers.navigation import show as show_in_place
 from handlers.teacher_onboarding import TYPED
@@ -62,6 +62,12 @@ def card_rows(student_id: int, upcoming: list[UpcomingLesson], zone: str) -> lis
             ]
         )
     return rows
+
+
+def move_button(student_id: int, booking_id: int) -> Button:
+    """🔁 Move, for one lesson of /schedule (its row names the lesson)."""
+    data = TeacherBookCb(step=BookStep.DAYS, student_id=student_id, booking_id=booking_id)
+    return button(_("🔁 Move"), data)
 
 
 def _title(found: teacher_booking.Picker) -> str:

@@ -147,3 +147,30 @@ async def test_a_buffer_hides_neighbouring_slots_and_is_refused_at_confirm(
     # Changing the buffer cancelled nothing.
     [(kept, _)] = await steps.bookings_of(h, anna)
     assert kept.status == BookingStatus.CONFIRMED
+
+
+async def test_from_schedule_a_lesson_moves_without_a_reason_and_the_card_cancels_it(
+    harness: Harness,
+) -> None:
+    h = harness
+    tutor = await steps.teacher(h)
+    tue = await steps.slots(h, tutor, TUE_09_UTC, count=3)  # 10:00, 11:00, 12:00 Berlin
+    anna = await steps.student(h, tutor, ANNA, "Anna")
+    await booking.book(h.app.deps, ANNA, anna, tue[0].id)
+
+    await h.send(TEACHER, "/schedule")
+    await h.press(TEACHER, "🔁 Move")
+    await h.press(TEACHER, "Tue, 24 Nov · 2")  # the lesson's own time is not offered
+    assert "10:00–11:00 · Math" not in h.last(TEACHER).button_texts()
+    await h.press(TEACHER, "11:00–12:00 · Math")
+    await h.press(TEACHER, "🔁 Move without a reason")
+    assert "✅ Moved the lesson with Anna" in h.last(TEACHER).content
+    await delivered(h, ANNA, "moved your lesson from Tue, 24 Nov, 10:00 to")
+    moved = next(m.content for m in h.chat(ANNA) if "moved your lesson" in m.content)
+    assert "Reason" not in moved
+
+    await _open_card(h, "Anna")
+    await h.press(TEACHER, "✖ Cancel Tue, 24 Nov, 11:00")
+    await h.press(TEACHER, "Cancel without a reason")
+    assert "Cancelled the lesson with Anna" in h.last(TEACHER).content
+    await delivered(h, ANNA, "cancelled your lesson")
