@@ -125,6 +125,9 @@ def _slot_refusal(reason: e.SlotUnavailable) -> str:
         e.SlotUnavailable.TEACHER_BUSY: _(
             "You already teach a lesson at that time. Please pick another time."
         ),
+        e.SlotUnavailable.STUDENT_BUSY: _(
+            "The student already has a lesson at that time. Please pick another time."
+        ),
     }
     return texts[reason]
 

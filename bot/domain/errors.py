@@ -133,6 +133,7 @@ class SlotUnavailable(StrEnum):
     ALREADY_YOURS = "already_yours"
     BUFFER = "buffer"  # too close to a booked lesson (the teacher's buffer)
     TEACHER_BUSY = "teacher_busy"  # the teacher already teaches then (an extra lesson)
+    STUDENT_BUSY = "student_busy"  # told to the teacher: the student has a lesson then
 
 
 @dataclass

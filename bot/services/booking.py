@@ -92,7 +92,7 @@ async def refusal_for(
     if any(s.id == slot.id for _, s in overlapping):
         return SlotUnavailable.ALREADY_YOURS
     if any(b.id != replacing for b, _ in overlapping):
-        return SlotUnavailable.OVERLAP
+        return SlotUnavailable.OVERLAP if by == Actor.STUDENT else SlotUnavailable.STUDENT_BUSY
     reason = refusal_to_book(slot, teacher.settings, now, by)
     if reason is None:
         moved = await uow.bookings.get(replacing) if replacing else None

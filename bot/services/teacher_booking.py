@@ -217,7 +217,7 @@ async def place_extra(
         await uow.students.lock(student.id)
         await uow.teachers.lock(teacher.id)  # no lesson may slip in beside it meanwhile
         if await uow.bookings.overlapping(student.id, starts_at, ends_at):
-            raise SlotRefused(SlotUnavailable.OVERLAP)
+            raise SlotRefused(SlotUnavailable.STUDENT_BUSY)
         if await uow.slots.booked_between(teacher.id, starts_at, ends_at):
             raise SlotRefused(SlotUnavailable.TEACHER_BUSY)
         slot = await uow.slots.add_extra(teacher.id, starts_at, ends_at, spec.subject)

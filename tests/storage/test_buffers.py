@@ -12,7 +12,7 @@ from bot.domain.clock import ManualClock
 from bot.domain.errors import SlotRefused, SlotUnavailable
 from bot.domain.model import BookingStatus
 from bot.domain.teacher_settings import Setting
-from bot.services import booking, schedule, teacher_booking, teachers
+from bot.services import availability, booking, schedule, teacher_booking, teachers
 from bot.services.context import Deps
 from storage.uow import SqlUnitOfWork
 from tests.factories import VAULT, make_slots, make_student, make_teacher
@@ -108,3 +108,24 @@ async def test_an_extra_lesson_cannot_overlap_another_lesson_of_the_teacher(
     with pytest.raises(SlotRefused) as refused:
         await teacher_booking.place_extra(deps, teacher.telegram_id, ben.id, "2026-11-25 09:30")
     assert refused.value.reason == SlotUnavailable.TEACHER_BUSY
+    with pytest.raises(SlotRefused) as refused:  # Ann herself has a lesson then
+        await teacher_booking.place_extra(deps, teacher.telegram_id, ann.id, "2026-11-25 09:30")
+    assert refused.value.reason == SlotUnavailable.STUDENT_BUSY
+
+
+async def test_time_off_over_an_extra_lesson_cancels_it(
+    deps: Deps, uow: Callable[[], SqlUnitOfWork], clock: ManualClock
+) -> None:
+    now = clock.now()
+    teacher = await make_teacher(uow, now)
+    ann = await make_student(uow, teacher, 950, now)
+    lesson = await teacher_booking.place_extra(
+        deps, teacher.telegram_id, ann.id, "2026-11-26 18:00"
+    )
+    blocked = await availability.block_time(
+        deps, teacher.telegram_id, "2026-11-26 ill", confirmed=1
+    )
+    assert blocked.cancelled == 1
+    async with uow() as u:
+        [(cancelled, _)] = await u.bookings.of_student(ann.id, confirmed_only=False)
+    assert cancelled.id == lesson.booking_id and cancelled.status == BookingStatus.CANCELLED
