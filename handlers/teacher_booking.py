@@ -165,8 +165,9 @@ async def pick_slot(query: CallbackQuery, callback_data: TeacherBookCb, deps: De
     )
     try:
         day = date.fromordinal(callback_data.day)
-    except (ValueError, OverflowError):
-        day = found.days()[0][0] if found.days() else date.today()
+    except (ValueError, OverflowError):  # a forged day: the days to pick from instead
+        await show_in_place(query, *days_view(found))
+        return
     await show_in_place(query, *day_view(found, day))
 
 

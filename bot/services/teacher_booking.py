@@ -107,11 +107,10 @@ class Choice:
     moving: Lesson | None
 
 
-@records_refusals
 async def choice(
     deps: Deps, telegram_id: int, student_id: int, slot_id: int, moving: int = 0
 ) -> Choice:
-    """The picked slot, if the teacher may still give it to the student."""
+    """The picked slot, if the teacher may still give it to the student (picker audits)."""
     found = await picker(deps, telegram_id, student_id, moving)
     slot = next((s for s in found.slots if s.id == slot_id), None)
     if slot is None:
