@@ -17,7 +17,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.colours import colour_mark
-from bot.services import teacher_booking
+from bot.services import students, teacher_booking
 from bot.services.booking import Lesson
 from bot.services.context import Deps
 from bot.services.students import UpcomingLesson
@@ -27,7 +27,13 @@ from handlers.navigation import show as show_in_place
 from handlers.teacher_onboarding import TYPED
 from views.formatting import day_label, day_time, local, time_range, when
 from views.teacher_booking_callbacks import BookStep, TeacherBookCb
-from views.teacher_callbacks import CancelStep, LessonCancelCb, StudentAction, StudentCb
+from views.teacher_callbacks import (
+    CancelStep,
+    LessonCancelCb,
+    ScheduleCb,
+    StudentAction,
+    StudentCb,
+)
 
 router = Router(name="teacher_booking")
 
@@ -68,6 +74,35 @@ def move_button(student_id: int, booking_id: int) -> Button:
     """🔁 Move, for one lesson of /schedule (its row names the lesson)."""
     data = TeacherBookCb(step=BookStep.DAYS, student_id=student_id, booking_id=booking_id)
     return button(_("🔁 Move"), data)
+
+
+def book_for_someone_button() -> Button:
+    """📅 Book for a student, on /schedule: pick the student, then the day and time."""
+    return button(_("📅 Book for a student"), TeacherBookCb(step=BookStep.WHO, student_id=0))
+
+
+def students_view(page: students.Roster) -> tuple[str, InlineKeyboardMarkup]:
+    """The teacher's active students to book for, a page at a time."""
+    lines = [_("<b>Book a lesson</b>")]
+    if page.entries:
+        lines.append(_("Pick a student."))
+    else:
+        lines.append(_("No students yet. Enroll one with <code>/addstudent Anna</code>."))
+    rows: list[Row] = []
+    for entry in page.entries:
+        who = f"{colour_mark(entry.student.colour)} {entry.student.name}"
+        rows.append([button(who, TeacherBookCb(step=BookStep.DAYS, student_id=entry.student.id))])
+    paging = []
+    if page.page > 0:
+        earlier = TeacherBookCb(step=BookStep.WHO, student_id=0, page=page.page - 1)
+        paging.append(button(_("◀ Previous"), earlier))
+    if page.page + 1 < page.pages:
+        later = TeacherBookCb(step=BookStep.WHO, student_id=0, page=page.page + 1)
+        paging.append(button(_("Next ▶"), later))
+    if paging:
+        rows.append(paging)
+    rows.append(nav_row(ScheduleCb(week_offset=0)))
+    return "\n".join(lines), markup(rows)
 
 
 def _title(found: teacher_booking.Picker) -> str:
@@ -143,6 +178,13 @@ def choice_view(picked: teacher_booking.Choice) -> tuple[str, InlineKeyboardMark
     data = TeacherBookCb(step=BookStep.GO, student_id=sid, booking_id=moving, slot_id=slot.id)
     back = _on_day(sid, moving, local(slot.starts_at, picked.timezone).date())
     return text, markup([[button(go, data)], nav_row(back)])
+
+
+@router.callback_query(TeacherBookCb.filter(F.step == BookStep.WHO))
+async def pick_student(query: CallbackQuery, callback_data: TeacherBookCb, deps: Deps) -> None:
+    """The students to book for (from /schedule)."""
+    page = await students.roster(deps, query.from_user.id, callback_data.page)
+    await show_in_place(query, *students_view(page))
 
 
 @router.callback_query(TeacherBookCb.filter(F.step == BookStep.DAYS))

@@ -17,6 +17,7 @@ class BookStep(StrEnum):
     SLOT = "s"  # a slot picked: the card asking for a reason
     GO = "g"  # book (or move) without a reason
     EXTRA = "x"  # ask for an extra lesson's date and time
+    WHO = "w"  # pick the student first (from /schedule)
 
 
 class TeacherBookCb(CallbackData, prefix="tbk"):
@@ -27,3 +28,4 @@ class TeacherBookCb(CallbackData, prefix="tbk"):
     booking_id: Number = 0
     day: Number = 0  # a date's ordinal
     slot_id: Number = 0
+    page: Number = 0  # the page of students to pick from

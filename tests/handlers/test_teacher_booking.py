@@ -174,3 +174,27 @@ async def test_from_schedule_a_lesson_moves_without_a_reason_and_the_card_cancel
     await h.press(TEACHER, "Cancel without a reason")
     assert "Cancelled the lesson with Anna" in h.last(TEACHER).content
     await delivered(h, ANNA, "cancelled your lesson")
+
+
+async def test_from_schedule_the_teacher_picks_a_student_and_books_without_a_note(
+    harness: Harness,
+) -> None:
+    h = harness
+    tutor = await steps.teacher(h)
+    await steps.slots(h, tutor, TUE_09_UTC, count=2)
+    await steps.student(h, tutor, ANNA, "Anna")
+    ben = await steps.student(h, tutor, BEN, "Ben")
+
+    await h.send(TEACHER, "/schedule")
+    await h.press(TEACHER, "📅 Book for a student")
+    assert h.last(TEACHER).button_texts()[:2] == ["🔴 Anna", "🟠 Ben"]
+    await h.press(TEACHER, "🟠 Ben")
+    await h.press(TEACHER, "Tue, 24 Nov · 2")
+    await h.press(TEACHER, "10:00–11:00 · Math")
+    await h.press(TEACHER, "✅ Book without a note")
+    assert "✅ Booked Ben on Tue, 24 Nov, 10:00–11:00; they are told." in h.last(TEACHER).content
+    await delivered(h, BEN, "booked a lesson for you")
+    told = next(m.content for m in h.chat(BEN) if "booked a lesson for you" in m.content)
+    assert "Reason" not in told
+    [(lesson, _)] = await steps.bookings_of(h, ben)
+    assert lesson.status == BookingStatus.CONFIRMED
