@@ -129,3 +129,18 @@ async def test_time_off_over_an_extra_lesson_cancels_it(
     async with uow() as u:
         [(cancelled, _)] = await u.bookings.of_student(ann.id, confirmed_only=False)
     assert cancelled.id == lesson.booking_id and cancelled.status == BookingStatus.CANCELLED
+
+
+async def test_a_lesson_moves_next_door_since_its_old_time_is_given_back(
+    deps: Deps, uow: Callable[[], SqlUnitOfWork], clock: ManualClock
+) -> None:
+    now = clock.now()
+    teacher = await make_teacher(uow, now, buffer_minutes=15)
+    first, second = await make_slots(uow, teacher, now + timedelta(days=2), count=2)
+    ann = await make_student(uow, teacher, 960, now)
+    lesson = await booking.book(deps, 960, ann.id, first.id)
+    moved = await booking.reschedule(deps, 960, lesson.booking_id, second.id)
+    assert moved.slot_id == second.id
+    # and the teacher may move it back the same way
+    _, back = await teacher_booking.move(deps, teacher.telegram_id, moved.booking_id, first.id)
+    assert back.slot_id == first.id
