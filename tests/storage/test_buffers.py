@@ -144,3 +144,19 @@ async def test_a_lesson_moves_next_door_since_its_old_time_is_given_back(
     # and the teacher may move it back the same way
     _, back = await teacher_booking.move(deps, teacher.telegram_id, moved.booking_id, first.id)
     assert back.slot_id == first.id
+
+
+async def test_the_teachers_picker_keeps_the_buffer_and_the_students_own_lessons_free(
+    deps: Deps, uow: Callable[[], SqlUnitOfWork], clock: ManualClock
+) -> None:
+    now = clock.now()
+    teacher = await make_teacher(uow, now, buffer_minutes=10)
+    first, second, third, fourth = await make_slots(uow, teacher, now + timedelta(hours=1), 4)
+    ann, ben = [await make_student(uow, teacher, 970 + i, now) for i in range(2)]
+    # An hour from now is inside the students' two hours' notice: the teacher may still give it.
+    lesson = await teacher_booking.book_for(deps, teacher.telegram_id, ann.id, first.id)
+    for_ben = await teacher_booking.picker(deps, teacher.telegram_id, ben.id)
+    assert [s.id for s in for_ben.slots] == [third.id, fourth.id]  # second: next to Ann's
+    # Moving Ann's lesson gives its time back, so the slot next to it is free for the move.
+    moving = await teacher_booking.picker(deps, teacher.telegram_id, 0, lesson.booking_id)
+    assert [s.id for s in moving.slots] == [second.id, third.id, fourth.id]
