@@ -82,6 +82,10 @@ def _invalid_input(what: str, value: str) -> str:
             minutes,
         ),
         "capacity": _("“{value}” is not a group size: use x2 to x50."),
+        "extra_time": _(
+            "“{value}” is not a start time. Use HH:MM such as 18:00, or a range such as "
+            "18:00-19:00."
+        ),
         "name": _("Please type a name of 1 to 64 characters."),
         "student_name": _("Please type a name of 1 to 64 characters."),
     }
@@ -115,6 +119,16 @@ def _slot_refusal(reason: e.SlotUnavailable) -> str:
         ),
         e.SlotUnavailable.OVERLAP: _("You already have a lesson with this teacher at that time."),
         e.SlotUnavailable.ALREADY_YOURS: _("You have already booked this slot."),
+        e.SlotUnavailable.BUFFER: _(
+            "This time is too close to another lesson: your teacher keeps a break between "
+            "lessons. Please pick another time."
+        ),
+        e.SlotUnavailable.TEACHER_BUSY: _(
+            "You already teach a lesson at that time. Please pick another time."
+        ),
+        e.SlotUnavailable.STUDENT_BUSY: _(
+            "The student already has a lesson at that time. Please pick another time."
+        ),
     }
     return texts[reason]
 

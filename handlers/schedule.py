@@ -23,6 +23,7 @@ from handlers.keyboards import Row, button, markup
 from handlers.middlewares import refuse_button
 from handlers.navigation import nav_row, present
 from handlers.navigation import show as show_in_place
+from handlers.teacher_booking import book_for_someone_button, move_button
 from handlers.teacher_onboarding import TYPED
 from views.formatting import clock_time, day_label, local, time_range, when
 from views.series_callbacks import TeacherSeriesRestCb
@@ -58,12 +59,12 @@ def week_view(week: schedule.Week) -> tuple[str, InlineKeyboardMarkup]:
     rows: list[Row] = []
     for x in cancellable:
         ask = LessonCancelCb(step=CancelStep.ASK, booking_id=x.booking_id)
-        rows.append([button(_cancel_label(x, zone), ask)])
+        rows.append([button(_cancel_label(x, zone), ask), move_button(x.student_id, x.booking_id)])
     paging = [
         button(_("◀ Previous week"), ScheduleCb(week_offset=week.offset - 1)),
         button(_("Next week ▶"), ScheduleCb(week_offset=week.offset + 1)),
     ]
-    return "\n".join(lines), markup([*rows, paging, nav_row()])
+    return "\n".join(lines), markup([*rows, [book_for_someone_button()], paging, nav_row()])
 
 
 def _cancel_label(lesson: schedule.ScheduledLesson, zone: str) -> str:

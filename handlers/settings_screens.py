@@ -42,6 +42,7 @@ def _entries() -> list[tuple[Setting, str]]:
         (Setting.HORIZON, "📅 " + _("Booking horizon")),
         (Setting.CANCEL_WINDOW, "↩️ " + _("Cancellation window")),
         (Setting.GRACE, "⏪ " + _("Undo period after booking")),
+        (Setting.BUFFER, "☕ " + _("Buffer between lessons")),
         (Setting.LINK_EXPIRY, "⌛ " + _("Link expiry")),
         (Setting.LINK_USES, "🔗 " + _("Link uses")),
         (Setting.REMINDERS, "🛎 " + _("Reminders")),
@@ -95,7 +96,7 @@ def show_value(key: Setting, value: Value | str | bool) -> str:
         return ngettext("{n} use", "{n} uses", value).format(n=value)
     if key == Setting.SERIES:
         return ngettext("up to {n} week", "up to {n} weeks", value).format(n=value)
-    if key == Setting.GRACE and value == 0:
+    if key in {Setting.GRACE, Setting.BUFFER} and value == 0:
         return _("off")
     return duration(value)
 

@@ -48,6 +48,10 @@ def prompt(key: Setting) -> str:
             "Type for how many minutes after booking students may still undo it, even inside "
             "the cancellation window, e.g. 10 (at most 60), or 0 for none."
         ),
+        Setting.BUFFER: _(
+            "Type how many minutes to keep free before and after each lesson, e.g. 10 "
+            "(at most 120), or 0 for none. Lessons already booked stay as they are."
+        ),
         Setting.LINK_EXPIRY: _("Type how many days new links last, e.g. 30, or never."),
         Setting.LINK_USES: _("Type how many times a new link may be opened, or unlimited."),
         Setting.REMINDERS: _("Type reminder times before a lesson, e.g. 24h, 1h, or off."),

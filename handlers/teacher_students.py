@@ -19,6 +19,7 @@ from handlers.keyboards import button, markup
 from handlers.navigation import nav_row, present, show
 from handlers.series_teacher import series_button
 from handlers.student_stats import card_buttons
+from handlers.teacher_booking import card_rows
 from handlers.teacher_links import send_link_button
 from handlers.teacher_onboarding import TYPED
 from views.formatting import clock_time, local, long_day, sentence, when
@@ -96,9 +97,10 @@ def card_view(card: students.StudentCard) -> tuple[str, InlineKeyboardMarkup]:
             button(_("🔗 Link"), LinkCb(action=LinkAction.CARD, student_id=s.id)),
             button(_("✏️ Rename"), StudentCb(action=StudentAction.RENAME, student_id=s.id)),
         ],
+        # Booking first: book, weekly, extra, then move or cancel each coming lesson.
+        *card_rows(s.id, card.upcoming, card.timezone, series_button(s.id)),
+        card_buttons(s.id),  # 📊 Stats, 📜 Recent events
         [button(_("🗄 Archive"), StudentCb(action=StudentAction.ARCHIVE, student_id=s.id))],
-        [series_button(s.id)],
-        card_buttons(s.id),  # 📊 Stats, 📜 Recent events (issue 6)
     ]
     if s.telegram_id:
         rows.append([send_link_button(s.id)])

@@ -73,6 +73,7 @@ class TeacherRow(Base):
     teacher_reminders: Mapped[bool] = mapped_column(Boolean, default=False)
     agenda_time: Mapped[time | None] = mapped_column(Time)
     inactive_after_days: Mapped[int] = mapped_column(Integer, default=30)
+    buffer_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     series_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     series_max_weeks: Mapped[int] = mapped_column(Integer, default=26, server_default="26")

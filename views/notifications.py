@@ -18,6 +18,7 @@ from bot.domain.colours import colour_mark
 from bot.domain.model import Account
 from bot.domain.notices import (
     AgendaLesson,
+    BookedByTeacher,
     BookingNew,
     BookingRescheduled,
     CancelledByStudent,
@@ -27,6 +28,7 @@ from bot.domain.notices import (
     LessonNotice,
     LinkBoundElsewhere,
     LinkExpiring,
+    MovedByTeacher,
     NewLink,
     Notice,
     Outgoing,
@@ -82,6 +84,16 @@ def _about_lesson(notice: LessonNotice, zone: str, now: datetime) -> str:
             if reason:
                 text += "\n" + _("Reason: {reason}").format(reason=html.escape(reason))
             return text + "\n" + _("Send /book to pick another time.")
+        case BookedByTeacher(reason=reason):
+            text = _("📅 {teacher} booked a lesson for you: {lesson}.").format(
+                teacher=teacher, lesson=when
+            )
+            return text + _reason(reason)
+        case MovedByTeacher(old_starts_at=old, reason=reason):
+            text = _("🔁 {teacher} moved your lesson from {old} to {lesson}.").format(
+                teacher=teacher, old=day_time(old, zone), lesson=when
+            )
+            return text + _reason(reason)
         case StudentReminder():
             return _("⏰ Reminder: your lesson with {teacher} is {lead}: {lesson}.").format(
                 teacher=teacher, lead=_left(lesson, now), lesson=when
@@ -91,6 +103,11 @@ def _about_lesson(notice: LessonNotice, zone: str, now: datetime) -> str:
                 who=who, lead=_left(lesson, now), lesson=when
             )
     raise ValueError(f"no text for {notice.kind}")
+
+
+def _reason(reason: str) -> str:
+    """The teacher's reason or note on a line of its own, or nothing."""
+    return "\n" + _("Reason: {reason}").format(reason=html.escape(reason)) if reason else ""
 
 
 def _agenda(notice: DailyAgenda, lessons: tuple[AgendaLesson, ...], zone: str) -> str:
@@ -158,6 +175,9 @@ def _buttons(outgoing: Outgoing) -> InlineKeyboardMarkup | None:
                 ).pack()
                 row.append(InlineKeyboardButton(text=_("❌ Cancel"), callback_data=cancel))
             rows.append(row)
+        case BookedByTeacher(lesson=lesson) | MovedByTeacher(lesson=lesson):
+            mine = StudentHomeCb(action=HomeAction.MINE, student_id=lesson.student_id).pack()
+            rows.append([InlineKeyboardButton(text=_("📋 My bookings"), callback_data=mine)])
         case CancelledByTeacher(lesson=lesson):
             book = StudentHomeCb(action=HomeAction.BOOK, student_id=lesson.student_id).pack()
             rows.append([InlineKeyboardButton(text=_("📅 Book another time"), callback_data=book)])

@@ -6,15 +6,23 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.errors import BookingNotActive, CancellationWindowPassed, SlotUnavailable
-from bot.domain.model import Booking, BookingStatus, Slot, SlotStatus, TeacherSettings
+from bot.domain.model import Actor, Booking, BookingStatus, Slot, SlotStatus, TeacherSettings
 
 
-def refusal_to_book(slot: Slot, settings: TeacherSettings, now: datetime) -> SlotUnavailable | None:
-    """Why a student may not book this slot now, or None if they may."""
+def refusal_to_book(
+    slot: Slot, settings: TeacherSettings, now: datetime, by: Actor = Actor.STUDENT
+) -> SlotUnavailable | None:
+    """Why this slot may not be booked now by whoever acts, or None if it may.
+
+    Advance notice and the horizon bind students; a teacher booking for a student may take any
+    open slot that has not begun and has a free seat.
+    """
     if slot.status != SlotStatus.OPEN:
         return SlotUnavailable.GONE
     if slot.starts_at <= now:
         return SlotUnavailable.STARTED
+    if by != Actor.STUDENT:
+        return SlotUnavailable.FULL if slot.free <= 0 else None
     if slot.starts_at < now + timedelta(minutes=settings.advance_notice_minutes):
         return SlotUnavailable.TOO_SOON
     if slot.starts_at > now + timedelta(days=settings.horizon_days):
@@ -88,6 +96,19 @@ def student_change(
     deadline = change_deadline(slot, booking, settings)
     allowed = may_still_change(slot.starts_at, deadline, now)
     return StudentChange(allowed, deadline, settings.cancel_window_minutes)
+
+
+def may_change(
+    slot: Slot, booking: Booking, settings: TeacherSettings, now: datetime, by: Actor
+) -> StudentChange:
+    """Whether whoever acts may still cancel or move a lesson still to come.
+
+    The cancellation window and the grace period bind the student; the teacher may change any
+    coming lesson of theirs (require_coming refuses one that was cancelled or has begun).
+    """
+    if by == Actor.STUDENT:
+        return student_change(slot, booking, settings, now)
+    return StudentChange(True, slot.starts_at, settings.cancel_window_minutes)
 
 
 def may_still_change(starts_at: datetime, deadline: datetime | None, now: datetime) -> bool:

@@ -131,6 +131,9 @@ class SlotUnavailable(StrEnum):
     TOO_FAR = "too_far"
     OVERLAP = "overlap"
     ALREADY_YOURS = "already_yours"
+    BUFFER = "buffer"  # too close to a booked lesson (the teacher's buffer)
+    TEACHER_BUSY = "teacher_busy"  # the teacher already teaches then (an extra lesson)
+    STUDENT_BUSY = "student_busy"  # told to the teacher: the student has a lesson then
 
 
 @dataclass

@@ -27,6 +27,8 @@ class TeacherSettings:
     inactive_after_days: int = 30
     series_enabled: bool = True  # students may book "every week at this time"
     series_max_weeks: int = 26  # the most weeks a counted series may run
+    # Minutes kept free before and after each booked lesson (bot.domain.buffers).
+    buffer_minutes: int = 0
 
 
 @dataclass
@@ -87,10 +89,15 @@ class Window:
 
 
 class SlotStatus(StrEnum):
-    """A slot is open for booking or was taken out of the calendar."""
+    """A slot is open for booking, was taken out of the calendar, or is a teacher's extra lesson.
+
+    An extra lesson is a one-seat slot the teacher placed for one student outside their hours:
+    it is never offered to anyone, and its seat is not offered again once it is given back.
+    """
 
     OPEN = "open"
     REMOVED = "removed"
+    EXTRA = "extra"
 
 
 @dataclass

@@ -35,6 +35,8 @@ class NoticeKind(StrEnum):
     SERIES_BOOKED = "series_booked"
     SERIES_SKIPPED = "series_skipped"
     SERIES_CANCELLED = "series_cancelled"
+    BOOKED_BY_TEACHER = "booked_by_teacher"
+    MOVED_BY_TEACHER = "moved_by_teacher"
 
 
 REMINDER_KINDS = (NoticeKind.REMINDER.value, NoticeKind.REMINDER_TEACHER.value)
@@ -115,6 +117,21 @@ class CancelledByStudent(Cancellation, kind=NoticeKind.BOOKING_CANCELLED):
 @dataclass(frozen=True, kw_only=True)
 class CancelledByTeacher(Cancellation, kind=NoticeKind.LESSON_CANCELLED_BY_TEACHER):
     """To the student: the teacher (or the system on their behalf) cancelled."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BookedByTeacher(LessonNotice, kind=NoticeKind.BOOKED_BY_TEACHER):
+    """To the student: the teacher booked a lesson for them (an extra lesson, or a slot)."""
+
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MovedByTeacher(LessonNotice, kind=NoticeKind.MOVED_BY_TEACHER):
+    """To the student: the teacher moved their lesson; `lesson` is the new one."""
+
+    old_starts_at: datetime
+    reason: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import time
 from enum import StrEnum
 
+from bot.domain.buffers import MAX_BUFFER_MINUTES
 from bot.domain.errors import InvalidInput, UnknownTimezone
 from bot.domain.model import TeacherSettings
 from bot.domain.timeslots import parse_wall_time
@@ -40,6 +41,7 @@ class Setting(StrEnum):
     TEACHER_REMINDERS = "tremind"
     INACTIVE_AFTER = "inactive"
     SERIES = "series"  # weekly series: off, or the most weeks a counted series may run
+    BUFFER = "buffer"
 
 
 TOGGLES = (Setting.NOTIFICATIONS, Setting.TEACHER_REMINDERS)
@@ -61,6 +63,7 @@ CHOICES: dict[Setting, tuple[Value, ...]] = {
     Setting.AGENDA: (None, time(7), time(8), time(9), time(20)),
     Setting.INACTIVE_AFTER: (14, 30, 60, 90),
     Setting.SERIES: (None, 4, 12, 26, 52),
+    Setting.BUFFER: (0, 5, 10, 15, 30),
 }
 MULTI_CHOICE = frozenset({Setting.REMINDERS})
 MAX_LEADS = 3
@@ -80,6 +83,7 @@ _ATTRIBUTE = {
     Setting.AGENDA: "agenda_time",
     Setting.NOTIFICATIONS: "notifications_enabled",
     Setting.TEACHER_REMINDERS: "teacher_reminders",
+    Setting.BUFFER: "buffer_minutes",
 }
 
 
@@ -153,6 +157,12 @@ def apply_setting(settings: TeacherSettings, key: Setting, text: str) -> Teacher
                 raise InvalidInput(what, text)
             uses = _bounded(uses, 1, 10_000, what, text)
             return replace(settings, link_max_uses=uses)
+        case Setting.BUFFER:
+            # Only what students may book changes: lessons already booked stay as they are.
+            if _is_off(text):
+                return replace(settings, buffer_minutes=0)
+            value = _bounded(parse_minutes(text, "m", what), 0, MAX_BUFFER_MINUTES, what, text)
+            return replace(settings, buffer_minutes=value)
         case Setting.REMINDERS:
             return replace(settings, reminder_leads_minutes=parse_leads(text, what))
         case Setting.AGENDA:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import ConfirmationNeeded, InvalidInput, WindowOverlap
-from bot.domain.model import Actor, Booking, Slot, Teacher, Window
+from bot.domain.model import Actor, Booking, Slot, SlotStatus, Teacher, Window
 from bot.domain.slot_plan import check_ceiling
 from bot.domain.time_off import TimeOff
 from bot.domain.timeslots import windows_overlap
@@ -253,9 +253,14 @@ async def block_time(
         if end <= now:
             raise InvalidInput("past_date", str(spec.first))
         nearby = await uow.slots.between(
-            teacher.id, start - timedelta(minutes=MAX_SLOT_MINUTES), end
+            teacher.id, start - timedelta(minutes=MAX_SLOT_MINUTES), end, open_only=False
         )
-        slots = [s for s in nearby if s.starts_at < end and s.ends_at > max(start, now)]
+        # Open slots and extra lessons (issue 15); removed ones are gone already.
+        slots = [
+            s
+            for s in nearby
+            if s.status != SlotStatus.REMOVED and s.starts_at < end and s.ends_at > max(start, now)
+        ]
         affected = await _bookings_in(uow, slots)
         if affected and len(affected) != confirmed:
             raise ConfirmationNeeded(affected=len(affected))

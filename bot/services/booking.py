@@ -24,7 +24,7 @@ from bot.domain.errors import (
 )
 from bot.domain.links import refusal_to_use
 from bot.domain.model import Actor, Booking, BookingStatus, Slot, Student, Teacher
-from bot.services import notify
+from bot.services import buffers, notify
 from bot.services.context import Deps, audit, records_refusals, refused
 from bot.services.notify import Booked
 
@@ -87,14 +87,20 @@ async def refusal_for(
     slot: Slot,
     now: datetime,
     replacing: int | None = None,
+    by: Actor = Actor.STUDENT,
 ) -> SlotUnavailable | None:
     """Why this student may not take this slot of their teacher now, or None if they may."""
     overlapping = await uow.bookings.overlapping(student.id, slot.starts_at, slot.ends_at)
     if any(s.id == slot.id for _, s in overlapping):
         return SlotUnavailable.ALREADY_YOURS
     if any(b.id != replacing for b, _ in overlapping):
-        return SlotUnavailable.OVERLAP
-    return refusal_to_book(slot, teacher.settings, now)
+        return SlotUnavailable.OVERLAP if by == Actor.STUDENT else SlotUnavailable.STUDENT_BUSY
+    reason = refusal_to_book(slot, teacher.settings, now, by)
+    if reason is None:
+        moved = await uow.bookings.get(replacing) if replacing else None
+        if await buffers.too_close_to_lessons(uow, teacher, slot, moved[1].id if moved else None):
+            return SlotUnavailable.BUFFER
+    return reason
 
 
 async def _take(
@@ -104,15 +110,18 @@ async def _take(
     teacher: Teacher,
     slot_id: int,
     replacing: int | None = None,
+    by: Actor = Actor.STUDENT,
 ) -> tuple[Slot, Booking]:
     """Check the rules and take a seat for the student; raise SlotRefused otherwise."""
     now = deps.clock.now()
     # One student's bookings are serialized, so a double tap cannot pass the checks twice.
     await uow.students.lock(student.id)
+    if teacher.settings.buffer_minutes:
+        await uow.teachers.lock(teacher.id)  # two neighbours must not both pass the buffer
     slot = await uow.slots.get(slot_id)
     if slot is None or slot.teacher_id != teacher.id:
         raise SlotRefused(SlotUnavailable.GONE)
-    reason = await refusal_for(uow, student, teacher, slot, now, replacing)
+    reason = await refusal_for(uow, student, teacher, slot, now, replacing, by)
     if reason is not None:
         raise SlotRefused(reason)
     if not await uow.slots.take_seat(slot.id, now):

@@ -13,11 +13,13 @@ from bot.domain.booking import change_deadline, reminder_times
 from bot.domain.model import Actor, Booking, Slot, Student, Teacher
 from bot.domain.notices import (
     REMINDER_KINDS,
+    BookedByTeacher,
     BookingNew,
     BookingRescheduled,
     CancelledByStudent,
     CancelledByTeacher,
     Lesson,
+    MovedByTeacher,
     Notice,
     StudentReminder,
     TeacherReminder,
@@ -163,3 +165,24 @@ async def booking_rescheduled(
         )
         await _tell(uow, notice, teacher.telegram_id, new_booking, now)
     await schedule_reminders(uow, Booked(teacher, student, new_slot, new_booking), now)
+
+
+async def booked_by_teacher(uow: SqlUnitOfWork, booked: Booked, now: datetime, reason: str) -> None:
+    """Tell the student the teacher booked a lesson for them, and plan its reminders."""
+    if booked.student.telegram_id is not None:
+        notice = BookedByTeacher(lesson=lesson_facts(*booked), reason=reason)
+        await _tell(uow, notice, booked.student.telegram_id, booked.booking, now)
+    await schedule_reminders(uow, booked, now)
+
+
+async def moved_by_teacher(
+    uow: SqlUnitOfWork, old: Booked, new: Booked, now: datetime, reason: str
+) -> None:
+    """Move the reminders to the new lesson and tell the student when it is now, and why."""
+    await uow.outbox.withdraw_for_booking(old.booking.id, REMINDER_KINDS)
+    if new.student.telegram_id is not None:
+        notice = MovedByTeacher(
+            lesson=lesson_facts(*new), old_starts_at=old.slot.starts_at, reason=reason
+        )
+        await _tell(uow, notice, new.student.telegram_id, new.booking, now)
+    await schedule_reminders(uow, new, now)

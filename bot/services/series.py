@@ -85,10 +85,9 @@ def _nominal(day: date, series: Series, teacher: Teacher) -> datetime:
 async def _refusal(
     uow: SqlUnitOfWork, pair: tuple[Teacher, Student], slot: Slot, now: datetime, by: Actor
 ) -> SlotUnavailable | None:
-    """The booking rules for one occurrence; advance notice binds students, not the teacher."""
+    """The booking rules for one occurrence, for whoever started the series (buffers too)."""
     teacher, student = pair
-    reason = await booking.refusal_for(uow, student, teacher, slot, now)
-    return None if reason == SlotUnavailable.TOO_SOON and by == Actor.TEACHER else reason
+    return await booking.refusal_for(uow, student, teacher, slot, now, by=by)
 
 
 async def fill(

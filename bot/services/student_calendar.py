@@ -16,9 +16,10 @@ from bot.domain.booking import (
     student_change,
     undo_minutes_if_booked,
 )
+from bot.domain.buffers import too_close
 from bot.domain.errors import NotFound, SlotRefused, SlotUnavailable
 from bot.domain.model import Slot, Student, Teacher
-from bot.services import booking
+from bot.services import booking, buffers
 from bot.services.booking import Lesson, lesson_of, refusal_for
 from bot.services.context import Deps, audit, records_refusals, refused
 from bot.services.student_calendar_model import (
@@ -52,6 +53,7 @@ class _Scope:
     slots: list[Slot]
     mine: set[int]
     now: datetime
+    booked: list[Slot]  # the teacher's booked lessons, for the buffer rule
 
 
 def part_of(moment: datetime, zone: str) -> Part:
@@ -106,7 +108,10 @@ async def _scope(uow: SqlUnitOfWork, deps: Deps, telegram_id: int, cursor: Curso
         moving=moved,
     )
     mine = {s.id for _, s in await uow.bookings.of_student(student.id, after=now)}
-    return _Scope(student, teacher, view, slots, mine, now)
+    booked = await buffers.booked_around(
+        uow, teacher, now, horizon, moved.slot_id if moved else None
+    )
+    return _Scope(student, teacher, view, slots, mine, now, booked)
 
 
 def _shown(scope: _Scope, slot: Slot) -> SlotView | None:
@@ -119,6 +124,8 @@ def _shown(scope: _Scope, slot: Slot) -> SlotView | None:
     reason = refusal_to_book(slot, scope.teacher.settings, scope.now)
     if slot.id in scope.mine:
         state = SlotState.MINE
+    elif reason is None and too_close(slot, scope.booked, scope.teacher.settings.buffer_minutes):
+        return None  # the teacher's buffer next to a booked lesson: not offered
     elif reason is None:
         state = SlotState.FREE
     elif reason == SlotUnavailable.FULL:

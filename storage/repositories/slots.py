@@ -101,6 +101,38 @@ class SqlSlots:
         query = query.order_by(table.c.starts_at)
         return [rows.slot(row) for row in (await self._s.execute(query)).all()]
 
+    async def booked_between(self, teacher_id: int, start: datetime, end: datetime) -> list[Slot]:
+        """The teacher's slots with a booking that overlap [start, end): open or extra lessons."""
+        table = SlotRow.__table__
+        query = (
+            select(table)
+            .where(
+                table.c.teacher_id == teacher_id,
+                table.c.booked > 0,
+                table.c.status.in_((SlotStatus.OPEN.value, SlotStatus.EXTRA.value)),
+                table.c.starts_at < end,
+                table.c.ends_at > start,
+            )
+            .order_by(table.c.starts_at)
+        )
+        return [rows.slot(row) for row in (await self._s.execute(query)).all()]
+
+    async def add_extra(
+        self, teacher_id: int, starts_at: datetime, ends_at: datetime, subject: str
+    ) -> Slot:
+        """A one-seat extra lesson, its seat already taken (the caller adds the booking)."""
+        row = SlotRow(
+            teacher_id=teacher_id,
+            window_id=None,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            capacity=1,
+            booked=1,
+            subject=subject,
+            status=SlotStatus.EXTRA.value,
+        )
+        return rows.slot(await rows.inserted(self._s, row))
+
     async def of_window_from(self, window_id: int, start: datetime) -> list[Slot]:
         """A window's open slots from a moment on."""
         query = (

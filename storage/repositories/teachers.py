@@ -52,6 +52,16 @@ class SqlTeachers:
             setattr(row, key, value)
         await self._s.flush()
 
+    async def lock(self, teacher_id: int) -> None:
+        """Serialize bookings near each other's times for one teacher (the buffer rule).
+
+        PostgreSQL: a row lock on the teacher until commit; SQLite renders no FOR UPDATE, and
+        its writers are serial anyway.
+        """
+        await self._s.execute(
+            select(TeacherRow.id).where(TeacherRow.id == teacher_id).with_for_update()
+        )
+
     async def all(self) -> list[Teacher]:
         """Every teacher (for scheduled upkeep)."""
         found = await self._s.scalars(select(TeacherRow).order_by(TeacherRow.id))

@@ -108,6 +108,12 @@ STORED: dict[str, dict[str, object]] = {
         "cancelled": ["2026-12-08T16:00:00+00:00", "2026-12-15T16:00:00+00:00"],
         "reason": "I move house",
     },
+    "booked_by_teacher": {**LESSON, "reason": "An extra lesson before the test"},
+    "moved_by_teacher": {
+        **LESSON,
+        "old_starts_at": "2026-11-30T14:00:00+00:00",
+        "reason": "My train is late",
+    },
 }
 # What each says to a recipient who set no zone: times in the teacher's (Berlin, UTC+1).
 SAYS = {
@@ -134,6 +140,18 @@ SAYS = {
         "(2 lessons)",
         "Reason: I move house",
     ],
+    "booked_by_teacher": [
+        "📅 Tanya booked a lesson for you:",
+        "11:00",
+        "Reason: An extra lesson before the test",
+    ],
+    "moved_by_teacher": [
+        "🔁 Tanya moved your lesson from",
+        "15:00",
+        "to",
+        "11:00",
+        "Reason: My train is late",
+    ],
 }
 AGENDA = (AgendaLesson(datetime(2026, 12, 1, 10, tzinfo=UTC), LESSON_END, "Math", "Sam", 2),)
 BUTTONS = {
@@ -141,6 +159,8 @@ BUTTONS = {
     "lesson_cancelled_by_teacher": ["📅 Book another time"],
     "link_bound_elsewhere": ["🔄 Regenerate link"],
     "new_link": ["📅 Open booking"],
+    "booked_by_teacher": ["📋 My bookings"],
+    "moved_by_teacher": ["📋 My bookings"],
 }
 
 

@@ -61,6 +61,7 @@ def test_the_list_shows_every_setting_with_its_value(locale: str) -> None:
         "📅 Booking horizon: 28 days",
         "↩️ Cancellation window: 24 h",
         "⏪ Undo period after booking: 10 min",
+        "☕ Buffer between lessons: off",
         "⌛ Link expiry: 30 days",
         "🔗 Link uses: unlimited",
         "🛎 Reminders: 24 h, 1 h",

@@ -62,7 +62,8 @@ def test_the_week_lists_each_day_with_its_lessons_in_the_teachers_zone() -> None
     assert text.count("no lessons") == 5
     # Only a lesson that may still be cancelled gets a button; labels are plain text.
     assert _labels(keyboard) == [
-        ["✖ Cancel Mon, 23 Nov 13:00 🔴 Anna <A>"],
+        ["✖ Cancel Mon, 23 Nov 13:00 🔴 Anna <A>", "🔁 Move"],
+        ["📅 Book for a student"],
         ["◀ Previous week", "Next week ▶"],
         ["◀ Back", "🏠 Home"],
     ]
@@ -136,9 +137,11 @@ def test_a_bound_students_card_shows_their_clock_link_use_lessons_and_send_link(
     ]
     assert _labels(keyboard) == [
         ["🔗 Link", "✏️ Rename"],
-        ["🗄 Archive"],
-        ["🔁 Weekly lessons"],
+        ["📅 Book a lesson", "🔁 Weekly lessons"],
+        ["➕ Extra lesson"],
+        ["🔁 Move Wed, 25 Nov, 10:00", "✖ Cancel Wed, 25 Nov, 10:00"],
         ["📊 Stats", "📜 Recent events"],
+        ["🗄 Archive"],
         ["✉️ Send new link to the student"],
         ["◀ Back", "🏠 Home"],
     ]
