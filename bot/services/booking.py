@@ -131,6 +131,37 @@ async def _take(
     return slot, booking
 
 
+async def swap(
+    uow: SqlUnitOfWork,
+    deps: Deps,
+    pair: tuple[Teacher, Student],
+    old: tuple[Slot, Booking],
+    new_slot_id: int,
+    by: Actor,
+) -> tuple[Slot, Booking]:
+    """Move a lesson: take the new seat first, then give the old one back (the caller commits).
+
+    A moved occurrence stays in its weekly series, and the old booking points to the new one,
+    so the lesson keeps its calendar UID.
+    """
+    teacher, student = pair
+    old_slot, old_booking = old
+    new_slot, new_booking = await _take(
+        uow, deps, student, teacher, new_slot_id, replacing=old_booking.id, by=by
+    )
+    if old_booking.series_id is not None:
+        await uow.series.join(new_booking.id, old_booking.series_id)
+        new_booking.series_id = old_booking.series_id
+    now = deps.clock.now()
+    moved = await uow.bookings.cancel(
+        old_booking.id, now, by, "rescheduled", rescheduled_to=new_booking.id
+    )
+    if not moved:
+        raise BookingNotActive()
+    await uow.slots.release_seat(old_slot.id)
+    return new_slot, new_booking
+
+
 async def _commit_audited(
     uow: SqlUnitOfWork,
     deps: Deps,
@@ -265,18 +296,9 @@ async def reschedule(deps: Deps, telegram_id: int, booking_id: int, new_slot_id:
         )
         now = deps.clock.now()
         student_change(old_slot, old_booking, teacher.settings, now).require()
-        new_slot, new_booking = await _take(
-            uow, deps, student, teacher, new_slot_id, replacing=old_booking.id
+        new_slot, new_booking = await swap(
+            uow, deps, (teacher, student), (old_slot, old_booking), new_slot_id, Actor.STUDENT
         )
-        if old_booking.series_id is not None:  # a moved occurrence stays in its series
-            await uow.series.join(new_booking.id, old_booking.series_id)
-            new_booking.series_id = old_booking.series_id
-        moved = await uow.bookings.cancel(
-            old_booking.id, now, Actor.STUDENT, "rescheduled", rescheduled_to=new_booking.id
-        )
-        if not moved:
-            raise BookingNotActive()
-        await uow.slots.release_seat(old_slot.id)
         await notify.booking_rescheduled(
             uow, teacher, student, (old_slot, old_booking), (new_slot, new_booking), now
         )

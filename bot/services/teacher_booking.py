@@ -166,15 +166,9 @@ async def move(
         found = await uow.bookings.get(booking_id)
         assert found is not None  # _moving read it in this transaction
         old_booking, old_slot = found
-        new_slot, new_booking = await booking_core._take(
-            uow, deps, student, teacher, slot_id, replacing=booking_id, by=Actor.TEACHER
+        new_slot, new_booking = await booking_core.swap(
+            uow, deps, (teacher, student), (old_slot, old_booking), slot_id, Actor.TEACHER
         )
-        moved = await uow.bookings.cancel(
-            booking_id, now, Actor.TEACHER, "rescheduled", rescheduled_to=new_booking.id
-        )
-        if not moved:
-            raise BookingNotActive()
-        await uow.slots.release_seat(old_slot.id)
         await notify.moved_by_teacher(
             uow,
             Booked(teacher, student, old_slot, old_booking),

@@ -305,3 +305,37 @@ async def test_a_week_taken_before_the_series_reaches_it_is_told_once_to_both(
     await delivered(h, KEN, "not available, so not booked: Tue, 22 Dec")
     await delivered(h, tutor.telegram_id, "not available, so not booked: Tue, 22 Dec")
     assert len(await steps.outbox(h, NoticeKind.SERIES_SKIPPED)) == 2  # one each, once
+
+
+async def test_a_lesson_the_teacher_moves_stays_in_its_series(harness: Harness) -> None:
+    h = harness
+    tutor = await steps.teacher(h, horizon_days=70)
+    ids = await tuesdays(h, tutor, TUE, 4)
+    wed = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)  # 11:00 Berlin
+    [spare] = await steps.slots(h, tutor, wed)
+    ken = await steps.student(h, tutor, KEN, "Ken")
+    me = tutor.telegram_id
+    await h.send(me, "/students")
+    await h.press(me, next(b for b in h.last(me).button_texts() if "Ken" in b))
+    await h.press(me, "🔁 Weekly lessons")
+    await h.press(me, "Tue, 24 Nov")
+    await h.press(me, "17:00–18:00 Math")
+    await h.press(me, "4 weeks")
+    assert await confirmed(h, ken) == ids
+
+    await h.send(me, "/students")
+    await h.press(me, next(b for b in h.last(me).button_texts() if "Ken" in b))
+    await h.press(me, "🔁 Move Tue, 1 Dec, 17:00")
+    await h.press(me, "Wed, 2 Dec · 1")
+    await h.press(me, "11:00–12:00 · Math")
+    await h.send(me, "Parents' evening")
+    assert "Moved the lesson with Ken" in h.last(me).content
+    assert await confirmed(h, ken) == [ids[0], spare.id, ids[2], ids[3]]
+
+    # The moved lesson is still a week of the series: cancelling from the first takes it too.
+    await h.send(KEN, "/mybookings")
+    await h.press(KEN, "Tue, 24 Nov 17:00 · Math · Teacher 7000")
+    await h.press(KEN, "❌ Cancel")
+    await h.press(KEN, "Cancel this and all later lessons")
+    assert "Cancelled 4 lessons of your weekly series" in h.last(KEN).content
+    assert await confirmed(h, ken) == []
