@@ -90,11 +90,24 @@ async def _refusal(
     return await booking.refusal_for(uow, student, teacher, slot, now, by=by)
 
 
+async def _serialize(uow: SqlUnitOfWork, pair: tuple[Teacher, Student]) -> None:
+    """The locks of a single booking, in its order (taking them again later is harmless).
+
+    One student's bookings are serialized, and while a buffer is set two neighbouring lessons
+    must not both pass it.
+    """
+    teacher, student = pair
+    await uow.students.lock(student.id)
+    if teacher.settings.buffer_minutes:
+        await uow.teachers.lock(teacher.id)
+
+
 async def fill(
     uow: SqlUnitOfWork, deps: Deps, pair: tuple[Teacher, Student], series: Series, days: list[date]
 ) -> list[Occurrence]:
     """Claim each date and book it or record why not, in start order (the caller commits)."""
     teacher, student = pair
+    await _serialize(uow, pair)
     now = deps.clock.now()
     length = timedelta(minutes=series.minutes)
     done = []
@@ -174,7 +187,7 @@ async def _start(
     if refusal is not None:
         raise refusal
     now = deps.clock.now()
-    await uow.students.lock(student.id)  # one student's bookings are serialized
+    await _serialize(uow, pair)
     slot = await uow.slots.get(slot_id)
     if slot is None or slot.teacher_id != teacher.id:
         raise SlotRefused(SlotUnavailable.GONE)

@@ -47,7 +47,7 @@ async def weekly_slots(
         await u.slots.add_many(teacher.id, None, times, capacity, "Math")
         slots = await u.slots.between(teacher.id, times[0][0], times[-1][1])
         await u.commit()
-    return [s.id for s in slots]
+    return [s.id for s in slots if (s.starts_at, s.ends_at) in times]
 
 
 async def outbox_kinds(uow: Callable[[], SqlUnitOfWork], chat_id: int) -> list[str]:
@@ -117,6 +117,32 @@ async def test_concurrent_overlapping_series_never_share_a_seat(
     booked = [b for r in results if isinstance(r, list) for b in r]
     assert len(booked) == len(set(booked)) and 1 <= len(booked) <= len(ids)
     assert all(r == "full" or r == "already_yours" for r in results if isinstance(r, str))
+
+
+async def test_neighbouring_series_racing_keep_the_teachers_buffer(
+    deps: Deps, uow: Callable[[], SqlUnitOfWork], clock: ManualClock
+) -> None:
+    now = clock.now()
+    teacher = await make_teacher(
+        uow, now, timezone="Europe/Berlin", horizon_days=70, buffer_minutes=15
+    )
+    early = await weekly_slots(uow, teacher, now + timedelta(days=1), 4, at=time(16, 0))
+    late = await weekly_slots(uow, teacher, now + timedelta(days=1), 4, at=time(17, 0))
+    students = [await make_student(uow, teacher, 650 + i, now) for i in range(6)]
+
+    async def attempt(i: int) -> int:
+        try:
+            got = await series.start(deps, 650 + i, students[i].id, (early, late)[i % 2][0], 4)
+        except SlotRefused:
+            return 0
+        return len(got.booked)
+
+    booked = await asyncio.gather(*(attempt(i) for i in range(6)))
+    assert sum(booked) == 4  # one series got every week; back-to-back lessons would break it
+    async with uow() as u:
+        for week in range(4):
+            seats = [(await u.slots.get(ids[week])) for ids in (early, late)]
+            assert sum(s.booked for s in seats if s is not None) == 1
 
 
 async def test_wall_time_holds_across_the_end_of_daylight_saving(
