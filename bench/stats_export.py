@@ -21,6 +21,7 @@ import asyncio
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -53,7 +54,7 @@ def cases(deps: Deps, built: Built) -> dict[str, Callable[[], Awaitable[object]]
     t = built.teacher_telegram
 
     async def export_csv(period: str, audit: bool) -> bytes:
-        found = await exports.export(deps, t, period)
+        found = await exports.export(deps, t, period, bookings=not audit, events=audit)
         if audit:
             return exports.audit_csv(found.events, found.timezone, HEADERS[:7])
         return exports.bookings_csv(found.bookings, found.timezone, HEADERS)
@@ -139,10 +140,13 @@ PLANS = {
         "GROUP BY b.student_id"
     ),
     "link refusals of a period": (
-        "SELECT a.outcome, count(*) FROM audit_events a WHERE (a.teacher_id = :t "
-        "OR a.student_id IN (SELECT id FROM students WHERE teacher_id = :t)) "
-        "AND a.at >= :a AND a.at < :b AND a.event LIKE 'link.%' "
-        "AND a.outcome LIKE 'link_refused:%' GROUP BY a.outcome"
+        "SELECT outcome, count(*) FROM ("
+        "SELECT a.outcome FROM audit_events a WHERE a.teacher_id = :t AND a.at >= :a "
+        "AND a.at < :b AND a.event LIKE 'link.%' AND a.outcome LIKE 'link_refused:%' "
+        "UNION ALL SELECT a.outcome FROM audit_events a "
+        "WHERE a.student_id IN (SELECT id FROM students WHERE teacher_id = :t) "
+        "AND (a.teacher_id IS NULL OR a.teacher_id != :t) AND a.at >= :a AND a.at < :b "
+        "AND a.event LIKE 'link.%' AND a.outcome LIKE 'link_refused:%') AS e GROUP BY outcome"
     ),
     "latest own cancellation per student": (
         "SELECT b.student_id, max(b.cancelled_at) FROM bookings b "
@@ -153,16 +157,14 @@ PLANS = {
 
 
 async def plans(engine: AsyncEngine, teacher_id: int) -> list[str]:
-    """The query plans of the statements /stats and /export spend their time in."""
+    """The query plans of the statements /stats and /export spend their time in (90 days)."""
     explain = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN "
-    start, end = NOW.replace(tzinfo=None), NOW.replace(tzinfo=None)
+    start, end = (NOW - timedelta(days=90)).date().isoformat(), NOW.date().isoformat()
     out = []
     async with engine.connect() as conn:
         for name, query in PLANS.items():
-            found = await conn.execute(
-                text(explain + query),
-                {"t": teacher_id, "a": start.isoformat(" "), "b": end.isoformat(" ")},
-            )
+            sql = query.replace(":t", str(teacher_id)).replace(":a", f"'{start}'")
+            found = await conn.execute(text(explain + sql.replace(":b", f"'{end}'")))
             out.append(f"{name}:\n    " + "\n    ".join(str(r[-1]) for r in found.all()))
         await conn.rollback()
     return out
