@@ -102,6 +102,9 @@ async def grow(engine: AsyncEngine, world_size: int) -> tuple[int, list[tuple[in
                 for i in range(per_teacher)
             ]
             await conn.execute(insert(AuditRow), rows)
+    if engine.dialect.name == "postgresql":
+        async with engine.begin() as conn:
+            await conn.execute(text("ANALYZE"))  # as autovacuum would after such growth
     print(f"  grew bookings and audit rows in {time.perf_counter() - started:.1f} s")
     tid = world.teacher_ids[len(world.teacher_ids) // 2]
     # Students who hold none of the booked slots' neighbours: the pressing student books

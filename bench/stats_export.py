@@ -133,10 +133,11 @@ PLANS = {
         "SELECT b.status, s.starts_at FROM slots s JOIN bookings b ON b.slot_id = s.id "
         "WHERE s.teacher_id = :t AND s.starts_at >= :a AND s.starts_at < :b"
     ),
-    "last activity per student": (
-        "SELECT b.student_id, max(b.created_at) FROM bookings b "
-        "WHERE b.student_id IN (SELECT id FROM students WHERE teacher_id = :t) "
-        "GROUP BY b.student_id"
+    "roster with latest booking and own cancellation": (
+        "SELECT s.id, (SELECT max(b.created_at) FROM bookings b WHERE b.student_id = s.id), "
+        "(SELECT max(b.cancelled_at) FROM bookings b WHERE b.student_id = s.id "
+        "AND b.cancelled_by = 'student') FROM students s "
+        "WHERE s.teacher_id = :t AND s.archived = false"
     ),
     "link refusals of a period": (
         "SELECT outcome, count(*) FROM ("
@@ -146,11 +147,6 @@ PLANS = {
         "WHERE a.student_id IN (SELECT id FROM students WHERE teacher_id = :t) "
         "AND (a.teacher_id IS NULL OR a.teacher_id != :t) AND a.at >= :a AND a.at < :b "
         "AND a.event LIKE 'link.%' AND a.outcome LIKE 'link_refused:%') AS e GROUP BY outcome"
-    ),
-    "latest own cancellation per student": (
-        "SELECT b.student_id, max(b.cancelled_at) FROM bookings b "
-        "WHERE b.student_id IN (SELECT id FROM students WHERE teacher_id = :t) "
-        "AND b.cancelled_by = 'student' GROUP BY b.student_id"
     ),
 }
 

@@ -96,10 +96,9 @@ async def teacher_stats(deps: Deps, telegram_id: int, period_key: str = "week") 
         outcomes = await uow.stats.outcomes_between(
             teacher.id, period.start, period.end, "link.", a.REFUSED_PREFIX
         )
-        roster = await uow.stats.roster_moments(teacher.id)
-        activity = await uow.stats.activity(teacher.id)
+        roster = await uow.stats.roster_activity(teacher.id)
     grid = a.heatmap(rows, zone)
-    active = _active_count(teacher, roster, activity, links, now)
+    active = _active_count(teacher, roster, links, now)
     return TeacherFigures(
         period,
         zone,
@@ -118,11 +117,7 @@ async def teacher_stats(deps: Deps, telegram_id: int, period_key: str = "week") 
 
 
 def _active_count(
-    teacher: Teacher,
-    roster: list[tuple[int, datetime, datetime | None]],
-    activity: dict[int, Activity],
-    links: list[ShareLink],
-    now: datetime,
+    teacher: Teacher, roster: list[Activity], links: list[ShareLink], now: datetime
 ) -> int:
     """How many students of the roster count as active under the teacher's setting."""
     own: dict[int, list[ShareLink]] = defaultdict(list)
@@ -130,11 +125,9 @@ def _active_count(
         own[link.student_id].append(link)
     days = teacher.settings.inactive_after_days
     active = 0
-    for student_id, enrolled, bound_at in roster:
-        moves = activity.get(student_id)
-        booked, cancelled = (moves.last_booked, moves.last_cancelled) if moves else (None, None)
-        last = a.latest_activity(bound_at, own[student_id], booked, cancelled)
-        active += a.is_active(last, enrolled, now, days)
+    for s in roster:
+        last = a.latest_activity(s.bound_at, own[s.student_id], s.last_booked, s.last_cancelled)
+        active += a.is_active(last, s.enrolled, now, days)
     return active
 
 

@@ -35,10 +35,13 @@ AUDIT = AuditRow.__table__.c
 
 @dataclass(frozen=True)
 class Activity:
-    """A student's latest own booking acts, as the database holds them."""
+    """A student of the roster and their latest own booking acts, as the database holds them."""
 
-    last_booked: datetime | None = None
-    last_cancelled: datetime | None = None  # the latest cancellation by the student themselves
+    student_id: int
+    enrolled: datetime
+    bound_at: datetime | None
+    last_booked: datetime | None
+    last_cancelled: datetime | None  # the latest cancellation by the student themselves
 
 
 def _names(cls: type[Booking | Slot | Student | ShareLink | AuditEvent]) -> list[str]:
@@ -131,31 +134,28 @@ class SqlStats:
         # min() keeps the column's type, so the result comes back aware and in UTC.
         return {int(sid): at for sid, at in (await self._s.execute(query)).all()}
 
-    async def activity(
-        self, teacher_id: int, *, student_id: int | None = None
-    ) -> dict[int, Activity]:
-        """Each student's latest booking and latest own cancellation (index seeks, not a scan)."""
-        students = (
-            select(STUDENT.id).where(STUDENT.id == student_id)
-            if student_id is not None
-            else _own_students(teacher_id)
+    async def roster_activity(self, teacher_id: int) -> list[Activity]:
+        """Each active student's enrolment, binding, latest booking and latest own cancellation.
+
+        Two correlated max() per student, each one index seek (the latest entry of the
+        student's part of the index): the cost follows the roster, not the bookings.
+        """
+        last_booked = (
+            select(func.max(BOOKING.created_at))
+            .where(BOOKING.student_id == STUDENT.id)
+            .scalar_subquery()
         )
-        booked = (
-            select(BOOKING.student_id, func.max(BOOKING.created_at))
-            .where(BOOKING.student_id.in_(students))
-            .group_by(BOOKING.student_id)
+        last_cancelled = (
+            select(func.max(BOOKING.cancelled_at))
+            .where(BOOKING.student_id == STUDENT.id, BOOKING.cancelled_by == Actor.STUDENT.value)
+            .scalar_subquery()
         )
-        cancelled = (
-            select(BOOKING.student_id, func.max(BOOKING.cancelled_at))
-            .where(BOOKING.student_id.in_(students), BOOKING.cancelled_by == Actor.STUDENT.value)
-            .group_by(BOOKING.student_id)
-        )
-        last_booked = dict((await self._s.execute(booked)).tuples().all())
-        last_cancelled = dict((await self._s.execute(cancelled)).tuples().all())
-        return {
-            sid: Activity(last_booked.get(sid), last_cancelled.get(sid))
-            for sid in last_booked.keys() | last_cancelled.keys()
-        }
+        query = select(
+            STUDENT.id, STUDENT.created_at, STUDENT.bound_at, last_booked, last_cancelled
+        ).where(STUDENT.teacher_id == teacher_id, STUDENT.archived.is_(False))
+        found = (await self._s.execute(query)).all()
+        # max() keeps the column's type, so the moments come back aware and in UTC.
+        return [Activity(int(i), c, b, lb, lc) for i, c, b, lb, lc in found]
 
     async def moved_from(self, teacher_id: int) -> dict[int, int]:
         """For every booking made by a reschedule, the booking it replaced: {new id: old id}."""
@@ -238,13 +238,6 @@ class SqlStats:
         )
         query = select(found.c.outcome, func.count()).group_by(found.c.outcome)
         return {str(o): int(n) for o, n in (await self._s.execute(query)).all()}
-
-    async def roster_moments(self, teacher_id: int) -> list[tuple[int, datetime, datetime | None]]:
-        """The teacher's active roster as (student id, enrolled, bound) for the activity count."""
-        query = select(STUDENT.id, STUDENT.created_at, STUDENT.bound_at).where(
-            STUDENT.teacher_id == teacher_id, STUDENT.archived.is_(False)
-        )
-        return [(int(i), c, b) for i, c, b in (await self._s.execute(query)).all()]
 
     async def student_names(self, teacher_id: int) -> dict[int, str]:
         """The names of all the teacher's students, archived ones too, by id."""
