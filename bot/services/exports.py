@@ -225,12 +225,17 @@ def audit_csv(lines: Sequence[AuditLine], zone: str, headers: Sequence[str]) -> 
     return _csv(headers, [_audit_cells(x, tz) for x in lines])
 
 
+# One encoder for every row: json.dumps with options builds a new one per call, and a
+# 90-day audit export is 10,000 rows.
+DETAIL_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)
+
+
 def _audit_cells(x: AuditLine, tz: ZoneInfo) -> list[str]:
     e = x.event
-    detail = json.dumps(e.detail, ensure_ascii=False, sort_keys=True, default=str)
+    detail = DETAIL_JSON.encode(e.detail)
     return [
         _iso(e.at),
-        e.at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+        e.at.astimezone(tz).isoformat(" ", "minutes")[:16],  # YYYY-MM-DD HH:MM, no offset
         e.event,
         e.outcome,
         str(e.actor_telegram_id or ""),

@@ -7,11 +7,23 @@ Aggregates the database can do without the teacher's zone (counts, maxima) are d
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, Subquery, func, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Subquery,
+    Text,
+    cast,
+    func,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import (
@@ -54,7 +66,13 @@ BOOKING_FIELDS = [BOOKING[name] for name in _names(Booking)]
 SLOT_FIELDS = [SLOT[name] for name in _names(Slot)]
 STUDENT_FIELDS = [STUDENT[name] for name in _names(Student)]
 LINK_FIELDS = [LINK[name] for name in _names(ShareLink)]
-AUDIT_FIELDS = [AUDIT[name] for name in _names(AuditEvent)]
+# The detail comes as its JSON text: a period's details are decoded in one json.loads of
+# them all, several times faster than one decode per row (a 90-day export is 10,000 rows).
+AUDIT_FIELDS = [
+    cast(AUDIT.detail, Text).label("detail") if name == "detail" else AUDIT[name]
+    for name in _names(AuditEvent)
+]
+DETAIL = _names(AuditEvent).index("detail")
 NB, NS = len(BOOKING_FIELDS), len(SLOT_FIELDS)
 
 
@@ -70,9 +88,16 @@ def _slot(slot: Slot) -> Slot:
     return slot
 
 
-def _event(event: AuditEvent) -> AuditEvent:
-    event.detail = dict(event.detail or {})
-    return event
+def _events(found: Sequence[Row[tuple[object, ...]]]) -> list[AuditEvent]:
+    """Events from rows whose detail is JSON text, all the details decoded at once."""
+    texts = ",".join(str(r[DETAIL]) if r[DETAIL] is not None else "null" for r in found)
+    details = json.loads(f"[{texts}]")
+    events = []
+    for r, detail in zip(found, details, strict=True):
+        event = AuditEvent(*r)
+        event.detail = dict(detail or {})
+        events.append(event)
+    return events
 
 
 def _own_students(teacher_id: int) -> Select[tuple[int]]:
@@ -217,7 +242,7 @@ class SqlStats:
         prefix = [AUDIT.event.startswith(event_prefix, autoescape=True)] if event_prefix else []
         found = self._audit_events(teacher_id, start, end, student_id, *prefix)
         query = select(*[found.c[c.name] for c in AUDIT_FIELDS]).order_by(found.c.at, found.c.id)
-        return [_event(AuditEvent(*r)) for r in (await self._s.execute(query)).all()]
+        return _events((await self._s.execute(query)).all())
 
     async def outcomes_between(
         self,
