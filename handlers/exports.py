@@ -91,9 +91,12 @@ async def send(query: CallbackQuery, callback_data: ExportCb, deps: Deps) -> Non
         name = "lessons.ics"
         caption = _("Your coming lessons ({zone}).").format(zone=zone_label(zone))
     else:
-        found = await exports.export(deps, query.from_user.id, callback_data.period)
+        audit = callback_data.kind == ExportKind.AUDIT
+        found = await exports.export(
+            deps, query.from_user.id, callback_data.period, bookings=not audit, events=audit
+        )
         period = f"{found.period.first_day}_{found.period.last_day}"
-        if callback_data.kind == ExportKind.AUDIT:
+        if audit:
             data = exports.audit_csv(found.events, found.timezone, audit_headers())
             name = f"audit_{period}.csv"
         else:

@@ -193,6 +193,14 @@ class BookingRow(Base):
             postgresql_where=text("status = 'confirmed'"),
         ),
         Index("ix_bookings_student_status", "student_id", "status"),
+        Index("ix_bookings_student_created", "student_id", "created_at"),
+        Index(
+            "ix_bookings_student_cancelled",
+            "student_id",
+            "cancelled_at",
+            sqlite_where=text("cancelled_by = 'student'"),
+            postgresql_where=text("cancelled_by = 'student'"),
+        ),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slot_id: Mapped[int] = mapped_column(ForeignKey("slots.id", ondelete="CASCADE"), index=True)
@@ -269,8 +277,9 @@ class AuditRow(Base):
     __tablename__ = "audit_events"
     __table_args__ = (
         Index("ix_audit_actor_at", "actor_telegram_id", "at"),
-        Index("ix_audit_teacher_at", "teacher_id", "at"),
-        Index("ix_audit_student_at", "student_id", "at"),
+        # event and outcome too: the refusals of a period are counted from the index alone
+        Index("ix_audit_teacher_at", "teacher_id", "at", "event", "outcome"),
+        Index("ix_audit_student_at", "student_id", "at", "event", "outcome"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -219,14 +219,40 @@ def link_figures(links: Iterable[ShareLink], events: Sequence[AuditEvent]) -> li
 def last_activity(
     rows: Iterable[tuple[Booking, Slot]], links: Iterable[ShareLink], bound_at: datetime | None
 ) -> datetime | None:
-    """The student's latest own action: binding, opening a link, booking, cancelling."""
-    moments = [bound_at] if bound_at else []
-    moments += [k.last_used_at for k in links if k.last_used_at]
+    """The student's latest own action, from their bookings as rows (see latest_activity)."""
+    booked: datetime | None = None
+    cancelled: datetime | None = None
     for booking, _ in rows:
-        moments.append(booking.created_at)
+        booked = max(booked or booking.created_at, booking.created_at)
         if booking.cancelled_at and booking.cancelled_by == Actor.STUDENT:
-            moments.append(booking.cancelled_at)
-    return max(moments, default=None)
+            cancelled = max(cancelled or booking.cancelled_at, booking.cancelled_at)
+    return latest_activity(bound_at, links, booked, cancelled)
+
+
+def latest_activity(
+    bound_at: datetime | None,
+    links: Iterable[ShareLink],
+    last_booked: datetime | None,
+    last_cancelled: datetime | None,
+) -> datetime | None:
+    """The student's latest own action: binding, opening a link, booking, cancelling.
+
+    last_booked is their latest booking act (any booking's creation), last_cancelled their
+    latest cancellation of their own (the teacher's cancellations are not the student's acts);
+    storage computes both per student for the whole roster at once (SqlStats.activity).
+    """
+    moments = [bound_at, last_booked, last_cancelled]
+    moments += [k.last_used_at for k in links]
+    return max((m for m in moments if m is not None), default=None)
+
+
+def refusal_counts(outcomes: dict[str, int]) -> dict[str, int]:
+    """Refused link openings by reason, from counts per audit outcome."""
+    found: Counter[str] = Counter()
+    for outcome, n in outcomes.items():
+        if outcome.startswith(REFUSED_PREFIX):
+            found[outcome.removeprefix(REFUSED_PREFIX)] += n
+    return dict(sorted(found.items()))
 
 
 def is_active(

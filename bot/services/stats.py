@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.domain.model import AuditEvent, Booking, BookingStatus, ShareLink, Slot, Student, Teacher
+from bot.domain.model import AuditEvent, BookingStatus, ShareLink, Student, Teacher
 from bot.services import analytics as a
 from bot.services.context import Deps, records_refusals
 from bot.services.ownership import own_student, student_of, teacher_of
 
 if TYPE_CHECKING:
+    from storage.repositories.stats import Activity
     from storage.uow import SqlUnitOfWork
 
 EVER = datetime(2000, 1, 1, tzinfo=UTC)
@@ -77,23 +78,27 @@ class EventsPage:
 
 
 async def teacher_stats(deps: Deps, telegram_id: int, period_key: str = "week") -> TeacherFigures:
-    """The teacher's figures for this week, this month or the last 90 days."""
+    """The teacher's figures for this week, this month or the last 90 days.
+
+    Only the period's bookings are read (a range scan of the teacher's slots); the roster's
+    activity, the funnel's first bookings and the refusals are aggregated by the database.
+    """
     now = deps.clock.now()
     async with deps.reading() as uow:
         teacher = await teacher_of(uow, telegram_id)
         zone = teacher.settings.timezone
         key = period_key if period_key in a.PERIODS else "week"
         period = a.period_of(key, now, zone, month_holds_week=True)
-        everything = await uow.stats.bookings_starting(teacher.id, EVER, FOREVER)
-        links = await uow.stats.links(teacher.id)
-        first = await uow.stats.first_bookings(teacher.id)
-        events = await uow.stats.audit_between(
-            teacher.id, period.start, period.end, event_prefix="link."
+        rows = await uow.stats.lessons_starting(teacher.id, period.start, period.end)
+        links = [k for k, _ in await uow.stats.links(teacher.id)]
+        opened = {k.student_id for k in links if period.start <= k.created_at < period.end}
+        first = await uow.stats.first_bookings(teacher.id, sorted(opened))
+        outcomes = await uow.stats.outcomes_between(
+            teacher.id, period.start, period.end, "link.", a.REFUSED_PREFIX
         )
-        roster = await uow.students.of_teacher(teacher.id)
-    rows = [(b, s) for b, s, _ in everything if period.start <= s.starts_at < period.end]
+        roster = await uow.stats.roster_activity(teacher.id)
     grid = a.heatmap(rows, zone)
-    active = _active_count(teacher, roster, everything, links, now)
+    active = _active_count(teacher, roster, links, now)
     return TeacherFigures(
         period,
         zone,
@@ -104,32 +109,26 @@ async def teacher_stats(deps: Deps, telegram_id: int, period_key: str = "week") 
         a.subjects(rows),
         a.median_lead(rows),
         a.per_week(rows, zone, period),
-        a.funnel((k for k, _ in links), first, period),
-        a.refusals(events),
+        a.funnel(links, first, period),
+        a.refusal_counts(outcomes),
         active,
         len(roster) - active,
     )
 
 
 def _active_count(
-    teacher: Teacher,
-    roster: list[Student],
-    everything: list[tuple[Booking, Slot, Student]],
-    links: list[tuple[ShareLink, Student]],
-    now: datetime,
+    teacher: Teacher, roster: list[Activity], links: list[ShareLink], now: datetime
 ) -> int:
     """How many students of the roster count as active under the teacher's setting."""
-    rows: dict[int, list[tuple[Booking, Slot]]] = defaultdict(list)
-    for booking, slot, student in everything:
-        rows[student.id].append((booking, slot))
     own: dict[int, list[ShareLink]] = defaultdict(list)
-    for link, student in links:
-        own[student.id].append(link)
+    for link in links:
+        own[link.student_id].append(link)
     days = teacher.settings.inactive_after_days
-    return sum(
-        a.is_active(a.last_activity(rows[s.id], own[s.id], s.bound_at), s.created_at, now, days)
-        for s in roster
-    )
+    active = 0
+    for s in roster:
+        last = a.latest_activity(s.bound_at, own[s.student_id], s.last_booked, s.last_cancelled)
+        active += a.is_active(last, s.enrolled, now, days)
+    return active
 
 
 async def _figures(

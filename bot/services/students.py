@@ -85,15 +85,10 @@ async def roster(deps: Deps, telegram_id: int, page: int = 0) -> Roster:
         total = await uow.students.count_of_teacher(teacher.id)
         pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
         page = min(max(page, 0), pages - 1)
-        students = await uow.students.of_teacher(
-            teacher.id, offset=page * PAGE_SIZE, limit=PAGE_SIZE
+        found = await uow.students.page_with_upcoming(
+            teacher.id, now, offset=page * PAGE_SIZE, limit=PAGE_SIZE
         )
-        entries = [
-            RosterEntry(
-                s, s.telegram_id is not None, len(await uow.bookings.of_student(s.id, after=now))
-            )
-            for s in students
-        ]
+    entries = [RosterEntry(s, s.telegram_id is not None, upcoming) for s, upcoming in found]
     return Roster(entries, page, pages, total)
 
 

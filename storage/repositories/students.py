@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.model import Student
-from storage.models import StudentRow
+from bot.domain.model import BookingStatus, Student
+from storage.models import BookingRow, SlotRow, StudentRow
 from storage.repositories import rows
 
 
@@ -44,6 +44,33 @@ class SqlStudents:
         if limit is not None:
             query = query.limit(limit)
         return [rows.student(r) for r in await self._s.scalars(query)]
+
+    async def page_with_upcoming(
+        self, teacher_id: int, after: datetime, offset: int, limit: int
+    ) -> list[tuple[Student, int]]:
+        """A page of the active roster by name, each with their confirmed lessons not yet over.
+
+        One statement for the page (a correlated count per listed student), not one per student.
+        """
+        upcoming = (
+            select(func.count())
+            .select_from(BookingRow)
+            .join(SlotRow, SlotRow.id == BookingRow.slot_id)
+            .where(
+                BookingRow.student_id == StudentRow.id,
+                BookingRow.status == BookingStatus.CONFIRMED.value,
+                SlotRow.ends_at > after,
+            )
+            .scalar_subquery()
+        )
+        query = (
+            select(StudentRow, upcoming)
+            .where(StudentRow.teacher_id == teacher_id, StudentRow.archived.is_(False))
+            .order_by(func.lower(StudentRow.name), StudentRow.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [(rows.student(r), int(n)) for r, n in (await self._s.execute(query)).all()]
 
     async def count_of_teacher(self, teacher_id: int, *, archived: bool = False) -> int:
         """How many students a teacher has."""

@@ -169,6 +169,22 @@ def test_csv_escapes_formulas_and_parses_back() -> None:
     assert row[1:4] == ["2026-11-03", "10:00", "11:00"] and row[6] == "'=HYPERLINK(1)"
 
 
+def test_audit_csv_row_keeps_local_minutes_and_sorted_unescaped_detail() -> None:
+    moment = datetime(2026, 7, 3, 21, 5, 59, tzinfo=UTC)  # summer: 23:05 in Berlin
+    found = AuditEvent(moment, "link.opened", "ok", 42, 1, 7, {"z": 1, "name": "Ёжик", "a": None})
+    data = exports.audit_csv([exports.AuditLine(found, "=Ana")], BERLIN, ["h"] * 7)
+    [_header, row] = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert row == [
+        "2026-07-03T21:05:59+00:00",
+        "2026-07-03 23:05",
+        "link.opened",
+        "ok",
+        "42",
+        "'=Ana",
+        '{"a": null, "name": "Ёжик", "z": 1}',
+    ]
+
+
 def test_ops_window_median_p95_and_kinds() -> None:
     samples = [(1000.0 - i, float(i), "ok") for i in range(100)]
     samples += [(999.0, 5.0, "error:KeyError"), (10.0, 1.0, "refused:NotFound")]

@@ -1,0 +1,222 @@
+"""Bench 8: /stats and /export for a large teacher, and a Confirm while /stats runs.
+
+The large teacher of bench/large_teacher.py (500 students, 3,000 slots in the horizon,
+20,000 past bookings, 200,000 audit events). Timed through the services the handlers call,
+plus the file the handler builds (CSV or .ics bytes):
+- /stats for this week, this month and the last 90 days, /stats <student>;
+- /export: bookings and audit CSV for the month and 90 days, the .ics of coming lessons;
+- a student's Confirm, alone and then while another process runs /stats (90 days) in a
+  loop against the same database (a second worker: the contention is the database's, not
+  the event loop's).
+Targets (issue 14): every p50 above <= 150 ms; Confirm p50 while /stats loops <= 1.2x alone.
+Exits 1 when a target is missed.
+
+python -m bench.stats_export --db sqlite
+python -m bench.stats_export --db postgres
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bench.common import NOW, VAULT, database, machine, p50, parser, percentiles
+from bench.large_teacher import LARGE, Built, build
+from bot.domain.clock import ManualClock
+from bot.services import exports, stats
+from bot.services import student_calendar as calendar
+from bot.services.context import Deps
+from bot.services.student_calendar_model import Cursor
+from storage.engine import create_engine, read_factory, uow_factory
+
+TARGET_MS = 150.0
+CONFIRM_RATIO = 1.2
+ROUNDS = 15
+CONFIRMS = 40
+HEADERS = [str(i) for i in range(13)]
+
+
+def deps_on(engine: AsyncEngine) -> Deps:
+    """Services on this engine, reads in read-only units, as run_bot wires them."""
+    return Deps(
+        uow=uow_factory(engine), read=read_factory(engine), clock=ManualClock(NOW), vault=VAULT
+    )
+
+
+def cases(deps: Deps, built: Built) -> dict[str, Callable[[], Awaitable[object]]]:
+    """Each timed read, as the handler runs it (service, then the file it sends)."""
+    t = built.teacher_telegram
+
+    async def export_csv(period: str, audit: bool) -> bytes:
+        found = await exports.export(deps, t, period, bookings=not audit, events=audit)
+        if audit:
+            return exports.audit_csv(found.events, found.timezone, HEADERS[:7])
+        return exports.bookings_csv(found.bookings, found.timezone, HEADERS)
+
+    async def ics() -> bytes:
+        zone, lessons = await exports.coming_lessons(deps, t)
+        return exports.calendar_bytes(lessons, zone, "{student} {subject}", NOW)
+
+    return {
+        "/stats week": lambda: stats.teacher_stats(deps, t, "week"),
+        "/stats month": lambda: stats.teacher_stats(deps, t, "month"),
+        "/stats 90 days": lambda: stats.teacher_stats(deps, t, "90d"),
+        "/stats <student>": lambda: stats.student_stats(deps, t, built.student_id + 1),
+        "bookings CSV month": lambda: export_csv("month", False),
+        "bookings CSV 90 days": lambda: export_csv("90d", False),
+        "audit CSV month": lambda: export_csv("month", True),
+        "audit CSV 90 days": lambda: export_csv("90d", True),
+        "calendar .ics": ics,
+    }
+
+
+async def timed(run: Callable[[], Awaitable[object]], rounds: int) -> list[float]:
+    """Milliseconds of each of `rounds` runs after one warm-up."""
+    await run()
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        await run()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+async def confirms(deps: Deps, built: Built, slots: list[int]) -> list[float]:
+    """The timed student confirms each slot; every press must book."""
+    samples = []
+    for slot_id in slots:
+        started = time.perf_counter()
+        done = await calendar.confirm(deps, built.account, Cursor(built.student_id), slot_id)
+        samples.append((time.perf_counter() - started) * 1000)
+        if not isinstance(done, calendar.Booked):
+            raise RuntimeError(f"Confirm of slot {slot_id} was refused: {done}")
+    return samples
+
+
+async def loop_stats(url: str, teacher_telegram: int) -> None:
+    """The second worker: /stats for 90 days, again and again, until killed."""
+    engine = create_engine(url)
+    deps = deps_on(engine)
+    await stats.teacher_stats(deps, teacher_telegram, "90d")
+    print("looping", flush=True)
+    while True:
+        await stats.teacher_stats(deps, teacher_telegram, "90d")
+
+
+BURN = "import sys; print('looping', flush=True)\nwhile True: pass"
+
+
+async def confirm_beside(
+    worker_args: list[str], deps: Deps, built: Built, slots: list[int]
+) -> list[float]:
+    """Confirm latencies while another process runs (it says "looping" once it has started)."""
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable, *worker_args, stdout=asyncio.subprocess.PIPE
+    )
+    try:
+        assert worker.stdout is not None
+        await asyncio.wait_for(worker.stdout.readline(), timeout=120)
+        return await confirms(deps, built, slots)
+    finally:
+        worker.terminate()
+        await worker.wait()
+
+
+PLANS = {
+    "bookings of a period": (
+        "SELECT b.status, s.starts_at FROM slots s JOIN bookings b ON b.slot_id = s.id "
+        "WHERE s.teacher_id = :t AND s.starts_at >= :a AND s.starts_at < :b"
+    ),
+    "roster with latest booking and own cancellation": (
+        "SELECT s.id, (SELECT max(b.created_at) FROM bookings b WHERE b.student_id = s.id), "
+        "(SELECT max(b.cancelled_at) FROM bookings b WHERE b.student_id = s.id "
+        "AND b.cancelled_by = 'student') FROM students s "
+        "WHERE s.teacher_id = :t AND s.archived = false"
+    ),
+    "link refusals of a period": (
+        "SELECT outcome, count(*) FROM ("
+        "SELECT a.outcome FROM audit_events a WHERE a.teacher_id = :t AND a.at >= :a "
+        "AND a.at < :b AND a.event LIKE 'link.%' AND a.outcome LIKE 'link_refused:%' "
+        "UNION ALL SELECT a.outcome FROM audit_events a "
+        "WHERE a.student_id IN (SELECT id FROM students WHERE teacher_id = :t) "
+        "AND (a.teacher_id IS NULL OR a.teacher_id != :t) AND a.at >= :a AND a.at < :b "
+        "AND a.event LIKE 'link.%' AND a.outcome LIKE 'link_refused:%') AS e GROUP BY outcome"
+    ),
+}
+
+
+async def plans(engine: AsyncEngine, teacher_id: int) -> list[str]:
+    """The query plans of the statements /stats and /export spend their time in (90 days)."""
+    explain = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN "
+    start, end = (NOW - timedelta(days=90)).date().isoformat(), NOW.date().isoformat()
+    out = []
+    async with engine.connect() as conn:
+        for name, query in PLANS.items():
+            sql = query.replace(":t", str(teacher_id)).replace(":a", f"'{start}'")
+            found = await conn.execute(text(explain + sql.replace(":b", f"'{end}'")))
+            out.append(f"{name}:\n    " + "\n    ".join(str(r[-1]) for r in found.all()))
+        await conn.rollback()
+    return out
+
+
+async def main() -> int:
+    """Build the large teacher, time every read, then Confirm alone and under /stats."""
+    p = parser(__doc__ or "")
+    p.add_argument("--rounds", type=int, default=ROUNDS)
+    p.add_argument("--loop-stats", nargs=2, metavar=("URL", "TEACHER"), help=argparse_hidden())
+    args = p.parse_args()
+    if args.loop_stats:
+        await loop_stats(args.loop_stats[0], int(args.loop_stats[1]))
+        return 0
+    print(f"machine: {machine()}\ndatabase: {args.db}")
+    missed = []
+    async with database(args.db, args.pg_url) as (url, engine):
+        built = await build(engine, LARGE, 1)
+        if engine.dialect.name == "postgresql":
+            async with engine.begin() as conn:
+                await conn.execute(text("ANALYZE"))
+        deps = deps_on(engine)
+        for name, run in cases(deps, built).items():
+            samples = await timed(run, args.rounds)
+            verdict = "ok" if p50(samples) <= TARGET_MS else "MISSED"
+            if verdict != "ok":
+                missed.append(name)
+            print(
+                f"  {name:<22} {percentiles(samples)}  [{verdict}, target p50 <= {TARGET_MS:.0f}]"
+            )
+        free = built.free_slots
+        alone = await confirms(deps, built, free[:CONFIRMS])
+        looping = ["-m", "bench.stats_export", "--loop-stats", url, str(built.teacher_telegram)]
+        during = await confirm_beside(looping, deps, built, free[CONFIRMS : 2 * CONFIRMS])
+        # The control: a process that only burns CPU. On two cores a second busy process
+        # slows a Confirm by itself; what /stats adds beyond it is the database's doing.
+        burning = await confirm_beside(["-c", BURN], deps, built, free[2 * CONFIRMS :][:CONFIRMS])
+        ratio = p50(during) / p50(alone)
+        verdict = "ok" if ratio <= CONFIRM_RATIO else "MISSED"
+        if verdict != "ok":
+            missed.append("confirm under /stats")
+        print(f"  Confirm alone          {percentiles(alone)}")
+        print(f"  Confirm during /stats  {percentiles(during)}")
+        print(f"  ratio x{ratio:.2f}  [{verdict}, target <= {CONFIRM_RATIO}]")
+        print(f"  control: Confirm beside a CPU burner  {percentiles(burning)}")
+        print(f"  control ratio x{p50(burning) / p50(alone):.2f}")
+        print("query plans:")
+        for line in await plans(engine, built.teacher_id):
+            print("  " + line)
+    print("MISSED: " + ", ".join(missed) if missed else "all targets met")
+    return 1 if missed else 0
+
+
+def argparse_hidden() -> str:
+    """Help text of the internal --loop-stats switch."""
+    return "internal: run as the second worker that loops /stats"
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
