@@ -7,8 +7,8 @@
 - audit_events (teacher_id, at) and (student_id, at) now carry event and outcome too, so the
   refused link openings of a period are counted from the index alone.
 
-Revision ID: 0005_stats_indexes
-Revises: 0004
+Revision ID: 0007_stats_indexes
+Revises: 0006_teacher_booking_buffers
 Create Date: 2026-12-01 10:30:00
 """
 
@@ -17,8 +17,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_stats_indexes"
-down_revision = "0004"
+revision = "0007_stats_indexes"
+down_revision = "0006_teacher_booking_buffers"
 branch_labels = None
 depends_on = None
 
