@@ -128,10 +128,15 @@ async def main() -> int:
                 idle, _ = memory_of(worker.pid)
                 started = time.perf_counter()
                 gate = asyncio.Semaphore(8)
+                done: list[int] = []
+                growth: list[str] = []  # resident memory every quarter of the flows
 
                 async def one(uid: int) -> None:
                     async with gate:
                         await drive(server, uid)
+                    done.append(uid)
+                    if len(done) % max(len(accounts) // 4, 1) == 0:
+                        growth.append(f"{len(done)}: {memory_of(worker.pid)[0]:.0f} MB")
 
                 await asyncio.gather(*(one(uid) for uid in accounts))
                 elapsed = time.perf_counter() - started
@@ -150,6 +155,7 @@ async def main() -> int:
         f"{confirmed} hold a confirmed booking"
     )
     print(f"worker memory: idle {idle:.0f} MB, after the flows {rss:.0f} MB, peak {peak:.0f} MB")
+    print(f"resident after so many flows: {', '.join(growth)}")
     met = rss <= args.limit_mb
     print(f"target: after the flows ≤ {args.limit_mb:.0f} MB: {'met' if met else 'NOT met'}")
     if confirmed != len(accounts):
