@@ -9,9 +9,10 @@ a few dozen of them. Imported before aiogram, this module imports it so that:
   with that namespace (cheap) and stops before the schema, validator and serializer;
 - pydantic's default `defer_build` is True while aiogram is imported, so the methods, which
   aiogram does not defer, are not built at class creation either;
-- every model so deferred gets pydantic's own placeholders (`MockCoreSchema`, `MockValSer`),
-  which on first use make the build the import would have made: `model_rebuild` with
-  aiogram's types namespace for a type, with its own module's names for a method.
+- every model so deferred gets placeholders (pydantic's `MockCoreSchema`, and `MockValSer`s
+  that also build when merely read) which on first use make the build the import would have
+  made: `model_rebuild` with aiogram's types namespace for a type, with its own module's
+  names for a method.
 
 With every field already resolved, a model that embeds an aiogram type before that type is
 used (aiogram's `Response[Message]`, our own models) builds as with a plain import. After the
