@@ -55,6 +55,29 @@ def test_a_model_is_built_when_first_used() -> None:
     assert Probe(origin=source).origin is source
 
 
+def test_an_instance_made_inside_another_model_serialises_before_its_class_is_used() -> None:
+    # pydantic-core reads the serializer of a value it serialises by inference itself.
+    from aiogram.types import ChatBoostRemoved, ChatBoostSourcePremium
+
+    assert not _is_built(ChatBoostSourcePremium)
+    user = {"id": 1, "is_bot": False, "first_name": "A"}
+    removed = ChatBoostRemoved.model_validate(
+        {
+            "chat": {"id": -5, "type": "channel"},
+            "boost_id": "b",
+            "remove_date": 1_700_000_000,
+            "source": {"source": "premium", "user": user},
+        }
+    )
+    assert type(removed.source) is ChatBoostSourcePremium
+
+    class Probe(BaseModel):
+        origin: Any = None
+
+    dumped = Probe(origin=removed.source).model_dump_json()
+    assert '"source":"premium"' in dumped and '"first_name":"A"' in dumped
+
+
 def test_a_model_embedding_an_unused_type_builds_as_with_a_plain_import() -> None:
     # aiogram parametrises Response with a method's result type on each call; the type's
     # fields were resolved at import, so this builds even before the type itself is used.
