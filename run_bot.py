@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# First: aiogram's models are built on first use, not at import (docs/architecture.md).
+import runtime.lazy_aiogram  # noqa: F401  # isort: skip
+
 import argparse
 import asyncio
 import logging

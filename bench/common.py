@@ -106,11 +106,12 @@ async def populate(
     slots_per_teacher: int,
     students_per_teacher: int,
     booked_every: int = 0,
+    now: datetime = NOW,
 ) -> World:
     """Bulk-insert teachers, bound students with live links, and hourly slots from tomorrow on.
 
     booked_every=N marks every Nth slot as holding one booking (seat counts only; the
-    booking rows matter little to the read paths measured).
+    booking rows matter little to the read paths measured). Slots start the day after `now`.
     """
     world = World([], {})
     started = time.perf_counter()
@@ -174,7 +175,7 @@ async def populate(
                     }
                 )
             await conn.execute(insert(ShareLinkRow), link_rows)
-        first = NOW + timedelta(days=1)
+        first = now + timedelta(days=1)
         for chunk in _chunks(world.teacher_ids, max(1, 50_000 // max(slots_per_teacher, 1))):
             slot_rows = [
                 {

@@ -6,7 +6,6 @@ import html
 import io
 from urllib.parse import quote
 
-import qrcode
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import (
@@ -44,6 +43,8 @@ def deep_link(bot_username: str, token: str) -> str:
 
 def qr_png(text: str) -> bytes:
     """A QR code of the text as PNG bytes."""
+    import qrcode  # here, not at start: with Pillow 4 MB a worker rarely needs
+
     # The 4-module quiet zone the QR standard requires: scanners rely on it.
     image = qrcode.make(text, border=4)
     buffer = io.BytesIO()

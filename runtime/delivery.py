@@ -8,7 +8,7 @@ then; a press whose first delivery already answered it is not failed for that.
 from __future__ import annotations
 
 import logging
-from contextlib import suppress
+import sys
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -25,22 +25,25 @@ from runtime.api_retry import ApiMethod, ApiResponse, NextRequest
 log = logging.getLogger("lessonlink.delivery")
 
 
+INFRASTRUCTURE: tuple[type[BaseException], ...] = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.TimeoutError,  # no connection free in the pool
+    ConnectionError,
+    OSError,
+)
+
+
 def _infrastructure_errors() -> tuple[type[BaseException], ...]:
-    errors: list[type[BaseException]] = [
-        sa_exc.OperationalError,
-        sa_exc.InterfaceError,
-        sa_exc.TimeoutError,  # no connection free in the pool
-        ConnectionError,
-        OSError,
-    ]
-    with suppress(ImportError):  # redis is only installed for several workers
-        from redis import exceptions as redis_exc
+    """The failures of what the bot stands on; Redis's once Redis is in use.
 
-        errors += [redis_exc.ConnectionError, redis_exc.TimeoutError]
-    return tuple(errors)
-
-
-INFRASTRUCTURE = _infrastructure_errors()
+    Redis is imported only by a worker configured for it (runtime/workers.py), and a Redis
+    error can only come from Redis code, so a worker without Redis never loads it (6 MB).
+    """
+    redis_exc = sys.modules.get("redis.exceptions")
+    if redis_exc is None:
+        return INFRASTRUCTURE
+    return (*INFRASTRUCTURE, redis_exc.ConnectionError, redis_exc.TimeoutError)
 
 
 @dataclass
@@ -82,7 +85,7 @@ class LateAnswers(BaseRequestMiddleware):
 
 def needs_redelivery(exc: BaseException) -> bool:
     """A failure of what the bot stands on (database, Redis), not of the request itself."""
-    if not isinstance(exc, INFRASTRUCTURE):
+    if not isinstance(exc, _infrastructure_errors()):
         return False
     # A busy SQLite or a serialization failure is answered "try again" by handlers.errors.
     text = str(exc).lower()

@@ -6,6 +6,9 @@ tests never see each other's rows; tests of the migrations themselves ask for an
 
 from __future__ import annotations
 
+# First, as in run_bot.py: aiogram's models are built on first use, as in production.
+import runtime.lazy_aiogram  # noqa: F401  # isort: skip
+
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
-
 from bot.domain.model import AuditEvent, Booking, BookingStatus, Slot, Student
 from bot.services import analytics as a
 from bot.services.context import Deps
@@ -162,6 +160,8 @@ def calendar_bytes(
 
     `title` may use {student} and {subject}.
     """
+    from icalendar import Calendar, Event  # here, not at start: 2-3 MB rarely needed
+
     tz = ZoneInfo(zone)
     cal = Calendar()
     cal.add("prodid", "-//LessonLink//teacher lessons//EN")
