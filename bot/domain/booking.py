@@ -9,15 +9,35 @@ from bot.domain.errors import BookingNotActive, CancellationWindowPassed, SlotUn
 from bot.domain.model import Booking, BookingStatus, Slot, SlotStatus, TeacherSettings
 
 
+@dataclass(frozen=True)
+class BookableStarts:
+    """When an open slot with a free seat may be booked: starting after `now`, from
+    `earliest` (the advance notice) until `latest` (the horizon), both included."""
+
+    now: datetime
+    earliest: datetime
+    latest: datetime
+
+
+def bookable_starts(settings: TeacherSettings, now: datetime) -> BookableStarts:
+    """The starts a student may book now (a query counts free slots with these bounds)."""
+    return BookableStarts(
+        now,
+        now + timedelta(minutes=settings.advance_notice_minutes),
+        now + timedelta(days=settings.horizon_days),
+    )
+
+
 def refusal_to_book(slot: Slot, settings: TeacherSettings, now: datetime) -> SlotUnavailable | None:
     """Why a student may not book this slot now, or None if they may."""
+    starts = bookable_starts(settings, now)
     if slot.status != SlotStatus.OPEN:
         return SlotUnavailable.GONE
-    if slot.starts_at <= now:
+    if slot.starts_at <= starts.now:
         return SlotUnavailable.STARTED
-    if slot.starts_at < now + timedelta(minutes=settings.advance_notice_minutes):
+    if slot.starts_at < starts.earliest:
         return SlotUnavailable.TOO_SOON
-    if slot.starts_at > now + timedelta(days=settings.horizon_days):
+    if slot.starts_at > starts.latest:
         return SlotUnavailable.TOO_FAR
     if slot.free <= 0:
         return SlotUnavailable.FULL

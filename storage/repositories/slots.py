@@ -2,15 +2,54 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    case,
+    func,
+    insert,
+    literal,
+    literal_column,
+    null,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnClause, Null
+from sqlalchemy.sql.selectable import Join
 
+from bot.domain.booking import BookableStarts
 from bot.domain.model import Slot, SlotStatus
-from storage.models import SlotRow, TeacherRow
+from storage.models import BookingRow, SlotRow, TeacherRow
 from storage.repositories import rows
+
+SLOTS = SlotRow.__table__
+BOOKINGS = BookingRow.__table__
+# Literals, not parameters: only then may SQLite and PostgreSQL use the partial indexes
+# (open slots by teacher and start; confirmed bookings by slot and student).
+OPEN: ColumnClause[str] = literal_column("'open'", String)
+CONFIRMED: ColumnClause[str] = literal_column("'confirmed'", String)
+
+
+def _open_between(teacher_id: int, start: datetime, end: datetime) -> ColumnElement[bool]:
+    """A teacher's open slots starting in [start, end): a range of one index."""
+    c = SLOTS.c
+    return and_(
+        c.teacher_id == teacher_id, c.status == OPEN, c.starts_at >= start, c.starts_at < end
+    )
+
+
+def _with_own_booking(student_id: int) -> Join:
+    """Slots left-joined to this student's confirmed booking in each (at most one, unique)."""
+    b = BOOKINGS.c
+    return SLOTS.outerjoin(
+        BOOKINGS,
+        and_(b.slot_id == SLOTS.c.id, b.student_id == student_id, b.status == CONFIRMED),
+    )
 
 
 class SqlSlots:
@@ -100,6 +139,73 @@ class SqlSlots:
             query = query.where(table.c.status == SlotStatus.OPEN.value)
         query = query.order_by(table.c.starts_at)
         return [rows.slot(row) for row in (await self._s.execute(query)).all()]
+
+    async def subjects_between(self, teacher_id: int, start: datetime, end: datetime) -> list[str]:
+        """The subjects (but "") of a teacher's open slots starting in [start, end), sorted."""
+        query = (
+            select(SLOTS.c.subject)
+            .distinct()
+            .where(_open_between(teacher_id, start, end), SLOTS.c.subject != "")
+        )
+        return sorted(await self._s.scalars(query))
+
+    async def seen_by(
+        self, teacher_id: int, student_id: int, start: datetime, end: datetime
+    ) -> list[tuple[Slot, bool]]:
+        """A teacher's open slots starting in [start, end), by time, each with whether this
+        student holds a confirmed booking in it."""
+        query = (
+            select(SLOTS, BOOKINGS.c.id.is_not(None).label("mine"))
+            .select_from(_with_own_booking(student_id))
+            .where(_open_between(teacher_id, start, end))
+            .order_by(SLOTS.c.starts_at)
+        )
+        return [(rows.slot(row), bool(row.mine)) for row in (await self._s.execute(query)).all()]
+
+    async def day_counts(
+        self,
+        teacher_id: int,
+        student_id: int,
+        spans: Sequence[tuple[datetime, datetime]],
+        starts: BookableStarts,
+        subject: str = "",
+    ) -> list[tuple[int, int]]:
+        """Per span (ascending, not overlapping): how many open slots starting in it the
+        student could book (a seat free, within `starts`), and how many they hold.
+
+        One grouped statement over the range the spans cover, whatever the horizon.
+        """
+        if not spans:
+            return []
+        c = SLOTS.c
+        whens: list[tuple[ColumnElement[bool], ColumnElement[int] | Null]] = []
+        for index, (start, end) in enumerate(spans):
+            whens += [(c.starts_at < start, null()), (c.starts_at < end, literal(index))]
+        span = case(*whens, else_=null()).label("span")
+        mine = BOOKINGS.c.id.is_not(None)
+        bookable = and_(
+            c.starts_at > starts.now,
+            c.starts_at >= starts.earliest,
+            c.starts_at <= starts.latest,
+            c.booked < c.capacity,
+        )
+        query = (
+            select(
+                span,
+                func.sum(case((mine, 0), (bookable, 1), else_=0)),
+                func.sum(case((mine, 1), else_=0)),
+            )
+            .select_from(_with_own_booking(student_id))
+            .where(_open_between(teacher_id, spans[0][0], spans[-1][1]))
+            .group_by(span)
+        )
+        if subject:
+            query = query.where(c.subject == subject)
+        counts = [(0, 0)] * len(spans)
+        for index, free, held in (await self._s.execute(query)).all():
+            if index is not None:
+                counts[index] = (int(free or 0), int(held or 0))
+        return counts
 
     async def of_window_from(self, window_id: int, start: datetime) -> list[Slot]:
         """A window's open slots from a moment on."""
