@@ -8,9 +8,8 @@ boundaries computed once in the viewer's zone), so its cost does not grow with t
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from bot.domain.booking import (
     BookableStarts,
@@ -25,6 +24,7 @@ from bot.domain.model import Account, Slot, Student, Teacher
 from bot.services import booking
 from bot.services.accounts import Identity, identity_in
 from bot.services.booking import Lesson, lesson_of, refusal_for
+from bot.services.calendar_days import day_of, day_spans, part_of
 from bot.services.context import Deps, audit, records_refusals, refused
 from bot.services.student_calendar_model import (
     Booked,
@@ -47,14 +47,6 @@ if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
 
 WEEK = 7
-# The local hours each part of the day spans, [from, to); 24 is the next midnight.
-PART_HOURS = {
-    Part.ANY: (0, 24),
-    Part.MORNING: (0, 12),
-    Part.AFTERNOON: (12, 17),
-    Part.EVENING: (17, 24),
-}
-
 # Who is asking: the identity the update's middleware read, or a Telegram id to read it for.
 Who = Identity | int
 
@@ -69,36 +61,9 @@ class _Scope:
     starts: BookableStarts
 
 
-def part_of(moment: datetime, zone: str) -> Part:
-    """Morning, afternoon or evening of a moment, in a zone."""
-    hour = moment.astimezone(ZoneInfo(zone)).hour
-    return Part.MORNING if hour < 12 else Part.AFTERNOON if hour < 17 else Part.EVENING
-
-
-def _day_of(moment: datetime, zone: str) -> date:
-    return moment.astimezone(ZoneInfo(zone)).date()
-
-
-def local_moment(day: date, hour: int, zone: str) -> datetime:
-    """The UTC instant a local hour of a day begins (hour 24: the next midnight).
-
-    A wall time skipped by a DST change maps to the change itself, so consecutive calls
-    never go backwards: the first instant whose local time is at or past the hour.
-    """
-    if hour == 24:
-        day, hour = day + timedelta(days=1), 0
-    return datetime.combine(day, time(hour), ZoneInfo(zone)).astimezone(UTC)
-
-
 def _spans(scope: _Scope, days: list[date], part: Part) -> list[tuple[datetime, datetime]]:
     """Each day's span (the part of it the filter keeps) in UTC, within [now, horizon)."""
-    zone, (first, last) = scope.view.zone, PART_HOURS[part]
-    spans = []
-    for day in days:
-        start = max(local_moment(day, first, zone), scope.now)
-        end = min(local_moment(day, last, zone), scope.horizon)
-        spans.append((start, max(start, end)))
-    return spans
+    return day_spans(days, part, scope.view.zone, scope.now, scope.horizon)
 
 
 async def _identity(uow: SqlUnitOfWork, who: Who) -> Identity:
@@ -146,8 +111,8 @@ async def _scope(uow: SqlUnitOfWork, deps: Deps, who: Who, cursor: Cursor) -> _S
         teacher_zone=teacher.settings.timezone,
         subjects=subjects if len(subjects) > 1 else [],
         filters=Filters(subject, filters.part),
-        today=_day_of(now, zone),
-        last_day=_day_of(horizon, zone),
+        today=day_of(now, zone),
+        last_day=day_of(horizon, zone),
         moving=moved,
     )
     return _Scope(student, teacher, view, now, horizon, bookable_starts(teacher.settings, now))
@@ -284,7 +249,7 @@ async def offer(deps: Deps, who: Who, cursor: Cursor, slot_id: int) -> Offer | R
         moving = scope.view.moving.booking_id if scope.view.moving else None
         reason = await refusal_for(uow, scope.student, scope.teacher, slot, scope.now, moving)
         if reason is not None:
-            on = _day_of(slot.starts_at, scope.view.zone)
+            on = day_of(slot.starts_at, scope.view.zone)
             return Refreshed(SlotRefused(reason), await _day_view(uow, scope, on))
     unfiltered = replace(scope, view=replace(scope.view, filters=Filters()))
     shown = _shown(unfiltered, slot, mine=False)  # a slot of one's own is refused above
@@ -301,7 +266,7 @@ async def _slot_day(deps: Deps, who: Who, cursor: Cursor, slot_id: int) -> tuple
         scope = await _scope(uow, deps, who, cursor)
         slot = await _slot_of(uow, deps, scope, slot_id)
     zone = scope.view.zone
-    return replace(cursor, student_id=scope.student.id).on(_day_of(slot.starts_at, zone)), zone
+    return replace(cursor, student_id=scope.student.id).on(day_of(slot.starts_at, zone)), zone
 
 
 async def confirm(deps: Deps, who: Who, cursor: Cursor, slot_id: int) -> Booked | Refreshed:

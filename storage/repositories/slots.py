@@ -124,7 +124,8 @@ class SqlSlots:
 
     async def get(self, slot_id: int) -> Slot | None:
         """A slot by id (fresh from the database)."""
-        row = await self._s.get(SlotRow, slot_id, populate_existing=True)
+        # A plain row: fresh by construction, and no ORM object to build for a read.
+        row = (await self._s.execute(select(SLOTS).where(SLOTS.c.id == slot_id))).first()
         return rows.slot(row) if row else None
 
     async def between(

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.student_calendar import local_moment
+from bot.services.calendar_days import local_moment
 
 # Clocks that skip or repeat midnight (Santiago, Havana), move by half an hour (Lord Howe),
 # an hour and a half away from UTC (Tehran, no DST since 2022), or jump a whole day (Apia
