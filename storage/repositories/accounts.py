@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from types import SimpleNamespace
 
-from sqlalchemy import FromClause, func, select, update
+from sqlalchemy import BigInteger, FromClause, Select, bindparam, func, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +26,32 @@ _LINKS = ShareLinkRow.__table__
 def _part(row: Row[tuple[object, ...]], table: FromClause) -> SimpleNamespace:
     """One table's columns out of a joined row, by column name."""
     return SimpleNamespace(**{c.name: row._mapping[c] for c in table.c})
+
+
+@cache
+def _identity_query() -> tuple[Select[tuple[object, ...]], FromClause]:
+    """The identity statement, built once (and its cache key with it), and its teacher alias."""
+    telegram_id = bindparam("telegram_id", type_=BigInteger)
+    other = _LINKS.alias("other")
+    newest = (
+        select(func.max(other.c.id))
+        .where(other.c.student_id == _STUDENTS.c.id)
+        .correlate(_STUDENTS)
+        .scalar_subquery()
+    )
+    teaches = select(_TEACHERS.c.id).where(_TEACHERS.c.telegram_id == telegram_id).exists()
+    own = _TEACHERS.alias("own")
+    query = (
+        select(_ACCOUNTS, teaches.label("teaches"), _STUDENTS, own, _LINKS)
+        .select_from(
+            _ACCOUNTS.outerjoin(_STUDENTS, _STUDENTS.c.telegram_id == _ACCOUNTS.c.telegram_id)
+            .outerjoin(own, own.c.id == _STUDENTS.c.teacher_id)
+            .outerjoin(_LINKS, _LINKS.c.id == newest)
+        )
+        .where(_ACCOUNTS.c.telegram_id == telegram_id)
+        .order_by(_STUDENTS.c.id)
+    )
+    return query, own
 
 
 class SqlAccounts:
@@ -64,26 +91,8 @@ class SqlAccounts:
     async def identity(self, telegram_id: int) -> tuple[Account, bool, list[Seat]] | None:
         """The account, whether it is a teacher, and its student records with their teachers
         and newest links, in one statement; None if the account was never seen."""
-        other = _LINKS.alias("other")
-        newest = (
-            select(func.max(other.c.id))
-            .where(other.c.student_id == _STUDENTS.c.id)
-            .correlate(_STUDENTS)
-            .scalar_subquery()
-        )
-        teaches = select(_TEACHERS.c.id).where(_TEACHERS.c.telegram_id == telegram_id).exists()
-        own = _TEACHERS.alias("own")
-        query = (
-            select(_ACCOUNTS, teaches.label("teaches"), _STUDENTS, own, _LINKS)
-            .select_from(
-                _ACCOUNTS.outerjoin(_STUDENTS, _STUDENTS.c.telegram_id == _ACCOUNTS.c.telegram_id)
-                .outerjoin(own, own.c.id == _STUDENTS.c.teacher_id)
-                .outerjoin(_LINKS, _LINKS.c.id == newest)
-            )
-            .where(_ACCOUNTS.c.telegram_id == telegram_id)
-            .order_by(_STUDENTS.c.id)
-        )
-        found = (await self._s.execute(query)).all()
+        query, own = _identity_query()
+        found = (await self._s.execute(query, {"telegram_id": telegram_id})).all()
         if not found:
             return None
         account = rows.account(_part(found[0], _ACCOUNTS))

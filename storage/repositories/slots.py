@@ -5,53 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import (
-    ColumnElement,
-    String,
-    and_,
-    case,
-    func,
-    insert,
-    literal,
-    literal_column,
-    null,
-    select,
-    update,
-)
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnClause, Null
-from sqlalchemy.sql.selectable import Exists, ScalarSelect
 
 from bot.domain.booking import BookableStarts
 from bot.domain.model import Slot, SlotStatus
-from storage.models import BookingRow, SlotRow, TeacherRow
+from storage.models import SlotRow, TeacherRow
 from storage.repositories import rows
+from storage.repositories import slot_queries as queries
 
 SLOTS = SlotRow.__table__
-BOOKINGS = BookingRow.__table__
-# Literals, not parameters: only then may SQLite and PostgreSQL use the partial indexes
-# (open slots by teacher and start; confirmed bookings by slot and student).
-OPEN: ColumnClause[str] = literal_column("'open'", String)
-CONFIRMED: ColumnClause[str] = literal_column("'confirmed'", String)
-
-
-def _open_between(teacher_id: int, start: datetime, end: datetime) -> ColumnElement[bool]:
-    """A teacher's open slots starting in [start, end): a range of one index."""
-    c = SLOTS.c
-    return and_(
-        c.teacher_id == teacher_id, c.status == OPEN, c.starts_at >= start, c.starts_at < end
-    )
-
-
-def _held_by(student_id: int) -> Exists:
-    """Whether the student holds a confirmed booking in the slot: one probe of the unique
-    index per slot shown (a join would read all of the student's bookings)."""
-    b = BOOKINGS.c
-    return (
-        select(b.id)
-        .where(b.slot_id == SLOTS.c.id, b.student_id == student_id, b.status == CONFIRMED)
-        .exists()
-    )
 
 
 class SqlSlots:
@@ -144,49 +107,20 @@ class SqlSlots:
         return [rows.slot(row) for row in (await self._s.execute(query)).all()]
 
     async def subjects_between(self, teacher_id: int, start: datetime, end: datetime) -> list[str]:
-        """The subjects (but "") of a teacher's open slots starting in [start, end), sorted.
-
-        A loose index scan: each of the teacher's subjects by one seek past the one before,
-        kept if one seek finds a slot of it in the range; no cost per slot in the horizon.
-        """
-        c, other = SLOTS.c, SLOTS.alias("other")
-
-        def after(previous: ColumnElement[str]) -> ScalarSelect[str]:
-            return (
-                select(other.c.subject)
-                .where(
-                    other.c.teacher_id == teacher_id,
-                    other.c.status == OPEN,
-                    other.c.subject > previous,
-                )
-                .order_by(other.c.subject)
-                .limit(1)
-                .scalar_subquery()
-            )
-
-        seen = select(after(literal("")).label("subject")).cte("seen", recursive=True)
-        seen = seen.union_all(
-            select(after(seen.c.subject).label("subject")).where(seen.c.subject.is_not(None))
+        """The subjects (but "") of a teacher's open slots starting in [start, end), sorted."""
+        found = await self._s.scalars(
+            queries.subjects(), {"teacher_id": teacher_id, "start": start, "end": end}
         )
-        held = (
-            select(c.id)
-            .where(_open_between(teacher_id, start, end), c.subject == seen.c.subject)
-            .exists()
-        )
-        query = select(seen.c.subject).where(seen.c.subject.is_not(None), held)
-        return sorted(await self._s.scalars(query))
+        return sorted(found)
 
     async def seen_by(
         self, teacher_id: int, student_id: int, start: datetime, end: datetime
     ) -> list[tuple[Slot, bool]]:
         """A teacher's open slots starting in [start, end), by time, each with whether this
         student holds a confirmed booking in it."""
-        query = (
-            select(SLOTS, _held_by(student_id).label("mine"))
-            .where(_open_between(teacher_id, start, end))
-            .order_by(SLOTS.c.starts_at)
-        )
-        return [(rows.slot(row), bool(row.mine)) for row in (await self._s.execute(query)).all()]
+        values = {"teacher_id": teacher_id, "student_id": student_id, "start": start, "end": end}
+        found = (await self._s.execute(queries.seen_by(), values)).all()
+        return [(rows.slot(row), bool(row.mine)) for row in found]
 
     async def day_counts(
         self,
@@ -203,33 +137,21 @@ class SqlSlots:
         """
         if not spans:
             return []
-        c = SLOTS.c
-        whens: list[tuple[ColumnElement[bool], ColumnElement[int] | Null]] = []
+        values: dict[str, object] = {
+            "teacher_id": teacher_id,
+            "student_id": student_id,
+            "start": spans[0][0],
+            "end": spans[-1][1],
+            "now": starts.now,
+            "earliest": starts.earliest,
+            "latest": starts.latest,
+            "subject": subject,
+        }
         for index, (start, end) in enumerate(spans):
-            whens += [(c.starts_at < start, null()), (c.starts_at < end, literal(index))]
-        bookable = and_(
-            c.starts_at > starts.now,
-            c.starts_at >= starts.earliest,
-            c.starts_at <= starts.latest,
-            c.booked < c.capacity,
-        )
-        # Each slot once (its span, bookable, held), then counted per span.
-        each = select(
-            case(*whens, else_=null()).label("span"),
-            bookable.label("bookable"),
-            _held_by(student_id).label("mine"),
-        ).where(_open_between(teacher_id, spans[0][0], spans[-1][1]))
-        if subject:
-            each = each.where(c.subject == subject)
-        slot = each.subquery("slot")
-        free = and_(slot.c.bookable, ~slot.c.mine)
-        query = select(
-            slot.c.span,
-            func.sum(case((free, 1), else_=0)),
-            func.sum(case((slot.c.mine, 1), else_=0)),
-        ).group_by(slot.c.span)
+            values[f"s{index}"], values[f"e{index}"] = start, end
+        query = queries.day_counts(len(spans), bool(subject))
         counts = [(0, 0)] * len(spans)
-        for index, free, held in (await self._s.execute(query)).all():
+        for index, free, held in (await self._s.execute(query, values)).all():
             if index is not None:
                 counts[index] = (int(free or 0), int(held or 0))
         return counts
