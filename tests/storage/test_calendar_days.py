@@ -140,3 +140,18 @@ async def test_a_day_shows_its_slots_and_a_subject_past_the_horizon_is_no_filter
     assert states[slots[3].id] == SlotState.FULL and states[slots[5].id] == SlotState.MINE
     assert Counter(states.values())[SlotState.FREE] == 22
     assert day.view.subjects == []  # Physics lies past the horizon: nothing to filter by
+
+
+async def test_a_caller_without_the_updates_identity_gets_the_same_week_by_telegram_id(
+    engine: AsyncEngine, clock: ManualClock
+) -> None:
+    deps, uow = _deps(engine, clock), uow_factory(engine)
+    teacher, student = await _student(uow, deps, BERLIN)
+    await make_slots(uow, teacher, clock.now() + timedelta(days=1), count=30)
+    who = await accounts.identify(deps, ACCOUNT, "Student")
+
+    by_id = await calendar.week(deps, ACCOUNT, Cursor())
+
+    assert by_id == await calendar.week(deps, who, Cursor())
+    assert sum(d.free for d in by_id.days) == 30
+    assert by_id.view.student_id == student.id and by_id.view.zone == BERLIN
