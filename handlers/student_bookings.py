@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -14,6 +15,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.errors import BookingNotActive, CancellationWindowPassed
 from bot.services import student_bookings
 from bot.services import student_calendar as calendar
+from bot.services.accounts import Identity
 from bot.services.booking import Lesson
 from bot.services.context import Deps
 from bot.services.student_bookings import Bookings, OwnLesson
@@ -101,26 +103,36 @@ def lesson_card(own: OwnLesson) -> tuple[str, views.Keyboard]:
     return "\n".join(lines), views.Keyboard(inline_keyboard=rows)
 
 
-Press = Callable[[CallbackQuery, Any, Deps], Awaitable[None]]
+# A press handler: (query, callback data, deps), and the update's identity if it names one.
+Press = Callable[..., Awaitable[None]]
 Gone = BookingNotActive | CancellationWindowPassed
 
 
 def list_when_gone(press: Press, gone: tuple[type[Gone], ...] = (BookingNotActive,)) -> Press:
     """A press about a lesson since cancelled or over (an old message): the alert saying so,
     and My bookings as it is now in place of a dead end."""
+    # aiogram injects by parameter name, so the wrapper names identity and hands it on.
+    wants_identity = "identity" in inspect.signature(press).parameters
 
     async def handler(
-        query: CallbackQuery, callback_data: Any, deps: Deps, callback_answer: CallbackAnswer
+        query: CallbackQuery,
+        callback_data: Any,
+        deps: Deps,
+        callback_answer: CallbackAnswer,
+        identity: Identity,
     ) -> None:
         try:
-            await press(query, callback_data, deps)
+            if wants_identity:
+                await press(query, callback_data, deps, identity)
+            else:
+                await press(query, callback_data, deps)
         except gone as refusal:
             callback_answer.text, callback_answer.show_alert = describe(refusal), True
             found = await student_bookings.my_bookings(deps, query.from_user.id)
             await views.show(query, *bookings_screen(found))
 
     handler.__doc__ = press.__doc__
-    return handler  # type: ignore[return-value]
+    return handler
 
 
 def list_when_move_gone(press: Press) -> Press:
@@ -181,10 +193,12 @@ async def cancel(query: CallbackQuery, callback_data: MyLessonCb, deps: Deps) ->
 
 @router.callback_query(MyLessonCb.filter(F.action == LessonAction.MOVE))
 @list_when_gone
-async def reschedule(query: CallbackQuery, callback_data: MyLessonCb, deps: Deps) -> None:
+async def reschedule(
+    query: CallbackQuery, callback_data: MyLessonCb, deps: Deps, identity: Identity
+) -> None:
     """Move: the same calendar, with this lesson to be moved."""
     cursor = Cursor(moving=callback_data.booking_id)
-    found = await calendar.week(deps, query.from_user.id, cursor)
+    found = await calendar.week(deps, identity, cursor)
     await views.show(query, *calendar_views.week_screen(found))
 
 

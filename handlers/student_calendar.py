@@ -7,6 +7,7 @@ from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.services import student_calendar as calendar
+from bot.services.accounts import Identity
 from bot.services.context import Deps
 from bot.services.student_calendar import Booked, Cursor, Offer, Refreshed
 from handlers import student_calendar_views as cviews
@@ -38,14 +39,14 @@ def outcome_screen(outcome: Offer | Booked | Refreshed) -> tuple[str, views.Keyb
 
 
 async def screen_at(
-    deps: Deps, telegram_id: int, screen: Screen, cursor: Cursor
+    deps: Deps, who: Identity, screen: Screen, cursor: Cursor
 ) -> tuple[str, views.Keyboard]:
     """A calendar screen (the week, the month grid or a day) at a cursor, as it is now."""
     if screen == Screen.MONTH:
-        return cviews.month_screen(await calendar.month(deps, telegram_id, cursor))
+        return cviews.month_screen(await calendar.month(deps, who, cursor))
     if screen == Screen.DAY:
-        return cviews.day_screen(await calendar.day(deps, telegram_id, cursor))
-    return cviews.week_screen(await calendar.week(deps, telegram_id, cursor))
+        return cviews.day_screen(await calendar.day(deps, who, cursor))
+    return cviews.week_screen(await calendar.week(deps, who, cursor))
 
 
 @router.callback_query(WeekCb.filter())
@@ -54,32 +55,41 @@ async def screen_at(
 @router.callback_query(MonthsCb.filter())
 @list_when_move_gone
 async def browse(
-    query: CallbackQuery, callback_data: WeekCb | MonthCb | DayCb | MonthsCb, deps: Deps
+    query: CallbackQuery,
+    callback_data: WeekCb | MonthCb | DayCb | MonthsCb,
+    deps: Deps,
+    identity: Identity,
 ) -> None:
     """The screen a button shows: a week, a month grid or a day (paging, filters applied).
 
     MonthsCb is the old month list's button on messages sent before the grid.
     """
     cb = callback_data
-    await views.show(query, *await screen_at(deps, query.from_user.id, cb.shows, cb.cursor))
+    await views.show(query, *await screen_at(deps, identity, cb.shows, cb.cursor))
 
 
 @router.callback_query(FilterCb.filter())
 @list_when_move_gone
-async def pick_filter(query: CallbackQuery, callback_data: FilterCb, deps: Deps) -> None:
+async def pick_filter(
+    query: CallbackQuery, callback_data: FilterCb, deps: Deps, identity: Identity
+) -> None:
     """The values of one filter to pick from; each returns to the week or day it came from."""
     cb = callback_data
-    found = await calendar.week(deps, query.from_user.id, cb.cursor)
+    found = await calendar.week(deps, identity, cb.cursor)
     await views.show(query, *cviews.filter_picker(found.view, cb.day, cb.back, cb.kind))
 
 
 @router.callback_query(InertCb.filter())
 async def inert(
-    query: CallbackQuery, callback_data: InertCb, deps: Deps, callback_answer: CallbackAnswer
+    query: CallbackQuery,
+    callback_data: InertCb,
+    deps: Deps,
+    callback_answer: CallbackAnswer,
+    identity: Identity,
 ) -> None:
     """A cell with nothing to open: its screen again, as it is now, and why."""
     cb = callback_data
-    screen = await screen_at(deps, query.from_user.id, cb.screen, cb.cursor)
+    screen = await screen_at(deps, identity, cb.screen, cb.cursor)
     callback_answer.text = cviews.inert_note(cb.toast)
     await views.show(query, *screen)
 
@@ -87,10 +97,12 @@ async def inert(
 @router.callback_query(SlotCb.filter())
 @router.callback_query(ConfirmCb.filter())
 @list_when_move_gone
-async def slot(query: CallbackQuery, callback_data: SlotCb | ConfirmCb, deps: Deps) -> None:
+async def slot(
+    query: CallbackQuery, callback_data: SlotCb | ConfirmCb, deps: Deps, identity: Identity
+) -> None:
     """A slot pressed: its confirmation card; Confirm on it: book (or move) now. A slot that
     cannot be had says why, above its day as it is now."""
     cb = callback_data
     step = calendar.confirm if isinstance(cb, ConfirmCb) else calendar.offer
-    outcome = await step(deps, query.from_user.id, cb.cursor, cb.slot_id)
+    outcome = await step(deps, identity, cb.cursor, cb.slot_id)
     await views.show(query, *outcome_screen(outcome))

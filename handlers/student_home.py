@@ -75,10 +75,9 @@ async def help_command(message: Message, deps: Deps) -> None:
 
 
 @router.message(Command("book"))
-async def book_command(message: Message, deps: Deps) -> None:
+async def book_command(message: Message, deps: Deps, identity: Identity) -> None:
     """The week view of the remembered teacher."""
-    assert message.from_user is not None
-    week = await calendar.week(deps, message.from_user.id, Cursor())
+    week = await calendar.week(deps, identity, Cursor())
     text, keyboard = calendar_views.week_screen(week)
     await message.answer(text, reply_markup=keyboard)
 
@@ -119,10 +118,12 @@ async def home_button(query: CallbackQuery, callback_data: StudentHomeCb, deps: 
 
 
 @router.callback_query(StudentHomeCb.filter(F.action == HomeAction.BOOK))
-async def book_button(query: CallbackQuery, callback_data: StudentHomeCb, deps: Deps) -> None:
+async def book_button(
+    query: CallbackQuery, callback_data: StudentHomeCb, deps: Deps, identity: Identity
+) -> None:
     """Book a lesson: the week view from today."""
     cursor = Cursor(student_id=callback_data.student_id)
-    week = await calendar.week(deps, query.from_user.id, cursor)
+    week = await calendar.week(deps, identity, cursor)
     await views.show(query, *calendar_views.week_screen(week))
 
 

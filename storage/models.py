@@ -165,6 +165,15 @@ class SlotRow(Base):
             sqlite_where=text("status = 'open'"),
             postgresql_where=text("status = 'open'"),
         ),
+        # The subjects of a teacher's horizon, one seek each (migration 0008_press_indexes).
+        Index(
+            "ix_slots_open_teacher_subject_start",
+            "teacher_id",
+            "subject",
+            "starts_at",
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     teacher_id: Mapped[int] = mapped_column(ForeignKey("teachers.id", ondelete="CASCADE"))

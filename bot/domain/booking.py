@@ -9,6 +9,25 @@ from bot.domain.errors import BookingNotActive, CancellationWindowPassed, SlotUn
 from bot.domain.model import Actor, Booking, BookingStatus, Slot, SlotStatus, TeacherSettings
 
 
+@dataclass(frozen=True)
+class BookableStarts:
+    """When an open slot with a free seat may be booked: starting after `now`, from
+    `earliest` (the advance notice) until `latest` (the horizon), both included."""
+
+    now: datetime
+    earliest: datetime
+    latest: datetime
+
+
+def bookable_starts(settings: TeacherSettings, now: datetime) -> BookableStarts:
+    """The starts a student may book now (a query counts free slots with these bounds)."""
+    return BookableStarts(
+        now,
+        now + timedelta(minutes=settings.advance_notice_minutes),
+        now + timedelta(days=settings.horizon_days),
+    )
+
+
 def refusal_to_book(
     slot: Slot, settings: TeacherSettings, now: datetime, by: Actor = Actor.STUDENT
 ) -> SlotUnavailable | None:
@@ -17,15 +36,16 @@ def refusal_to_book(
     Advance notice and the horizon bind students; a teacher booking for a student may take any
     open slot that has not begun and has a free seat.
     """
+    starts = bookable_starts(settings, now)
     if slot.status != SlotStatus.OPEN:
         return SlotUnavailable.GONE
-    if slot.starts_at <= now:
+    if slot.starts_at <= starts.now:
         return SlotUnavailable.STARTED
     if by != Actor.STUDENT:
         return SlotUnavailable.FULL if slot.free <= 0 else None
-    if slot.starts_at < now + timedelta(minutes=settings.advance_notice_minutes):
+    if slot.starts_at < starts.earliest:
         return SlotUnavailable.TOO_SOON
-    if slot.starts_at > now + timedelta(days=settings.horizon_days):
+    if slot.starts_at > starts.latest:
         return SlotUnavailable.TOO_FAR
     if slot.free <= 0:
         return SlotUnavailable.FULL

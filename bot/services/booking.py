@@ -23,7 +23,7 @@ from bot.domain.errors import (
     SlotUnavailable,
 )
 from bot.domain.links import refusal_to_use
-from bot.domain.model import Actor, Booking, BookingStatus, Slot, Student, Teacher
+from bot.domain.model import Actor, Booking, BookingStatus, ShareLink, Slot, Student, Teacher
 from bot.services import buffers, notify
 from bot.services.context import Deps, audit, records_refusals, refused
 from bot.services.notify import Booked
@@ -68,16 +68,20 @@ async def active_student(
             "student.access", "refused:foreign", deps, telegram_id, student_id=student_id
         )
         raise NotFound().audited(event)
-    if student.archived:
-        raise LinkRefused(LinkRefusal.ARCHIVED)
-    link = await uow.links.current(student.id)
-    reason = refusal_to_use(link, deps.clock.now()) if link else LinkRefusal.REVOKED
-    if reason is not None:
-        raise LinkRefused(reason)
+    require_access(student, await uow.links.current(student.id), deps.clock.now())
     teacher = await uow.teachers.get(student.teacher_id)
     if teacher is None:
         raise NotFound()
     return student, teacher
+
+
+def require_access(student: Student, link: ShareLink | None, now: datetime) -> None:
+    """Refuse (LinkRefused) a student record whose newest link no longer grants access."""
+    if student.archived:
+        raise LinkRefused(LinkRefusal.ARCHIVED)
+    reason = refusal_to_use(link, now) if link else LinkRefusal.REVOKED
+    if reason is not None:
+        raise LinkRefused(reason)
 
 
 async def refusal_for(

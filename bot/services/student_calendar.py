@@ -1,16 +1,19 @@
 """The student's calendar: weeks, days and slots in the viewer's zone, offers and bookings.
 
-Every call re-reads the database, so an old button only ever shows the current state.
+Every call re-reads the database, so an old button only ever shows the current state. A
+screen reads only the days it shows (a range of one index, counted per day in SQL between day
+boundaries computed once in the viewer's zone), so its cost does not grow with the horizon.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from bot.domain.booking import (
+    BookableStarts,
+    bookable_starts,
     refusal_to_book,
     require_coming,
     student_change,
@@ -18,9 +21,11 @@ from bot.domain.booking import (
 )
 from bot.domain.buffers import too_close
 from bot.domain.errors import NotFound, SlotRefused, SlotUnavailable
-from bot.domain.model import Slot, Student, Teacher
+from bot.domain.model import Account, Slot, Student, Teacher
 from bot.services import booking, buffers
+from bot.services.accounts import Identity, identity_in
 from bot.services.booking import Lesson, lesson_of, refusal_for
+from bot.services.calendar_days import day_of, day_spans, part_of
 from bot.services.context import Deps, audit, records_refusals, refused
 from bot.services.student_calendar_model import (
     Booked,
@@ -37,12 +42,14 @@ from bot.services.student_calendar_model import (
     View,
     Week,
 )
-from bot.services.student_home import resolve_student, viewer_zone
+from bot.services.student_home import acting_as, viewer_zone
 
 if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
 
 WEEK = 7
+# Who is asking: the identity the update's middleware read, or a Telegram id to read it for.
+Who = Identity | int
 
 
 @dataclass
@@ -50,20 +57,24 @@ class _Scope:
     student: Student
     teacher: Teacher
     view: View
-    slots: list[Slot]
-    mine: set[int]
     now: datetime
-    booked: list[Slot]  # the teacher's booked lessons, for the buffer rule
+    horizon: datetime
+    starts: BookableStarts
+    # The teacher's booked lessons near the days read, for the buffer rule (none without one).
+    booked: list[Slot] = field(default_factory=list)
 
 
-def part_of(moment: datetime, zone: str) -> Part:
-    """Morning, afternoon or evening of a moment, in a zone."""
-    hour = moment.astimezone(ZoneInfo(zone)).hour
-    return Part.MORNING if hour < 12 else Part.AFTERNOON if hour < 17 else Part.EVENING
+def _spans(scope: _Scope, days: list[date], part: Part) -> list[tuple[datetime, datetime]]:
+    """Each day's span (the part of it the filter keeps) in UTC, within [now, horizon)."""
+    return day_spans(days, part, scope.view.zone, scope.now, scope.horizon)
 
 
-def _day_of(moment: datetime, zone: str) -> date:
-    return moment.astimezone(ZoneInfo(zone)).date()
+async def _identity(uow: SqlUnitOfWork, who: Who) -> Identity:
+    """The identity given, or read in this unit of work for a bare Telegram id."""
+    if isinstance(who, Identity):
+        return who
+    found = await identity_in(uow, who)
+    return found or Identity(Account(telegram_id=who, first_name=""), is_teacher=False)
 
 
 async def _moving(
@@ -81,20 +92,20 @@ async def _moving(
     return lesson_of(teacher, student, slot, old)
 
 
-async def _scope(uow: SqlUnitOfWork, deps: Deps, telegram_id: int, cursor: Cursor) -> _Scope:
-    """Everything a calendar screen needs, read fresh in one transaction."""
+async def _scope(uow: SqlUnitOfWork, deps: Deps, who: Who, cursor: Cursor) -> _Scope:
+    """Who is looking, at which teacher, in which zone and with which filters (no slots yet)."""
+    identity = await _identity(uow, who)
+    telegram_id = identity.account.telegram_id
     student_id, moving, filters = cursor.student_id, cursor.moving, cursor.filters
     if moving and not student_id:
         found = await uow.bookings.get(moving)
         student_id = found[0].student_id if found else 0
-    student, teacher = await resolve_student(uow, deps, telegram_id, student_id)
+    student, teacher = acting_as(deps, identity, student_id)
     moved = await _moving(uow, deps, telegram_id, student, teacher, moving) if moving else None
-    account = await uow.accounts.get(telegram_id)
-    zone = viewer_zone(account, teacher)
+    zone = viewer_zone(identity.account, teacher)
     now = deps.clock.now()
     horizon = now + timedelta(days=teacher.settings.horizon_days)
-    slots = await uow.slots.between(teacher.id, now, horizon)
-    subjects = sorted({s.subject for s in slots if s.subject})
+    subjects = await uow.slots.subjects_between(teacher.id, now, horizon)
     subject = filters.subject if 0 < filters.subject <= len(subjects) and len(subjects) > 1 else 0
     view = View(
         student_id=student.id,
@@ -103,18 +114,14 @@ async def _scope(uow: SqlUnitOfWork, deps: Deps, telegram_id: int, cursor: Curso
         teacher_zone=teacher.settings.timezone,
         subjects=subjects if len(subjects) > 1 else [],
         filters=Filters(subject, filters.part),
-        today=_day_of(now, zone),
-        last_day=_day_of(horizon, zone),
+        today=day_of(now, zone),
+        last_day=day_of(horizon, zone),
         moving=moved,
     )
-    mine = {s.id for _, s in await uow.bookings.of_student(student.id, after=now)}
-    booked = await buffers.booked_around(
-        uow, teacher, now, horizon, moved.slot_id if moved else None
-    )
-    return _Scope(student, teacher, view, slots, mine, now, booked)
+    return _Scope(student, teacher, view, now, horizon, bookable_starts(teacher.settings, now))
 
 
-def _shown(scope: _Scope, slot: Slot) -> SlotView | None:
+def _shown(scope: _Scope, slot: Slot, mine: bool) -> SlotView | None:
     """The slot as the student sees it, or None when filtered out or not bookable."""
     view = scope.view
     if view.filters.subject and slot.subject != view.subjects[view.filters.subject - 1]:
@@ -122,7 +129,7 @@ def _shown(scope: _Scope, slot: Slot) -> SlotView | None:
     if view.filters.part and part_of(slot.starts_at, view.zone) != view.filters.part:
         return None
     reason = refusal_to_book(slot, scope.teacher.settings, scope.now)
-    if slot.id in scope.mine:
+    if mine:
         state = SlotState.MINE
     elif reason is None and too_close(slot, scope.booked, scope.teacher.settings.buffer_minutes):
         return None  # the teacher's buffer next to a booked lesson: not offered
@@ -149,23 +156,61 @@ def _clamp(scope: _Scope, ordinal: int) -> date:
     return min(max(wanted, view.today), view.last_day)
 
 
-def _day_view(scope: _Scope, day: date) -> DayView:
-    shown = (_shown(scope, s) for s in scope.slots if _day_of(s.starts_at, scope.view.zone) == day)
+async def _day_view(uow: SqlUnitOfWork, scope: _Scope, day: date) -> DayView:
+    """One day's slots as the student sees them (only that day is read)."""
+    [(start, end)] = _spans(scope, [day], Part.ANY)
+    found = await uow.slots.seen_by(scope.teacher.id, scope.student.id, start, end)
+    scope = await _near(uow, scope, start, end)
+    shown = (_shown(scope, slot, mine) for slot, mine in found)
     return DayView(scope.view, day, [s for s in shown if s is not None])
 
 
-def _counts(scope: _Scope, days: list[date]) -> list[DayCount]:
+async def _counts(uow: SqlUnitOfWork, scope: _Scope, days: list[date]) -> list[DayCount]:
     """How many slots of each day the student could book, and how many they hold."""
-    states: dict[date, list[SlotState]] = {day: [] for day in days}
-    for slot in scope.slots:
-        found = states.get(_day_of(slot.starts_at, scope.view.zone))
-        shown = _shown(scope, slot) if found is not None else None
-        if found is not None and shown is not None:
-            found.append(shown.state)
-    return [
-        DayCount(day, held.count(SlotState.FREE), held.count(SlotState.MINE))
-        for day, held in states.items()
-    ]
+    view = scope.view
+    subject = view.subjects[view.filters.subject - 1] if view.filters.subject else ""
+    spans = _spans(scope, days, view.filters.part)
+    if spans:
+        near = await _near(uow, scope, spans[0][0], spans[-1][1])
+        if near.booked:  # a grouped count cannot judge slots next to lessons: count one by one
+            return await _counts_one_by_one(uow, near, days, spans)
+    counts = await uow.slots.day_counts(
+        scope.teacher.id, scope.student.id, spans, scope.starts, subject
+    )
+    return [DayCount(day, free, mine) for day, (free, mine) in zip(days, counts, strict=True)]
+
+
+async def _near(uow: SqlUnitOfWork, scope: _Scope, start: datetime, end: datetime) -> _Scope:
+    """The scope with the booked lessons that [start, end)'s slots must keep clear of.
+
+    A slot overlapping another booked lesson is never offered (an extra lesson, overlapping
+    hours), and a buffer widens that to the minutes around each lesson.
+    """
+    moving = scope.view.moving.slot_id if scope.view.moving else None
+    booked = await buffers.booked_around(uow, scope.teacher, start, end, moving)
+    return replace(scope, booked=booked)
+
+
+async def _counts_one_by_one(
+    uow: SqlUnitOfWork, scope: _Scope, days: list[date], spans: list[tuple[datetime, datetime]]
+) -> list[DayCount]:
+    """Per-day counts with lessons booked near the shown days: each slot judged as shown.
+
+    Only the shown days (and the lessons next to them) are read, so the cost stays the week's.
+    """
+    start, end = spans[0][0], spans[-1][1]
+    found = await uow.slots.seen_by(scope.teacher.id, scope.student.id, start, end)
+    free, held = [0] * len(days), [0] * len(days)
+    for slot, mine in found:
+        index = next((i for i, (s, e) in enumerate(spans) if s <= slot.starts_at < e), None)
+        shown = None if index is None else _shown(scope, slot, mine)
+        if index is None or shown is None:
+            continue
+        if shown.state == SlotState.MINE:
+            held[index] += 1
+        elif shown.state == SlotState.FREE:
+            free[index] += 1
+    return [DayCount(d, f, m) for d, f, m in zip(days, free, held, strict=True)]
 
 
 def _next_month(first: date) -> date:
@@ -181,15 +226,15 @@ def _months(view: View) -> list[date]:
 
 
 @records_refusals
-async def week(deps: Deps, telegram_id: int, cursor: Cursor) -> Week:
+async def week(deps: Deps, who: Who, cursor: Cursor) -> Week:
     """The week from the cursor's day, counting bookable slots per day."""
     async with deps.reading() as uow:
-        scope = await _scope(uow, deps, telegram_id, cursor)
-    view = scope.view
-    first = _clamp(scope, cursor.day)
-    days = [first + timedelta(days=i) for i in range(WEEK)]
-    days = [d for d in days if d <= view.last_day]
-    counts = _counts(scope, days)
+        scope = await _scope(uow, deps, who, cursor)
+        view = scope.view
+        first = _clamp(scope, cursor.day)
+        days = [first + timedelta(days=i) for i in range(WEEK)]
+        days = [d for d in days if d <= view.last_day]
+        counts = await _counts(uow, scope, days)
     previous = max(first - timedelta(days=WEEK), view.today) if first > view.today else None
     following = first + timedelta(days=WEEK)
     next_ = following if following <= view.last_day else None
@@ -197,62 +242,60 @@ async def week(deps: Deps, telegram_id: int, cursor: Cursor) -> Week:
 
 
 @records_refusals
-async def month(deps: Deps, telegram_id: int, cursor: Cursor) -> Month:
+async def month(deps: Deps, who: Who, cursor: Cursor) -> Month:
     """The month holding the cursor's day, clamped to today..the horizon."""
     async with deps.reading() as uow:
-        scope = await _scope(uow, deps, telegram_id, cursor)
-    view = scope.view
-    first = _clamp(scope, cursor.day).replace(day=1)
-    following = _next_month(first)
-    days, day = [], max(first, view.today)
-    while day < following and day <= view.last_day:
-        days.append(day)
-        day += timedelta(days=1)
+        scope = await _scope(uow, deps, who, cursor)
+        view = scope.view
+        first = _clamp(scope, cursor.day).replace(day=1)
+        following = _next_month(first)
+        days, day = [], max(first, view.today)
+        while day < following and day <= view.last_day:
+            days.append(day)
+            day += timedelta(days=1)
+        counts = await _counts(uow, scope, days)
     previous = (first - timedelta(days=1)).replace(day=1) if first > view.today else None
     next_ = following if following <= view.last_day else None
-    return Month(view, first, _counts(scope, days), previous, next_)
+    return Month(view, first, counts, previous, next_)
 
 
 @records_refusals
-async def day(deps: Deps, telegram_id: int, cursor: Cursor) -> DayView:
+async def day(deps: Deps, who: Who, cursor: Cursor) -> DayView:
     """The cursor's day: its slots free (with seats left), booked, or the student's own."""
     async with deps.reading() as uow:
-        scope = await _scope(uow, deps, telegram_id, cursor)
-    return _day_view(scope, _clamp(scope, cursor.day))
+        scope = await _scope(uow, deps, who, cursor)
+        return await _day_view(uow, scope, _clamp(scope, cursor.day))
 
 
-async def _offered(
-    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, cursor: Cursor, slot_id: int
-) -> tuple[_Scope, Slot, SlotUnavailable | None]:
-    """The screen's scope, the slot and why it may not be booked; a foreign slot is audited."""
-    scope = await _scope(uow, deps, telegram_id, cursor)
+async def _slot_of(uow: SqlUnitOfWork, deps: Deps, scope: _Scope, slot_id: int) -> Slot:
+    """A slot of the scope's teacher; any other is refused as not found, and audited."""
     slot = await uow.slots.get(slot_id)
     if slot is None or slot.teacher_id != scope.teacher.id:
         event = audit(
             "slot.access",
             "refused:foreign",
             deps,
-            actor=telegram_id,
+            actor=scope.student.telegram_id,
             student_id=scope.student.id,
             slot_id=slot_id,
         )
         raise NotFound().audited(event)
-    moving = scope.view.moving.booking_id if scope.view.moving else None
-    reason = await refusal_for(uow, scope.student, scope.teacher, slot, scope.now, moving)
-    return scope, slot, reason
+    return slot
 
 
 @records_refusals
-async def offer(deps: Deps, telegram_id: int, cursor: Cursor, slot_id: int) -> Offer | Refreshed:
+async def offer(deps: Deps, who: Who, cursor: Cursor, slot_id: int) -> Offer | Refreshed:
     """The confirmation card for a slot, or the refusal with the day as it is now."""
     async with deps.reading() as uow:
-        scope, slot, reason = await _offered(uow, deps, telegram_id, cursor, slot_id)
-    if reason is not None:
-        return Refreshed(
-            SlotRefused(reason), _day_view(scope, _day_of(slot.starts_at, scope.view.zone))
-        )
+        scope = await _scope(uow, deps, who, cursor)
+        slot = await _slot_of(uow, deps, scope, slot_id)
+        moving = scope.view.moving.booking_id if scope.view.moving else None
+        reason = await refusal_for(uow, scope.student, scope.teacher, slot, scope.now, moving)
+        if reason is not None:
+            on = day_of(slot.starts_at, scope.view.zone)
+            return Refreshed(SlotRefused(reason), await _day_view(uow, scope, on))
     unfiltered = replace(scope, view=replace(scope.view, filters=Filters()))
-    shown = _shown(unfiltered, slot)
+    shown = _shown(unfiltered, slot, mine=False)  # a slot of one's own is refused above
     assert shown is not None
     settings = scope.teacher.settings
     undo = undo_minutes_if_booked(slot, settings, scope.now)
@@ -262,19 +305,19 @@ async def offer(deps: Deps, telegram_id: int, cursor: Cursor, slot_id: int) -> O
 
 
 @records_refusals
-async def _slot_day(
-    deps: Deps, telegram_id: int, cursor: Cursor, slot_id: int
-) -> tuple[Cursor, str]:
+async def _slot_day(deps: Deps, who: Who, cursor: Cursor, slot_id: int) -> tuple[Cursor, str]:
     """The cursor on the slot's local day for the acting student (resolved), and the zone."""
     async with deps.reading() as uow:
-        scope, slot, _ = await _offered(uow, deps, telegram_id, cursor, slot_id)
+        scope = await _scope(uow, deps, who, cursor)
+        slot = await _slot_of(uow, deps, scope, slot_id)
     zone = scope.view.zone
-    return replace(cursor, student_id=scope.student.id).on(_day_of(slot.starts_at, zone)), zone
+    return replace(cursor, student_id=scope.student.id).on(day_of(slot.starts_at, zone)), zone
 
 
-async def confirm(deps: Deps, telegram_id: int, cursor: Cursor, slot_id: int) -> Booked | Refreshed:
+async def confirm(deps: Deps, who: Who, cursor: Cursor, slot_id: int) -> Booked | Refreshed:
     """Book the slot (or move the cursor's lesson to it); a refused slot comes back with its day."""
-    at, zone = await _slot_day(deps, telegram_id, cursor, slot_id)
+    at, zone = await _slot_day(deps, who, cursor, slot_id)
+    telegram_id = who.account.telegram_id if isinstance(who, Identity) else who
     sid, moving = at.student_id, at.moving
     try:
         if moving:
@@ -291,7 +334,7 @@ async def confirm(deps: Deps, telegram_id: int, cursor: Cursor, slot_id: int) ->
             mine = next((lesson for lesson in coming if lesson.slot_id == slot_id), None)
             if mine is not None:
                 return Booked(mine, zone)
-        return Refreshed(refusal, await day(deps, telegram_id, at))
+        return Refreshed(refusal, await day(deps, who, at))
 
 
 __all__ = [

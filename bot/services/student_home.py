@@ -10,8 +10,9 @@ from bot.domain.errors import LinkRefused, NotAStudent, NotFound
 from bot.domain.model import Account, Student, Teacher
 from bot.domain.zones import resolve_timezone
 from bot.services import links
-from bot.services.booking import Lesson, active_student, lesson_of
-from bot.services.context import Deps, audit, records_refusals
+from bot.services.accounts import Identity
+from bot.services.booking import Lesson, active_student, lesson_of, require_access
+from bot.services.context import Deps, audit, records_refusals, refused
 
 if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
@@ -125,6 +126,26 @@ async def resolve_student(
     last = account.last_teacher_id if account else None
     chosen = next((s for s in records if s.teacher_id == last), records[0])
     return await active_student(uow, deps, telegram_id, chosen.id)
+
+
+def acting_as(deps: Deps, who: Identity, student_id: int = 0) -> tuple[Student, Teacher]:
+    """resolve_student on the identity read for this update: no second read of the database."""
+    telegram_id = who.account.telegram_id
+    if student_id:
+        seat = next((s for s in who.seats if s.student.id == student_id), None)
+        if seat is None:
+            event = refused(
+                "student.access", "refused:foreign", deps, telegram_id, student_id=student_id
+            )
+            raise NotFound().audited(event)
+    else:
+        records = [s for s in who.seats if not s.student.archived]
+        if not records:
+            raise NotAStudent()
+        last = who.account.last_teacher_id
+        seat = next((s for s in records if s.teacher.id == last), records[0])
+    require_access(seat.student, seat.link, deps.clock.now())
+    return seat.student, seat.teacher
 
 
 @records_refusals

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 from functools import cache
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.engine import CursorResult, Row
@@ -48,6 +49,8 @@ if TYPE_CHECKING:
 
 E = TypeVar("E", bound="DataclassInstance")
 R = TypeVar("R")
+# One table's columns picked out of a joined row (attribute per column name).
+Columns = SimpleNamespace
 
 
 @cache
@@ -79,12 +82,12 @@ def changed(result: object) -> int:
     return int(result.rowcount)
 
 
-def account(row: AccountRow) -> Account:
+def account(row: AccountRow | Columns) -> Account:
     """An account from its row."""
     return entity(Account, row)
 
 
-def teacher(row: TeacherRow) -> Teacher:
+def teacher(row: TeacherRow | Columns) -> Teacher:
     """A teacher from its row; the settings are columns of the same row."""
     leads = tuple(int(x) for x in row.reminder_leads.split(",") if x)
     return entity(Teacher, row, settings=entity(TeacherSettings, row, reminder_leads_minutes=leads))
@@ -96,12 +99,12 @@ def settings_columns(settings: TeacherSettings) -> dict[str, object]:
     return columns(settings, "reminder_leads_minutes") | {"reminder_leads": leads}
 
 
-def student(row: StudentRow) -> Student:
+def student(row: StudentRow | Columns) -> Student:
     """A student from its row."""
     return entity(Student, row)
 
 
-def link(row: ShareLinkRow) -> ShareLink:
+def link(row: ShareLinkRow | Columns) -> ShareLink:
     """A share link from its row."""
     return entity(ShareLink, row)
 

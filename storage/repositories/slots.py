@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.booking import BookableStarts
 from bot.domain.model import Slot, SlotStatus
+from bot.domain.windows import MAX_SLOT_MINUTES
 from storage.models import SlotRow, TeacherRow
 from storage.repositories import rows
+from storage.repositories import slot_queries as queries
+
+SLOTS = SlotRow.__table__
 
 
 class SqlSlots:
@@ -83,7 +88,8 @@ class SqlSlots:
 
     async def get(self, slot_id: int) -> Slot | None:
         """A slot by id (fresh from the database)."""
-        row = await self._s.get(SlotRow, slot_id, populate_existing=True)
+        # A plain row: fresh by construction, and no ORM object to build for a read.
+        row = (await self._s.execute(select(SLOTS).where(SLOTS.c.id == slot_id))).first()
         return rows.slot(row) if row else None
 
     async def between(
@@ -102,7 +108,11 @@ class SqlSlots:
         return [rows.slot(row) for row in (await self._s.execute(query)).all()]
 
     async def booked_between(self, teacher_id: int, start: datetime, end: datetime) -> list[Slot]:
-        """The teacher's slots with a booking that overlap [start, end): open or extra lessons."""
+        """The teacher's slots with a booking that overlap [start, end): open or extra lessons.
+
+        No lesson is longer than MAX_SLOT_MINUTES, so the index range starts that much before
+        `start`: the cost is the span's, never the teacher's whole history.
+        """
         table = SlotRow.__table__
         query = (
             select(table)
@@ -110,6 +120,7 @@ class SqlSlots:
                 table.c.teacher_id == teacher_id,
                 table.c.booked > 0,
                 table.c.status.in_((SlotStatus.OPEN.value, SlotStatus.EXTRA.value)),
+                table.c.starts_at > start - timedelta(minutes=MAX_SLOT_MINUTES),
                 table.c.starts_at < end,
                 table.c.ends_at > start,
             )
@@ -132,6 +143,56 @@ class SqlSlots:
             status=SlotStatus.EXTRA.value,
         )
         return rows.slot(await rows.inserted(self._s, row))
+
+    async def subjects_between(self, teacher_id: int, start: datetime, end: datetime) -> list[str]:
+        """The subjects (but "") of a teacher's open slots starting in [start, end), sorted."""
+        found = await self._s.scalars(
+            queries.subjects(), {"teacher_id": teacher_id, "start": start, "end": end}
+        )
+        return sorted(found)
+
+    async def seen_by(
+        self, teacher_id: int, student_id: int, start: datetime, end: datetime
+    ) -> list[tuple[Slot, bool]]:
+        """A teacher's open slots starting in [start, end), by time, each with whether this
+        student holds a confirmed booking in it."""
+        values = {"teacher_id": teacher_id, "student_id": student_id, "start": start, "end": end}
+        found = (await self._s.execute(queries.seen_by(), values)).all()
+        return [(rows.slot(row), bool(row.mine)) for row in found]
+
+    async def day_counts(
+        self,
+        teacher_id: int,
+        student_id: int,
+        spans: Sequence[tuple[datetime, datetime]],
+        starts: BookableStarts,
+        subject: str = "",
+    ) -> list[tuple[int, int]]:
+        """Per span (ascending, not overlapping): how many open slots starting in it the
+        student could book (a seat free, within `starts`), and how many they hold.
+
+        One grouped statement over the range the spans cover, whatever the horizon.
+        """
+        if not spans:
+            return []
+        values: dict[str, object] = {
+            "teacher_id": teacher_id,
+            "student_id": student_id,
+            "start": spans[0][0],
+            "end": spans[-1][1],
+            "now": starts.now,
+            "earliest": starts.earliest,
+            "latest": starts.latest,
+            "subject": subject,
+        }
+        for index, (start, end) in enumerate(spans):
+            values[f"s{index}"], values[f"e{index}"] = start, end
+        query = queries.day_counts(len(spans), bool(subject))
+        counts = [(0, 0)] * len(spans)
+        for index, free, held in (await self._s.execute(query, values)).all():
+            if index is not None:
+                counts[index] = (int(free or 0), int(held or 0))
+        return counts
 
     async def of_window_from(self, window_id: int, start: datetime) -> list[Slot]:
         """A window's open slots from a moment on."""
