@@ -57,24 +57,24 @@ def lesson_of(teacher: Teacher, student: Student, slot: Slot, booking: Booking) 
 
 
 async def active_student(
-    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, student_id: int
+    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, student_id: int, *, lock: bool = False
 ) -> tuple[Student, Teacher]:
-    """The student record acting for this account, if its link still grants access."""
-    student = await uow.students.get(student_id)
-    if student is None or student.telegram_id != telegram_id:
+    """The student record acting for this account, if its link still grants access.
+
+    With lock, the student's bookings are serialized until commit (a double tap waits).
+    """
+    found = await uow.students.acting(student_id, lock=lock)
+    if found is None or found[0].telegram_id != telegram_id:
         event = refused(
             "student.access", "refused:foreign", deps, telegram_id, student_id=student_id
         )
         raise NotFound().audited(event)
+    student, teacher, link = found
     if student.archived:
         raise LinkRefused(LinkRefusal.ARCHIVED)
-    link = await uow.links.current(student.id)
     reason = refusal_to_use(link, deps.clock.now()) if link else LinkRefusal.REVOKED
     if reason is not None:
         raise LinkRefused(reason)
-    teacher = await uow.teachers.get(student.teacher_id)
-    if teacher is None:
-        raise NotFound()
     return student, teacher
 
 
@@ -95,21 +95,28 @@ async def refusal_for(
     return refusal_to_book(slot, teacher.settings, now)
 
 
-async def _take(
-    uow: SqlUnitOfWork,
-    deps: Deps,
-    student: Student,
-    teacher: Teacher,
-    slot_id: int,
-    replacing: int | None = None,
-) -> tuple[Slot, Booking]:
-    """Check the rules and take a seat for the student; raise SlotRefused otherwise."""
-    now = deps.clock.now()
-    # One student's bookings are serialized, so a double tap cannot pass the checks twice.
-    await uow.students.lock(student.id)
+async def _slot_of(uow: SqlUnitOfWork, teacher: Teacher, slot_id: int) -> Slot:
+    """The teacher's slot; SlotRefused (gone) when there is none."""
     slot = await uow.slots.get(slot_id)
     if slot is None or slot.teacher_id != teacher.id:
         raise SlotRefused(SlotUnavailable.GONE)
+    return slot
+
+
+async def take(
+    uow: SqlUnitOfWork,
+    deps: Deps,
+    student: Student,
+    slot: Slot,
+    teacher: Teacher,
+    replacing: int | None = None,
+) -> Booking:
+    """Check the rules and take a seat for the student; raise SlotRefused otherwise.
+
+    The caller has locked the student (active_student(lock=True)), so a double tap cannot
+    pass the checks twice.
+    """
+    now = deps.clock.now()
     reason = await refusal_for(uow, student, teacher, slot, now, replacing)
     if reason is not None:
         raise SlotRefused(reason)
@@ -117,7 +124,7 @@ async def _take(
         raise SlotRefused(SlotUnavailable.FULL)  # someone else got the last seat first
     booking = await uow.bookings.add(slot.id, student.id, now)
     slot.booked += 1
-    return slot, booking
+    return booking
 
 
 async def _commit_audited(
@@ -141,16 +148,23 @@ async def _commit_audited(
 async def book(deps: Deps, telegram_id: int, student_id: int, slot_id: int) -> Lesson:
     """Book a slot for the student this account acts as."""
     async with deps.uow() as uow:
-        student, teacher = await active_student(uow, deps, telegram_id, student_id)
-        slot, booking = await _take(uow, deps, student, teacher, slot_id)
-        await notify.booking_made(uow, Booked(teacher, student, slot, booking), deps.clock.now())
-        made = {"booking_id": booking.id, "slot_id": slot.id}
-        await _commit_audited(uow, deps, "booking.made", telegram_id, (teacher, student), made)
+        student, teacher = await active_student(uow, deps, telegram_id, student_id, lock=True)
+        slot = await _slot_of(uow, teacher, slot_id)
+        booking = await take(uow, deps, student, slot, teacher)
+        await commit_booking(uow, deps, telegram_id, Booked(teacher, student, slot, booking))
     return lesson_of(teacher, student, slot, booking)
 
 
+async def commit_booking(uow: SqlUnitOfWork, deps: Deps, telegram_id: int, made: Booked) -> None:
+    """Queue a new booking's notices and reminders, audit it and commit, all at once."""
+    teacher, student, slot, booking = made
+    await notify.booking_made(uow, made, deps.clock.now())
+    detail = {"booking_id": booking.id, "slot_id": slot.id}
+    await _commit_audited(uow, deps, "booking.made", telegram_id, (teacher, student), detail)
+
+
 async def booking_of_account(
-    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, booking_id: int
+    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, booking_id: int, *, lock: bool = False
 ) -> tuple[Booking, Slot, Student, Teacher]:
     """A booking of a student record this account acts as, in any state; else audited NotFound."""
     found = await uow.bookings.get(booking_id)
@@ -160,15 +174,15 @@ async def booking_of_account(
         )
         raise NotFound().audited(event)
     booking, slot = found
-    student, teacher = await active_student(uow, deps, telegram_id, booking.student_id)
+    student, teacher = await active_student(uow, deps, telegram_id, booking.student_id, lock=lock)
     return booking, slot, student, teacher
 
 
 async def own_booking(
-    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, booking_id: int
+    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, booking_id: int, *, lock: bool = False
 ) -> tuple[Booking, Slot, Student, Teacher]:
     """A confirmed, future booking that belongs to this student account."""
-    found = await booking_of_account(uow, deps, telegram_id, booking_id)
+    found = await booking_of_account(uow, deps, telegram_id, booking_id, lock=lock)
     require_coming(found[0], found[1], deps.clock.now())
     return found
 
@@ -250,26 +264,35 @@ async def reschedule(deps: Deps, telegram_id: int, booking_id: int, new_slot_id:
     """Move a lesson: the new seat is taken before the old one is given back, in one transaction."""
     async with deps.uow() as uow:
         old_booking, old_slot, student, teacher = await own_booking(
-            uow, deps, telegram_id, booking_id
+            uow, deps, telegram_id, booking_id, lock=True
         )
-        now = deps.clock.now()
-        student_change(old_slot, old_booking, teacher.settings, now).require()
-        new_slot, new_booking = await _take(
-            uow, deps, student, teacher, new_slot_id, replacing=old_booking.id
-        )
-        moved = await uow.bookings.cancel(
-            old_booking.id, now, Actor.STUDENT, "rescheduled", rescheduled_to=new_booking.id
-        )
-        if not moved:
-            raise BookingNotActive()
-        await uow.slots.release_seat(old_slot.id)
-        await notify.booking_rescheduled(
-            uow, teacher, student, (old_slot, old_booking), (new_slot, new_booking), now
-        )
-        detail = {"booking_id": new_booking.id, "from_booking": old_booking.id}
-        pair = (teacher, student)
-        await _commit_audited(uow, deps, "booking.rescheduled", telegram_id, pair, detail)
+        student_change(old_slot, old_booking, teacher.settings, deps.clock.now()).require()
+        new_slot = await _slot_of(uow, teacher, new_slot_id)
+        new_booking = await take(uow, deps, student, new_slot, teacher, old_booking.id)
+        old = Booked(teacher, student, old_slot, old_booking)
+        await commit_move(uow, deps, telegram_id, old, (new_slot, new_booking))
     return lesson_of(teacher, student, new_slot, new_booking)
+
+
+async def commit_move(
+    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, old: Booked, new: tuple[Slot, Booking]
+) -> None:
+    """Give the old seat back once the new one is taken, move the notices, audit, commit."""
+    teacher, student, old_slot, old_booking = old
+    new_slot, new_booking = new
+    now = deps.clock.now()
+    moved = await uow.bookings.cancel(
+        old_booking.id, now, Actor.STUDENT, "rescheduled", rescheduled_to=new_booking.id
+    )
+    if not moved:
+        raise BookingNotActive()
+    await uow.slots.release_seat(old_slot.id)
+    await notify.booking_rescheduled(
+        uow, teacher, student, (old_slot, old_booking), (new_slot, new_booking), now
+    )
+    detail = {"booking_id": new_booking.id, "from_booking": old_booking.id}
+    pair = (teacher, student)
+    await _commit_audited(uow, deps, "booking.rescheduled", telegram_id, pair, detail)
 
 
 @records_refusals

@@ -18,7 +18,7 @@ from bot.domain.booking import (
 )
 from bot.domain.errors import NotFound, SlotRefused, SlotUnavailable
 from bot.domain.model import Slot, Student, Teacher
-from bot.services import booking
+from bot.services import booking_confirm
 from bot.services.booking import Lesson, lesson_of, refusal_for
 from bot.services.context import Deps, audit, records_refusals, refused
 from bot.services.student_calendar_model import (
@@ -252,37 +252,16 @@ async def offer(deps: Deps, telegram_id: int, cursor: Cursor, slot_id: int) -> O
     return Offer(scope.view, shown, settings.cancel_window_minutes, undo)
 
 
-@records_refusals
-async def _slot_day(
-    deps: Deps, telegram_id: int, cursor: Cursor, slot_id: int
-) -> tuple[Cursor, str]:
-    """The cursor on the slot's local day for the acting student (resolved), and the zone."""
-    async with deps.reading() as uow:
-        scope, slot, _ = await _offered(uow, deps, telegram_id, cursor, slot_id)
-    zone = scope.view.zone
-    return replace(cursor, student_id=scope.student.id).on(_day_of(slot.starts_at, zone)), zone
-
-
 async def confirm(deps: Deps, telegram_id: int, cursor: Cursor, slot_id: int) -> Booked | Refreshed:
-    """Book the slot (or move the cursor's lesson to it); a refused slot comes back with its day."""
-    at, zone = await _slot_day(deps, telegram_id, cursor, slot_id)
-    sid, moving = at.student_id, at.moving
-    try:
-        if moving:
-            old = (await booking.lessons_of_student(deps, telegram_id, sid, past=0))[0]
-            before = next((lesson for lesson in old if lesson.booking_id == moving), None)
-            lesson = await booking.reschedule(deps, telegram_id, moving, slot_id)
-            return Booked(lesson, zone, before)
-        return Booked(await booking.book(deps, telegram_id, sid, slot_id), zone)
-    except SlotRefused as refusal:
-        if refusal.reason == SlotUnavailable.ALREADY_YOURS and not moving:
-            # A second tap on Confirm, or the same press delivered again after a crash, shows
-            # the booking it made rather than a warning about it.
-            coming, _ = await booking.lessons_of_student(deps, telegram_id, sid, past=0)
-            mine = next((lesson for lesson in coming if lesson.slot_id == slot_id), None)
-            if mine is not None:
-                return Booked(mine, zone)
-        return Refreshed(refusal, await day(deps, telegram_id, at))
+    """Book the slot (or move the cursor's lesson to it) in one transaction; only a refused
+    slot costs a read of its day, as it is now."""
+    done = await booking_confirm.confirm(
+        deps, telegram_id, cursor.student_id, cursor.moving, slot_id
+    )
+    if isinstance(done, Booked):
+        return done
+    at = replace(cursor, student_id=done.student_id).on(_day_of(done.starts_at, done.zone))
+    return Refreshed(done.refusal, await day(deps, telegram_id, at))
 
 
 __all__ = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import AuditEvent
@@ -20,8 +20,8 @@ class SqlAudit:
 
     async def add(self, event: AuditEvent) -> None:
         """Append one event."""
-        self._s.add(AuditRow(**rows.columns(event, "id")))  # the database numbers events
-        await self._s.flush()
+        # The database numbers events; a plain INSERT, no ORM object kept in the session.
+        await self._s.execute(insert(AuditRow).values(**rows.columns(event, "id")))
 
     async def count_by_actor(self, actor: int, outcome_prefix: str, since: datetime) -> int:
         """How many events of an actor with an outcome starting with a prefix, since a moment."""

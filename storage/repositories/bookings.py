@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import Actor, Booking, BookingStatus, Slot, Student
@@ -22,12 +22,14 @@ class SqlBookings:
 
     async def add(self, slot_id: int, student_id: int, now: datetime) -> Booking:
         """Store a confirmed booking (the seat must already be taken)."""
-        row = BookingRow(
-            slot_id=slot_id, student_id=student_id, status=CONFIRMED, created_at=now, sequence=0
+        # One INSERT ... RETURNING: nothing here needs an ORM object in the session.
+        booking_id = await self._s.scalar(
+            insert(BookingRow)
+            .values(slot_id=slot_id, student_id=student_id, status=CONFIRMED, created_at=now)
+            .returning(BookingRow.id)
         )
-        self._s.add(row)
-        await self._s.flush()
-        return rows.booking(row)
+        assert booking_id is not None
+        return Booking(booking_id, slot_id, student_id, BookingStatus.CONFIRMED, now)
 
     async def get(self, booking_id: int) -> tuple[Booking, Slot] | None:
         """A booking with its slot."""

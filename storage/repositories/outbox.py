@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import OutboxMessage, OutboxStatus
@@ -57,6 +58,30 @@ class SqlOutbox:
         )
         await self._s.flush()
         return True
+
+    async def add_many(self, messages: Iterable[OutboxMessage], now: datetime) -> None:
+        """Queue notifications in one statement; one whose dedup key exists is left out."""
+        values = [
+            {
+                "kind": m.kind,
+                "chat_id": m.chat_id,
+                "payload": m.payload,
+                "due_at": m.due_at,
+                "dedup_key": m.dedup_key,
+                "booking_id": m.booking_id,
+                "status": PENDING,
+                "attempts": 0,
+                "last_error": "",
+                "created_at": now,
+            }
+            for m in messages
+        ]
+        if not values:
+            return
+        # ON CONFLICT DO NOTHING on the unique dedup key: a notice already queued (a
+        # redelivered press, a re-planned reminder) is kept, never doubled, and the rest go in.
+        dialect = postgresql if self._dialect == "postgresql" else sqlite
+        await self._s.execute(dialect.insert(OutboxRow).values(values).on_conflict_do_nothing())
 
     async def withdraw_for_booking(self, booking_id: int, kinds: Iterable[str]) -> int:
         """Withdraw pending notifications of a booking (its reminders, when it is cancelled)."""

@@ -83,7 +83,8 @@ class SqlSlots:
 
     async def get(self, slot_id: int) -> Slot | None:
         """A slot by id (fresh from the database)."""
-        row = await self._s.get(SlotRow, slot_id, populate_existing=True)
+        table = SlotRow.__table__
+        row = (await self._s.execute(select(table).where(table.c.id == slot_id))).first()
         return rows.slot(row) if row else None
 
     async def between(

@@ -6,9 +6,10 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
-from bot.domain.model import Student
-from storage.models import StudentRow
+from bot.domain.model import ShareLink, Student, Teacher
+from storage.models import ShareLinkRow, StudentRow, TeacherRow
 from storage.repositories import rows
 
 
@@ -30,6 +31,35 @@ class SqlStudents:
         """A student by id."""
         row = await self._s.get(StudentRow, student_id)
         return rows.student(row) if row else None
+
+    async def acting(
+        self, student_id: int, *, lock: bool = False
+    ) -> tuple[Student, Teacher, ShareLink | None] | None:
+        """A student with their teacher and newest link (revoked or not), in one query.
+
+        With lock, the student's row is locked until commit (PostgreSQL; SQLite writers are
+        serial): one student's bookings are serialized, so a double tap cannot pass twice.
+        """
+        links = aliased(ShareLinkRow)
+        newest = (
+            select(func.max(links.id))
+            .where(links.student_id == StudentRow.id)
+            .correlate(StudentRow)
+            .scalar_subquery()
+        )
+        query = (
+            select(StudentRow, TeacherRow, ShareLinkRow)
+            .join(TeacherRow, TeacherRow.id == StudentRow.teacher_id)
+            .outerjoin(ShareLinkRow, ShareLinkRow.id == newest)
+            .where(StudentRow.id == student_id)
+        )
+        if lock and self._dialect == "postgresql":
+            query = query.with_for_update(of=StudentRow)
+        found = (await self._s.execute(query)).first()
+        if found is None:
+            return None
+        student, teacher, link = found
+        return rows.student(student), rows.teacher(teacher), rows.link(link) if link else None
 
     async def of_teacher(
         self, teacher_id: int, *, archived: bool = False, offset: int = 0, limit: int | None = None
