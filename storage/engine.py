@@ -10,14 +10,14 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 from storage.uow import READONLY, SqlUnitOfWork
 
@@ -40,11 +40,31 @@ def create_engine(url: str) -> AsyncEngine:
         # asyncpg takes no search_path in the URL; pass it as a server setting instead.
         parsed = parsed.difference_update_query(["search_path"])
         connect_args["server_settings"] = {"search_path": str(schema)}
-    engine = create_async_engine(
-        parsed, connect_args=connect_args, pool_size=10, max_overflow=20, pool_pre_ping=True
-    )
+    # No pool_pre_ping: it costs a round trip on every checkout, i.e. on every unit of work.
+    engine = create_async_engine(parsed, connect_args=connect_args, pool_size=10, max_overflow=20)
+    _replace_closed_postgres_connections(engine)
     _read_only_postgres_readers(engine)
     return engine
+
+
+def _replace_closed_postgres_connections(engine: AsyncEngine) -> None:
+    """A pooled connection the server has closed is replaced at checkout, without a round trip.
+
+    asyncpg notices the server closing a connection (a restart, pg_terminate_backend, an idle
+    time-out) as soon as the event loop reads the socket's end, and says so in is_closed().
+    A connection lost silently fails its first statement instead: SQLAlchemy then discards
+    every pooled connection as old as it, and the update fails on infrastructure, so it is
+    delivered again (runtime.delivery) and handled on a fresh connection.
+    """
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _on_checkout(
+        dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry, _proxy: PoolProxiedConnection
+    ) -> None:
+        driver = getattr(dbapi_conn, "driver_connection", None)
+        if driver is not None and driver.is_closed():
+            # The pool discards this connection and checks out (or opens) another.
+            raise DisconnectionError("the server closed this pooled connection")
 
 
 def _owner_only_sqlite_files(database: str | None) -> None:
