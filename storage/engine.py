@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
+from sqlalchemy.util import await_only
 
 from storage.uow import READONLY, SqlUnitOfWork
 
@@ -102,9 +104,17 @@ def _serialize_sqlite_writers(engine: AsyncEngine) -> None:
     def _on_begin(conn: Connection) -> None:
         # A reader takes a WAL snapshot and never queues behind writers; query_only makes
         # a write slipped into a read unit fail at once instead of taking the write lock.
-        readonly = conn.get_execution_options().get(READONLY, False)
-        conn.exec_driver_sql(f"PRAGMA query_only={int(bool(readonly))}")
-        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+        readonly = bool(conn.get_execution_options().get(READONLY, False))
+        script = f"PRAGMA query_only={int(readonly)}; {'BEGIN' if readonly else 'BEGIN IMMEDIATE'}"
+        # Both in one trip to aiosqlite's thread; as two statements they took six (a cursor,
+        # the statement and the cursor's close, each a trip). No transaction is open here, so
+        # executescript has nothing to commit first.
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        try:
+            await_only(driver.executescript(script))
+        except sqlite3.Error as exc:  # raised as SQLAlchemy would (database_busy reads it)
+            raise DBAPIError.instance(script, None, exc, sqlite3.Error) from exc
 
 
 def _read_only_postgres_readers(engine: AsyncEngine) -> None:
