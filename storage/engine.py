@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from sqlalchemy.util import await_only
 
+from storage.sqlite_driver import OneTripDBAPI
 from storage.uow import READONLY, SqlUnitOfWork
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -32,7 +33,7 @@ def create_engine(url: str) -> AsyncEngine:
     """An async engine; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE transactions."""
     if url.startswith("sqlite"):
         _owner_only_sqlite_files(make_url(url).database)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, module=OneTripDBAPI())
         _serialize_sqlite_writers(engine)
         return engine
     parsed = make_url(url)
