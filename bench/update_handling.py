@@ -313,6 +313,8 @@ async def main() -> int:
     p.add_argument("--students", type=int, default=60)
     p.add_argument("--concurrency", type=int, default=1)
     args = p.parse_args()
+    if args.students < 2 or args.concurrency < 1:
+        p.error("--students must be at least 2 (for percentiles), --concurrency at least 1")
     print(
         f"machine: {machine()}\ndatabase: {args.db}, students: {args.students}, "
         f"concurrency: {args.concurrency}"
