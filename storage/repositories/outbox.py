@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Table, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +16,11 @@ from storage.repositories import rows
 
 PENDING = OutboxStatus.PENDING.value
 ATTEMPTED = (OutboxStatus.SENT, OutboxStatus.UNCONFIRMED)  # rows whose sent_at is set
+
+
+_outbox = cast(Table, OutboxRow.__table__)
+_QUEUE_POSTGRES = postgresql.insert(_outbox).on_conflict_do_nothing()
+_QUEUE_SQLITE = sqlite.insert(_outbox).on_conflict_do_nothing()
 
 
 class SqlOutbox:
@@ -80,8 +86,9 @@ class SqlOutbox:
             return
         # ON CONFLICT DO NOTHING on the unique dedup key: a notice already queued (a
         # redelivered press, a re-planned reminder) is kept, never doubled, and the rest go in.
-        dialect = postgresql if self._dialect == "postgresql" else sqlite
-        await self._s.execute(dialect.insert(OutboxRow).values(values).on_conflict_do_nothing())
+        # One execute of a statement built once, with every row (one trip to the database).
+        queue = _QUEUE_POSTGRES if self._dialect == "postgresql" else _QUEUE_SQLITE
+        await self._s.execute(queue, values)
 
     async def withdraw_for_booking(self, booking_id: int, kinds: Iterable[str]) -> int:
         """Withdraw pending notifications of a booking (its reminders, when it is cancelled)."""
