@@ -1,24 +1,44 @@
-"""Bench 1: the booking flow against a bare aiogram handler, both through the local Bot API.
+"""Bench 1: each press of the booking flow against a bare aiogram handler, via the local Bot API.
 
-Simulated students open the calendar, pick a day, a slot, and confirm (four button presses);
-the same presses then drive a bare handler that answers and edits with a fixed text.
+Simulated students open the calendar (week), pick a day, a slot of their own, and confirm it
+(four button presses each). The same presses then drive a bare handler that answers each
+callback and edits the message with exactly the text and keyboard the bot showed for that
+press, so the local Bot API server's work (HTML parsing, keyboard checks) and the parsing of
+its reply weigh on both sides alike. Exits 1 when a target is missed: p50 per press kind at
+most 4x the bare handler's for week, day and slot, 8x for Confirm, one press at a time.
 
-    python -m bench.update_handling --db sqlite [--students 60 --concurrency 12]
+    python -m bench.update_handling --db sqlite [--students 60 --concurrency 1]
     python -m bench.update_handling --db postgres
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
+import sys
 import tempfile
 import time
+from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from aiogram import Bot, Dispatcher, Router
+from aiogram import BaseMiddleware, Bot, Dispatcher, Router
+from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.enums import ParseMode
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    TelegramObject,
+    Update,
+)
+from sqlalchemy import event, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.common import NOW, database, machine, p50, parser, percentiles, populate
 from bot.config import Settings
@@ -27,21 +47,89 @@ from handlers.middlewares import UpdateTracker, install_outermost
 from run_bot import build_application, prepare, run_polling
 from runtime.api_retry import PinResponseTypes
 from sandbox.server import BotAPIServer
+from sandbox.world import Button
+from storage.models import BookingRow
 
 TOKEN, BARE_TOKEN = "31337:bench-booking-flow", "31338:bench-bare-handler"
+KINDS = ("week", "day", "slot", "confirm")
+TARGETS = {"week": 4.0, "day": 4.0, "slot": 4.0, "confirm": 8.0}  # p50 ratio to the bare handler
+DAYS_USED = 5  # students spread over the first five days with free times
+SLOT_LABEL = re.compile(r"\d\d:\d\d–\d\d:\d\d")
 
-Press = tuple[int, str]  # (user id, callback data)
+
+@dataclass
+class Press:
+    """One button press of the flow and what the bot showed after it."""
+
+    uid: int
+    data: str
+    kind: str
+    text: str = ""
+    buttons: list[list[Button]] = field(default_factory=list)
 
 
-async def _timed(server: BotAPIServer, tracker: UpdateTracker, send: Callable[[], int]) -> None:
-    update_id = send()
-    await tracker.wait_handled(update_id, timeout=60)
+@dataclass
+class Measured:
+    """Handling times (ms) per press kind, and statements and transactions per kind."""
+
+    ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    statements: Counter[str] = field(default_factory=Counter)
+    transactions: Counter[str] = field(default_factory=Counter)
+    updates_per_s: float = 0.0
+
+
+class KindOf(BaseMiddleware):
+    """Outermost: names the press kind of the update being handled (for the statement count)."""
+
+    def __init__(self, kinds: dict[int, str]) -> None:
+        self.kinds = kinds
+        self.current: str | None = None
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        assert isinstance(event, Update)
+        self.current = self.kinds.get(event.update_id)
+        try:
+            return await handler(event, data)
+        finally:
+            self.current = None
+
+
+def _count_statements(engine: AsyncEngine, kind_of: KindOf, measured: Measured) -> None:
+    """Count SQL statements and transactions begun while a press of a known kind is handled.
+
+    Exact only one press at a time (with several in flight they are attributed to the last).
+    """
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _statement(*_args: object) -> None:
+        if kind_of.current:
+            measured.statements[kind_of.current] += 1
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(*_args: object) -> None:
+        if kind_of.current:
+            measured.transactions[kind_of.current] += 1
+
+
+def _record(tracker: UpdateTracker, kinds: dict[int, str], measured: Measured) -> None:
+    def listener(update: Update, _outcome: str, seconds: float) -> None:
+        kind = kinds.get(update.update_id)
+        if kind:
+            measured.ms[kind].append(seconds * 1000)
+
+    tracker.listeners.append(listener)
 
 
 async def booking_flow(
     url: str, students: int, concurrency: int
-) -> tuple[list[float], float, list[list[Press]]]:
-    """Run the flow; returns handling times (ms), updates per second and each user's presses."""
+) -> tuple[Measured, list[list[Press]], int]:
+    """Run the flow; its measurements, each user's presses, and how many bookings were made."""
+    measured, kinds = Measured(), {}
     async with BotAPIServer(token=TOKEN, bot_username="bench_bot") as server:
         settings = Settings(
             bot_token=TOKEN,
@@ -55,32 +143,45 @@ async def booking_flow(
         await prepare(app)
         world = await populate(app.engine, 1, 24 * 14, students)
         tid = world.teacher_ids[0]
+        kind_of = KindOf(kinds)
+        install_outermost(app.dispatcher, kind_of)  # type: ignore[arg-type]
+        _count_statements(app.engine, kind_of, measured)
+        _record(app.tracker, kinds, measured)
         polling = asyncio.create_task(run_polling(app, handle_signals=False))
         presses: list[list[Press]] = []
         for _sid, uid in world.students[tid]:
             server.add_user(uid, f"Student {uid}")
-            await _timed(server, app.tracker, lambda uid=uid: server.send_text(uid, "/start"))
+            update_id = server.send_text(uid, "/start")
+            await app.tracker.wait_handled(update_id, timeout=60)
             presses.append([])
-        app.tracker.durations_ms.clear()
+
+        async def press(index: int, uid: int, kind: str, label: Callable[[list[str]], str]) -> None:
+            last = server.last_bot_message(uid)
+            assert last is not None
+            button = last.find_button(label(last.button_texts()))
+            assert button is not None and button.callback_data is not None
+            update_id = server.press(uid, last.message_id, button.callback_data)
+            kinds[update_id] = kind
+            await app.tracker.wait_handled(update_id, timeout=60)
+            shown = server.last_bot_message(uid)
+            assert shown is not None and shown.raw_text is not None
+            done = Press(uid, button.callback_data, kind, shown.raw_text, shown.buttons)
+            presses[index].append(done)
+
+        def own_slot(index: int) -> Callable[[list[str]], str]:
+            # Student i takes the (i // DAYS_USED)-th slot of day i % DAYS_USED: a slot of
+            # their own whatever order the students run in (full slots keep their place).
+            def pick(labels: list[str]) -> str:
+                slots = [t for t in labels if SLOT_LABEL.search(t)]
+                return slots[index // DAYS_USED]
+
+            return pick
 
         async def student(index: int, uid: int) -> None:
-            def press(label: Callable[[list[str]], str]) -> Callable[[], int]:
-                def go() -> int:
-                    last = server.last_bot_message(uid)
-                    assert last is not None
-                    text = label(last.button_texts())
-                    button = last.find_button(text)
-                    assert button is not None and button.callback_data is not None
-                    presses[index].append((uid, button.callback_data))
-                    return server.press(uid, last.message_id, button.callback_data)
-
-                return go
-
-            await _timed(server, app.tracker, press(lambda b: b[0]))  # Book a lesson
-            days = lambda b: [t for t in b if "free" in t and "no free" not in t][index % 5]  # noqa: E731
-            await _timed(server, app.tracker, press(days))
-            await _timed(server, app.tracker, press(lambda b: b[index % 10]))  # a slot
-            await _timed(server, app.tracker, press(lambda b: b[0]))  # Confirm
+            await press(index, uid, "week", lambda b: next(t for t in b if "Book a lesson" in t))
+            await press(index, uid, "day", lambda b: [t for t in b if _has_slots(t)][index % 5])
+            await press(index, uid, "slot", own_slot(index))
+            await press(index, uid, "confirm", lambda b: next(t for t in b if "Confirm" in t))
 
         started = time.perf_counter()
         await _in_waves(
@@ -90,59 +191,84 @@ async def booking_flow(
             ],
             concurrency,
         )
-        elapsed = time.perf_counter() - started
-        samples = list(app.tracker.durations_ms)
+        measured.updates_per_s = sum(len(v) for v in measured.ms.values()) / (
+            time.perf_counter() - started
+        )
         app.stopping.set()
         await polling
-    return samples, len(samples) / elapsed, presses
+        async with app.engine.connect() as conn:
+            booked = int(await conn.scalar(select(func.count()).select_from(BookingRow)) or 0)
+    return measured, presses, booked
 
 
-async def bare_handler(presses: list[list[Press]], concurrency: int) -> tuple[list[float], float]:
-    """The same presses, answered by a handler that does no work of its own."""
+def _has_slots(label: str) -> bool:
+    """A day button of the week view with something bookable (or booked) on it."""
+    return "free" in label and "no free" not in label and "–" not in label
+
+
+def _markup(buttons: list[list[Button]]) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=b.text, callback_data=b.callback_data, url=b.url) for b in r]
+            for r in buttons
+        ]
+    )
+
+
+async def bare_handler(presses: list[list[Press]], concurrency: int) -> Measured:
+    """The same presses, answered by a handler that does no work of its own: it shows the
+    text and keyboard the bot showed for that press (built before the run)."""
+    measured, kinds = Measured(), {}
+    replies = {(p.uid, p.data): (p.text, _markup(p.buttons)) for user in presses for p in user}
     router = Router()
 
     @router.callback_query()
     async def answer(query: CallbackQuery) -> None:
         await query.answer()
+        text, markup = replies[(query.from_user.id, query.data or "")]
         if isinstance(query.message, Message):
-            await query.message.edit_text(f"ok {query.id}", reply_markup=query.message.reply_markup)
+            await query.message.edit_text(text, reply_markup=markup)
 
     async with BotAPIServer(token=BARE_TOKEN) as server:
         session = AiohttpSession(api=TelegramAPIServer.from_base(server.url))
         session.middleware(PinResponseTypes())  # the same aiogram fix as the bot, for fairness
-        bot = Bot(BARE_TOKEN, session=session)
+        bot = Bot(
+            BARE_TOKEN, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML)
+        )
         dispatcher = Dispatcher()
         tracker = UpdateTracker()
         install_outermost(dispatcher, tracker)
+        _record(tracker, kinds, measured)
         dispatcher.include_router(router)
         polling = asyncio.create_task(dispatcher.start_polling(bot, handle_signals=False))
-        button = InlineKeyboardMarkup(
+        start = InlineKeyboardMarkup(
             inline_keyboard=[[InlineKeyboardButton(text="go", callback_data="x")]]
         )
         targets: dict[int, int] = {}
         for user_presses in presses:
-            uid = user_presses[0][0]
+            uid = user_presses[0].uid
             server.add_user(uid, "Student")
             server.send_text(uid, "/start")  # so the bot may write to them
-            sent = await bot.send_message(uid, "start", reply_markup=button)
+            sent = await bot.send_message(uid, "start", reply_markup=start)
             targets[uid] = sent.message_id
 
         async def student(user_presses: list[Press]) -> None:
-            for uid, data in user_presses:
-                await _timed(
-                    server,
-                    tracker,
-                    lambda uid=uid, data=data: server.press_forged(uid, targets[uid], data),
-                )
+            for p in user_presses:
+                update_id = server.press_forged(p.uid, targets[p.uid], p.data)
+                kinds[update_id] = p.kind
+                await tracker.wait_handled(update_id, timeout=60)
 
-        tracker.durations_ms.clear()
         started = time.perf_counter()
         await _in_waves([lambda p=p: student(p) for p in presses], concurrency)
-        elapsed = time.perf_counter() - started
-        samples = [d for d in tracker.durations_ms]
+        measured.updates_per_s = sum(len(v) for v in measured.ms.values()) / (
+            time.perf_counter() - started
+        )
         await dispatcher.stop_polling()
         await polling
-    return samples, len(samples) / elapsed
+        await bot.session.close()
+    return measured
 
 
 async def _in_waves(jobs: list[Callable[[], Awaitable[None]]], concurrency: int) -> None:
@@ -156,26 +282,53 @@ async def _in_waves(jobs: list[Callable[[], Awaitable[None]]], concurrency: int)
     await asyncio.gather(*(run(j) for j in jobs))
 
 
-async def main() -> None:
-    """Both loads in one run, so the ratio does not depend on how busy the machine is."""
+def report(flow: Measured, bare: Measured, concurrency: int) -> list[str]:
+    """Print one line per press kind; the targets missed (checked one press at a time)."""
+    missed = []
+    exact = concurrency == 1
+    print(f"{'press':8} {'flow':44} {'bare':44} ratio  target  SQL/tx")
+    for kind in KINDS:
+        ratio = p50(flow.ms[kind]) / p50(bare.ms[kind])
+        sql = f"{flow.statements[kind] / len(flow.ms[kind]):.1f}" if exact else "-"
+        tx = f"{flow.transactions[kind] / len(flow.ms[kind]):.1f}" if exact else "-"
+        verdict = "ok" if ratio <= TARGETS[kind] else "MISSED"
+        print(
+            f"{kind:8} {percentiles(flow.ms[kind]):44} {percentiles(bare.ms[kind]):44} "
+            f"x{ratio:<5.2f} <=x{TARGETS[kind]:<4} {sql}/{tx} {verdict if exact else ''}"
+        )
+        if exact and ratio > TARGETS[kind]:
+            missed.append(f"{kind}: x{ratio:.2f} > x{TARGETS[kind]}")
+    print(
+        f"throughput: flow {flow.updates_per_s:.1f} updates/s, bare {bare.updates_per_s:.1f}"
+        " updates/s"
+    )
+    if not exact:
+        print("(targets and statement counts apply to one press at a time: --concurrency 1)")
+    return missed
+
+
+async def main() -> int:
+    """Both loads in one run, so the ratios do not depend on how busy the machine is."""
     p = parser(__doc__ or "")
     p.add_argument("--students", type=int, default=60)
-    p.add_argument("--concurrency", type=int, default=12)
+    p.add_argument("--concurrency", type=int, default=1)
     args = p.parse_args()
+    if args.students < 2 or args.concurrency < 1:
+        p.error("--students must be at least 2 (for percentiles), --concurrency at least 1")
     print(
         f"machine: {machine()}\ndatabase: {args.db}, students: {args.students}, "
         f"concurrency: {args.concurrency}"
     )
     async with database(args.db, args.pg_url) as (url, _):
-        flow, flow_rate, presses = await booking_flow(url, args.students, args.concurrency)
-    bare, bare_rate = await bare_handler(presses, args.concurrency)
-    print(f"booking flow: {len(flow)} updates, {flow_rate:.1f} updates/s, {percentiles(flow)}")
-    print(f"bare handler: {len(bare)} updates, {bare_rate:.1f} updates/s, {percentiles(bare)}")
-    print(
-        f"ratio (p50 handling time, flow / bare): x{p50(flow) / p50(bare):.2f}; "
-        f"throughput bare / flow: x{bare_rate / flow_rate:.2f}"
-    )
+        flow, presses, booked = await booking_flow(url, args.students, args.concurrency)
+    bare = await bare_handler(presses, args.concurrency)
+    missed = report(flow, bare, args.concurrency)
+    if booked != args.students:
+        missed.append(f"{booked} bookings for {args.students} students: slots were shared")
+    for line in missed:
+        print(f"TARGET MISSED: {line}")
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    sys.exit(asyncio.run(main()))

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
+from sqlalchemy.util import await_only
 
+from storage.sqlite_driver import OneTripDBAPI
 from storage.uow import READONLY, SqlUnitOfWork
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -30,7 +33,7 @@ def create_engine(url: str) -> AsyncEngine:
     """An async engine; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE transactions."""
     if url.startswith("sqlite"):
         _owner_only_sqlite_files(make_url(url).database)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, module=OneTripDBAPI())
         _serialize_sqlite_writers(engine)
         return engine
     parsed = make_url(url)
@@ -40,11 +43,31 @@ def create_engine(url: str) -> AsyncEngine:
         # asyncpg takes no search_path in the URL; pass it as a server setting instead.
         parsed = parsed.difference_update_query(["search_path"])
         connect_args["server_settings"] = {"search_path": str(schema)}
-    engine = create_async_engine(
-        parsed, connect_args=connect_args, pool_size=10, max_overflow=20, pool_pre_ping=True
-    )
+    # No pool_pre_ping: it costs a round trip on every checkout, i.e. on every unit of work.
+    engine = create_async_engine(parsed, connect_args=connect_args, pool_size=10, max_overflow=20)
+    _replace_closed_postgres_connections(engine)
     _read_only_postgres_readers(engine)
     return engine
+
+
+def _replace_closed_postgres_connections(engine: AsyncEngine) -> None:
+    """A pooled connection the server has closed is replaced at checkout, without a round trip.
+
+    asyncpg notices the server closing a connection (a restart, pg_terminate_backend, an idle
+    time-out) as soon as the event loop reads the socket's end, and says so in is_closed().
+    A connection lost silently fails its first statement instead: SQLAlchemy then discards
+    every pooled connection as old as it, and the update fails on infrastructure, so it is
+    delivered again (runtime.delivery) and handled on a fresh connection.
+    """
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _on_checkout(
+        dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry, _proxy: PoolProxiedConnection
+    ) -> None:
+        driver = getattr(dbapi_conn, "driver_connection", None)
+        if driver is not None and driver.is_closed():
+            # The pool discards this connection and checks out (or opens) another.
+            raise DisconnectionError("the server closed this pooled connection")
 
 
 def _owner_only_sqlite_files(database: str | None) -> None:
@@ -82,9 +105,17 @@ def _serialize_sqlite_writers(engine: AsyncEngine) -> None:
     def _on_begin(conn: Connection) -> None:
         # A reader takes a WAL snapshot and never queues behind writers; query_only makes
         # a write slipped into a read unit fail at once instead of taking the write lock.
-        readonly = conn.get_execution_options().get(READONLY, False)
-        conn.exec_driver_sql(f"PRAGMA query_only={int(bool(readonly))}")
-        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+        readonly = bool(conn.get_execution_options().get(READONLY, False))
+        script = f"PRAGMA query_only={int(readonly)}; {'BEGIN' if readonly else 'BEGIN IMMEDIATE'}"
+        # Both in one trip to aiosqlite's thread; as two statements they took six (a cursor,
+        # the statement and the cursor's close, each a trip). No transaction is open here, so
+        # executescript has nothing to commit first.
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        try:
+            await_only(driver.executescript(script))
+        except sqlite3.Error as exc:  # raised as SQLAlchemy would (database_busy reads it)
+            raise DBAPIError.instance(script, None, exc, sqlite3.Error) from exc
 
 
 def _read_only_postgres_readers(engine: AsyncEngine) -> None:

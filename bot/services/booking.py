@@ -59,19 +59,20 @@ def lesson_of(teacher: Teacher, student: Student, slot: Slot, booking: Booking) 
 
 
 async def active_student(
-    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, student_id: int
+    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, student_id: int, *, lock: bool = False
 ) -> tuple[Student, Teacher]:
-    """The student record acting for this account, if its link still grants access."""
-    student = await uow.students.get(student_id)
-    if student is None or student.telegram_id != telegram_id:
+    """The student record acting for this account, if its link still grants access.
+
+    With lock, the student's bookings are serialized until commit (a double tap waits).
+    """
+    found = await uow.students.acting(student_id, lock=lock)
+    if found is None or found[0].telegram_id != telegram_id:
         event = refused(
             "student.access", "refused:foreign", deps, telegram_id, student_id=student_id
         )
         raise NotFound().audited(event)
-    require_access(student, await uow.links.current(student.id), deps.clock.now())
-    teacher = await uow.teachers.get(student.teacher_id)
-    if teacher is None:
-        raise NotFound()
+    student, teacher, link = found
+    require_access(student, link, deps.clock.now())
     return student, teacher
 
 
@@ -107,24 +108,32 @@ async def refusal_for(
     return reason
 
 
-async def _take(
-    uow: SqlUnitOfWork,
-    deps: Deps,
-    student: Student,
-    teacher: Teacher,
-    slot_id: int,
-    replacing: int | None = None,
-    by: Actor = Actor.STUDENT,
-) -> tuple[Slot, Booking]:
-    """Check the rules and take a seat for the student; raise SlotRefused otherwise."""
-    now = deps.clock.now()
-    # One student's bookings are serialized, so a double tap cannot pass the checks twice.
-    await uow.students.lock(student.id)
-    if teacher.settings.buffer_minutes:
-        await uow.teachers.lock(teacher.id)  # two neighbours must not both pass the buffer
+async def _slot_of(uow: SqlUnitOfWork, teacher: Teacher, slot_id: int) -> Slot:
+    """The teacher's slot; SlotRefused (gone) when there is none."""
     slot = await uow.slots.get(slot_id)
     if slot is None or slot.teacher_id != teacher.id:
         raise SlotRefused(SlotUnavailable.GONE)
+    return slot
+
+
+async def take(
+    uow: SqlUnitOfWork,
+    deps: Deps,
+    student: Student,
+    slot: Slot,
+    teacher: Teacher,
+    replacing: int | None = None,
+    by: Actor = Actor.STUDENT,
+) -> Booking:
+    """Check the rules for whoever acts and take a seat for the student; else SlotRefused.
+
+    The caller has locked the student (active_student(lock=True)), so a double tap cannot
+    pass the checks twice; with a buffer set, the teacher is locked here, so two neighbours
+    cannot both pass it.
+    """
+    now = deps.clock.now()
+    if teacher.settings.buffer_minutes:
+        await uow.teachers.lock(teacher.id)
     reason = await refusal_for(uow, student, teacher, slot, now, replacing, by)
     if reason is not None:
         raise SlotRefused(reason)
@@ -132,7 +141,7 @@ async def _take(
         raise SlotRefused(SlotUnavailable.FULL)  # someone else got the last seat first
     booking = await uow.bookings.add(slot.id, student.id, now)
     slot.booked += 1
-    return slot, booking
+    return booking
 
 
 async def swap(
@@ -143,27 +152,46 @@ async def swap(
     new_slot_id: int,
     by: Actor,
 ) -> tuple[Slot, Booking]:
-    """Move a lesson: take the new seat first, then give the old one back (the caller commits).
+    """Move a lesson for whoever acts: the new seat first, then the old one given back
+    (the caller tells, audits and commits)."""
+    new_slot, new_booking = await seat(uow, deps, pair, new_slot_id, by, replacing=old[1].id)
+    await hand_over(uow, deps, old, new_booking, by)
+    return new_slot, new_booking
+
+
+async def seat(
+    uow: SqlUnitOfWork,
+    deps: Deps,
+    pair: tuple[Teacher, Student],
+    slot_id: int,
+    by: Actor,
+    replacing: int | None = None,
+) -> tuple[Slot, Booking]:
+    """Lock the student as active_student(lock=True) does, then take a seat of the slot."""
+    teacher, student = pair
+    await uow.students.lock(student.id)
+    slot = await _slot_of(uow, teacher, slot_id)
+    return slot, await take(uow, deps, student, slot, teacher, replacing, by)
+
+
+async def hand_over(
+    uow: SqlUnitOfWork, deps: Deps, old: tuple[Slot, Booking], new_booking: Booking, by: Actor
+) -> None:
+    """Give the old seat back once the new one is taken.
 
     A moved occurrence stays in its weekly series, and the old booking points to the new one,
     so the lesson keeps its calendar UID.
     """
-    teacher, student = pair
     old_slot, old_booking = old
-    new_slot, new_booking = await _take(
-        uow, deps, student, teacher, new_slot_id, replacing=old_booking.id, by=by
-    )
     if old_booking.series_id is not None:
         await uow.series.join(new_booking.id, old_booking.series_id)
         new_booking.series_id = old_booking.series_id
     now = deps.clock.now()
-    moved = await uow.bookings.cancel(
+    if not await uow.bookings.cancel(
         old_booking.id, now, by, "rescheduled", rescheduled_to=new_booking.id
-    )
-    if not moved:
+    ):
         raise BookingNotActive()
     await uow.slots.release_seat(old_slot.id)
-    return new_slot, new_booking
 
 
 async def _commit_audited(
@@ -187,16 +215,23 @@ async def _commit_audited(
 async def book(deps: Deps, telegram_id: int, student_id: int, slot_id: int) -> Lesson:
     """Book a slot for the student this account acts as."""
     async with deps.uow() as uow:
-        student, teacher = await active_student(uow, deps, telegram_id, student_id)
-        slot, booking = await _take(uow, deps, student, teacher, slot_id)
-        await notify.booking_made(uow, Booked(teacher, student, slot, booking), deps.clock.now())
-        made = {"booking_id": booking.id, "slot_id": slot.id}
-        await _commit_audited(uow, deps, "booking.made", telegram_id, (teacher, student), made)
+        student, teacher = await active_student(uow, deps, telegram_id, student_id, lock=True)
+        slot = await _slot_of(uow, teacher, slot_id)
+        booking = await take(uow, deps, student, slot, teacher)
+        await commit_booking(uow, deps, telegram_id, Booked(teacher, student, slot, booking))
     return lesson_of(teacher, student, slot, booking)
 
 
+async def commit_booking(uow: SqlUnitOfWork, deps: Deps, telegram_id: int, made: Booked) -> None:
+    """Queue a new booking's notices and reminders, audit it and commit, all at once."""
+    teacher, student, slot, booking = made
+    await notify.booking_made(uow, made, deps.clock.now())
+    detail = {"booking_id": booking.id, "slot_id": slot.id}
+    await _commit_audited(uow, deps, "booking.made", telegram_id, (teacher, student), detail)
+
+
 async def booking_of_account(
-    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, booking_id: int
+    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, booking_id: int, *, lock: bool = False
 ) -> tuple[Booking, Slot, Student, Teacher]:
     """A booking of a student record this account acts as, in any state; else audited NotFound."""
     found = await uow.bookings.get(booking_id)
@@ -206,15 +241,15 @@ async def booking_of_account(
         )
         raise NotFound().audited(event)
     booking, slot = found
-    student, teacher = await active_student(uow, deps, telegram_id, booking.student_id)
+    student, teacher = await active_student(uow, deps, telegram_id, booking.student_id, lock=lock)
     return booking, slot, student, teacher
 
 
 async def own_booking(
-    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, booking_id: int
+    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, booking_id: int, *, lock: bool = False
 ) -> tuple[Booking, Slot, Student, Teacher]:
     """A confirmed, future booking that belongs to this student account."""
-    found = await booking_of_account(uow, deps, telegram_id, booking_id)
+    found = await booking_of_account(uow, deps, telegram_id, booking_id, lock=lock)
     require_coming(found[0], found[1], deps.clock.now())
     return found
 
@@ -296,20 +331,30 @@ async def reschedule(deps: Deps, telegram_id: int, booking_id: int, new_slot_id:
     """Move a lesson: the new seat is taken before the old one is given back, in one transaction."""
     async with deps.uow() as uow:
         old_booking, old_slot, student, teacher = await own_booking(
-            uow, deps, telegram_id, booking_id
+            uow, deps, telegram_id, booking_id, lock=True
         )
-        now = deps.clock.now()
-        student_change(old_slot, old_booking, teacher.settings, now).require()
-        new_slot, new_booking = await swap(
-            uow, deps, (teacher, student), (old_slot, old_booking), new_slot_id, Actor.STUDENT
-        )
-        await notify.booking_rescheduled(
-            uow, teacher, student, (old_slot, old_booking), (new_slot, new_booking), now
-        )
-        detail = {"booking_id": new_booking.id, "from_booking": old_booking.id}
-        pair = (teacher, student)
-        await _commit_audited(uow, deps, "booking.rescheduled", telegram_id, pair, detail)
+        student_change(old_slot, old_booking, teacher.settings, deps.clock.now()).require()
+        new_slot = await _slot_of(uow, teacher, new_slot_id)
+        new_booking = await take(uow, deps, student, new_slot, teacher, old_booking.id)
+        old = Booked(teacher, student, old_slot, old_booking)
+        await commit_move(uow, deps, telegram_id, old, (new_slot, new_booking))
     return lesson_of(teacher, student, new_slot, new_booking)
+
+
+async def commit_move(
+    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, old: Booked, new: tuple[Slot, Booking]
+) -> None:
+    """Give the old seat back once the new one is taken, move the notices, audit, commit."""
+    teacher, student, old_slot, old_booking = old
+    new_slot, new_booking = new
+    await hand_over(uow, deps, (old_slot, old_booking), new_booking, Actor.STUDENT)
+    now = deps.clock.now()
+    await notify.booking_rescheduled(
+        uow, teacher, student, (old_slot, old_booking), (new_slot, new_booking), now
+    )
+    detail = {"booking_id": new_booking.id, "from_booking": old_booking.id}
+    pair = (teacher, student)
+    await _commit_audited(uow, deps, "booking.rescheduled", telegram_id, pair, detail)
 
 
 @records_refusals

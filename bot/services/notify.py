@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from bot.domain.booking import change_deadline, reminder_times
-from bot.domain.model import Actor, Booking, Slot, Student, Teacher
+from bot.domain.model import Actor, Booking, OutboxMessage, Slot, Student, Teacher
 from bot.domain.notices import (
     REMINDER_KINDS,
     BookedByTeacher,
@@ -79,7 +79,17 @@ async def queue(
     )
 
 
-async def schedule_reminders(uow: SqlUnitOfWork, booked: Booked, now: datetime) -> None:
+def _about(
+    notice: Notice, chat_id: int, booking: Booking, due_at: datetime, key: str
+) -> OutboxMessage:
+    """An outbox row about a booking, not yet stored (the database numbers it)."""
+    payload = dump_notice(notice)
+    return OutboxMessage(
+        0, notice.kind.value, chat_id, payload, due_at, dedup_key=key, booking_id=booking.id
+    )
+
+
+def _reminders(booked: Booked, now: datetime) -> list[OutboxMessage]:
     """One reminder per lead time, keyed by (booking, lead) so each exists at most once.
 
     Students are reminded whatever the teacher's own notification switch says; the teacher
@@ -87,9 +97,10 @@ async def schedule_reminders(uow: SqlUnitOfWork, booked: Booked, now: datetime) 
     """
     teacher, student, slot, booking = booked
     if student.telegram_id is None:
-        return
+        return []
     lesson = lesson_facts(*booked)
     settings = teacher.settings
+    queued = []
     for lead, due in reminder_times(slot, settings.reminder_leads_minutes, now):
         reminders: list[tuple[int, StudentReminder | TeacherReminder]] = [
             (student.telegram_id, StudentReminder(lesson=lesson, lead_minutes=lead))
@@ -100,9 +111,13 @@ async def schedule_reminders(uow: SqlUnitOfWork, booked: Booked, now: datetime) 
             )
         for chat_id, reminder in reminders:
             key = f"{reminder.kind}:{booking.id}:{lead}"
-            await queue(
-                uow, reminder, chat_id, now, due_at=due, dedup_key=key, booking_id=booking.id
-            )
+            queued.append(_about(reminder, chat_id, booking, due, key))
+    return queued
+
+
+async def schedule_reminders(uow: SqlUnitOfWork, booked: Booked, now: datetime) -> None:
+    """Queue the lesson's reminders (each at most once), in one statement."""
+    await uow.outbox.add_many(_reminders(booked, now), now)
 
 
 async def replan_reminders(uow: SqlUnitOfWork, teacher: Teacher, now: datetime) -> int:
@@ -123,11 +138,14 @@ async def _tell(
 
 
 async def booking_made(uow: SqlUnitOfWork, booked: Booked, now: datetime) -> None:
-    """Tell the teacher and plan the reminders (the student sees the confirmation at once)."""
+    """Tell the teacher and plan the reminders (the student sees the confirmation at once):
+    every row in one statement, each at most once."""
+    queued = _reminders(booked, now)
     if booked.teacher.settings.notifications_enabled:
         notice = BookingNew(lesson=lesson_facts(*booked))
-        await _tell(uow, notice, booked.teacher.telegram_id, booked.booking, now)
-    await schedule_reminders(uow, booked, now)
+        key = f"{notice.kind}:{booked.booking.id}"
+        queued.insert(0, _about(notice, booked.teacher.telegram_id, booked.booking, now, key))
+    await uow.outbox.add_many(queued, now)
 
 
 async def booking_cancelled(
@@ -158,13 +176,13 @@ async def booking_rescheduled(
     old_slot, old_booking = old
     new_slot, new_booking = new
     await uow.outbox.withdraw_for_booking(old_booking.id, REMINDER_KINDS)
+    booked = Booked(teacher, student, new_slot, new_booking)
+    queued = _reminders(booked, now)
     if teacher.settings.notifications_enabled:
-        notice = BookingRescheduled(
-            lesson=lesson_facts(teacher, student, new_slot, new_booking),
-            old_starts_at=old_slot.starts_at,
-        )
-        await _tell(uow, notice, teacher.telegram_id, new_booking, now)
-    await schedule_reminders(uow, Booked(teacher, student, new_slot, new_booking), now)
+        notice = BookingRescheduled(lesson=lesson_facts(*booked), old_starts_at=old_slot.starts_at)
+        key = f"{notice.kind}:{new_booking.id}"
+        queued.insert(0, _about(notice, teacher.telegram_id, new_booking, now, key))
+    await uow.outbox.add_many(queued, now)
 
 
 async def booked_by_teacher(uow: SqlUnitOfWork, booked: Booked, now: datetime, reason: str) -> None:

@@ -22,7 +22,7 @@ from bot.domain.booking import (
 from bot.domain.buffers import too_close
 from bot.domain.errors import NotFound, SlotRefused, SlotUnavailable
 from bot.domain.model import Account, Slot, Student, Teacher
-from bot.services import booking, buffers
+from bot.services import booking_confirm, buffers
 from bot.services.accounts import Identity, identity_in
 from bot.services.booking import Lesson, lesson_of, refusal_for
 from bot.services.calendar_days import day_of, day_spans, part_of
@@ -304,37 +304,17 @@ async def offer(deps: Deps, who: Who, cursor: Cursor, slot_id: int) -> Offer | R
     )
 
 
-@records_refusals
-async def _slot_day(deps: Deps, who: Who, cursor: Cursor, slot_id: int) -> tuple[Cursor, str]:
-    """The cursor on the slot's local day for the acting student (resolved), and the zone."""
-    async with deps.reading() as uow:
-        scope = await _scope(uow, deps, who, cursor)
-        slot = await _slot_of(uow, deps, scope, slot_id)
-    zone = scope.view.zone
-    return replace(cursor, student_id=scope.student.id).on(day_of(slot.starts_at, zone)), zone
-
-
 async def confirm(deps: Deps, who: Who, cursor: Cursor, slot_id: int) -> Booked | Refreshed:
-    """Book the slot (or move the cursor's lesson to it); a refused slot comes back with its day."""
-    at, zone = await _slot_day(deps, who, cursor, slot_id)
+    """Book the slot (or move the cursor's lesson to it) in one transaction; only a refused
+    slot costs a read of its day, as it is now."""
     telegram_id = who.account.telegram_id if isinstance(who, Identity) else who
-    sid, moving = at.student_id, at.moving
-    try:
-        if moving:
-            old = (await booking.lessons_of_student(deps, telegram_id, sid, past=0))[0]
-            before = next((lesson for lesson in old if lesson.booking_id == moving), None)
-            lesson = await booking.reschedule(deps, telegram_id, moving, slot_id)
-            return Booked(lesson, zone, before)
-        return Booked(await booking.book(deps, telegram_id, sid, slot_id), zone)
-    except SlotRefused as refusal:
-        if refusal.reason == SlotUnavailable.ALREADY_YOURS and not moving:
-            # A second tap on Confirm, or the same press delivered again after a crash, shows
-            # the booking it made rather than a warning about it.
-            coming, _ = await booking.lessons_of_student(deps, telegram_id, sid, past=0)
-            mine = next((lesson for lesson in coming if lesson.slot_id == slot_id), None)
-            if mine is not None:
-                return Booked(mine, zone)
-        return Refreshed(refusal, await day(deps, who, at))
+    done = await booking_confirm.confirm(
+        deps, telegram_id, cursor.student_id, cursor.moving, slot_id
+    )
+    if isinstance(done, Booked):
+        return done
+    at = replace(cursor, student_id=done.student_id).on(day_of(done.starts_at, done.zone))
+    return Refreshed(done.refusal, await day(deps, who, at))
 
 
 __all__ = [

@@ -114,18 +114,21 @@ async def lessons_by_teacher(
 
 
 async def resolve_student(
-    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, student_id: int = 0
+    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, student_id: int = 0, *, lock: bool = False
 ) -> tuple[Student, Teacher]:
-    """The student record to act as: the one named, else the last teacher's, else the first."""
+    """The student record to act as: the one named, else the last teacher's, else the first.
+
+    With lock, the record's bookings are serialized until commit (see active_student).
+    """
     if student_id:
-        return await active_student(uow, deps, telegram_id, student_id)
+        return await active_student(uow, deps, telegram_id, student_id, lock=lock)
     records = [s for s in await uow.students.by_telegram(telegram_id) if not s.archived]
     if not records:
         raise NotAStudent()
     account = await uow.accounts.get(telegram_id)
     last = account.last_teacher_id if account else None
     chosen = next((s for s in records if s.teacher_id == last), records[0])
-    return await active_student(uow, deps, telegram_id, chosen.id)
+    return await active_student(uow, deps, telegram_id, chosen.id, lock=lock)
 
 
 def acting_as(deps: Deps, who: Identity, student_id: int = 0) -> tuple[Student, Teacher]:

@@ -141,8 +141,8 @@ async def book_for(
         student = await own_student(uow, deps, teacher, student_id)
         if student.archived:
             raise BookingNotActive()
-        slot, booking = await booking_core._take(
-            uow, deps, student, teacher, slot_id, by=Actor.TEACHER
+        slot, booking = await booking_core.seat(
+            uow, deps, (teacher, student), slot_id, Actor.TEACHER
         )
         booked = Booked(teacher, student, slot, booking)
         await notify.booked_by_teacher(uow, booked, deps.clock.now(), note)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import AuditEvent
 from storage.models import AuditRow
 from storage.repositories import rows
+
+_ADD = insert(cast(Table, AuditRow.__table__))
 
 
 class SqlAudit:
@@ -20,8 +23,8 @@ class SqlAudit:
 
     async def add(self, event: AuditEvent) -> None:
         """Append one event."""
-        self._s.add(AuditRow(**rows.columns(event, "id")))  # the database numbers events
-        await self._s.flush()
+        # The database numbers events; a plain INSERT built once, no ORM object kept.
+        await self._s.execute(_ADD, rows.columns(event, "id"))
 
     async def count_by_actor(self, actor: int, outcome_prefix: str, since: datetime) -> int:
         """How many events of an actor with an outcome starting with a prefix, since a moment."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import Actor, Booking, BookingStatus, Slot, Student
@@ -12,6 +13,10 @@ from storage.models import BookingRow, SlotRow, StudentRow
 from storage.repositories import rows
 
 CONFIRMED = BookingStatus.CONFIRMED.value
+
+
+_bookings = cast(Table, BookingRow.__table__)
+_ADD = insert(_bookings).values(status=CONFIRMED).returning(_bookings.c.id)
 
 
 class SqlBookings:
@@ -22,12 +27,11 @@ class SqlBookings:
 
     async def add(self, slot_id: int, student_id: int, now: datetime) -> Booking:
         """Store a confirmed booking (the seat must already be taken)."""
-        row = BookingRow(
-            slot_id=slot_id, student_id=student_id, status=CONFIRMED, created_at=now, sequence=0
-        )
-        self._s.add(row)
-        await self._s.flush()
-        return rows.booking(row)
+        # One INSERT ... RETURNING, built once: nothing here needs an ORM object.
+        values = {"slot_id": slot_id, "student_id": student_id, "created_at": now}
+        booking_id = await self._s.scalar(_ADD, values)
+        assert booking_id is not None
+        return Booking(booking_id, slot_id, student_id, BookingStatus.CONFIRMED, now)
 
     async def get(self, booking_id: int) -> tuple[Booking, Slot] | None:
         """A booking with its slot."""

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Table, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import OutboxMessage, OutboxStatus
@@ -14,6 +16,11 @@ from storage.repositories import rows
 
 PENDING = OutboxStatus.PENDING.value
 ATTEMPTED = (OutboxStatus.SENT, OutboxStatus.UNCONFIRMED)  # rows whose sent_at is set
+
+
+_outbox = cast(Table, OutboxRow.__table__)
+_QUEUE_POSTGRES = postgresql.insert(_outbox).on_conflict_do_nothing()
+_QUEUE_SQLITE = sqlite.insert(_outbox).on_conflict_do_nothing()
 
 
 class SqlOutbox:
@@ -57,6 +64,31 @@ class SqlOutbox:
         )
         await self._s.flush()
         return True
+
+    async def add_many(self, messages: Iterable[OutboxMessage], now: datetime) -> None:
+        """Queue notifications in one statement; one whose dedup key exists is left out."""
+        values = [
+            {
+                "kind": m.kind,
+                "chat_id": m.chat_id,
+                "payload": m.payload,
+                "due_at": m.due_at,
+                "dedup_key": m.dedup_key,
+                "booking_id": m.booking_id,
+                "status": PENDING,
+                "attempts": 0,
+                "last_error": "",
+                "created_at": now,
+            }
+            for m in messages
+        ]
+        if not values:
+            return
+        # ON CONFLICT DO NOTHING on the unique dedup key: a notice already queued (a
+        # redelivered press, a re-planned reminder) is kept, never doubled, and the rest go in.
+        # One execute of a statement built once, with every row (one trip to the database).
+        queue = _QUEUE_POSTGRES if self._dialect == "postgresql" else _QUEUE_SQLITE
+        await self._s.execute(queue, values)
 
     async def withdraw_for_booking(self, booking_id: int, kinds: Iterable[str]) -> int:
         """Withdraw pending notifications of a booking (its reminders, when it is cancelled)."""

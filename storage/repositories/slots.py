@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.booking import BookableStarts
@@ -16,6 +17,20 @@ from storage.repositories import rows
 from storage.repositories import slot_queries as queries
 
 SLOTS = SlotRow.__table__
+
+# Built once: a booking runs these on every Confirm (SQLAlchemy still caches their SQL).
+_slots = cast(Table, SlotRow.__table__)
+_SLOT = select(_slots).where(_slots.c.id == bindparam("slot_id"))
+_TAKE_SEAT = (
+    update(_slots)
+    .where(
+        _slots.c.id == bindparam("slot_id"),
+        _slots.c.status == SlotStatus.OPEN.value,
+        _slots.c.booked < _slots.c.capacity,
+        _slots.c.starts_at > bindparam("now", type_=_slots.c.starts_at.type),
+    )
+    .values(booked=_slots.c.booked + 1)
+)
 
 
 class SqlSlots:
@@ -88,8 +103,7 @@ class SqlSlots:
 
     async def get(self, slot_id: int) -> Slot | None:
         """A slot by id (fresh from the database)."""
-        # A plain row: fresh by construction, and no ORM object to build for a read.
-        row = (await self._s.execute(select(SLOTS).where(SLOTS.c.id == slot_id))).first()
+        row = (await self._s.execute(_SLOT, {"slot_id": slot_id})).first()
         return rows.slot(row) if row else None
 
     async def between(
@@ -213,17 +227,7 @@ class SqlSlots:
         One conditional UPDATE: on PostgreSQL concurrent takers queue on the row lock and
         re-check the condition; on SQLite the write transaction is already exclusive.
         """
-        result = await self._s.execute(
-            update(SlotRow)
-            .where(
-                SlotRow.id == slot_id,
-                SlotRow.status == SlotStatus.OPEN.value,
-                SlotRow.booked < SlotRow.capacity,
-                SlotRow.starts_at > now,
-            )
-            .values(booked=SlotRow.booked + 1)
-            .execution_options(synchronize_session=False)
-        )
+        result = await self._s.execute(_TAKE_SEAT, {"slot_id": slot_id, "now": now})
         return bool(rows.changed(result))
 
     async def release_seat(self, slot_id: int) -> None:

@@ -3,13 +3,51 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import LABEL_STYLE_TABLENAME_PLUS_COL, Select, bindparam, func, select, update
+from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.model import BookingStatus, Student
-from storage.models import BookingRow, SlotRow, StudentRow
+from bot.domain.model import BookingStatus, ShareLink, Student, Teacher
+from storage.models import BookingRow, ShareLinkRow, SlotRow, StudentRow, TeacherRow
 from storage.repositories import rows
+
+
+class _Columns:
+    """One table's columns of a joined row (labelled table_column), read by column name."""
+
+    __slots__ = ("_prefix", "_row")
+
+    def __init__(self, row: Row[tuple[object, ...]], prefix: str) -> None:
+        self._row, self._prefix = row, prefix
+
+    def __getattr__(self, name: str) -> object:
+        return self._row._mapping[self._prefix + name]
+
+
+def _acting() -> Select[tuple[object, ...]]:
+    students, teachers, links = StudentRow.__table__, TeacherRow.__table__, ShareLinkRow.__table__
+    others = links.alias("newest")
+    newest = (
+        select(func.max(others.c.id))
+        .where(others.c.student_id == students.c.id)
+        .correlate(students)
+        .scalar_subquery()
+    )
+    joined = students.join(teachers, teachers.c.id == students.c.teacher_id).outerjoin(
+        links, links.c.id == newest
+    )
+    return (
+        select(students, teachers, links)
+        .select_from(joined)
+        .where(students.c.id == bindparam("student_id"))
+        .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL)
+    )
+
+
+_ACTING = _acting()
+_ACTING_LOCKED = _ACTING.with_for_update(of=StudentRow.__table__)
 
 
 class SqlStudents:
@@ -30,6 +68,25 @@ class SqlStudents:
         """A student by id."""
         row = await self._s.get(StudentRow, student_id)
         return rows.student(row) if row else None
+
+    async def acting(
+        self, student_id: int, *, lock: bool = False
+    ) -> tuple[Student, Teacher, ShareLink | None] | None:
+        """A student with their teacher and newest link (revoked or not), in one query.
+
+        With lock, the student's row is locked until commit (PostgreSQL; SQLite writers are
+        serial): one student's bookings are serialized, so a double tap cannot pass twice.
+        """
+        query = _ACTING_LOCKED if lock and self._dialect == "postgresql" else _ACTING
+        found = (await self._s.execute(query, {"student_id": student_id})).first()
+        if found is None:
+            return None
+        # Plain rows of one prebuilt statement: every student press starts here.
+        student = rows.entity(Student, _Columns(found, "students_"))
+        teacher = rows.teacher(cast(TeacherRow, _Columns(found, "teachers_")))
+        link = _Columns(found, "share_links_")
+        has_link = link.id is not None
+        return student, teacher, rows.entity(ShareLink, link) if has_link else None
 
     async def of_teacher(
         self, teacher_id: int, *, archived: bool = False, offset: int = 0, limit: int | None = None

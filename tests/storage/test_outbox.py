@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.clock import ManualClock
-from bot.domain.model import Account, OutboxStatus
+from bot.domain.model import Account, OutboxMessage, OutboxStatus
 from bot.domain.notices import Outgoing, dump_notice
 from bot.ports import Delivery
 from bot.services.context import Deps
@@ -186,3 +186,30 @@ async def test_unconfirmed_sends_are_final_and_counted_for_a_day(engine: AsyncEn
         assert await uow.outbox.unconfirmed_since(NOW + timedelta(seconds=1)) == 0
         [kept] = await uow.outbox.by_status(OutboxStatus.UNCONFIRMED)
     assert kept.last_error == "time-out"
+
+
+async def test_rows_queued_together_leave_out_only_those_already_queued(
+    engine: AsyncEngine,
+) -> None:
+    # A booking's notices go in one statement; one already there (a redelivered press, a
+    # re-planned reminder) is kept as it was, and the others are still queued.
+    deps = Deps(uow=uow_factory(engine), clock=ManualClock(NOW), vault=VAULT)
+    async with deps.uow() as uow:
+        await uow.outbox.add("reminder", 5, NOTICE, NOW, NOW, dedup_key="reminder:1:60")
+        await uow.commit()
+
+    def row(chat: int, key: str) -> OutboxMessage:
+        return OutboxMessage(0, "reminder", chat, NOTICE, NOW, dedup_key=key, booking_id=1)
+
+    async with deps.uow() as uow:
+        await uow.outbox.add_many(
+            [row(6, "reminder:1:60"), row(7, "reminder:1:1440"), row(8, "booking_new:1")], NOW
+        )
+        await uow.commit()
+    async with deps.uow() as uow:
+        pending = await uow.outbox.by_status(OutboxStatus.PENDING)
+    assert sorted((m.dedup_key, m.chat_id) for m in pending) == [
+        ("booking_new:1", 8),
+        ("reminder:1:1440", 7),
+        ("reminder:1:60", 5),
+    ]
