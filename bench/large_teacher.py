@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bench.common import NOW, VAULT
 from storage.models import (
+    AccountRow,
     AuditRow,
     BookingRow,
     ShareLinkRow,
@@ -110,6 +111,13 @@ async def build(engine: AsyncEngine, size: Size, number: int) -> Built:
         student_ids = list(
             (await conn.execute(insert(StudentRow).returning(StudentRow.id), students)).scalars()
         )
+        # Each student opened their link, so the bot has seen their account (who is talking
+        # is read from accounts, once per update).
+        accounts = [
+            {"telegram_id": s["telegram_id"], "first_name": s["name"], "created_at": s["bound_at"]}
+            for s in students
+        ]
+        await _insert(conn, AccountRow, accounts)
         token = VAULT.new_token()
         await _insert(
             conn,
