@@ -157,6 +157,25 @@ async def confirm_reason(message: Message, deps: Deps, state: FSMContext, bot: B
     await message.answer(text, reply_markup=markup(rows))
 
 
+async def confirmed_reason(
+    query: CallbackQuery,
+    booking_id: int,
+    deps: Deps,
+    state: FSMContext,
+    callback_answer: CallbackAnswer,
+) -> str | None:
+    """The reason the cancel card showed, closing the form; None (refused) if the card is stale.
+
+    Only the card last asked for confirms: a press on an older card names another booking.
+    """
+    data = await state.get_data()
+    if int(data.get("booking_id", 0)) != booking_id:
+        await refuse_button(query, deps, callback_answer)
+        return None
+    await state.clear()
+    return str(data.get("reason", ""))
+
+
 @router.callback_query(
     StateFilter(CancelForm.confirm), LessonCancelCb.filter(F.step == CancelStep.CONFIRM)
 )
@@ -168,13 +187,11 @@ async def cancel_with_reason(
     callback_answer: CallbackAnswer,
 ) -> None:
     """Confirmed on the card: cancel with the reason it showed."""
-    data = await state.get_data()
-    if int(data.get("booking_id", 0)) != callback_data.booking_id:
-        await refuse_button(query, deps, callback_answer)
+    reason = await confirmed_reason(query, callback_data.booking_id, deps, state, callback_answer)
+    if reason is None:
         return
-    await state.clear()
     lesson = await schedule.cancel_lesson(
-        deps, query.from_user.id, callback_data.booking_id, str(data.get("reason", ""))
+        deps, query.from_user.id, callback_data.booking_id, reason
     )
     await show_in_place(query, _cancelled_text(lesson))  # the card's buttons go: it is answered
 

@@ -21,9 +21,8 @@ from bot.services.series import Started
 from bot.services.series_cancel import Ended
 from bot.services.series_teacher import FreeTimes
 from handlers.keyboards import Button, button, markup
-from handlers.middlewares import refuse_button
 from handlers.navigation import nav_row, show
-from handlers.schedule import CancelForm
+from handlers.schedule import CancelForm, confirmed_reason
 from handlers.series import occurrence_day, weeks_label
 from views import formatting as fmt
 from views.series_callbacks import TeacherSeriesCb, TeacherSeriesRestCb, TeacherSeriesStep
@@ -180,12 +179,9 @@ async def cancel_rest(
     callback_answer: CallbackAnswer,
 ) -> None:
     """Confirmed on the cancel card: this lesson and all later ones, with the reason shown."""
-    data = await state.get_data()
-    if int(data.get("booking_id", 0)) != callback_data.booking_id:
-        await refuse_button(query, deps, callback_answer)
+    reason = await confirmed_reason(query, callback_data.booking_id, deps, state, callback_answer)
+    if reason is None:
         return
-    await state.clear()
-    reason = str(data.get("reason", ""))
     ended = await series_cancel.cancel_rest_by_teacher(
         deps, query.from_user.id, callback_data.booking_id, reason
     )
