@@ -23,7 +23,7 @@ from bot.services.series_teacher import FreeTimes
 from handlers.keyboards import Button, button, markup
 from handlers.navigation import nav_row, show
 from handlers.schedule import CancelForm, confirmed_reason
-from handlers.series import occurrence_day, weeks_label
+from handlers.series import booked_lines, weeks_label
 from views import formatting as fmt
 from views.series_callbacks import TeacherSeriesCb, TeacherSeriesRestCb, TeacherSeriesStep
 from views.teacher_callbacks import StudentAction, StudentCb
@@ -125,12 +125,7 @@ def booked_screen(started: Started) -> tuple[str, InlineKeyboardMarkup]:
             n,
         ).format(n=n, name=html.escape(started.student_name))
     ]
-    lines += ["• " + occurrence_day(o, started.zone) for o in started.booked]
-    if started.skipped:
-        days = ", ".join(
-            fmt.day_label(fmt.local(o.starts_at, started.zone).date()) for o in started.skipped
-        )
-        lines.append("⚠️ " + _("Not available, so not booked: {days}.").format(days=days))
+    lines += booked_lines(started)
     if started.ongoing or started.later:
         lines.append(_("Later weeks are booked as they come within your booking horizon."))
     lines.append(_("Your student is told."))
