@@ -6,10 +6,8 @@ import html
 from datetime import date
 
 from aiogram import F, Router
-from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
-from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from babel.dates import format_date
@@ -22,7 +20,7 @@ from bot.services.series_cancel import Ended
 from bot.services.series_teacher import FreeTimes
 from handlers.keyboards import Button, button, markup
 from handlers.navigation import nav_row, show
-from handlers.schedule import CancelForm, confirmed_reason
+from handlers.schedule import ConfirmedCard
 from handlers.series import booked_lines, weeks_label
 from views import formatting as fmt
 from views.series_callbacks import TeacherSeriesCb, TeacherSeriesRestCb, TeacherSeriesStep
@@ -165,18 +163,16 @@ async def book(query: CallbackQuery, callback_data: TeacherSeriesCb, deps: Deps)
     await show(query, *booked_screen(started))
 
 
-@router.callback_query(StateFilter(CancelForm.confirm), TeacherSeriesRestCb.filter())
+@router.callback_query(TeacherSeriesRestCb.filter(), ConfirmedCard())
 async def cancel_rest(
     query: CallbackQuery,
     callback_data: TeacherSeriesRestCb,
     deps: Deps,
     state: FSMContext,
-    callback_answer: CallbackAnswer,
+    reason: str,
 ) -> None:
     """Confirmed on the cancel card: this lesson and all later ones, with the reason shown."""
-    reason = await confirmed_reason(query, callback_data.booking_id, deps, state, callback_answer)
-    if reason is None:
-        return
+    await state.clear()
     ended = await series_cancel.cancel_rest_by_teacher(
         deps, query.from_user.id, callback_data.booking_id, reason
     )
