@@ -21,8 +21,8 @@ def _days(moments: tuple[datetime, ...], zone: str) -> str:
 
 def series_text(notice: SeriesNotice, zone: str) -> str:
     """The text of a notice about a weekly series."""
-    who = f"{colour_mark(notice.colour)} {html.escape(notice.student_name)}"
-    teacher = html.escape(notice.teacher_name)
+    who = f"{colour_mark(notice.series.colour)} {html.escape(notice.series.student_name)}"
+    teacher = html.escape(notice.series.teacher_name)
     match notice:
         case SeriesBooked(by=Actor.STUDENT, booked=booked):
             lines = [
