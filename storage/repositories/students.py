@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.model import BookingStatus, ShareLink, Student, Teacher
 from storage.models import BookingRow, ShareLinkRow, SlotRow, StudentRow, TeacherRow
 from storage.repositories import rows
+from storage.repositories.links import newest_link_id
 
 
 class _Columns:
@@ -28,15 +29,8 @@ class _Columns:
 
 def _acting() -> Select[tuple[object, ...]]:
     students, teachers, links = StudentRow.__table__, TeacherRow.__table__, ShareLinkRow.__table__
-    others = links.alias("newest")
-    newest = (
-        select(func.max(others.c.id))
-        .where(others.c.student_id == students.c.id)
-        .correlate(students)
-        .scalar_subquery()
-    )
     joined = students.join(teachers, teachers.c.id == students.c.teacher_id).outerjoin(
-        links, links.c.id == newest
+        links, links.c.id == newest_link_id()
     )
     return (
         select(students, teachers, links)
