@@ -153,6 +153,16 @@ def _apply_span(settings: TeacherSettings, key: Setting, text: str, what: str) -
     return replace(settings, **change)
 
 
+def _count_or_off(text: str, low: int, high: int, what: str) -> int | None:
+    """A whole number within its bounds (uses, weeks), or None for 'off'."""
+    if _is_off(text):
+        return None
+    count = plain_number(text.strip())
+    if count is None:
+        raise InvalidInput(what, text)
+    return _bounded(count, low, high, what, text)
+
+
 def apply_setting(settings: TeacherSettings, key: Setting, text: str) -> TeacherSettings:
     """A copy of the settings with one value changed from what the teacher typed."""
     what = f"setting:{key.value}"
@@ -167,13 +177,7 @@ def apply_setting(settings: TeacherSettings, key: Setting, text: str) -> Teacher
         case key if key in _SPANS:
             return _apply_span(settings, key, text, what)
         case Setting.LINK_USES:
-            if _is_off(text):
-                return replace(settings, link_max_uses=None)
-            uses = plain_number(text.strip())
-            if uses is None:
-                raise InvalidInput(what, text)
-            uses = _bounded(uses, 1, 10_000, what, text)
-            return replace(settings, link_max_uses=uses)
+            return replace(settings, link_max_uses=_count_or_off(text, 1, 10_000, what))
         case Setting.REMINDERS:
             return replace(settings, reminder_leads_minutes=parse_leads(text, what))
         case Setting.AGENDA:
@@ -183,12 +187,9 @@ def apply_setting(settings: TeacherSettings, key: Setting, text: str) -> Teacher
         case Setting.TEACHER_REMINDERS:
             return replace(settings, teacher_reminders=not settings.teacher_reminders)
         case Setting.SERIES:
-            if _is_off(text):
-                return replace(settings, series_enabled=False)
-            weeks = plain_number(text.strip())
+            weeks = _count_or_off(text, 1, MAX_SERIES_WEEKS, what)
             if weeks is None:
-                raise InvalidInput(what, text)
-            weeks = _bounded(weeks, 1, MAX_SERIES_WEEKS, what, text)
+                return replace(settings, series_enabled=False)
             return replace(settings, series_enabled=True, series_max_weeks=weeks)
     raise InvalidInput(what, text)
 

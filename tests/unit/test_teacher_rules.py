@@ -187,6 +187,17 @@ def test_a_duration_out_of_its_bounds_is_refused(key: Setting, text: str) -> Non
         apply_setting(TeacherSettings(), key, text)
 
 
+def test_counts_take_a_whole_number_within_bounds_or_off() -> None:
+    base = TeacherSettings()
+    assert apply_setting(base, Setting.LINK_USES, "off").link_max_uses is None
+    weekly = apply_setting(base, Setting.SERIES, "26")
+    assert weekly.series_enabled and weekly.series_max_weeks == 26
+    assert not apply_setting(weekly, Setting.SERIES, "off").series_enabled
+    for key, text in [(Setting.SERIES, "105"), (Setting.SERIES, "2x"), (Setting.LINK_USES, "0x")]:
+        with pytest.raises(InvalidInput):
+            apply_setting(base, key, text)
+
+
 def test_times_with_a_zone_or_seconds_are_not_wall_times() -> None:
     from bot.domain.timeslots import parse_hhmm_range
 
