@@ -72,8 +72,7 @@ class SqlAccounts:
                 unreachable=False,
                 created_at=now,
             )
-            self._s.add(row)
-            await self._s.flush()
+            row = await rows.inserted(self._s, row)
         return rows.account(row)
 
     async def update(self, telegram_id: int, **values: object) -> None:

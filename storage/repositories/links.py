@@ -49,9 +49,7 @@ class SqlLinks:
             use_count=0,
             replaced=False,
         )
-        self._s.add(row)
-        await self._s.flush()
-        return rows.link(row)
+        return rows.link(await rows.inserted(self._s, row))
 
     async def by_hash(self, token_hash: bytes) -> ShareLink | None:
         """The link whose token hashes to this value."""

@@ -54,9 +54,7 @@ class SqlStudents:
     async def add(self, teacher_id: int, name: str, colour: int, now: datetime) -> Student:
         """Enroll a student."""
         row = StudentRow(teacher_id=teacher_id, name=name, colour=colour, created_at=now)
-        self._s.add(row)
-        await self._s.flush()
-        return rows.student(row)
+        return rows.student(await rows.inserted(self._s, row))
 
     async def get(self, student_id: int) -> Student | None:
         """A student by id."""
