@@ -7,11 +7,10 @@ from contextlib import suppress
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import BaseFilter, Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.colours import colour_mark
@@ -20,7 +19,6 @@ from bot.services import schedule
 from bot.services.booking import Lesson
 from bot.services.context import Deps
 from handlers.keyboards import Row, button, markup
-from handlers.middlewares import refuse_button
 from handlers.navigation import nav_row, present
 from handlers.navigation import show as show_in_place
 from handlers.teacher_booking import book_for_someone_button, move_button
@@ -33,6 +31,7 @@ router = Router(name="schedule")
 
 MAX_CANCEL_BUTTONS = 20
 ASK_CARD = "cancel_ask_card"  # state key: the message asking for the reason
+CardCb = LessonCancelCb | TeacherSeriesRestCb  # the buttons that confirm a cancel card
 
 
 class CancelForm(StatesGroup):
@@ -157,24 +156,32 @@ async def confirm_reason(message: Message, deps: Deps, state: FSMContext, bot: B
     await message.answer(text, reply_markup=markup(rows))
 
 
-@router.callback_query(
-    StateFilter(CancelForm.confirm), LessonCancelCb.filter(F.step == CancelStep.CONFIRM)
-)
+class ConfirmedCard(BaseFilter):
+    """Passes a press on the cancel card last asked for, handing its `reason` to the handler.
+
+    A press on an older card names another booking: it falls through to the stale-button
+    answer, as does any confirmation once the form is closed.
+    """
+
+    async def __call__(
+        self, query: CallbackQuery, state: FSMContext, callback_data: CardCb
+    ) -> dict[str, str] | bool:
+        if await state.get_state() != CancelForm.confirm.state:
+            return False
+        data = await state.get_data()
+        if int(data.get("booking_id", 0)) != callback_data.booking_id:
+            return False
+        return {"reason": str(data.get("reason", ""))}
+
+
+@router.callback_query(LessonCancelCb.filter(F.step == CancelStep.CONFIRM), ConfirmedCard())
 async def cancel_with_reason(
-    query: CallbackQuery,
-    callback_data: LessonCancelCb,
-    deps: Deps,
-    state: FSMContext,
-    callback_answer: CallbackAnswer,
+    query: CallbackQuery, callback_data: LessonCancelCb, deps: Deps, state: FSMContext, reason: str
 ) -> None:
     """Confirmed on the card: cancel with the reason it showed."""
-    data = await state.get_data()
-    if int(data.get("booking_id", 0)) != callback_data.booking_id:
-        await refuse_button(query, deps, callback_answer)
-        return
     await state.clear()
     lesson = await schedule.cancel_lesson(
-        deps, query.from_user.id, callback_data.booking_id, str(data.get("reason", ""))
+        deps, query.from_user.id, callback_data.booking_id, reason
     )
     await show_in_place(query, _cancelled_text(lesson))  # the card's buttons go: it is answered
 

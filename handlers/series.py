@@ -96,6 +96,17 @@ def until_screen(offer: SeriesOffer, cursor: Cursor) -> tuple[str, views.Keyboar
     )
 
 
+def booked_lines(started: Started) -> list[str]:
+    """Each booked lesson's local day and time, then the weeks skipped as not available."""
+    lines = ["• " + occurrence_day(o, started.zone) for o in started.booked]
+    if started.skipped:
+        days = ", ".join(
+            fmt.day_label(fmt.local(o.starts_at, started.zone).date()) for o in started.skipped
+        )
+        lines.append("⚠️ " + _("Not available, so not booked: {days}.").format(days=days))
+    return lines
+
+
 def started_screen(started: Started) -> tuple[str, views.Keyboard]:
     """'8 lessons booked; 15 Dec is not available', and each lesson's local time."""
     booked = len(started.booked)
@@ -106,12 +117,7 @@ def started_screen(started: Started) -> tuple[str, views.Keyboard]:
             booked,
         ).format(n=booked, teacher=html.escape(started.teacher_name))
     ]
-    lines += ["• " + occurrence_day(o, started.zone) for o in started.booked]
-    if started.skipped:
-        days = ", ".join(
-            fmt.day_label(fmt.local(o.starts_at, started.zone).date()) for o in started.skipped
-        )
-        lines.append("⚠️ " + _("Not available, so not booked: {days}.").format(days=days))
+    lines += booked_lines(started)
     if started.ongoing:
         lines.append(_("Each new week is booked as it comes within your teacher's calendar."))
     elif started.later:

@@ -6,10 +6,8 @@ import html
 from datetime import date
 
 from aiogram import F, Router
-from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
-from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from babel.dates import format_date
@@ -21,10 +19,9 @@ from bot.services.series import Started
 from bot.services.series_cancel import Ended
 from bot.services.series_teacher import FreeTimes
 from handlers.keyboards import Button, button, markup
-from handlers.middlewares import refuse_button
 from handlers.navigation import nav_row, show
-from handlers.schedule import CancelForm
-from handlers.series import occurrence_day, weeks_label
+from handlers.schedule import ConfirmedCard
+from handlers.series import booked_lines, weeks_label
 from views import formatting as fmt
 from views.series_callbacks import TeacherSeriesCb, TeacherSeriesRestCb, TeacherSeriesStep
 from views.teacher_callbacks import StudentAction, StudentCb
@@ -126,12 +123,7 @@ def booked_screen(started: Started) -> tuple[str, InlineKeyboardMarkup]:
             n,
         ).format(n=n, name=html.escape(started.student_name))
     ]
-    lines += ["• " + occurrence_day(o, started.zone) for o in started.booked]
-    if started.skipped:
-        days = ", ".join(
-            fmt.day_label(fmt.local(o.starts_at, started.zone).date()) for o in started.skipped
-        )
-        lines.append("⚠️ " + _("Not available, so not booked: {days}.").format(days=days))
+    lines += booked_lines(started)
     if started.ongoing or started.later:
         lines.append(_("Later weeks are booked as they come within your booking horizon."))
     lines.append(_("Your student is told."))
@@ -171,21 +163,16 @@ async def book(query: CallbackQuery, callback_data: TeacherSeriesCb, deps: Deps)
     await show(query, *booked_screen(started))
 
 
-@router.callback_query(StateFilter(CancelForm.confirm), TeacherSeriesRestCb.filter())
+@router.callback_query(TeacherSeriesRestCb.filter(), ConfirmedCard())
 async def cancel_rest(
     query: CallbackQuery,
     callback_data: TeacherSeriesRestCb,
     deps: Deps,
     state: FSMContext,
-    callback_answer: CallbackAnswer,
+    reason: str,
 ) -> None:
     """Confirmed on the cancel card: this lesson and all later ones, with the reason shown."""
-    data = await state.get_data()
-    if int(data.get("booking_id", 0)) != callback_data.booking_id:
-        await refuse_button(query, deps, callback_answer)
-        return
     await state.clear()
-    reason = str(data.get("reason", ""))
     ended = await series_cancel.cancel_rest_by_teacher(
         deps, query.from_user.id, callback_data.booking_id, reason
     )

@@ -192,30 +192,19 @@ async def pick_student(query: CallbackQuery, callback_data: TeacherBookCb, deps:
     await show_in_place(query, *students_view(page))
 
 
-@router.callback_query(TeacherBookCb.filter(F.step == BookStep.DAYS))
-async def pick_day(
+@router.callback_query(TeacherBookCb.filter(F.step.in_({BookStep.DAYS, BookStep.DAY})))
+async def pick(
     query: CallbackQuery, callback_data: TeacherBookCb, deps: Deps, state: FSMContext
 ) -> None:
-    """The days to pick from (booking for the student, or moving one of their lessons)."""
+    """The days, or one day's free times, to book for the student or move their lesson to."""
     await state.clear()
-    found = await teacher_booking.picker(
-        deps, query.from_user.id, callback_data.student_id, callback_data.booking_id
-    )
-    await show_in_place(query, *days_view(found))
-
-
-@router.callback_query(TeacherBookCb.filter(F.step == BookStep.DAY))
-async def pick_slot(query: CallbackQuery, callback_data: TeacherBookCb, deps: Deps) -> None:
-    """One day's free times."""
-    found = await teacher_booking.picker(
-        deps, query.from_user.id, callback_data.student_id, callback_data.booking_id
-    )
+    cb = callback_data
+    found = await teacher_booking.picker(deps, query.from_user.id, cb.student_id, cb.booking_id)
     try:
-        day = date.fromordinal(callback_data.day)
+        day = date.fromordinal(cb.day) if cb.step == BookStep.DAY else None
     except (ValueError, OverflowError):  # a forged day: the days to pick from instead
-        await show_in_place(query, *days_view(found))
-        return
-    await show_in_place(query, *day_view(found, day))
+        day = None
+    await show_in_place(query, *(days_view(found) if day is None else day_view(found, day)))
 
 
 @router.callback_query(TeacherBookCb.filter(F.step == BookStep.SLOT))

@@ -194,7 +194,9 @@ def _teacher_zone(notice: Notice) -> str:
     match notice:
         case LessonNotice(lesson=lesson):
             return lesson.teacher_tz
-        case DailyAgenda() | LinkExpiring() | RecipientUnreachable() | SeriesNotice():
+        case SeriesNotice(series=series):
+            return series.teacher_tz
+        case DailyAgenda() | LinkExpiring() | RecipientUnreachable():
             return notice.teacher_tz
     return "UTC"
 

@@ -21,25 +21,23 @@ def _days(moments: tuple[datetime, ...], zone: str) -> str:
 
 def series_text(notice: SeriesNotice, zone: str) -> str:
     """The text of a notice about a weekly series."""
-    who = f"{colour_mark(notice.colour)} {html.escape(notice.student_name)}"
-    teacher = html.escape(notice.teacher_name)
+    who = f"{colour_mark(notice.series.colour)} {html.escape(notice.series.student_name)}"
+    teacher = html.escape(notice.series.teacher_name)
     match notice:
-        case SeriesBooked(by=Actor.STUDENT, booked=booked):
-            lines = [
-                ngettext(
+        case SeriesBooked(by=by, booked=booked):
+            if by == Actor.STUDENT:  # to the teacher
+                head = ngettext(
                     "🔁 {who} booked a weekly lesson: {n} lesson.",
                     "🔁 {who} booked a weekly lesson: {n} lessons.",
                     len(booked),
-                ).format(who=who, n=len(booked))
-            ]
-        case SeriesBooked(booked=booked):
-            lines = [
-                ngettext(
+                )
+            else:
+                head = ngettext(
                     "🔁 {teacher} booked a weekly lesson for you: {n} lesson.",
                     "🔁 {teacher} booked a weekly lesson for you: {n} lessons.",
                     len(booked),
-                ).format(teacher=teacher, n=len(booked))
-            ]
+                )
+            lines = [head.format(who=who, teacher=teacher, n=len(booked))]
         case SeriesSkipped(skipped=skipped):
             return _(
                 "⚠️ Weekly lesson of {who} with {teacher}: not available, so not booked: {days}."

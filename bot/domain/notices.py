@@ -210,9 +210,9 @@ class NewLink(Notice, kind=NoticeKind.NEW_LINK):
         return base64.b64decode(self.sealed_token)
 
 
-@dataclass(frozen=True, kw_only=True)
-class SeriesNotice(Notice):
-    """A weekly series as a notice tells of it: who, with whom, and its lessons' times (UTC)."""
+@dataclass(frozen=True)
+class SeriesFacts:
+    """What any notice about a weekly series says about it: who, with whom, how long."""
 
     series_id: int
     teacher_name: str
@@ -221,6 +221,13 @@ class SeriesNotice(Notice):
     colour: int
     minutes: int
     subject: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SeriesNotice(Notice):
+    """A notice about a weekly series and its lessons' times (UTC); its facts stored flat."""
+
+    series: SeriesFacts
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -287,7 +294,7 @@ def dump_notice(notice: Notice) -> dict[str, object]:
     data: dict[str, object] = {}
     for f in fields(notice):
         value = getattr(notice, f.name)
-        if is_dataclass(value):  # the lesson's facts sit beside the notice's own
+        if is_dataclass(value):  # the lesson's (or series') facts sit beside the notice's own
             data.update({g.name: _json(getattr(value, g.name)) for g in fields(value)})
         else:
             data[f.name] = _json(value)
@@ -295,6 +302,9 @@ def dump_notice(notice: Notice) -> dict[str, object]:
 
 
 _ADAPTERS: dict[type[Notice], TypeAdapter[Notice]] = {}
+# The notices whose facts are one nested dataclass, stored flat: the field that holds them.
+_NESTED: dict[type[Notice], str] = {LessonNotice: "lesson", SeriesNotice: "series"}
+_NESTED_KEYS = [(key,) for key in _NESTED.values()]
 
 
 def _adapter(cls: type[Notice]) -> TypeAdapter[Notice]:
@@ -309,7 +319,8 @@ def read_notice(kind: str, payload: dict[str, object]) -> Notice:
     cls = NOTICES.get(kind)
     if cls is None:
         raise UnreadableNotice(f"unknown kind {kind!r}")
-    data = {**payload, "lesson": payload} if issubclass(cls, LessonNotice) else payload
+    nested = next((key for base, key in _NESTED.items() if issubclass(cls, base)), None)
+    data = {**payload, nested: payload} if nested else payload
     try:
         notice = _adapter(cls).validate_python(data)
     except ValidationError as exc:
@@ -323,7 +334,7 @@ def _problems(exc: ValidationError) -> str:
     """The first few problems, each named by its key in the stored JSON."""
     said = []
     for error in exc.errors()[:3]:
-        loc = error["loc"][1:] if error["loc"][:1] == ("lesson",) else error["loc"]
+        loc = error["loc"][1:] if error["loc"][:1] in _NESTED_KEYS else error["loc"]
         said.append(f"{'.'.join(map(str, loc))}: {error['msg']}")
     return "; ".join(said)
 

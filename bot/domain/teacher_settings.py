@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import time
 from enum import StrEnum
+from typing import Any
 
 from bot.domain.buffers import MAX_BUFFER_MINUTES
 from bot.domain.errors import InvalidInput, UnknownTimezone
@@ -113,6 +114,55 @@ def _is_off(text: str) -> bool:
     return text.strip().lower() in OFF_WORDS
 
 
+@dataclass(frozen=True)
+class _Span:
+    """A duration setting: the unit a bare number is in, its bounds, and whether 'off' works."""
+
+    unit: str  # m, h or d; a "d" setting is stored in days, the others in minutes
+    low: int
+    high: int
+    off: bool = False  # 'off' is allowed: stored as 0, or None for a day count (no expiry)
+
+
+_SPANS: dict[Setting, _Span] = {
+    Setting.SLOT_MINUTES: _Span("m", 10, 480),
+    Setting.ADVANCE_NOTICE: _Span("h", 0, 30 * 24 * 60),
+    Setting.HORIZON: _Span("d", 1, 365),
+    Setting.CANCEL_WINDOW: _Span("h", 0, 14 * 24 * 60),
+    Setting.GRACE: _Span("m", 0, MAX_GRACE_MINUTES, off=True),
+    Setting.INACTIVE_AFTER: _Span("d", 1, 365),
+    Setting.LINK_EXPIRY: _Span("d", 1, 3650, off=True),
+    # Only what students may book changes: lessons already booked stay as they are.
+    Setting.BUFFER: _Span("m", 0, MAX_BUFFER_MINUTES, off=True),
+}
+
+
+def _apply_span(settings: TeacherSettings, key: Setting, text: str, what: str) -> TeacherSettings:
+    """A duration setting changed from what the teacher typed ('90m', '2h', '1d', or 'off')."""
+    span = _SPANS[key]
+    value: int | None
+    if span.off and _is_off(text):
+        value = None if span.unit == "d" else 0
+    else:
+        per = _UNITS[span.unit] if span.unit == "d" else 1
+        value = _bounded(
+            parse_minutes(text, span.unit, what) // per, span.low, span.high, what, text
+        )
+    # The field is named by the table, so mypy cannot match it to its type: each is int | None.
+    change: dict[str, Any] = {_ATTRIBUTE[key]: value}
+    return replace(settings, **change)
+
+
+def _count_or_off(text: str, low: int, high: int, what: str) -> int | None:
+    """A whole number within its bounds (uses, weeks), or None for 'off'."""
+    if _is_off(text):
+        return None
+    count = plain_number(text.strip())
+    if count is None:
+        raise InvalidInput(what, text)
+    return _bounded(count, low, high, what, text)
+
+
 def apply_setting(settings: TeacherSettings, key: Setting, text: str) -> TeacherSettings:
     """A copy of the settings with one value changed from what the teacher typed."""
     what = f"setting:{key.value}"
@@ -124,45 +174,10 @@ def apply_setting(settings: TeacherSettings, key: Setting, text: str) -> Teacher
             if zone is None:
                 raise UnknownTimezone(text.strip())
             return replace(settings, timezone=zone)
-        case Setting.SLOT_MINUTES:
-            value = _bounded(parse_minutes(text, "m", what), 10, 480, what, text)
-            return replace(settings, slot_minutes=value)
-        case Setting.ADVANCE_NOTICE:
-            value = _bounded(parse_minutes(text, "h", what), 0, 30 * 24 * 60, what, text)
-            return replace(settings, advance_notice_minutes=value)
-        case Setting.HORIZON:
-            days = _bounded(parse_minutes(text, "d", what) // (24 * 60), 1, 365, what, text)
-            return replace(settings, horizon_days=days)
-        case Setting.CANCEL_WINDOW:
-            value = _bounded(parse_minutes(text, "h", what), 0, 14 * 24 * 60, what, text)
-            return replace(settings, cancel_window_minutes=value)
-        case Setting.GRACE:
-            if _is_off(text):
-                return replace(settings, grace_minutes=0)
-            value = _bounded(parse_minutes(text, "m", what), 0, MAX_GRACE_MINUTES, what, text)
-            return replace(settings, grace_minutes=value)
-        case Setting.INACTIVE_AFTER:
-            days = _bounded(parse_minutes(text, "d", what) // (24 * 60), 1, 365, what, text)
-            return replace(settings, inactive_after_days=days)
-        case Setting.LINK_EXPIRY:
-            if _is_off(text):
-                return replace(settings, link_expiry_days=None)
-            days = _bounded(parse_minutes(text, "d", what) // (24 * 60), 1, 3650, what, text)
-            return replace(settings, link_expiry_days=days)
+        case key if key in _SPANS:
+            return _apply_span(settings, key, text, what)
         case Setting.LINK_USES:
-            if _is_off(text):
-                return replace(settings, link_max_uses=None)
-            uses = plain_number(text.strip())
-            if uses is None:
-                raise InvalidInput(what, text)
-            uses = _bounded(uses, 1, 10_000, what, text)
-            return replace(settings, link_max_uses=uses)
-        case Setting.BUFFER:
-            # Only what students may book changes: lessons already booked stay as they are.
-            if _is_off(text):
-                return replace(settings, buffer_minutes=0)
-            value = _bounded(parse_minutes(text, "m", what), 0, MAX_BUFFER_MINUTES, what, text)
-            return replace(settings, buffer_minutes=value)
+            return replace(settings, link_max_uses=_count_or_off(text, 1, 10_000, what))
         case Setting.REMINDERS:
             return replace(settings, reminder_leads_minutes=parse_leads(text, what))
         case Setting.AGENDA:
@@ -172,12 +187,9 @@ def apply_setting(settings: TeacherSettings, key: Setting, text: str) -> Teacher
         case Setting.TEACHER_REMINDERS:
             return replace(settings, teacher_reminders=not settings.teacher_reminders)
         case Setting.SERIES:
-            if _is_off(text):
-                return replace(settings, series_enabled=False)
-            weeks = plain_number(text.strip())
+            weeks = _count_or_off(text, 1, MAX_SERIES_WEEKS, what)
             if weeks is None:
-                raise InvalidInput(what, text)
-            weeks = _bounded(weeks, 1, MAX_SERIES_WEEKS, what, text)
+                return replace(settings, series_enabled=False)
             return replace(settings, series_enabled=True, series_max_weeks=weeks)
     raise InvalidInput(what, text)
 

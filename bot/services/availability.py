@@ -150,18 +150,7 @@ async def _store(
         existing = _same_or_clash(candidate, windows, now, ZoneInfo(teacher.settings.timezone))
         if existing is not None:
             return existing
-        c = candidate
-        window = await uow.availability.add_window(
-            teacher.id,
-            start=c.start,
-            end=c.end,
-            slot_minutes=c.slot_minutes,
-            capacity=c.capacity,
-            subject=c.subject,
-            weekday=c.weekday,
-            on_date=c.on_date,
-            now=now,
-        )
+        window = await uow.availability.add_window(candidate, now)
         label = window_label(window)
         event = teacher_act(
             deps, teacher, "window.added", window_id=window.id, window=label, slots=planned

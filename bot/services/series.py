@@ -10,16 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.domain import series as rules
 from bot.domain.errors import SlotRefused, SlotUnavailable
 from bot.domain.model import Actor, Slot, Student, Teacher
-from bot.domain.notices import (
-    SeriesBooked,
-    SeriesNotice,
-)
+from bot.domain.notices import SeriesBooked, SeriesFacts, SeriesNotice
 from bot.domain.series import Series
 from bot.services import booking, notify
 from bot.services.context import Deps, audit, records_refusals
@@ -140,29 +137,17 @@ async def fill(
     return done
 
 
-class Facts(TypedDict):
-    """The fields every series notice shares (bot.domain.notices.SeriesNotice)."""
-
-    series_id: int
-    teacher_name: str
-    teacher_tz: str
-    student_name: str
-    colour: int
-    minutes: int
-    subject: str
-
-
-def facts(series: Series, teacher: Teacher, student: Student) -> Facts:
+def facts(series: Series, teacher: Teacher, student: Student) -> SeriesFacts:
     """What every series notice says about the series."""
-    return {
-        "series_id": series.id,
-        "teacher_name": teacher.display_name,
-        "teacher_tz": teacher.settings.timezone,
-        "student_name": student.name,
-        "colour": student.colour,
-        "minutes": series.minutes,
-        "subject": series.subject,
-    }
+    return SeriesFacts(
+        series_id=series.id,
+        teacher_name=teacher.display_name,
+        teacher_tz=teacher.settings.timezone,
+        student_name=student.name,
+        colour=student.colour,
+        minutes=series.minutes,
+        subject=series.subject,
+    )
 
 
 async def tell(
@@ -222,7 +207,7 @@ async def _announce(
     teacher, student = pair
     now = deps.clock.now()
     notice = SeriesBooked(
-        **facts(series, teacher, student),
+        series=facts(series, teacher, student),
         by=series.created_by,
         booked=tuple(o.starts_at for o in done if o.booking_id is not None),
         skipped=tuple(o.starts_at for o in done if o.skipped is not None),

@@ -88,7 +88,7 @@ async def _cancel_rest(
     last = slot.starts_at.astimezone(teacher_zone(teacher)).date() - timedelta(days=1)
     await uow.series.end(series.id, now, until=last)
     notice = SeriesCancelled(
-        **facts(series, teacher, student),
+        series=facts(series, teacher, student),
         by=by,
         cancelled=tuple(cancelled),
         reason=reason,

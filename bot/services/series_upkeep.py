@@ -57,7 +57,7 @@ async def _roll(deps: Deps, series_id: int) -> int:
         done = await fill(uow, deps, (teacher, student), series, days)
         skipped = tuple(o.starts_at for o in done if o.skipped is not None)
         if skipped:
-            notice = SeriesSkipped(**facts(series, teacher, student), skipped=skipped)
+            notice = SeriesSkipped(series=facts(series, teacher, student), skipped=skipped)
             key = f"{series.id}:{done[0].on_date.isoformat()}"
             await tell(uow, notice, student.telegram_id, key, now)
             if teacher.settings.notifications_enabled:

@@ -6,13 +6,14 @@ from datetime import datetime
 from functools import cache
 from types import SimpleNamespace
 
-from sqlalchemy import BigInteger, FromClause, Select, bindparam, func, select, update
+from sqlalchemy import BigInteger, FromClause, Select, bindparam, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import Account, ShareLink, Student, Teacher
 from storage.models import AccountRow, ShareLinkRow, StudentRow, TeacherRow
 from storage.repositories import rows
+from storage.repositories.links import newest_link_id
 
 # A student record of an account, with its teacher and its newest link (None: never had one).
 Seat = tuple[Student, Teacher, ShareLink | None]
@@ -32,13 +33,6 @@ def _part(row: Row[tuple[object, ...]], table: FromClause) -> SimpleNamespace:
 def _identity_query() -> tuple[Select[tuple[object, ...]], FromClause]:
     """The identity statement, built once (and its cache key with it), and its teacher alias."""
     telegram_id = bindparam("telegram_id", type_=BigInteger)
-    other = _LINKS.alias("other")
-    newest = (
-        select(func.max(other.c.id))
-        .where(other.c.student_id == _STUDENTS.c.id)
-        .correlate(_STUDENTS)
-        .scalar_subquery()
-    )
     teaches = select(_TEACHERS.c.id).where(_TEACHERS.c.telegram_id == telegram_id).exists()
     own = _TEACHERS.alias("own")
     query = (
@@ -46,7 +40,7 @@ def _identity_query() -> tuple[Select[tuple[object, ...]], FromClause]:
         .select_from(
             _ACCOUNTS.outerjoin(_STUDENTS, _STUDENTS.c.telegram_id == _ACCOUNTS.c.telegram_id)
             .outerjoin(own, own.c.id == _STUDENTS.c.teacher_id)
-            .outerjoin(_LINKS, _LINKS.c.id == newest)
+            .outerjoin(_LINKS, _LINKS.c.id == newest_link_id())
         )
         .where(_ACCOUNTS.c.telegram_id == telegram_id)
         .order_by(_STUDENTS.c.id)
@@ -78,8 +72,7 @@ class SqlAccounts:
                 unreachable=False,
                 created_at=now,
             )
-            self._s.add(row)
-            await self._s.flush()
+            row = await rows.inserted(self._s, row)
         return rows.account(row)
 
     async def update(self, telegram_id: int, **values: object) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,31 +19,10 @@ class SqlAvailability:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
-    async def add_window(
-        self,
-        teacher_id: int,
-        *,
-        start: time,
-        end: time,
-        slot_minutes: int,
-        capacity: int,
-        subject: str,
-        weekday: int | None,
-        on_date: date | None,
-        now: datetime,
-    ) -> Window:
-        """Store a window."""
-        row = WindowRow(
-            teacher_id=teacher_id,
-            start_time=start,
-            end_time=end,
-            slot_minutes=slot_minutes,
-            capacity=capacity,
-            subject=subject,
-            weekday=weekday,
-            on_date=on_date,
-            created_at=now,
-        )
+    async def add_window(self, window: Window, now: datetime) -> Window:
+        """Store a window (its id is the database's)."""
+        same = rows.columns(window, "id", "start", "end")
+        row = WindowRow(**same, start_time=window.start, end_time=window.end, created_at=now)
         return rows.window(await rows.inserted(self._s, row))
 
     async def windows(self, teacher_id: int) -> list[Window]:

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import ScalarSelect, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import ShareLink
-from storage.models import ShareLinkRow
+from storage.models import ShareLinkRow, StudentRow
 from storage.repositories import rows
+
+
+def newest_link_id() -> ScalarSelect[int]:
+    """The id of the students row's newest link (NULL if it never had one), to join on."""
+    links, students = ShareLinkRow.__table__.alias("newest"), StudentRow.__table__
+    return (
+        select(func.max(links.c.id))
+        .where(links.c.student_id == students.c.id)
+        .correlate(students)
+        .scalar_subquery()
+    )
 
 
 class SqlLinks:
@@ -38,9 +49,7 @@ class SqlLinks:
             use_count=0,
             replaced=False,
         )
-        self._s.add(row)
-        await self._s.flush()
-        return rows.link(row)
+        return rows.link(await rows.inserted(self._s, row))
 
     async def by_hash(self, token_hash: bytes) -> ShareLink | None:
         """The link whose token hashes to this value."""

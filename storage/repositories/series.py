@@ -53,9 +53,7 @@ class SqlSeries:
             created_by=by.value,
             created_at=now,
         )
-        self._s.add(row)
-        await self._s.flush()
-        return _series(row)
+        return _series(await rows.inserted(self._s, row))
 
     async def get(self, series_id: int) -> Series | None:
         """A series by id (fresh from the database)."""

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.model import BookingStatus, ShareLink, Student, Teacher
 from storage.models import BookingRow, ShareLinkRow, SlotRow, StudentRow, TeacherRow
 from storage.repositories import rows
+from storage.repositories.links import newest_link_id
 
 
 class _Columns:
@@ -28,15 +29,8 @@ class _Columns:
 
 def _acting() -> Select[tuple[object, ...]]:
     students, teachers, links = StudentRow.__table__, TeacherRow.__table__, ShareLinkRow.__table__
-    others = links.alias("newest")
-    newest = (
-        select(func.max(others.c.id))
-        .where(others.c.student_id == students.c.id)
-        .correlate(students)
-        .scalar_subquery()
-    )
     joined = students.join(teachers, teachers.c.id == students.c.teacher_id).outerjoin(
-        links, links.c.id == newest
+        links, links.c.id == newest_link_id()
     )
     return (
         select(students, teachers, links)
@@ -60,9 +54,7 @@ class SqlStudents:
     async def add(self, teacher_id: int, name: str, colour: int, now: datetime) -> Student:
         """Enroll a student."""
         row = StudentRow(teacher_id=teacher_id, name=name, colour=colour, created_at=now)
-        self._s.add(row)
-        await self._s.flush()
-        return rows.student(row)
+        return rows.student(await rows.inserted(self._s, row))
 
     async def get(self, student_id: int) -> Student | None:
         """A student by id."""

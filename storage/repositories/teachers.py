@@ -28,9 +28,7 @@ class SqlTeachers:
             created_at=now,
             **rows.settings_columns(settings),
         )
-        self._s.add(row)
-        await self._s.flush()
-        return rows.teacher(row)
+        return rows.teacher(await rows.inserted(self._s, row))
 
     async def get(self, teacher_id: int) -> Teacher | None:
         """A teacher by id."""

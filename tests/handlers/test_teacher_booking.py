@@ -198,3 +198,19 @@ async def test_from_schedule_the_teacher_picks_a_student_and_books_without_a_not
     assert "Reason" not in told
     [(lesson, _)] = await steps.bookings_of(h, ben)
     assert lesson.status == BookingStatus.CONFIRMED
+
+
+async def test_a_forged_day_shows_the_days_to_pick_from(harness: Harness) -> None:
+    h = harness
+    tutor = await steps.teacher(h)
+    await steps.slots(h, tutor, TUE_09_UTC, count=2)
+    ben = await steps.student(h, tutor, BEN, "Ben")
+    await _open_card(h, "Ben")
+    await h.press(TEACHER, "📅 Book a lesson")
+    days = h.last(TEACHER)
+    assert "Tue, 24 Nov · 2" in days.button_texts()
+    await h.press(TEACHER, "Tue, 24 Nov · 2")
+    forged = f"tbk:y:{ben}:0:99999999:0:0"  # a day no calendar has
+    answer = await h.press_data(TEACHER, days.message_id, forged)
+    assert answer is not None and answer.text is None  # answered quietly, no apology
+    assert "Tue, 24 Nov · 2" in h.last(TEACHER).button_texts()

@@ -236,6 +236,8 @@ def test_the_change_rule_on_stored_facts() -> None:
         ("booking_new", {**LESSON, "starts_at": "2026-12-01T10:00:00"}, "UTC offset"),
         ("link_expiring", {**STORED["link_expiring"], "colour": "red"}, "colour"),
         ("booking_cancelled", {**LESSON, "by": "nobody"}, "by"),
+        ("series_booked", {**STORED["series_booked"], "colour": "red"}, "^colour: "),
+        ("series_skipped", {"skipped": []}, "^series_id: "),
         ("fax", {}, "unknown kind"),
     ],
 )

@@ -148,6 +148,56 @@ def test_settings_are_parsed_with_units_and_validated() -> None:
             apply_setting(base, key, text)
 
 
+@pytest.mark.parametrize(
+    ("key", "text", "field", "stored"),
+    [
+        (Setting.SLOT_MINUTES, "1h", "slot_minutes", 60),
+        (Setting.SLOT_MINUTES, "45", "slot_minutes", 45),
+        (Setting.ADVANCE_NOTICE, "2", "advance_notice_minutes", 120),
+        (Setting.HORIZON, "2d", "horizon_days", 2),
+        (Setting.INACTIVE_AFTER, "30", "inactive_after_days", 30),
+        (Setting.LINK_EXPIRY, "90", "link_expiry_days", 90),
+        (Setting.GRACE, "15", "grace_minutes", 15),
+        (Setting.GRACE, "off", "grace_minutes", 0),
+        (Setting.BUFFER, "10m", "buffer_minutes", 10),
+        (Setting.BUFFER, "none", "buffer_minutes", 0),
+    ],
+)
+def test_each_duration_setting_reads_its_own_unit_and_off(
+    key: Setting, text: str, field: str, stored: int
+) -> None:
+    assert getattr(apply_setting(TeacherSettings(), key, text), field) == stored
+
+
+@pytest.mark.parametrize(
+    ("key", "text"),
+    [
+        (Setting.SLOT_MINUTES, "off"),  # a lesson has a length
+        (Setting.SLOT_MINUTES, "9h"),
+        (Setting.HORIZON, "off"),
+        (Setting.INACTIVE_AFTER, "0"),
+        (Setting.CANCEL_WINDOW, "15d"),
+        (Setting.GRACE, "61"),
+        (Setting.BUFFER, "1d"),
+        (Setting.LINK_EXPIRY, "3651"),
+    ],
+)
+def test_a_duration_out_of_its_bounds_is_refused(key: Setting, text: str) -> None:
+    with pytest.raises(InvalidInput):
+        apply_setting(TeacherSettings(), key, text)
+
+
+def test_counts_take_a_whole_number_within_bounds_or_off() -> None:
+    base = TeacherSettings()
+    assert apply_setting(base, Setting.LINK_USES, "off").link_max_uses is None
+    weekly = apply_setting(base, Setting.SERIES, "26")
+    assert weekly.series_enabled and weekly.series_max_weeks == 26
+    assert not apply_setting(weekly, Setting.SERIES, "off").series_enabled
+    for key, text in [(Setting.SERIES, "105"), (Setting.SERIES, "2x"), (Setting.LINK_USES, "0x")]:
+        with pytest.raises(InvalidInput):
+            apply_setting(base, key, text)
+
+
 def test_times_with_a_zone_or_seconds_are_not_wall_times() -> None:
     from bot.domain.timeslots import parse_hhmm_range
 
