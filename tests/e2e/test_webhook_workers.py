@@ -1,7 +1,9 @@
 """Two webhook worker processes sharing PostgreSQL and Redis, started as `run_bot.py` starts them.
 
 The test plays the reverse proxy: it takes each update the local Bot API server queued and
-posts it to the worker it chooses, at the same time when it wants a race.
+posts it to the worker it chooses, at the same time when it wants a race. The workers start
+once for the module (a start costs seconds of CPU); each test brings its own teacher and
+students, and one that kills a worker has it started again, as the supervisor would.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import IO, Any
 
 import aiohttp
 import pytest
+import pytest_asyncio
 from redis.asyncio import Redis
 
 from bot.domain.model import BookingStatus
@@ -28,6 +31,7 @@ from run_bot import setup_once
 from sandbox.server import BotAPIServer
 from storage.engine import create_engine, uow_factory
 from storage.uow import SqlUnitOfWork
+from tests.databases import POSTGRES_ENV, PostgresCopies, postgres_url
 from tests.e2e.conftest import BOT_USERNAME, TOKEN
 from tests.e2e.webhook_harness import PATH, SECRET, free_port, webhook_settings
 from tests.factories import make_slots, make_teacher
@@ -35,9 +39,11 @@ from tests.factories import make_slots, make_teacher
 REDIS_ENV = "LESSONLINK_TEST_REDIS_URL"
 ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY = "workers-test-secret-key"
-SAM, KIM = 801, 802
 
-pytestmark = pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+pytestmark = [
+    pytest.mark.parametrize("backend", ["postgres"], indirect=True),
+    pytest.mark.asyncio(loop_scope="module"),  # the loop the module's workers are served on
+]
 
 
 @dataclass
@@ -78,8 +84,8 @@ class Fleet:
         assert message is not None
         return [t for t in message.button_texts() if " free" in t and "no free" not in t]
 
-    async def student(self, uid: int, name: str, teacher_id: int) -> None:
-        """A student enrolled by the teacher, who opened their link."""
+    async def student(self, uid: int, name: str, teacher_id: int) -> int:
+        """A student enrolled by the teacher, who opened their link; the student's id."""
         vault, now = TokenVault(SECRET_KEY.encode()), datetime.now(UTC)
         token = vault.new_token()
         async with self.uow() as u:
@@ -88,6 +94,7 @@ class Fleet:
             await u.commit()
         self.server.add_user(uid, name)
         assert await self.deliver(self.server.send_text(uid, f"/start {token}"), 0) == 200
+        return student.id
 
 
 async def wait_healthy(
@@ -107,12 +114,39 @@ async def wait_healthy(
             await asyncio.sleep(0.1)
 
 
-@pytest.fixture
-async def fleet(database_url: str, tmp_path: Path) -> AsyncIterator[Fleet]:
-    """Two worker processes on one PostgreSQL schema and one Redis key prefix."""
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def workers(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Fleet]:
+    """Two worker processes on one PostgreSQL database and one Redis key prefix."""
     redis_url = os.environ.get(REDIS_ENV)
     if not redis_url:
         pytest.skip(f"Redis not configured: set {REDIS_ENV}")
+    if postgres_url() is None:
+        pytest.skip(f"PostgreSQL not configured: set {POSTGRES_ENV}")
+    copies: PostgresCopies = request.getfixturevalue("postgres_copies")
+    database = copies.take()
+    try:
+        folder = tmp_path_factory.mktemp("fleet")
+        async with _fleet(copies.url_of(database), folder, redis_url) as fleet:
+            yield fleet
+    finally:
+        copies.give_back(database)
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def fleet(backend: str, workers: Fleet) -> AsyncIterator[Fleet]:
+    """The module's workers, both running (one a test killed is started again after it)."""
+    yield workers
+    workers.server.faults.clear()
+    for index, worker in enumerate(workers.workers):
+        if worker.poll() is not None:
+            await workers.restart(index)
+
+
+@contextlib.asynccontextmanager
+async def _fleet(database_url: str, tmp_path: Path, redis_url: str) -> AsyncIterator[Fleet]:
+    """Start the server and both workers; stop the workers gracefully (exit code 0) after."""
     prefix = f"lessonlink-test-{uuid.uuid4().hex[:12]}"
     server = BotAPIServer(token=TOKEN, bot_username=BOT_USERNAME)
     await server.start()
@@ -147,6 +181,8 @@ async def fleet(database_url: str, tmp_path: Path) -> AsyncIterator[Fleet]:
         "REDIS_URL": redis_url,
         "REDIS_PREFIX": prefix,
         "DISPATCH_INTERVAL_SECONDS": "3600",
+        # A dead worker's claims are taken over after three beats: 6 s, not the default 15.
+        "UPDATE_HEARTBEAT_SECONDS": "2",
     }
     workers, logs = start_workers(env, tmp_path)
     engine = create_engine(database_url)
@@ -154,7 +190,7 @@ async def fleet(database_url: str, tmp_path: Path) -> AsyncIterator[Fleet]:
 
     async def restart(index: int) -> None:
         """Start a worker again after it died, as the supervisor does."""
-        logs.append((tmp_path / f"worker{index}-again.log").open("wb"))
+        logs.append((tmp_path / f"worker{index}-again{len(logs)}.log").open("wb"))
         command = [sys.executable, str(ROOT / "run_bot.py"), "--worker-index", str(index)]
         workers[index] = await asyncio.to_thread(
             subprocess.Popen,
@@ -236,18 +272,18 @@ def in_two_and_three_days() -> tuple[datetime, datetime]:
 
 
 async def test_one_students_rapid_presses_run_in_order_across_workers(fleet: Fleet) -> None:
-    f = fleet
-    tutor = await make_teacher(f.uow, datetime.now(UTC), 7000, timezone="UTC")
+    f, sam = fleet, 801
+    tutor = await make_teacher(f.uow, datetime.now(UTC), 7001, timezone="UTC")
     first_day, second_day = in_two_and_three_days()
     await make_slots(f.uow, tutor, first_day, count=1)
     await make_slots(f.uow, tutor, second_day, count=1)
-    await f.student(SAM, "Sam", tutor.id)
-    await f.press(SAM, "📝 Book a lesson", worker=1)
+    await f.student(sam, "Sam", tutor.id)
+    await f.press(sam, "📝 Book a lesson", worker=1)
 
     # Two taps in quick succession on the week view; the first is slow to answer.
-    day_one, day_two = f.day_buttons(SAM)[:2]
-    first = f.server.press_button(SAM, day_one)
-    second = f.server.press_button(SAM, day_two)
+    day_one, day_two = f.day_buttons(sam)[:2]
+    first = f.server.press_button(sam, day_one)
+    second = f.server.press_button(sam, day_two)
     f.server.inject_fault("answerCallbackQuery", "slow", delay=1.0)
     slow = asyncio.create_task(f.deliver(first, worker=0))
     async with asyncio.timeout(60):  # until worker 0 is inside the first update
@@ -257,7 +293,7 @@ async def test_one_students_rapid_presses_run_in_order_across_workers(fleet: Fle
     assert await f.deliver(second, worker=1) == 200  # it waited for the first: same user
     assert await slow == 200
 
-    edits = [r for r in f.server.calls("editMessageText", ok=True) if r.params["chat_id"] == SAM]
+    edits = [r for r in f.server.calls("editMessageText", ok=True) if r.params["chat_id"] == sam]
     assert f"{first_day:%A}" in edits[-2].params["text"]
     assert f"{second_day:%A}" in edits[-1].params["text"]
 
@@ -265,51 +301,52 @@ async def test_one_students_rapid_presses_run_in_order_across_workers(fleet: Fle
 async def test_two_students_racing_for_one_slot_on_two_workers_get_one_booking(
     fleet: Fleet,
 ) -> None:
-    f = fleet
-    tutor = await make_teacher(f.uow, datetime.now(UTC), 7000, timezone="UTC")
+    f, sam, kim = fleet, 811, 812
+    tutor = await make_teacher(f.uow, datetime.now(UTC), 7002, timezone="UTC")
     first_day, _ = in_two_and_three_days()
     [slot] = await make_slots(f.uow, tutor, first_day, count=1)
-    for uid, name in ((SAM, "Sam"), (KIM, "Kim")):
-        await f.student(uid, name, tutor.id)
+    ids = {}
+    for uid, name in ((sam, "Sam"), (kim, "Kim")):
+        ids[uid] = await f.student(uid, name, tutor.id)
         await f.press(uid, "📝 Book a lesson", worker=uid % 2)
         await f.press(uid, f.day_buttons(uid)[0], worker=uid % 2)
         await f.press(uid, "🟢 10:00–11:00 Math", worker=uid % 2)
 
-    sam = f.server.press_button(SAM, "✅ Confirm")
-    kim = f.server.press_button(KIM, "✅ Confirm")
-    assert await asyncio.gather(f.deliver(sam, 0), f.deliver(kim, 1)) == [200, 200]
+    sams = f.server.press_button(sam, "✅ Confirm")
+    kims = f.server.press_button(kim, "✅ Confirm")
+    assert await asyncio.gather(f.deliver(sams, 0), f.deliver(kims, 1)) == [200, 200]
 
     async with f.uow() as u:
         fresh = await u.slots.get(slot.id)
         confirmed = [
-            (sid, b)
-            for sid in (1, 2)
-            for b, _ in await u.bookings.of_student(sid, confirmed_only=False)
+            (uid, b)
+            for uid in (sam, kim)
+            for b, _ in await u.bookings.of_student(ids[uid], confirmed_only=False)
             if b.status == BookingStatus.CONFIRMED
         ]
     assert fresh is not None and fresh.booked == 1 and len(confirmed) == 1
-    winner, loser = (SAM, KIM) if confirmed[0][0] == 1 else (KIM, SAM)
+    winner, loser = (sam, kim) if confirmed[0][0] == sam else (kim, sam)
     winner_sees = f.server.last_bot_message(winner)
     loser_sees = f.server.last_bot_message(loser)
     assert winner_sees is not None and "Booked:" in winner_sees.content
     assert loser_sees is not None and "Booked:" not in loser_sees.content
-    alerts = [a.text or "" for a in f.server.callback_answers]
+    alerts = [a.text or "" for a in f.server.callback_answers if a.update_id in (sams, kims)]
     assert any("just taken" in text for text in alerts) or "just taken" in loser_sees.content
 
 
 async def test_an_update_whose_worker_died_is_taken_over_within_seconds(fleet: Fleet) -> None:
-    f = fleet
-    tutor = await make_teacher(f.uow, datetime.now(UTC), 7000, timezone="UTC")
+    f, sam = fleet, 821
+    tutor = await make_teacher(f.uow, datetime.now(UTC), 7003, timezone="UTC")
     first_day, _ = in_two_and_three_days()
     await make_slots(f.uow, tutor, first_day, count=1)
-    await f.student(SAM, "Sam", tutor.id)
-    await f.press(SAM, "📝 Book a lesson", worker=1)
-    await f.press(SAM, f.day_buttons(SAM)[0], worker=1)
-    await f.press(SAM, "🟢 10:00–11:00 Math", worker=1)
+    sid = await f.student(sam, "Sam", tutor.id)
+    await f.press(sam, "📝 Book a lesson", worker=1)
+    await f.press(sam, f.day_buttons(sam)[0], worker=1)
+    await f.press(sam, "🟢 10:00–11:00 Math", worker=1)
 
-    confirm = f.take(f.server.press_button(SAM, "✅ Confirm"))
-    # Held far longer than a busy machine may keep this test from the kill below, and less
-    # than the claim's 15 s, so the kill lands inside the update whatever the load.
+    confirm = f.take(f.server.press_button(sam, "✅ Confirm"))
+    # Held far longer than a busy machine may keep this test from the kill below, so the kill
+    # lands inside the update whatever the load (the live worker's heartbeat keeps its claim).
     f.server.inject_fault("answerCallbackQuery", "slow", delay=10.0)
     dying = asyncio.create_task(f.post(confirm, worker=0))
     async with asyncio.timeout(60):  # until worker 0 is inside the update (holding its claim)
@@ -331,9 +368,9 @@ async def test_an_update_whose_worker_died_is_taken_over_within_seconds(fleet: F
     waited = loop.time() - died
     assert set(statuses[:-1]) <= {503}, "not handled twice at once: the claim was respected"
     assert waited < 45, f"the dead worker's claim was taken over after {waited:.0f} s"
-    last = f.server.last_bot_message(SAM)
+    last = f.server.last_bot_message(sam)
     assert last is not None and "Booked:" in last.content
     async with f.uow() as u:
-        held = await u.bookings.of_student(1, confirmed_only=False)
+        held = await u.bookings.of_student(sid, confirmed_only=False)
     assert [b.status for b, _ in held] == [BookingStatus.CONFIRMED]
-    await f.restart(0)  # as the supervisor would; the fixture then stops both gracefully
+    await f.restart(0)  # as the supervisor would; the module's end stops both gracefully
