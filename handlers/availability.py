@@ -168,6 +168,6 @@ def removed_text(cancelled: int) -> str:
 
 
 @router.callback_query(WindowCb.filter(F.action == WindowAction.KEEP))
-async def keep(callback_answer: CallbackAnswer) -> None:
-    """The teacher kept the window."""
+async def keep(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
+    """The teacher kept the window (aiogram hands the press itself to the first parameter)."""
     callback_answer.text = _("Nothing was changed.")

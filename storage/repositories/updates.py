@@ -60,6 +60,18 @@ class SqlProcessedUpdates:
 
     async def refresh(self, update_ids: list[int], now: datetime) -> None:
         """Heartbeat: mark these in-progress claims as still worked on."""
+        # Lock the rows in update_id order first, as claiming and finishing do one by one:
+        # an UPDATE ... IN (...) locks them in scan order, which on PostgreSQL could deadlock
+        # with a worker taking over one of them.
+        await self._s.execute(
+            select(ProcessedUpdateRow.update_id)
+            .where(
+                ProcessedUpdateRow.update_id.in_(update_ids),
+                ProcessedUpdateRow.status == IN_PROGRESS,
+            )
+            .order_by(ProcessedUpdateRow.update_id)
+            .with_for_update()
+        )
         await self._s.execute(
             update(ProcessedUpdateRow)
             .where(

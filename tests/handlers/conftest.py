@@ -26,5 +26,15 @@ running_bot = functools.partial(run_bot, in_process=True)
 @pytest.fixture
 async def harness(database_url: str, tmp_path: Path, clock: ManualClock) -> AsyncIterator[Harness]:
     """A running bot on a fresh database, on SQLite and on PostgreSQL."""
+    crashes: list[str] = []
+
+    def crashed(_update: object, outcome: str, _seconds: float) -> None:
+        if outcome.startswith(("error:", "unhandled")):
+            crashes.append(outcome)
+
     async with running_bot(database_url, tmp_path, clock) as h:
+        h.app.tracker.listeners.append(crashed)
         yield h
+    # Every handler test also proves no update ended in the error handler's apology: a crash
+    # answered politely is still a crash.
+    assert not crashes, crashes
