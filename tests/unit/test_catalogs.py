@@ -133,3 +133,10 @@ def test_the_bypass_check_can_fail(tmp_path: Path) -> None:
     assert _bypasses(sample)
     sample.write_text('async def h(m):\n    await m.answer(_("Hello {m}").format(m=m))\n')
     assert not _bypasses(sample)
+
+
+@pytest.mark.parametrize("name", ["messages.pot", "ru/LC_MESSAGES/messages.po"])
+def test_every_catalog_entry_is_well_formed(name: str) -> None:
+    # A merge can leave a msgid without its msgstr; Babel then only warns and drops the entry.
+    with (LOCALES_DIR / name).open("rb") as fh:
+        read_po(fh, abort_invalid=True)
