@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot.domain.booking import require_coming, student_change
 from bot.domain.errors import NotFound, SlotRefused, SlotUnavailable
-from bot.domain.model import AuditEvent, Booking, Slot
+from bot.domain.model import Account, AuditEvent, Booking, Slot
 from bot.services import booking
 from bot.services.booking import lesson_of
 from bot.services.context import Deps, audit, records_refusals, refused
@@ -38,14 +38,22 @@ class NotTaken:
 
 @records_refusals
 async def confirm(
-    deps: Deps, telegram_id: int, student_id: int, moving: int, slot_id: int
+    deps: Deps,
+    telegram_id: int,
+    student_id: int,
+    moving: int,
+    slot_id: int,
+    account: Account | None = None,
 ) -> Booked | NotTaken:
-    """Book the slot for the student record (0: the remembered one), or move `moving` to it."""
+    """Book the slot for the student record (0: the remembered one), or move `moving` to it.
+
+    `account` is the one the update's identity already read; without it, it is read here.
+    """
     async with deps.uow() as uow:
         old = await _lesson_to_move(uow, deps, telegram_id, moving) if moving else None
         student_id = student_id or (old[0].student_id if old else 0)
         student, teacher = await resolve_student(uow, deps, telegram_id, student_id, lock=True)
-        zone = viewer_zone(await uow.accounts.get(telegram_id), teacher)
+        zone = viewer_zone(account or await uow.accounts.get(telegram_id), teacher)
         if old is not None:
             old_booking, old_slot = old
             if old_booking.student_id != student.id:
