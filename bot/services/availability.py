@@ -21,8 +21,7 @@ from bot.domain.windows import (
     parse_window_args,
     window_label,
 )
-from bot.services import booking as booking_core
-from bot.services import slot_filling
+from bot.services import seats, slot_filling
 from bot.services.context import Deps, records_refusals
 from bot.services.ownership import owned, teacher_act, teacher_of
 
@@ -189,7 +188,7 @@ async def _cancel_all(
     for slot, booking in affected:
         student = await uow.students.get(booking.student_id)
         assert student is not None
-        await booking_core.release(
+        await seats.release(
             uow, deps, teacher, student, slot, booking, by=Actor.TEACHER, reason=reason
         )
 

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from bot.domain import notices
 from bot.domain.booking import (
-    refusal_to_book,
     require_coming,
     student_change,
     undo_until,
@@ -19,12 +18,10 @@ from bot.domain.errors import (
     LinkRefusal,
     LinkRefused,
     NotFound,
-    SlotRefused,
-    SlotUnavailable,
 )
 from bot.domain.links import refusal_to_use
 from bot.domain.model import Actor, Booking, BookingStatus, ShareLink, Slot, Student, Teacher
-from bot.services import buffers, notify
+from bot.services import notify, seats
 from bot.services.context import Deps, audit, records_refusals, refused
 from bot.services.notify import Booked
 
@@ -85,115 +82,6 @@ def require_access(student: Student, link: ShareLink | None, now: datetime) -> N
         raise LinkRefused(reason)
 
 
-async def refusal_for(
-    uow: SqlUnitOfWork,
-    student: Student,
-    teacher: Teacher,
-    slot: Slot,
-    now: datetime,
-    replacing: int | None = None,
-    by: Actor = Actor.STUDENT,
-) -> SlotUnavailable | None:
-    """Why this student may not take this slot of their teacher now, or None if they may."""
-    overlapping = await uow.bookings.overlapping(student.id, slot.starts_at, slot.ends_at)
-    if any(s.id == slot.id for _, s in overlapping):
-        return SlotUnavailable.ALREADY_YOURS
-    if any(b.id != replacing for b, _ in overlapping):
-        return SlotUnavailable.OVERLAP if by == Actor.STUDENT else SlotUnavailable.STUDENT_BUSY
-    reason = refusal_to_book(slot, teacher.settings, now, by)
-    if reason is None:
-        moved = await uow.bookings.get(replacing) if replacing else None
-        if await buffers.too_close_to_lessons(uow, teacher, slot, moved[1].id if moved else None):
-            return SlotUnavailable.BUFFER
-    return reason
-
-
-async def _slot_of(uow: SqlUnitOfWork, teacher: Teacher, slot_id: int) -> Slot:
-    """The teacher's slot; SlotRefused (gone) when there is none."""
-    slot = await uow.slots.get(slot_id)
-    if slot is None or slot.teacher_id != teacher.id:
-        raise SlotRefused(SlotUnavailable.GONE)
-    return slot
-
-
-async def take(
-    uow: SqlUnitOfWork,
-    deps: Deps,
-    student: Student,
-    slot: Slot,
-    teacher: Teacher,
-    replacing: int | None = None,
-    by: Actor = Actor.STUDENT,
-) -> Booking:
-    """Check the rules for whoever acts and take a seat for the student; else SlotRefused.
-
-    The caller has locked the student (active_student(lock=True)), so a double tap cannot
-    pass the checks twice; with a buffer set, the teacher is locked here, so two neighbours
-    cannot both pass it.
-    """
-    now = deps.clock.now()
-    if teacher.settings.buffer_minutes:
-        await uow.teachers.lock(teacher.id)
-    reason = await refusal_for(uow, student, teacher, slot, now, replacing, by)
-    if reason is not None:
-        raise SlotRefused(reason)
-    if not await uow.slots.take_seat(slot.id, now):
-        raise SlotRefused(SlotUnavailable.FULL)  # someone else got the last seat first
-    booking = await uow.bookings.add(slot.id, student.id, now)
-    slot.booked += 1
-    return booking
-
-
-async def swap(
-    uow: SqlUnitOfWork,
-    deps: Deps,
-    pair: tuple[Teacher, Student],
-    old: tuple[Slot, Booking],
-    new_slot_id: int,
-    by: Actor,
-) -> tuple[Slot, Booking]:
-    """Move a lesson for whoever acts: the new seat first, then the old one given back
-    (the caller tells, audits and commits)."""
-    new_slot, new_booking = await seat(uow, deps, pair, new_slot_id, by, replacing=old[1].id)
-    await hand_over(uow, deps, old, new_booking, by)
-    return new_slot, new_booking
-
-
-async def seat(
-    uow: SqlUnitOfWork,
-    deps: Deps,
-    pair: tuple[Teacher, Student],
-    slot_id: int,
-    by: Actor,
-    replacing: int | None = None,
-) -> tuple[Slot, Booking]:
-    """Lock the student as active_student(lock=True) does, then take a seat of the slot."""
-    teacher, student = pair
-    await uow.students.lock(student.id)
-    slot = await _slot_of(uow, teacher, slot_id)
-    return slot, await take(uow, deps, student, slot, teacher, replacing, by)
-
-
-async def hand_over(
-    uow: SqlUnitOfWork, deps: Deps, old: tuple[Slot, Booking], new_booking: Booking, by: Actor
-) -> None:
-    """Give the old seat back once the new one is taken.
-
-    A moved occurrence stays in its weekly series, and the old booking points to the new one,
-    so the lesson keeps its calendar UID.
-    """
-    old_slot, old_booking = old
-    if old_booking.series_id is not None:
-        await uow.series.join(new_booking.id, old_booking.series_id)
-        new_booking.series_id = old_booking.series_id
-    now = deps.clock.now()
-    if not await uow.bookings.cancel(
-        old_booking.id, now, by, "rescheduled", rescheduled_to=new_booking.id
-    ):
-        raise BookingNotActive()
-    await uow.slots.release_seat(old_slot.id)
-
-
 async def _commit_audited(
     uow: SqlUnitOfWork,
     deps: Deps,
@@ -216,8 +104,8 @@ async def book(deps: Deps, telegram_id: int, student_id: int, slot_id: int) -> L
     """Book a slot for the student this account acts as."""
     async with deps.uow() as uow:
         student, teacher = await active_student(uow, deps, telegram_id, student_id, lock=True)
-        slot = await _slot_of(uow, teacher, slot_id)
-        booking = await take(uow, deps, student, slot, teacher)
+        slot = await seats.slot_of(uow, teacher, slot_id)
+        booking = await seats.take(uow, deps, student, slot, teacher)
         await commit_booking(uow, deps, telegram_id, Booked(teacher, student, slot, booking))
     return lesson_of(teacher, student, slot, booking)
 
@@ -274,36 +162,13 @@ async def _cancel(
 ) -> Lesson:
     """Cancel, audit and commit a lesson someone may cancel; the lesson as it is now."""
     teacher, student, slot, booking = lesson
-    await release(uow, deps, teacher, student, slot, booking, by=by, reason=reason)
+    await seats.release(uow, deps, teacher, student, slot, booking, by=by, reason=reason)
     cancelled = {"booking_id": booking.id, "by": by.value}
     await _commit_audited(
         uow, deps, "booking.cancelled", telegram_id, (teacher, student), cancelled
     )
     booking.status, booking.cancelled_by = BookingStatus.CANCELLED, by
     return lesson_of(teacher, student, slot, booking)
-
-
-async def release(
-    uow: SqlUnitOfWork,
-    deps: Deps,
-    teacher: Teacher,
-    student: Student,
-    slot: Slot,
-    booking: Booking,
-    *,
-    by: Actor,
-    reason: str = "",
-) -> None:
-    """Cancel a booking inside the caller's transaction: seat back, reminders withdrawn, told."""
-    now = deps.clock.now()
-    # Late means past what the student could still change (the window, or the grace period
-    # after booking): only a teacher (or the system) gets there, since students are refused.
-    late = not student_change(slot, booking, teacher.settings, now).allowed
-    if not await uow.bookings.cancel(booking.id, now, by, reason, late=late):
-        raise BookingNotActive()
-    await uow.slots.release_seat(slot.id)
-    booked = Booked(teacher, student, slot, booking)
-    await notify.booking_cancelled(uow, booked, now, by=by, reason=reason)
 
 
 @records_refusals
@@ -334,8 +199,8 @@ async def reschedule(deps: Deps, telegram_id: int, booking_id: int, new_slot_id:
             uow, deps, telegram_id, booking_id, lock=True
         )
         student_change(old_slot, old_booking, teacher.settings, deps.clock.now()).require()
-        new_slot = await _slot_of(uow, teacher, new_slot_id)
-        new_booking = await take(uow, deps, student, new_slot, teacher, old_booking.id)
+        new_slot = await seats.slot_of(uow, teacher, new_slot_id)
+        new_booking = await seats.take(uow, deps, student, new_slot, teacher, old_booking.id)
         old = Booked(teacher, student, old_slot, old_booking)
         await commit_move(uow, deps, telegram_id, old, (new_slot, new_booking))
     return lesson_of(teacher, student, new_slot, new_booking)
@@ -347,7 +212,7 @@ async def commit_move(
     """Give the old seat back once the new one is taken, move the notices, audit, commit."""
     teacher, student, old_slot, old_booking = old
     new_slot, new_booking = new
-    await hand_over(uow, deps, (old_slot, old_booking), new_booking, Actor.STUDENT)
+    await seats.hand_over(uow, deps, (old_slot, old_booking), new_booking, Actor.STUDENT)
     now = deps.clock.now()
     await notify.booking_rescheduled(
         uow, teacher, student, (old_slot, old_booking), (new_slot, new_booking), now

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from bot.domain.booking import require_coming, student_change
 from bot.domain.errors import NotFound, SlotRefused, SlotUnavailable
 from bot.domain.model import Account, AuditEvent, Booking, Slot
-from bot.services import booking
+from bot.services import booking, seats
 from bot.services.booking import lesson_of
 from bot.services.context import Deps, audit, records_refusals, refused
 from bot.services.notify import Booked as Made
@@ -73,7 +73,7 @@ async def confirm(
             )
             raise NotFound().audited(event)
         try:
-            new = await booking.take(uow, deps, student, slot, teacher, moving or None)
+            new = await seats.take(uow, deps, student, slot, teacher, moving or None)
         except SlotRefused as refusal:
             if refusal.reason == SlotUnavailable.ALREADY_YOURS and old is None:
                 # A second tap on Confirm, or the same press delivered again after a crash,

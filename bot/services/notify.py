@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from bot.domain.booking import change_deadline, reminder_times
 from bot.domain.model import Actor, Booking, OutboxMessage, Slot, Student, Teacher
+from bot.domain.notice_json import dump_notice
 from bot.domain.notices import (
     REMINDER_KINDS,
     BookedByTeacher,
@@ -23,7 +24,6 @@ from bot.domain.notices import (
     Notice,
     StudentReminder,
     TeacherReminder,
-    dump_notice,
 )
 
 if TYPE_CHECKING:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from bot.domain.booking import may_still_change
 from bot.domain.model import BookingStatus, OutboxMessage, OutboxStatus
+from bot.domain.notice_json import read_notice
 from bot.domain.notices import (
     AgendaLesson,
     CancelledByTeacher,
@@ -28,7 +29,6 @@ from bot.domain.notices import (
     Reminder,
     StudentReminder,
     UnreadableNotice,
-    read_notice,
 )
 from bot.domain.reminders import agenda_too_late, reminder_skip
 from bot.ports import Delivery, Sender

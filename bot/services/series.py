@@ -18,7 +18,7 @@ from bot.domain.errors import SlotRefused, SlotUnavailable
 from bot.domain.model import Actor, Slot, Student, Teacher
 from bot.domain.notices import SeriesBooked, SeriesFacts, SeriesNotice
 from bot.domain.series import Series
-from bot.services import booking, notify
+from bot.services import notify, seats
 from bot.services.context import Deps, audit, records_refusals
 from bot.services.notify import Booked
 from bot.services.ownership import own_student, teacher_of
@@ -84,7 +84,7 @@ async def _refusal(
 ) -> SlotUnavailable | None:
     """The booking rules for one occurrence, for whoever started the series (buffers too)."""
     teacher, student = pair
-    return await booking.refusal_for(uow, student, teacher, slot, now, by=by)
+    return await seats.refusal_for(uow, student, teacher, slot, now, by=by)
 
 
 async def _serialize(uow: SqlUnitOfWork, pair: tuple[Teacher, Student]) -> None:

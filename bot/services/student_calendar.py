@@ -24,9 +24,10 @@ from bot.domain.errors import NotFound, SlotRefused, SlotUnavailable
 from bot.domain.model import Account, Slot, Student, Teacher
 from bot.services import booking_confirm, buffers
 from bot.services.accounts import Identity, identity_in
-from bot.services.booking import Lesson, lesson_of, refusal_for
+from bot.services.booking import Lesson, lesson_of
 from bot.services.calendar_days import day_of, day_spans, part_of
 from bot.services.context import Deps, audit, records_refusals, refused
+from bot.services.seats import refusal_for
 from bot.services.student_calendar_model import (
     Booked,
     Cursor,

@@ -10,8 +10,7 @@ from bot.domain.errors import ConfirmationNeeded
 from bot.domain.model import Actor, BookingStatus, Student
 from bot.domain.students import check_name_free
 from bot.domain.teacher_settings import clean_name
-from bot.services import booking as booking_core
-from bot.services import links
+from bot.services import links, seats
 from bot.services.context import Deps, records_refusals
 from bot.services.ownership import own_student, teacher_act, teacher_of
 
@@ -149,7 +148,7 @@ async def archive(deps: Deps, telegram_id: int, student_id: int, *, confirmed: b
         if coming and not confirmed:
             raise ConfirmationNeeded(affected=len(coming))
         for booking, slot in coming:
-            await booking_core.release(uow, deps, teacher, student, slot, booking, by=Actor.TEACHER)
+            await seats.release(uow, deps, teacher, student, slot, booking, by=Actor.TEACHER)
         await uow.links.revoke_all(student.id, now, replaced=False)
         await uow.students.update(student.id, archived=True)
         event = teacher_act(

@@ -18,8 +18,7 @@ from bot.domain.buffers import too_close
 from bot.domain.errors import BookingNotActive, SlotRefused, SlotUnavailable
 from bot.domain.extra_lessons import extra_times, parse_extra
 from bot.domain.model import Actor, Slot, Student, Teacher
-from bot.services import booking as booking_core
-from bot.services import buffers, notify
+from bot.services import buffers, notify, seats
 from bot.services.booking import Lesson, lesson_of
 from bot.services.context import Deps, records_refusals
 from bot.services.notify import Booked
@@ -141,9 +140,7 @@ async def book_for(
         student = await own_student(uow, deps, teacher, student_id)
         if student.archived:
             raise BookingNotActive()
-        slot, booking = await booking_core.seat(
-            uow, deps, (teacher, student), slot_id, Actor.TEACHER
-        )
+        slot, booking = await seats.seat(uow, deps, (teacher, student), slot_id, Actor.TEACHER)
         booked = Booked(teacher, student, slot, booking)
         await notify.booked_by_teacher(uow, booked, deps.clock.now(), note)
         await _commit(uow, deps, teacher, "booking.made_by_teacher", student, booking_id=booking.id)
@@ -166,7 +163,7 @@ async def move(
         found = await uow.bookings.get(booking_id)
         assert found is not None  # _moving read it in this transaction
         old_booking, old_slot = found
-        new_slot, new_booking = await booking_core.swap(
+        new_slot, new_booking = await seats.swap(
             uow, deps, (teacher, student), (old_slot, old_booking), slot_id, Actor.TEACHER
         )
         await notify.moved_by_teacher(

@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.clock import ManualClock
 from bot.domain.model import Account, OutboxMessage, OutboxStatus
-from bot.domain.notices import Outgoing, dump_notice
+from bot.domain.notice_json import dump_notice
+from bot.domain.notices import Outgoing
 from bot.ports import Delivery
 from bot.services.context import Deps
 from bot.services.outbox import dispatch_due

@@ -8,6 +8,7 @@ import pytest
 
 from bot.domain.booking import may_still_change
 from bot.domain.model import Account
+from bot.domain.notice_json import dump_notice, read_notice
 from bot.domain.notices import (
     NOTICES,
     AgendaLesson,
@@ -15,8 +16,6 @@ from bot.domain.notices import (
     Outgoing,
     StudentReminder,
     UnreadableNotice,
-    dump_notice,
-    read_notice,
 )
 from tests.sample_notices import lesson
 from views.i18n import make_i18n
