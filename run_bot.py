@@ -48,6 +48,7 @@ from runtime.workers import fsm_backend, supervise
 from storage.engine import connect_errors, create_engine, database_busy, read_factory, uow_factory
 from storage.migrate import upgrade_to_head
 from views.i18n import CatalogI18n, UserLanguageMiddleware, make_i18n
+from web.api.context import ApiContext
 from web.observability import ApiMetrics, HealthProbe, Metrics
 from web.webhook import LateAnswers, UpdateEndpoint, WebServer, install_redelivery, web_app
 
@@ -214,18 +215,32 @@ def default_commands() -> list[BotCommand]:
     ]
 
 
+def api_context(app: Application) -> ApiContext:
+    """What the web API needs from the running application."""
+    settings = app.settings
+    return ApiContext(
+        deps=app.deps,
+        i18n=app.i18n,
+        bot_token=settings.bot_token.get_secret_value(),
+        bot_username=lambda: str(app.dispatcher.workflow_data.get("bot_username", "")),
+        init_data_max_age=timedelta(seconds=settings.init_data_max_age_seconds),
+    )
+
+
 async def run_polling(app: Application, *, handle_signals: bool = True) -> None:
     """Poll for updates until SIGTERM/SIGINT (or app.stopping is set); each update is confirmed
-    to Telegram only once handled. The scheduler runs alongside (and HEALTH_PORT, if set)."""
+    to Telegram only once handled. The scheduler runs alongside, and the web server on WEB_PORT
+    (or HEALTH_PORT) if set."""
     if handle_signals:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, app.stopping.set)
     app.scheduler.start()
     try:
-        if app.settings.health_port and app.health is not None:
-            routes = web_app(None, "", app.health)
-            app.web = WebServer(routes, app.settings.webhook_host, app.settings.health_port)
+        port = app.settings.web_port or app.settings.health_port
+        if port and app.health is not None:
+            routes = web_app(None, "", app.health, api_context(app))
+            app.web = WebServer(routes, app.settings.webhook_host, port)
             await app.web.start()
         await poll_updates(app.bot, app.dispatcher, app.deps, app.stopping)
     finally:
@@ -244,7 +259,7 @@ async def start_webhook(app: Application, port: int | None = None) -> int:
     endpoint = UpdateEndpoint(
         app.bot, app.dispatcher, app.deps, _webhook_secret(settings), app.metrics
     )
-    routes = web_app(endpoint, settings.webhook_path, app.health)
+    routes = web_app(endpoint, settings.webhook_path, app.health, api_context(app))
     app.web = WebServer(
         routes, settings.webhook_host, settings.webhook_port if port is None else port
     )

@@ -104,6 +104,11 @@ class Settings(BaseSettings):
     redis_url: str = ""
     redis_prefix: str = "lessonlink"
     health_port: int | None = Field(default=None, ge=1, le=65535)
+    # Polling mode's web server (the API, the Mini App, /healthz, /metrics); HEALTH_PORT is
+    # the older name of the same port. Webhook mode serves all of it on the webhook's port.
+    web_port: int | None = Field(default=None, ge=1, le=65535)
+    # How long a Mini App's launch data (initData) proves who its user is.
+    init_data_max_age_seconds: int = Field(default=86400, ge=60, le=7 * 86400)
 
     @field_validator("teacher_ids", "admin_ids", mode="before")
     @classmethod

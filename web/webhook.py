@@ -19,9 +19,13 @@ from pydantic import ValidationError
 from bot.services.context import Deps
 from bot.services.updates import Applied, ClaimKeeper, apply_once
 from runtime.delivery import LateAnswers, feed, install_redelivery
+from web.api.access_log import RedactingAccessLogger
+from web.api.app import add_api
+from web.api.context import ApiContext
 from web.observability import HealthProbe, Metrics
 
 log = logging.getLogger("lessonlink.webhook")
+access_log = logging.getLogger("lessonlink.access")
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # aiohttp waits this long for requests in flight when stopping (SIGTERM).
@@ -80,12 +84,16 @@ class UpdateEndpoint:
         return self._answer(applied.value, STATUS[applied])
 
 
-def web_app(endpoint: UpdateEndpoint | None, path: str, probe: HealthProbe) -> web.Application:
-    """The aiohttp app: the webhook at `path` (if any), /healthz and /metrics."""
+def web_app(
+    endpoint: UpdateEndpoint | None, path: str, probe: HealthProbe, api: ApiContext | None = None
+) -> web.Application:
+    """The aiohttp app: the webhook at `path` (if any), /healthz, /metrics and the API."""
     app = web.Application()
     if endpoint is not None:
         app.router.add_post(path, endpoint.handle)
     probe.add_routes(app)
+    if api is not None:
+        add_api(app, api)
     return app
 
 
@@ -93,7 +101,12 @@ class WebServer:
     """An aiohttp app on host:port; stop() stops accepting and lets requests in flight finish."""
 
     def __init__(self, app: web.Application, host: str, port: int) -> None:
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_GRACE)
+        self._runner = web.AppRunner(
+            app,
+            access_log=access_log,
+            access_log_class=RedactingAccessLogger,
+            shutdown_timeout=SHUTDOWN_GRACE,
+        )
         self.host = host
         self.port = port
         self._started = False

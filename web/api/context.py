@@ -1,0 +1,30 @@
+"""What the API's routes share, kept on the aiohttp application."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from aiohttp import web
+
+from bot.services.context import Deps
+from views.i18n import CatalogI18n
+from web.api.guard import RateLimits
+
+
+@dataclass
+class ApiContext:
+    """The services' dependencies plus what only the web side needs."""
+
+    deps: Deps
+    i18n: CatalogI18n
+    bot_token: str
+    bot_username: Callable[[], str]  # known once the bot has asked Telegram who it is
+    public_url: str = ""  # where this server is reachable from outside (https), if configured
+    init_data_max_age: timedelta = timedelta(hours=24)
+    per_client: RateLimits = field(default_factory=lambda: RateLimits(120))
+    per_credential: RateLimits = field(default_factory=lambda: RateLimits(60))
+
+
+API = web.AppKey("lessonlink_api", ApiContext)

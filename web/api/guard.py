@@ -1,0 +1,98 @@
+"""What every API request passes: a size limit, JSON only, rate limits, and safe headers."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+
+from aiogram.utils.i18n import gettext as _
+from aiohttp import web
+from aiolimiter import AsyncLimiter
+
+from web.api.problems import Problem
+
+MAX_BODY = 16 * 1024  # bytes: the largest request the API takes (a booking is ~30)
+# Pages inside Telegram's clients are framed by web.telegram.org; nothing else may frame us.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'self' https://web.telegram.org https://*.telegram.org"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def body_too_large() -> Problem:
+    """413: a request body over MAX_BODY."""
+    return Problem(413, "body-too-large", lambda: _("The request is too large."))
+
+
+async def json_body(request: web.Request) -> dict[str, object]:
+    """The request's JSON object, or the problem that says what is wrong with it."""
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        raise body_too_large()
+    if request.content_type != "application/json":
+        raise Problem(415, "unsupported-media-type", lambda: _("Send the request body as JSON."))
+    try:
+        raw = await request.content.read(MAX_BODY + 1)
+    except ValueError:
+        raise body_too_large() from None
+    if len(raw) > MAX_BODY:
+        raise body_too_large()
+    try:
+        data = json.loads(raw or b"{}")
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise Problem(400, "malformed-json", lambda: _("The request body must be a JSON object."))
+    return data
+
+
+class RateLimits:
+    """Leaky buckets per key (a client address, a link token's hash, an API key's id).
+
+    Per process: with N workers a client may make up to N times as many requests.
+    """
+
+    def __init__(self, per_minute: int, keep: int = 10_000) -> None:
+        self.per_minute = per_minute
+        self._keep = keep  # the most keys remembered; the least recently used go first
+        self._buckets: OrderedDict[str, AsyncLimiter] = OrderedDict()
+
+    def _bucket(self, key: str) -> AsyncLimiter:
+        bucket = self._buckets.pop(key, None) or AsyncLimiter(self.per_minute, 60)
+        self._buckets[key] = bucket
+        while len(self._buckets) > self._keep:
+            self._buckets.popitem(last=False)
+        return bucket
+
+    async def check(self, *keys: str) -> None:
+        """Spend one request from each key's bucket; 429 with Retry-After if one is empty."""
+        buckets = [self._bucket(key) for key in keys]
+        if not all(bucket.has_capacity() for bucket in buckets):
+            wait = max(1, math.ceil(60 / self.per_minute))
+            raise Problem(
+                429,
+                "rate-limited",
+                lambda: _("Too many requests. Please wait a moment and try again."),
+                headers={"Retry-After": str(wait)},
+            )
+        for bucket in buckets:
+            await bucket.acquire()  # has capacity: returns at once
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every answer gets the header set; API answers are never cached."""
+    response = await handler(request)
+    response.headers.update(SECURITY_HEADERS)
+    if request.path.startswith("/api/"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
