@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -77,6 +78,7 @@ class TeacherRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     series_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     series_max_weeks: Mapped[int] = mapped_column(Integer, default=26, server_default="26")
+    browser_links: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class StudentRow(Base):

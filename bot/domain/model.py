@@ -29,6 +29,8 @@ class TeacherSettings:
     series_max_weeks: int = 26  # the most weeks a counted series may run
     # Minutes kept free before and after each booked lesson (bot.domain.buffers).
     buffer_minutes: int = 0
+    # Student links also open the booking portal in a plain browser, without Telegram.
+    browser_links: bool = False
 
 
 @dataclass

@@ -43,9 +43,10 @@ class Setting(StrEnum):
     INACTIVE_AFTER = "inactive"
     SERIES = "series"  # weekly series: off, or the most weeks a counted series may run
     BUFFER = "buffer"
+    BROWSER_LINKS = "browser"  # links also open the portal in a plain browser
 
 
-TOGGLES = (Setting.NOTIFICATIONS, Setting.TEACHER_REMINDERS)
+TOGGLES = (Setting.NOTIFICATIONS, Setting.TEACHER_REMINDERS, Setting.BROWSER_LINKS)
 
 # A setting's stored value: minutes, days or uses (int), a time of day, lead times, or None.
 Value = int | time | tuple[int, ...] | None
@@ -85,6 +86,7 @@ _ATTRIBUTE = {
     Setting.NOTIFICATIONS: "notifications_enabled",
     Setting.TEACHER_REMINDERS: "teacher_reminders",
     Setting.BUFFER: "buffer_minutes",
+    Setting.BROWSER_LINKS: "browser_links",
 }
 
 
@@ -186,6 +188,8 @@ def apply_setting(settings: TeacherSettings, key: Setting, text: str) -> Teacher
             return replace(settings, notifications_enabled=not settings.notifications_enabled)
         case Setting.TEACHER_REMINDERS:
             return replace(settings, teacher_reminders=not settings.teacher_reminders)
+        case Setting.BROWSER_LINKS:
+            return replace(settings, browser_links=not settings.browser_links)
         case Setting.SERIES:
             weeks = _count_or_off(text, 1, MAX_SERIES_WEEKS, what)
             if weeks is None:
