@@ -86,11 +86,12 @@ async def _commit_audited(
     uow: SqlUnitOfWork,
     deps: Deps,
     event: str,
-    telegram_id: int,
+    telegram_id: int | None,
     pair: tuple[Teacher, Student],
     detail: Mapping[str, object],
 ) -> None:
-    """Record a booking change an account made for this teacher's student, and commit both."""
+    """Record a booking change an account (None: a plain browser holding the student's link)
+    made for this teacher's student, and commit both."""
     teacher, student = pair
     record = audit(
         event, "ok", deps, actor=telegram_id, teacher_id=teacher.id, student_id=student.id
@@ -110,7 +111,9 @@ async def book(deps: Deps, telegram_id: int, student_id: int, slot_id: int) -> L
     return lesson_of(teacher, student, slot, booking)
 
 
-async def commit_booking(uow: SqlUnitOfWork, deps: Deps, telegram_id: int, made: Booked) -> None:
+async def commit_booking(
+    uow: SqlUnitOfWork, deps: Deps, telegram_id: int | None, made: Booked
+) -> None:
     """Queue a new booking's notices and reminders, audit it and commit, all at once."""
     teacher, student, slot, booking = made
     await notify.booking_made(uow, made, deps.clock.now())
@@ -149,13 +152,13 @@ async def cancel_by_student(deps: Deps, telegram_id: int, booking_id: int) -> Le
         booking, slot, student, teacher = await own_booking(uow, deps, telegram_id, booking_id)
         student_change(slot, booking, teacher.settings, deps.clock.now()).require()
         lesson = Booked(teacher, student, slot, booking)
-        return await _cancel(uow, deps, telegram_id, lesson, Actor.STUDENT)
+        return await cancel_lesson(uow, deps, telegram_id, lesson, Actor.STUDENT)
 
 
-async def _cancel(
+async def cancel_lesson(
     uow: SqlUnitOfWork,
     deps: Deps,
-    telegram_id: int,
+    telegram_id: int | None,
     lesson: Booked,
     by: Actor,
     reason: str = "",
@@ -188,7 +191,7 @@ async def cancel_by_teacher(deps: Deps, telegram_id: int, booking_id: int, reaso
         student = await uow.students.get(booking.student_id)
         assert student is not None
         lesson = Booked(teacher, student, slot, booking)
-        return await _cancel(uow, deps, telegram_id, lesson, Actor.TEACHER, reason)
+        return await cancel_lesson(uow, deps, telegram_id, lesson, Actor.TEACHER, reason)
 
 
 @records_refusals
@@ -207,7 +210,11 @@ async def reschedule(deps: Deps, telegram_id: int, booking_id: int, new_slot_id:
 
 
 async def commit_move(
-    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, old: Booked, new: tuple[Slot, Booking]
+    uow: SqlUnitOfWork,
+    deps: Deps,
+    telegram_id: int | None,
+    old: Booked,
+    new: tuple[Slot, Booking],
 ) -> None:
     """Give the old seat back once the new one is taken, move the notices, audit, commit."""
     teacher, student, old_slot, old_booking = old

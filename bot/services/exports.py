@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.domain.model import AuditEvent, Booking, BookingStatus, Slot, Student
+from bot.domain.model import AuditEvent, Booking, BookingStatus, Slot, Student, Teacher
 from bot.services import analytics as a
 from bot.services.context import Deps
 from bot.services.ownership import teacher_of
@@ -179,6 +179,34 @@ def calendar_bytes(
         cal.add_component(event)
     cal.add_missing_timezones()
     return bytes(cal.to_ical())
+
+
+def lesson_file(
+    booked: Booking,
+    slot: Slot,
+    teacher: Teacher,
+    moved_from: dict[int, int],
+    summary: str,
+    stamp: datetime,
+) -> tuple[str, bytes]:
+    """A student's .ics file for one lesson ({teacher} in summary is filled in), and its name.
+
+    The UID and SEQUENCE follow the lesson through reschedules, as in the teacher's export,
+    so importing the file after a move updates the calendar entry instead of adding one.
+    """
+    root, moves = lesson_identity(booked.id, moved_from)
+    lesson = CalendarLesson(
+        lesson_uid(root),
+        moves + booked.sequence,
+        slot.starts_at,
+        slot.ends_at,
+        teacher.display_name,
+        slot.subject,
+        cancelled=False,
+    )
+    # calendar_bytes names the other party {student}; here that party is the teacher.
+    title = summary.replace("{teacher}", "{student}") + (" ({subject})" if slot.subject else "")
+    return f"lesson-{root}.ics", calendar_bytes([lesson], teacher.settings.timezone, title, stamp)
 
 
 def _cell(value: str) -> str:

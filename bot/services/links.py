@@ -44,6 +44,7 @@ class LinkCard:
     link: ShareLink | None
     token: str | None
     refusal: LinkRefusal | None
+    browser: bool = False  # the teacher lets links open the portal in a plain browser too
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,9 @@ async def card_of(uow: SqlUnitOfWork, deps: Deps, student: Student) -> LinkCard:
     # Once bound, the link stays live for its student whatever the uses say.
     refusal = refusal_to_open(link, deps.clock.now(), spends=student.telegram_id is None)
     token = deps.vault.unseal(link.token_encrypted) if refusal is None else None
-    return LinkCard(student, link, token, refusal)
+    teacher = await uow.teachers.get(student.teacher_id)
+    browser = teacher is not None and teacher.settings.browser_links
+    return LinkCard(student, link, token, refusal, browser)
 
 
 @records_refusals
@@ -226,7 +229,7 @@ async def set_limit(
     return result
 
 
-async def _throttled(uow: SqlUnitOfWork, telegram_id: int, now: datetime) -> datetime | None:
+async def throttled(uow: SqlUnitOfWork, telegram_id: int, now: datetime) -> datetime | None:
     """Until when this account is held back after refused tokens (from the audit log)."""
     failures = await uow.audit.times_by_actor(telegram_id, REFUSED, now - FAILURE_WINDOW)
     return throttled_until(failures, now)
@@ -237,7 +240,7 @@ async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -
     now = deps.clock.now()
     async with deps.uow() as uow:
         await uow.accounts.ensure(telegram_id, first_name, now)
-        until = await _throttled(uow, telegram_id, now)
+        until = await throttled(uow, telegram_id, now)
         if until is not None:
             await uow.audit.add(audit("link.open", "throttled", deps, actor=telegram_id))
             await uow.commit()
@@ -246,7 +249,7 @@ async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -
         if looks_like_token(token):
             link = await uow.links.by_hash(deps.vault.digest(token))
         if link is None:
-            raise await _refuse(uow, deps, telegram_id, LinkRefusal.UNKNOWN)
+            raise await refuse(uow, deps, telegram_id, LinkRefusal.UNKNOWN)
         # The row lock makes the first account win when two open a fresh link at once.
         await uow.students.lock(link.student_id)
         student = await uow.students.get(link.student_id)
@@ -269,9 +272,9 @@ async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -
             key = f"{notice.kind}:{link.id}:{telegram_id}"
             await notify.queue(uow, notice, teacher.telegram_id, now, dedup_key=key)
         if reason is None and student.telegram_id is None:
-            reason = await _bind(uow, deps, student, telegram_id)
+            reason = await bind(uow, deps, student, telegram_id)
         if reason is not None:
-            raise await _refuse(uow, deps, telegram_id, reason, **ids)
+            raise await refuse(uow, deps, telegram_id, reason, **ids)
         await uow.links.count_use(link.id, now, spend=spends)
         await uow.accounts.update(telegram_id, last_teacher_id=teacher.id)
         await uow.audit.add(audit("link.open", "opened", deps, actor=telegram_id, **ids))
@@ -280,7 +283,7 @@ async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -
     return Access(student.id, student.name, teacher.id, teacher.display_name, first)
 
 
-async def _bind(
+async def bind(
     uow: SqlUnitOfWork, deps: Deps, student: Student, telegram_id: int
 ) -> LinkRefusal | None:
     """Make this account the student; refuse if it already is another student of the teacher."""
@@ -291,8 +294,8 @@ async def _bind(
     return None
 
 
-async def _refuse(
-    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, reason: LinkRefusal, **ids: int
+async def refuse(
+    uow: SqlUnitOfWork, deps: Deps, telegram_id: int | None, reason: LinkRefusal, **ids: int
 ) -> LinkRefused:
     """Record a refused token (the throttle counts these) and commit it before raising."""
     outcome = f"{REFUSED}:{reason.value}"

@@ -90,20 +90,7 @@ async def calendar_file(
     async with deps.reading() as uow:
         booked, slot, _, teacher = await own_booking(uow, deps, telegram_id, booking_id)
         moved_from = await uow.stats.moved_from(teacher.id)
-    root, moves = exports.lesson_identity(booked.id, moved_from)
-    lesson = exports.CalendarLesson(
-        exports.lesson_uid(root),
-        moves + booked.sequence,
-        slot.starts_at,
-        slot.ends_at,
-        teacher.display_name,
-        slot.subject,
-        cancelled=False,
-    )
-    # calendar_bytes names the other party {student}; here that party is the teacher.
-    title = summary.replace("{teacher}", "{student}") + (" ({subject})" if slot.subject else "")
-    body = exports.calendar_bytes([lesson], teacher.settings.timezone, title, deps.clock.now())
-    return f"lesson-{root}.ics", body
+    return exports.lesson_file(booked, slot, teacher, moved_from, summary, deps.clock.now())
 
 
 @records_refusals
