@@ -135,14 +135,19 @@ async def ask_name(query: CallbackQuery, state: FSMContext) -> None:
 
 @router.message(StateFilter(AddForm.name), TYPED)
 async def add_student(
-    message: Message, state: FSMContext, deps: Deps, bot: Bot, bot_username: str
+    message: Message,
+    state: FSMContext,
+    deps: Deps,
+    bot: Bot,
+    bot_username: str,
+    public_url: str = "",
 ) -> None:
     """Enroll: the link card comes as a new message (to forward); the prompt turns home again."""
     assert message.from_user is not None
     card = await students.enroll(deps, message.from_user.id, message.text or "")
     prompt = int((await state.get_data()).get(PROMPT_MESSAGE, 0))
     await state.clear()
-    await send_card(message, card, bot_username)
+    await send_card(message, card, bot_username, public_url)
     if prompt:
         text, keyboard = home_screen(await home(deps, message.from_user.id))
         with suppress(TelegramBadRequest):  # the prompt is gone: the link card is what matters

@@ -8,16 +8,18 @@ import logging
 from aiogram.utils.i18n import gettext as _
 from aiohttp import web
 
+from bot.domain.errors import DomainError
 from web.api import openapi
 from web.api.auth import authenticate
 from web.api.context import API, ApiContext
 from web.api.guard import Handler, body_too_large, security_headers
 from web.api.problems import LANGUAGE, PROBLEM_TYPE, Problem, internal, not_found
+from web.api.refusals import problem_of
 
 log = logging.getLogger("lessonlink.api")
 
 # Route modules, each with `routes` (a RouteTableDef); importing one adds its OpenAPI part.
-ROUTE_MODULES: list[str] = []
+ROUTE_MODULES: list[str] = ["web.api.booking", "web.api.me"]
 
 
 def language_of(request: web.Request) -> str:
@@ -61,6 +63,8 @@ async def problems(request: web.Request, handler: Handler) -> web.StreamResponse
         return await handler(request)
     except Problem as problem:
         return render(request, problem)
+    except DomainError as refused:
+        return render(request, problem_of(refused))
     except web.HTTPRequestEntityTooLarge:
         return render(request, body_too_large())
     except web.HTTPNotFound:

@@ -25,6 +25,9 @@ class ApiContext:
     init_data_max_age: timedelta = timedelta(hours=24)
     per_client: RateLimits = field(default_factory=lambda: RateLimits(120))
     per_credential: RateLimits = field(default_factory=lambda: RateLimits(60))
+    # Refused link tokens per client address, for callers without initData (a plain browser):
+    # the chat's per-account throttle cannot hold back someone who proves no account.
+    refused_links: RateLimits = field(default_factory=lambda: RateLimits(5))
 
 
 API = web.AppKey("lessonlink_api", ApiContext)

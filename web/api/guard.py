@@ -73,17 +73,25 @@ class RateLimits:
             self._buckets.popitem(last=False)
         return bucket
 
+    def exhausted(self, key: str) -> bool:
+        """Whether the key's bucket is empty now (nothing is spent)."""
+        return not self._bucket(key).has_capacity()
+
+    def retry_after(self) -> Problem:
+        """429 with the seconds until a bucket has room again."""
+        wait = max(1, math.ceil(60 / self.per_minute))
+        return Problem(
+            429,
+            "rate-limited",
+            lambda: _("Too many requests. Please wait a moment and try again."),
+            headers={"Retry-After": str(wait)},
+        )
+
     async def check(self, *keys: str) -> None:
         """Spend one request from each key's bucket; 429 with Retry-After if one is empty."""
         buckets = [self._bucket(key) for key in keys]
         if not all(bucket.has_capacity() for bucket in buckets):
-            wait = max(1, math.ceil(60 / self.per_minute))
-            raise Problem(
-                429,
-                "rate-limited",
-                lambda: _("Too many requests. Please wait a moment and try again."),
-                headers={"Retry-After": str(wait)},
-            )
+            raise self.retry_after()
         for bucket in buckets:
             await bucket.acquire()  # has capacity: returns at once
 
