@@ -20,7 +20,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.types import BotCommand
+from aiogram.types import BotCommand, MenuButtonWebApp
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -37,6 +37,7 @@ from handlers.middlewares import (
     UpdateTracker,
     install_outermost,
 )
+from handlers.mini_app import MiniApp, menu_button
 from jobs.dispatcher import TelegramSender, digests_job, dispatch_job
 from jobs.scheduler import Tick, build_scheduler, wait_passes
 from jobs.updates import prune_updates_job
@@ -115,7 +116,11 @@ def build_application(
     tracker.listeners.append(metrics.on_update)
     storage, isolation = fsm_backend(settings)
     dispatcher = Dispatcher(
-        deps=deps, storage=storage, events_isolation=isolation, database_busy=database_busy
+        deps=deps,
+        storage=storage,
+        events_isolation=isolation,
+        database_busy=database_busy,
+        mini_app=MiniApp(settings.mini_app_url, settings.mini_app_name),
     )
     install_outermost(dispatcher, tracker)
     install_redelivery(dispatcher)
@@ -177,6 +182,8 @@ async def prepare(app: Application, *, setup: bool = True) -> None:
         raise StartupError(database_unusable(exc, app.engine.dialect.name)) from None
     with refusals_explained(api_url):
         await register_commands(app)
+        if (menu := default_menu(app)) is not None:
+            await app.bot.set_chat_menu_button(menu_button=menu)
         if app.settings.webhook_mode:
             await app.bot.set_webhook(
                 app.settings.webhook_url + app.settings.webhook_path,
@@ -200,6 +207,19 @@ async def register_commands(app: Application) -> None:
         with app.i18n.context(), app.i18n.use_locale(locale):
             commands = default_commands()
         await app.bot.set_my_commands(commands, language_code=None if locale == "en" else locale)
+
+
+def default_menu(app: Application) -> MenuButtonWebApp | None:
+    """The menu button every chat shows unless it has its own: the Mini App, when served.
+
+    Chats of registered teachers and students get one in their language (handlers/mini_app);
+    the command list stays a "/" away in the input field.
+    """
+    mini_app: MiniApp = app.dispatcher["mini_app"]
+    if not mini_app.enabled:
+        return None
+    with app.i18n.context(), app.i18n.use_locale("en"):
+        return menu_button(mini_app.home_url())
 
 
 def default_commands() -> list[BotCommand]:

@@ -24,6 +24,7 @@ from bot.domain.links import LIMIT_CHOICES, LinkLimit
 from bot.services import links, students
 from bot.services.context import Deps
 from handlers.keyboards import Button, Row, button, markup, url_button
+from handlers.mini_app import OFF, MiniApp
 from handlers.navigation import show
 from views.formatting import days, long_day
 from views.teacher_callbacks import LinkAction, LinkCb, LinkLimitCb, StudentAction, StudentCb
@@ -71,12 +72,14 @@ def opened_text(n: int, limit: int | None) -> str:
     return opened.format(n=n, limit=limit)
 
 
-def link_text(card: links.LinkCard, bot_username: str) -> str:
-    """The card's text: who, the link itself, expiry and uses."""
+def link_text(card: links.LinkCard, bot_username: str, mini_app: MiniApp = OFF) -> str:
+    """The card's text: who, the link itself (and its Mini App form), expiry and uses."""
     who = f"{colour_mark(card.student.colour)} {html.escape(card.student.name)}"
     lines = [_("🔗 Booking link for {who}: <b>{state}</b>").format(who=who, state=_state(card))]
     if card.token:
         lines.append(deep_link(bot_username, card.token))
+        if app_link := mini_app.direct_link(bot_username, card.token):
+            lines.append(_("📱 The same link opening the Mini App: {link}").format(link=app_link))
     if card.link is not None:
         expiry = long_day(card.link.expires_at.date()) if card.link.expires_at else _("never")
         uses = opened_text(card.link.use_count, card.link.max_uses)
@@ -123,12 +126,14 @@ def send_link_button(student_id: int) -> Button:
     return button(_("✉️ Send new link to the student"), send)
 
 
-async def send_card(to: Message | CallbackQuery, card: links.LinkCard, bot_username: str) -> None:
+async def send_card(
+    to: Message | CallbackQuery, card: links.LinkCard, bot_username: str, mini_app: MiniApp
+) -> None:
     """Answer with the link card: a new message below the one typed or pressed."""
     message = to.message if isinstance(to, CallbackQuery) else to
     assert message is not None
     await message.answer(
-        link_text(card, bot_username),
+        link_text(card, bot_username, mini_app),
         reply_markup=link_keyboard(card, bot_username),
         link_preview_options=LinkPreviewOptions(is_disabled=True),
     )
@@ -147,7 +152,7 @@ def by_name_usage(command: str) -> str:
 
 @router.message(Command(*BY_NAME))
 async def card_by_name(
-    message: Message, command: CommandObject, deps: Deps, bot_username: str
+    message: Message, command: CommandObject, deps: Deps, bot_username: str, mini_app: MiniApp
 ) -> None:
     """/addstudent Anna enrolls Anna, /link Anna finds her: either way, her link card."""
     assert message.from_user is not None
@@ -155,13 +160,17 @@ async def card_by_name(
         await message.answer(by_name_usage(command.command))
         return
     card = await BY_NAME[command.command](deps, message.from_user.id, command.args)
-    await send_card(message, card, bot_username)
+    await send_card(message, card, bot_username, mini_app)
 
 
 @router.callback_query(LinkCb.filter(F.action == LinkAction.CARD))
 @router.callback_query(StudentCb.filter(F.action == StudentAction.SEND_LINK))
 async def show_link(
-    query: CallbackQuery, callback_data: LinkCb | StudentCb, deps: Deps, bot_username: str
+    query: CallbackQuery,
+    callback_data: LinkCb | StudentCb,
+    deps: Deps,
+    bot_username: str,
+    mini_app: MiniApp,
 ) -> None:
     """The link card from a student's card; ✉️ Send first queues a new link into their chat."""
     uid, sid = query.from_user.id, callback_data.student_id
@@ -171,7 +180,7 @@ async def show_link(
         await query.message.answer(_("✉️ A new link is on its way to the student."))
     else:
         card = await links.card(deps, uid, sid)
-    await send_card(query, card, bot_username)
+    await send_card(query, card, bot_username, mini_app)
 
 
 @router.callback_query(LinkCb.filter(F.action == LinkAction.QR))
@@ -246,7 +255,7 @@ async def ask_change(query: CallbackQuery, callback_data: LinkCb, deps: Deps) ->
 
 @router.callback_query(LinkCb.filter(F.action.in_(CONFIRMED.values())))
 async def change(
-    query: CallbackQuery, callback_data: LinkCb, deps: Deps, bot_username: str
+    query: CallbackQuery, callback_data: LinkCb, deps: Deps, bot_username: str, mini_app: MiniApp
 ) -> None:
     """Confirmed: regenerate (the old link stops at once) or revoke; say what happened."""
     regen = callback_data.action == LinkAction.REGENERATE_CONFIRMED
@@ -262,7 +271,7 @@ async def change(
     booked = ngettext("{n} booked lesson stays booked.", "{n} booked lessons stay booked.", n)
     # In place of the question: its buttons are answered and must not change the link again.
     await show(query, done + (" " + booked.format(n=n) if n else ""))
-    await send_card(query, changed.card, bot_username)
+    await send_card(query, changed.card, bot_username, mini_app)
 
 
 @router.callback_query(LinkCb.filter(F.action == LinkAction.KEEP))
@@ -300,10 +309,14 @@ async def limits(query: CallbackQuery, callback_data: LinkCb, deps: Deps) -> Non
 
 @router.callback_query(LinkLimitCb.filter())
 async def set_limit(
-    query: CallbackQuery, callback_data: LinkLimitCb, deps: Deps, bot_username: str
+    query: CallbackQuery,
+    callback_data: LinkLimitCb,
+    deps: Deps,
+    bot_username: str,
+    mini_app: MiniApp,
 ) -> None:
     """Apply one limit (the other stays as it is) and show the card."""
     card = await links.set_limit(
         deps, query.from_user.id, callback_data.student_id, callback_data.limit, callback_data.value
     )
-    await send_card(query, card, bot_username)
+    await send_card(query, card, bot_username, mini_app)
