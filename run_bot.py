@@ -20,7 +20,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.types import BotCommand, MenuButtonWebApp
+from aiogram.types import BotCommand, MenuButtonDefault, MenuButtonWebApp
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -182,8 +182,7 @@ async def prepare(app: Application, *, setup: bool = True) -> None:
         raise StartupError(database_unusable(exc, app.engine.dialect.name)) from None
     with refusals_explained(api_url):
         await register_commands(app)
-        if (menu := default_menu(app)) is not None:
-            await app.bot.set_chat_menu_button(menu_button=menu)
+        await register_menu(app)
         if app.settings.webhook_mode:
             await app.bot.set_webhook(
                 app.settings.webhook_url + app.settings.webhook_path,
@@ -209,17 +208,20 @@ async def register_commands(app: Application) -> None:
         await app.bot.set_my_commands(commands, language_code=None if locale == "en" else locale)
 
 
-def default_menu(app: Application) -> MenuButtonWebApp | None:
+async def register_menu(app: Application) -> None:
     """The menu button every chat shows unless it has its own: the Mini App, when served.
 
     Chats of registered teachers and students get one in their language (handlers/mini_app);
-    the command list stays a "/" away in the input field.
+    the command list stays a "/" away in the input field. Without PUBLIC_URL a Mini App menu
+    left by an earlier run is put back to the default, so no chat offers a page not served.
     """
     mini_app: MiniApp = app.dispatcher["mini_app"]
-    if not mini_app.enabled:
-        return None
-    with app.i18n.context(), app.i18n.use_locale("en"):
-        return menu_button(mini_app.home_url())
+    if mini_app.enabled:
+        with app.i18n.context(), app.i18n.use_locale("en"):
+            menu = menu_button(mini_app.home_url())
+        await app.bot.set_chat_menu_button(menu_button=menu)
+    elif isinstance(await app.bot.get_chat_menu_button(), MenuButtonWebApp):
+        await app.bot.set_chat_menu_button(menu_button=MenuButtonDefault())
 
 
 def default_commands() -> list[BotCommand]:

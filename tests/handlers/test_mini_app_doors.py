@@ -144,6 +144,20 @@ async def test_without_a_public_address_nothing_changes(harness: Harness) -> Non
     assert harness.server.world.menu_button(ANNA) == {"type": "commands"}
 
 
+async def test_a_mini_app_menu_left_by_an_earlier_run_is_put_back_without_public_url(
+    database_url: str, tmp_path: Path, clock: ManualClock
+) -> None:
+    from tests.steps.harness import new_server
+
+    server = new_server()
+    menu = {"type": "web_app", "text": "Calendar", "web_app": {"url": PUBLIC + "/app/"}}
+    status, _ = await server.execute("setChatMenuButton", {"menu_button": menu})
+    assert status == 200
+    async with running_bot(database_url, tmp_path, clock, server=server) as h:
+        h.user(ANNA, "Anna")
+        assert h.server.world.menu_button(ANNA) == {"type": "commands"}
+
+
 async def test_a_local_http_address_shows_no_mini_app_either(
     database_url: str, tmp_path: Path, clock: ManualClock
 ) -> None:
