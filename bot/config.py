@@ -111,6 +111,9 @@ class Settings(BaseSettings):
     # How often an update's claim is renewed while it is handled; a claim three beats old
     # belonged to a process that died, and the update's next delivery takes it over.
     update_heartbeat_seconds: float = Field(default=5.0, ge=1.0, le=60.0)
+    # The Mini App (README "Mini App"): where the bot's web server is reachable from outside.
+    public_url: str = ""
+    mini_app_name: str = ""
     # Production mode (README "Production mode"): a webhook instead of polling, N workers.
     webhook_url: str = ""
     webhook_path: str = "/telegram/webhook"
@@ -121,26 +124,6 @@ class Settings(BaseSettings):
     redis_url: str = ""
     redis_prefix: str = "lessonlink"
     health_port: int | None = Field(default=None, ge=1, le=65535)
-    # The Mini App (README "Mini App"): where the bot's web server is reachable from outside.
-    public_url: str = ""
-    mini_app_name: str = ""
-
-    @field_validator("public_url")
-    @classmethod
-    def _public_url(cls, value: str) -> str:
-        return check_public_url(value)
-
-    @field_validator("mini_app_name")
-    @classmethod
-    def _mini_app_name(cls, value: str) -> str:
-        if value and not _APP_NAME_RE.fullmatch(value):
-            raise ValueError("it must be the short name given to @BotFather: 3-30 of A-Z a-z 0-9 _")
-        return value
-
-    @property
-    def mini_app_url(self) -> str:
-        """PUBLIC_URL when it is https (Telegram opens nothing else as a Mini App), else ''."""
-        return self.public_url if self.public_url.startswith("https://") else ""
 
     @field_validator("teacher_ids", "admin_ids", mode="before")
     @classmethod
@@ -213,6 +196,23 @@ class Settings(BaseSettings):
         if value and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("it must start with redis://, rediss:// or unix://")
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        return check_public_url(value)
+
+    @field_validator("mini_app_name")
+    @classmethod
+    def _mini_app_name(cls, value: str) -> str:
+        if value and not _APP_NAME_RE.fullmatch(value):
+            raise ValueError("it must be the short name given to @BotFather: 3-30 of A-Z a-z 0-9 _")
+        return value
+
+    @property
+    def mini_app_url(self) -> str:
+        """PUBLIC_URL when it is https (Telegram opens nothing else as a Mini App), else ''."""
+        return self.public_url if self.public_url.startswith("https://") else ""
 
     @property
     def webhook_mode(self) -> bool:
