@@ -27,7 +27,7 @@ class MiniApp:
         return self.base.startswith("https://")
 
     def home_url(self) -> str:
-        """The Mini App's front page: the student's portal (or the teacher's, by who opens it)."""
+        """The Mini App's front page, {PUBLIC_URL}/app/ (the menu button and students open it)."""
         return f"{self.base}/app/"
 
     def teacher_url(self) -> str:
