@@ -20,7 +20,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.types import BotCommand
+from aiogram.types import BotCommand, MenuButtonDefault, MenuButtonWebApp
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -37,6 +37,7 @@ from handlers.middlewares import (
     UpdateTracker,
     install_outermost,
 )
+from handlers.mini_app import MiniApp, menu_button
 from jobs.dispatcher import TelegramSender, digests_job, dispatch_job
 from jobs.scheduler import Tick, build_scheduler, wait_passes
 from jobs.updates import prune_updates_job
@@ -116,7 +117,11 @@ def build_application(
     tracker.listeners.append(metrics.on_update)
     storage, isolation = fsm_backend(settings)
     dispatcher = Dispatcher(
-        deps=deps, storage=storage, events_isolation=isolation, database_busy=database_busy
+        deps=deps,
+        storage=storage,
+        events_isolation=isolation,
+        database_busy=database_busy,
+        mini_app=MiniApp(settings.mini_app_url, settings.mini_app_name),
     )
     install_outermost(dispatcher, tracker)
     install_redelivery(dispatcher)
@@ -178,6 +183,7 @@ async def prepare(app: Application, *, setup: bool = True) -> None:
         raise StartupError(database_unusable(exc, app.engine.dialect.name)) from None
     with refusals_explained(api_url):
         await register_commands(app)
+        await register_menu(app)
         if app.settings.webhook_mode:
             await app.bot.set_webhook(
                 app.settings.webhook_url + app.settings.webhook_path,
@@ -203,6 +209,22 @@ async def register_commands(app: Application) -> None:
         await app.bot.set_my_commands(commands, language_code=None if locale == "en" else locale)
 
 
+async def register_menu(app: Application) -> None:
+    """The menu button every chat shows unless it has its own: the Mini App, when served.
+
+    Chats of registered teachers and students get one in their language (handlers/mini_app);
+    the command list stays a "/" away in the input field. Without PUBLIC_URL a Mini App menu
+    left by an earlier run is put back to the default, so no chat offers a page not served.
+    """
+    mini_app: MiniApp = app.dispatcher["mini_app"]
+    if mini_app.enabled:
+        with app.i18n.context(), app.i18n.use_locale("en"):
+            menu = menu_button(mini_app.home_url())
+        await app.bot.set_chat_menu_button(menu_button=menu)
+    elif isinstance(await app.bot.get_chat_menu_button(), MenuButtonWebApp):
+        await app.bot.set_chat_menu_button(menu_button=MenuButtonDefault())
+
+
 def default_commands() -> list[BotCommand]:
     """Commands for students and newcomers, in the current locale."""
     from aiogram.utils.i18n import gettext as _
@@ -223,6 +245,7 @@ def api_context(app: Application) -> ApiContext:
         i18n=app.i18n,
         bot_token=settings.bot_token.get_secret_value(),
         bot_username=lambda: str(app.dispatcher.workflow_data.get("bot_username", "")),
+        public_url=settings.public_url.rstrip("/"),
         init_data_max_age=timedelta(seconds=settings.init_data_max_age_seconds),
     )
 

@@ -22,6 +22,9 @@ _SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 # Dot-separated labels; underscores too, as container networks name services that way.
 _LABEL = r"[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?"
 _HOST_RE = re.compile(rf"{_LABEL}(\.{_LABEL})*\.?")
+# @BotFather's rule for a Mini App's short name (the <app> of t.me/<bot>/<app>).
+_APP_NAME_RE = re.compile(r"[A-Za-z0-9_]{3,30}")
+_LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 class ConfigError(Exception):
@@ -55,6 +58,20 @@ def check_api_url(value: str) -> str:
     if parts.query or parts.fragment or "?" in value or "#" in value:
         raise ValueError("it must be the server's base address, without ?query or #fragment")
     return value.rstrip("/")
+
+
+def check_public_url(value: str) -> str:
+    """PUBLIC_URL: https, or http on this machine only; no trailing slash, query or fragment."""
+    if not value:
+        return value
+    base = check_api_url(value)
+    host = urlsplit(base).hostname or ""
+    if base.startswith("http://") and host not in _LOCAL_HOSTS:
+        raise ValueError(
+            "it must be an https:// address, as Telegram opens Mini Apps over https only "
+            "(http:// is accepted for 127.0.0.1 or localhost, to try things on this machine)"
+        )
+    return base
 
 
 def _valid_host_name(host: str) -> bool:
@@ -94,6 +111,9 @@ class Settings(BaseSettings):
     # How often an update's claim is renewed while it is handled; a claim three beats old
     # belonged to a process that died, and the update's next delivery takes it over.
     update_heartbeat_seconds: float = Field(default=5.0, ge=1.0, le=60.0)
+    # The Mini App (README "Mini App"): where the bot's web server is reachable from outside.
+    public_url: str = ""
+    mini_app_name: str = ""
     # Production mode (README "Production mode"): a webhook instead of polling, N workers.
     webhook_url: str = ""
     webhook_path: str = "/telegram/webhook"
@@ -182,6 +202,23 @@ class Settings(BaseSettings):
             raise ValueError("it must start with redis://, rediss:// or unix://")
         return value
 
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        return check_public_url(value)
+
+    @field_validator("mini_app_name")
+    @classmethod
+    def _mini_app_name(cls, value: str) -> str:
+        if value and not _APP_NAME_RE.fullmatch(value):
+            raise ValueError("it must be the short name given to @BotFather: 3-30 of A-Z a-z 0-9 _")
+        return value
+
+    @property
+    def mini_app_url(self) -> str:
+        """PUBLIC_URL when it is https (Telegram opens nothing else as a Mini App), else ''."""
+        return self.public_url if self.public_url.startswith("https://") else ""
+
     @property
     def webhook_mode(self) -> bool:
         """Whether Telegram posts updates to us (WEBHOOK_URL set) instead of us polling."""
@@ -261,6 +298,11 @@ def load_settings(**overrides: object) -> Settings:
 
 def check_deployment(settings: Settings) -> None:
     """Refuse combinations that would break at run time (several workers need shared state)."""
+    if settings.mini_app_name and not settings.mini_app_url:
+        raise ConfigError(
+            "MINI_APP_NAME needs PUBLIC_URL set to the https:// address the Mini App is "
+            "served from (Telegram opens Mini Apps over https only)."
+        )
     if settings.webhook_mode and settings.webhook_secret is None:
         raise ConfigError(
             "WEBHOOK_SECRET is not set: webhook mode needs a secret of 1-256 characters "

@@ -10,6 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.services import student_home
 from bot.services.context import Deps
 from handlers.middlewares import refuse_button
+from handlers.mini_app import MiniApp
 from handlers.student_home import is_student
 from handlers.student_views import home_card
 
@@ -23,10 +24,11 @@ async def stale_button(query: CallbackQuery, deps: Deps, callback_answer: Callba
 
 
 @router.message(is_student)
-async def student_hint(message: Message, deps: Deps) -> None:
+async def student_hint(message: Message, deps: Deps, mini_app: MiniApp) -> None:
     """A bound student's text, sticker, photo or unknown command: a hint and the home card."""
     assert message.from_user is not None
-    text, keyboard = home_card(await student_home.home(deps, message.from_user.id))
+    home = await student_home.home(deps, message.from_user.id)
+    text, keyboard = home_card(home, mini_app)
     hint = _("Please use the buttons below (or send /help).")
     await message.answer(hint + "\n\n" + text, reply_markup=keyboard)
 

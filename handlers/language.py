@@ -12,6 +12,7 @@ from bot.services import accounts
 from bot.services.accounts import Identity
 from bot.services.context import Deps
 from handlers.keyboards import button, markup, rows_of
+from handlers.mini_app import MiniApp, set_chat_menu
 from handlers.navigation import show
 from handlers.student_access import student_commands
 from handlers.teacher_onboarding import teacher_commands
@@ -46,6 +47,7 @@ async def chosen(
     deps: Deps,
     i18n: CatalogI18n,
     bot: Bot,
+    mini_app: MiniApp,
     identity: Identity | None = None,
 ) -> None:
     """Store the choice and confirm in the new language."""
@@ -57,7 +59,9 @@ async def chosen(
         scope = BotCommandScopeChat(chat_id=query.from_user.id)
         if identity is not None and identity.is_teacher:
             await bot.set_my_commands(teacher_commands(), scope=scope)
+            await set_chat_menu(bot, mini_app, query.from_user.id, teacher=True)
         elif identity is not None and identity.student_of:
             await bot.set_my_commands(student_commands(), scope=scope)
+            await set_chat_menu(bot, mini_app, query.from_user.id, teacher=False)
         text = _("Done: I will speak {language} with you.").format(language=endonym(code))
         await show(query, text)

@@ -17,6 +17,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.services import links, student_home
 from bot.services.accounts import Identity
 from bot.services.context import Deps
+from handlers.mini_app import MiniApp, set_chat_menu
 from handlers.student_views import home_button, home_card
 from views.callbacks import HomeAction
 
@@ -38,17 +39,19 @@ async def open_link(
     command: CommandObject,
     deps: Deps,
     bot: Bot,
+    mini_app: MiniApp,
     identity: Identity | None = None,
 ) -> None:
     """Open the link and show the student's home card; a refusal becomes one sentence."""
     assert message.from_user is not None
     user = message.from_user
     access, home = await student_home.arrive(deps, user.id, user.first_name, command.args or "")
-    text, keyboard = home_card(home)
+    text, keyboard = home_card(home, mini_app)
     await message.answer(welcome(access)[0] + "\n\n" + text, reply_markup=keyboard)
     if access.first_time and not identity_is_teacher(identity):
         # The menu a student needs, in their chat only; teachers keep their own menu.
         await bot.set_my_commands(student_commands(), scope=BotCommandScopeChat(chat_id=user.id))
+        await set_chat_menu(bot, mini_app, user.id, teacher=False)
 
 
 def identity_is_teacher(identity: Identity | None) -> bool:

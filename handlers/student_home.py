@@ -16,6 +16,7 @@ from bot.services.context import Deps
 from bot.services.student_calendar_model import Cursor
 from handlers import student_calendar_views as calendar_views
 from handlers import student_views as views
+from handlers.mini_app import MiniApp
 from handlers.student_bookings import bookings_screen
 from handlers.zone_screens import suggestions_screen, zone_line
 from views.callbacks import HomeAction, StudentHomeCb, StudentZoneCb, ZoneFlow, ZonePickCb
@@ -58,10 +59,11 @@ def zone_picker(home: student_home.Home) -> tuple[str, views.Keyboard]:
 
 
 @router.message(CommandStart(deep_link=False), is_student)
-async def start(message: Message, deps: Deps) -> None:
+async def start(message: Message, deps: Deps, mini_app: MiniApp) -> None:
     """A bound student comes back: their home card."""
     assert message.from_user is not None
-    text, keyboard = views.home_card(await student_home.home(deps, message.from_user.id))
+    home = await student_home.home(deps, message.from_user.id)
+    text, keyboard = views.home_card(home, mini_app)
     await message.answer(text, reply_markup=keyboard)
 
 
@@ -92,7 +94,9 @@ async def my_bookings_command(message: Message, deps: Deps) -> None:
 
 
 @router.message(Command("timezone"))
-async def timezone_command(message: Message, command: CommandObject, deps: Deps) -> None:
+async def timezone_command(
+    message: Message, command: CommandObject, deps: Deps, mini_app: MiniApp
+) -> None:
     """/timezone City sets the student's zone (several meanings: buttons); alone, the picker."""
     assert message.from_user is not None
     if command.args:
@@ -104,17 +108,19 @@ async def timezone_command(message: Message, command: CommandObject, deps: Deps)
             text, keyboard = suggestions_screen(error, ZoneFlow.STUDENT, deps.clock.now())
             await message.answer(text, reply_markup=keyboard)
             return
-        text, keyboard = zone_set_card(home, deps)
+        text, keyboard = zone_set_card(home, deps, mini_app)
     else:
         text, keyboard = zone_picker(await student_home.home(deps, message.from_user.id))
     await message.answer(text, reply_markup=keyboard)
 
 
 @router.callback_query(StudentHomeCb.filter(F.action == HomeAction.HOME))
-async def home_button(query: CallbackQuery, callback_data: StudentHomeCb, deps: Deps) -> None:
+async def home_button(
+    query: CallbackQuery, callback_data: StudentHomeCb, deps: Deps, mini_app: MiniApp
+) -> None:
     """Back to the home card of this student record (and remember its teacher)."""
     home = await student_home.home(deps, query.from_user.id, callback_data.student_id)
-    await views.show(query, *views.home_card(home))
+    await views.show(query, *views.home_card(home, mini_app))
 
 
 @router.callback_query(StudentHomeCb.filter(F.action == HomeAction.BOOK))
@@ -158,20 +164,26 @@ async def switch_teacher(query: CallbackQuery, deps: Deps) -> None:
 
 
 @router.callback_query(StudentZoneCb.filter())
-async def pick_zone(query: CallbackQuery, callback_data: StudentZoneCb, deps: Deps) -> None:
+async def pick_zone(
+    query: CallbackQuery, callback_data: StudentZoneCb, deps: Deps, mini_app: MiniApp
+) -> None:
     """A zone button: set it and show the home card in the new zone."""
     home = await student_home.choose_zone(deps, query.from_user.id, callback_data.index)
-    await views.show(query, *zone_set_card(home, deps))
+    await views.show(query, *zone_set_card(home, deps, mini_app))
 
 
 @router.callback_query(ZonePickCb.filter(F.flow == ZoneFlow.STUDENT))
-async def pick_suggested_zone(query: CallbackQuery, callback_data: ZonePickCb, deps: Deps) -> None:
+async def pick_suggested_zone(
+    query: CallbackQuery, callback_data: ZonePickCb, deps: Deps, mini_app: MiniApp
+) -> None:
     """A zone suggested for what /timezone was given: set it, home card in the new zone."""
     home = await student_home.set_timezone(deps, query.from_user.id, callback_data.zone)
-    await views.show(query, *zone_set_card(home, deps))
+    await views.show(query, *zone_set_card(home, deps, mini_app))
 
 
-def zone_set_card(home: student_home.Home, deps: Deps) -> tuple[str, views.Keyboard]:
+def zone_set_card(
+    home: student_home.Home, deps: Deps, mini_app: MiniApp
+) -> tuple[str, views.Keyboard]:
     """The home card under the chosen zone with its time now (🌍 Time zone changes it)."""
-    text, keyboard = views.home_card(home)
+    text, keyboard = views.home_card(home, mini_app)
     return zone_line(home.zone, deps.clock.now()) + "\n\n" + text, keyboard

@@ -17,6 +17,7 @@ from bot.services.student_home import Home, TeacherLessons
 from handlers import change_policy
 from handlers.keyboards import Button as Button  # the student screens' one way too
 from handlers.keyboards import button as button
+from handlers.mini_app import MiniApp, calendar_button
 from handlers.navigation import show as show  # screens edit in place, one way
 from views import formatting as fmt
 from views.calendar_callbacks import ConfirmCb, DayCb, cursor_fields
@@ -52,7 +53,7 @@ def lesson_groups(groups: list[TeacherLessons], several: bool) -> list[str]:
     return lines
 
 
-def home_card(home: Home) -> tuple[str, Keyboard]:
+def home_card(home: Home, mini_app: MiniApp) -> tuple[str, Keyboard]:
     """The student's home: every teacher's next lessons, the zone and the main buttons."""
     teacher = html.escape(home.teacher_name)
     several = len(home.choices) > 1
@@ -93,6 +94,8 @@ def home_card(home: Home) -> tuple[str, Keyboard]:
     ]
     if several:
         rows.append([home_button(_("🔄 Switch teacher"), HomeAction.TEACHERS, sid)])
+    if mini_app.enabled:
+        rows.append([calendar_button(mini_app.portal_url(home.teacher_id if several else None))])
     return "\n".join(lines), Keyboard(inline_keyboard=rows)
 
 

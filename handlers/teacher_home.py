@@ -23,6 +23,7 @@ from handlers import exports as export_views
 from handlers import stats as stats_views
 from handlers.availability import hours_screen
 from handlers.keyboards import button, markup, rows_of
+from handlers.mini_app import MiniApp, calendar_button
 from handlers.navigation import nav_row, show, with_nav
 from handlers.schedule import week_view
 from handlers.settings_screens import settings_screen
@@ -94,7 +95,7 @@ def attention_lines(data: TeacherHome) -> list[str]:
     return lines
 
 
-def home_screen(data: TeacherHome) -> tuple[str, InlineKeyboardMarkup]:
+def home_screen(data: TeacherHome, mini_app: MiniApp) -> tuple[str, InlineKeyboardMarkup]:
     """The teacher's home: today, the next lessons, what needs attention, and the menu."""
     zone = data.timezone
     lines = [_("🏠 <b>{name}</b> · {zone}").format(name=html.escape(data.teacher_name), zone=zone)]
@@ -110,16 +111,18 @@ def home_screen(data: TeacherHome) -> tuple[str, InlineKeyboardMarkup]:
         lines.append("\n" + _("Enroll a student with ➕ to get their booking link."))
     labels = _labels()
     buttons = [button(labels[screen], HomeCb(screen=screen)) for screen in BUTTONS]
+    if mini_app.enabled:
+        buttons.append(calendar_button(mini_app.teacher_url()))
     return "\n".join(lines), markup(rows_of(buttons, 2))
 
 
 @router.message(CommandStart(deep_link=False))
 @router.message(Command("menu"))
-async def start(message: Message, deps: Deps, state: FSMContext) -> None:
+async def start(message: Message, deps: Deps, state: FSMContext, mini_app: MiniApp) -> None:
     """A teacher's /start or /menu: the home card, as a new message (the current screen)."""
     assert message.from_user is not None
     await state.clear()
-    text, keyboard = home_screen(await home(deps, message.from_user.id))
+    text, keyboard = home_screen(await home(deps, message.from_user.id), mini_app)
     await message.answer(text, reply_markup=keyboard)
 
 
@@ -140,16 +143,16 @@ async def add_student(
     deps: Deps,
     bot: Bot,
     bot_username: str,
-    public_url: str = "",
+    mini_app: MiniApp,
 ) -> None:
     """Enroll: the link card comes as a new message (to forward); the prompt turns home again."""
     assert message.from_user is not None
     card = await students.enroll(deps, message.from_user.id, message.text or "")
     prompt = int((await state.get_data()).get(PROMPT_MESSAGE, 0))
     await state.clear()
-    await send_card(message, card, bot_username, public_url)
+    await send_card(message, card, bot_username, mini_app)
     if prompt:
-        text, keyboard = home_screen(await home(deps, message.from_user.id))
+        text, keyboard = home_screen(await home(deps, message.from_user.id), mini_app)
         with suppress(TelegramBadRequest):  # the prompt is gone: the link card is what matters
             await bot.edit_message_text(
                 text, chat_id=message.chat.id, message_id=prompt, reply_markup=keyboard
@@ -157,7 +160,9 @@ async def add_student(
 
 
 @router.callback_query(HomeCb.filter())
-async def navigate(query: CallbackQuery, callback_data: HomeCb, deps: Deps) -> None:
+async def navigate(
+    query: CallbackQuery, callback_data: HomeCb, deps: Deps, mini_app: MiniApp
+) -> None:
     """Home and every screen of its menu, shown in the pressed message from current data."""
     uid, to = query.from_user.id, callback_data.screen
     if to == HomeScreen.SCHEDULE:
@@ -178,6 +183,6 @@ async def navigate(query: CallbackQuery, callback_data: HomeCb, deps: Deps) -> N
     elif to == HomeScreen.EXPORT:
         text, keyboard = _("What would you like to export?"), export_views.choices_keyboard()
     else:  # HOME (ADD has a handler of its own)
-        await show(query, *home_screen(await home(deps, uid)))
+        await show(query, *home_screen(await home(deps, uid), mini_app))
         return
     await show(query, text, with_nav(keyboard))

@@ -24,6 +24,7 @@ from bot.domain.links import LIMIT_CHOICES, LinkLimit
 from bot.services import links, students
 from bot.services.context import Deps
 from handlers.keyboards import Button, Row, button, markup, url_button
+from handlers.mini_app import OFF, MiniApp
 from handlers.navigation import show
 from views.formatting import days, long_day
 from views.teacher_callbacks import LinkAction, LinkCb, LinkLimitCb, StudentAction, StudentCb
@@ -71,13 +72,15 @@ def opened_text(n: int, limit: int | None) -> str:
     return opened.format(n=n, limit=limit)
 
 
-def link_text(card: links.LinkCard, bot_username: str, public_url: str = "") -> str:
-    """The card's text: who, the link itself, where it opens, expiry and uses."""
+def link_text(card: links.LinkCard, bot_username: str, mini_app: MiniApp = OFF) -> str:
+    """The card's text: who, the link itself (and its Mini App form), expiry and uses."""
     who = f"{colour_mark(card.student.colour)} {html.escape(card.student.name)}"
     lines = [_("🔗 Booking link for {who}: <b>{state}</b>").format(who=who, state=_state(card))]
     if card.token:
         lines.append(deep_link(bot_username, card.token))
-    lines.append(where_it_opens(card, public_url))
+        if app_link := mini_app.direct_link(bot_username, card.token):
+            lines.append(_("📱 The same link opening the Mini App: {link}").format(link=app_link))
+    lines.append(where_it_opens(card, mini_app.base))
     if card.link is not None:
         expiry = long_day(card.link.expires_at.date()) if card.link.expires_at else _("never")
         uses = opened_text(card.link.use_count, card.link.max_uses)
@@ -137,13 +140,13 @@ def send_link_button(student_id: int) -> Button:
 
 
 async def send_card(
-    to: Message | CallbackQuery, card: links.LinkCard, bot_username: str, public_url: str = ""
+    to: Message | CallbackQuery, card: links.LinkCard, bot_username: str, mini_app: MiniApp
 ) -> None:
     """Answer with the link card: a new message below the one typed or pressed."""
     message = to.message if isinstance(to, CallbackQuery) else to
     assert message is not None
     await message.answer(
-        link_text(card, bot_username, public_url),
+        link_text(card, bot_username, mini_app),
         reply_markup=link_keyboard(card, bot_username),
         link_preview_options=LinkPreviewOptions(is_disabled=True),
     )
@@ -162,11 +165,7 @@ def by_name_usage(command: str) -> str:
 
 @router.message(Command(*BY_NAME))
 async def card_by_name(
-    message: Message,
-    command: CommandObject,
-    deps: Deps,
-    bot_username: str,
-    public_url: str = "",
+    message: Message, command: CommandObject, deps: Deps, bot_username: str, mini_app: MiniApp
 ) -> None:
     """/addstudent Anna enrolls Anna, /link Anna finds her: either way, her link card."""
     assert message.from_user is not None
@@ -174,7 +173,7 @@ async def card_by_name(
         await message.answer(by_name_usage(command.command))
         return
     card = await BY_NAME[command.command](deps, message.from_user.id, command.args)
-    await send_card(message, card, bot_username, public_url)
+    await send_card(message, card, bot_username, mini_app)
 
 
 @router.callback_query(LinkCb.filter(F.action == LinkAction.CARD))
@@ -184,7 +183,7 @@ async def show_link(
     callback_data: LinkCb | StudentCb,
     deps: Deps,
     bot_username: str,
-    public_url: str = "",
+    mini_app: MiniApp,
 ) -> None:
     """The link card from a student's card; ✉️ Send first queues a new link into their chat."""
     uid, sid = query.from_user.id, callback_data.student_id
@@ -194,7 +193,7 @@ async def show_link(
         await query.message.answer(_("✉️ A new link is on its way to the student."))
     else:
         card = await links.card(deps, uid, sid)
-    await send_card(query, card, bot_username, public_url)
+    await send_card(query, card, bot_username, mini_app)
 
 
 @router.callback_query(LinkCb.filter(F.action == LinkAction.QR))
@@ -203,13 +202,13 @@ async def qr(
     callback_data: LinkCb,
     deps: Deps,
     bot_username: str,
-    public_url: str = "",
+    mini_app: MiniApp,
 ) -> None:
     """Send the link as a QR code photo."""
     card = await links.card(deps, query.from_user.id, callback_data.student_id)
     assert query.message is not None
     if card.token is None:
-        await query.message.answer(link_text(card, bot_username, public_url))
+        await query.message.answer(link_text(card, bot_username, mini_app))
         return
     photo = BufferedInputFile(qr_png(deep_link(bot_username, card.token)), filename="link.png")
     caption = _("QR code of the booking link for {name}").format(
@@ -275,11 +274,7 @@ async def ask_change(query: CallbackQuery, callback_data: LinkCb, deps: Deps) ->
 
 @router.callback_query(LinkCb.filter(F.action.in_(CONFIRMED.values())))
 async def change(
-    query: CallbackQuery,
-    callback_data: LinkCb,
-    deps: Deps,
-    bot_username: str,
-    public_url: str = "",
+    query: CallbackQuery, callback_data: LinkCb, deps: Deps, bot_username: str, mini_app: MiniApp
 ) -> None:
     """Confirmed: regenerate (the old link stops at once) or revoke; say what happened."""
     regen = callback_data.action == LinkAction.REGENERATE_CONFIRMED
@@ -295,7 +290,7 @@ async def change(
     booked = ngettext("{n} booked lesson stays booked.", "{n} booked lessons stay booked.", n)
     # In place of the question: its buttons are answered and must not change the link again.
     await show(query, done + (" " + booked.format(n=n) if n else ""))
-    await send_card(query, changed.card, bot_username, public_url)
+    await send_card(query, changed.card, bot_username, mini_app)
 
 
 @router.callback_query(LinkCb.filter(F.action == LinkAction.KEEP))
@@ -337,10 +332,10 @@ async def set_limit(
     callback_data: LinkLimitCb,
     deps: Deps,
     bot_username: str,
-    public_url: str = "",
+    mini_app: MiniApp,
 ) -> None:
     """Apply one limit (the other stays as it is) and show the card."""
     card = await links.set_limit(
         deps, query.from_user.id, callback_data.student_id, callback_data.limit, callback_data.value
     )
-    await send_card(query, card, bot_username, public_url)
+    await send_card(query, card, bot_username, mini_app)

@@ -27,6 +27,7 @@ from bot.services import teachers
 from bot.services.accounts import Identity
 from bot.services.context import Deps
 from handlers.keyboards import button, markup, rows_of
+from handlers.mini_app import MiniApp, set_chat_menu
 from handlers.zone_screens import suggestions_screen, zone_with_time
 from views.callbacks import ZoneFlow, ZonePickCb
 from views.formatting import sentence
@@ -136,27 +137,39 @@ async def teach_name(message: Message, state: FSMContext, deps: Deps) -> None:
 
 @router.callback_query(StateFilter(TeachForm.zone), ZoneCb.filter())
 async def teach_zone_button(
-    query: CallbackQuery, callback_data: ZoneCb, state: FSMContext, deps: Deps, bot: Bot
+    query: CallbackQuery,
+    callback_data: ZoneCb,
+    state: FSMContext,
+    deps: Deps,
+    bot: Bot,
+    mini_app: MiniApp,
 ) -> None:
     """A common zone was picked."""
     zone = COMMON_ZONES[callback_data.index % len(COMMON_ZONES)]
-    await _finish(query.from_user.id, zone, state, deps, bot)
+    await _finish(query.from_user.id, zone, state, deps, bot, mini_app)
 
 
 @router.callback_query(StateFilter(TeachForm.zone), ZonePickCb.filter(F.flow == ZoneFlow.TEACH))
 async def teach_zone_suggested(
-    query: CallbackQuery, callback_data: ZonePickCb, state: FSMContext, deps: Deps, bot: Bot
+    query: CallbackQuery,
+    callback_data: ZonePickCb,
+    state: FSMContext,
+    deps: Deps,
+    bot: Bot,
+    mini_app: MiniApp,
 ) -> None:
     """A zone suggested for what was typed was picked."""
-    await _finish(query.from_user.id, callback_data.zone, state, deps, bot)
+    await _finish(query.from_user.id, callback_data.zone, state, deps, bot, mini_app)
 
 
 @router.message(StateFilter(TeachForm.zone), TYPED)
-async def teach_zone_typed(message: Message, state: FSMContext, deps: Deps, bot: Bot) -> None:
+async def teach_zone_typed(
+    message: Message, state: FSMContext, deps: Deps, bot: Bot, mini_app: MiniApp
+) -> None:
     """A zone was typed; what it may mean comes back as buttons (and we keep asking)."""
     assert message.from_user is not None
     try:
-        await _finish(message.from_user.id, message.text or "", state, deps, bot)
+        await _finish(message.from_user.id, message.text or "", state, deps, bot, mini_app)
     except UnknownTimezone as error:
         if not error.suggestions:
             raise
@@ -164,7 +177,9 @@ async def teach_zone_typed(message: Message, state: FSMContext, deps: Deps, bot:
         await message.answer(text, reply_markup=keyboard)
 
 
-async def _finish(user_id: int, zone: str, state: FSMContext, deps: Deps, bot: Bot) -> None:
+async def _finish(
+    user_id: int, zone: str, state: FSMContext, deps: Deps, bot: Bot, mini_app: MiniApp
+) -> None:
     data: dict[str, Any] = await state.get_data()
     name = data.get("name")
     if not isinstance(name, str) or not name:
@@ -176,6 +191,7 @@ async def _finish(user_id: int, zone: str, state: FSMContext, deps: Deps, bot: B
     teacher = await teachers.register(deps, user_id, name, zone)
     await state.clear()
     await bot.set_my_commands(teacher_commands(), scope=BotCommandScopeChat(chat_id=user_id))
+    await set_chat_menu(bot, mini_app, user_id, teacher=True)  # the menu opens the panel
     text, keyboard = registered_screen(teacher, deps.clock.now())
     await bot.send_message(user_id, text, reply_markup=keyboard)
 

@@ -1,5 +1,6 @@
 """A local Telegram Bot API server that simulates people, for tests and demos."""
 
+from sandbox.mini_apps import NoWebApp, WebAppLaunch
 from sandbox.people import ButtonNotFound, SimUser
 from sandbox.server import BotAPIServer, FaultKind, RequestRecord
 from sandbox.webhook import WebhookDelivery
@@ -12,7 +13,9 @@ __all__ = [
     "CallbackAnswer",
     "ChatMessage",
     "FaultKind",
+    "NoWebApp",
     "RequestRecord",
     "SimUser",
+    "WebAppLaunch",
     "WebhookDelivery",
 ]

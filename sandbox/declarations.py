@@ -152,6 +152,7 @@ TYPES: dict[str, tuple[Field, ...]] = {
         _f("style", STR),
         _f("request_contact", BOOL),
         _f("request_location", BOOL),
+        _f("web_app", "WebAppInfo"),
     ),
     "ReplyKeyboardRemove": (_f("remove_keyboard", BOOL, required=True), _f("selective", BOOL)),
     "ForceReply": (
@@ -209,6 +210,9 @@ UNIONS: dict[str, dict[str, str]] = {
         "web_app": "MenuButtonWebApp",
     },
 }
+
+# Which field of a reply keyboard button makes it do something; at most one may be present.
+KEYBOARD_BUTTON_ACTIONS = ("request_contact", "request_location", "web_app")
 
 # Which field of an inline button makes it do something; exactly one must be present.
 BUTTON_ACTIONS = (

@@ -30,9 +30,21 @@ def buttons_of(markup: dict[str, Any] | None) -> list[list[Button]]:
     if not markup or "inline_keyboard" not in markup:
         return []
     return [
-        [Button(b["text"], b.get("callback_data"), b.get("url")) for b in row]
+        [Button(b["text"], b.get("callback_data"), b.get("url"), _web_app(b)) for b in row]
         for row in markup["inline_keyboard"]
     ]
+
+
+def keyboard_of(markup: dict[str, Any] | None) -> list[list[Button]]:
+    """Reply keyboard rows as the user sees them under the input field."""
+    if not markup or "keyboard" not in markup:
+        return []
+    return [[Button(b["text"], web_app=_web_app(b)) for b in row] for row in markup["keyboard"]]
+
+
+def _web_app(button: dict[str, Any]) -> str | None:
+    info = button.get("web_app")
+    return str(info["url"]) if info else None
 
 
 def _inline_markup(markup: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -76,6 +88,7 @@ def send_message(world: World, p: dict[str, Any]) -> dict[str, Any]:
         "caption": None,
         "raw_text": p["text"],
         "buttons": buttons_of(p.get("reply_markup")),
+        "keyboard": keyboard_of(p.get("reply_markup")),
     }
     return world.add_message(chat_id, True, view, payload).payload
 
@@ -109,6 +122,7 @@ def _send_media(world: World, p: dict[str, Any], kind: str) -> dict[str, Any]:
         "kind": kind,
         "caption": parsed.text or None,
         "buttons": buttons_of(p.get("reply_markup")),
+        "keyboard": keyboard_of(p.get("reply_markup")),
     }
     size = len(stored.content) if stored.content is not None else 0
     if kind == "photo":
@@ -243,4 +257,4 @@ HANDLERS: dict[str, Handler] = {
     "sendDocument": lambda world, p: _send_media(world, p, "document"),
 }
 
-__all__ = ["HANDLERS", "NOT_MODIFIED", "ApiError", "buttons_of"]
+__all__ = ["HANDLERS", "NOT_MODIFIED", "ApiError", "buttons_of", "keyboard_of"]

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sandbox.world import BotEvent, CallbackAnswer, ChatMessage, World
+from sandbox.mini_apps import MiniApps, WebAppLaunch
+from sandbox.world import BotEvent, Button, CallbackAnswer, ChatMessage, World
 
 _COMMAND_RE = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
 # A 1x1 transparent PNG, used when a test does not care what the photo shows.
@@ -54,6 +55,10 @@ class SimUser:
         """The chat as this user sees it."""
         return self._p().chat(self.id)
 
+    def open_web_app(self, source: Button | str, **options: Any) -> WebAppLaunch:
+        """Open a Mini App from a web_app button (or its label) or URL; see People."""
+        return self._p().open_web_app(self.id, source, **options)
+
 
 def describe(message: ChatMessage) -> str:
     """One line describing a message for failure reports."""
@@ -63,7 +68,7 @@ def describe(message: ChatMessage) -> str:
     return f"  [{who} #{message.message_id}{' edited' if message.edited else ''}] {body!r}{buttons}"
 
 
-class People:
+class People(MiniApps):
     """Mixin giving the server an in-process API to act as users and observe chats."""
 
     def __init__(self, world: World) -> None:

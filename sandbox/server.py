@@ -51,7 +51,7 @@ class BotAPIServer(People):
             "can_read_all_group_messages": False,
             "supports_inline_queries": False,
         }
-        super().__init__(World(bot_user, wall_clock))
+        super().__init__(World(bot_user, wall_clock, token))
         self.clock = clock
         self.requests: list[RequestRecord] = []
         self.sent_message_times: list[float] = []

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sandbox.declarations import CHAT_ACTIONS, DEFAULT_UPDATE_TYPES
-from sandbox.validation import bad_request, check_commands
+from sandbox.validation import bad_request, check_commands, check_menu_button
 from sandbox.world import Webhook, World
 
 
@@ -34,16 +34,32 @@ def get_my_commands(world: World, p: dict[str, Any]) -> list[dict[str, Any]]:
     return world.commands.get(_scope_key(p), [])
 
 
+def _menu_chat(world: World, p: dict[str, Any]) -> int | None:
+    chat = p.get("chat_id")
+    if chat is not None and chat not in world.users:
+        raise bad_request("chat not found")  # menu buttons exist in private chats only
+    return chat
+
+
 def set_chat_menu_button(world: World, p: dict[str, Any]) -> bool:
-    """setChatMenuButton: store the menu button for a chat or the default."""
-    world.menu_buttons[p.get("chat_id")] = p.get("menu_button") or {"type": "default"}
+    """setChatMenuButton: a chat's own menu button, or the bot's default (None key)."""
+    chat = _menu_chat(world, p)
+    button = p.get("menu_button") or {"type": "default"}
+    check_menu_button(button)
+    if button["type"] == "default":
+        world.menu_buttons.pop(chat, None)  # a chat follows the default; the default: commands
+    else:
+        world.menu_buttons[chat] = button
     return True
 
 
 def get_chat_menu_button(world: World, p: dict[str, Any]) -> dict[str, Any]:
-    """getChatMenuButton: the menu button for a chat or the default."""
-    chat = p.get("chat_id")
-    return world.menu_buttons.get(chat) or world.menu_buttons.get(None) or {"type": "commands"}
+    """getChatMenuButton: a chat's own button ("default" when it follows the bot's default),
+    or without chat_id the bot's default (the command list unless set)."""
+    chat = _menu_chat(world, p)
+    if chat is not None:
+        return world.menu_buttons.get(chat, {"type": "default"})
+    return world.menu_buttons.get(None, {"type": "commands"})
 
 
 def send_chat_action(world: World, p: dict[str, Any]) -> bool:

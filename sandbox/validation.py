@@ -7,7 +7,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sandbox.declarations import BUTTON_ACTIONS, METHODS, TYPES, UNIONS, Field
+from sandbox.declarations import (
+    BUTTON_ACTIONS,
+    KEYBOARD_BUTTON_ACTIONS,
+    METHODS,
+    TYPES,
+    UNIONS,
+    Field,
+)
 from sandbox.markup import EntityParseError, ParsedText, parse_html, utf16_len
 
 
@@ -164,6 +171,8 @@ def parse_params(method: str, raw: dict[str, Any], uploads: dict[str, Upload]) -
     markup = params.get("reply_markup")
     if isinstance(markup, dict) and "inline_keyboard" in markup:
         check_inline_keyboard(markup["inline_keyboard"])
+    if isinstance(markup, dict) and "keyboard" in markup:
+        check_reply_keyboard(markup["keyboard"])
     return params
 
 
@@ -193,6 +202,41 @@ def check_inline_keyboard(rows: list[list[dict[str, Any]]]) -> None:
                 raise bad_request("BUTTON_DATA_INVALID")
             if "url" in button:
                 check_url(button["url"])
+            if "web_app" in button:
+                check_web_app_url(button["web_app"]["url"], "inline keyboard button")
+
+
+def check_web_app_url(url: str, what: str) -> None:
+    """A Mini App opens only from an https:// address with a host (WebAppInfo.url)."""
+    if not re.match(r"(?i)https?://[^\s/?#]+", url):
+        raise bad_request(f"{what} Web App URL '{url}' is invalid: Wrong HTTP URL")
+    if not url.lower().startswith("https://"):
+        raise bad_request(f"{what} Web App URL '{url}' is invalid: Only HTTPS links are allowed")
+
+
+def check_reply_keyboard(rows: list[list[dict[str, Any]]]) -> None:
+    """Reply keyboard buttons: non-empty text, at most one action, https Mini Apps."""
+    for row in rows:
+        for button in row:
+            if not button.get("text", "").strip():
+                raise bad_request("keyboard button text must be non-empty")
+            actions = [a for a in KEYBOARD_BUTTON_ACTIONS if a in button]
+            if len(actions) > 1:
+                raise bad_request(
+                    "can't parse keyboard button: at most one of "
+                    f"{', '.join(actions)} may be specified"
+                )
+            if "web_app" in button:
+                check_web_app_url(button["web_app"]["url"], "keyboard button")
+
+
+def check_menu_button(button: dict[str, Any]) -> None:
+    """A MenuButtonWebApp needs a visible text and an https Mini App address."""
+    if button["type"] != "web_app":
+        return
+    if not button["text"].strip():
+        raise bad_request("BUTTON_TEXT_INVALID")
+    check_web_app_url(button["web_app"]["url"], "menu button")
 
 
 def render(text: str, parse_mode: str | None, entities: list[dict[str, Any]] | None) -> ParsedText:

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from sandbox.declarations import DEFAULT_UPDATE_TYPES
 from sandbox.validation import ApiError, bad_request
 
@@ -24,6 +26,7 @@ class Button:
     text: str
     callback_data: str | None = None
     url: str | None = None
+    web_app: str | None = None  # the WebAppInfo url a press opens as a Mini App
 
 
 @dataclass
@@ -36,6 +39,7 @@ class ChatMessage:
     caption: str | None
     raw_text: str | None
     buttons: list[list[Button]] = field(default_factory=list)
+    keyboard: list[list[Button]] = field(default_factory=list)  # a reply keyboard sent with it
     photo: bytes | None = None
     document: bytes | None = None
     document_name: str | None = None
@@ -48,8 +52,9 @@ class ChatMessage:
         return [b.text for row in self.buttons for b in row]
 
     def find_button(self, text: str) -> Button | None:
-        """The first button with exactly this label, if any."""
-        return next((b for row in self.buttons for b in row if b.text == text), None)
+        """The first inline (else reply keyboard) button with exactly this label, if any."""
+        rows = [*self.buttons, *self.keyboard]
+        return next((b for row in rows for b in row if b.text == text), None)
 
     @property
     def content(self) -> str:
@@ -116,8 +121,14 @@ def file_ids(content: bytes | None, salt: str) -> tuple[str, str]:
 class World:
     """All state of the simulated Telegram, for one bot."""
 
-    def __init__(self, bot_user: dict[str, Any], wall_clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        bot_user: dict[str, Any],
+        wall_clock: Callable[[], float] = time.time,
+        bot_token: str = "",
+    ):
         self.bot_user = bot_user
+        self.bot_token = bot_token  # Telegram knows it: Mini App launch data is signed with it
         self.wall_clock = wall_clock
         self.users: dict[int, SimUser] = {}
         self.chats: dict[int, list[Record]] = {}
@@ -129,7 +140,10 @@ class World:
         self.callback_answers: list[CallbackAnswer] = []
         self.files: dict[str, StoredFile] = {}
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        self.menu_buttons: dict[int | None, dict[str, Any]] = {}
+        self.menu_buttons: dict[int | None, dict[str, Any]] = {}  # None: the bot's default
+        self.web_apps: dict[str, str] = {}  # Mini Apps registered with @BotFather: name -> url
+        # Stands in for Telegram's own key signing Mini App launch data (`signature`).
+        self.signing_key = Ed25519PrivateKey.generate()
         self.webhook: Webhook | None = None
         self.events: list[BotEvent] = []
         self.chat_actions: list[tuple[int, str]] = []
@@ -218,6 +232,10 @@ class World:
             return False
         self.chats[user_id].remove(record)
         return True
+
+    def menu_button(self, chat_id: int) -> dict[str, Any]:
+        """The menu button the user sees in a chat: its own if set, else the bot's default."""
+        return self.menu_buttons.get(chat_id) or self.menu_buttons.get(None) or {"type": "commands"}
 
     # --- files ----------------------------------------------------------------------------
     def store_file(

@@ -59,6 +59,7 @@ class Home:
     """What the student's home card shows: the teacher booked with now, every teacher's lessons."""
 
     student_id: int
+    teacher_id: int
     teacher_name: str
     zone: str
     teacher_zone: str
@@ -166,6 +167,7 @@ async def home(deps: Deps, telegram_id: int, student_id: int = 0) -> Home:
     zone = viewer_zone(account, teacher)
     return Home(
         student_id=student.id,
+        teacher_id=teacher.id,
         teacher_name=teacher.display_name,
         zone=zone,
         teacher_zone=teacher.settings.timezone,

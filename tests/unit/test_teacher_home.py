@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.services.teacher_home import Expiring, HomeLesson, TeacherHome
+from handlers.mini_app import MiniApp
 from handlers.navigation import with_nav
 from handlers.teacher_home import home_screen
 from views.i18n import make_i18n
@@ -32,7 +33,7 @@ def data(**changes: object) -> TeacherHome:
 def render(home: TeacherHome, locale: str = "en") -> tuple[str, list[str]]:
     i18n = make_i18n()
     with i18n.context(), i18n.use_locale(locale):
-        text, keyboard = home_screen(home)
+        text, keyboard = home_screen(home, MiniApp())
     return text, [b.text for row in keyboard.inline_keyboard for b in row]
 
 
