@@ -13,6 +13,7 @@ from bot.domain.model import ShareLink, Student, TeacherSettings
 from bot.domain.teacher_settings import Setting, apply_choice
 from bot.services import links
 from handlers.settings_screens import settings_screen
+from handlers.mini_app import MiniApp
 from handlers.teacher_links import link_text
 from views.i18n import make_i18n
 
@@ -46,10 +47,10 @@ def test_links_are_telegram_only_until_the_teacher_flips_the_switch() -> None:
 
 
 def test_the_link_card_says_where_the_link_opens() -> None:
-    assert "Opens in Telegram only." in link_text(_card(False), "bot", "https://l.example")
-    shown = link_text(_card(True), "bot", "https://l.example/")
+    assert "Opens in Telegram only." in link_text(_card(False), "bot", MiniApp("https://l.example"))
+    shown = link_text(_card(True), "bot", MiniApp("https://l.example/"))
     assert f"Also opens in a browser: https://l.example/book/3/{TOKEN}" in shown
-    unset = link_text(_card(True), "bot", "")
+    unset = link_text(_card(True), "bot", MiniApp(""))
     assert "once the bot's public address is set" in unset
     assert "/book/" not in unset
-    assert "/book/" not in link_text(_card(True, token=None), "bot", "https://l.example")
+    assert "/book/" not in link_text(_card(True, token=None), "bot", MiniApp("https://l.example"))
