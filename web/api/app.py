@@ -9,6 +9,7 @@ from aiogram.utils.i18n import gettext as _
 from aiohttp import web
 
 from bot.domain.errors import DomainError
+from web import miniapp
 from web.api import openapi
 from web.api.auth import authenticate
 from web.api.context import API, ApiContext
@@ -92,3 +93,4 @@ def add_api(app: web.Application, ctx: ApiContext) -> None:
     for name in ROUTE_MODULES:
         app.router.add_routes(importlib.import_module(name).routes)
     app.router.add_get("/api/openapi.json", openapi.serve)
+    miniapp.add_pages(app)

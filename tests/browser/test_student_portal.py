@@ -1,0 +1,83 @@
+"""A student on a 320 px phone: opens the portal from Telegram, picks a day, books, sees the
+lesson in My bookings and cancels it; the teacher hears of it in the chat."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from playwright.async_api import BrowserContext, expect
+
+from bot.domain.model import BookingStatus
+from tests.api.conftest import Api
+from tests.browser.miniapp_steps import DARK, WAIT, open_app, screenshot
+from tests.steps import student_steps as s
+from tests.steps.teacher_steps import delivered
+
+ANNA = 801
+
+
+async def test_a_student_books_and_cancels_a_lesson_on_a_phone(
+    api: Api, phone: BrowserContext
+) -> None:
+    h = api.harness
+    tutor = await s.teacher(h)  # Europe/Berlin
+    student_id, token = await s.invite(h, tutor, "Anna")
+    h.user(ANNA, "Anna")
+    # Wednesday 25 November, 09:00 UTC = 10:00 in Berlin; three one-hour slots.
+    wednesday = h.clock.now().replace(hour=9, minute=0) + timedelta(days=2)
+    await s.slots(h, tutor, wednesday, 3)
+
+    page = await open_app(phone, api, ANNA, start_param=token)
+    await expect(page.get_by_role("heading", name=tutor.display_name)).to_be_visible(timeout=WAIT)
+    await expect(page.get_by_text("Booking as Anna")).to_be_visible()
+
+    await page.get_by_role("button", name="Month").click()
+    await page.get_by_role("button", name=re.compile(r"25 November.*3 free")).click()
+    await page.get_by_role("button", name=re.compile(r"^10:00–11:00, Math, Free")).click()
+    sheet = page.get_by_role("dialog")
+    await expect(sheet).to_contain_text("24 h before it starts")
+    await sheet.get_by_role("button", name="Confirm booking").click()
+    await expect(page.get_by_role("status")).to_contain_text("Booked:", timeout=WAIT)
+    await expect(page.get_by_role("button", name=re.compile(r"^10:00–11:00, Math, Yours"))).to_be_visible(
+        timeout=WAIT
+    )
+
+    # The chat is the same product: the teacher is told, and the chat lists the lesson.
+    await delivered(h, tutor.telegram_id, "Anna")
+    [(booked, _slot)] = await s.bookings_of(h, student_id)
+    assert booked.status == BookingStatus.CONFIRMED
+
+    await page.get_by_role("link", name="My bookings").click()
+    upcoming = page.get_by_role("list", name="Upcoming lessons")
+    await expect(upcoming).to_contain_text("10:00", timeout=WAIT)
+    await upcoming.get_by_role("button", name="Cancel").click()
+    await page.get_by_role("dialog").get_by_role("button", name="Cancel lesson").click()
+    await expect(page.get_by_role("status")).to_contain_text("Cancelled:", timeout=WAIT)
+    await expect(page.get_by_text("No lessons booked yet.")).to_be_visible(timeout=WAIT)
+    [(cancelled, _slot)] = await s.bookings_of(h, student_id)
+    assert cancelled.status == BookingStatus.CANCELLED
+
+
+async def test_the_portal_follows_telegrams_theme_and_is_pictured(
+    api: Api, phone: BrowserContext
+) -> None:
+    h = api.harness
+    tutor = await s.teacher(h)
+    student_id, token = await s.invite(h, tutor, "Anna")
+    await s.slots(h, tutor, h.clock.now().replace(hour=9, minute=0) + timedelta(days=1), 3)
+    await s.slots(h, tutor, h.clock.now().replace(hour=14, minute=0) + timedelta(days=2), 2)
+    h.user(ANNA, "Anna")
+    light = await open_app(phone, api, ANNA, start_param=token)
+    await light.get_by_role("button", name=re.compile(r"^10:00–11:00, Math, Free")).first.click()
+    await light.get_by_role("dialog").get_by_role("button", name="Confirm booking").click()
+    await expect(light.get_by_role("status")).to_contain_text("Booked:", timeout=WAIT)
+    background = await light.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(255, 255, 255)"
+    await screenshot(light, "portal-light")
+
+    dark = await open_app(phone, api, ANNA, theme=DARK, start_param=token)
+    await expect(dark.get_by_role("button", name=re.compile(r"Yours"))).to_be_visible(timeout=WAIT)
+    background = await dark.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(33, 33, 33)"
+    await screenshot(dark, "portal-dark")
