@@ -39,9 +39,9 @@ async def test_a_student_books_and_cancels_a_lesson_on_a_phone(
     await expect(sheet).to_contain_text("24 h before it starts")
     await sheet.get_by_role("button", name="Confirm booking").click()
     await expect(page.get_by_role("status")).to_contain_text("Booked:", timeout=WAIT)
-    await expect(page.get_by_role("button", name=re.compile(r"^10:00–11:00, Math, Yours"))).to_be_visible(
-        timeout=WAIT
-    )
+    await expect(
+        page.get_by_role("button", name=re.compile(r"^10:00–11:00, Math, Yours"))
+    ).to_be_visible(timeout=WAIT)
 
     # The chat is the same product: the teacher is told, and the chat lists the lesson.
     await delivered(h, tutor.telegram_id, "Anna")
@@ -64,7 +64,7 @@ async def test_the_portal_follows_telegrams_theme_and_is_pictured(
 ) -> None:
     h = api.harness
     tutor = await s.teacher(h)
-    student_id, token = await s.invite(h, tutor, "Anna")
+    _student_id, token = await s.invite(h, tutor, "Anna")
     await s.slots(h, tutor, h.clock.now().replace(hour=9, minute=0) + timedelta(days=1), 3)
     await s.slots(h, tutor, h.clock.now().replace(hour=14, minute=0) + timedelta(days=2), 2)
     h.user(ANNA, "Anna")
