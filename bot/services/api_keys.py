@@ -48,11 +48,20 @@ async def create(deps: Deps, telegram_id: int) -> NewKey:
     return NewKey(key, secret)
 
 
-async def listing(deps: Deps, telegram_id: int) -> list[ApiKey]:
+@dataclass(frozen=True)
+class KeyList:
+    """The teacher's live keys, oldest first, and the zone their dates are shown in."""
+
+    zone: str
+    keys: list[ApiKey]
+
+
+async def listing(deps: Deps, telegram_id: int) -> KeyList:
     """The teacher's live keys, oldest first."""
     async with deps.reading() as uow:
         teacher = await teacher_of(uow, telegram_id)
-        return await uow.api_keys.of_teacher(teacher.id, live_only=True)
+        keys = await uow.api_keys.of_teacher(teacher.id, live_only=True)
+    return KeyList(teacher.settings.timezone, keys)
 
 
 @records_refusals
