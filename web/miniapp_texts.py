@@ -99,7 +99,7 @@ TEXTS: tuple[str, ...] = (
     # teacher.js
     _("Active"),
     _("Expired"),
-    _("Revoked"),
+    _("Revoked by you"),
     _("Used up"),
     _("Never"),
     _("Could not load your students. Please try again."),

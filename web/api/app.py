@@ -20,7 +20,7 @@ from web.api.refusals import problem_of
 log = logging.getLogger("lessonlink.api")
 
 # Route modules, each with `routes` (a RouteTableDef); importing one adds its OpenAPI part.
-ROUTE_MODULES: list[str] = ["web.api.booking", "web.api.me"]
+ROUTE_MODULES: list[str] = ["web.api.booking", "web.api.me", "web.api.teacher"]
 
 
 def language_of(request: web.Request) -> str:

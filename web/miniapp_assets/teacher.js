@@ -8,7 +8,7 @@ import { share } from "./tg.js";
 
 export function linkStateLabel(state) {
   return {
-    active: t("Active"), expired: t("Expired"), revoked: t("Revoked"), used_up: t("Used up"),
+    active: t("Active"), expired: t("Expired"), revoked: t("Revoked by you"), used_up: t("Used up"),
   }[state] || state;
 }
 
