@@ -32,6 +32,15 @@ async def test_a_student_books_and_cancels_a_lesson_on_a_phone(
     await expect(page.get_by_role("heading", name=tutor.display_name)).to_be_visible(timeout=WAIT)
     await expect(page.get_by_text("Booking as Anna")).to_be_visible()
 
+    # By keyboard: a slot opens the sheet, Escape closes it and the focus comes back.
+    first = page.get_by_role("button", name=re.compile(r"^10:00–11:00, Math, Free"))
+    await first.focus()
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("dialog")).to_be_visible()
+    await page.keyboard.press("Escape")
+    await expect(page.get_by_role("dialog")).to_have_count(0)
+    await expect(first).to_be_focused()
+
     await page.get_by_role("button", name="Month").click()
     await page.get_by_role("button", name=re.compile(r"25 November.*3 free")).click()
     await page.get_by_role("button", name=re.compile(r"^10:00–11:00, Math, Free")).click()

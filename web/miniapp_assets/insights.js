@@ -57,7 +57,7 @@ export async function showAnalytics(main) {
         h("thead", {}, h("tr", {}, [t("Student"), t("Openings"), t("Refused")].map((c) => h("th", { scope: "col" }, c)))),
         h("tbody", {}, usage.links.map((l) => h("tr", {},
           h("td", {}, swatch(l.colour, ""), " ", l.name), h("td", {}, String(l.openings)), h("td", {}, String(l.refused))))))),
-      h("ol", { class: "bars", "aria-label": t("Openings by day") }, usage.daily.map((d) =>
+      h("ol", { class: "bars", "aria-label": t("Openings by day") }, usage.daily.filter((d) => d.openings || d.refused).map((d) =>
         h("li", { class: "bar-row" }, h("span", { class: "bar-date" }, dateLabel(d.date)),
           h("span", { class: "bar", "aria-hidden": "true", vars: { "--share": `${(100 * d.openings) / most}%` } }),
           h("span", {}, t("{openings} opened, {refused} refused", { openings: d.openings, refused: d.refused })))))),

@@ -52,6 +52,7 @@ async function route() {
     }
   }
   say("", { error: true });
+  say(""); // news of the last screen does not follow to the next
   tabs();
   heading();
   try {

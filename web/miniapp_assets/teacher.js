@@ -87,6 +87,9 @@ async function change(path, name, regenerate, rerender) {
     say(error.message, { error: true });
   }
   await rerender();
+  // The pressed button was drawn again: put the focus back on its successor.
+  const again = document.querySelector(`[data-action="${regenerate ? "regenerate" : "revoke"}"]`);
+  if (again && !again.disabled) again.focus();
 }
 
 /** One student's link card. */
@@ -120,8 +123,8 @@ export async function showLinkCard(main, studentId) {
           h("button", { type: "button", class: "btn primary", disabled: !usable, onclick: () => copy(url, box) }, t("Copy link")),
           h("button", { type: "button", class: "btn", disabled: !usable, onclick: () => share(url, t("Your booking link")) }, t("Share")),
           h("button", { type: "button", class: "btn", disabled: !usable, onclick: () => showQr(path, student.name) }, t("QR code")),
-          h("button", { type: "button", class: "btn", onclick: () => change(path, student.name, true, rerender) }, t("Regenerate")),
-          h("button", { type: "button", class: "btn danger", disabled: link.state === "revoked", onclick: () => change(path, student.name, false, rerender) }, t("Revoke")))));
+          h("button", { type: "button", class: "btn", dataset: { action: "regenerate" }, onclick: () => change(path, student.name, true, rerender) }, t("Regenerate")),
+          h("button", { type: "button", class: "btn danger", dataset: { action: "revoke" }, disabled: link.state === "revoked", onclick: () => change(path, student.name, false, rerender) }, t("Revoke")))));
   };
   await rerender();
 }
