@@ -16,9 +16,10 @@ async def test_the_page_is_served_for_telegram_and_for_a_plain_browser(api: Api)
         assert got.headers["Content-Type"].startswith("text/html")
         assert b'src="/app/assets/main.js"' in got.raw
         # Framed by Telegram's clients only; scripts from this server only.
-        assert "frame-ancestors 'self' https://web.telegram.org" in got.headers[
-            "Content-Security-Policy"
-        ]
+        assert (
+            "frame-ancestors 'self' https://web.telegram.org"
+            in got.headers["Content-Security-Policy"]
+        )
         assert "script-src 'self'" in got.headers["Content-Security-Policy"]
     assert app.raw == browser.raw
     assert TOKEN_LIKE.encode() not in browser.raw
