@@ -43,6 +43,7 @@ async def test_a_student_books_and_cancels_a_lesson_on_a_phone(
 
     await page.get_by_role("button", name="Month").click()
     await page.get_by_role("button", name=re.compile(r"25 November.*3 free")).click()
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 320  # no side scroll
     await page.get_by_role("button", name=re.compile(r"^10:00–11:00, Math, Free")).click()
     sheet = page.get_by_role("dialog")
     await expect(sheet).to_contain_text("24 h before it starts")
