@@ -163,8 +163,8 @@ async def me(deps: Deps, telegram_id: int, first_name: str, language: str | None
             link = await uow.links.current(student.id)
             if student.archived or owner is None or link is None:
                 continue
-            if refusal_to_use(link, now) is None:
-                token = deps.vault.unseal(link.token_encrypted)
+            token = deps.vault.unseal(link.token_encrypted)
+            if refusal_to_use(link, now) is None and token is not None:
                 portals.append(OwnPortal(student, owner, token))
         await uow.commit()
     return Me(telegram_id, account.first_name, account.language, teacher, portals)

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.domain.booking import bookable_starts, require_coming, student_change
-from bot.domain.errors import NotFound
+from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.model import Actor, Booking, BookingStatus, Slot
 from bot.services import booking, exports, seats
 from bot.services import series as series_service
@@ -83,7 +83,9 @@ async def calendar(
         settings = entry.teacher.settings
         horizon = now + timedelta(days=settings.horizon_days)
         subjects = await uow.slots.subjects_between(entry.teacher.id, now, horizon)
-        chosen = subjects.index(subject) + 1 if subject in subjects else 0
+        if subject and subject not in subjects:
+            raise InvalidInput("subject", subject)
+        chosen = subjects.index(subject) + 1 if subject else 0
         view = View(
             student_id=entry.student.id,
             teacher_name=entry.teacher.display_name,

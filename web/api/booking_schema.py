@@ -28,7 +28,10 @@ BOOKING_ID = {
     "required": True,
     "schema": {"type": "integer", "minimum": 1},
 }
-SECURITY = [{"miniApp": []}, {}]  # initData, or nothing when plain-browser links are on
+SECURITY: list[dict[str, list[str]]] = [
+    {"miniApp": []},
+    {},
+]  # initData, or nothing when plain-browser links are on
 
 
 def ref(name: str) -> dict[str, str]:
