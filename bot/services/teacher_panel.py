@@ -18,6 +18,7 @@ from bot.services.context import Deps, records_refusals
 from bot.services.ownership import own_student, teacher_act, teacher_of
 
 EVER = datetime(2000, 1, 1, tzinfo=UTC)
+FOREVER = datetime(9999, 1, 1, tzinfo=UTC)
 MAX_EXPIRY_DAYS = 3650
 MAX_USES = 10_000
 OPENED = "opened"  # the outcome links.open_link audits for a link that opened
@@ -120,7 +121,7 @@ async def students(deps: Deps, telegram_id: int) -> StudentList:
         for found in every:  # newest first
             newest.setdefault(found.student_id, found)
         last = last_opened(every)
-        opened = await uow.stats.outcomes_by_student(teacher.id, EVER, now, "link.open", OPENED)
+        opened = await uow.stats.outcomes_by_student(teacher.id, EVER, FOREVER, "link.open", OPENED)
     lines = []
     for student, upcoming in roster:
         current = newest.get(student.id)
