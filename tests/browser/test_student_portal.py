@@ -61,12 +61,27 @@ async def test_a_student_books_and_cancels_a_lesson_on_a_phone(
     await page.get_by_role("link", name="My bookings").click()
     upcoming = page.get_by_role("list", name="Upcoming lessons")
     await expect(upcoming).to_contain_text("10:00", timeout=WAIT)
+    async with page.expect_download() as downloading:
+        await upcoming.get_by_role("button", name="Add to calendar").click()
+    ics = await (await downloading.value).path()
+    assert "BEGIN:VCALENDAR" in ics.read_text(encoding="utf-8")
+
+    # Move it an hour later: the calendar asks for the new time, the sheet confirms it.
+    await upcoming.get_by_role("button", name="Move").click()
+    await expect(page.get_by_role("note")).to_contain_text("Pick a new time", timeout=WAIT)
+    await page.get_by_role("button", name=re.compile(r"^11:00–12:00, Math, Free")).click()
+    await page.get_by_role("dialog").get_by_role("button", name="Move here").click()
+    await expect(page.get_by_role("status")).to_contain_text("Moved to", timeout=WAIT)
+    await page.get_by_role("link", name="My bookings").click()
+    await expect(upcoming).to_contain_text("11:00", timeout=WAIT)
+    await expect(upcoming.get_by_role("listitem")).to_have_count(1)
     await upcoming.get_by_role("button", name="Cancel").click()
     await page.get_by_role("dialog").get_by_role("button", name="Cancel lesson").click()
     await expect(page.get_by_role("status")).to_contain_text("Cancelled:", timeout=WAIT)
     await expect(page.get_by_text("No lessons booked yet.")).to_be_visible(timeout=WAIT)
-    [(cancelled, _slot)] = await s.bookings_of(h, student_id)
-    assert cancelled.status == BookingStatus.CANCELLED
+    statuses = [b.status for b, _slot in await s.bookings_of(h, student_id)]
+    assert BookingStatus.CONFIRMED not in statuses  # moved, then cancelled: nothing left
+    assert BookingStatus.CANCELLED in statuses
 
 
 async def test_the_portal_follows_telegrams_theme_and_is_pictured(

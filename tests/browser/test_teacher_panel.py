@@ -48,6 +48,12 @@ async def test_a_teacher_copies_and_regenerates_a_link_and_reads_the_analytics(
     assert copied == await address.input_value()
     assert old_token in copied
 
+    await page.get_by_role("button", name="QR code").click()
+    qr = page.get_by_role("dialog").get_by_role("img", name="QR code of the link of Anna")
+    await expect(qr).to_be_visible(timeout=WAIT)
+    assert await qr.evaluate("img => img.naturalWidth") > 0
+    await page.keyboard.press("Escape")
+
     await page.get_by_role("button", name="Regenerate").click()
     question = page.get_by_role("dialog")
     await expect(question).to_contain_text("Make a new link for Anna?")

@@ -2,7 +2,7 @@
 
 import { call, file } from "./api.js";
 import { base, startMove } from "./portal.js";
-import { dialog, fill, h, say } from "./dom.js";
+import { dialog, fill, h, say, still } from "./dom.js";
 import { full, t, time } from "./i18n.js";
 
 function statusLabel(status) {
@@ -77,6 +77,7 @@ export async function showBookings(main) {
       say(error.message, { error: true });
       return;
     }
+    if (!still("/portal/bookings")) return;
     const zone = listed.zone;
     const upcoming = listed.upcoming.filter((b) => b.status === "confirmed");
     fill(main,

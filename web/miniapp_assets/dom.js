@@ -95,3 +95,8 @@ export function say(text, { error = false } = {}) {
   fill(region, text ? h("p", {}, text) : null);
   region.hidden = !text;
 }
+
+/** Whether the page still shows this route: an answer that comes late must not draw over another screen. */
+export function still(route) {
+  return window.location.hash.replace(/^#/, "").split("?")[0] === route;
+}

@@ -2,7 +2,7 @@
 // week's schedule as a grid.
 
 import { call } from "./api.js";
-import { fill, h } from "./dom.js";
+import { fill, h, still } from "./dom.js";
 import { addDays, dateIn, dateLabel, t, time, weekdayNames } from "./i18n.js";
 import { swatch } from "./teacher.js";
 
@@ -41,6 +41,7 @@ export async function showAnalytics(main) {
     call("GET", `/api/teacher/analytics/token-usage?days=${days}`, { fallback: t("Could not load the analytics. Please try again.") }),
     call("GET", `/api/teacher/analytics/bookings?days=${days}`, { fallback: t("Could not load the analytics. Please try again.") }),
   ]);
+  if (!still("/teacher/analytics")) return;
   const period = h("select", { id: "a-days" }, [7, 30, 90].map((n) =>
     h("option", { value: String(n), selected: n === days }, t("Last {days} days", { days: n }))));
   period.addEventListener("change", async () => { days = Number(period.value); await showAnalytics(main); });
@@ -74,6 +75,7 @@ export async function showSchedule(main) {
   const query = new URLSearchParams({ days: "7" });
   if (scheduleFrom) query.set("from", scheduleFrom);
   const week = await call("GET", `/api/teacher/schedule?${query}`, { fallback: t("Could not load the schedule. Please try again.") });
+  if (!still("/teacher/schedule")) return;
   scheduleFrom = week.from;
   const zone = week.zone;
   const columns = [];

@@ -3,7 +3,7 @@
 
 import { call } from "./api.js";
 import { legend, monthGrid, weekGrid, byDay, slotButton } from "./calendar.js";
-import { dialog, fill, h, say } from "./dom.js";
+import { dialog, fill, h, say, still } from "./dom.js";
 import { addDays, dateLabel, full, monthTitle, t } from "./i18n.js";
 
 const state = {
@@ -204,6 +204,7 @@ export async function showCalendar(main) {
         say(error.message, { error: true });
       }
     }
+    if (!still("/portal")) return;
     const pick = { onPick: pickSlot(rerender), moving: Boolean(state.moving) };
     let grid;
     if (state.view === "week") {

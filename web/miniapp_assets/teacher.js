@@ -2,7 +2,7 @@
 // (copy, share, QR, regenerate, revoke; each change confirmed).
 
 import { call, dataUrl, file } from "./api.js";
-import { dialog, fill, h, say } from "./dom.js";
+import { dialog, fill, h, say, still } from "./dom.js";
 import { full, t } from "./i18n.js";
 import { share } from "./tg.js";
 
@@ -28,6 +28,7 @@ export async function showStudents(main) {
   const listed = await call("GET", "/api/teacher/students", {
     fallback: t("Could not load your students. Please try again."),
   });
+  if (!still("/teacher")) return;
   const rows = listed.students.map((s) => h("li", { class: "student" },
     h("div", { class: "student-head" }, swatch(s.colour, s.colour_name), h("strong", {}, s.name)),
     h("dl", { class: "facts" },
@@ -100,6 +101,7 @@ export async function showLinkCard(main, studentId) {
       call("GET", "/api/teacher/students", { fallback: t("Could not load your students. Please try again.") }),
       call("GET", path, { fallback: t("Could not load the link. Please try again.") }),
     ]);
+    if (!still(`/teacher/students/${studentId}`)) return;
     const student = listed.students.find((s) => String(s.id) === String(studentId)) || { name: "" };
     const zone = listed.zone;
     const url = link.app_url || link.url;
