@@ -53,6 +53,8 @@ async function route() {
   }
   say("", { error: true });
   say(""); // news of the last screen does not follow to the next
+  // Telegram's own Back button, on the screens one level down.
+  postEvent("web_app_setup_back_button", { is_visible: /^\/teacher\/students\/|^\/portal\/bookings$/.test(path) });
   tabs();
   heading();
   try {
@@ -76,6 +78,7 @@ async function start() {
   app.launch = launch;
   applyTheme(launch.theme);
   onEvent("theme_changed", (data) => applyTheme(data.theme_params));
+  onEvent("back_button_pressed", () => window.history.back());
   useInitData(launch.initData);
   await loadTexts((launch.user && launch.user.language_code) || navigator.language);
   fill(document.querySelector(".skip"), t("Skip to content"));
@@ -101,6 +104,7 @@ async function start() {
   }
   postEvent("web_app_ready");
   postEvent("web_app_expand");
+  postEvent("web_app_request_theme"); // the client answers with theme_changed
   window.addEventListener("hashchange", route);
   const failed = document.getElementById("alert").hidden === false;
   const said = failed ? document.getElementById("alert").textContent : "";
