@@ -204,3 +204,15 @@ async def test_concurrent_api_and_chat_bookings_of_one_seat_leave_one_booking(ap
     assert api_try.status in (201, 409)
     if api_try.status == 409:
         assert api_try.body["code"] == "slot-full"
+
+
+async def test_the_link_card_in_the_chat_says_where_the_link_opens(api: Api) -> None:
+    h = api.harness
+    sc = await scene(api)
+    await h.send(sc.teacher.telegram_id, "/link Anna")
+    assert "Opens in Telegram only." in h.last(sc.teacher.telegram_id).content
+    await h.send(sc.teacher.telegram_id, "/settings")
+    await h.press(sc.teacher.telegram_id, "🌐 Links also work in a plain browser: off")
+    await h.send(sc.teacher.telegram_id, "/link Anna")
+    shown = h.last(sc.teacher.telegram_id).content
+    assert "Also opens in a browser" in shown and sc.token in shown

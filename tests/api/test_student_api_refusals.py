@@ -162,6 +162,11 @@ async def test_bad_requests_are_refused_with_their_status(api: Api) -> None:
     assert wrong.body["errors"][0]["field"] == "slot_id"
     days = await api.get(f"/api/booking/{sc.token}/calendar?days=99", as_user=ANNA)
     assert (days.status, days.body["errors"][0]["field"]) == (422, "days")
+    for day in ("9999-12-31", "0001-01-01", "tomorrow"):
+        far = await api.get(f"/api/booking/{sc.token}/calendar?from={day}", as_user=ANNA)
+        assert (far.status, far.body["errors"][0]["field"]) == (422, "from")
+    nul = await api.get(f"/api/booking/{sc.token}/calendar?subject=%00Math", as_user=ANNA)
+    assert (nul.status, nul.body["errors"][0]["field"]) == (422, "subject")
     assert await s.bookings_of(api.harness, sc.student_id) == []
 
 

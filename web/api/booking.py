@@ -25,6 +25,7 @@ from web.api.problems import LANGUAGE, invalid, not_found
 routes = web.RouteTableDef()
 PARTS = {"morning": Part.MORNING, "afternoon": Part.AFTERNOON, "evening": Part.EVENING}
 MAX_DAYS = 42
+EARLIEST, LATEST = date(2000, 1, 1), date(9000, 1, 1)
 T = TypeVar("T")
 
 
@@ -91,7 +92,9 @@ def _calendar_query(request: web.Request) -> tuple[date | None, int, str, Part]:
         try:
             start = date.fromisoformat(query["from"])
         except ValueError:
-            raise invalid("from", lambda: _("Use a date like 2026-12-05.")) from None
+            start = date.min
+        if not EARLIEST <= start <= LATEST:  # far dates would overflow the zone arithmetic
+            raise invalid("from", lambda: _("Use a date like 2026-12-05."))
     days_text = query.get("days", "7")
     if not days_text.isascii() or not days_text.isdigit() or not 1 <= int(days_text) <= MAX_DAYS:
         raise invalid("days", lambda: _("Ask for 1 to 42 days."))
