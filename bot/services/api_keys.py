@@ -29,6 +29,7 @@ class KeyOwner:
     key_id: int
     teacher_id: int
     telegram_id: int
+    language: str | None  # the teacher's chosen language, for the answers' sentences
 
 
 async def create(deps: Deps, telegram_id: int) -> NewKey:
@@ -106,7 +107,9 @@ async def owner_of(deps: Deps, secret: str) -> KeyOwner | None:
             await uow.audit.add(audit("api_key.used", "refused:revoked", deps, **ids))
             await uow.commit()
             return None
+        account = await uow.accounts.get(teacher.telegram_id)
         if await uow.api_keys.touch(key.id, now, TOUCH_EVERY):
             await uow.audit.add(audit("api_key.used", "ok", deps, **ids))
             await uow.commit()
-    return KeyOwner(key.id, teacher.id, teacher.telegram_id)
+    language = account.language if account is not None else None
+    return KeyOwner(key.id, teacher.id, teacher.telegram_id, language)

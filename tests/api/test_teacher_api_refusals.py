@@ -129,3 +129,13 @@ async def test_too_many_requests_with_one_key_wait_for_retry_after(api: Api) -> 
     assert int(got.headers["Retry-After"]) >= 1
     # The limit is the key's: the teacher's Mini App has its own.
     assert (await api.get(STUDENTS, as_user=TEACHER)).status == 200
+
+
+async def test_a_key_holders_refusals_are_in_the_teachers_chosen_language(api: Api) -> None:
+    s = await scene(api)
+    async with api.harness.app.deps.uow() as uow:
+        await uow.accounts.update(TEACHER, language="ru")
+        await uow.commit()
+    got = await api.get("/api/teacher/schedule?days=0", headers=s.bearer())
+    assert got.status == 422 and got.headers["Content-Language"] == "ru"
+    assert got.body["errors"][0]["detail"] == "Выберите от 1 до 42 дней."

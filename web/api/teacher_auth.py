@@ -12,7 +12,7 @@ from bot.domain.errors import InvalidInput, NotATeacher, NotFound
 from bot.services import api_keys
 from web.api.auth import credentials, mini_app_user, unauthorized
 from web.api.context import API
-from web.api.problems import Problem, invalid, not_found
+from web.api.problems import LANGUAGE, Problem, invalid, not_found
 
 BEARER = "bearer"
 # Both proofs the teacher endpoints take, so a client learns it may send either.
@@ -50,6 +50,8 @@ async def teacher_account(request: web.Request) -> int:
         owner = await api_keys.owner_of(ctx.deps, given[1])
         if owner is None:
             raise key_refused()
+        if owner.language:
+            request[LANGUAGE] = ctx.i18n.pick(owner.language)
         await ctx.per_credential.check(f"api-key:{owner.key_id}")
         return owner.telegram_id
     user = mini_app_user(request)
