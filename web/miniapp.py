@@ -2,11 +2,13 @@
 
 `/app/` serves the student portal and the teacher panel (hash routes); `/book/{teacher_id}/
 {token}` serves the same page in portal mode for a plain browser (the API decides whether the
-link may be used without Telegram). The assets are package data, served from a fixed list.
+link may be used without Telegram). The assets are package data in web/miniapp_assets/,
+read once and served from memory; nothing outside that folder is reachable.
 """
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from aiohttp import web
@@ -16,33 +18,36 @@ from web.api import openapi
 from web.api.context import API
 
 ASSETS = Path(__file__).resolve().parent / "miniapp_assets"
-TYPES = {
-    ".html": "text/html",
-    ".js": "text/javascript",
-    ".css": "text/css",
-    ".svg": "image/svg+xml",
-    ".txt": "text/plain",
-}
+TYPES = {".html": "text/html", ".js": "text/javascript", ".css": "text/css"}
 # Pages change with each release; the browser asks again rather than use an old copy.
 REVALIDATE = {"Cache-Control": "no-cache"}
 
 routes = web.RouteTableDef()
 
 
+@functools.cache
+def _files() -> dict[str, tuple[bytes, str]]:
+    """Every asset by name with its type, read once (a few small files; a release replaces
+    them, and the process with them)."""
+    return {
+        path.name: (path.read_bytes(), TYPES[path.suffix])
+        for path in ASSETS.iterdir()
+        if path.suffix in TYPES and path.is_file()
+    }
+
+
 def _asset(name: str) -> web.Response:
-    """One file of the Mini App, read fresh (they are small; a release replaces them)."""
-    path = ASSETS / name
-    kind = TYPES.get(path.suffix)
-    if kind is None or not path.is_file() or path.parent != ASSETS:
+    """One file of the Mini App, or 404 for any other name."""
+    found = _files().get(name)
+    if found is None:
         raise web.HTTPNotFound()
-    return web.Response(
-        body=path.read_bytes(), content_type=kind, charset="utf-8", headers=REVALIDATE
-    )
+    body, kind = found
+    return web.Response(body=body, content_type=kind, charset="utf-8", headers=REVALIDATE)
 
 
 @routes.get("/app")
 async def app_without_slash(_request: web.Request) -> web.Response:
-    """The page's relative links need the trailing slash."""
+    """The page lives at /app/ (its hash routes follow the slash)."""
     raise web.HTTPPermanentRedirect("/app/")
 
 
@@ -60,7 +65,7 @@ async def browser_page(_request: web.Request) -> web.Response:
 
 @routes.get("/app/assets/{name}")
 async def asset(request: web.Request) -> web.Response:
-    """A script, style sheet or licence of the page, from the fixed folder only."""
+    """A script or style sheet of the page, from its own folder only."""
     return _asset(request.match_info["name"])
 
 

@@ -93,13 +93,17 @@ async function change(path, name, regenerate, rerender) {
   if (again && !again.disabled) again.focus();
 }
 
+const NO_LINK = { state: "none", bound: false, uses: 0, max_uses: null, url: null, app_url: null };
+
 /** One student's link card. */
 export async function showLinkCard(main, studentId) {
   const path = `/api/teacher/students/${encodeURIComponent(studentId)}/share-link`;
   const rerender = async () => {
     const [listed, link] = await Promise.all([
       call("GET", "/api/teacher/students", { fallback: t("Could not load your students. Please try again.") }),
-      call("GET", path, { fallback: t("Could not load the link. Please try again.") }),
+      // A student without a link (404) gets a card that can make one.
+      call("GET", path, { fallback: t("Could not load the link. Please try again.") })
+        .catch((error) => { if (error.status === 404) return NO_LINK; throw error; }),
     ]);
     if (!still(`/teacher/students/${studentId}`)) return;
     const student = listed.students.find((s) => String(s.id) === String(studentId)) || { name: "" };
@@ -113,7 +117,8 @@ export async function showLinkCard(main, studentId) {
       h("section", { class: "card link-card", "aria-label": t("Link card") },
         h("label", { for: "link-url" }, t("Link")), box,
         h("dl", { class: "facts" },
-          h("dt", {}, t("State")), h("dd", { class: `link-state state-${link.state}` }, linkStateLabel(link.state)),
+          h("dt", {}, t("State")), h("dd", { class: `link-state state-${link.state}` },
+            link === NO_LINK ? t("No link") : linkStateLabel(link.state)),
           h("dt", {}, t("Opened by")), h("dd", {}, link.bound ? t("A Telegram account (bound)") : t("Nobody yet")),
           h("dt", {}, t("Uses")), h("dd", {}, link.max_uses ? `${link.uses} / ${link.max_uses}` : String(link.uses)),
           h("dt", {}, t("Expires")), h("dd", {}, link.expires_at ? full(link.expires_at, zone) : t("Never")),
@@ -126,7 +131,7 @@ export async function showLinkCard(main, studentId) {
           h("button", { type: "button", class: "btn", disabled: !usable, onclick: () => share(url, t("Your booking link")) }, t("Share")),
           h("button", { type: "button", class: "btn", disabled: !usable, onclick: () => showQr(path, student.name) }, t("QR code")),
           h("button", { type: "button", class: "btn", dataset: { action: "regenerate" }, onclick: () => change(path, student.name, true, rerender) }, t("Regenerate")),
-          h("button", { type: "button", class: "btn danger", dataset: { action: "revoke" }, disabled: link.state === "revoked", onclick: () => change(path, student.name, false, rerender) }, t("Revoke")))));
+          h("button", { type: "button", class: "btn danger", dataset: { action: "revoke" }, disabled: link.state === "revoked" || link === NO_LINK, onclick: () => change(path, student.name, false, rerender) }, t("Revoke")))));
   };
   await rerender();
 }
