@@ -48,5 +48,8 @@ async def screenshot(page: Page, name: str) -> Path:
     """A screenshot of the whole page into docs/screenshots/ (shown in the README)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    # Neither the pointer nor the focus may land in the picture: the same page, the same png.
+    await page.mouse.move(0, 0)
+    await page.evaluate("document.activeElement && document.activeElement.blur()")
     await page.screenshot(path=str(path), full_page=True)
     return path
