@@ -106,3 +106,27 @@ async def test_the_portal_follows_telegrams_theme_and_is_pictured(
     background = await dark.evaluate("getComputedStyle(document.body).backgroundColor")
     assert background == "rgb(33, 33, 33)"
     await screenshot(dark, "portal-dark")
+
+
+async def test_a_student_books_a_weekly_lesson_from_the_sheet(
+    api: Api, phone: BrowserContext
+) -> None:
+    h = api.harness
+    tutor = await s.teacher(h, series_enabled=True)
+    _student_id, token = await s.invite(h, tutor, "Anna")
+    h.user(ANNA, "Anna")
+    wednesday = h.clock.now().replace(hour=9, minute=0) + timedelta(days=2)
+    for week in range(4):
+        await s.slots(h, tutor, wednesday + timedelta(weeks=week))
+
+    page = await open_app(phone, api, ANNA, start_param=token)
+    await page.get_by_role("button", name=re.compile(r"^10:00–11:00, Math, Free")).click()
+    sheet = page.get_by_role("dialog")
+    await sheet.get_by_label("Every week, 4 weeks").check()
+    await sheet.get_by_role("button", name="Confirm booking").click()
+    await expect(page.get_by_role("status")).to_contain_text("Booked:", timeout=WAIT)
+
+    await page.get_by_role("link", name="My bookings").click()
+    upcoming = page.get_by_role("list", name="Upcoming lessons")
+    await expect(upcoming.get_by_role("listitem")).to_have_count(4, timeout=WAIT)
+    await expect(upcoming.get_by_role("listitem").first).to_contain_text("Weekly")
