@@ -17,6 +17,8 @@ _BOT_PATH = re.compile(r"/bot\d+(?::|%3[Aa])[^/\s'\"]*")
 _START_PAYLOAD = re.compile(r"(/start |[?&]start=)[A-Za-z0-9_-]{16,64}(?![A-Za-z0-9_-])")
 # A link token anywhere else: 32 random bytes are exactly 43 URL-safe characters.
 _LINK_TOKEN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
+# A teacher's API key (bot.domain.api_keys: "ll_" and 43 URL-safe characters), or a guess at one.
+_API_KEY = re.compile(r"(?<![A-Za-z0-9_-])ll_[A-Za-z0-9_-]{16,64}(?![A-Za-z0-9_-])")
 
 
 class Redactor:
@@ -41,6 +43,7 @@ class Redactor:
                 text = text.replace(word, REDACTED)
         text = _BOT_PATH.sub("/bot" + REDACTED, text)
         text = _START_PAYLOAD.sub(r"\1" + REDACTED, text)
+        text = _API_KEY.sub(REDACTED, text)
         return _LINK_TOKEN.sub(REDACTED, text)
 
 

@@ -19,6 +19,7 @@ class TokenVault:
 
     def __init__(self, secret_key: bytes) -> None:
         self._mac_key = self._derive(secret_key, b"lessonlink link lookup")
+        self._key_mac_key = self._derive(secret_key, b"lessonlink api key lookup")
         self._fernet = Fernet(
             base64.urlsafe_b64encode(self._derive(secret_key, b"lessonlink seal"))
         )
@@ -36,6 +37,10 @@ class TokenVault:
     def digest(self, token: str) -> bytes:
         """The keyed hash by which a token is looked up."""
         return hmac.new(self._mac_key, token.encode(), hashlib.sha256).digest()
+
+    def key_digest(self, key: str) -> bytes:
+        """The keyed hash by which a teacher's API key is looked up (its own derived key)."""
+        return hmac.new(self._key_mac_key, key.encode(), hashlib.sha256).digest()
 
     def seal(self, token: str) -> bytes:
         """The encrypted copy that lets the teacher see the link again."""

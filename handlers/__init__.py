@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers import (
+    api_keys,
     availability,
     errors,
     exports,
@@ -47,6 +48,7 @@ def build_router() -> Router:
         teacher_onboarding.router,
         teacher_home.router,
         teacher_settings.router,
+        api_keys.router,
         availability.router,
         time_off.router,
         teacher_students.router,

@@ -28,7 +28,14 @@ from bot.domain.teacher_settings import (
 from bot.domain.zones import zone_label
 from handlers.keyboards import Button, Row, button, markup, rows_of
 from handlers.navigation import nav_row
-from views.teacher_callbacks import SettingCb, SettingsNav, SettingsNavCb, SettingValueCb
+from views.teacher_callbacks import (
+    ApiKeyAction,
+    ApiKeyCb,
+    SettingCb,
+    SettingsNav,
+    SettingsNavCb,
+    SettingValueCb,
+)
 
 CHOICES_PER_ROW = 3
 
@@ -112,6 +119,7 @@ def settings_screen(settings: TeacherSettings, note: str = "") -> tuple[str, Inl
             rows.append([_button(label, key, not value)])
         else:
             rows.append([button(label, SettingCb(setting=key))])
+    rows.append([button("🔑 " + _("API keys"), ApiKeyCb(action=ApiKeyAction.LIST))])
     rows.append(nav_row())  # Back from the list is home
     text = "⚙️ " + _("<b>Settings</b>") + "\n" + _("Tap a setting to change it.")
     return (note + "\n\n" + text if note else text), markup(rows)

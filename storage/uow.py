@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories.accounts import SqlAccounts
+from storage.repositories.api_keys import SqlApiKeys
 from storage.repositories.audit import SqlAudit
 from storage.repositories.availability import SqlAvailability
 from storage.repositories.bookings import SqlBookings
@@ -38,6 +39,7 @@ class SqlUnitOfWork:
     updates: SqlProcessedUpdates
     stats: SqlStats
     series: SqlSeries
+    api_keys: SqlApiKeys
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], dialect: str, readonly: bool = False
@@ -64,6 +66,7 @@ class SqlUnitOfWork:
         self.updates = SqlProcessedUpdates(session, self.dialect)
         self.stats = SqlStats(session)
         self.series = SqlSeries(session, self.dialect)
+        self.api_keys = SqlApiKeys(session)
         return self
 
     async def __aexit__(

@@ -256,3 +256,22 @@ class ExportCb(CallbackData, prefix="exp"):
 
     kind: ExportKind
     period: PeriodKey
+
+
+# --- API keys (issue 16) ---
+
+
+class ApiKeyAction(StrEnum):
+    """What a button on the API keys screen does; revoking asks first."""
+
+    LIST = "list"
+    NEW = "new"
+    REVOKE = "revoke"
+    REVOKE_CONFIRMED = "revoke_ok"
+
+
+class ApiKeyCb(CallbackData, prefix="apk"):
+    """An API keys screen action, about one key (0: none)."""
+
+    action: ApiKeyAction
+    key_id: Number = 0

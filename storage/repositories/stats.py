@@ -264,6 +264,20 @@ class SqlStats:
         query = select(found.c.outcome, func.count()).group_by(found.c.outcome)
         return {str(o): int(n) for o, n in (await self._s.execute(query)).all()}
 
+    async def outcomes_by_student(
+        self, teacher_id: int, start: datetime, end: datetime, event: str, outcome: str
+    ) -> dict[int, int]:
+        """How many events about each of the teacher's students in [start, end) had `outcome`."""
+        found = self._audit_events(
+            teacher_id, start, end, None, AUDIT.event == event, AUDIT.outcome == outcome
+        )
+        query = (
+            select(found.c.student_id, func.count())
+            .where(found.c.student_id.is_not(None))
+            .group_by(found.c.student_id)
+        )
+        return {int(s): int(n) for s, n in (await self._s.execute(query)).all()}
+
     async def student_names(self, teacher_id: int) -> dict[int, str]:
         """The names of all the teacher's students, archived ones too, by id."""
         query = select(STUDENT.id, STUDENT.name).where(STUDENT.teacher_id == teacher_id)

@@ -55,3 +55,7 @@ async def phone(browser: Browser) -> AsyncIterator[BrowserContext]:
         yield context
     finally:
         await context.close()
+
+
+# The running bot with its web server (SQLite and PostgreSQL), shared with the API tests.
+from tests.api.conftest import api  # noqa: E402, F401

@@ -12,6 +12,7 @@ import pytest
 
 import run_bot
 from bot.config import Settings
+from bot.domain.api_keys import new_key
 from bot.redaction import RedactingFormatter, Redactor, install_last_resort
 from bot.security import TokenVault
 
@@ -87,6 +88,13 @@ def test_link_tokens_are_redacted_in_links_and_start_commands() -> None:
     )
     assert link_token not in text
     assert text.count("<redacted>") == 3
+
+
+def test_api_keys_are_redacted_wherever_they_appear() -> None:
+    key = new_key()
+    text = Redactor([TOKEN])(f"Authorization: Bearer {key} failed; key={key}")
+    assert key not in text and key[3:] not in text
+    assert text.count("<redacted>") == 2
 
 
 def test_an_uncaught_exception_goes_through_the_redacting_handler(

@@ -9,6 +9,7 @@ from aiogram.utils.i18n import gettext as _
 from aiohttp import web
 
 from bot.domain.errors import DomainError
+from web import miniapp
 from web.api import openapi
 from web.api.auth import authenticate
 from web.api.context import API, ApiContext
@@ -19,7 +20,7 @@ from web.api.refusals import problem_of
 log = logging.getLogger("lessonlink.api")
 
 # Route modules, each with `routes` (a RouteTableDef); importing one adds its OpenAPI part.
-ROUTE_MODULES: list[str] = ["web.api.booking", "web.api.me"]
+ROUTE_MODULES: list[str] = ["web.api.booking", "web.api.me", "web.api.teacher"]
 
 
 def language_of(request: web.Request) -> str:
@@ -92,3 +93,4 @@ def add_api(app: web.Application, ctx: ApiContext) -> None:
     for name in ROUTE_MODULES:
         app.router.add_routes(importlib.import_module(name).routes)
     app.router.add_get("/api/openapi.json", openapi.serve)
+    miniapp.add_pages(app)

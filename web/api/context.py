@@ -22,6 +22,7 @@ class ApiContext:
     bot_token: str
     bot_username: Callable[[], str]  # known once the bot has asked Telegram who it is
     public_url: str = ""  # where this server is reachable from outside (https), if configured
+    mini_app_name: str = ""  # the Mini App's short name (t.me/<bot>/<name>), once configured
     init_data_max_age: timedelta = timedelta(hours=24)
     per_client: RateLimits = field(default_factory=lambda: RateLimits(120))
     per_credential: RateLimits = field(default_factory=lambda: RateLimits(60))
