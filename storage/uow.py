@@ -11,6 +11,7 @@ from storage.repositories.accounts import SqlAccounts
 from storage.repositories.audit import SqlAudit
 from storage.repositories.availability import SqlAvailability
 from storage.repositories.bookings import SqlBookings
+from storage.repositories.calendar_feeds import SqlCalendarFeeds
 from storage.repositories.links import SqlLinks
 from storage.repositories.outbox import SqlOutbox
 from storage.repositories.series import SqlSeries
@@ -38,6 +39,7 @@ class SqlUnitOfWork:
     updates: SqlProcessedUpdates
     stats: SqlStats
     series: SqlSeries
+    feeds: SqlCalendarFeeds
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], dialect: str, readonly: bool = False
@@ -64,6 +66,7 @@ class SqlUnitOfWork:
         self.updates = SqlProcessedUpdates(session, self.dialect)
         self.stats = SqlStats(session)
         self.series = SqlSeries(session, self.dialect)
+        self.feeds = SqlCalendarFeeds(session, self.dialect)
         return self
 
     async def __aexit__(
