@@ -37,6 +37,7 @@ from handlers.middlewares import (
     UpdateTracker,
     install_outermost,
 )
+from jobs.busy_calendars import busy_calendars_job
 from jobs.dispatcher import TelegramSender, digests_job, dispatch_job
 from jobs.scheduler import Tick, build_scheduler, wait_passes
 from jobs.updates import prune_updates_job
@@ -116,7 +117,11 @@ def build_application(
     tracker.listeners.append(metrics.on_update)
     storage, isolation = fsm_backend(settings)
     dispatcher = Dispatcher(
-        deps=deps, storage=storage, events_isolation=isolation, database_busy=database_busy
+        deps=deps,
+        storage=storage,
+        events_isolation=isolation,
+        database_busy=database_busy,
+        public_url=public_url(settings),
     )
     install_outermost(dispatcher, tracker)
     install_redelivery(dispatcher)
@@ -137,6 +142,10 @@ def build_application(
         "digests": (digests_job(deps, engine), 60.0),
         "horizon": (horizon_job(deps, engine), INTERVAL_SECONDS),
         "updates": (prune_updates_job(deps), 3600.0),
+        "busy_calendars": (
+            busy_calendars_job(deps, timedelta(minutes=settings.busy_calendar_minutes)),
+            60.0,
+        ),
     }
     scheduler, ticks = build_scheduler(clock, jobs)
     app = Application(
@@ -215,6 +224,14 @@ def default_commands() -> list[BotCommand]:
     ]
 
 
+def public_url(settings: Settings) -> str:
+    """Where this server is reachable from outside (feed addresses), "" if not configured.
+
+    PUBLIC_URL is being added to Settings on another branch; until it lands this reads "".
+    """
+    return str(getattr(settings, "public_url", "") or "").rstrip("/")
+
+
 def api_context(app: Application) -> ApiContext:
     """What the web API needs from the running application."""
     settings = app.settings
@@ -224,6 +241,7 @@ def api_context(app: Application) -> ApiContext:
         bot_token=settings.bot_token.get_secret_value(),
         bot_username=lambda: str(app.dispatcher.workflow_data.get("bot_username", "")),
         init_data_max_age=timedelta(seconds=settings.init_data_max_age_seconds),
+        public_url=str(app.dispatcher.workflow_data.get("public_url", "")),
     )
 
 

@@ -6,6 +6,7 @@ from aiogram import Router
 
 from handlers import (
     availability,
+    calendar_feeds,
     errors,
     exports,
     fallback,
@@ -57,6 +58,7 @@ def build_router() -> Router:
         stats.router,
         student_stats.router,
         exports.router,
+        calendar_feeds.router,
         ops.router,
         language.router,
         start.router,

@@ -20,7 +20,7 @@ from handlers.keyboards import button as button
 from handlers.navigation import show as show  # screens edit in place, one way
 from views import formatting as fmt
 from views.calendar_callbacks import ConfirmCb, DayCb, cursor_fields
-from views.callbacks import HomeAction, StudentHomeCb
+from views.callbacks import FeedAction, FeedCb, HomeAction, StudentHomeCb
 from views.series_callbacks import SeriesWeeksCb
 
 Keyboard = InlineKeyboardMarkup
@@ -89,6 +89,11 @@ def home_card(home: Home) -> tuple[str, Keyboard]:
         [
             home_button(_("🌍 Time zone"), HomeAction.ZONE, sid),
             home_button(_("❓ Help"), HomeAction.HELP, sid),
+        ],
+        [
+            button(
+                _("📆 Subscribe in your calendar"), FeedCb(action=FeedAction.SHOW, student_id=sid)
+            )
         ],
     ]
     if several:

@@ -17,7 +17,9 @@ from web.api.problems import LANGUAGE, PROBLEM_TYPE, Problem, internal, not_foun
 log = logging.getLogger("lessonlink.api")
 
 # Route modules, each with `routes` (a RouteTableDef); importing one adds its OpenAPI part.
-ROUTE_MODULES: list[str] = []
+ROUTE_MODULES: list[str] = [
+    "web.feeds",  # calendar feeds: not under /api/, plain text/calendar answers
+]
 
 
 def language_of(request: web.Request) -> str:
