@@ -153,7 +153,9 @@ async def _content(uow: SqlUnitOfWork, token: FeedToken, now: datetime) -> FeedC
     reader = teacher.telegram_id
     if token.student_id is not None:
         student = await uow.students.get(token.student_id)
-        reader = (student.telegram_id if student else None) or 0
+        if student is None or student.archived:
+            return None  # the teacher closed this student's access: their feed goes too
+        reader = student.telegram_id or 0
     account = await uow.accounts.get(reader) if reader else None
     changed = max([x.changed_at for x in lessons], default=token.created_at)
     return FeedContent(
