@@ -15,7 +15,8 @@ from bot.domain.model import Slot
 from bot.services import booking
 from tests.api.conftest import Api, Reply
 from tests.steps.harness import Harness
-from tests.steps.student_steps import TEACHER_TG, slots, student, teacher
+from tests.steps.student_steps import TEACHER_TG, settle, slots, student, teacher
+from views.callbacks import FeedAction, FeedCb
 from web.api.access_log import redact_path
 
 PUBLIC = "https://lessons.example"
@@ -136,3 +137,18 @@ async def test_feed_addresses_never_reach_the_access_log(
     secret = path.removeprefix("/feeds/").removesuffix(".ics")
     assert all(secret not in r.getMessage() for r in caplog.records)
     assert any("/feeds/<token>.ics" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_forged_press_for_another_students_feed_makes_no_address(api: Api) -> None:
+    h, sid, _free = await scene(api)
+    tutor = await teacher(h, telegram_id=7001)
+    other = await student(h, tutor, 8202, "Boris")
+    await h.send(STUDENT_TG, "/start")
+    card = h.last(STUDENT_TG)
+    forged = FeedCb(action=FeedAction.NEW, student_id=other).pack()
+    await h.press_data(STUDENT_TG, card.message_id, forged)
+    await settle(h)
+    assert not any(ADDRESS.search(m.content) for m in h.chat(STUDENT_TG)), "nothing made"
+    async with h.app.deps.reading() as uow:
+        assert await uow.feeds.live_token(tutor.id, other) is None
+        assert await uow.feeds.live_token(tutor.id, sid) is None
