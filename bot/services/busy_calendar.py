@@ -9,6 +9,7 @@ Booked lessons are never cancelled: the teacher is told of each clash once.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -150,14 +151,23 @@ async def claim_due(deps: Deps, limit: int = 20) -> list[Due]:
 async def record(deps: Deps, calendar_id: int, outcome: Fetched | Failed, every: timedelta) -> None:
     """Apply a fetch: new busy time on success; on failure keep the last good copy."""
     now = deps.clock.now()
+    async with deps.reading() as uow:
+        before = await uow.feeds.busy_calendar_by_id(calendar_id)
+        owner = await uow.teachers.get(before.teacher_id) if before else None
+    if before is None or owner is None:
+        return  # removed while it was fetched
+    body = (outcome.body or before.body) if isinstance(outcome, Fetched) else None
+    read: busy_time.BusyRead | str = "no copy"
+    if isinstance(outcome, Failed):
+        read = outcome.error
+    elif body:
+        # Expanding a big calendar is CPU work: off the event loop, outside any transaction.
+        read = await asyncio.to_thread(_read, body, owner, now)
     async with deps.uow() as uow:
         found = await uow.feeds.busy_calendar_by_id(calendar_id)
         if found is None:
-            return  # removed while it was fetched
-        teacher = await uow.teachers.get(found.teacher_id)
-        assert teacher is not None  # the calendar goes with its teacher (ON DELETE CASCADE)
-        body = (outcome.body or found.body) if isinstance(outcome, Fetched) else None
-        read = _read(body, teacher, now) if isinstance(outcome, Fetched) else outcome.error
+            return  # removed meanwhile: its busy time went with it
+        teacher = owner
         went = False
         if isinstance(read, busy_time.BusyRead):
             assert isinstance(outcome, Fetched)
@@ -191,10 +201,8 @@ async def record(deps: Deps, calendar_id: int, outcome: Fetched | Failed, every:
         await slot_filling.fill_teacher(deps, teacher, now)  # hours freed by busy time that went
 
 
-def _read(body: bytes | None, teacher: Teacher, now: datetime) -> busy_time.BusyRead | str:
+def _read(body: bytes, teacher: Teacher, now: datetime) -> busy_time.BusyRead | str:
     """The busy stretches of the feed, or why it could not be read."""
-    if body is None:
-        return "no copy"
     until = now + timedelta(days=teacher.settings.horizon_days) + busy_time.LOOK_AHEAD
     try:
         return busy_time.read_busy(body, now - LOOK_BACK, until, teacher.settings.timezone)
