@@ -38,6 +38,7 @@ from handlers.middlewares import (
     install_outermost,
 )
 from handlers.mini_app import MiniApp, menu_button
+from jobs.busy_calendars import busy_calendars_job
 from jobs.dispatcher import TelegramSender, digests_job, dispatch_job
 from jobs.scheduler import Tick, build_scheduler, wait_passes
 from jobs.updates import prune_updates_job
@@ -122,6 +123,7 @@ def build_application(
         events_isolation=isolation,
         database_busy=database_busy,
         mini_app=MiniApp(settings.mini_app_url, settings.mini_app_name),
+        public_url=settings.public_url.rstrip("/"),
     )
     install_outermost(dispatcher, tracker)
     install_redelivery(dispatcher)
@@ -142,6 +144,10 @@ def build_application(
         "digests": (digests_job(deps, engine), 60.0),
         "horizon": (horizon_job(deps, engine), INTERVAL_SECONDS),
         "updates": (prune_updates_job(deps), 3600.0),
+        "busy_calendars": (
+            busy_calendars_job(deps, timedelta(minutes=settings.busy_calendar_minutes)),
+            60.0,
+        ),
     }
     scheduler, ticks = build_scheduler(clock, jobs)
     app = Application(
@@ -246,6 +252,7 @@ def api_context(app: Application) -> ApiContext:
         bot_token=settings.bot_token.get_secret_value(),
         bot_username=lambda: str(app.dispatcher.workflow_data.get("bot_username", "")),
         public_url=settings.public_url.rstrip("/"),
+        mini_app_name=settings.mini_app_name if settings.mini_app_url else "",
         init_data_max_age=timedelta(seconds=settings.init_data_max_age_seconds),
     )
 

@@ -129,6 +129,8 @@ class Settings(BaseSettings):
     web_port: int | None = Field(default=None, ge=1, le=65535)
     # How long a Mini App's launch data (initData) proves who its user is.
     init_data_max_age_seconds: int = Field(default=86400, ge=60, le=7 * 86400)
+    # How often a teacher's own calendar feed is read again (README "Calendar feeds").
+    busy_calendar_minutes: int = Field(default=15, ge=5, le=24 * 60)
 
     @field_validator("teacher_ids", "admin_ids", mode="before")
     @classmethod

@@ -7,6 +7,7 @@ from aiogram import Router
 from handlers import (
     api_keys,
     availability,
+    calendar_feeds,
     errors,
     exports,
     fallback,
@@ -59,6 +60,7 @@ def build_router() -> Router:
         stats.router,
         student_stats.router,
         exports.router,
+        calendar_feeds.router,
         ops.router,
         language.router,
         start.router,

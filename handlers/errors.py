@@ -88,6 +88,11 @@ def _invalid_input(what: str, value: str) -> str:
         ),
         "name": _("Please type a name of 1 to 64 characters."),
         "student_name": _("Please type a name of 1 to 64 characters."),
+        # The typed address is a secret: never repeated back.
+        "calendar_address": _(
+            "That is not a calendar address I can read. Send the https (or webcal) address "
+            "of your calendar in iCal format after /busycalendar."
+        ),
     }
     # Settings, and anything without a sentence of its own, get the general one: `what` is
     # an internal name and never shown.

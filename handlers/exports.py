@@ -11,6 +11,7 @@ from bot.domain.zones import zone_label
 from bot.services import exports
 from bot.services.analytics import PeriodKey
 from bot.services.context import Deps
+from handlers.calendar_feeds import subscribe_button
 from handlers.keyboards import Row, button, markup
 from handlers.navigation import nav_row
 from handlers.stats import period_name
@@ -37,6 +38,7 @@ def choices_keyboard() -> InlineKeyboardMarkup:
             pair(_("Bookings: this month"), _("Audit: this month"), PeriodKey.MONTH),
             pair(_("Bookings: 90 days"), _("Audit: 90 days"), PeriodKey.DAYS_90),
             [calendar],
+            subscribe_button(),
             nav_row(),
         ]
     )

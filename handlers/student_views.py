@@ -21,7 +21,7 @@ from handlers.mini_app import MiniApp, calendar_button
 from handlers.navigation import show as show  # screens edit in place, one way
 from views import formatting as fmt
 from views.calendar_callbacks import ConfirmCb, DayCb, cursor_fields
-from views.callbacks import HomeAction, StudentHomeCb
+from views.callbacks import FeedAction, FeedCb, HomeAction, StudentHomeCb
 from views.series_callbacks import SeriesWeeksCb
 
 Keyboard = InlineKeyboardMarkup
@@ -90,6 +90,11 @@ def home_card(home: Home, mini_app: MiniApp) -> tuple[str, Keyboard]:
         [
             home_button(_("🌍 Time zone"), HomeAction.ZONE, sid),
             home_button(_("❓ Help"), HomeAction.HELP, sid),
+        ],
+        [
+            button(
+                _("📆 Subscribe in your calendar"), FeedCb(action=FeedAction.SHOW, student_id=sid)
+            )
         ],
     ]
     if several:

@@ -95,6 +95,7 @@ def teacher_commands() -> list[BotCommand]:
         BotCommand(command="unblock", description=_("Remove time off: /unblock 2026-12-24")),
         BotCommand(command="stats", description=_("Your numbers: bookings, cancellations, links")),
         BotCommand(command="export", description=_("Bookings as CSV, lessons as a calendar")),
+        BotCommand(command="busycalendar", description=_("Your own calendar blocks your hours")),
         BotCommand(command="settings", description=_("Time zone, notice, links, reminders")),
         BotCommand(command="language", description=_("Change the language")),
         BotCommand(command="help", description=_("What each command does")),

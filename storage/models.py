@@ -149,6 +149,10 @@ class TimeOffRow(Base):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Busy time read from the teacher's own calendar (busy_calendars); NULL: typed by them.
+    feed_id: Mapped[int | None] = mapped_column(
+        ForeignKey("busy_calendars.id", ondelete="CASCADE"), index=True
+    )
 
 
 class SlotRow(Base):
@@ -326,3 +330,45 @@ class ApiKeyRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class FeedTokenRow(Base):
+    """A calendar subscription address: the teacher's (no student) or one student's.
+
+    Only the keyed hash of its secret is stored; the address is shown once, when made.
+    """
+
+    __tablename__ = "feed_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    teacher_id: Mapped[int] = mapped_column(
+        ForeignKey("teachers.id", ondelete="CASCADE"), index=True
+    )
+    student_id: Mapped[int | None] = mapped_column(
+        ForeignKey("students.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    use_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class BusyCalendarRow(Base):
+    """A teacher's own calendar feed, fetched periodically; its busy time blocks their hours."""
+
+    __tablename__ = "busy_calendars"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    teacher_id: Mapped[int] = mapped_column(
+        ForeignKey("teachers.id", ondelete="CASCADE"), unique=True
+    )
+    url_encrypted: Mapped[bytes] = mapped_column(LargeBinary)  # a secret address: sealed
+    etag: Mapped[str] = mapped_column(String(256), default="", server_default="")
+    last_modified: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    body: Mapped[bytes | None] = mapped_column(LargeBinary)  # the last good copy
+    next_fetch_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ok_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    failure_told: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_error: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -12,6 +12,7 @@ from storage.repositories.api_keys import SqlApiKeys
 from storage.repositories.audit import SqlAudit
 from storage.repositories.availability import SqlAvailability
 from storage.repositories.bookings import SqlBookings
+from storage.repositories.calendar_feeds import SqlCalendarFeeds
 from storage.repositories.links import SqlLinks
 from storage.repositories.outbox import SqlOutbox
 from storage.repositories.series import SqlSeries
@@ -40,6 +41,7 @@ class SqlUnitOfWork:
     stats: SqlStats
     series: SqlSeries
     api_keys: SqlApiKeys
+    feeds: SqlCalendarFeeds
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], dialect: str, readonly: bool = False
@@ -67,6 +69,7 @@ class SqlUnitOfWork:
         self.stats = SqlStats(session)
         self.series = SqlSeries(session, self.dialect)
         self.api_keys = SqlApiKeys(session)
+        self.feeds = SqlCalendarFeeds(session, self.dialect)
         return self
 
     async def __aexit__(

@@ -63,6 +63,21 @@ class StudentHomeCb(CallbackData, prefix="sh"):
     student_id: Number
 
 
+class FeedAction(StrEnum):
+    """What a button on a calendar subscription screen does."""
+
+    SHOW = "show"
+    NEW = "new"
+    OFF = "off"
+
+
+class FeedCb(CallbackData, prefix="cf"):
+    """A calendar subscription address: the teacher's own (student_id 0) or a student's."""
+
+    action: FeedAction
+    student_id: Number
+
+
 class StudentZoneCb(CallbackData, prefix="sz"):
     """A student's time zone: an index into STUDENT_ZONES, or -1 to follow the teacher's."""
 

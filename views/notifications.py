@@ -21,6 +21,8 @@ from bot.domain.notices import (
     BookedByTeacher,
     BookingNew,
     BookingRescheduled,
+    BusyCalendarFailing,
+    BusyClash,
     CancelledByStudent,
     CancelledByTeacher,
     DailyAgenda,
@@ -39,7 +41,7 @@ from bot.domain.notices import (
 )
 from bot.domain.reminders import time_left
 from views.callbacks import HomeAction, LessonAction, MyLessonCb, StudentHomeCb
-from views.formatting import clock_time, day_time, local, long_day, when_for
+from views.formatting import clock_time, day_time, local, long_day, when, when_for
 from views.i18n import CatalogI18n
 from views.series_notices import series_text
 from views.teacher_callbacks import LinkAction, LinkCb
@@ -145,6 +147,8 @@ def _text(outgoing: Outgoing, zone: str, now: datetime) -> str:
                 "⏳ The link of {who} expires on {day} and they still have lessons booked. "
                 "Send them a new link from /students."
             ).format(who=_who(notice.colour, notice.student_name), day=day)
+        case BusyClash() | BusyCalendarFailing():
+            return _busy_calendar(notice, zone)
         case LinkBoundElsewhere() | RecipientUnreachable():
             text = (
                 _(
@@ -160,6 +164,23 @@ def _text(outgoing: Outgoing, zone: str, now: datetime) -> str:
             )
             return text.format(who=_who(notice.colour, notice.student_name))
     raise ValueError(f"no text for {notice.kind}")
+
+
+def _busy_calendar(notice: BusyClash | BusyCalendarFailing, zone: str) -> str:
+    """What the teacher hears about their own calendar: a kept clash, or a feed failing."""
+    if isinstance(notice, BusyClash):
+        return _(
+            "📆 Your lesson with {who} on {when} falls in busy time of your own calendar. "
+            "It stays booked: change or cancel it yourself if you need to."
+        ).format(
+            who=_who(notice.colour, notice.student_name),
+            when=when(notice.starts_at, notice.ends_at, zone),
+        )
+    since = day_time(notice.last_ok_at, zone) if notice.last_ok_at else _("never read successfully")
+    return _(
+        "⚠️ Your calendar's address failed {n} times in a row. Its last good copy still blocks "
+        "your hours (last read: {since}). Check the address, or send /busycalendar to see it."
+    ).format(n=notice.failures, since=since)
 
 
 def _buttons(outgoing: Outgoing) -> InlineKeyboardMarkup | None:
@@ -196,7 +217,13 @@ def _teacher_zone(notice: Notice) -> str:
             return lesson.teacher_tz
         case SeriesNotice(series=series):
             return series.teacher_tz
-        case DailyAgenda() | LinkExpiring() | RecipientUnreachable():
+        case (
+            DailyAgenda()
+            | LinkExpiring()
+            | RecipientUnreachable()
+            | BusyClash()
+            | BusyCalendarFailing()
+        ):
             return notice.teacher_tz
     return "UTC"
 

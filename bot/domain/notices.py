@@ -35,6 +35,8 @@ class NoticeKind(StrEnum):
     SERIES_CANCELLED = "series_cancelled"
     BOOKED_BY_TEACHER = "booked_by_teacher"
     MOVED_BY_TEACHER = "moved_by_teacher"
+    BUSY_CLASH = "busy_clash"
+    BUSY_CALENDAR_FAILING = "busy_calendar_failing"
 
 
 REMINDER_KINDS = (NoticeKind.REMINDER.value, NoticeKind.REMINDER_TEACHER.value)
@@ -177,6 +179,26 @@ class RecipientUnreachable(Notice, kind=NoticeKind.RECIPIENT_UNREACHABLE):
     student_name: str
     colour: int
     teacher_tz: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class BusyClash(Notice, kind=NoticeKind.BUSY_CLASH):
+    """To the teacher: a booked lesson falls in busy time of their own calendar (kept)."""
+
+    student_name: str
+    colour: int
+    teacher_tz: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class BusyCalendarFailing(Notice, kind=NoticeKind.BUSY_CALENDAR_FAILING):
+    """To the teacher: their calendar's feed failed several times in a row (last copy kept)."""
+
+    failures: int
+    teacher_tz: str
+    last_ok_at: datetime | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

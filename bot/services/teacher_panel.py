@@ -52,6 +52,7 @@ class LinkView:
     link: ShareLink
     state: LinkState
     token: str | None
+    browser: bool = False  # the teacher lets links open the portal in a plain browser too
 
     @property
     def bound(self) -> bool:
@@ -107,7 +108,7 @@ def _view(card: links.LinkCard) -> LinkView:
     """The panel's view of a chat link card; NotFound when the student never had a link."""
     if card.link is None:
         raise NotFound()
-    return LinkView(card.student, card.link, state_of(card.refusal), card.token)
+    return LinkView(card.student, card.link, state_of(card.refusal), card.token, card.browser)
 
 
 async def students(deps: Deps, telegram_id: int) -> StudentList:

@@ -67,14 +67,24 @@ class SqlAvailability:
         return (await rows.inserted(self._s, row)).id
 
     async def time_off(self, teacher_id: int, after: datetime) -> list[tuple[datetime, datetime]]:
-        """Blocked stretches that end after a moment (their bounds only)."""
-        return [(t.starts_at, t.ends_at) for t in await self.coming_time_off(teacher_id, after)]
+        """Blocked stretches that end after a moment (their bounds only), busy time included."""
+        query = select(TimeOffRow.starts_at, TimeOffRow.ends_at).where(
+            TimeOffRow.teacher_id == teacher_id, TimeOffRow.ends_at > after
+        )
+        return [(s, e) for s, e in (await self._s.execute(query)).all()]
 
     async def coming_time_off(self, teacher_id: int, after: datetime) -> list[TimeOff]:
-        """Time off that ends after a moment, with ids and reasons, earliest first."""
+        """Time off the teacher set that ends after a moment, earliest first.
+
+        Busy time read from their own calendar is left out: it is theirs to change there.
+        """
         query = (
             select(TimeOffRow)
-            .where(TimeOffRow.teacher_id == teacher_id, TimeOffRow.ends_at > after)
+            .where(
+                TimeOffRow.teacher_id == teacher_id,
+                TimeOffRow.ends_at > after,
+                TimeOffRow.feed_id.is_(None),
+            )
             .order_by(TimeOffRow.starts_at, TimeOffRow.id)
         )
         return [rows.time_off(r) for r in await self._s.scalars(query)]

@@ -12,8 +12,8 @@ import pytest
 from bot.domain.model import ShareLink, Student, TeacherSettings
 from bot.domain.teacher_settings import Setting, apply_choice
 from bot.services import links
-from handlers.settings_screens import settings_screen
 from handlers.mini_app import MiniApp
+from handlers.settings_screens import settings_screen
 from handlers.teacher_links import link_text
 from views.i18n import make_i18n
 

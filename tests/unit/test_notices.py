@@ -65,6 +65,18 @@ STORED: dict[str, dict[str, object]] = {
         "due_at": "2026-12-01T06:00:00+00:00",
     },
     "recipient_unreachable": {"student_name": "Sam", "colour": 2, "teacher_tz": "Europe/Berlin"},
+    "busy_clash": {
+        "student_name": "Sam",
+        "colour": 2,
+        "teacher_tz": "Europe/Berlin",
+        "starts_at": "2026-12-01T10:00:00+00:00",
+        "ends_at": "2026-12-01T11:00:00+00:00",
+    },
+    "busy_calendar_failing": {
+        "failures": 3,
+        "teacher_tz": "Europe/Berlin",
+        "last_ok_at": "2026-11-30T08:00:00+00:00",
+    },
     "new_link": {
         "teacher_id": 3,
         "teacher_name": "Tanya",
@@ -126,6 +138,13 @@ SAYS = {
     "link_expiring": ["The link of", "Sam", "expires on Thursday, December 3, 2026"],
     "daily_agenda": ["🗓 Tuesday, December 1, 2026: 1 lesson", "11:00–12:00", "Sam, Math"],
     "recipient_unreachable": ["Sam", "has blocked the bot"],
+    "busy_clash": [
+        "Sam",
+        "Tue, 1 Dec, 11:00–12:00",
+        "busy time of your own calendar",
+        "stays booked",
+    ],
+    "busy_calendar_failing": ["failed 3 times in a row", "last read: Mon, 30 Nov, 09:00"],
     "new_link": ["🔗 Tanya sent you a new booking link: https://t.me/b?start=x"],
     "series_booked": [
         "Sam booked a weekly lesson: 2 lessons",

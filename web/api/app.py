@@ -20,7 +20,12 @@ from web.api.refusals import problem_of
 log = logging.getLogger("lessonlink.api")
 
 # Route modules, each with `routes` (a RouteTableDef); importing one adds its OpenAPI part.
-ROUTE_MODULES: list[str] = ["web.api.booking", "web.api.me", "web.api.teacher"]
+ROUTE_MODULES: list[str] = [
+    "web.api.booking",
+    "web.api.me",
+    "web.api.teacher",
+    "web.feeds",  # calendar feeds: not under /api/, plain text/calendar answers
+]
 
 
 def language_of(request: web.Request) -> str:

@@ -60,9 +60,10 @@ def link_json(ctx: ApiContext, view: panel.LinkView) -> Json:
     app_url = None
     if token and ctx.mini_app_name:
         app_url = f"https://t.me/{bot}/{ctx.mini_app_name}?startapp={token}"
-    # The plain-browser address needs the teacher's "links work in a browser" setting and a
-    # public address; until that setting exists the link works only inside Telegram.
-    return {**link_state(view), "url": url, "app_url": app_url, "browser_url": None}
+    browser_url = None
+    if token and view.browser and ctx.public_url:
+        browser_url = f"{ctx.public_url}/book/{view.student.teacher_id}/{token}"
+    return {**link_state(view), "url": url, "app_url": app_url, "browser_url": browser_url}
 
 
 def _student_id(request: web.Request) -> int:

@@ -4,7 +4,7 @@ Off by default: a link then works only inside Telegram, where the Mini App prove
 it. Turned on, `/book/<teacher>/<token>` serves the portal to anyone holding the link.
 
 Revision ID: 0011_browser_links
-Revises: 0008_press_indexes
+Revises: 0010_api_keys
 Create Date: 2026-12-01 13:00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_browser_links"
-down_revision = "0008_press_indexes"
+down_revision = "0010_api_keys"
 branch_labels = None
 depends_on = None
 
