@@ -15,9 +15,11 @@ import os
 import signal
 import sys
 import webbrowser
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.domain.clock import OffsetClock
@@ -26,6 +28,9 @@ from jobs.scheduler import run_soon
 from sandbox.server import BotAPIServer
 from sandbox.web_chat import DemoClock, WebChat
 from views.i18n import make_i18n
+
+if TYPE_CHECKING:
+    from run_bot import Application
 
 log = logging.getLogger("lessonlink.demo")
 
@@ -95,23 +100,34 @@ def can_open_browser() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-async def run_demo(options: DemoOptions) -> None:
-    """Serve the demo until SIGINT or SIGTERM."""
+@dataclass
+class Demo:
+    """A running demo: the page's address, the bot, the page and the clock they share."""
+
+    url: str
+    app: Application
+    chat: WebChat
+    clock: OffsetClock
+    polling: asyncio.Task[None]
+
+
+@contextlib.asynccontextmanager
+async def demo_running(
+    options: DemoOptions, clock: OffsetClock | None = None
+) -> AsyncIterator[Demo]:
+    """Start the sandbox with its page, then the bot polling it; stop both on leaving."""
     from run_bot import build_application, prepare, run_polling
 
-    stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stopping.set)
     fresh_folder(options.data_dir)
-    clock = OffsetClock()
+    clock = clock or OffsetClock()
+    shared = clock  # the sandbox dates its messages by the bot's clock
     server = BotAPIServer(
-        token=DEMO_TOKEN, bot_username=DEMO_USERNAME, wall_clock=lambda: clock.now().timestamp()
+        token=DEMO_TOKEN, bot_username=DEMO_USERNAME, wall_clock=lambda: shared.now().timestamp()
     )
     i18n = make_i18n()
 
     async def move_only(delta: timedelta) -> None:  # until the bot's jobs exist
-        clock.advance(delta)
+        shared.advance(delta)
 
     def translate(text: str, language: str) -> str:
         return i18n.gettext(text, locale=language)
@@ -120,32 +136,51 @@ async def run_demo(options: DemoOptions) -> None:
     url = await _listen(server, options.host, options.port)
     try:
         app = build_application(demo_settings(options.data_dir, url), clock)
-        app.stopping = stopping
         try:
             await prepare(app)
+            if options.sample:
+                from runtime.demo_sample import add_sample
+
+                await add_sample(app.deps, chat)
         except BaseException:
             await app.bot.session.close()
             await app.engine.dispose()
             raise
-        if options.sample:
-            from runtime.demo_sample import add_sample
 
-            await add_sample(app.deps, chat)
-
-        async def wake_jobs(delta: timedelta) -> None:
-            clock.advance(delta)
+        async def move(delta: timedelta) -> None:
+            shared.advance(delta)
             run_soon(app.scheduler, CLOCK_JOBS)
 
-        chat.clock = DemoClock(clock.now, wake_jobs)
-        print(f"LessonLink demo: open {url} in your browser (Ctrl-C stops it).", flush=True)
-        if options.open_browser and can_open_browser():
-            await loop.run_in_executor(None, webbrowser.open, url)
-        await run_polling(app, handle_signals=False)
+        chat.clock = DemoClock(clock.now, move)
+        polling = asyncio.create_task(run_polling(app, handle_signals=False))
+        try:
+            yield Demo(url, app, chat, clock, polling)
+        finally:
+            app.stopping.set()
+            await polling
     finally:
         await server.stop()
+
+
+async def run_demo(options: DemoOptions) -> None:
+    """Serve the demo until SIGINT or SIGTERM (or until the bot stops by itself)."""
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stopping.set)
+    try:
+        async with demo_running(options) as demo:
+            print(
+                f"LessonLink demo: open {demo.url} in your browser (Ctrl-C stops it).", flush=True
+            )
+            if options.open_browser and can_open_browser():
+                await loop.run_in_executor(None, webbrowser.open, demo.url)
+            stop = asyncio.create_task(stopping.wait())
+            await asyncio.wait({stop, demo.polling}, return_when=asyncio.FIRST_COMPLETED)
+            stop.cancel()
+    finally:
         for sig in (signal.SIGTERM, signal.SIGINT):
-            with contextlib.suppress(Exception):
-                loop.remove_signal_handler(sig)
+            loop.remove_signal_handler(sig)
 
 
 def demo_main(data_dir: Path | None, port: int | None, sample: bool, open_browser: bool) -> int:

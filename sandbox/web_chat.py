@@ -231,7 +231,7 @@ class WebChat:
         if record.view.photo is not None:
             return web.Response(body=content, content_type="image/png")
         name = (record.view.document_name or "file").replace('"', "")
-        disposition = f"attachment; filename=\"{name.encode('ascii', 'replace').decode()}\""
+        disposition = f'attachment; filename="{name.encode("ascii", "replace").decode()}"'
         return web.Response(
             body=content,
             content_type="application/octet-stream",

@@ -191,10 +191,10 @@ function keyboard(message) {
 }
 
 function clockText(iso, zone, withDate) {
-  const options = withDate
-    ? { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone: zone }
-    : { hour: "2-digit", minute: "2-digit", timeZone: zone };
-  return new Intl.DateTimeFormat(state.language, options).format(new Date(iso));
+  const time = { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone };
+  const options = withDate ? { weekday: "short", day: "numeric", month: "short", ...time } : time;
+  const locale = state.language === "en" ? "en-GB" : state.language;  // 24-hour, as the bot
+  return new Intl.DateTimeFormat(locale, options).format(new Date(iso));
 }
 
 function messageNode(message, zone) {
@@ -243,9 +243,15 @@ function render() {
   }, el("b", { text: `/${c.command}` }), c.description))) : [el("li", { text: t("no_commands") })]));
 }
 
+let refreshes = 0;
+
 async function refresh() {
+  // Only the newest answer is shown: an older one may have been asked for another person.
+  const mine = ++refreshes;
   const query = state.person ? `?person=${state.person}` : "";
-  state.view = await api(`/demo/view${query}`);
+  const view = await api(`/demo/view${query}`);
+  if (mine !== refreshes) return;
+  state.view = view;
   state.bot = state.view.bot;
   render();
 }

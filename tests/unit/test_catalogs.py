@@ -14,7 +14,7 @@ from views.i18n import LOCALES_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"_": None, "__": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None}
-SOURCES = ("bot", "handlers", "jobs")
+SOURCES = ("bot", "handlers", "jobs", "sandbox")  # sandbox: the demo page's texts
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
 
