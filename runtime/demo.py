@@ -21,6 +21,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
+
 from bot.config import Settings
 from bot.domain.clock import OffsetClock
 from bot.redaction import RedactingFormatter, Redactor, install_last_resort
@@ -54,25 +56,34 @@ class DemoOptions:
     open_browser: bool = True
 
 
-def demo_settings(folder: Path, api_url: str) -> Settings:
-    """The bot's settings for a demo: the sandbox's address, the demo's own database.
+class DemoSettings(Settings):
+    """Settings from the demo's own values only: nothing from the environment or .env.
 
-    Everything that could reach real users or real data (webhook, Redis, workers, a
-    DATABASE_URL from .env) is set here rather than read from the environment.
+    A BOT_TOKEN, DATABASE_URL, WEBHOOK_URL or REDIS_URL meant for the real bot must never
+    point the demo at real users or real data.
     """
-    values: dict[str, object] = {
-        "bot_token": DEMO_TOKEN,
-        "telegram_api_url": api_url,
-        "database_url": f"sqlite+aiosqlite:///{(folder / DATABASE_FILE).resolve()}",
-        "data_dir": folder,
-        "webhook_url": "",
-        "redis_url": "",
-        "workers": 1,
-        "health_port": None,
-        "teacher_ids": [],
-        "admin_ids": [],
-    }
-    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Only the values given when the settings are made."""
+        return (init_settings,)
+
+
+def demo_settings(folder: Path, api_url: str) -> Settings:
+    """The bot's settings for a demo: the sandbox's address, the demo's own database."""
+    return DemoSettings(
+        bot_token=DEMO_TOKEN,  # type: ignore[arg-type]  # pydantic takes the str as SecretStr
+        telegram_api_url=api_url,
+        database_url=f"sqlite+aiosqlite:///{(folder / DATABASE_FILE).resolve()}",
+        data_dir=folder,
+    )
 
 
 def fresh_folder(folder: Path) -> None:

@@ -74,7 +74,7 @@ async def test_demo_serves_the_page_and_stops_cleanly_on_ctrl_c(tmp_path: Path) 
                             break
     finally:
         demo.send_signal(signal.SIGINT)
-        out, err = await asyncio.wait_for(demo.communicate(), timeout=60)
+        _, err = await asyncio.wait_for(demo.communicate(), timeout=60)
     log = err.decode()
     assert demo.returncode == 0, log[-2000:]
     assert "Traceback" not in log and "Error" not in log, log[-2000:]
