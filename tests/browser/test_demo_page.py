@@ -150,3 +150,25 @@ async def test_the_same_in_russian(page: Page, demo: Demo) -> None:
     await walk_through(page, demo, "ru")
     await expect(page.locator("#plus-day")).to_have_text("+1 день")
     await expect(page.locator("#messages .msg").first).to_contain_text("/start")
+
+
+async def test_the_sample_starts_with_a_teacher_three_students_and_history(
+    page: Page, tmp_path: Path
+) -> None:
+    options = DemoOptions(data_dir=tmp_path / "sample", port=0, open_browser=False, sample=True)
+    async with demo_running(options, OffsetClock(ManualClock(TUESDAY_8_UTC))) as running:
+        await page.goto(running.url)
+        people = page.locator("#people button")
+        await expect(people).to_have_count(4)
+        await people.filter(has_text="Ms Smith").click()
+        # The home card, sent when the sample opened her chat, lists the coming lessons.
+        await expect(last_bot_message(page)).to_contain_text("Ms Smith", timeout=WAIT)
+        await expect(page.locator("#messages")).to_contain_text("📅 New booking", timeout=WAIT)
+        await say(page, "/stats", "")
+        await press(page, "📊 Per week")
+        chart = page.locator("#messages .msg img").last
+        await expect(chart).to_be_visible(timeout=WAIT)
+        assert await chart.evaluate("img => img.naturalWidth") > 100  # a real chart, loaded
+        await people.filter(has_text="Boris").click()
+        await expect(last_bot_message(page)).to_contain_text("Ms Smith", timeout=WAIT)
+        await expect(page.locator("#messages")).to_contain_text("Записаться", timeout=WAIT)
