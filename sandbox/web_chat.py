@@ -8,7 +8,6 @@ reads the bot's text as HTML.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 from collections.abc import Awaitable, Callable
@@ -215,7 +214,7 @@ class WebChat:
                     answered += 1
                 await response.write((payload or ": idle\n\n").encode())
                 await self.server.wait_change(15.0)
-        except (ConnectionResetError, asyncio.CancelledError):
+        except ConnectionResetError:  # the page was closed
             pass
         return response
 

@@ -161,14 +161,24 @@ async def test_the_sample_starts_with_a_teacher_three_students_and_history(
         people = page.locator("#people button")
         await expect(people).to_have_count(4)
         await people.filter(has_text="Ms Smith").click()
-        # The home card, sent when the sample opened her chat, lists the coming lessons.
-        await expect(last_bot_message(page)).to_contain_text("Ms Smith", timeout=WAIT)
+        # Her home card (the sample opened her chat), and the notices of the coming lessons.
+        home = page.locator("#messages .msg").filter(has_text="🏠 Ms Smith")
+        await expect(home).to_contain_text(tr("Next lessons", "en"), timeout=WAIT)
         await expect(page.locator("#messages")).to_contain_text("📅 New booking", timeout=WAIT)
         await say(page, "/stats", "")
         await press(page, "📊 Per week")
         chart = page.locator("#messages .msg img").last
         await expect(chart).to_be_visible(timeout=WAIT)
         assert await chart.evaluate("img => img.naturalWidth") > 100  # a real chart, loaded
+        await say(page, "/export", "")
+        await press(page, "Bookings: 90 days")
+        file = page.locator("#messages a.file").last
+        await expect(file).to_contain_text(".csv", timeout=WAIT)
+        async with page.expect_download() as downloading:
+            await file.click()
+        saved = tmp_path / "bookings.csv"
+        await (await downloading.value).save_as(saved)
+        assert "Anna" in saved.read_text(encoding="utf-8-sig")
         await people.filter(has_text="Boris").click()
-        await expect(last_bot_message(page)).to_contain_text("Ms Smith", timeout=WAIT)
-        await expect(page.locator("#messages")).to_contain_text("Записаться", timeout=WAIT)
+        booking = tr("📝 Book a lesson", "ru")
+        await expect(page.locator("#messages .keyboard")).to_contain_text(booking, timeout=WAIT)
