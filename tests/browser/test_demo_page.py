@@ -182,3 +182,30 @@ async def test_the_sample_starts_with_a_teacher_three_students_and_history(
         await people.filter(has_text="Boris").click()
         booking = tr("📝 Book a lesson", "ru")
         await expect(page.locator("#messages .keyboard")).to_contain_text(booking, timeout=WAIT)
+
+
+async def test_the_bots_text_is_shown_as_text_never_run_as_html(page: Page, demo: Demo) -> None:
+    person = demo.chat.add_person("Eve", "en", "UTC")
+    server = demo.chat.server
+    server.world.user(person).started = True
+    hostile = (
+        "<b>bold</b> &lt;img src=x onerror=window.hacked=1&gt; "
+        '<a href="javascript:window.hacked=2">click</a> <i>it<u>al</u></i> '
+        "https://t.me/lessonlink_demo_bot?start=abc"
+    )
+    status, _ = await server.execute(
+        "sendMessage", {"chat_id": person, "text": hostile, "parse_mode": "HTML"}
+    )
+    assert status == 200
+    await page.goto(demo.url)
+    await page.locator("#people button", has_text="Eve").click()
+    bubble = last_bot_message(page).locator(".text")
+    await expect(bubble.locator("b")).to_have_text("bold")
+    await expect(bubble.locator("i u")).to_have_text("al")
+    await expect(bubble).to_contain_text("<img src=x onerror=window.hacked=1>")
+    await expect(bubble.locator("img")).to_have_count(0)
+    assert await bubble.locator("a", has_text="click").get_attribute("href") == "#"
+    assert await page.evaluate("window.hacked") is None
+    # A deep link in the text is clickable, and asks who opens it.
+    await bubble.locator("a", has_text="start=abc").click()
+    await expect(page.locator("#link-dialog")).to_be_visible()
