@@ -198,12 +198,12 @@ class WebChat:
         """Server-sent events: 'change' when the chats change, 'answer' for button answers."""
         response = web.StreamResponse(headers={**_NO_STORE, "Content-Type": "text/event-stream"})
         await response.prepare(request)
-        answers = _int(request.query.get("answers"))
-        answered = len(self.server.world.callback_answers) if answers is None else answers
+        answered = len(self.server.world.callback_answers)  # answers from now on
         last: tuple[int, ...] = ()
+        quiet = False  # the last wait ended without any change: keep the connection alive
         try:
             while not self._closing:
-                payload = ""
+                payload = ": idle\n\n" if quiet else ""
                 if (now := self._fingerprint()) != last:
                     last = now
                     payload += f"event: change\ndata: {json.dumps({'version': now})}\n\n"
@@ -212,8 +212,9 @@ class WebChat:
                     data = {"person": who, "text": answer.text, "alert": answer.show_alert}
                     payload += f"event: answer\ndata: {json.dumps(data)}\n\n"
                     answered += 1
-                await response.write((payload or ": idle\n\n").encode())
-                await self.server.wait_change(15.0)
+                if payload:
+                    await response.write(payload.encode())
+                quiet = not await self.server.wait_change(15.0)
         except ConnectionResetError:  # the page was closed
             pass
         return response
