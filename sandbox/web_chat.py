@@ -16,14 +16,13 @@ from datetime import datetime, timedelta
 from importlib import resources
 from typing import Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
 from sandbox.people import ButtonNotFound
 from sandbox.server import BotAPIServer
+from sandbox.web_chat_io import NO_STORE, int_or_none, json_body, message_json, refused, valid_zone
 from sandbox.web_chat_texts import PAGE_LANGUAGES, page_texts
-from sandbox.world import Record
 
 STATIC = resources.files("sandbox") / "static"
 STATIC_TYPES = {".html": "text/html", ".js": "text/javascript", ".css": "text/css"}
@@ -47,36 +46,6 @@ class DemoClock:
 
     now: Callable[[], datetime]
     move: Callable[[timedelta], Awaitable[None]]
-
-
-def valid_zone(name: str) -> bool:
-    """Whether an IANA zone of this name exists on this machine."""
-    if not name or len(name) > 64 or name.startswith(("/", ".")) or ".." in name:
-        return False
-    try:
-        ZoneInfo(name)
-    except (ValueError, KeyError, OSError):
-        return False
-    return True
-
-
-def message_json(user_id: int, record: Record) -> dict[str, Any]:
-    """One message as the page shows it: Telegram's text and entities, keyboard and file."""
-    view, payload = record.view, record.payload
-    out: dict[str, Any] = {
-        "id": view.message_id,
-        "from_bot": view.from_bot,
-        "date": view.date,
-        "edited": view.edited,
-        "kind": view.kind,
-        "text": payload.get("text", payload.get("caption", "")),
-        "entities": payload.get("entities", payload.get("caption_entities", [])),
-        "keyboard": (payload.get("reply_markup") or {}).get("inline_keyboard", []),
-    }
-    if view.photo is not None or view.document is not None:
-        out["file"] = f"/demo/files/{user_id}/{view.message_id}"
-        out["file_name"] = view.document_name or ("photo.png" if view.photo else "file")
-    return out
 
 
 class WebChat:
@@ -145,7 +114,7 @@ class WebChat:
         if not item.is_file():
             raise web.HTTPNotFound()
         return web.Response(
-            body=item.read_bytes(), content_type=kind, charset="utf-8", headers=_NO_STORE
+            body=item.read_bytes(), content_type=kind, charset="utf-8", headers=NO_STORE
         )
 
     async def _texts(self, request: web.Request) -> web.StreamResponse:
@@ -175,7 +144,7 @@ class WebChat:
             "clock": self.clock.now().isoformat(),
             "people": people,
         }
-        person = _int(request.query.get("person"))
+        person = int_or_none(request.query.get("person"))
         if person in self.people:
             records = world.chats.get(person, [])
             body["chat"] = [message_json(person, record) for record in records]
@@ -196,7 +165,7 @@ class WebChat:
 
     async def _events(self, request: web.Request) -> web.StreamResponse:
         """Server-sent events: 'change' when the chats change, 'answer' for button answers."""
-        response = web.StreamResponse(headers={**_NO_STORE, "Content-Type": "text/event-stream"})
+        response = web.StreamResponse(headers={**NO_STORE, "Content-Type": "text/event-stream"})
         await response.prepare(request)
         answered = len(self.server.world.callback_answers)  # answers from now on
         last: tuple[int, ...] = ()
@@ -220,8 +189,8 @@ class WebChat:
         return response
 
     async def _file(self, request: web.Request) -> web.StreamResponse:
-        user_id = _int(request.match_info["user_id"])
-        message_id = _int(request.match_info["message_id"])
+        user_id = int_or_none(request.match_info["user_id"])
+        message_id = int_or_none(request.match_info["message_id"])
         record = None
         if user_id in self.people and message_id is not None:
             record = self.server.world.find(user_id, message_id)
@@ -240,42 +209,42 @@ class WebChat:
 
     # --- actions --------------------------------------------------------------------------
     async def _add_person(self, request: web.Request) -> web.StreamResponse:
-        form = await _json(request)
+        form = await json_body(request)
         name = str(form.get("name", "")).strip()
         language = str(form.get("language", "en"))
         timezone = str(form.get("timezone", "UTC")).strip()
         if not name or len(name) > MAX_NAME or "\x00" in name:
-            return _refused("bad_name")
+            return refused("bad_name")
         if not valid_zone(timezone):
-            return _refused("bad_zone")
+            return refused("bad_zone")
         language = language if language in PAGE_LANGUAGES else "en"
         return web.json_response({"id": self.add_person(name, language, timezone)})
 
     async def _send(self, request: web.Request) -> web.StreamResponse:
-        form = await _json(request)
-        person = _int(form.get("person"))
+        form = await json_body(request)
+        person = int_or_none(form.get("person"))
         text = str(form.get("text", "")).replace("\x00", "").strip()
         if person not in self.people or not text:
             raise web.HTTPBadRequest()
         if len(text) > MAX_TEXT:
-            return _refused("too_long")
+            return refused("too_long")
         self.server.send_text(person, text)
         return web.json_response({"ok": True})
 
     async def _press(self, request: web.Request) -> web.StreamResponse:
-        form = await _json(request)
-        person, message_id = _int(form.get("person")), _int(form.get("message"))
+        form = await json_body(request)
+        person, message_id = int_or_none(form.get("person")), int_or_none(form.get("message"))
         data = form.get("data")
         if person not in self.people or message_id is None or not isinstance(data, str):
             raise web.HTTPBadRequest()
         try:
             self.server.press(person, message_id, data)
         except ButtonNotFound:
-            return _refused("button_gone")
+            return refused("button_gone")
         return web.json_response({"ok": True})
 
     async def _move_clock(self, request: web.Request) -> web.StreamResponse:
-        step = CLOCK_STEPS.get(str((await _json(request)).get("step")))
+        step = CLOCK_STEPS.get(str((await json_body(request)).get("step")))
         if step is None:
             raise web.HTTPBadRequest()
         await self.clock.move(step)
@@ -284,7 +253,7 @@ class WebChat:
 
     async def _web_app(self, request: web.Request) -> web.StreamResponse:
         """Where a web_app button opens for a person: its URL, with initData when known."""
-        person, url = _int(request.query.get("person")), request.query.get("url", "")
+        person, url = int_or_none(request.query.get("person")), request.query.get("url", "")
         if person not in self.people or not url.startswith(("https://", "http://")):
             raise web.HTTPBadRequest()
         if self.init_data is not None:
@@ -294,29 +263,3 @@ class WebChat:
     async def _shutdown(self, app: web.Application) -> None:
         self._closing = True
         self.server.bump()
-
-
-_NO_STORE = {"Cache-Control": "no-store"}
-
-
-def _int(value: object) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.isdigit() and len(value) < 19:
-        return int(value)
-    return None
-
-
-async def _json(request: web.Request) -> dict[str, Any]:
-    try:
-        body = await request.json()
-    except (ValueError, UnicodeDecodeError):
-        raise web.HTTPBadRequest() from None
-    if not isinstance(body, dict):
-        raise web.HTTPBadRequest()
-    return body
-
-
-def _refused(key: str) -> web.StreamResponse:
-    """A refusal the page shows in the person's words: the key of a page text."""
-    return web.json_response({"error": key}, status=422)
