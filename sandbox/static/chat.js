@@ -204,7 +204,10 @@ function messageNode(message, zone) {
   } else if (message.file) {
     bubble.append(el("a", { class: "file", href: message.file, download: message.file_name, text: `📎 ${message.file_name}` }));
   }
-  if (message.text) bubble.append(richText(message.text, message.entities, message.from_bot));
+  // Like Telegram's apps, a deep link's start shows as "/start": its token stays out of sight.
+  const deepStart = !message.from_bot && /^\/start \S+$/.test(message.text || "");
+  const shown = deepStart ? { text: "/start", entities: [] } : message;
+  if (shown.text) bubble.append(richText(shown.text, shown.entities, message.from_bot));
   const when = clockText(new Date(message.date * 1000).toISOString(), zone, false);
   const meta = el("div", { class: "meta", text: message.edited ? `${t("edited")} ${when}` : when });
   const item = el("li", { class: message.from_bot ? "msg" : "msg mine", "data-id": String(message.id) }, bubble, meta);
