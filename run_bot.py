@@ -13,6 +13,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -377,7 +378,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run LessonLink.")
     parser.add_argument("--workers", type=int, help="worker processes (overrides WORKERS)")
     parser.add_argument("--worker-index", type=int, help=argparse.SUPPRESS)  # set by supervisor
+    demo = parser.add_argument_group("demo", "try LessonLink in a browser: no token, no Telegram")
+    demo.add_argument("--demo", action="store_true", help="run the demo with its web chat page")
+    demo.add_argument("--sample", action="store_true", help="start with a teacher and students")
+    demo.add_argument("--port", type=int, help="the page's port (default 8321)")
+    demo.add_argument("--data-dir", type=Path, help="the demo's folder (default ./data/demo)")
+    demo.add_argument("--no-browser", action="store_true", help="do not open a browser")
     args = parser.parse_args(argv)
+    if args.demo:
+        from runtime.demo import demo_main
+
+        return demo_main(args.data_dir, args.port, args.sample, not args.no_browser)
+    if args.sample or args.port or args.data_dir or args.no_browser:
+        parser.error("--sample, --port, --data-dir and --no-browser go with --demo")
     try:
         settings = load_settings(**({"workers": args.workers} if args.workers else {}))
     except ConfigError as exc:

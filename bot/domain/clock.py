@@ -41,3 +41,21 @@ class ManualClock:
     def set(self, moment: datetime) -> None:
         """Jump to a given aware moment."""
         self._now = moment.astimezone(UTC)
+
+
+class OffsetClock:
+    """The system clock moved forward by a chosen amount: the demo's clock buttons move it."""
+
+    def __init__(self, base: Clock | None = None) -> None:
+        self._base = base or SystemClock()
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        """The base clock's time plus the offset."""
+        return self._base.now() + self.offset
+
+    def advance(self, delta: timedelta) -> None:
+        """Move the clock forward (never back: what was sent stays in the past)."""
+        if delta < timedelta(0):
+            raise ValueError("the clock only moves forward")
+        self.offset += delta
