@@ -19,7 +19,7 @@ from bot.domain.booking import (
     student_change,
     undo_minutes_if_booked,
 )
-from bot.domain.buffers import too_close
+from bot.domain.buffers import KeptClear, kept_clear, too_close
 from bot.domain.errors import NotFound, SlotRefused, SlotUnavailable
 from bot.domain.model import Account, Slot, Student, Teacher
 from bot.services import booking_confirm, buffers
@@ -167,16 +167,20 @@ async def _day_view(uow: SqlUnitOfWork, scope: _Scope, day: date) -> DayView:
 
 
 async def _counts(uow: SqlUnitOfWork, scope: _Scope, days: list[date]) -> list[DayCount]:
-    """How many slots of each day the student could book, and how many they hold."""
+    """How many slots of each day the student could book, and how many they hold.
+
+    One grouped count; the lessons booked near the shown days go in as the spans they keep
+    clear, so a slot next to one is not counted, as the day view does not offer it.
+    """
     view = scope.view
     subject = view.subjects[view.filters.subject - 1] if view.filters.subject else ""
     spans = _spans(scope, days, view.filters.part)
+    clear: list[KeptClear] = []
     if spans:
         near = await _near(uow, scope, spans[0][0], spans[-1][1])
-        if near.booked:  # a grouped count cannot judge slots next to lessons: count one by one
-            return await _counts_one_by_one(uow, near, days, spans)
+        clear = kept_clear(near.booked, scope.teacher.settings.buffer_minutes)
     counts = await uow.slots.day_counts(
-        scope.teacher.id, scope.student.id, spans, scope.starts, subject
+        scope.teacher.id, scope.student.id, spans, scope.starts, subject, clear
     )
     return [DayCount(day, free, mine) for day, (free, mine) in zip(days, counts, strict=True)]
 
@@ -190,28 +194,6 @@ async def _near(uow: SqlUnitOfWork, scope: _Scope, start: datetime, end: datetim
     moving = scope.view.moving.slot_id if scope.view.moving else None
     booked = await buffers.booked_around(uow, scope.teacher, start, end, moving)
     return replace(scope, booked=booked)
-
-
-async def _counts_one_by_one(
-    uow: SqlUnitOfWork, scope: _Scope, days: list[date], spans: list[tuple[datetime, datetime]]
-) -> list[DayCount]:
-    """Per-day counts with lessons booked near the shown days: each slot judged as shown.
-
-    Only the shown days (and the lessons next to them) are read, so the cost stays the week's.
-    """
-    start, end = spans[0][0], spans[-1][1]
-    found = await uow.slots.seen_by(scope.teacher.id, scope.student.id, start, end)
-    free, held = [0] * len(days), [0] * len(days)
-    for slot, mine in found:
-        index = next((i for i, (s, e) in enumerate(spans) if s <= slot.starts_at < e), None)
-        shown = None if index is None else _shown(scope, slot, mine)
-        if index is None or shown is None:
-            continue
-        if shown.state == SlotState.MINE:
-            held[index] += 1
-        elif shown.state == SlotState.FREE:
-            free[index] += 1
-    return [DayCount(d, f, m) for d, f, m in zip(days, free, held, strict=True)]
 
 
 def _next_month(first: date) -> date:
