@@ -25,7 +25,7 @@ from bot.domain.model import Account, Slot, Student, Teacher
 from bot.services import booking_confirm, buffers
 from bot.services.accounts import Identity, identity_in
 from bot.services.booking import Lesson, lesson_of
-from bot.services.calendar_days import day_of, day_spans, part_of
+from bot.services.calendar_days import clamp, day_of, day_spans, months, next_month, part_of
 from bot.services.context import Deps, audit, records_refusals, refused
 from bot.services.seats import refusal_for
 from bot.services.student_calendar_model import (
@@ -145,18 +145,6 @@ def _shown(scope: _Scope, slot: Slot, mine: bool) -> SlotView | None:
     )
 
 
-def _clamp(scope: _Scope, ordinal: int) -> date:
-    """A requested date within [today, last bookable day]; 0 or anything unreadable is today."""
-    view = scope.view
-    if not ordinal:
-        return view.today
-    try:
-        wanted = date.fromordinal(ordinal)
-    except (ValueError, OverflowError):
-        return view.today
-    return min(max(wanted, view.today), view.last_day)
-
-
 async def _day_view(uow: SqlUnitOfWork, scope: _Scope, day: date) -> DayView:
     """One day's slots as the student sees them (only that day is read)."""
     [(start, end)] = _spans(scope, [day], Part.ANY)
@@ -196,32 +184,20 @@ async def _near(uow: SqlUnitOfWork, scope: _Scope, start: datetime, end: datetim
     return replace(scope, booked=booked)
 
 
-def _next_month(first: date) -> date:
-    return (first + timedelta(days=32)).replace(day=1)
-
-
-def _months(view: View) -> list[date]:
-    first, months = view.today.replace(day=1), []
-    while first <= view.last_day:
-        months.append(first)
-        first = _next_month(first)
-    return months
-
-
 @records_refusals
 async def week(deps: Deps, who: Who, cursor: Cursor) -> Week:
     """The week from the cursor's day, counting bookable slots per day."""
     async with deps.reading() as uow:
         scope = await _scope(uow, deps, who, cursor)
         view = scope.view
-        first = _clamp(scope, cursor.day)
+        first = clamp(cursor.day, scope.view.today, scope.view.last_day)
         days = [first + timedelta(days=i) for i in range(WEEK)]
         days = [d for d in days if d <= view.last_day]
         counts = await _counts(uow, scope, days)
     previous = max(first - timedelta(days=WEEK), view.today) if first > view.today else None
     following = first + timedelta(days=WEEK)
     next_ = following if following <= view.last_day else None
-    return Week(view, first, counts, previous, next_, _months(view))
+    return Week(view, first, counts, previous, next_, months(view.today, view.last_day))
 
 
 @records_refusals
@@ -230,8 +206,8 @@ async def month(deps: Deps, who: Who, cursor: Cursor) -> Month:
     async with deps.reading() as uow:
         scope = await _scope(uow, deps, who, cursor)
         view = scope.view
-        first = _clamp(scope, cursor.day).replace(day=1)
-        following = _next_month(first)
+        first = clamp(cursor.day, scope.view.today, scope.view.last_day).replace(day=1)
+        following = next_month(first)
         days, day = [], max(first, view.today)
         while day < following and day <= view.last_day:
             days.append(day)
@@ -247,7 +223,7 @@ async def day(deps: Deps, who: Who, cursor: Cursor) -> DayView:
     """The cursor's day: its slots free (with seats left), booked, or the student's own."""
     async with deps.reading() as uow:
         scope = await _scope(uow, deps, who, cursor)
-        return await _day_view(uow, scope, _clamp(scope, cursor.day))
+        return await _day_view(uow, scope, clamp(cursor.day, scope.view.today, scope.view.last_day))
 
 
 async def _slot_of(uow: SqlUnitOfWork, deps: Deps, scope: _Scope, slot_id: int) -> Slot:
