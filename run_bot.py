@@ -45,11 +45,13 @@ from jobs.scheduler import Tick, build_scheduler, wait_passes
 from jobs.updates import prune_updates_job
 from jobs.upkeep import INTERVAL_SECONDS, horizon_job
 from runtime.api_retry import PinResponseTypes, RetryMiddleware, SendWhenUneditable
+from runtime.delivery import EndsReadsFirst
 from runtime.polling import poll_updates
 from runtime.startup import StartupError, database_unusable, refusals_explained, who_am_i
 from runtime.workers import fsm_backend, supervise
 from storage.engine import connect_errors, create_engine, database_busy, read_factory, uow_factory
 from storage.migrate import upgrade_to_head
+from storage.uow import end_kept_read, one_read_per_update
 from views.i18n import CatalogI18n, UserLanguageMiddleware, make_i18n
 from web.api.context import ApiContext
 from web.observability import ApiMetrics, HealthProbe, Metrics
@@ -103,6 +105,7 @@ def build_application(
     if session is None:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     retry = RetryMiddleware()
+    session.middleware(EndsReadsFirst(end_kept_read))  # outermost: once per call, not per retry
     session.middleware(PinResponseTypes())
     session.middleware(SendWhenUneditable())
     session.middleware(retry)
@@ -128,7 +131,7 @@ def build_application(
     )
     install_outermost(dispatcher, tracker)
     install_redelivery(dispatcher)
-    dispatcher.update.outer_middleware(AccountMiddleware(deps))
+    dispatcher.update.outer_middleware(AccountMiddleware(deps, one_read_per_update))
     UserLanguageMiddleware(i18n).setup(dispatcher)
     # After the language middleware, so the refusal is said in the user's language.
     dispatcher.callback_query.outer_middleware(ForgedCallbackGuard(deps))

@@ -7,6 +7,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, nullcontext
 from contextvars import ContextVar
 from typing import Any
 
@@ -122,21 +123,32 @@ class UpdateTracker(BaseMiddleware):
 
 
 class AccountMiddleware(BaseMiddleware):
-    """Records first contact and hands handlers the identity and the chosen language."""
+    """Records first contact and hands handlers the identity and the chosen language.
 
-    def __init__(self, deps: Deps) -> None:
+    `per_update` wraps the whole update (storage.uow.one_read_per_update in the bot): the
+    identity's read transaction then serves the handler's first read too.
+    """
+
+    def __init__(
+        self,
+        deps: Deps,
+        per_update: Callable[[], AbstractAsyncContextManager[object]] = nullcontext,
+    ) -> None:
         self._deps = deps
+        self._per_update = per_update
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         """Look the sender up before the handler runs."""
         user: User | None = data.get("event_from_user")
-        if user is not None and not user.is_bot:
+        if user is None or user.is_bot:
+            return await handler(event, data)
+        async with self._per_update():
             identity = await accounts.identify(
                 self._deps, user.id, user.first_name, user.language_code
             )
             data["identity"] = identity
             data["account_language"] = identity.account.language
-        return await handler(event, data)
+            return await handler(event, data)
 
 
 # Every id the bot puts in a button fits a 32-bit INTEGER column (PostgreSQL's INTEGER);

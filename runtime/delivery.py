@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -81,6 +82,19 @@ class LateAnswers(BaseRequestMiddleware):
                 raise
             log.info("update=%s: callback already answered, carrying on", delivery.update_id)
             return ApiResponse(ok=True, result=True)
+
+
+class EndsReadsFirst(BaseRequestMiddleware):
+    """Ends the update's kept read transaction before any Bot API call, so no transaction
+    waits on the network (a slow answer, a 429's retry_after); see one_read_per_update."""
+
+    def __init__(self, end_read: Callable[[], Awaitable[None]]) -> None:
+        self._end_read = end_read
+
+    async def __call__(self, make_request: NextRequest, bot: Bot, method: ApiMethod) -> ApiResponse:
+        """End the kept read, then pass the call on."""
+        await self._end_read()
+        return await make_request(bot, method)
 
 
 def needs_redelivery(exc: BaseException) -> bool:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
 
@@ -23,6 +28,51 @@ from storage.repositories.teachers import SqlTeachers
 from storage.repositories.updates import SqlProcessedUpdates
 
 READONLY = "lessonlink_readonly"
+
+
+@dataclass
+class _Update:
+    """One update's handling (one task): the read unit its identity was read in, if kept."""
+
+    task: asyncio.Task[object] | None
+    kept: SqlUnitOfWork | None = None
+
+
+_UPDATE: ContextVar[_Update | None] = ContextVar("lessonlink_update_reads", default=None)
+
+
+def _this_update() -> _Update | None:
+    """The scope of the update this task handles (a task it started has its own reads)."""
+    scope = _UPDATE.get()
+    return scope if scope is not None and scope.task is asyncio.current_task() else None
+
+
+@asynccontextmanager
+async def one_read_per_update() -> AsyncIterator[None]:
+    """Around one update: the read unit its identity is read in stays open for the update's
+    next unit, so a screen reads in the identity's transaction (one transaction, not two).
+
+    The next read unit takes the open transaction over; a write unit, a Bot API call
+    (end_kept_read) or the end of the update ends it first, so no write is ever read past
+    and no transaction waits on the network.
+    """
+    scope = _Update(asyncio.current_task())
+    token = _UPDATE.set(scope)
+    try:
+        yield
+    finally:
+        _UPDATE.reset(token)
+        kept, scope.kept = scope.kept, None
+        if kept is not None:
+            await kept.end()
+
+
+async def end_kept_read() -> None:
+    """End this update's kept read transaction, if one is waiting (before a Bot API call)."""
+    scope = _this_update()
+    if scope is not None and scope.kept is not None:
+        kept, scope.kept = scope.kept, None
+        await kept.end()
 
 
 class SqlUnitOfWork:
@@ -50,12 +100,22 @@ class SqlUnitOfWork:
         self.dialect = dialect
         self.readonly = readonly
         self._session: AsyncSession | None = None
+        self._keep = False
 
     async def __aenter__(self) -> Self:
-        session = self._sessions()
+        scope = _this_update()
+        kept = scope.kept if scope is not None else None
+        if scope is not None:
+            scope.kept = None
+        if kept is not None and self.readonly and kept._sessions.kw == self._sessions.kw:
+            session, kept._session = kept.session, None  # the identity's transaction, taken over
+        else:
+            if kept is not None:
+                await kept.end()
+            session = self._sessions()
+            if self.readonly:
+                await session.connection(execution_options={READONLY: True})
         self._session = session
-        if self.readonly:
-            await session.connection(execution_options={READONLY: True})
         self.accounts = SqlAccounts(session)
         self.teachers = SqlTeachers(session)
         self.students = SqlStudents(session, self.dialect)
@@ -78,6 +138,19 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        scope = _this_update()
+        if self._keep and exc_type is None and scope is not None and scope.kept is None:
+            self._keep, scope.kept = False, self  # for the update's next unit
+            return
+        await self.end()
+
+    def keep_open(self) -> None:
+        """Leave this read unit's transaction open for the update's next read, if inside
+        one_read_per_update (elsewhere, leaving the block ends it as usual)."""
+        self._keep = self.readonly
+
+    async def end(self) -> None:
+        """Roll back and close (what leaving the block does)."""
         assert self._session is not None
         try:
             await self._session.rollback()

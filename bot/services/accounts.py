@@ -65,6 +65,7 @@ async def identify(
     language = language_code.split("-")[0].lower() if language_code else None
     async with deps.reading() as uow:  # every update passes here: keep it off the write lock
         known = await identity_in(uow, telegram_id)
+        uow.keep_open()  # for the update's next read (storage.uow.one_read_per_update)
     if known is not None and not known.account.unreachable:
         return known
     async with deps.uow() as uow:

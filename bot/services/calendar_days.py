@@ -54,3 +54,28 @@ def day_spans(
         end = min(local_moment(day, last, zone), horizon)
         spans.append((start, max(start, end)))
     return spans
+
+
+def clamp(ordinal: int, today: date, last_day: date) -> date:
+    """A requested date's ordinal within [today, last_day]; 0 or anything unreadable is today."""
+    if not ordinal:
+        return today
+    try:
+        wanted = date.fromordinal(ordinal)
+    except (ValueError, OverflowError):
+        return today
+    return min(max(wanted, today), last_day)
+
+
+def next_month(first: date) -> date:
+    """The 1st of the month after the one `first` opens."""
+    return (first + timedelta(days=32)).replace(day=1)
+
+
+def months(today: date, last_day: date) -> list[date]:
+    """The 1st of each month from today's to last_day's."""
+    first, found = today.replace(day=1), []
+    while first <= last_day:
+        found.append(first)
+        first = next_month(first)
+    return found

@@ -19,13 +19,13 @@ from bot.domain.booking import (
     student_change,
     undo_minutes_if_booked,
 )
-from bot.domain.buffers import too_close
+from bot.domain.buffers import KeptClear, kept_clear, too_close
 from bot.domain.errors import NotFound, SlotRefused, SlotUnavailable
 from bot.domain.model import Account, Slot, Student, Teacher
 from bot.services import booking_confirm, buffers
 from bot.services.accounts import Identity, identity_in
 from bot.services.booking import Lesson, lesson_of
-from bot.services.calendar_days import day_of, day_spans, part_of
+from bot.services.calendar_days import clamp, day_of, day_spans, months, next_month, part_of
 from bot.services.context import Deps, audit, records_refusals, refused
 from bot.services.seats import refusal_for
 from bot.services.student_calendar_model import (
@@ -145,18 +145,6 @@ def _shown(scope: _Scope, slot: Slot, mine: bool) -> SlotView | None:
     )
 
 
-def _clamp(scope: _Scope, ordinal: int) -> date:
-    """A requested date within [today, last bookable day]; 0 or anything unreadable is today."""
-    view = scope.view
-    if not ordinal:
-        return view.today
-    try:
-        wanted = date.fromordinal(ordinal)
-    except (ValueError, OverflowError):
-        return view.today
-    return min(max(wanted, view.today), view.last_day)
-
-
 async def _day_view(uow: SqlUnitOfWork, scope: _Scope, day: date) -> DayView:
     """One day's slots as the student sees them (only that day is read)."""
     [(start, end)] = _spans(scope, [day], Part.ANY)
@@ -167,16 +155,20 @@ async def _day_view(uow: SqlUnitOfWork, scope: _Scope, day: date) -> DayView:
 
 
 async def _counts(uow: SqlUnitOfWork, scope: _Scope, days: list[date]) -> list[DayCount]:
-    """How many slots of each day the student could book, and how many they hold."""
+    """How many slots of each day the student could book, and how many they hold.
+
+    One grouped count; the lessons booked near the shown days go in as the spans they keep
+    clear, so a slot next to one is not counted, as the day view does not offer it.
+    """
     view = scope.view
     subject = view.subjects[view.filters.subject - 1] if view.filters.subject else ""
     spans = _spans(scope, days, view.filters.part)
+    clear: list[KeptClear] = []
     if spans:
         near = await _near(uow, scope, spans[0][0], spans[-1][1])
-        if near.booked:  # a grouped count cannot judge slots next to lessons: count one by one
-            return await _counts_one_by_one(uow, near, days, spans)
+        clear = kept_clear(near.booked, scope.teacher.settings.buffer_minutes)
     counts = await uow.slots.day_counts(
-        scope.teacher.id, scope.student.id, spans, scope.starts, subject
+        scope.teacher.id, scope.student.id, spans, scope.starts, subject, clear
     )
     return [DayCount(day, free, mine) for day, (free, mine) in zip(days, counts, strict=True)]
 
@@ -192,54 +184,20 @@ async def _near(uow: SqlUnitOfWork, scope: _Scope, start: datetime, end: datetim
     return replace(scope, booked=booked)
 
 
-async def _counts_one_by_one(
-    uow: SqlUnitOfWork, scope: _Scope, days: list[date], spans: list[tuple[datetime, datetime]]
-) -> list[DayCount]:
-    """Per-day counts with lessons booked near the shown days: each slot judged as shown.
-
-    Only the shown days (and the lessons next to them) are read, so the cost stays the week's.
-    """
-    start, end = spans[0][0], spans[-1][1]
-    found = await uow.slots.seen_by(scope.teacher.id, scope.student.id, start, end)
-    free, held = [0] * len(days), [0] * len(days)
-    for slot, mine in found:
-        index = next((i for i, (s, e) in enumerate(spans) if s <= slot.starts_at < e), None)
-        shown = None if index is None else _shown(scope, slot, mine)
-        if index is None or shown is None:
-            continue
-        if shown.state == SlotState.MINE:
-            held[index] += 1
-        elif shown.state == SlotState.FREE:
-            free[index] += 1
-    return [DayCount(d, f, m) for d, f, m in zip(days, free, held, strict=True)]
-
-
-def _next_month(first: date) -> date:
-    return (first + timedelta(days=32)).replace(day=1)
-
-
-def _months(view: View) -> list[date]:
-    first, months = view.today.replace(day=1), []
-    while first <= view.last_day:
-        months.append(first)
-        first = _next_month(first)
-    return months
-
-
 @records_refusals
 async def week(deps: Deps, who: Who, cursor: Cursor) -> Week:
     """The week from the cursor's day, counting bookable slots per day."""
     async with deps.reading() as uow:
         scope = await _scope(uow, deps, who, cursor)
         view = scope.view
-        first = _clamp(scope, cursor.day)
+        first = clamp(cursor.day, scope.view.today, scope.view.last_day)
         days = [first + timedelta(days=i) for i in range(WEEK)]
         days = [d for d in days if d <= view.last_day]
         counts = await _counts(uow, scope, days)
     previous = max(first - timedelta(days=WEEK), view.today) if first > view.today else None
     following = first + timedelta(days=WEEK)
     next_ = following if following <= view.last_day else None
-    return Week(view, first, counts, previous, next_, _months(view))
+    return Week(view, first, counts, previous, next_, months(view.today, view.last_day))
 
 
 @records_refusals
@@ -248,8 +206,8 @@ async def month(deps: Deps, who: Who, cursor: Cursor) -> Month:
     async with deps.reading() as uow:
         scope = await _scope(uow, deps, who, cursor)
         view = scope.view
-        first = _clamp(scope, cursor.day).replace(day=1)
-        following = _next_month(first)
+        first = clamp(cursor.day, scope.view.today, scope.view.last_day).replace(day=1)
+        following = next_month(first)
         days, day = [], max(first, view.today)
         while day < following and day <= view.last_day:
             days.append(day)
@@ -265,7 +223,7 @@ async def day(deps: Deps, who: Who, cursor: Cursor) -> DayView:
     """The cursor's day: its slots free (with seats left), booked, or the student's own."""
     async with deps.reading() as uow:
         scope = await _scope(uow, deps, who, cursor)
-        return await _day_view(uow, scope, _clamp(scope, cursor.day))
+        return await _day_view(uow, scope, clamp(cursor.day, scope.view.today, scope.view.last_day))
 
 
 async def _slot_of(uow: SqlUnitOfWork, deps: Deps, scope: _Scope, slot_id: int) -> Slot:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     func,
     literal_column,
     null,
+    or_,
     select,
 )
 from sqlalchemy.sql.elements import ColumnClause, Null
@@ -98,10 +99,33 @@ def seen_by() -> Select[tuple[object, ...]]:
     return select(SLOTS, _held().label("mine")).where(_open_between()).order_by(SLOTS.c.starts_at)
 
 
+def clear_slots(spans: int) -> int:
+    """How many kept-clear spans a statement takes for `spans` of them: the next power of two,
+    so a handful of statements (padded with spans that match nothing) serve every week."""
+    return 1 << max(spans - 1, 0).bit_length() if spans else 0
+
+
+def _kept_clear(spans: int) -> ColumnElement[bool]:
+    """Whether the slot overlaps kept-clear span i ([ks<i>, ke<i>), of slot k<i>) for some i:
+    a buffer or another lesson next to a booked one (bot.domain.buffers.kept_clear)."""
+    c = SLOTS.c
+    return or_(
+        *(
+            and_(
+                c.id != bindparam(f"k{i}"),
+                c.starts_at < bindparam(f"ke{i}"),
+                c.ends_at > bindparam(f"ks{i}"),
+            )
+            for i in range(spans)
+        )
+    )
+
+
 @cache
-def day_counts(spans: int, by_subject: bool) -> Select[tuple[int | None, int, int]]:
+def day_counts(spans: int, by_subject: bool, clear: int = 0) -> Select[tuple[int | None, int, int]]:
     """Per span i in [s<i>, e<i>): slots the student could book (a seat free, starting after
-    `now`, from `earliest` until `latest`), and slots they hold; grouped in one statement."""
+    `now`, from `earliest` until `latest`, clear of the `clear` kept-clear spans), and slots
+    they hold; grouped in one statement."""
     c = SLOTS.c
     whens: list[tuple[ColumnElement[bool], ColumnElement[int] | Null]] = []
     for index in range(spans):
@@ -115,6 +139,8 @@ def day_counts(spans: int, by_subject: bool) -> Select[tuple[int | None, int, in
         c.starts_at <= bindparam("latest"),
         c.booked < c.capacity,
     )
+    if clear:
+        bookable = and_(bookable, ~_kept_clear(clear))
     # Each slot once (its span, bookable, held), then counted per span.
     each = select(
         case(*whens, else_=null()).label("span"),

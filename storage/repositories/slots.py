@@ -10,6 +10,7 @@ from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.booking import BookableStarts
+from bot.domain.buffers import KeptClear
 from bot.domain.model import Slot, SlotStatus
 from bot.domain.windows import MAX_SLOT_MINUTES
 from storage.models import SlotRow, TeacherRow
@@ -181,9 +182,11 @@ class SqlSlots:
         spans: Sequence[tuple[datetime, datetime]],
         starts: BookableStarts,
         subject: str = "",
+        clear: Sequence[KeptClear] = (),
     ) -> list[tuple[int, int]]:
         """Per span (ascending, not overlapping): how many open slots starting in it the
-        student could book (a seat free, within `starts`), and how many they hold.
+        student could book (a seat free, within `starts`, overlapping none of the `clear`
+        spans booked lessons keep), and how many they hold.
 
         One grouped statement over the range the spans cover, whatever the horizon.
         """
@@ -201,7 +204,12 @@ class SqlSlots:
         }
         for index, (start, end) in enumerate(spans):
             values[f"s{index}"], values[f"e{index}"] = start, end
-        query = queries.day_counts(len(spans), bool(subject))
+        # Padding spans are empty, at the range's start: they keep no slot clear.
+        padding = KeptClear(0, spans[0][0], spans[0][0])
+        width = queries.clear_slots(len(clear))
+        for index, kept in enumerate([*clear, *[padding] * (width - len(clear))]):
+            values[f"k{index}"], values[f"ks{index}"], values[f"ke{index}"] = kept
+        query = queries.day_counts(len(spans), bool(subject), width)
         counts = [(0, 0)] * len(spans)
         for index, free, held in (await self._s.execute(query, values)).all():
             if index is not None:

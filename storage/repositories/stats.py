@@ -95,7 +95,7 @@ def _events(found: Sequence[Row[tuple[object, ...]]]) -> list[AuditEvent]:
     events = []
     for r, detail in zip(found, details, strict=True):
         event = AuditEvent(*r)
-        event.detail = dict(detail or {})
+        event.detail = detail or {}  # a fresh dict of its own, from json.loads
         events.append(event)
     return events
 

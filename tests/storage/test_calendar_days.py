@@ -155,3 +155,37 @@ async def test_a_caller_without_the_updates_identity_gets_the_same_week_by_teleg
     assert by_id == await calendar.week(deps, who, Cursor())
     assert sum(d.free for d in by_id.days) == 30
     assert by_id.view.student_id == student.id and by_id.view.zone == BERLIN
+
+
+async def test_a_week_with_lessons_booked_counts_on_each_day_what_its_day_view_offers(
+    engine: AsyncEngine, clock: ManualClock
+) -> None:
+    deps, uow = _deps(engine, clock), uow_factory(engine)
+    teacher, student = await _student(uow, deps, None, buffer_minutes=20)
+    tomorrow = datetime(2026, 11, 24, tzinfo=UTC)  # the teacher's zone: UTC
+    # Back-to-back hours 08:00-18:00 for five days, and a group lesson at 18:10 on day 3.
+    days = [
+        await make_slots(uow, teacher, tomorrow + timedelta(days=d, hours=8), 10) for d in range(5)
+    ]
+    [group] = await make_slots(
+        uow, teacher, tomorrow + timedelta(days=2, hours=18, minutes=10), capacity=3
+    )
+    other = await make_student(uow, teacher, 502, clock.now())
+    await booking.book(deps, 502, other.id, days[1][4].id)  # full, and its neighbours too close
+    await booking.book(deps, 502, other.id, group.id)  # seats left; 17:00 too close to it
+    own = await booking.book(deps, ACCOUNT, student.id, days[3][2].id)
+    who = await accounts.identify(deps, ACCOUNT, "Student")
+
+    for cursor, free in (
+        (Cursor(student_id=student.id), [10, 7, 10, 7, 10]),
+        # Moving their own lesson gives its hour back: its neighbours are offered again.
+        (Cursor(student_id=student.id, moving=own.booking_id), [10, 7, 10, 9, 10]),
+    ):
+        week = await calendar.week(deps, who, cursor.on(tomorrow.date()))
+        shown = [await calendar.day(deps, who, cursor.on(d.day)) for d in week.days]
+        offered = [Counter(s.state for s in day.slots) for day in shown]
+        assert [(d.free, d.mine) for d in week.days] == [
+            (c[SlotState.FREE], c[SlotState.MINE]) for c in offered
+        ]
+        assert [d.free for d in week.days[:5]] == free
+        assert [d.mine for d in week.days[:5]] == [0, 0, 0, 1, 0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar
@@ -183,6 +184,20 @@ def test_audit_csv_row_keeps_local_minutes_and_sorted_unescaped_detail() -> None
         "'=Ana",
         '{"a": null, "name": "Ёжик", "z": 1}',
     ]
+
+
+def test_audit_csv_detail_is_the_sorted_json_of_any_detail() -> None:
+    details: list[dict[str, object]] = [
+        {},
+        {"b": {"y": [1, 2.5, None, True], "x": 'say "hi"\n'}, "a": "\u2028 line"},
+        {"when": datetime(2026, 7, 3, tzinfo=UTC), "n": -3},  # not JSON: written as text
+    ]
+    moment = datetime(2026, 7, 3, 9, 0, tzinfo=UTC)
+    lines = [exports.AuditLine(AuditEvent(moment, "e", "ok", detail=d), "") for d in details]
+    data = exports.audit_csv(lines, BERLIN, ["h"] * 7)
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))[1:]
+    expected = [json.dumps(d, ensure_ascii=False, sort_keys=True, default=str) for d in details]
+    assert [row[6] for row in rows] == expected
 
 
 def test_ops_window_median_p95_and_kinds() -> None:
