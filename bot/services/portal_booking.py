@@ -21,7 +21,11 @@ from bot.services.calendar_days import day_of, day_spans
 from bot.services.context import Deps, audit, records_refusals
 from bot.services.notify import Booked
 from bot.services.portal import Caller, Entry, enter
-from bot.services.student_calendar import _near, _Scope, _shown  # the chat's own slot rules
+from bot.services.student_calendar import (  # the chat's own slot rules
+    CalendarScope,
+    slot_as_seen,
+    with_lessons_near,
+)
 from bot.services.student_calendar_model import Filters, Part, SlotState, SlotView, View
 
 if TYPE_CHECKING:
@@ -104,15 +108,15 @@ async def calendar(
         await uow.commit()  # the checks' writes (an account seen, a binding) are kept
         if not spans:
             return CalendarPage(entry.zone, first, days, [])
-        scope = _Scope(
+        scope = CalendarScope(
             entry.student, entry.teacher, view, now, horizon, bookable_starts(settings, now)
         )
         begin, end = spans[0][0], spans[-1][1]
         found = await uow.slots.seen_by(entry.teacher.id, entry.student.id, begin, end)
-        scope = await _near(uow, scope, begin, end)
+        scope = await with_lessons_near(uow, scope, begin, end)
         held = await uow.bookings.of_student(entry.student.id, after=now)
     mine = {s.id: b.id for b, s in held if b.status == BookingStatus.CONFIRMED}
-    shown = ((_shown(scope, slot, own), slot.id) for slot, own in found)
+    shown = ((slot_as_seen(scope, slot, own), slot.id) for slot, own in found)
     slots = [
         PortalSlot(v, mine.get(slot_id) if v.state == SlotState.MINE else None)
         for v, slot_id in shown

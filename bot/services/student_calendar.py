@@ -54,7 +54,9 @@ Who = Identity | int
 
 
 @dataclass
-class _Scope:
+class CalendarScope:
+    """What one student may see of one teacher's calendar now, in the viewer's view."""
+
     student: Student
     teacher: Teacher
     view: View
@@ -65,7 +67,7 @@ class _Scope:
     booked: list[Slot] = field(default_factory=list)
 
 
-def _spans(scope: _Scope, days: list[date], part: Part) -> list[tuple[datetime, datetime]]:
+def _spans(scope: CalendarScope, days: list[date], part: Part) -> list[tuple[datetime, datetime]]:
     """Each day's span (the part of it the filter keeps) in UTC, within [now, horizon)."""
     return day_spans(days, part, scope.view.zone, scope.now, scope.horizon)
 
@@ -93,7 +95,7 @@ async def _moving(
     return lesson_of(teacher, student, slot, old)
 
 
-async def _scope(uow: SqlUnitOfWork, deps: Deps, who: Who, cursor: Cursor) -> _Scope:
+async def _scope(uow: SqlUnitOfWork, deps: Deps, who: Who, cursor: Cursor) -> CalendarScope:
     """Who is looking, at which teacher, in which zone and with which filters (no slots yet)."""
     identity = await _identity(uow, who)
     telegram_id = identity.account.telegram_id
@@ -119,10 +121,12 @@ async def _scope(uow: SqlUnitOfWork, deps: Deps, who: Who, cursor: Cursor) -> _S
         last_day=day_of(horizon, zone),
         moving=moved,
     )
-    return _Scope(student, teacher, view, now, horizon, bookable_starts(teacher.settings, now))
+    return CalendarScope(
+        student, teacher, view, now, horizon, bookable_starts(teacher.settings, now)
+    )
 
 
-def _shown(scope: _Scope, slot: Slot, mine: bool) -> SlotView | None:
+def slot_as_seen(scope: CalendarScope, slot: Slot, mine: bool) -> SlotView | None:
     """The slot as the student sees it, or None when filtered out or not bookable."""
     view = scope.view
     if view.filters.subject and slot.subject != view.subjects[view.filters.subject - 1]:
@@ -145,16 +149,16 @@ def _shown(scope: _Scope, slot: Slot, mine: bool) -> SlotView | None:
     )
 
 
-async def _day_view(uow: SqlUnitOfWork, scope: _Scope, day: date) -> DayView:
+async def _day_view(uow: SqlUnitOfWork, scope: CalendarScope, day: date) -> DayView:
     """One day's slots as the student sees them (only that day is read)."""
     [(start, end)] = _spans(scope, [day], Part.ANY)
     found = await uow.slots.seen_by(scope.teacher.id, scope.student.id, start, end)
-    scope = await _near(uow, scope, start, end)
-    shown = (_shown(scope, slot, mine) for slot, mine in found)
+    scope = await with_lessons_near(uow, scope, start, end)
+    shown = (slot_as_seen(scope, slot, mine) for slot, mine in found)
     return DayView(scope.view, day, [s for s in shown if s is not None])
 
 
-async def _counts(uow: SqlUnitOfWork, scope: _Scope, days: list[date]) -> list[DayCount]:
+async def _counts(uow: SqlUnitOfWork, scope: CalendarScope, days: list[date]) -> list[DayCount]:
     """How many slots of each day the student could book, and how many they hold.
 
     One grouped count; the lessons booked near the shown days go in as the spans they keep
@@ -165,7 +169,7 @@ async def _counts(uow: SqlUnitOfWork, scope: _Scope, days: list[date]) -> list[D
     spans = _spans(scope, days, view.filters.part)
     clear: list[KeptClear] = []
     if spans:
-        near = await _near(uow, scope, spans[0][0], spans[-1][1])
+        near = await with_lessons_near(uow, scope, spans[0][0], spans[-1][1])
         clear = kept_clear(near.booked, scope.teacher.settings.buffer_minutes)
     counts = await uow.slots.day_counts(
         scope.teacher.id, scope.student.id, spans, scope.starts, subject, clear
@@ -173,7 +177,9 @@ async def _counts(uow: SqlUnitOfWork, scope: _Scope, days: list[date]) -> list[D
     return [DayCount(day, free, mine) for day, (free, mine) in zip(days, counts, strict=True)]
 
 
-async def _near(uow: SqlUnitOfWork, scope: _Scope, start: datetime, end: datetime) -> _Scope:
+async def with_lessons_near(
+    uow: SqlUnitOfWork, scope: CalendarScope, start: datetime, end: datetime
+) -> CalendarScope:
     """The scope with the booked lessons that [start, end)'s slots must keep clear of.
 
     A slot overlapping another booked lesson is never offered (an extra lesson, overlapping
@@ -226,7 +232,7 @@ async def day(deps: Deps, who: Who, cursor: Cursor) -> DayView:
         return await _day_view(uow, scope, clamp(cursor.day, scope.view.today, scope.view.last_day))
 
 
-async def _slot_of(uow: SqlUnitOfWork, deps: Deps, scope: _Scope, slot_id: int) -> Slot:
+async def _slot_of(uow: SqlUnitOfWork, deps: Deps, scope: CalendarScope, slot_id: int) -> Slot:
     """A slot of the scope's teacher; any other is refused as not found, and audited."""
     slot = await uow.slots.get(slot_id)
     if slot is None or slot.teacher_id != scope.teacher.id:
@@ -254,7 +260,7 @@ async def offer(deps: Deps, who: Who, cursor: Cursor, slot_id: int) -> Offer | R
             on = day_of(slot.starts_at, scope.view.zone)
             return Refreshed(SlotRefused(reason), await _day_view(uow, scope, on))
     unfiltered = replace(scope, view=replace(scope.view, filters=Filters()))
-    shown = _shown(unfiltered, slot, mine=False)  # a slot of one's own is refused above
+    shown = slot_as_seen(unfiltered, slot, mine=False)  # a slot of one's own is refused above
     assert shown is not None
     settings = scope.teacher.settings
     undo = undo_minutes_if_booked(slot, settings, scope.now)
