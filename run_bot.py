@@ -247,6 +247,16 @@ def default_commands() -> list[BotCommand]:
     ]
 
 
+def frame_ancestors(settings: Settings) -> str:
+    """Who may frame the Mini App: Telegram's web clients, and this machine in a test setup."""
+    telegram = "https://web.telegram.org https://*.telegram.org"
+    return (
+        f"{telegram} http://127.0.0.1:* http://localhost:*"
+        if settings.telegram_test_environment
+        else telegram
+    )
+
+
 def api_context(app: Application) -> ApiContext:
     """What the web API needs from the running application."""
     settings = app.settings
@@ -257,6 +267,7 @@ def api_context(app: Application) -> ApiContext:
         bot_username=lambda: str(app.dispatcher.workflow_data.get("bot_username", "")),
         public_url=settings.public_url.rstrip("/"),
         mini_app_name=settings.mini_app_name if settings.mini_app_url else "",
+        frame_ancestors=frame_ancestors(settings),
         init_data_max_age=timedelta(seconds=settings.init_data_max_age_seconds),
     )
 

@@ -114,6 +114,9 @@ class Settings(BaseSettings):
     # The Mini App (README "Mini App"): where the bot's web server is reachable from outside.
     public_url: str = ""
     mini_app_name: str = ""
+    # A test environment (Telegram's test servers, or a local Bot API server such as the
+    # demo's): there Mini Apps may be served over http from this machine.
+    telegram_test_environment: bool = False
     # Production mode (README "Production mode"): a webhook instead of polling, N workers.
     webhook_url: str = ""
     webhook_path: str = "/telegram/webhook"
@@ -219,7 +222,9 @@ class Settings(BaseSettings):
     @property
     def mini_app_url(self) -> str:
         """PUBLIC_URL when it is https (Telegram opens nothing else as a Mini App), else ''."""
-        return self.public_url if self.public_url.startswith("https://") else ""
+        if self.public_url.startswith("https://"):
+            return self.public_url
+        return self.public_url if self.telegram_test_environment else ""
 
     @property
     def webhook_mode(self) -> bool:

@@ -13,6 +13,7 @@ import contextlib
 import logging
 import os
 import signal
+import socket
 import sys
 import webbrowser
 from collections.abc import AsyncIterator
@@ -76,14 +77,30 @@ class DemoSettings(Settings):
         return (init_settings,)
 
 
-def demo_settings(folder: Path, api_url: str) -> Settings:
-    """The bot's settings for a demo: the sandbox's address, the demo's own database."""
+def demo_settings(folder: Path, api_url: str, web_port: int | None = None) -> Settings:
+    """The bot's settings for a demo: the sandbox's address, the demo's own database, and
+    (with a web port) the Mini App served from this machine, as in a test environment."""
+    web: dict[str, object] = {}
+    if web_port is not None:
+        web = {
+            "web_port": web_port,
+            "public_url": f"http://127.0.0.1:{web_port}",
+            "telegram_test_environment": True,
+        }
     return DemoSettings(
         bot_token=DEMO_TOKEN,  # type: ignore[arg-type]  # pydantic takes the str as SecretStr
         telegram_api_url=api_url,
         database_url=f"sqlite+aiosqlite:///{(folder / DATABASE_FILE).resolve()}",
         data_dir=folder,
+        **web,  # type: ignore[arg-type]
     )
+
+
+def free_port(host: str) -> int:
+    """A TCP port nobody listens on now, for the bot's web server."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
 
 
 def fresh_folder(folder: Path) -> None:
@@ -133,7 +150,10 @@ async def demo_running(
     clock = clock or OffsetClock()
     shared = clock  # the sandbox dates its messages by the bot's clock
     server = BotAPIServer(
-        token=DEMO_TOKEN, bot_username=DEMO_USERNAME, wall_clock=lambda: shared.now().timestamp()
+        token=DEMO_TOKEN,
+        bot_username=DEMO_USERNAME,
+        wall_clock=lambda: shared.now().timestamp(),
+        test_environment=True,  # the Mini App is served over http from this machine
     )
     i18n = make_i18n()
 
@@ -146,7 +166,8 @@ async def demo_running(
     chat = WebChat(server, translate, DemoClock(clock.now, move_only))
     url = await _listen(server, options.host, options.port)
     try:
-        app = build_application(demo_settings(options.data_dir, url), clock)
+        web_port = free_port(options.host)
+        app = build_application(demo_settings(options.data_dir, url, web_port), clock)
         try:
             await prepare(app)
             if options.sample:

@@ -40,6 +40,7 @@ class MiniApps:
     """Mixin for People: open a Mini App and get the launch data Telegram would give it."""
 
     world: World
+    test_environment: bool
 
     def register_web_app(self, short_name: str, url: str) -> str:
         """Register a Mini App as @BotFather's /newapp does; returns its t.me link."""
@@ -63,7 +64,9 @@ class MiniApps:
         from_inline = True
         if isinstance(source, Button):
             url = source.web_app
-        elif source.startswith("https://"):
+        elif source.startswith("https://") or (
+            source.startswith("http://") and self.test_environment
+        ):
             url = source
         else:
             url, from_inline = self._web_app_button(user_id, source)

@@ -13,7 +13,7 @@ from sandbox.declarations import DEFAULT_UPDATE_TYPES, METHODS
 from sandbox.methods import HANDLERS
 from sandbox.people import People
 from sandbox.transport import Fault, FaultKind, RequestRecord, answer, error_answer, read_params
-from sandbox.validation import ApiError, Upload, parse_params
+from sandbox.validation import TEST_ENVIRONMENT, ApiError, Upload, parse_params
 from sandbox.webhook import WebhookDelivery, WebhookSender
 from sandbox.world import World
 
@@ -38,6 +38,7 @@ class BotAPIServer(People):
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
         webhook_retry_delays: tuple[float, ...] = (0.05, 0.1, 0.2, 0.4),
+        test_environment: bool = False,
     ) -> None:
         head = token.split(":", 1)[0]
         self.token = token
@@ -53,6 +54,8 @@ class BotAPIServer(People):
         }
         super().__init__(World(bot_user, wall_clock, token))
         self.clock = clock
+        # Like Telegram's test environment: Mini Apps may be served over http.
+        self.test_environment = test_environment
         self.requests: list[RequestRecord] = []
         self.sent_message_times: list[float] = []
         self.faults: list[Fault] = []
@@ -196,6 +199,15 @@ class BotAPIServer(People):
         self, method: str, raw: dict[str, Any], uploads: dict[str, Upload] | None = None
     ) -> tuple[int, dict[str, Any]]:
         """Validate and run one method call; returns the HTTP status and the JSON answer."""
+        said = TEST_ENVIRONMENT.set(self.test_environment)
+        try:
+            return await self._execute(method, raw, uploads)
+        finally:
+            TEST_ENVIRONMENT.reset(said)
+
+    async def _execute(
+        self, method: str, raw: dict[str, Any], uploads: dict[str, Upload] | None
+    ) -> tuple[int, dict[str, Any]]:
         params: dict[str, Any] = raw
         method = _CANONICAL.get(method.lower(), method)
         try:

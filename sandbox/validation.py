@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,10 @@ from sandbox.declarations import (
     Field,
 )
 from sandbox.markup import EntityParseError, ParsedText, parse_html, utf16_len
+
+# Whether the server answering this call is a test environment, where Telegram lets Mini Apps
+# be served over plain http (set by BotAPIServer.execute for the call it runs).
+TEST_ENVIRONMENT: ContextVar[bool] = ContextVar("sandbox_test_environment", default=False)
 
 
 class ApiError(Exception):
@@ -207,10 +212,11 @@ def check_inline_keyboard(rows: list[list[dict[str, Any]]]) -> None:
 
 
 def check_web_app_url(url: str, what: str) -> None:
-    """A Mini App opens only from an https:// address with a host (WebAppInfo.url)."""
+    """A Mini App opens only from an https:// address with a host (WebAppInfo.url); a test
+    environment also takes http, as Telegram's does."""
     if not re.match(r"(?i)https?://[^\s/?#]+", url):
         raise bad_request(f"{what} Web App URL '{url}' is invalid: Wrong HTTP URL")
-    if not url.lower().startswith("https://"):
+    if not url.lower().startswith("https://") and not TEST_ENVIRONMENT.get():
         raise bad_request(f"{what} Web App URL '{url}' is invalid: Only HTTPS links are allowed")
 
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from importlib import resources
 from typing import Any
-from urllib.parse import quote
 
 from aiohttp import web
 
+from sandbox.mini_apps import NoWebApp
 from sandbox.people import ButtonNotFound
 from sandbox.server import BotAPIServer
 from sandbox.web_chat_io import NO_STORE, int_or_none, json_body, message_json, refused, valid_zone
@@ -56,12 +56,10 @@ class WebChat:
         server: BotAPIServer,
         translate: Callable[[str, str], str],
         clock: DemoClock,
-        init_data: Callable[[int], str] | None = None,
     ) -> None:
         self.server = server
         self.translate = translate
         self.clock = clock
-        self.init_data = init_data  # a person's Mini App initData, once the sandbox makes it
         self.people: dict[int, Person] = {}
         self._ids = itertools.count(FIRST_PERSON_ID)
         self._version = 0
@@ -256,9 +254,11 @@ class WebChat:
         person, url = int_or_none(request.query.get("person")), request.query.get("url", "")
         if person not in self.people or not url.startswith(("https://", "http://")):
             raise web.HTTPBadRequest()
-        if self.init_data is not None:
-            url = f"{url.split('#')[0]}#tgWebAppData={quote(self.init_data(person), safe='')}"
-        return web.json_response({"url": url})
+        try:
+            launched = self.server.open_web_app(person, url)
+        except NoWebApp:
+            raise web.HTTPBadRequest() from None
+        return web.json_response({"url": launched.url})
 
     async def _shutdown(self, app: web.Application) -> None:
         self._closing = True

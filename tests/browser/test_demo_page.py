@@ -139,6 +139,14 @@ async def walk_through(page: Page, demo: Demo, lang: str) -> None:
     reminder = tr("⏰ Reminder: your lesson with {teacher} is {lead}: {lesson}.", lang)
     await expect(last_bot_message(page)).to_contain_text(reminder, timeout=WAIT)
 
+    # The home card's 📅 Open calendar is a web_app button: the Mini App opens in a panel,
+    # signed for Anna, and shows her lesson (the demo serves it like a test environment).
+    await say(page, "/start", tr("📅 Open calendar", lang))
+    await press(page, tr("📅 Open calendar", lang))
+    await expect(page.locator("#app-dialog")).to_be_visible()
+    portal = page.frame_locator("#app-frame")
+    await expect(portal.locator("body")).to_contain_text("Ms Smith", timeout=WAIT)
+
 
 async def test_a_teacher_and_a_student_meet_on_the_demo_page(page: Page, demo: Demo) -> None:
     await walk_through(page, demo, "en")

@@ -13,7 +13,7 @@ from web import miniapp
 from web.api import openapi
 from web.api.auth import authenticate
 from web.api.context import API, ApiContext
-from web.api.guard import Handler, body_too_large, security_headers
+from web.api.guard import SECURITY_HEADERS, Handler, body_too_large
 from web.api.problems import LANGUAGE, PROBLEM_TYPE, Problem, internal, not_found
 from web.api.refusals import problem_of
 
@@ -55,6 +55,19 @@ def render(request: web.Request, problem: Problem) -> web.Response:
         body, status=problem.status, content_type=PROBLEM_TYPE, headers=problem.headers
     )
     response.headers["Content-Language"] = language_of(request)
+    return response
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every answer gets the header set; API answers are never cached."""
+    response = await handler(request)
+    response.headers.update(SECURITY_HEADERS)
+    ancestors = request.app[API].frame_ancestors
+    policy = SECURITY_HEADERS["Content-Security-Policy"].format(frame_ancestors=ancestors)
+    response.headers["Content-Security-Policy"] = policy
+    if request.path.startswith("/api/"):
+        response.headers.setdefault("Cache-Control", "no-store")
     return response
 
 

@@ -24,6 +24,9 @@ class ApiContext:
     public_url: str = ""  # where this server is reachable from outside (https), if configured
     mini_app_name: str = ""  # the Mini App's short name (t.me/<bot>/<name>), once configured
     init_data_max_age: timedelta = timedelta(hours=24)
+    # Who may frame our pages: Telegram's web clients (and, in a test environment, this
+    # machine's pages, such as the demo's chat page).
+    frame_ancestors: str = "https://web.telegram.org https://*.telegram.org"
     per_client: RateLimits = field(default_factory=lambda: RateLimits(120))
     per_credential: RateLimits = field(default_factory=lambda: RateLimits(60))
     # Refused link tokens per client address, for callers without initData (a plain browser):

@@ -19,7 +19,7 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
         "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-        "frame-ancestors 'self' https://web.telegram.org https://*.telegram.org"
+        "frame-ancestors 'self' {frame_ancestors}"
     ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -94,13 +94,3 @@ class RateLimits:
             raise self.retry_after()
         for bucket in buckets:
             await bucket.acquire()  # has capacity: returns at once
-
-
-@web.middleware
-async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Every answer gets the header set; API answers are never cached."""
-    response = await handler(request)
-    response.headers.update(SECURITY_HEADERS)
-    if request.path.startswith("/api/"):
-        response.headers.setdefault("Cache-Control", "no-store")
-    return response
