@@ -33,6 +33,8 @@ from views.notifications import render
 log = logging.getLogger("lessonlink.dispatcher")
 
 GLOBAL_PER_SECOND = 30
+# One dispatcher at a time across every worker; a pass that finds it held sends nothing.
+DISPATCHER_LOCK = "lessonlink-outbox-dispatcher"
 # Stamped when a send starts; the margin absorbs jitter between our clock and its arrival.
 CHAT_INTERVAL = 1.05
 
@@ -151,8 +153,11 @@ def dispatch_job(
 
     async def run() -> None:
         try:
-            async with held_exclusively(engine, "lessonlink-outbox-dispatcher") as mine:
+            async with held_exclusively(engine, DISPATCHER_LOCK) as mine:
                 if not mine:
+                    # Another worker is dispatching, or a dead one's database session has not
+                    # been reaped yet: the next tick tries again.
+                    log.debug("dispatch pass skipped: another holder has the lock")
                     return
                 report = await dispatch_due(deps, sender)
         except Exception as exc:  # a busy database must not spill tracebacks every tick
