@@ -33,8 +33,10 @@ from views.notifications import render
 log = logging.getLogger("lessonlink.dispatcher")
 
 GLOBAL_PER_SECOND = 30
-# Stamped when a send starts; the margin absorbs jitter between our clock and its arrival.
-CHAT_INTERVAL = 1.05
+# One dispatcher at a time across every worker; a pass that finds it held sends nothing.
+DISPATCHER_LOCK = "lessonlink-outbox-dispatcher"
+# Counted from the previous send's answer, so no jitter on its way can bring two closer.
+CHAT_INTERVAL = 1.0
 
 
 class SlidingWindowLimiter:
@@ -78,25 +80,37 @@ class SlidingWindowLimiter:
 
 
 class ChatPacer:
-    """No chat gets more than one message per second from the dispatcher."""
+    """No chat gets more than one message per second from the dispatcher, as Telegram sees it.
 
-    def __init__(self, interval: float = CHAT_INTERVAL) -> None:
+    A chat's next send starts a full interval after the previous one was answered, and Telegram
+    received that one before answering it. Counting from the start instead let a first
+    message delayed on its way (a busy machine) land less than a second before the next.
+    """
+
+    def __init__(
+        self,
+        interval: float = CHAT_INTERVAL,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.interval = interval
+        self._monotonic = monotonic  # a test's timeline instead of the machine's
+        self._sleep = sleep
         self._last: dict[int, float] = {}
 
     async def wait(self, chat_id: int) -> None:
         """Sleep until this chat may receive its next message."""
         last = self._last.get(chat_id)
         if last is not None:
-            delay = last + self.interval - time.monotonic()
+            delay = last + self.interval - self._monotonic()
             if delay > 0:
-                await asyncio.sleep(delay)
+                await self._sleep(delay)
 
     def mark(self, chat_id: int) -> None:
-        """Note a send leaving now; stamped after any global wait, when it really goes out."""
-        self._last[chat_id] = time.monotonic()
+        """Note that a send to this chat has ended now (answered, refused or timed out)."""
+        self._last[chat_id] = self._monotonic()
         if len(self._last) > 50_000:  # forget chats that have been quiet for a while
-            horizon = time.monotonic() - 10 * self.interval
+            horizon = self._monotonic() - 10 * self.interval
             self._last = {c: t for c, t in self._last.items() if t > horizon}
 
 
@@ -129,8 +143,10 @@ class TelegramSender:
         try:
             with at_most_once():
                 async with self.limiter.slot():
-                    self.pacer.mark(chat_id)
-                    await self.bot.send_message(chat_id, text, reply_markup=markup)
+                    try:
+                        await self.bot.send_message(chat_id, text, reply_markup=markup)
+                    finally:
+                        self.pacer.mark(chat_id)
         except MaybeDelivered as exc:
             return Delivery("unconfirmed", str(exc))
         except TelegramForbiddenError as exc:
@@ -151,8 +167,11 @@ def dispatch_job(
 
     async def run() -> None:
         try:
-            async with held_exclusively(engine, "lessonlink-outbox-dispatcher") as mine:
+            async with held_exclusively(engine, DISPATCHER_LOCK) as mine:
                 if not mine:
+                    # Another worker is dispatching, or a dead one's database session has not
+                    # been reaped yet: the next tick tries again.
+                    log.debug("dispatch pass skipped: another holder has the lock")
                     return
                 report = await dispatch_due(deps, sender)
         except Exception as exc:  # a busy database must not spill tracebacks every tick

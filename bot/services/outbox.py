@@ -43,6 +43,12 @@ log = logging.getLogger("lessonlink.outbox")
 LEASE = timedelta(minutes=2)
 BATCH = 200
 MAX_ATTEMPTS = 8
+# Chats go out side by side, but at most this many use the database at once: a burst of 200
+# once held every pooled connection, people's presses waited behind it, and its own rows
+# timed out on the pool after 30 s on a busy machine. A wait here has no time-out.
+DB_UNITS = 4
+# A send that happened is recorded as such, retried on a failing database; never re-sent for it.
+RECORD_WAITS = (0.5, 2.0)
 
 
 @dataclass
@@ -114,11 +120,15 @@ async def _outgoing(
 
 
 async def _deliver_one(
-    deps: Deps, sender: Sender, message: OutboxMessage, report: DispatchReport
+    deps: Deps,
+    sender: Sender,
+    message: OutboxMessage,
+    report: DispatchReport,
+    units: asyncio.Semaphore,
 ) -> None:
     """Check, send and record one claimed row."""
     now = deps.clock.now()
-    async with deps.uow() as uow:
+    async with units, deps.uow() as uow:
         try:
             notice = read_notice(message.kind, message.payload)
         except UnreadableNotice as exc:
@@ -146,7 +156,37 @@ async def _deliver_one(
             return
         outgoing = await _outgoing(uow, message, notice, now)
     delivery = await sender.deliver(outgoing, recipient)
-    await _record(deps, message, delivery, report)
+    await _record_delivery(deps, message, delivery, report, units)
+
+
+async def _record_delivery(
+    deps: Deps,
+    message: OutboxMessage,
+    delivery: Delivery,
+    report: DispatchReport,
+    units: asyncio.Semaphore,
+) -> None:
+    """Record how a send ended, trying again on a failing database, never raising.
+
+    Raising would have the row given back as a retry, and a message that went out would go
+    out again. If the database stays down, the row is left to its lease (sent again after it).
+    """
+    for wait in (*RECORD_WAITS, None):
+        try:
+            async with units:
+                await _record(deps, message, delivery, report)
+            return
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            if wait is None:
+                log.warning(
+                    "outbox row %s: its %s is unrecorded: %s", message.id, delivery.outcome, error
+                )
+                return
+            log.warning(
+                "outbox row %s: recording its %s failed: %s", message.id, delivery.outcome, error
+            )
+            await asyncio.sleep(wait)
 
 
 async def _close(
@@ -158,14 +198,19 @@ async def _close(
 
 
 async def _give_back(
-    deps: Deps, message: OutboxMessage, exc: Exception, report: DispatchReport
+    deps: Deps,
+    message: OutboxMessage,
+    exc: Exception,
+    report: DispatchReport,
+    units: asyncio.Semaphore,
 ) -> None:
-    """A row whose handling failed unexpectedly: retry later, and fail it for good at last."""
+    """A row whose handling failed unexpectedly before its send: retry later, fail it at last."""
     error = f"{type(exc).__name__}: {exc}"
     log.warning("outbox row %s failed: %s", message.id, error)
     delivery = Delivery("retry", error)
     try:
-        await _record(deps, message, delivery, report)
+        async with units:
+            await _record(deps, message, delivery, report)
     except Exception as again:  # the database itself is failing: the lease will expire
         log.warning("outbox row %s left to its lease: %s", message.id, again)
 
@@ -218,6 +263,7 @@ async def _mark_unreachable(uow: SqlUnitOfWork, chat_id: int, now: datetime) -> 
 async def dispatch_due(deps: Deps, sender: Sender, batch: int = BATCH) -> DispatchReport:
     """Send everything due now, a batch at a time; chats run side by side, each in order."""
     report = DispatchReport()
+    units = asyncio.Semaphore(DB_UNITS)
     while True:
         async with deps.uow() as uow:
             claimed = await uow.outbox.claim_due(deps.clock.now(), batch, LEASE)
@@ -231,9 +277,9 @@ async def dispatch_due(deps: Deps, sender: Sender, batch: int = BATCH) -> Dispat
         async def run_chat(messages: list[OutboxMessage]) -> None:
             for message in messages:
                 try:
-                    await _deliver_one(deps, sender, message, report)
+                    await _deliver_one(deps, sender, message, report, units)
                 except Exception as exc:  # one bad row must not stop the others, nor repeat
-                    await _give_back(deps, message, exc, report)
+                    await _give_back(deps, message, exc, report, units)
 
         await asyncio.gather(*(run_chat(m) for m in by_chat.values()))
         if len(claimed) < batch:
