@@ -16,8 +16,9 @@ ECHO_LIMIT = 100
 
 
 def shorten(text: str, limit: int = ECHO_LIMIT) -> str:
-    """Typed input as a reply repeats it: on one line, at most `limit` characters, with '…'."""
-    line = " ".join(text.split())
+    """Typed input as a reply repeats it: on one line, printable characters only (no NUL or
+    other control character goes back out), at most `limit` characters, with '…'."""
+    line = " ".join("".join(c for c in text if c.isprintable() or c.isspace()).split())
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 

@@ -58,6 +58,9 @@ async def test_requests_are_logged_without_their_tokens(
 ) -> None:
     with caplog.at_level(logging.INFO, logger="lessonlink.access"):
         await api.get(f"/api/booking/{TOKEN_LIKE}/calendar?from=2026-12-01")
+        encoded = "".join(f"%{ord(c):02X}" for c in TOKEN_LIKE)  # the same path, %-encoded
+        await api.get(f"/api/booking/{encoded}/my-bookings")
     logged = "\n".join(r.getMessage() for r in caplog.records if r.name == "lessonlink.access")
     assert "/api/booking/<token>/calendar" in logged
-    assert TOKEN_LIKE not in caplog.text
+    assert "/api/booking/<token>/my-bookings" in logged
+    assert TOKEN_LIKE not in caplog.text and "%5A%71" not in caplog.text

@@ -217,3 +217,18 @@ async def scene_off(api: Api) -> str:
     tutor = await s.teacher(api.harness, telegram_id=7100)
     _student, token = await s.invite(api.harness, tutor, "Cleo")
     return token
+
+
+async def test_garbage_in_a_query_or_body_is_a_short_answer_never_a_crash(api: Api) -> None:
+    sc = await scene(api)
+    base = f"/api/booking/{sc.token}"
+    nul = await api.get(f"{base}/calendar?subject=%00x", as_user=ANNA)
+    assert (nul.status, nul.body["code"]) == (422, "invalid-request")
+    assert "\x00" not in nul.raw.decode()
+    deep = "[" * 8000 + "]" * 8000  # deep nesting within the size limit
+    got = await api.post(
+        f"{base}/book", data=deep, headers={"Content-Type": "application/json"}, as_user=ANNA
+    )
+    assert (got.status, got.body["code"]) == (400, "malformed-json")
+    odd = await api.post(f"{base}/cancel/99999999999999999999", as_user=ANNA)
+    assert odd.status == 404

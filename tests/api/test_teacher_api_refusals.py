@@ -139,3 +139,16 @@ async def test_a_key_holders_refusals_are_in_the_teachers_chosen_language(api: A
     got = await api.get("/api/teacher/schedule?days=0", headers=s.bearer())
     assert got.status == 422 and got.headers["Content-Language"] == "ru"
     assert got.body["errors"][0]["detail"] == "Выберите от 1 до 42 дней."
+
+
+async def test_odd_numbers_dates_and_ids_are_short_answers_never_a_crash(api: Api) -> None:
+    s = await scene(api)
+    for path, status in (
+        ("/api/teacher/analytics/bookings?days=%C2%B2", 422),  # a superscript two is a digit
+        ("/api/teacher/schedule?from=9999-12-31", 422),
+        ("/api/teacher/schedule?from=0001-01-01", 422),
+        ("/api/teacher/students/99999999999999999999999/share-link", 404),
+    ):
+        got = await api.get(path, headers=s.bearer())
+        assert got.status == status, (path, got.body)
+        assert got.headers["Content-Type"].startswith("application/problem+json")

@@ -24,7 +24,7 @@ class RedactingAccessLogger(AbstractAccessLogger):
         self.logger.info(
             "%s %s %d %.1fms",
             request.method,
-            redact_path(request.rel_url.raw_path),
+            redact_path(request.path),  # decoded: a %-encoded token is redacted too
             response.status,
             time * 1000,
         )

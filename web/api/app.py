@@ -60,15 +60,24 @@ def render(request: web.Request, problem: Problem) -> web.Response:
 
 @web.middleware
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Every answer gets the header set; API answers are never cached."""
-    response = await handler(request)
+    """Every answer gets the header set, refusals raised as exceptions too (a 404, a redirect);
+    API answers are never cached."""
+    try:
+        response = await handler(request)
+    except web.HTTPException as raised:
+        _protect(request, raised)
+        raise
+    _protect(request, response)
+    return response
+
+
+def _protect(request: web.Request, response: web.StreamResponse | web.HTTPException) -> None:
     response.headers.update(SECURITY_HEADERS)
     ancestors = request.app[API].frame_ancestors
     policy = SECURITY_HEADERS["Content-Security-Policy"].format(frame_ancestors=ancestors)
     response.headers["Content-Security-Policy"] = policy
     if request.path.startswith("/api/"):
         response.headers.setdefault("Cache-Control", "no-store")
-    return response
 
 
 @web.middleware

@@ -18,9 +18,9 @@ from bot.services.student_calendar_model import Part
 from web.api import booking_schema
 from web.api.auth import mini_app_user
 from web.api.context import API
-from web.api.guard import json_body
+from web.api.guard import json_body, path_id
 from web.api.json import booking_json, iso, portal_json, slot_json
-from web.api.problems import LANGUAGE, invalid, not_found
+from web.api.problems import LANGUAGE, invalid
 
 routes = web.RouteTableDef()
 PARTS = {"morning": Part.MORNING, "afternoon": Part.AFTERNOON, "evening": Part.EVENING}
@@ -54,14 +54,6 @@ async def through_link(request: web.Request, use: Callable[[str, Caller], Awaita
         if caller.telegram_id is None:
             await ctx.refused_links.check(client)
         raise
-
-
-def _id(request: web.Request, name: str) -> int:
-    """A positive id from the path; anything else is not found."""
-    raw = request.match_info[name]
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 12 or int(raw) <= 0:
-        raise not_found()
-    return int(raw)
 
 
 def _slot_id(body: dict[str, object]) -> int:
@@ -183,7 +175,7 @@ async def my_bookings(request: web.Request) -> web.Response:
 @routes.post("/api/booking/{token}/cancel/{booking_id}")
 async def cancel(request: web.Request) -> web.Response:
     """Cancel one of the student's lessons."""
-    booking_id = _id(request, "booking_id")
+    booking_id = path_id(request, "booking_id")
     deps = request.app[API].deps
     made = await through_link(
         request, lambda token, caller: portal_booking.cancel(deps, token, caller, booking_id)
@@ -194,7 +186,7 @@ async def cancel(request: web.Request) -> web.Response:
 @routes.post("/api/booking/{token}/reschedule/{booking_id}")
 async def reschedule(request: web.Request) -> web.Response:
     """Move one of the student's lessons to another slot."""
-    booking_id = _id(request, "booking_id")
+    booking_id = path_id(request, "booking_id")
     slot_id = _slot_id(await json_body(request))
     deps = request.app[API].deps
     made = await through_link(
@@ -207,7 +199,7 @@ async def reschedule(request: web.Request) -> web.Response:
 @routes.get("/api/booking/{token}/bookings/{booking_id}/calendar.ics")
 async def calendar_file(request: web.Request) -> web.Response:
     """The lesson as an iCalendar file, the same the chat's Add to calendar sends."""
-    booking_id = _id(request, "booking_id")
+    booking_id = path_id(request, "booking_id")
     deps = request.app[API].deps
     summary = _summary(request)
     name, data = await through_link(

@@ -11,7 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from aiohttp import web
 from aiolimiter import AsyncLimiter
 
-from web.api.problems import Problem
+from web.api.problems import Problem, not_found
 
 MAX_BODY = 16 * 1024  # bytes: the largest request the API takes (a booking is ~30)
 # Pages inside Telegram's clients are framed by web.telegram.org; nothing else may frame us.
@@ -48,11 +48,19 @@ async def json_body(request: web.Request) -> dict[str, object]:
         raise body_too_large()
     try:
         data = json.loads(raw or b"{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # deep nesting within the size limit, too
         data = None
     if not isinstance(data, dict):
         raise Problem(400, "malformed-json", lambda: _("The request body must be a JSON object."))
     return data
+
+
+def path_id(request: web.Request, name: str) -> int:
+    """A positive id from the path; anything else (huge, non-ASCII digits) is not found."""
+    raw = request.match_info[name]
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 12 or int(raw) <= 0:
+        raise not_found()
+    return int(raw)
 
 
 class RateLimits:

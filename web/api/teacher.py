@@ -17,8 +17,9 @@ from bot.services import teacher_panel as panel
 from bot.services import teacher_panel_figures as figures
 from handlers.teacher_links import deep_link, qr_png
 from web.api import openapi, teacher_openapi
+from web.api.booking import EARLIEST, LATEST
 from web.api.context import API, ApiContext
-from web.api.guard import json_body
+from web.api.guard import json_body, path_id
 from web.api.problems import Problem, Sentence, invalid
 from web.api.teacher_auth import refusals, teacher_account
 
@@ -67,12 +68,12 @@ def link_json(ctx: ApiContext, view: panel.LinkView) -> Json:
 
 
 def _student_id(request: web.Request) -> int:
-    return int(request.match_info["student_id"])
+    return path_id(request, "student_id")
 
 
 def _days(request: web.Request, default: int, most: int) -> int:
     raw = request.query.get("days", str(default))
-    if not raw.isdigit() or not 1 <= int(raw) <= most:
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= most:
         raise invalid("days", lambda: _("Choose from 1 to {n} days.").format(n=most))
     return int(raw)
 
@@ -82,9 +83,12 @@ def _from(request: web.Request) -> date | None:
     if raw is None:
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
-        raise invalid("from", lambda: _("Use a date such as 2026-12-01.")) from None
+        day = None
+    if day is None or not EARLIEST <= day <= LATEST:  # far dates overflow the zone arithmetic
+        raise invalid("from", lambda: _("Use a date such as 2026-12-01."))
+    return day
 
 
 def _limit(body: Json, field: str, most: int, said: Sentence) -> int | None:
