@@ -272,6 +272,9 @@ def api_context(app: Application) -> ApiContext:
         public_url=settings.public_url.rstrip("/"),
         mini_app_name=settings.mini_app_name if settings.mini_app_url else "",
         frame_ancestors=frame_ancestors(settings),
+        trusted_proxies=frozenset(
+            p.strip() for p in settings.trusted_proxies.split(",") if p.strip()
+        ),
         init_data_max_age=timedelta(seconds=settings.init_data_max_age_seconds),
     )
 

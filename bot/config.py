@@ -117,6 +117,8 @@ class Settings(BaseSettings):
     # A test environment (Telegram's test servers, or a local Bot API server such as the
     # demo's): there Mini Apps may be served over http from this machine.
     telegram_test_environment: bool = False
+    # Addresses of reverse proxies in front of the web server, comma-separated (README).
+    trusted_proxies: str = ""
     # Production mode (README "Production mode"): a webhook instead of polling, N workers.
     webhook_url: str = ""
     webhook_path: str = "/telegram/webhook"

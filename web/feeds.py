@@ -85,12 +85,12 @@ async def serve(request: web.Request) -> web.StreamResponse:
     ctx, buckets = request.app[API], limits(request.app)
     try:
         if not looks_like_token(token):
-            await buckets.misses.check(f"miss:{request.remote}")
+            await buckets.misses.check(f"miss:{request.app[API].client(request)}")
             raise web.HTTPNotFound()
         await buckets.per_feed.check(f"feed:{ctx.deps.vault.digest(token).hex()}")
         content = await calendar_feeds.feed_content(ctx.deps, token)
         if content is None:
-            await buckets.misses.check(f"miss:{request.remote}")
+            await buckets.misses.check(f"miss:{request.app[API].client(request)}")
             raise web.HTTPNotFound()
     except Problem as problem:
         return _refused(problem)

@@ -86,7 +86,8 @@ async def problems(request: web.Request, handler: Handler) -> web.StreamResponse
     if not request.path.startswith("/api/"):
         return await handler(request)
     try:
-        await request.app[API].per_client.check(f"client:{request.remote}")
+        ctx = request.app[API]
+        await ctx.per_client.check(f"client:{ctx.client(request)}")
         authenticate(request)
         return await handler(request)
     except Problem as problem:

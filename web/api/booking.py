@@ -45,7 +45,7 @@ async def through_link(request: web.Request, use: Callable[[str, Caller], Awaita
     caller = caller_of(request)
     digest = hashlib.sha256(token.encode()).hexdigest()[:32]
     await ctx.per_credential.check(f"link:{digest}")
-    client = f"client:{request.remote}"
+    client = f"client:{request.app[API].client(request)}"
     if caller.telegram_id is None and ctx.refused_links.exhausted(client):
         raise ctx.refused_links.retry_after()
     try:

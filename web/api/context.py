@@ -33,5 +33,17 @@ class ApiContext:
     # the chat's per-account throttle cannot hold back someone who proves no account.
     refused_links: RateLimits = field(default_factory=lambda: RateLimits(5))
 
+    # Reverse proxies in front of this server (their addresses): behind one, a client is the
+    # last X-Forwarded-For hop that is not one of them, else every user shares one address.
+    trusted_proxies: frozenset[str] = frozenset()
+
+    def client(self, request: web.Request) -> str:
+        """The address the request came from, through trusted proxies; for rate limits."""
+        remote = request.remote or ""
+        if remote not in self.trusted_proxies:
+            return remote
+        hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",")]
+        return next((h for h in reversed(hops) if h and h not in self.trusted_proxies), remote)
+
 
 API = web.AppKey("lessonlink_api", ApiContext)
