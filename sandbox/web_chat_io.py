@@ -52,10 +52,19 @@ def int_or_none(value: object) -> int | None:
 
 
 async def json_body(request: web.Request) -> dict[str, Any]:
-    """The request's JSON object, or 400 Bad Request."""
+    """The request's JSON object, or 400 Bad Request; only from the page itself.
+
+    JSON only and the page's own origin: another site open in the same browser cannot post
+    a form (text/plain) here to act as the demo's people.
+    """
+    origin = request.headers.get("Origin")
+    if origin is not None and origin != f"{request.scheme}://{request.host}":
+        raise web.HTTPForbidden()
+    if request.content_type != "application/json":
+        raise web.HTTPUnsupportedMediaType()
     try:
         body = await request.json()
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise web.HTTPBadRequest() from None
     if not isinstance(body, dict):
         raise web.HTTPBadRequest()

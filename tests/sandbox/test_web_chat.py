@@ -89,7 +89,10 @@ async def test_a_person_needs_a_name_and_a_real_time_zone(page: Page) -> None:
 async def test_garbage_and_forged_requests_get_short_refusals(page: Page) -> None:
     _, made = await page.post("/demo/people", {"name": "Ann", "timezone": "UTC"})
     person = made["id"]
-    async with page.http.post(page.url + "/demo/send", data=b"\x00not json") as response:
+    garbage = {"Content-Type": "application/json"}
+    async with page.http.post(
+        page.url + "/demo/send", data=b"\x00not json", headers=garbage
+    ) as response:
         assert response.status == 400
     assert (await page.post("/demo/send", [1, 2]))[0] == 400
     assert (await page.post("/demo/send", {"person": 999999, "text": "hi"}))[0] == 400
@@ -119,3 +122,14 @@ async def test_the_clock_buttons_move_the_demo_clock(page: Page) -> None:
     assert status == 200 and body["clock"] == "2026-12-02T08:00:00+00:00"
     async with page.http.get(page.url + "/demo/view") as response:
         assert (await response.json())["clock"] == "2026-12-02T08:00:00+00:00"
+
+
+async def test_another_site_cannot_drive_the_demo(page: Page) -> None:
+    _, made = await page.post("/demo/people", {"name": "Ann", "timezone": "UTC"})
+    body = {"person": made["id"], "text": "/start"}
+    async with page.http.post(page.url + "/demo/send", data='{"person": 1}') as form:
+        assert form.status == 415  # a cross-site form posts text/plain
+    elsewhere = {"Origin": "https://evil.example"}
+    async with page.http.post(page.url + "/demo/send", json=body, headers=elsewhere) as forged:
+        assert forged.status == 403
+    assert (await page.post("/demo/send", body))[0] == 200
