@@ -139,13 +139,17 @@ async def walk_through(page: Page, demo: Demo, lang: str) -> None:
     reminder = tr("⏰ Reminder: your lesson with {teacher} is {lead}: {lesson}.", lang)
     await expect(last_bot_message(page)).to_contain_text(reminder, timeout=WAIT)
 
-    # The home card's 📅 Open calendar is a web_app button: the Mini App opens in a panel,
-    # signed for Anna, and shows her lesson (the demo serves it like a test environment).
+
+async def open_mini_app(page: Page, lang: str) -> None:
+    """The home card's 📅 Open calendar is a web_app button: the Mini App opens in a panel,
+    signed for Anna, and lists her lesson (the demo serves it as a test environment does)."""
     await say(page, "/start", tr("📅 Open calendar", lang))
     await press(page, tr("📅 Open calendar", lang))
     await expect(page.locator("#app-dialog")).to_be_visible()
     portal = page.frame_locator("#app-frame")
     await expect(portal.locator("body")).to_contain_text("Ms Smith", timeout=WAIT)
+    await portal.get_by_role("link", name=tr("My bookings", lang)).click()
+    await expect(portal.locator("body")).to_contain_text("10:00", timeout=WAIT)
 
 
 async def test_a_teacher_and_a_student_meet_on_the_demo_page(page: Page, demo: Demo) -> None:
@@ -153,10 +157,13 @@ async def test_a_teacher_and_a_student_meet_on_the_demo_page(page: Page, demo: D
     await expect(page.locator("#people li")).to_have_count(2)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(SCREENSHOTS / "demo.png"))
+    await open_mini_app(page, "en")
+    await page.screenshot(path=str(SCREENSHOTS / "demo-mini-app.png"))
 
 
 async def test_the_same_in_russian(page: Page, demo: Demo) -> None:
     await walk_through(page, demo, "ru")
+    await open_mini_app(page, "ru")
     await expect(page.locator("#plus-day")).to_have_text("+1 день")
     await expect(page.locator("#messages .msg").first).to_contain_text("/start")
 
