@@ -98,7 +98,8 @@ async def test_forged_ids_are_refused_neutrally_and_audited(harness: Harness, fo
     # Refused as the press's one answer: nothing of Ana's shows, the chat is unchanged.
     assert answer is not None and answer.text == NEUTRAL
     assert h.last(BEN) == screen
-    assert "Ana" not in "".join(m.content for m in h.chat(BEN))
+    # What the bot said to Ben (his own /start carries a random token that may spell "Ana").
+    assert "Ana" not in "".join(m.content for m in h.chat(BEN) if m.from_bot)
     assert (await steps.bookings_of(h, ana), await steps.bookings_of(h, ben)) == before
     assert before[0][0][0].status == BookingStatus.CONFIRMED
     assert await steps.refusals_of(h, BEN) == refusals + 1
