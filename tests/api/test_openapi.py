@@ -9,7 +9,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from run_bot import api_context
+from runtime.application import api_context
 from tests.api.conftest import Api, Reply
 from tests.api.test_student_api import ANNA, scene
 from web.webhook import web_app
