@@ -135,7 +135,11 @@ def build_application(
         "horizon": (horizon_job(deps, engine), INTERVAL_SECONDS),
         "updates": (prune_updates_job(deps), 3600.0),
         "busy_calendars": (
-            busy_calendars_job(deps, timedelta(minutes=settings.busy_calendar_minutes)),
+            busy_calendars_job(
+                deps,
+                timedelta(minutes=settings.busy_calendar_minutes),
+                allow_local=settings.telegram_test_environment,
+            ),
             60.0,
         ),
     }

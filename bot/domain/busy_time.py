@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 Stretch = tuple[datetime, datetime]
 
 MAX_FEED_BYTES = 4 * 1024 * 1024  # a busy teacher's years of events are well under 1 MB
+# More occurrences than a real calendar holds in the window: the feed is refused as unreadable.
+MAX_OCCURRENCES = 2000
 MAX_STRETCHES = 2000  # busy stretches kept per feed: the horizon holds far fewer
 FAILURES_TOLD = 3  # failed fetches in a row before the teacher is told (once per run of them)
 LOOK_AHEAD = timedelta(days=7)  # past the horizon: the upkeep may open a day before a fetch
@@ -66,7 +69,9 @@ def read_busy(raw: bytes, start: datetime, end: datetime, zone: str) -> BusyRead
     tz = ZoneInfo(zone)
     try:
         calendar = Calendar.from_ical(raw)
-        found = recurring_ical_events.of(calendar).between(start, end)
+        found = _occurrences(recurring_ical_events.of(calendar).after(start), end, tz)
+    except UnreadableFeed:
+        raise
     except Exception as exc:  # the parsers raise many kinds on bad input
         raise UnreadableFeed(type(exc).__name__) from None
     stretches: list[Stretch] = []
@@ -89,6 +94,20 @@ def read_busy(raw: bytes, start: datetime, end: datetime, zone: str) -> BusyRead
         if last > first and last > start and first < end:
             stretches.append((first, last))
     return BusyRead(merged(stretches)[:MAX_STRETCHES], len(stretches))
+
+
+def _occurrences(stream: Iterable[Any], end: datetime, tz: ZoneInfo) -> list[Any]:
+    """The occurrences starting before `end`, read lazily in time order and at most
+    MAX_OCCURRENCES: a rule repeating every minute or second must not expand for minutes."""
+    found: list[Any] = []
+    for event in stream:
+        begin = event.get("DTSTART")
+        if begin is not None and _moment(begin.dt, tz) >= end:
+            break
+        found.append(event)
+        if len(found) > MAX_OCCURRENCES:
+            raise UnreadableFeed("too many occurrences")
+    return found
 
 
 def changes(

@@ -30,6 +30,10 @@ class BrowserLinksOff(DomainError):
     """A link used without Telegram's proof while its teacher keeps links Telegram-only."""
 
 
+class ProofNeeded(DomainError):
+    """A link bound to a Telegram account, used without that account's proof (a browser)."""
+
+
 @dataclass(frozen=True)
 class Caller:
     """Who uses the link: a Telegram account the Mini App proved, or None for a plain browser."""
@@ -86,6 +90,11 @@ async def enter(
         await uow.audit.add(audit("link.open", "refused:browser_off", deps, **ids))
         await uow.commit()
         raise BrowserLinksOff()
+    if actor is None and student.telegram_id is not None:
+        # A bound link is its account's: a browser proves no account, whatever the setting.
+        await uow.audit.add(audit("link.open", "refused:bound_needs_proof", deps, **ids))
+        await uow.commit()
+        raise ProofNeeded()
     if teacher.telegram_id == actor:
         await uow.audit.add(audit("link.open", "teacher_preview", deps, actor=actor, **ids))
         await uow.commit()

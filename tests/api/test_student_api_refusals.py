@@ -196,6 +196,22 @@ async def test_plain_browser_links_work_when_the_teacher_allows_and_never_bind(a
     assert (got.status, got.body["code"]) == (401, "browser-links-off")
 
 
+async def test_a_bound_link_needs_its_accounts_proof_even_with_browser_links_on(
+    api: Api,
+) -> None:
+    sc = await scene(api, browser_links=True)
+    mine = await api.get(f"/api/booking/{sc.token}", as_user=ANNA)  # Anna binds it
+    assert mine.status == 200, mine.body
+    for path in (f"/api/booking/{sc.token}/my-bookings", f"/api/booking/{sc.token}"):
+        got = await api.get(path)  # a browser: no proof of any account
+        assert (got.status, got.body["code"]) == (401, "link-needs-telegram"), got.body
+        assert got.headers["WWW-Authenticate"].startswith("tma")
+    booked = await api.post(f"/api/booking/{sc.token}/book", json={"slot_id": sc.slots[0].id})
+    assert booked.status == 401
+    async with api.harness.app.deps.uow() as u:
+        assert await u.bookings.of_student(sc.student_id) == []
+
+
 async def scene_off(api: Api) -> str:
     """Another teacher who keeps links Telegram-only; their student's token."""
     tutor = await s.teacher(api.harness, telegram_id=7100)

@@ -8,13 +8,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp import web
+from yarl import URL
 
+from bot.domain.clock import ManualClock
 from bot.domain.model import Teacher
 from bot.services import availability, booking
+from jobs.busy_calendars import allowed
+from tests.handlers.conftest import running_bot
 from tests.steps.harness import Harness
 from tests.steps.student_steps import TEACHER_TG, outbox, student, teacher
 from tests.steps.teacher_steps import delivered
@@ -111,6 +116,14 @@ class CalendarServer:
         if sent == etag:
             return web.Response(status=304, headers={"ETag": etag})
         return web.Response(body=self.body, content_type="text/calendar", headers={"ETag": etag})
+
+
+@pytest.fixture
+async def harness(database_url: str, tmp_path: Path, clock: ManualClock) -> AsyncIterator[Harness]:
+    """The bot in a test environment, where a feed may be fetched from this machine (the
+    local calendar server); outside one, only public addresses are fetched."""
+    async with running_bot(database_url, tmp_path, clock, telegram_test_environment=True) as h:
+        yield h
 
 
 @pytest.fixture
@@ -248,3 +261,28 @@ async def _tutor(h: Harness) -> Teacher:
         found = await uow.teachers.by_telegram(TEACHER_TG)
     assert found is not None
     return found
+
+
+async def test_outside_a_test_environment_a_feed_on_this_machine_is_never_fetched(
+    database_url: str, tmp_path: Path, clock: ManualClock, calendar: CalendarServer
+) -> None:
+    async with running_bot(database_url, tmp_path, clock) as h:
+        await hours(h)
+        await h.send(TEACHER_TG, f"/busycalendar {calendar.url}")
+        await read_feed(h)
+    assert calendar.seen_etags == []  # the local server was never asked
+
+
+@pytest.mark.parametrize(
+    ("address", "fetched"),
+    [
+        ("https://calendar.example.com/p/basic.ics", True),  # a name: checked when resolved
+        ("https://10.0.0.5:6379/", False),
+        ("https://169.254.169.254/latest/meta-data", False),
+        ("https://[::1]/x.ics", False),
+        ("http://calendar.example.com/p/basic.ics", False),  # the secret in the clear
+        ("ftp://calendar.example.com/x.ics", False),
+    ],
+)
+def test_only_public_https_addresses_are_fetched(address: str, fetched: bool) -> None:
+    assert allowed(URL(address), allow_local=False) is fetched

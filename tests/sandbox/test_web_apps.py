@@ -47,6 +47,19 @@ async def test_http_web_app_button_is_refused_with_telegrams_words(
     assert server.bot_messages(1001) == []
 
 
+async def test_a_test_environment_takes_http_web_apps_and_opens_them(
+    bot: Bot, server: BotAPIServer
+) -> None:
+    local = "http://127.0.0.1:8080/app/"
+    server.test_environment = True  # as Telegram's test servers: http Mini Apps allowed
+    await bot.send_message(1001, "Your lessons", reply_markup=_inline(local))
+    launched = server.open_web_app(1001, "📅 Open calendar")
+    assert launched.url.startswith(local + "#tgWebAppData=")
+    server.test_environment = False
+    with pytest.raises(TelegramBadRequest, match="Only HTTPS links are allowed"):
+        await bot.send_message(1001, "x", reply_markup=_inline(local))
+
+
 async def test_web_app_without_url_or_with_a_second_action_is_refused(
     server: BotAPIServer,
 ) -> None:

@@ -63,6 +63,19 @@ def test_garbage_is_an_unreadable_feed() -> None:
         read_busy(b"<html>not a calendar</html>", START, END, "UTC")
 
 
+def test_an_event_repeating_every_minute_is_refused_without_expanding_it_all() -> None:
+    # 20,160 occurrences in the fortnight: read lazily, it stops at the cap and is refused,
+    # instead of keeping the process busy for half a minute per fetch.
+    raw = feed("DTSTART:20270104T000000Z\nDURATION:PT1M\nRRULE:FREQ=MINUTELY")
+    with pytest.raises(UnreadableFeed, match="too many occurrences"):
+        read_busy(raw, START, END, "UTC")
+
+
+def test_a_busy_event_starting_after_the_window_is_not_read() -> None:
+    raw = feed("DTSTART:20270120T100000Z\nDTEND:20270120T110000Z")
+    assert read_busy(raw, START, END, "UTC").stretches == []
+
+
 def test_the_teacher_is_told_once_from_the_third_failure() -> None:
     assert [tell_failure(n, False) for n in (1, 2, 3, 4)] == [False, False, True, True]
     assert not tell_failure(4, True)

@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain import errors as e
 from bot.domain.series import SeriesRefused
-from bot.services.portal import BrowserLinksOff
+from bot.services.portal import BrowserLinksOff, ProofNeeded
 from handlers.errors import describe
 from web.api.auth import CHALLENGE
 from web.api.problems import Problem, not_found
@@ -54,6 +54,15 @@ def problem_of(error: e.DomainError) -> Problem:
                 401,
                 "browser-links-off",
                 lambda: _("This link opens in Telegram only. Please open it in Telegram."),
+                headers=CHALLENGE,
+            )
+        case ProofNeeded():
+            return Problem(
+                401,
+                "link-needs-telegram",
+                lambda: _(
+                    "This link belongs to a Telegram account. Please open it in Telegram."
+                ),
                 headers=CHALLENGE,
             )
         case e.TooManyAttempts(wait_seconds=seconds):
