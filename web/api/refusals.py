@@ -60,9 +60,7 @@ def problem_of(error: e.DomainError) -> Problem:
             return Problem(
                 401,
                 "link-needs-telegram",
-                lambda: _(
-                    "This link belongs to a Telegram account. Please open it in Telegram."
-                ),
+                lambda: _("This link belongs to a Telegram account. Please open it in Telegram."),
                 headers=CHALLENGE,
             )
         case e.TooManyAttempts(wait_seconds=seconds):
