@@ -44,8 +44,9 @@ from bench.common import NOW, database, machine, p50, parser, percentiles, popul
 from bot.config import Settings
 from bot.domain.clock import ManualClock
 from handlers.middlewares import UpdateTracker, install_outermost
-from run_bot import build_application, prepare, run_polling
+from run_bot import prepare, run_polling
 from runtime.api_retry import PinResponseTypes
+from runtime.application import build_application
 from sandbox.server import BotAPIServer
 from sandbox.world import Button
 from storage.models import BookingRow

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import secrets
 from pathlib import Path
 from typing import Annotated
@@ -13,82 +12,22 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.config_checks import (
+    APP_NAME_RE,
+    SECRET_RE,
+    check_api_url,
+    check_public_url,
+    parse_ids,
+)
 from bot.domain.typed import is_iana_zone
 
 DATA_DIR = Path("data")
 PRIVATE_FOLDER = 0o700  # the data folder holds the database and the secret key
 PRIVATE_FILE = 0o600
-_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
-# Dot-separated labels; underscores too, as container networks name services that way.
-_LABEL = r"[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?"
-_HOST_RE = re.compile(rf"{_LABEL}(\.{_LABEL})*\.?")
-# @BotFather's rule for a Mini App's short name (the <app> of t.me/<bot>/<app>).
-_APP_NAME_RE = re.compile(r"[A-Za-z0-9_]{3,30}")
-_LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 class ConfigError(Exception):
     """A configuration value is missing or malformed; the message says how to fix it."""
-
-
-def check_api_url(value: str) -> str:
-    """The Bot API base address without a trailing slash; ValueError says what is wrong."""
-    # Checked here, not left to the HTTP client: its error would print the request URL,
-    # which holds the bot token.
-    if any(c.isspace() or not c.isprintable() for c in value):
-        raise ValueError("it must not contain spaces or control characters")
-    if not value.startswith(("http://", "https://")):
-        raise ValueError("it must start with http:// or https://")
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        raise ValueError(
-            "its host is not a valid address (an IPv6 address goes in closed brackets, "
-            "e.g. http://[::1]:8081)"
-        ) from None
-    try:
-        port = parts.port
-    except ValueError:
-        port = 0
-    if port == 0:
-        raise ValueError("its port must be a number from 1 to 65535")
-    host = parts.hostname or ""
-    if not host or ("[" not in parts.netloc and not _valid_host_name(host)):
-        raise ValueError("it needs a valid host, e.g. https://api.telegram.org")
-    if parts.query or parts.fragment or "?" in value or "#" in value:
-        raise ValueError("it must be the server's base address, without ?query or #fragment")
-    return value.rstrip("/")
-
-
-def check_public_url(value: str) -> str:
-    """PUBLIC_URL: https, or http on this machine only; no trailing slash, query or fragment."""
-    if not value:
-        return value
-    base = check_api_url(value)
-    host = urlsplit(base).hostname or ""
-    if base.startswith("http://") and host not in _LOCAL_HOSTS:
-        raise ValueError(
-            "it must be an https:// address, as Telegram opens Mini Apps over https only "
-            "(http:// is accepted for 127.0.0.1 or localhost, to try things on this machine)"
-        )
-    return base
-
-
-def _valid_host_name(host: str) -> bool:
-    """A host name or IPv4 address (internationalised names in their ASCII form)."""
-    try:
-        ascii_host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        return False
-    return bool(_HOST_RE.fullmatch(ascii_host))
-
-
-def _parse_ids(value: object) -> object:
-    """Accept "1,2 3" as well as a JSON list for id lists."""
-    if isinstance(value, str):
-        parts = value.replace(",", " ").split()
-        return [int(p) for p in parts]
-    return value
 
 
 class Settings(BaseSettings):
@@ -140,7 +79,7 @@ class Settings(BaseSettings):
     @field_validator("teacher_ids", "admin_ids", mode="before")
     @classmethod
     def _ids(cls, value: object) -> object:
-        return _parse_ids(value)
+        return parse_ids(value)
 
     @field_validator("bot_token")
     @classmethod
@@ -198,7 +137,7 @@ class Settings(BaseSettings):
     def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
         # Telegram's own rule for secret_token: 1-256 characters of A-Z a-z 0-9 _ -.
         raw = value.get_secret_value() if value is not None else None
-        if raw is not None and not _SECRET_RE.fullmatch(raw):
+        if raw is not None and not SECRET_RE.fullmatch(raw):
             raise ValueError("use 1 to 256 characters from A-Z a-z 0-9 _ -")
         return value
 
@@ -217,7 +156,7 @@ class Settings(BaseSettings):
     @field_validator("mini_app_name")
     @classmethod
     def _mini_app_name(cls, value: str) -> str:
-        if value and not _APP_NAME_RE.fullmatch(value):
+        if value and not APP_NAME_RE.fullmatch(value):
             raise ValueError("it must be the short name given to @BotFather: 3-30 of A-Z a-z 0-9 _")
         return value
 

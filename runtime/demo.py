@@ -33,7 +33,7 @@ from sandbox.web_chat import DemoClock, WebChat
 from views.i18n import make_i18n
 
 if TYPE_CHECKING:
-    from run_bot import Application
+    from runtime.application import Application
 
 log = logging.getLogger("lessonlink.demo")
 
@@ -144,7 +144,8 @@ async def demo_running(
     options: DemoOptions, clock: OffsetClock | None = None
 ) -> AsyncIterator[Demo]:
     """Start the sandbox with its page, then the bot polling it; stop both on leaving."""
-    from run_bot import build_application, prepare, run_polling
+    from run_bot import prepare, run_polling
+    from runtime.application import build_application
 
     fresh_folder(options.data_dir)
     clock = clock or OffsetClock()

@@ -183,15 +183,23 @@ async def _own_booking(
     return found
 
 
+async def _changeable(
+    uow: SqlUnitOfWork, deps: Deps, token: str, caller: Caller, booking_id: int, now: datetime
+) -> tuple[Entry, Booking, Slot]:
+    """The caller's own coming lesson, which the teacher's rules still let them change."""
+    entry = await enter(uow, deps, token, caller)
+    booked, slot = await _own_booking(uow, deps, entry, booking_id, caller.telegram_id)
+    require_coming(booked, slot, now)
+    student_change(slot, booked, entry.teacher.settings, now).require()
+    return entry, booked, slot
+
+
 @records_refusals
 async def cancel(deps: Deps, token: str, caller: Caller, booking_id: int) -> Made:
     """Cancel the student's lesson under the chat's rule (window, undo period)."""
     now = deps.clock.now()
     async with deps.uow() as uow:
-        entry = await enter(uow, deps, token, caller)
-        booked, slot = await _own_booking(uow, deps, entry, booking_id, caller.telegram_id)
-        require_coming(booked, slot, now)
-        student_change(slot, booked, entry.teacher.settings, now).require()
+        entry, booked, slot = await _changeable(uow, deps, token, caller, booking_id, now)
         lesson = Booked(entry.teacher, entry.student, slot, booked)
         done = await booking.cancel_lesson(uow, deps, caller.telegram_id, lesson, Actor.STUDENT)
     return Made(entry.zone, OwnLesson(done, False), [])
@@ -202,10 +210,7 @@ async def reschedule(deps: Deps, token: str, caller: Caller, booking_id: int, sl
     """Move the student's lesson: the new seat is taken before the old one is given back."""
     now = deps.clock.now()
     async with deps.uow() as uow:
-        entry = await enter(uow, deps, token, caller)
-        old, old_slot = await _own_booking(uow, deps, entry, booking_id, caller.telegram_id)
-        require_coming(old, old_slot, now)
-        student_change(old_slot, old, entry.teacher.settings, now).require()
+        entry, old, old_slot = await _changeable(uow, deps, token, caller, booking_id, now)
         slot = await seats.slot_of(uow, entry.teacher, slot_id)
         new = await seats.take(uow, deps, entry.student, slot, entry.teacher, old.id)
         before = Booked(entry.teacher, entry.student, old_slot, old)

@@ -3,39 +3,17 @@ route the server has under /api/, and true to what the endpoints really answer."
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from run_bot import api_context
-from tests.api.conftest import Api, Reply
+from runtime.application import api_context
+from tests.api.conftest import Api
+from tests.api.described import check_as_described
 from tests.api.test_student_api import ANNA, scene
 from web.webhook import web_app
 
 METHODS = {"get", "post", "put", "patch", "delete"}
-
-
-def _template(doc: dict[str, Any], path: str) -> str:
-    """The described path a concrete one matches ({token} matches one segment)."""
-    for template in doc["paths"]:
-        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
-        if re.fullmatch(pattern, path):
-            return template
-    raise AssertionError(f"{path} is not described")
-
-
-def _check(doc: dict[str, Any], method: str, path: str, got: Reply) -> None:
-    """The answer's body matches the schema described for its path, method and status."""
-    operation = doc["paths"][_template(doc, path.split("?")[0])][method]
-    response = operation["responses"][str(got.status)]
-    if "$ref" in response:
-        response = doc["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
-    media = "application/problem+json" if got.status >= 400 else "application/json"
-    schema = {**response["content"][media]["schema"], "components": doc["components"]}
-    errors = sorted(Draft202012Validator(schema).iter_errors(got.body), key=str)
-    assert not errors, (method, path, [e.message for e in errors])
 
 
 async def test_the_description_is_valid_openapi_and_covers_every_api_route(api: Api) -> None:
@@ -71,16 +49,16 @@ async def test_the_student_endpoints_answer_as_described(api: Api) -> None:
     ]
     for method, path, kwargs in calls:
         got = await api.call(method.upper(), path, as_user=ANNA, **kwargs)
-        _check(doc, method, path, got)
+        check_as_described(doc, method, path, got)
     [lesson] = (await api.get(f"{base}/my-bookings", as_user=ANNA)).body["upcoming"]
     moved_path = f"{base}/reschedule/{lesson['id']}"
     moved = await api.post(moved_path, as_user=ANNA, json={"slot_id": sc.slots[2].id})
     assert moved.status == 200
-    _check(doc, "post", moved_path, moved)
+    check_as_described(doc, "post", moved_path, moved)
     cancel_path = f"{base}/cancel/{moved.body['booking']['id']}"
     cancelled = await api.post(cancel_path, as_user=ANNA)
     assert cancelled.status == 200
-    _check(doc, "post", cancel_path, cancelled)
+    check_as_described(doc, "post", cancel_path, cancelled)
     unproven = await api.get(f"{base}/my-bookings")
     assert unproven.status == 401
-    _check(doc, "get", f"{base}/my-bookings", unproven)
+    check_as_described(doc, "get", f"{base}/my-bookings", unproven)

@@ -2,36 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from tests.api.conftest import Api, Reply
+from tests.api.conftest import Api
+from tests.api.described import check_as_described
 from tests.api.teacher_scene import ANNA, TEACHER, scene
-
-
-def _template(doc: dict[str, Any], path: str) -> str:
-    for template in doc["paths"]:
-        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
-        if re.fullmatch(pattern, path):
-            return template
-    raise AssertionError(f"{path} is not described")
-
-
-def _check(doc: dict[str, Any], method: str, path: str, got: Reply) -> None:
-    operation = doc["paths"][_template(doc, path.split("?")[0])][method]
-    response = operation["responses"][str(got.status)]
-    if "$ref" in response:
-        response = doc["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
-    if got.status < 400 and "image/png" in response["content"]:
-        assert got.headers["Content-Type"] == "image/png"
-        return
-    media = "application/problem+json" if got.status >= 400 else "application/json"
-    schema = {**response["content"][media]["schema"], "components": doc["components"]}
-    errors = sorted(Draft202012Validator(schema).iter_errors(got.body), key=str)
-    assert not errors, (method, path, [e.message for e in errors])
 
 
 async def test_the_teacher_endpoints_answer_as_described(api: Api) -> None:
@@ -53,10 +30,10 @@ async def test_the_teacher_endpoints_answer_as_described(api: Api) -> None:
     ]
     for method, path, kwargs in calls:
         got = await api.call(method.upper(), path, headers=s.bearer(), **kwargs)
-        _check(doc, method, path, got)
+        check_as_described(doc, method, path, got)
         tma = await api.call(method.upper(), path, as_user=TEACHER, **kwargs)
-        _check(doc, method, path, tma)
-    _check(doc, "get", "/api/teacher/students", await api.get("/api/teacher/students"))
+        check_as_described(doc, method, path, tma)
+    check_as_described(doc, "get", "/api/teacher/students", await api.get("/api/teacher/students"))
     student = await api.get("/api/teacher/students", as_user=ANNA)
     assert student.status == 403
-    _check(doc, "get", "/api/teacher/students", student)
+    check_as_described(doc, "get", "/api/teacher/students", student)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from bot.config import Settings
-from run_bot import build_application
+from runtime.application import build_application
 
 
 async def main(api_url: str, database_url: str, token: str, data_dir: str) -> None:

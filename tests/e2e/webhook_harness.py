@@ -12,7 +12,8 @@ import aiohttp
 
 from bot.config import Settings
 from bot.domain.clock import ManualClock
-from run_bot import Application, build_application, prepare, start_webhook, stop_webhook
+from run_bot import prepare, start_webhook, stop_webhook
+from runtime.application import Application, build_application
 from sandbox.server import BotAPIServer
 from tests.steps.harness import BOT_USERNAME, TOKEN, Harness
 

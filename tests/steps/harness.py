@@ -18,7 +18,8 @@ import pytest
 
 from bot.config import Settings
 from bot.domain.clock import ManualClock
-from run_bot import Application, build_application, prepare, run_polling
+from run_bot import prepare, run_polling
+from runtime.application import Application, build_application
 from sandbox.client import SandboxSession
 from sandbox.server import BotAPIServer
 from sandbox.world import CallbackAnswer as Answer

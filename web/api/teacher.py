@@ -6,6 +6,7 @@ chat's own, so a link regenerated here is regenerated in the chat too, audited t
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 
 from aiogram.utils.i18n import gettext as _
@@ -15,6 +16,7 @@ from bot.domain.colours import colour_hex, colour_name
 from bot.domain.model import Student
 from bot.services import teacher_panel as panel
 from bot.services import teacher_panel_figures as figures
+from bot.services.context import Deps
 from handlers.teacher_links import deep_link, qr_png
 from web.api import openapi, teacher_openapi
 from web.api.booking import EARLIEST, LATEST
@@ -142,14 +144,21 @@ async def students(request: web.Request) -> web.Response:
     return web.json_response({"zone": found.zone, "students": listed})
 
 
-@routes.get(LINK_PATH)
-async def share_link(request: web.Request) -> web.Response:
-    """GET: the student's current link."""
+async def _link_answer(
+    request: web.Request, action: Callable[[Deps, int, int], Awaitable[panel.LinkView]]
+) -> web.Response:
+    """Run one link action for the teacher's student and answer with the link."""
     account = await teacher_account(request)
     ctx = request.app[API]
     with refusals():
-        view = await panel.link(ctx.deps, account, _student_id(request))
+        view = await action(ctx.deps, account, _student_id(request))
     return web.json_response(link_json(ctx, view))
+
+
+@routes.get(LINK_PATH)
+async def share_link(request: web.Request) -> web.Response:
+    """GET: the student's current link."""
+    return await _link_answer(request, panel.link)
 
 
 @routes.post(LINK_PATH)
@@ -166,11 +175,7 @@ async def regenerate(request: web.Request) -> web.Response:
 @routes.delete(LINK_PATH)
 async def revoke(request: web.Request) -> web.Response:
     """DELETE: the student's link stops working (as the chat's Revoke)."""
-    account = await teacher_account(request)
-    ctx = request.app[API]
-    with refusals():
-        view = await panel.revoke(ctx.deps, account, _student_id(request))
-    return web.json_response(link_json(ctx, view))
+    return await _link_answer(request, panel.revoke)
 
 
 @routes.get(LINK_PATH + "/qr.png")
