@@ -196,8 +196,11 @@ async def test_the_sample_starts_with_a_teacher_three_students_and_history(
         await (await downloading.value).save_as(saved)
         assert "Anna" in saved.read_text(encoding="utf-8-sig")
         await people.filter(has_text="Boris").click()
+        await expect(page.locator("#chat-head")).to_contain_text("Boris")
+        # His chat replaces hers (until it does, her keyboards are still on the page).
         booking = tr("📝 Book a lesson", "ru")
-        await expect(page.locator("#messages .keyboard")).to_contain_text(booking, timeout=WAIT)
+        his = page.locator("#messages .keyboard").filter(has_text=booking)
+        await expect(his.first).to_be_visible(timeout=WAIT)
 
 
 async def test_the_bots_text_is_shown_as_text_never_run_as_html(page: Page, demo: Demo) -> None:
