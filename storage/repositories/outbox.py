@@ -79,6 +79,7 @@ class SqlOutbox:
                 "attempts": 0,
                 "last_error": "",
                 "created_at": now,
+                "channel": m.channel,
             }
             for m in messages
         ]
@@ -106,11 +107,14 @@ class SqlOutbox:
         )
         return rows.changed(result)
 
-    async def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[OutboxMessage]:
-        """Claim due rows for one dispatcher until the lease runs out."""
+    async def claim_due(
+        self, now: datetime, limit: int, lease: timedelta, channel: str = "telegram"
+    ) -> list[OutboxMessage]:
+        """Claim due rows of one channel (Telegram, email) for its dispatcher, for the lease."""
         query = (
             select(OutboxRow)
             .where(
+                OutboxRow.channel == channel,
                 OutboxRow.status == PENDING,
                 OutboxRow.due_at <= now,
                 or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now),
