@@ -16,7 +16,7 @@ from bot.domain.mail import (
 from bot.domain.model import OutboxMessage, Student
 from bot.domain.notice_json import dump_notice
 from bot.domain.notices import NewLink
-from bot.services.context import Deps
+from bot.services.context import Deps, audit
 from bot.services.links import LinkCard, card_of
 from bot.services.ownership import own_student, teacher_act, teacher_of
 
@@ -121,5 +121,11 @@ async def unsubscribe(deps: Deps, token: str) -> bool:
         if found is None:
             return False
         await uow.student_emails.unsubscribe(found.student_id, deps.clock.now())
+        student = await uow.students.get(found.student_id)
+        teacher_id = student.teacher_id if student else None
+        event = audit(
+            "email.unsubscribe", "ok", deps, teacher_id=teacher_id, student_id=found.student_id
+        )
+        await uow.audit.add(event)
         await uow.commit()
     return True

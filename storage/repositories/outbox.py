@@ -166,9 +166,9 @@ class SqlOutbox:
         return [lead for p in payloads if p and isinstance(lead := p.get("lead_minutes"), int)]
 
     async def backlog(self, now: datetime) -> tuple[int, datetime | None]:
-        """How many due rows wait, and the oldest due time."""
+        """How many due Telegram rows wait, and the oldest due time (email has its own job)."""
         query = select(func.count(), func.min(OutboxRow.due_at)).where(
-            OutboxRow.status == PENDING, OutboxRow.due_at <= now
+            OutboxRow.channel == "telegram", OutboxRow.status == PENDING, OutboxRow.due_at <= now
         )
         count, oldest = (await self._s.execute(query)).one()
         return int(count), oldest
