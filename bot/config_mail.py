@@ -80,6 +80,9 @@ def check_mail_from(value: str) -> str:
 class _MailSettings(Protocol):
     mail_from: str
     public_url: str
+    webhook_url: str
+    web_port: int | None
+    health_port: int | None
 
 
 def mail_needs(settings: _MailSettings) -> str:
@@ -93,5 +96,10 @@ def mail_needs(settings: _MailSettings) -> str:
         return (
             "SMTP_URL needs PUBLIC_URL, the address of the bot's web server: every email "
             "carries an unsubscribe link that must open without Telegram."
+        )
+    if not (settings.webhook_url or settings.web_port or settings.health_port):
+        return (
+            "SMTP_URL needs the bot's web server for the unsubscribe page: set WEB_PORT "
+            "(polling mode serves no web pages without it), or use webhook mode."
         )
     return ""

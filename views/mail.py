@@ -126,7 +126,7 @@ def mail_text(i18n: CatalogI18n, mail: OutgoingMail, now: datetime, unsubscribe:
         html_body += '<br>\n<img src="cid:qr" alt="QR" width="240" height="240">'
     page = (
         '<!DOCTYPE html><html><body style="font-family:sans-serif">'
-        f"<p>{html_body}</p><hr><p style=\"color:#666;font-size:small\">{html.escape(footer)}"
+        f'<p>{html_body}</p><hr><p style="color:#666;font-size:small">{html.escape(footer)}'
         f' <a href="{html.escape(unsubscribe)}">{html.escape(stop)}</a></p></body></html>'
     )
     return MailText(subject, plain, page, title)

@@ -22,6 +22,7 @@ GOOD = {"SMTP_URL": "smtps://lessons:pa55-w0rd@mail.example.com", "MAIL_FROM": "
         ({**GOOD, "MAIL_FROM": "LessonLink <not an address>"}, "MAIL_FROM", "malformed"),
         ({"SMTP_URL": GOOD["SMTP_URL"]}, "MAIL_FROM", "MAIL_FROM=LessonLink"),
         (GOOD, "SMTP_URL", "unsubscribe link"),
+        ({**GOOD, "PUBLIC_URL": "https://bot.example.com"}, "SMTP_URL", "set WEB_PORT"),
     ],
 )
 async def test_a_bad_mail_setting_stops_the_start_with_one_sentence(
@@ -39,6 +40,7 @@ def test_a_good_smtp_url_names_host_port_tls_and_login() -> None:
         smtp_url="smtp+starttls://lessons%40school:p%3Ass@mail.example.com:2525",
         mail_from="LessonLink <Lessons@Example.com>",
         public_url="https://bot.example.com",
+        web_port=8081,
     )
     smtp = settings.smtp
     assert smtp is not None
