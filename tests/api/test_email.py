@@ -86,7 +86,8 @@ async def book(h: Harness, sid: int) -> int:
         teacher_row = await uow.teachers.by_telegram(TEACHER)
         assert teacher_row is not None
         now = h.clock.now()
-        free = await uow.slots.between(teacher_row.id, now, now + timedelta(days=30))
+        found = await uow.slots.between(teacher_row.id, now, now + timedelta(days=30))
+    free = [s for s in found if s.free]
     lesson = await booking.book(h.app.deps, ANNA, sid, free[0].id)
     return lesson.booking_id
 
@@ -230,3 +231,23 @@ async def test_without_smtp_nothing_about_email_shows_or_is_sent(
         assert not any("mail" in b.lower() for b in h.last(TEACHER).button_texts())
         await h.flush()
     assert mail_server.inbox.received == []
+
+
+async def test_with_notices_by_email_off_lessons_go_to_telegram_only(
+    bot: Harness, mail_server: MailServer
+) -> None:
+    h = bot
+    sid = await anna_with_email(h)
+    await h.send(TEACHER, "/students")
+    await h.press(TEACHER, f"{colour_mark(0)} Anna")
+    await h.press(TEACHER, "📧 Email")
+    assert "also go by email" in h.last(TEACHER).content
+    await h.press(TEACHER, "🔕 Notices by email off")
+    assert "Telegram only" in h.last(TEACHER).content
+    await book(h, sid)
+    await mail_pass(h)
+    assert mail_server.inbox.received == []
+    await h.press(TEACHER, "🔔 Notices by email on")
+    await book(h, sid)
+    await mail_pass(h)
+    assert len(mail_server.inbox.to(ADDRESS)) == 1
