@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AfterValidator, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.config_checks import (
@@ -78,7 +78,7 @@ class Settings(BaseSettings):
     busy_calendar_minutes: int = Field(default=15, ge=5, le=24 * 60)
     # Email (README "Email"): the mail server and the sender; without SMTP_URL, no email at all.
     smtp_url: SecretStr | None = None
-    mail_from: str = ""
+    mail_from: Annotated[str, AfterValidator(check_mail_from)] = ""
 
     @field_validator("teacher_ids", "admin_ids", mode="before")
     @classmethod
@@ -158,11 +158,6 @@ class Settings(BaseSettings):
         if value is not None and value.get_secret_value():
             parse_smtp_url(value.get_secret_value())
         return value
-
-    @field_validator("mail_from")
-    @classmethod
-    def _mail_from(cls, value: str) -> str:
-        return check_mail_from(value)
 
     @property
     def smtp(self) -> SmtpTarget | None:
