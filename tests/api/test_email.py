@@ -36,7 +36,12 @@ async def bot(
     database_url: str, tmp_path: Path, clock: ManualClock, mail_server: MailServer
 ) -> AsyncIterator[Harness]:
     """The bot with SMTP_URL pointing at the local mail server, and its web server up."""
-    port = free_port()
+    port, crashes = free_port(), []
+
+    def crashed(_update: object, outcome: str, _seconds: float) -> None:
+        if outcome.startswith(("error:", "unhandled")):
+            crashes.append(outcome)
+
     async with running_bot(
         database_url,
         tmp_path,
@@ -46,8 +51,10 @@ async def bot(
         smtp_url=mail_server.url,
         mail_from="LessonLink <lessons@example.com>",
     ) as h:
+        h.app.tracker.listeners.append(crashed)
         await _serving(port)
         yield h
+    assert not crashes, crashes  # an apology in the chat is still a crash
 
 
 async def mail_pass(h: Harness) -> None:
@@ -251,3 +258,20 @@ async def test_with_notices_by_email_off_lessons_go_to_telegram_only(
     await book(h, sid)
     await mail_pass(h)
     assert len(mail_server.inbox.to(ADDRESS)) == 1
+
+
+async def test_another_teachers_forged_presses_neither_show_nor_change_an_address(
+    bot: Harness, mail_server: MailServer
+) -> None:
+    h = bot
+    sid = await anna_with_email(h)
+    other = 7200
+    await register(h, other, name="Mr Jones")
+    message = h.last(other).message_id
+    for action in ("screen", "remove", "off", "link"):
+        await h.press_data(other, message, f"eml:{action}:{sid}")
+    assert not any(ADDRESS in m.content for m in h.chat(other))
+    card = await student_email.email_card(h.app.deps, TEACHER, sid)
+    assert card.email is not None and card.email.notices
+    await mail_pass(h)
+    assert mail_server.inbox.received == []

@@ -96,3 +96,11 @@ def test_a_link_mail_holds_the_link_and_its_qr_code_inline() -> None:
     assert png["Content-ID"] == "<qr>"
     assert 'src="cid:qr"' in message.get_body(("html",)).get_content()  # type: ignore[union-attr]
     assert not [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+
+
+def test_the_access_log_never_shows_an_unsubscribe_secret() -> None:
+    from bot.security import TokenVault
+    from web.api.access_log import redact_path
+
+    secret = TokenVault.new_token()
+    assert redact_path(f"/mail/unsubscribe/{secret}") == "/mail/unsubscribe/<token>"
