@@ -52,7 +52,9 @@ class SmtpMailer:
         i18n: CatalogI18n,
         clock: Clock,
         deep_link: Callable[[bytes], str | None] = lambda sealed: None,
+        timeout: float = TIMEOUT,
     ) -> None:
+        self.timeout = timeout
         self.target = target
         self.sender = sender
         self.public_url = public_url
@@ -114,7 +116,7 @@ class SmtpMailer:
                 password=t.password or None,
                 use_tls=t.tls == "tls",
                 start_tls=t.tls == "starttls",
-                timeout=TIMEOUT,
+                timeout=self.timeout,
             )
         except aiosmtplib.SMTPRecipientsRefused as exc:
             return _answer(exc.recipients[0].code, exc.recipients[0].message)
