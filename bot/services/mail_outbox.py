@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.domain.links import refusal_to_open
 from bot.domain.mail import EMAIL, MailCalendar, OutgoingMail
-from bot.domain.model import OutboxMessage, OutboxStatus, Teacher
+from bot.domain.model import BookingStatus, OutboxMessage, OutboxStatus, Teacher
 from bot.domain.notice_json import read_notice
 from bot.domain.notices import (
     Cancellation,
@@ -60,6 +60,16 @@ async def _calendar(uow: SqlUnitOfWork, notice: Notice, teacher: Teacher) -> Mai
     )
 
 
+async def _overtaken(uow: SqlUnitOfWork, notice: Notice) -> str | None:
+    """A lesson's good news whose booking was cancelled or moved since: the later mail tells."""
+    if not isinstance(notice, LessonNotice) or isinstance(notice, Cancellation):
+        return None
+    found = await uow.bookings.get(notice.lesson.booking_id)
+    if found is None or found[0].status != BookingStatus.CONFIRMED:
+        return "booking no longer confirmed"
+    return None
+
+
 async def _prepare(
     uow: SqlUnitOfWork, deps: Deps, message: OutboxMessage, notice: Notice, now: datetime
 ) -> OutgoingMail | str:
@@ -77,7 +87,7 @@ async def _prepare(
         spends = student.telegram_id is None
         if link is None or link.id != notice.link_id or refusal_to_open(link, now, spends=spends):
             return "link no longer live"
-    stale = await stale_reason(uow, message, notice, now)
+    stale = await stale_reason(uow, message, notice, now) or await _overtaken(uow, notice)
     teacher = await uow.teachers.get(student.teacher_id)
     token = deps.vault.unseal(address.token_sealed)
     if stale is not None or teacher is None or token is None:

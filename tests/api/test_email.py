@@ -275,3 +275,15 @@ async def test_another_teachers_forged_presses_neither_show_nor_change_an_addres
     assert card.email is not None and card.email.notices
     await mail_pass(h)
     assert mail_server.inbox.received == []
+
+
+async def test_a_confirmation_overtaken_by_a_cancellation_is_not_mailed(
+    bot: Harness, mail_server: MailServer
+) -> None:
+    h = bot
+    sid = await anna_with_email(h)
+    booking_id = await book(h, sid)
+    await booking.cancel_by_student(h.app.deps, ANNA, booking_id)
+    await mail_pass(h)  # the mail server was slow to come: both rows are due now
+    [mail] = mail_server.inbox.to(ADDRESS)
+    assert "cancelled" in mail["Subject"]
