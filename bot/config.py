@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AfterValidator, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.config_checks import (
@@ -19,6 +19,7 @@ from bot.config_checks import (
     check_public_url,
     parse_ids,
 )
+from bot.config_mail import SmtpTarget, check_mail_from, mail_needs, parse_smtp_url
 from bot.domain.typed import is_iana_zone
 
 DATA_DIR = Path("data")
@@ -75,6 +76,9 @@ class Settings(BaseSettings):
     init_data_max_age_seconds: int = Field(default=86400, ge=60, le=7 * 86400)
     # How often a teacher's own calendar feed is read again (README "Calendar feeds").
     busy_calendar_minutes: int = Field(default=15, ge=5, le=24 * 60)
+    # Email (README "Email"): the mail server and the sender; without SMTP_URL, no email at all.
+    smtp_url: SecretStr | None = None
+    mail_from: Annotated[str, AfterValidator(check_mail_from)] = ""
 
     @field_validator("teacher_ids", "admin_ids", mode="before")
     @classmethod
@@ -148,6 +152,19 @@ class Settings(BaseSettings):
             raise ValueError("it must start with redis://, rediss:// or unix://")
         return value
 
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value():
+            parse_smtp_url(value.get_secret_value())
+        return value
+
+    @property
+    def smtp(self) -> SmtpTarget | None:
+        """The mail server when SMTP_URL is set (email is on), else None."""
+        raw = self.smtp_url.get_secret_value() if self.smtp_url is not None else ""
+        return parse_smtp_url(raw) if raw else None
+
     @field_validator("public_url")
     @classmethod
     def _public_url(cls, value: str) -> str:
@@ -178,6 +195,8 @@ class Settings(BaseSettings):
         for secret in (self.webhook_secret, self.secret_key):
             if secret is not None:
                 found.append(secret.get_secret_value())
+        if self.smtp is not None and self.smtp.password:
+            found.append(self.smtp.password)
         for url in (self.database_url, self.redis_url):
             with contextlib.suppress(ValueError):
                 password = urlsplit(url).password
@@ -256,6 +275,8 @@ def check_deployment(settings: Settings) -> None:
             "WEBHOOK_SECRET is not set: webhook mode needs a secret of 1-256 characters "
             "(A-Z a-z 0-9 _ -) so that only Telegram can post updates."
         )
+    if settings.smtp is not None and (missing := mail_needs(settings)):
+        raise ConfigError(missing)
     n = settings.workers
     if n == 1:
         return

@@ -144,13 +144,14 @@ async def add_student(
     bot: Bot,
     bot_username: str,
     mini_app: MiniApp,
+    mail: bool = False,
 ) -> None:
     """Enroll: the link card comes as a new message (to forward); the prompt turns home again."""
     assert message.from_user is not None
     card = await students.enroll(deps, message.from_user.id, message.text or "")
     prompt = int((await state.get_data()).get(PROMPT_MESSAGE, 0))
     await state.clear()
-    await send_card(message, card, bot_username, mini_app)
+    await send_card(message, card, bot_username, mini_app, mail)
     if prompt:
         text, keyboard = home_screen(await home(deps, message.from_user.id), mini_app)
         with suppress(TelegramBadRequest):  # the prompt is gone: the link card is what matters

@@ -82,7 +82,12 @@ async def ask_change(query: CallbackQuery, callback_data: LinkCb, deps: Deps) ->
 
 @router.callback_query(LinkCb.filter(F.action.in_(CONFIRMED.values())))
 async def change(
-    query: CallbackQuery, callback_data: LinkCb, deps: Deps, bot_username: str, mini_app: MiniApp
+    query: CallbackQuery,
+    callback_data: LinkCb,
+    deps: Deps,
+    bot_username: str,
+    mini_app: MiniApp,
+    mail: bool = False,
 ) -> None:
     """Confirmed: regenerate (the old link stops at once) or revoke; say what happened."""
     regen = callback_data.action == LinkAction.REGENERATE_CONFIRMED
@@ -98,7 +103,7 @@ async def change(
     booked = ngettext("{n} booked lesson stays booked.", "{n} booked lessons stay booked.", n)
     # In place of the question: its buttons are answered and must not change the link again.
     await show(query, done + (" " + booked.format(n=n) if n else ""))
-    await send_card(query, changed.card, bot_username, mini_app)
+    await send_card(query, changed.card, bot_username, mini_app, mail)
 
 
 @router.callback_query(LinkCb.filter(F.action == LinkAction.KEEP))

@@ -26,6 +26,7 @@ from bot.services import links, students
 from bot.services.context import Deps
 from handlers.keyboards import Button, Row, button, markup, url_button
 from handlers.mini_app import OFF, MiniApp
+from handlers.student_email import send_by_email_button
 from views.formatting import days, long_day
 from views.teacher_callbacks import LinkAction, LinkCb, LinkLimitCb, StudentAction, StudentCb
 
@@ -106,8 +107,10 @@ def where_it_opens(card: links.LinkCard, public_url: str) -> str:
     return _("Also opens in a browser: {url}").format(url=html.escape(url))
 
 
-def link_keyboard(card: links.LinkCard, bot_username: str) -> InlineKeyboardMarkup:
-    """Share, QR, Regenerate, Revoke, limits and (once the student has used the bot) Send."""
+def link_keyboard(
+    card: links.LinkCard, bot_username: str, mail: bool = False
+) -> InlineKeyboardMarkup:
+    """Share, QR, Regenerate, Revoke, limits, Send (once the student used the bot), by email."""
     sid = card.student.id
     regenerate = button(_("🔄 Regenerate"), LinkCb(action=LinkAction.REGENERATE, student_id=sid))
     rows: list[Row] = [[regenerate]]
@@ -123,6 +126,8 @@ def link_keyboard(card: links.LinkCard, bot_username: str) -> InlineKeyboardMark
             [regenerate, button(_("⛔ Revoke"), LinkCb(action=LinkAction.REVOKE, student_id=sid))],
             [button(_("⚙️ Expiry and uses"), LinkCb(action=LinkAction.LIMITS, student_id=sid))],
         ]
+        if mail:  # only with SMTP configured
+            rows.append([send_by_email_button(sid)])
     if card.student.telegram_id:
         rows.append([send_link_button(sid)])
     return markup(rows)
@@ -135,14 +140,18 @@ def send_link_button(student_id: int) -> Button:
 
 
 async def send_card(
-    to: Message | CallbackQuery, card: links.LinkCard, bot_username: str, mini_app: MiniApp
+    to: Message | CallbackQuery,
+    card: links.LinkCard,
+    bot_username: str,
+    mini_app: MiniApp,
+    mail: bool = False,
 ) -> None:
     """Answer with the link card: a new message below the one typed or pressed."""
     message = to.message if isinstance(to, CallbackQuery) else to
     assert message is not None
     await message.answer(
         link_text(card, bot_username, mini_app),
-        reply_markup=link_keyboard(card, bot_username),
+        reply_markup=link_keyboard(card, bot_username, mail),
         link_preview_options=LinkPreviewOptions(is_disabled=True),
     )
 
@@ -160,7 +169,12 @@ def by_name_usage(command: str) -> str:
 
 @router.message(Command(*BY_NAME))
 async def card_by_name(
-    message: Message, command: CommandObject, deps: Deps, bot_username: str, mini_app: MiniApp
+    message: Message,
+    command: CommandObject,
+    deps: Deps,
+    bot_username: str,
+    mini_app: MiniApp,
+    mail: bool = False,
 ) -> None:
     """/addstudent Anna enrolls Anna, /link Anna finds her: either way, her link card."""
     assert message.from_user is not None
@@ -168,7 +182,7 @@ async def card_by_name(
         await message.answer(by_name_usage(command.command))
         return
     card = await BY_NAME[command.command](deps, message.from_user.id, command.args)
-    await send_card(message, card, bot_username, mini_app)
+    await send_card(message, card, bot_username, mini_app, mail)
 
 
 @router.callback_query(LinkCb.filter(F.action == LinkAction.CARD))
@@ -179,6 +193,7 @@ async def show_link(
     deps: Deps,
     bot_username: str,
     mini_app: MiniApp,
+    mail: bool = False,
 ) -> None:
     """The link card from a student's card; ✉️ Send first queues a new link into their chat."""
     uid, sid = query.from_user.id, callback_data.student_id
@@ -188,7 +203,7 @@ async def show_link(
         await query.message.answer(_("✉️ A new link is on its way to the student."))
     else:
         card = await links.card(deps, uid, sid)
-    await send_card(query, card, bot_username, mini_app)
+    await send_card(query, card, bot_username, mini_app, mail)
 
 
 @router.callback_query(LinkCb.filter(F.action == LinkAction.QR))
@@ -246,9 +261,10 @@ async def set_limit(
     deps: Deps,
     bot_username: str,
     mini_app: MiniApp,
+    mail: bool = False,
 ) -> None:
     """Apply one limit (the other stays as it is) and show the card."""
     card = await links.set_limit(
         deps, query.from_user.id, callback_data.student_id, callback_data.limit, callback_data.value
     )
-    await send_card(query, card, bot_username, mini_app)
+    await send_card(query, card, bot_username, mini_app, mail)

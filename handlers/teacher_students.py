@@ -18,6 +18,7 @@ from bot.services.context import Deps
 from handlers.keyboards import button, markup
 from handlers.navigation import nav_row, present, show
 from handlers.series_teacher import series_button
+from handlers.student_email import email_button
 from handlers.student_stats import card_buttons
 from handlers.teacher_booking import card_rows
 from handlers.teacher_links import send_link_button
@@ -70,7 +71,7 @@ async def roster(
     await present(event, *roster_view(await students.roster(deps, event.from_user.id, page)))
 
 
-def card_view(card: students.StudentCard) -> tuple[str, InlineKeyboardMarkup]:
+def card_view(card: students.StudentCard, mail: bool = False) -> tuple[str, InlineKeyboardMarkup]:
     """A student's card: link state, coming lessons, usage numbers and actions."""
     s, link = card.student, card.link.link
     lines = [f"{colour_mark(s.colour)} <b>{html.escape(s.name)}</b>" + _their_time(card)]
@@ -102,6 +103,8 @@ def card_view(card: students.StudentCard) -> tuple[str, InlineKeyboardMarkup]:
         card_buttons(s.id),  # 📊 Stats, 📜 Recent events
         [button(_("🗄 Archive"), StudentCb(action=StudentAction.ARCHIVE, student_id=s.id))],
     ]
+    if mail:  # only with SMTP configured
+        rows[-1].append(email_button(s.id))
     if s.telegram_id:
         rows.append([send_link_button(s.id)])
     rows.append(nav_row(back=RosterCb(page=0)))
@@ -121,10 +124,12 @@ def _their_time(card: students.StudentCard) -> str:
 
 
 @router.callback_query(StudentCb.filter(F.action == StudentAction.CARD))
-async def show_card(query: CallbackQuery, callback_data: StudentCb, deps: Deps) -> None:
+async def show_card(
+    query: CallbackQuery, callback_data: StudentCb, deps: Deps, mail: bool = False
+) -> None:
     """Open a student's card."""
     card = await students.student_card(deps, query.from_user.id, callback_data.student_id)
-    await show(query, *card_view(card))
+    await show(query, *card_view(card, mail))
 
 
 @router.callback_query(StudentCb.filter(F.action == StudentAction.RENAME))

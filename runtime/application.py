@@ -32,11 +32,13 @@ from handlers.middlewares import (
 from handlers.mini_app import MiniApp
 from jobs.busy_calendars import busy_calendars_job
 from jobs.dispatcher import TelegramSender, digests_job, dispatch_job
+from jobs.mail import mail_job
 from jobs.scheduler import Tick, build_scheduler
 from jobs.updates import prune_updates_job
 from jobs.upkeep import INTERVAL_SECONDS, horizon_job
 from runtime.api_retry import PinResponseTypes, RetryMiddleware, SendWhenUneditable
 from runtime.delivery import EndsReadsFirst
+from runtime.mail import SmtpMailer
 from runtime.workers import fsm_backend
 from storage.engine import create_engine, database_busy, read_factory, uow_factory
 from storage.uow import end_kept_read, one_read_per_update
@@ -114,6 +116,7 @@ def build_application(
         database_busy=database_busy,
         mini_app=MiniApp(settings.mini_app_url, settings.mini_app_name),
         public_url=settings.public_url.rstrip("/"),
+        mail=settings.smtp is not None,  # without SMTP_URL no screen mentions email
     )
     install_outermost(dispatcher, tracker)
     install_redelivery(dispatcher)
@@ -143,6 +146,11 @@ def build_application(
             60.0,
         ),
     }
+    if settings.smtp is not None:
+        mailer = SmtpMailer(
+            settings.smtp, settings.mail_from, settings.public_url, i18n, clock, deep_link
+        )
+        jobs["mail"] = (mail_job(deps, engine, mailer), settings.dispatch_interval_seconds)
     scheduler, ticks = build_scheduler(clock, jobs)
     app = Application(
         settings,

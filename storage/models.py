@@ -21,6 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -284,6 +285,8 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # "telegram" or "email" (chat_id is then the student's id): each has its own dispatcher.
+    channel: Mapped[str] = mapped_column(String(8), default="telegram", server_default="telegram")
 
 
 class AuditRow(Base):
@@ -372,3 +375,18 @@ class BusyCalendarRow(Base):
     failure_told: Mapped[bool] = mapped_column(Boolean, default=False)
     last_error: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class StudentEmailRow(Base):
+    """A student's email address (when SMTP is configured): notices switch, unsubscribe secret."""
+
+    __tablename__ = "student_emails"
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("students.id", ondelete="CASCADE"), primary_key=True
+    )
+    address: Mapped[str] = mapped_column(String(320))
+    notices: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    token_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -23,6 +23,7 @@ from storage.repositories.outbox import SqlOutbox
 from storage.repositories.series import SqlSeries
 from storage.repositories.slots import SqlSlots
 from storage.repositories.stats import SqlStats
+from storage.repositories.student_emails import SqlStudentEmails
 from storage.repositories.students import SqlStudents
 from storage.repositories.teachers import SqlTeachers
 from storage.repositories.updates import SqlProcessedUpdates
@@ -130,6 +131,7 @@ class SqlUnitOfWork:
         self.series = SqlSeries(session, self.dialect)
         self.api_keys = SqlApiKeys(session)
         self.feeds = SqlCalendarFeeds(session, self.dialect)
+        self.student_emails = SqlStudentEmails(session)
         return self
 
     async def __aexit__(

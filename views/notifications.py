@@ -30,6 +30,7 @@ from bot.domain.notices import (
     LessonNotice,
     LinkBoundElsewhere,
     LinkExpiring,
+    MailFailed,
     MovedByTeacher,
     NewLink,
     Notice,
@@ -149,6 +150,15 @@ def _text(outgoing: Outgoing, zone: str, now: datetime) -> str:
             ).format(who=_who(notice.colour, notice.student_name), day=day)
         case BusyClash() | BusyCalendarFailing():
             return _busy_calendar(notice, zone)
+        case MailFailed():
+            return _(
+                "📧 Email to {who} at {address} could not be delivered: {error}. "
+                "Check the address on their card in /students."
+            ).format(
+                who=_who(notice.colour, notice.student_name),
+                address=html.escape(notice.address),
+                error=html.escape(notice.error),
+            )
         case LinkBoundElsewhere() | RecipientUnreachable():
             text = (
                 _(
@@ -223,6 +233,7 @@ def _teacher_zone(notice: Notice) -> str:
             | RecipientUnreachable()
             | BusyClash()
             | BusyCalendarFailing()
+            | MailFailed()
         ):
             return notice.teacher_tz
     return "UTC"

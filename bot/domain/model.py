@@ -182,6 +182,7 @@ class OutboxMessage:
     booking_id: int | None = None
     attempts: int = 0
     last_error: str = ""
+    channel: str = "telegram"  # or "email": chat_id is then the student's id
 
 
 @dataclass

@@ -37,6 +37,7 @@ class NoticeKind(StrEnum):
     MOVED_BY_TEACHER = "moved_by_teacher"
     BUSY_CLASH = "busy_clash"
     BUSY_CALENDAR_FAILING = "busy_calendar_failing"
+    MAIL_FAILED = "mail_failed"
 
 
 REMINDER_KINDS = (NoticeKind.REMINDER.value, NoticeKind.REMINDER_TEACHER.value)
@@ -228,6 +229,17 @@ class NewLink(Notice, kind=NoticeKind.NEW_LINK):
     def sealed(self) -> bytes:
         """The encrypted token."""
         return base64.b64decode(self.sealed_token)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MailFailed(Notice, kind=NoticeKind.MAIL_FAILED):
+    """To the teacher: the mail server refused mail to a student's address for good."""
+
+    student_name: str
+    colour: int
+    teacher_tz: str
+    address: str
+    error: str  # the server's answer, e.g. "550 5.1.1 user unknown"
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from bot.domain.notices import (
     StudentReminder,
     TeacherReminder,
 )
+from bot.services import mail_notify
 
 if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
@@ -116,8 +117,9 @@ def _reminders(booked: Booked, now: datetime) -> list[OutboxMessage]:
 
 
 async def schedule_reminders(uow: SqlUnitOfWork, booked: Booked, now: datetime) -> None:
-    """Queue the lesson's reminders (each at most once), in one statement."""
-    await uow.outbox.add_many(_reminders(booked, now), now)
+    """Queue the lesson's reminders (each at most once, by email too), in one statement."""
+    mailed = await mail_notify.copies(uow, booked, lesson_facts(*booked), now)
+    await uow.outbox.add_many(_reminders(booked, now) + mailed, now)
 
 
 async def replan_reminders(uow: SqlUnitOfWork, teacher: Teacher, now: datetime) -> int:
@@ -141,10 +143,13 @@ async def booking_made(uow: SqlUnitOfWork, booked: Booked, now: datetime) -> Non
     """Tell the teacher and plan the reminders (the student sees the confirmation at once):
     every row in one statement, each at most once."""
     queued = _reminders(booked, now)
+    lesson = lesson_facts(*booked)
     if booked.teacher.settings.notifications_enabled:
-        notice = BookingNew(lesson=lesson_facts(*booked))
+        notice = BookingNew(lesson=lesson)
         key = f"{notice.kind}:{booked.booking.id}"
         queued.insert(0, _about(notice, booked.teacher.telegram_id, booked.booking, now, key))
+    # The student's email confirmation is the teacher's notice, told from their side.
+    queued += await mail_notify.copies(uow, booked, lesson, now, BookingNew(lesson=lesson))
     await uow.outbox.add_many(queued, now)
 
 
@@ -155,13 +160,17 @@ async def booking_cancelled(
     teacher, student, _slot, booking = booked
     await uow.outbox.withdraw_for_booking(booking.id, REMINDER_KINDS)
     lesson = lesson_facts(*booked)
+    told: CancelledByStudent | CancelledByTeacher
     if by == Actor.STUDENT:
+        told = CancelledByStudent(lesson=lesson, by=by, reason=reason)
         if teacher.settings.notifications_enabled:
-            notice = CancelledByStudent(lesson=lesson, by=by, reason=reason)
-            await _tell(uow, notice, teacher.telegram_id, booking, now)
-    elif student.telegram_id is not None:
+            await _tell(uow, told, teacher.telegram_id, booking, now)
+    else:
         told = CancelledByTeacher(lesson=lesson, by=by, reason=reason)
-        await _tell(uow, told, student.telegram_id, booking, now)
+        if student.telegram_id is not None:
+            await _tell(uow, told, student.telegram_id, booking, now)
+    mailed = await mail_notify.copies(uow, booked, lesson, now, told, reminders=False)
+    await uow.outbox.add_many(mailed, now)
 
 
 async def booking_rescheduled(
@@ -178,18 +187,23 @@ async def booking_rescheduled(
     await uow.outbox.withdraw_for_booking(old_booking.id, REMINDER_KINDS)
     booked = Booked(teacher, student, new_slot, new_booking)
     queued = _reminders(booked, now)
+    lesson = lesson_facts(*booked)
+    notice = BookingRescheduled(lesson=lesson, old_starts_at=old_slot.starts_at)
     if teacher.settings.notifications_enabled:
-        notice = BookingRescheduled(lesson=lesson_facts(*booked), old_starts_at=old_slot.starts_at)
         key = f"{notice.kind}:{new_booking.id}"
         queued.insert(0, _about(notice, teacher.telegram_id, new_booking, now, key))
+    queued += await mail_notify.copies(uow, booked, lesson, now, notice)
     await uow.outbox.add_many(queued, now)
 
 
 async def booked_by_teacher(uow: SqlUnitOfWork, booked: Booked, now: datetime, reason: str) -> None:
     """Tell the student the teacher booked a lesson for them, and plan its reminders."""
+    lesson = lesson_facts(*booked)
+    notice = BookedByTeacher(lesson=lesson, reason=reason)
     if booked.student.telegram_id is not None:
-        notice = BookedByTeacher(lesson=lesson_facts(*booked), reason=reason)
         await _tell(uow, notice, booked.student.telegram_id, booked.booking, now)
+    mailed = await mail_notify.copies(uow, booked, lesson, now, notice, reminders=False)
+    await uow.outbox.add_many(mailed, now)
     await schedule_reminders(uow, booked, now)
 
 
@@ -198,9 +212,10 @@ async def moved_by_teacher(
 ) -> None:
     """Move the reminders to the new lesson and tell the student when it is now, and why."""
     await uow.outbox.withdraw_for_booking(old.booking.id, REMINDER_KINDS)
+    lesson = lesson_facts(*new)
+    notice = MovedByTeacher(lesson=lesson, old_starts_at=old.slot.starts_at, reason=reason)
     if new.student.telegram_id is not None:
-        notice = MovedByTeacher(
-            lesson=lesson_facts(*new), old_starts_at=old.slot.starts_at, reason=reason
-        )
         await _tell(uow, notice, new.student.telegram_id, new.booking, now)
+    mailed = await mail_notify.copies(uow, new, lesson, now, notice, reminders=False)
+    await uow.outbox.add_many(mailed, now)
     await schedule_reminders(uow, new, now)

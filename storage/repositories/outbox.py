@@ -79,6 +79,7 @@ class SqlOutbox:
                 "attempts": 0,
                 "last_error": "",
                 "created_at": now,
+                "channel": m.channel,
             }
             for m in messages
         ]
@@ -106,11 +107,14 @@ class SqlOutbox:
         )
         return rows.changed(result)
 
-    async def claim_due(self, now: datetime, limit: int, lease: timedelta) -> list[OutboxMessage]:
-        """Claim due rows for one dispatcher until the lease runs out."""
+    async def claim_due(
+        self, now: datetime, limit: int, lease: timedelta, channel: str = "telegram"
+    ) -> list[OutboxMessage]:
+        """Claim due rows of one channel (Telegram, email) for its dispatcher, for the lease."""
         query = (
             select(OutboxRow)
             .where(
+                OutboxRow.channel == channel,
                 OutboxRow.status == PENDING,
                 OutboxRow.due_at <= now,
                 or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now),
@@ -162,9 +166,9 @@ class SqlOutbox:
         return [lead for p in payloads if p and isinstance(lead := p.get("lead_minutes"), int)]
 
     async def backlog(self, now: datetime) -> tuple[int, datetime | None]:
-        """How many due rows wait, and the oldest due time."""
+        """How many due Telegram rows wait, and the oldest due time (email has its own job)."""
         query = select(func.count(), func.min(OutboxRow.due_at)).where(
-            OutboxRow.status == PENDING, OutboxRow.due_at <= now
+            OutboxRow.channel == "telegram", OutboxRow.status == PENDING, OutboxRow.due_at <= now
         )
         count, oldest = (await self._s.execute(query)).one()
         return int(count), oldest

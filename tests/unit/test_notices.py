@@ -77,6 +77,13 @@ STORED: dict[str, dict[str, object]] = {
         "teacher_tz": "Europe/Berlin",
         "last_ok_at": "2026-11-30T08:00:00+00:00",
     },
+    "mail_failed": {
+        "student_name": "Sam",
+        "colour": 2,
+        "teacher_tz": "Europe/Berlin",
+        "address": "sam@example.com",
+        "error": "550 5.1.1 <b>no</b> such user",
+    },
     "new_link": {
         "teacher_id": 3,
         "teacher_name": "Tanya",
@@ -145,6 +152,7 @@ SAYS = {
         "stays booked",
     ],
     "busy_calendar_failing": ["failed 3 times in a row", "last read: Mon, 30 Nov, 09:00"],
+    "mail_failed": ["Sam at sam@example.com could not be delivered: 550 5.1.1 &lt;b&gt;no"],
     "new_link": ["🔗 Tanya sent you a new booking link: https://t.me/b?start=x"],
     "series_booked": [
         "Sam booked a weekly lesson: 2 lessons",

@@ -25,6 +25,7 @@ ROUTE_MODULES: list[str] = [
     "web.api.me",
     "web.api.teacher",
     "web.feeds",  # calendar feeds: not under /api/, plain text/calendar answers
+    "web.mail_unsubscribe",  # email's unsubscribe page: not under /api/, plain HTML
 ]
 
 
