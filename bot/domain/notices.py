@@ -299,3 +299,5 @@ class Outgoing:
     may_change: bool = False
     lessons: tuple[AgendaLesson, ...] = ()  # a daily agenda: the day's lessons
     link: str | None = None  # a new link: the deep link opened from the sealed token
+    # A lesson's place as it is when the notice goes out (bot.services.places), not as queued.
+    place: str | None = None

@@ -21,8 +21,10 @@ from bot.domain.model import BookingStatus, OutboxMessage, OutboxStatus
 from bot.domain.notice_json import read_notice
 from bot.domain.notices import (
     AgendaLesson,
+    BookedByTeacher,
     CancelledByTeacher,
     DailyAgenda,
+    MovedByTeacher,
     Notice,
     Outgoing,
     RecipientUnreachable,
@@ -32,13 +34,16 @@ from bot.domain.notices import (
 )
 from bot.domain.reminders import agenda_too_late, reminder_skip
 from bot.ports import Delivery, Sender
-from bot.services import notify
+from bot.services import notify, places
 from bot.services.context import Deps
 
 if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger("lessonlink.outbox")
+
+# Notices that say where the lesson is: the reminders, and a lesson the teacher booked or moved.
+PLACED = (Reminder, BookedByTeacher, MovedByTeacher)
 
 LEASE = timedelta(minutes=2)
 BATCH = 200
@@ -103,6 +108,8 @@ async def _outgoing(
 ) -> Outgoing:
     """The notice with what is known only now: the day's lessons, whether a change is open."""
     outgoing = Outgoing(message.id, message.chat_id, notice)
+    if isinstance(notice, PLACED) and message.booking_id is not None:
+        outgoing = replace(outgoing, place=await places.of_booking(uow, message.booking_id))
     if isinstance(notice, StudentReminder):
         lesson = notice.lesson
         may_change = may_still_change(lesson.starts_at, lesson.change_deadline, now)
