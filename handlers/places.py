@@ -12,6 +12,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.services import places
 from bot.services.context import Deps
@@ -111,8 +112,7 @@ async def show(message: Message, command: CommandObject, deps: Deps, state: FSMC
     await state.clear()
     note = ""
     if command.args:
-        await places.set_default(deps, message.from_user.id, command.args)
-        note = _("✅ Saved.")
+        note = saved_note(await places.set_default(deps, message.from_user.id, command.args))
     text, keyboard = overview_screen(await places.overview(deps, message.from_user.id), note)
     await message.answer(text, reply_markup=keyboard)
 
@@ -178,12 +178,26 @@ async def _save(
     deps: Deps, telegram_id: int, where: PlaceCb, text: str
 ) -> tuple[str, InlineKeyboardMarkup]:
     """Set or clear the place a button or prompt names; the screen that shows it now."""
-    saved = _("✅ Saved.")
     if where.target == PlaceTarget.LESSON:
         found = await places.set_lesson(deps, telegram_id, where.target_id, text)
-        return lesson_screen(found, saved)
+        return lesson_screen(found, saved_note(found.told))
     if where.target == PlaceTarget.HOURS:
-        await places.set_hours(deps, telegram_id, where.target_id, text)
+        told = await places.set_hours(deps, telegram_id, where.target_id, text)
     else:
-        await places.set_default(deps, telegram_id, text)
-    return overview_screen(await places.overview(deps, telegram_id), saved)
+        told = await places.set_default(deps, telegram_id, text)
+    return overview_screen(await places.overview(deps, telegram_id), saved_note(told))
+
+
+def saved_note(told: int) -> str:
+    """'✅ Saved.', and how many students with coming lessons are told of the new place."""
+    if not told:
+        return _("✅ Saved.")
+    return (
+        _("✅ Saved.")
+        + " "
+        + ngettext(
+            "{n} student with coming lessons is told.",
+            "{n} students with coming lessons are told.",
+            told,
+        ).format(n=told)
+    )

@@ -37,6 +37,7 @@ class NoticeKind(StrEnum):
     MOVED_BY_TEACHER = "moved_by_teacher"
     BUSY_CLASH = "busy_clash"
     BUSY_CALENDAR_FAILING = "busy_calendar_failing"
+    PLACE_CHANGED = "place_changed"
 
 
 REMINDER_KINDS = (NoticeKind.REMINDER.value, NoticeKind.REMINDER_TEACHER.value)
@@ -149,6 +150,14 @@ class StudentReminder(Reminder, kind=NoticeKind.REMINDER):
 @dataclass(frozen=True, kw_only=True)
 class TeacherReminder(Reminder, kind=NoticeKind.REMINDER_TEACHER):
     """To the teacher."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlaceChanged(LessonNotice, kind=NoticeKind.PLACE_CHANGED):
+    """To the student: the teacher changed where `lesson` (the first of `lessons` coming
+    lessons of theirs) takes place; the place itself is read when it is sent."""
+
+    lessons: int = 1
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -27,6 +27,7 @@ from bot.domain.notices import (
     MovedByTeacher,
     Notice,
     Outgoing,
+    PlaceChanged,
     RecipientUnreachable,
     Reminder,
     StudentReminder,
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("lessonlink.outbox")
 
 # Notices that say where the lesson is: the reminders, and a lesson the teacher booked or moved.
-PLACED = (Reminder, BookedByTeacher, MovedByTeacher)
+PLACED = (Reminder, BookedByTeacher, MovedByTeacher, PlaceChanged)
 
 LEASE = timedelta(minutes=2)
 BATCH = 200
@@ -88,6 +89,10 @@ async def _stale_reason(
         planned = await uow.outbox.planned_leads(message.booking_id, message.kind)
         skip = reminder_skip(found[1].starts_at, notice.lead_minutes, planned, now)
         return skip.value if skip is not None else None
+    if isinstance(notice, PlaceChanged) and message.booking_id is not None:
+        found = await uow.bookings.get(message.booking_id)
+        confirmed = found is not None and found[0].status == BookingStatus.CONFIRMED
+        return None if confirmed else "booking no longer confirmed"
     if isinstance(notice, DailyAgenda):
         due_at = notice.due_at or message.due_at
         return "agenda too late" if agenda_too_late(due_at, now) else None
@@ -96,7 +101,8 @@ async def _stale_reason(
 
 async def _student_now(uow: SqlUnitOfWork, message: OutboxMessage, notice: Notice) -> int | None:
     """The account a student-bound lesson notice should reach now (links can be rebound)."""
-    if not isinstance(notice, StudentReminder | CancelledByTeacher) or message.booking_id is None:
+    student_bound = StudentReminder | CancelledByTeacher | PlaceChanged
+    if not isinstance(notice, student_bound) or message.booking_id is None:
         return message.chat_id
     found = await uow.bookings.get(message.booking_id)
     student = await uow.students.get(found[0].student_id) if found else None

@@ -13,6 +13,7 @@ from bot.domain.errors import BookingNotActive
 from bot.domain.model import AuditEvent, BookingStatus, Teacher, Window
 from bot.domain.places import PlaceChoice, PlaceLevel, effective, parse_place
 from bot.services import booking as booking_core
+from bot.services import place_notices
 from bot.services.context import Deps, records_refusals
 from bot.services.ownership import own_booking, owned, teacher_act, teacher_of
 
@@ -35,6 +36,7 @@ class LessonPlace:
     lesson: booking_core.Lesson
     own: str | None
     shown: str | None
+    told: int = 0  # after a change: how many students were told (0 or 1)
 
 
 async def of_bookings(uow: SqlUnitOfWork, booking_ids: list[int]) -> dict[int, PlaceChoice]:
@@ -66,29 +68,39 @@ async def overview(deps: Deps, telegram_id: int) -> Overview:
 
 
 @records_refusals
-async def set_default(deps: Deps, telegram_id: int, text: str) -> str | None:
-    """Set (or, with 'off', clear) the teacher's default place; the stored value."""
+async def set_default(deps: Deps, telegram_id: int, text: str) -> int:
+    """Set (or, with 'off', clear) the teacher's default place; how many students are told."""
     place = parse_place(text)
+    now = deps.clock.now()
     async with deps.uow() as uow:
         teacher = await teacher_of(uow, telegram_id)
-        await uow.places.set_default(teacher.id, place, deps.clock.now())
+        lessons = await place_notices.coming(uow, teacher, now)
+        before = await place_notices.places_now(uow, lessons)
+        await uow.places.set_default(teacher.id, place, now)
+        told = await place_notices.tell_changed(uow, teacher, lessons, before, now)
         await uow.audit.add(_audited(deps, teacher, PlaceLevel.DEFAULT, teacher.id, place))
         await uow.commit()
-    return place
+    return told
 
 
 @records_refusals
-async def set_hours(deps: Deps, telegram_id: int, window_id: int, text: str) -> Window:
-    """Set (or clear) the place of one set of the teacher's hours; those hours."""
+async def set_hours(deps: Deps, telegram_id: int, window_id: int, text: str) -> int:
+    """Set (or clear) the place of one set of the teacher's hours; how many students are told."""
     place = parse_place(text)
+    now = deps.clock.now()
     async with deps.uow() as uow:
         teacher = await teacher_of(uow, telegram_id)
         found = await uow.availability.get_window(window_id)
         window = owned(deps, teacher, "window", window_id, found)
-        await uow.places.set_hours(window.id, place, deps.clock.now())
+        lessons = [
+            x for x in await place_notices.coming(uow, teacher, now) if x[1].window_id == window.id
+        ]
+        before = await place_notices.places_now(uow, lessons)
+        await uow.places.set_hours(window.id, place, now)
+        told = await place_notices.tell_changed(uow, teacher, lessons, before, now)
         await uow.audit.add(_audited(deps, teacher, PlaceLevel.HOURS, window.id, place))
         await uow.commit()
-    return window
+    return told
 
 
 @records_refusals
@@ -102,14 +114,27 @@ async def lesson_place(deps: Deps, telegram_id: int, booking_id: int) -> LessonP
 async def set_lesson(deps: Deps, telegram_id: int, booking_id: int, text: str) -> LessonPlace:
     """Set (or clear) one coming lesson's own place; the lesson as it shows now."""
     place = parse_place(text)
+    now = deps.clock.now()
     async with deps.uow() as uow:
         found = await _lesson_place(uow, deps, telegram_id, booking_id)
-        await uow.places.set_lesson(booking_id, place, deps.clock.now())
         teacher = await teacher_of(uow, telegram_id)
+        lessons = await _one(uow, booking_id)
+        before = {booking_id: found.shown}
+        await uow.places.set_lesson(booking_id, place, now)
+        told = await place_notices.tell_changed(uow, teacher, lessons, before, now)
         event = _audited(deps, teacher, PlaceLevel.LESSON, booking_id, place)
         await uow.audit.add(replace(event, student_id=found.lesson.student_id))
         await uow.commit()
-        return await _lesson_place(uow, deps, telegram_id, booking_id)
+        return replace(await _lesson_place(uow, deps, telegram_id, booking_id), told=told)
+
+
+async def _one(uow: SqlUnitOfWork, booking_id: int) -> place_notices.Lessons:
+    """One booking (known to exist) with its slot and student, as the notices take lessons."""
+    found = await uow.bookings.get(booking_id)
+    assert found is not None
+    student = await uow.students.get(found[0].student_id)
+    assert student is not None
+    return [(found[0], found[1], student)]
 
 
 async def _lesson_place(

@@ -146,3 +146,39 @@ async def test_an_http_or_javascript_link_is_refused_with_a_clear_sentence(
     assert links(h.last(TEACHER)) == [ZOOM]
     await h.press(TEACHER, "🗑 Remove")
     assert "Default: not set" in h.last(TEACHER).content
+
+
+async def test_students_are_told_when_the_place_of_their_lessons_changes(harness: Harness) -> None:
+    h = harness
+    tutor = await steps.teacher(h)
+    await h.send(TEACHER, f"/place {ZOOM}")
+    assert "told" not in h.last(TEACHER).content, "no lessons yet: nobody to tell"
+    wed, thu = (
+        await steps.slots(h, tutor, WED_10_BERLIN),
+        await steps.slots(h, tutor, THU_10_BERLIN),
+    )
+    ana = await steps.student(h, tutor, ANA, "Ana")
+    await booking.book(h.app.deps, ANA, ana, wed[0].id)
+    await booking.book(h.app.deps, ANA, ana, thu[0].id)
+
+    await h.send(TEACHER, f"/place {ADDRESS}")
+    assert "1 student with coming lessons is told." in h.last(TEACHER).content
+    await h.flush()
+    await told(h, ANA, "changed where your coming lessons take place (2 lessons, the first on")
+    told_of = h.last(ANA)
+    assert f"📍 Place: {ADDRESS}" in told_of.content and links(told_of) == []
+    assert "📋 My bookings" in told_of.button_texts()
+
+    await h.send(TEACHER, "/schedule")
+    await h.press(TEACHER, "📍")
+    await h.send(TEACHER, NEW_ZOOM)
+    assert "1 student with coming lessons is told." in h.last(TEACHER).content
+    await h.flush()
+    await told(h, ANA, "📍 Teacher 7000 changed where your lesson on Wed, 25 Nov, 10:00–11:00")
+    assert links(h.last(ANA)) == [NEW_ZOOM]
+
+    before = len(h.chat(ANA))
+    await h.send(TEACHER, f"/place {ADDRESS}")  # the same place again: nothing changed
+    assert "told" not in h.last(TEACHER).content
+    await h.flush()
+    assert len(h.chat(ANA)) == before

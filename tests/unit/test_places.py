@@ -9,8 +9,13 @@ import pytest
 from icalendar import Calendar
 
 from bot.domain.errors import InvalidInput
+from bot.domain.model import Account
+from bot.domain.notices import Outgoing, PlaceChanged
 from bot.domain.places import Candidates, PlaceChoice, effective, is_link, parse_place
 from bot.services.lesson_events import CalendarHead, LessonEvent, calendar_bytes
+from tests.sample_notices import lesson
+from views.i18n import make_i18n
+from views.notifications import render
 from views.places import place_html
 
 T0 = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
@@ -101,3 +106,12 @@ def test_an_address_has_no_url_and_no_place_has_neither() -> None:
     assert str(address["LOCATION"]) == "Main St 5, Room 3" and "URL" not in address
     assert "LOCATION" not in nothing and "URL" not in nothing
     assert "METHOD" not in Calendar.from_ical(calendar_bytes([], head))
+
+
+def test_a_changed_place_is_told_as_it_is_when_sent() -> None:
+    notice = PlaceChanged(lesson=lesson())
+    outgoing = Outgoing(1, 1, notice, place="https://zoom.us/j/9")
+    text, markup = render(make_i18n(), outgoing, Account(1, "Sam", language="ru"), T0)
+    assert "📍 Tanya изменил(а) место вашего занятия" in text
+    assert 'Место: <a href="https://zoom.us/j/9">https://zoom.us/j/9</a>' in text
+    assert markup is not None and markup.inline_keyboard[0][0].text == "📋 Мои записи"
