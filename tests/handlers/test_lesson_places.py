@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar
 
-from bot.services import booking
+from bot.services import booking, places
 from sandbox.markup import parse_html
 from sandbox.world import ChatMessage
 from tests.handlers.conftest import Harness
@@ -182,3 +182,32 @@ async def test_students_are_told_when_the_place_of_their_lessons_changes(harness
     assert "told" not in h.last(TEACHER).content
     await h.flush()
     assert len(h.chat(ANA)) == before
+
+
+async def test_forged_place_buttons_change_nothing_of_another_teacher(harness: Harness) -> None:
+    h = harness
+    tutor = await steps.teacher(h)
+    await h.send(TEACHER, "/addslots wed 10:00-12:00 60 Math")
+    [wed, _] = await steps.slots(h, tutor, WED_10_BERLIN + timedelta(days=7), count=2)
+    ana = await steps.student(h, tutor, ANA, "Ana")
+    lesson = await booking.book(h.app.deps, ANA, ana, wed.id)
+    async with h.app.deps.uow() as u:
+        [window] = await u.availability.windows(tutor.id)
+    await places.set_hours(h.app.deps, TEACHER, window.id, ADDRESS)
+    await places.set_lesson(h.app.deps, TEACHER, lesson.booking_id, ZOOM)
+    other = 7100
+    await steps.teacher(h, telegram_id=other)
+    await h.send(other, "/settings")
+    await h.press(other, "📍 Where lessons take place")
+    assert "Where your lessons take place" in h.last(other).content
+    menu = h.last(other).message_id
+    for data in (f"plc:ask:l:{lesson.booking_id}", f"plc:clr:h:{window.id}", "plc:ask:x:1"):
+        answer = await h.press_data(other, menu, data)
+        assert answer is not None and answer.text, data
+        assert "Where your lessons take place" in h.last(other).content, "nothing else opened"
+    await h.send(other, "https://evil.example.org/")  # no question is open: not a place
+    async with h.app.deps.uow() as u:
+        found = (await u.places.of_bookings([lesson.booking_id]))[lesson.booking_id]
+        hours = await u.places.of_windows([window.id])
+    assert found.lesson is not None and found.lesson.place == ZOOM
+    assert hours == {window.id: ADDRESS}
