@@ -132,7 +132,11 @@ async def ask(query: CallbackQuery, callback_data: PlaceCb, deps: Deps, state: F
         found = await places.lesson_place(deps, query.from_user.id, target_id)
         text, keyboard = lesson_screen(found)
     else:
-        what = _("your default place") if target == PlaceTarget.DEFAULT else _("these hours")
+        what = _("your default place")
+        if target == PlaceTarget.HOURS:
+            hours = (await places.overview(deps, query.from_user.id)).hours
+            named = [window_text(w) for w, _own in hours if w.id == target_id]
+            what = _("these hours") + (f" ({named[0]})" if named else "")
         text = _("Type the place for {what}.").format(what=what) + " " + _hint()
         back = PlaceCb(action=PlaceAction.LIST, target=PlaceTarget.DEFAULT)
         keyboard = markup([nav_row(back)])

@@ -79,7 +79,7 @@ async def test_hours_and_lesson_places_win_over_the_default(harness: Harness) ->
     await h.send(TEACHER, "/addslots thu 10:00-11:00 60 Math")
     await h.send(TEACHER, f"/place {ZOOM}")
     await h.press(TEACHER, "📍 Wednesday 10:00–12:00 · 60 min · Math")
-    assert "Type the place for these hours." in h.last(TEACHER).content
+    assert "Type the place for these hours (Wednesday 10:00–12:00" in h.last(TEACHER).content
     await h.send(TEACHER, ADDRESS)
     shown = h.last(TEACHER)
     assert "✅ Saved." in shown.content
