@@ -175,21 +175,14 @@ def calendar_bytes(
 
     `title` may use {student} and {subject}.
     """
-    events = [
-        LessonEvent(
-            lesson.uid,
-            lesson.sequence,
-            lesson.starts_at,
-            lesson.ends_at,
-            title.format(student=lesson.student, subject=lesson.subject).strip(),
-            lesson.cancelled,
-            stamp,
-            place=lesson.place,
-        )
-        for lesson in lessons
-    ]
     head = CalendarHead("-//LessonLink//teacher lessons//EN", zone=zone, method=method)
-    return lesson_events.calendar_bytes(events, head)
+    return lesson_events.calendar_bytes((_event(x, title, stamp) for x in lessons), head)
+
+
+def _event(x: CalendarLesson, title: str, stamp: datetime) -> LessonEvent:
+    summary = title.format(student=x.student, subject=x.subject).strip()
+    at = (x.starts_at, x.ends_at)
+    return LessonEvent(x.uid, x.sequence, *at, summary, x.cancelled, stamp, place=x.place)
 
 
 def lesson_file(
@@ -209,15 +202,10 @@ def lesson_file(
     `method` is iTIP's (REQUEST for an invitation sent by email).
     """
     root, moves = lesson_identity(booked.id, moved_from)
+    at = (slot.starts_at, slot.ends_at)
+    name, subject = teacher.display_name, slot.subject
     lesson = CalendarLesson(
-        lesson_uid(root),
-        moves + booked.sequence,
-        slot.starts_at,
-        slot.ends_at,
-        teacher.display_name,
-        slot.subject,
-        cancelled=False,
-        place=place,
+        lesson_uid(root), moves + booked.sequence, *at, name, subject, False, place
     )
     # calendar_bytes names the other party {student}; here that party is the teacher.
     title = summary.replace("{teacher}", "{student}") + (" ({subject})" if slot.subject else "")
