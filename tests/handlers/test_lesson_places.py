@@ -110,6 +110,10 @@ async def test_hours_and_lesson_places_win_over_the_default(harness: Harness) ->
     assert await calendar_event(h, wed_button) == {"LOCATION": NEW_ZOOM, "URL": NEW_ZOOM}
     thu_event = await calendar_event(h, "Thu, 26 Nov 10:00 · Math · Teacher 7000")
     assert thu_event == {"LOCATION": ZOOM, "URL": ZOOM}, "other lessons keep theirs"
+    await h.send(TEACHER, "/export")
+    await h.press(TEACHER, "📅 Calendar of coming lessons (.ics)")
+    exported = Calendar.from_ical(h.last(TEACHER).document or b"").walk("VEVENT")
+    assert [str(e["LOCATION"]) for e in exported] == [NEW_ZOOM, ZOOM], "the teacher's file too"
 
     # Moved to 11:00, the lesson keeps its own place.
     await booking.reschedule(h.app.deps, ANA, lesson.booking_id, wed_later.id)
