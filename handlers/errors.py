@@ -88,6 +88,15 @@ def _invalid_input(what: str, value: str) -> str:
         ),
         "name": _("Please type a name of 1 to 64 characters."),
         "student_name": _("Please type a name of 1 to 64 characters."),
+        "place_scheme": _(
+            "Only https:// links can be a lesson place; a {value}: link is refused. "
+            "Send a link that starts with https:// or an address."
+        ),
+        "place_link": _(
+            "That is not a link students can open. Send a link that starts with https:// "
+            "and names a website, or an address."
+        ),
+        "place": _("Please send a link or an address of at most 300 characters."),
         # The typed address is a secret: never repeated back.
         "calendar_address": _(
             "That is not a calendar address I can read. Send the https (or webcal) address "

@@ -21,6 +21,7 @@ from bot.services.context import Deps
 from handlers.keyboards import Row, button, markup
 from handlers.navigation import nav_row, present
 from handlers.navigation import show as show_in_place
+from handlers.places import place_button
 from handlers.teacher_booking import book_for_someone_button, move_button
 from handlers.teacher_onboarding import TYPED
 from views.formatting import clock_time, day_label, local, time_range, when
@@ -58,7 +59,8 @@ def week_view(week: schedule.Week) -> tuple[str, InlineKeyboardMarkup]:
     rows: list[Row] = []
     for x in cancellable:
         ask = LessonCancelCb(step=CancelStep.ASK, booking_id=x.booking_id)
-        rows.append([button(_cancel_label(x, zone), ask), move_button(x.student_id, x.booking_id)])
+        move = move_button(x.student_id, x.booking_id)
+        rows.append([button(_cancel_label(x, zone), ask), move, place_button(x.booking_id)])
     paging = [
         button(_("◀ Previous week"), ScheduleCb(week_offset=week.offset - 1)),
         button(_("Next week ▶"), ScheduleCb(week_offset=week.offset + 1)),

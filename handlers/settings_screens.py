@@ -28,6 +28,7 @@ from bot.domain.teacher_settings import (
 from bot.domain.zones import zone_label
 from handlers.keyboards import Button, Row, button, markup, rows_of
 from handlers.navigation import nav_row
+from views.place_callbacks import PlaceAction, PlaceCb, PlaceTarget
 from views.teacher_callbacks import (
     ApiKeyAction,
     ApiKeyCb,
@@ -119,6 +120,8 @@ def settings_screen(settings: TeacherSettings, note: str = "") -> tuple[str, Inl
             rows.append([_button(label, key, not value)])
         else:
             rows.append([button(label, SettingCb(setting=key))])
+    places = PlaceCb(action=PlaceAction.LIST, target=PlaceTarget.DEFAULT)
+    rows.append([button("📍 " + _("Where lessons take place"), places)])
     rows.append([button("🔑 " + _("API keys"), ApiKeyCb(action=ApiKeyAction.LIST))])
     rows.append(nav_row())  # Back from the list is home
     text = "⚙️ " + _("<b>Settings</b>") + "\n" + _("Tap a setting to change it.")

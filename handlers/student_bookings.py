@@ -25,6 +25,7 @@ from handlers import student_views as views
 from handlers.errors import describe
 from views import formatting as fmt
 from views.callbacks import HomeAction, LessonAction, MyLessonCb
+from views.places import place_line
 from views.series_callbacks import SeriesRestCb
 
 router = Router(name="student_bookings")
@@ -77,6 +78,7 @@ def lesson_card(own: OwnLesson) -> tuple[str, views.Keyboard]:
         _("<b>Your lesson</b>"),
         "🕒 " + views.lesson_line(lesson, own.zone),
         "👤 " + _("Teacher: {name}").format(name=html.escape(lesson.teacher_name)),
+        *([place_line(lesson.place).lstrip("\n")] if lesson.place else []),
         *(["🔁 " + _("One of your weekly lessons.")] if lesson.series_id is not None else []),
         "ℹ️ "
         + (

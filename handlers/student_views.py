@@ -22,6 +22,7 @@ from handlers.navigation import show as show  # screens edit in place, one way
 from views import formatting as fmt
 from views.calendar_callbacks import ConfirmCb, DayCb, cursor_fields
 from views.callbacks import FeedAction, FeedCb, HomeAction, StudentHomeCb
+from views.places import place_line
 from views.series_callbacks import SeriesWeeksCb
 
 Keyboard = InlineKeyboardMarkup
@@ -182,6 +183,7 @@ def booked_text(lesson: Lesson, zone: str, moved_from: Lesson | None) -> tuple[s
         text = _("✅ <b>Booked:</b> {when} with {teacher}.").format(
             when=lesson_line(lesson, zone), teacher=html.escape(lesson.teacher_name)
         )
+    text += place_line(lesson.place)
     text += "\n" + _("Your teacher has been told. You will get a reminder before the lesson.")
     if undo := change_policy.undo_line(lesson, zone):
         text += "\n" + undo

@@ -91,6 +91,7 @@ def teacher_commands() -> list[BotCommand]:
         BotCommand(command="link", description=_("Show a student's link: /link Anna")),
         BotCommand(command="addslots", description=_("Add hours: /addslots mon 10:00-14:00 60")),
         BotCommand(command="availability", description=_("Your weekly and one-day hours")),
+        BotCommand(command="place", description=_("Where lessons take place: link or address")),
         BotCommand(command="block", description=_("Take time off: /block 2026-12-24")),
         BotCommand(command="unblock", description=_("Remove time off: /unblock 2026-12-24")),
         BotCommand(command="stats", description=_("Your numbers: bookings, cancellations, links")),

@@ -390,3 +390,36 @@ class StudentEmailRow(Base):
     token_sealed: Mapped[bytes] = mapped_column(LargeBinary)
     unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+class TeacherPlaceRow(Base):
+    """A teacher's default place of lessons: a meeting link or an address."""
+
+    __tablename__ = "teacher_places"
+    teacher_id: Mapped[int] = mapped_column(
+        ForeignKey("teachers.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    place: Mapped[str] = mapped_column(String(300))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class WindowPlaceRow(Base):
+    """The place of the lessons in one set of hours, over the teacher's default."""
+
+    __tablename__ = "window_places"
+    window_id: Mapped[int] = mapped_column(
+        ForeignKey("availability_windows.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    )
+    place: Mapped[str] = mapped_column(String(300))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class BookingPlaceRow(Base):
+    """The place of one lesson, over its hours' and the default; it follows the lesson's moves."""
+
+    __tablename__ = "booking_places"
+    booking_id: Mapped[int] = mapped_column(
+        ForeignKey("bookings.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    place: Mapped[str] = mapped_column(String(300))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)

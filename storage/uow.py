@@ -20,6 +20,7 @@ from storage.repositories.bookings import SqlBookings
 from storage.repositories.calendar_feeds import SqlCalendarFeeds
 from storage.repositories.links import SqlLinks
 from storage.repositories.outbox import SqlOutbox
+from storage.repositories.places import SqlPlaces
 from storage.repositories.series import SqlSeries
 from storage.repositories.slots import SqlSlots
 from storage.repositories.stats import SqlStats
@@ -132,6 +133,7 @@ class SqlUnitOfWork:
         self.api_keys = SqlApiKeys(session)
         self.feeds = SqlCalendarFeeds(session, self.dialect)
         self.student_emails = SqlStudentEmails(session)
+        self.places = SqlPlaces(session, self.dialect)
         return self
 
     async def __aexit__(

@@ -1,4 +1,4 @@
-"""The .ics a mail carries: the one place mail builds a calendar (exports.calendar_bytes).
+"""The .ics a mail carries, built by the one event builder (bot.services.lesson_events).
 
 METHOD:REQUEST (CANCEL for a cancelled lesson) with ORGANIZER and ATTENDEE makes mail
 clients offer "add to calendar"; UID and SEQUENCE are the exports' own, so the entry is the
@@ -11,34 +11,29 @@ from datetime import datetime
 from email.utils import parseaddr
 
 from bot.domain.mail import MailCalendar
-from bot.services.exports import CalendarLesson, calendar_bytes
+from bot.services.exports import PRODID
+from bot.services.lesson_events import CalendarHead, LessonEvent, calendar_bytes
 
 
 def invitation(
     lesson: MailCalendar, title: str, sender: str, attendee: str, stamp: datetime
 ) -> tuple[str, bytes]:
     """The METHOD of the file and its bytes; `title` may use {student} (the teacher here)."""
-    from icalendar import Calendar, vCalAddress  # here, not at start: rarely needed
-
-    entry = CalendarLesson(
+    summary = title.format(student=lesson.teacher_name, subject=lesson.subject).strip()
+    if lesson.subject:
+        summary = f"{summary} ({lesson.subject})"
+    method = "CANCEL" if lesson.cancelled else "REQUEST"
+    event = LessonEvent(
         lesson.uid,
         lesson.sequence,
         lesson.starts_at,
         lesson.ends_at,
-        lesson.teacher_name,
-        lesson.subject,
+        summary,
         lesson.cancelled,
+        stamp,
+        place=lesson.place,
+        organizer=(parseaddr(sender)[1], lesson.teacher_name),
+        attendee=attendee,
     )
-    full_title = title + (" ({subject})" if lesson.subject else "")
-    calendar = Calendar.from_ical(calendar_bytes([entry], lesson.zone, full_title, stamp))
-    method = "CANCEL" if lesson.cancelled else "REQUEST"
-    calendar.add("method", method)
-    for event in calendar.walk("VEVENT"):
-        organizer = vCalAddress(f"mailto:{parseaddr(sender)[1]}")
-        organizer.params["CN"] = lesson.teacher_name
-        event.add("organizer", organizer)
-        guest = vCalAddress(f"mailto:{attendee}")
-        guest.params["PARTSTAT"] = "ACCEPTED"
-        guest.params["RSVP"] = "FALSE"
-        event.add("attendee", guest)
-    return method, bytes(calendar.to_ical())
+    head = CalendarHead(PRODID, zone=lesson.zone, method=method)
+    return method, calendar_bytes([event], head)

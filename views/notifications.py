@@ -35,6 +35,7 @@ from bot.domain.notices import (
     NewLink,
     Notice,
     Outgoing,
+    PlaceChanged,
     RecipientUnreachable,
     SeriesNotice,
     StudentReminder,
@@ -44,6 +45,7 @@ from bot.domain.reminders import time_left
 from views.callbacks import HomeAction, LessonAction, MyLessonCb, StudentHomeCb
 from views.formatting import clock_time, day_time, local, long_day, when, when_for
 from views.i18n import CatalogI18n
+from views.places import place_changed_text, place_line
 from views.series_notices import series_text
 from views.teacher_callbacks import LinkAction, LinkCb
 
@@ -132,8 +134,10 @@ def _agenda(notice: DailyAgenda, lessons: tuple[AgendaLesson, ...], zone: str) -
 def _text(outgoing: Outgoing, zone: str, now: datetime) -> str:
     """The text of any notice."""
     match notice := outgoing.notice:
+        case PlaceChanged():
+            return place_changed_text(notice, _when(notice.lesson, zone), outgoing.place)
         case LessonNotice():
-            return _about_lesson(notice, zone, now)
+            return _about_lesson(notice, zone, now) + place_line(outgoing.place)
         case DailyAgenda():
             return _agenda(notice, outgoing.lessons, zone)
         case SeriesNotice():
@@ -206,7 +210,11 @@ def _buttons(outgoing: Outgoing) -> InlineKeyboardMarkup | None:
                 ).pack()
                 row.append(InlineKeyboardButton(text=_("❌ Cancel"), callback_data=cancel))
             rows.append(row)
-        case BookedByTeacher(lesson=lesson) | MovedByTeacher(lesson=lesson):
+        case (
+            BookedByTeacher(lesson=lesson)
+            | MovedByTeacher(lesson=lesson)
+            | PlaceChanged(lesson=lesson)
+        ):
             mine = StudentHomeCb(action=HomeAction.MINE, student_id=lesson.student_id).pack()
             rows.append([InlineKeyboardButton(text=_("📋 My bookings"), callback_data=mine)])
         case CancelledByTeacher(lesson=lesson):

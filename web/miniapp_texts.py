@@ -91,6 +91,7 @@ TEXTS: tuple[str, ...] = (
     _("Too late to change this lesson here; please write to your teacher."),
     _("Add to calendar"),
     _("Weekly"),
+    _("Place"),
     _("Could not load your bookings. Please try again."),
     _("Upcoming lessons"),
     _("No lessons booked yet."),

@@ -91,6 +91,7 @@ class MailCalendar:
     subject: str
     zone: str  # the teacher's: the file's TZID
     cancelled: bool  # METHOD:CANCEL instead of REQUEST
+    place: str | None = None  # where the lesson takes place, as the chat shows it
 
 
 @dataclass(frozen=True)

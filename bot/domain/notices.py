@@ -38,6 +38,7 @@ class NoticeKind(StrEnum):
     BUSY_CLASH = "busy_clash"
     BUSY_CALENDAR_FAILING = "busy_calendar_failing"
     MAIL_FAILED = "mail_failed"
+    PLACE_CHANGED = "place_changed"
 
 
 REMINDER_KINDS = (NoticeKind.REMINDER.value, NoticeKind.REMINDER_TEACHER.value)
@@ -150,6 +151,14 @@ class StudentReminder(Reminder, kind=NoticeKind.REMINDER):
 @dataclass(frozen=True, kw_only=True)
 class TeacherReminder(Reminder, kind=NoticeKind.REMINDER_TEACHER):
     """To the teacher."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlaceChanged(LessonNotice, kind=NoticeKind.PLACE_CHANGED):
+    """To the student: the teacher changed where `lesson` (the first of `lessons` coming
+    lessons of theirs) takes place; the place itself is read when it is sent."""
+
+    lessons: int = 1
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -311,3 +320,5 @@ class Outgoing:
     may_change: bool = False
     lessons: tuple[AgendaLesson, ...] = ()  # a daily agenda: the day's lessons
     link: str | None = None  # a new link: the deep link opened from the sealed token
+    # A lesson's place as it is when the notice goes out (bot.services.places), not as queued.
+    place: str | None = None

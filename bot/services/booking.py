@@ -40,6 +40,8 @@ class Lesson(notices.Lesson):
     # Set when the grace period after booking outlasts the cancellation window's edge.
     undo_until: datetime | None = None
     series_id: int | None = None  # an occurrence of a weekly series
+    # Where it takes place, read when shown (bot.services.places); None: not looked up or none.
+    place: str | None = None
 
 
 def lesson_of(teacher: Teacher, student: Student, slot: Slot, booking: Booking) -> Lesson:

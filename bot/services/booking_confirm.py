@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from bot.domain.booking import require_coming, student_change
 from bot.domain.errors import NotFound, SlotRefused, SlotUnavailable
 from bot.domain.model import Account, AuditEvent, Booking, Slot
-from bot.services import booking, seats
+from bot.services import booking, places, seats
 from bot.services.booking import lesson_of
 from bot.services.context import Deps, audit, records_refusals, refused
 from bot.services.notify import Booked as Made
@@ -81,15 +81,18 @@ async def confirm(
                 held = await uow.bookings.overlapping(student.id, slot.starts_at, slot.ends_at)
                 mine = next((b for b, s in held if s.id == slot.id), None)
                 if mine is not None:
-                    return Booked(lesson_of(teacher, student, slot, mine), zone)
+                    shown = await places.with_place(uow, lesson_of(teacher, student, slot, mine))
+                    return Booked(shown, zone)
             return NotTaken(refusal, student.id, slot.starts_at, zone)
         if old is None:
             await booking.commit_booking(uow, deps, telegram_id, Made(teacher, student, slot, new))
-            return Booked(lesson_of(teacher, student, slot, new), zone)
+            made = await places.with_place(uow, lesson_of(teacher, student, slot, new))
+            return Booked(made, zone)
         before = Made(teacher, student, old_slot, old_booking)
         await booking.commit_move(uow, deps, telegram_id, before, (slot, new))
         moved_from = lesson_of(*before)
-        return Booked(lesson_of(teacher, student, slot, new), zone, moved_from)
+        moved = await places.with_place(uow, lesson_of(teacher, student, slot, new))
+        return Booked(moved, zone, moved_from)
 
 
 async def _lesson_to_move(

@@ -15,9 +15,13 @@ from typing import TYPE_CHECKING
 
 from bot.domain.errors import NotFound
 from bot.domain.model import Booking, BookingStatus, Slot, Student
+from bot.domain.places import PlaceChoice
+from bot.services import lesson_events
 from bot.services.context import Deps, audit
 from bot.services.exports import FOREVER, lesson_identity, lesson_uid
+from bot.services.lesson_events import CalendarHead, LessonEvent
 from bot.services.ownership import teacher_of
+from bot.services.places import of_bookings
 
 if TYPE_CHECKING:
     from storage.repositories.calendar_feeds import FeedToken
@@ -54,6 +58,7 @@ class FeedLesson:
     student: str
     subject: str
     cancelled: bool
+    place: str | None = None
 
 
 @dataclass(frozen=True)
@@ -149,7 +154,9 @@ async def _content(uow: SqlUnitOfWork, token: FeedToken, now: datetime) -> FeedC
         teacher.id, now - PAST_KEPT, FOREVER, student_id=token.student_id
     )
     moved_from = await uow.stats.moved_from(teacher.id)
-    lessons = [_lesson(b, s, st, moved_from) for b, s, st in rows if _shown(b, now)]
+    shown = [(b, s, st) for b, s, st in rows if _shown(b, now)]
+    places = await of_bookings(uow, [b.id for b, _, _ in shown])
+    lessons = [_lesson(b, s, st, moved_from, places.get(b.id)) for b, s, st in shown]
     reader = teacher.telegram_id
     if token.student_id is not None:
         student = await uow.students.get(token.student_id)
@@ -177,9 +184,13 @@ def _shown(b: Booking, now: datetime) -> bool:
     return True
 
 
-def _lesson(b: Booking, s: Slot, st: Student, moved_from: dict[int, int]) -> FeedLesson:
+def _lesson(
+    b: Booking, s: Slot, st: Student, moved_from: dict[int, int], place: PlaceChoice | None
+) -> FeedLesson:
     root, moves = lesson_identity(b.id, moved_from)
+    # A changed place is a change of the lesson: its DTSTAMP and the feed's Last-Modified move.
     changed = max(b.created_at, b.cancelled_at or b.created_at)
+    changed = max(changed, place.changed_at) if place else changed
     return FeedLesson(
         lesson_uid(root),
         moves + b.sequence,
@@ -189,34 +200,31 @@ def _lesson(b: Booking, s: Slot, st: Student, moved_from: dict[int, int]) -> Fee
         st.name,
         s.subject,
         b.status == BookingStatus.CANCELLED,
+        place.place if place else None,
     )
 
 
 def feed_bytes(lessons: list[FeedLesson], title: str, name: str) -> bytes:
     """The iCalendar feed: UTC times, DTSTAMP the lesson's last change, so equal content
     gives equal bytes (and an equal ETag). `title` may use {student}, {subject}, {teacher}."""
-    from icalendar import Calendar, Event  # here, not at start: 2-3 MB rarely needed
-
-    cal = Calendar()
-    cal.add("prodid", "-//LessonLink//lesson feed//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
-    cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", "PT1H")
-    for lesson in lessons:
-        event = Event()
-        event.add("uid", lesson.uid)
-        event.add("sequence", lesson.sequence)
-        event.add("dtstamp", lesson.changed_at)
-        event.add("last-modified", lesson.changed_at)
-        event.add("dtstart", lesson.starts_at)
-        event.add("dtend", lesson.ends_at)
-        summary = title.format(student=lesson.student, subject=lesson.subject, teacher=name)
-        event.add("summary", " ".join(summary.split()))
-        event.add("status", "CANCELLED" if lesson.cancelled else "CONFIRMED")
-        cal.add_component(event)
-    return bytes(cal.to_ical())
+    events = [
+        LessonEvent(
+            lesson.uid,
+            lesson.sequence,
+            lesson.starts_at,
+            lesson.ends_at,
+            " ".join(
+                title.format(student=lesson.student, subject=lesson.subject, teacher=name).split()
+            ),
+            lesson.cancelled,
+            lesson.changed_at,
+            modified=lesson.changed_at,
+            place=lesson.place,
+        )
+        for lesson in lessons
+    ]
+    head = CalendarHead("-//LessonLink//lesson feed//EN", name=name, refresh=timedelta(hours=1))
+    return lesson_events.calendar_bytes(events, head)
 
 
 def entity_tag(body: bytes) -> str:

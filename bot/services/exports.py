@@ -18,8 +18,11 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.model import AuditEvent, Booking, BookingStatus, Slot, Student, Teacher
 from bot.services import analytics as a
+from bot.services import lesson_events
 from bot.services.context import Deps
+from bot.services.lesson_events import CalendarHead, LessonEvent
 from bot.services.ownership import teacher_of
+from bot.services.places import of_bookings
 
 FOREVER = datetime(9999, 1, 1, tzinfo=ZoneInfo("UTC"))
 MAX_CHAIN = 1000  # a reschedule chain longer than this is a data error, not a lesson
@@ -64,6 +67,9 @@ class Export:
     events: list[AuditLine]
 
 
+PRODID = "-//LessonLink//teacher lessons//EN"  # what .ics files (not feeds) say made them
+
+
 @dataclass(frozen=True)
 class CalendarLesson:
     """A coming lesson for the .ics: UID follows the lesson through its moves."""
@@ -75,6 +81,7 @@ class CalendarLesson:
     student: str
     subject: str
     cancelled: bool
+    place: str | None = None
 
 
 async def export(
@@ -139,6 +146,7 @@ async def coming_lessons(deps: Deps, telegram_id: int) -> tuple[str, list[Calend
         teacher = await teacher_of(uow, telegram_id)
         rows = await uow.stats.bookings_starting(teacher.id, now, FOREVER)
         moved_from = await uow.stats.moved_from(teacher.id)
+        places = await of_bookings(uow, [b.id for b, _, _ in rows])
     lessons = []
     for b, s, st in rows:
         if b.rescheduled_to_id is not None:
@@ -153,37 +161,31 @@ async def coming_lessons(deps: Deps, telegram_id: int) -> tuple[str, list[Calend
                 st.name,
                 s.subject,
                 b.status == BookingStatus.CANCELLED,
+                place.place if (place := places.get(b.id)) else None,
             )
         )
     return teacher.settings.timezone, lessons
 
 
 def calendar_bytes(
-    lessons: Sequence[CalendarLesson], zone: str, title: str, stamp: datetime
+    lessons: Sequence[CalendarLesson],
+    zone: str,
+    title: str,
+    stamp: datetime,
+    method: str | None = None,
 ) -> bytes:
     """An iCalendar file with local times under the teacher's TZID and its VTIMEZONE.
 
     `title` may use {student} and {subject}.
     """
-    from icalendar import Calendar, Event  # here, not at start: 2-3 MB rarely needed
+    head = CalendarHead(PRODID, zone=zone, method=method)
+    return lesson_events.calendar_bytes((_event(x, title, stamp) for x in lessons), head)
 
-    tz = ZoneInfo(zone)
-    cal = Calendar()
-    cal.add("prodid", "-//LessonLink//teacher lessons//EN")
-    cal.add("version", "2.0")
-    cal.add("x-wr-timezone", zone)
-    for lesson in lessons:
-        event = Event()
-        event.add("uid", lesson.uid)
-        event.add("sequence", lesson.sequence)
-        event.add("dtstamp", stamp)
-        event.add("dtstart", lesson.starts_at.astimezone(tz))
-        event.add("dtend", lesson.ends_at.astimezone(tz))
-        event.add("summary", title.format(student=lesson.student, subject=lesson.subject).strip())
-        event.add("status", "CANCELLED" if lesson.cancelled else "CONFIRMED")
-        cal.add_component(event)
-    cal.add_missing_timezones()
-    return bytes(cal.to_ical())
+
+def _event(x: CalendarLesson, title: str, stamp: datetime) -> LessonEvent:
+    summary = title.format(student=x.student, subject=x.subject).strip()
+    at = (x.starts_at, x.ends_at)
+    return LessonEvent(x.uid, x.sequence, *at, summary, x.cancelled, stamp, place=x.place)
 
 
 def lesson_file(
@@ -193,25 +195,25 @@ def lesson_file(
     moved_from: dict[int, int],
     summary: str,
     stamp: datetime,
+    place: str | None = None,
+    method: str | None = None,
 ) -> tuple[str, bytes]:
     """A student's .ics file for one lesson ({teacher} in summary is filled in), and its name.
 
     The UID and SEQUENCE follow the lesson through reschedules, as in the teacher's export,
     so importing the file after a move updates the calendar entry instead of adding one.
+    `method` is iTIP's (REQUEST for an invitation sent by email).
     """
     root, moves = lesson_identity(booked.id, moved_from)
+    at = (slot.starts_at, slot.ends_at)
+    name, subject = teacher.display_name, slot.subject
     lesson = CalendarLesson(
-        lesson_uid(root),
-        moves + booked.sequence,
-        slot.starts_at,
-        slot.ends_at,
-        teacher.display_name,
-        slot.subject,
-        cancelled=False,
+        lesson_uid(root), moves + booked.sequence, *at, name, subject, False, place
     )
     # calendar_bytes names the other party {student}; here that party is the teacher.
     title = summary.replace("{teacher}", "{student}") + (" ({subject})" if slot.subject else "")
-    return f"lesson-{root}.ics", calendar_bytes([lesson], teacher.settings.timezone, title, stamp)
+    data = calendar_bytes([lesson], teacher.settings.timezone, title, stamp, method)
+    return f"lesson-{root}.ics", data
 
 
 def _cell(value: str) -> str:

@@ -26,7 +26,7 @@ from bot.domain.notices import (
     UnreadableNotice,
 )
 from bot.ports import Delivery, Mailer
-from bot.services import notify
+from bot.services import notify, places
 from bot.services.context import Deps
 from bot.services.exports import lesson_identity, lesson_uid
 from bot.services.outbox import BATCH, LEASE, MAX_ATTEMPTS, DispatchReport, backoff
@@ -57,6 +57,7 @@ async def _calendar(uow: SqlUnitOfWork, notice: Notice, teacher: Teacher) -> Mai
         lesson.subject,
         teacher.settings.timezone,
         cancelled=isinstance(notice, Cancellation),
+        place=await places.of_booking(uow, lesson.booking_id),
     )
 
 

@@ -21,10 +21,13 @@ from bot.domain.model import BookingStatus, OutboxMessage, OutboxStatus
 from bot.domain.notice_json import read_notice
 from bot.domain.notices import (
     AgendaLesson,
+    BookedByTeacher,
     CancelledByTeacher,
     DailyAgenda,
+    MovedByTeacher,
     Notice,
     Outgoing,
+    PlaceChanged,
     RecipientUnreachable,
     Reminder,
     StudentReminder,
@@ -32,13 +35,16 @@ from bot.domain.notices import (
 )
 from bot.domain.reminders import agenda_too_late, reminder_skip
 from bot.ports import Delivery, Sender
-from bot.services import notify
+from bot.services import notify, places
 from bot.services.context import Deps
 
 if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger("lessonlink.outbox")
+
+# Notices that say where the lesson is: the reminders, and a lesson the teacher booked or moved.
+PLACED = (Reminder, BookedByTeacher, MovedByTeacher, PlaceChanged)
 
 LEASE = timedelta(minutes=2)
 BATCH = 200
@@ -83,6 +89,10 @@ async def _stale_reason(
         planned = await uow.outbox.planned_leads(message.booking_id, message.kind)
         skip = reminder_skip(found[1].starts_at, notice.lead_minutes, planned, now)
         return skip.value if skip is not None else None
+    if isinstance(notice, PlaceChanged) and message.booking_id is not None:
+        found = await uow.bookings.get(message.booking_id)
+        confirmed = found is not None and found[0].status == BookingStatus.CONFIRMED
+        return None if confirmed else "booking no longer confirmed"
     if isinstance(notice, DailyAgenda):
         due_at = notice.due_at or message.due_at
         return "agenda too late" if agenda_too_late(due_at, now) else None
@@ -91,7 +101,8 @@ async def _stale_reason(
 
 async def _student_now(uow: SqlUnitOfWork, message: OutboxMessage, notice: Notice) -> int | None:
     """The account a student-bound lesson notice should reach now (links can be rebound)."""
-    if not isinstance(notice, StudentReminder | CancelledByTeacher) or message.booking_id is None:
+    student_bound = StudentReminder | CancelledByTeacher | PlaceChanged
+    if not isinstance(notice, student_bound) or message.booking_id is None:
         return message.chat_id
     found = await uow.bookings.get(message.booking_id)
     student = await uow.students.get(found[0].student_id) if found else None
@@ -103,6 +114,8 @@ async def _outgoing(
 ) -> Outgoing:
     """The notice with what is known only now: the day's lessons, whether a change is open."""
     outgoing = Outgoing(message.id, message.chat_id, notice)
+    if isinstance(notice, PLACED) and message.booking_id is not None:
+        outgoing = replace(outgoing, place=await places.of_booking(uow, message.booking_id))
     if isinstance(notice, StudentReminder):
         lesson = notice.lesson
         may_change = may_still_change(lesson.starts_at, lesson.change_deadline, now)

@@ -7,14 +7,14 @@ start), so a lesson booked here gets exactly the notices, reminders and audit of
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.domain.booking import bookable_starts, require_coming, student_change
 from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.model import Actor, Booking, BookingStatus, Slot
-from bot.services import booking, exports, seats
+from bot.services import booking, exports, places, seats
 from bot.services import series as series_service
 from bot.services.booking import Lesson, lesson_of
 from bot.services.calendar_days import day_of, day_spans
@@ -69,8 +69,10 @@ class Made:
     skipped: list[datetime]
 
 
-def _own(deps: Deps, entry: Entry, slot: Slot, booked: Booking) -> OwnLesson:
-    lesson = lesson_of(entry.teacher, entry.student, slot, booked)
+def _own(
+    deps: Deps, entry: Entry, slot: Slot, booked: Booking, place: str | None = None
+) -> OwnLesson:
+    lesson = replace(lesson_of(entry.teacher, entry.student, slot, booked), place=place)
     coming = booked.status == BookingStatus.CONFIRMED and slot.starts_at > deps.clock.now()
     change = student_change(slot, booked, entry.teacher.settings, deps.clock.now())
     return OwnLesson(lesson, coming and change.allowed)
@@ -141,12 +143,14 @@ async def book(deps: Deps, token: str, caller: Caller, slot_id: int, weeks: int 
             assert found is not None
             await series_service._announce(uow, deps, pair, started, done)
             skipped = [o.starts_at for o in done if o.skipped is not None]
-            return Made(entry.zone, _own(deps, entry, found[1], found[0]), skipped)
+            place = await places.of_booking(uow, found[0].id)
+            return Made(entry.zone, _own(deps, entry, found[1], found[0], place), skipped)
         slot = await seats.slot_of(uow, entry.teacher, slot_id)
         made = await seats.take(uow, deps, entry.student, slot, entry.teacher)
         booked = Booked(entry.teacher, entry.student, slot, made)
         await booking.commit_booking(uow, deps, caller.telegram_id, booked)
-    return Made(entry.zone, _own(deps, entry, slot, made), [])
+        place = await places.of_booking(uow, made.id)
+    return Made(entry.zone, _own(deps, entry, slot, made, place), [])
 
 
 @records_refusals
@@ -158,8 +162,12 @@ async def my_bookings(
     async with deps.uow() as uow:
         entry = await enter(uow, deps, token, caller)
         rows = await uow.bookings.of_student(entry.student.id)
+        found = await places.of_bookings(uow, [b.id for b, _ in rows])
         await uow.commit()
-    lessons = [_own(deps, entry, slot, booked) for booked, slot in rows]
+    lessons = [
+        _own(deps, entry, slot, b, place.place if (place := found.get(b.id)) else None)
+        for b, slot in rows
+    ]
     upcoming = [o for o in lessons if o.lesson.ends_at > now]
     past = [o for o in lessons if o.lesson.ends_at <= now][-PAST_SHOWN:]
     return entry.zone, upcoming, past
@@ -215,7 +223,8 @@ async def reschedule(deps: Deps, token: str, caller: Caller, booking_id: int, sl
         new = await seats.take(uow, deps, entry.student, slot, entry.teacher, old.id)
         before = Booked(entry.teacher, entry.student, old_slot, old)
         await booking.commit_move(uow, deps, caller.telegram_id, before, (slot, new))
-    return Made(entry.zone, _own(deps, entry, slot, new), [])
+        place = await places.of_booking(uow, new.id)
+    return Made(entry.zone, _own(deps, entry, slot, new, place), [])
 
 
 @records_refusals
@@ -228,5 +237,7 @@ async def calendar_file(
         booked, slot = await _own_booking(uow, deps, entry, booking_id, caller.telegram_id)
         require_coming(booked, slot, deps.clock.now())
         moved_from = await uow.stats.moved_from(entry.teacher.id)
+        place = await places.of_booking(uow, booked.id)
         await uow.commit()
-    return exports.lesson_file(booked, slot, entry.teacher, moved_from, summary, deps.clock.now())
+    stamp = deps.clock.now()
+    return exports.lesson_file(booked, slot, entry.teacher, moved_from, summary, stamp, place)

@@ -121,6 +121,7 @@ async def hand_over(
     if old_booking.series_id is not None:
         await uow.series.join(new_booking.id, old_booking.series_id)
         new_booking.series_id = old_booking.series_id
+    await uow.places.carry(old_booking.id, new_booking.id)  # the lesson keeps its own place
     now = deps.clock.now()
     if not await uow.bookings.cancel(
         old_booking.id, now, by, "rescheduled", rescheduled_to=new_booking.id

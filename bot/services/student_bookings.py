@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.domain.booking import StudentChange, student_change
 from bot.domain.errors import BookingNotActive
 from bot.domain.model import Booking, BookingStatus, Slot, Student, Teacher
-from bot.services import booking, exports
+from bot.services import booking, exports, places
 from bot.services.booking import Lesson, booking_of_account, lesson_of, own_booking
 from bot.services.context import Deps, records_refusals
 from bot.services.student_home import (
@@ -60,11 +60,13 @@ async def lesson_card(deps: Deps, telegram_id: int, booking_id: int) -> OwnLesso
     async with deps.reading() as uow:
         found = await booking_of_account(uow, deps, telegram_id, booking_id)
         account = await uow.accounts.get(telegram_id)
+        place = await places.of_booking(uow, booking_id)
     booked, slot, _, teacher = found
     # Shown until the lesson ends (its actions then refuse), unlike own_booking's lessons.
     if booked.status != BookingStatus.CONFIRMED or slot.ends_at <= deps.clock.now():
         raise BookingNotActive()
-    return _own(deps, found, viewer_zone(account, teacher))
+    own = _own(deps, found, viewer_zone(account, teacher))
+    return replace(own, lesson=replace(own.lesson, place=place))
 
 
 @records_refusals
@@ -90,7 +92,9 @@ async def calendar_file(
     async with deps.reading() as uow:
         booked, slot, _, teacher = await own_booking(uow, deps, telegram_id, booking_id)
         moved_from = await uow.stats.moved_from(teacher.id)
-    return exports.lesson_file(booked, slot, teacher, moved_from, summary, deps.clock.now())
+        place = await places.of_booking(uow, booked.id)
+    stamp = deps.clock.now()
+    return exports.lesson_file(booked, slot, teacher, moved_from, summary, stamp, place)
 
 
 @records_refusals

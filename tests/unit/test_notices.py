@@ -132,6 +132,7 @@ STORED: dict[str, dict[str, object]] = {
         "old_starts_at": "2026-11-30T14:00:00+00:00",
         "reason": "My train is late",
     },
+    "place_changed": {**LESSON, "lessons": 3},
 }
 # What each says to a recipient who set no zone: times in the teacher's (Berlin, UTC+1).
 SAYS = {
@@ -178,6 +179,11 @@ SAYS = {
         "11:00",
         "Reason: My train is late",
     ],
+    "place_changed": [
+        "📍 Tanya changed where your coming lessons take place (3 lessons, the first on",
+        "11:00",
+        "No place is set for it now.",
+    ],
 }
 AGENDA = (AgendaLesson(datetime(2026, 12, 1, 10, tzinfo=UTC), LESSON_END, "Math", "Sam", 2),)
 BUTTONS = {
@@ -187,6 +193,7 @@ BUTTONS = {
     "new_link": ["📅 Open booking"],
     "booked_by_teacher": ["📋 My bookings"],
     "moved_by_teacher": ["📋 My bookings"],
+    "place_changed": ["📋 My bookings"],
 }
 
 

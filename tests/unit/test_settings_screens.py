@@ -71,6 +71,7 @@ def test_the_list_shows_every_setting_with_its_value(locale: str) -> None:
         "💤 Inactive after: 30 days",
         "🔁 Weekly lessons: up to 26 weeks",
         "🌐 Links also work in a plain browser: off",
+        "📍 Where lessons take place",
         "🔑 API keys",
         "◀ Back",
         "🏠 Home",

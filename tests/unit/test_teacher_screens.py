@@ -62,7 +62,7 @@ def test_the_week_lists_each_day_with_its_lessons_in_the_teachers_zone() -> None
     assert text.count("no lessons") == 5
     # Only a lesson that may still be cancelled gets a button; labels are plain text.
     assert _labels(keyboard) == [
-        ["✖ Cancel Mon, 23 Nov 13:00 🔴 Anna <A>", "🔁 Move"],
+        ["✖ Cancel Mon, 23 Nov 13:00 🔴 Anna <A>", "🔁 Move", "📍"],
         ["📅 Book for a student"],
         ["◀ Previous week", "Next week ▶"],
         ["◀ Back", "🏠 Home"],

@@ -132,6 +132,7 @@ SCHEMAS: dict[str, Any] = {
             "undo_until",
             "may_change",
             "series_id",
+            "place",
         ],
         "properties": {
             "id": {"type": "integer"},
@@ -145,6 +146,12 @@ SCHEMAS: dict[str, Any] = {
             "undo_until": TIME_OR_NULL,
             "may_change": {"type": "boolean"},
             "series_id": {"type": ["integer", "null"]},
+            "place": {
+                "type": ["string", "null"],
+                "maxLength": 300,
+                "description": "Where the lesson takes place as it is now: a meeting link "
+                "(always https://) or an address; null when the teacher set none.",
+            },
         },
     },
     "BookingMade": {

@@ -44,6 +44,14 @@ async function cancel(booking, zone, rerender) {
   await rerender();
 }
 
+/** Where the lesson is: a meeting link to open (the API gives only https links) or an address. */
+function place(booking) {
+  if (!booking.place) return null;
+  const link = booking.place.startsWith("https://");
+  return h("p", { class: "place" }, `📍 ${t("Place")}: `,
+    link ? h("a", { href: booking.place, target: "_blank", rel: "noopener noreferrer" }, booking.place) : booking.place);
+}
+
 function card(booking, zone, rerender, upcoming) {
   const actions = [];
   if (upcoming && booking.status === "confirmed") {
@@ -61,6 +69,7 @@ function card(booking, zone, rerender, upcoming) {
   return h("li", { class: `booking status-${booking.status}` },
     h("p", { class: "booking-when" }, when, " – ", time(booking.ends_at, zone)),
     h("p", {}, `${booking.subject} · ${booking.teacher.name}`),
+    place(booking),
     h("p", { class: "badge" }, statusLabel(booking.status), booking.series_id ? ` · ${t("Weekly")}` : ""),
     actions.length ? h("div", { class: "actions", role: "group", "aria-label": when }, actions) : null);
 }

@@ -6,7 +6,7 @@ copy to put into each mail). `outbox.channel` tells Telegram rows from email row
 is claimed by its own dispatcher and a slow mail server never holds up a Telegram notice.
 
 Revision ID: 0016_email
-Revises: 0012_calendar_feeds
+Revises: 0015_lesson_places
 Create Date: 2026-12-01 16:00:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from storage.types import UTCDateTime
 
 revision = "0016_email"
-down_revision = "0012_calendar_feeds"
+down_revision = "0015_lesson_places"
 branch_labels = None
 depends_on = None
 
