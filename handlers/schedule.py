@@ -22,8 +22,10 @@ from handlers.keyboards import Row, button, markup
 from handlers.navigation import nav_row, present
 from handlers.navigation import show as show_in_place
 from handlers.teacher_booking import book_for_someone_button, move_button
+from handlers.teacher_notes import note_button, past_note_rows
 from handlers.teacher_onboarding import TYPED
 from views.formatting import clock_time, day_label, local, time_range, when
+from views.lesson_notes import short_note_lines
 from views.series_callbacks import TeacherSeriesRestCb
 from views.teacher_callbacks import CancelStep, LessonCancelCb, ScheduleCb
 
@@ -54,11 +56,19 @@ def week_view(week: schedule.Week) -> tuple[str, InlineKeyboardMarkup]:
             times = time_range(lesson.starts_at, lesson.ends_at, zone)
             who = f"{colour_mark(lesson.colour)} {html.escape(lesson.student_name)}"
             lines.append(f"{times} {who}{subject}")
+            lines += short_note_lines(lesson.teacher_note, lesson.student_note)
     cancellable = [x for x in week.lessons if x.cancellable][:MAX_CANCEL_BUTTONS]
     rows: list[Row] = []
     for x in cancellable:
         ask = LessonCancelCb(step=CancelStep.ASK, booking_id=x.booking_id)
-        rows.append([button(_cancel_label(x, zone), ask), move_button(x.student_id, x.booking_id)])
+        rows.append(
+            [
+                button(_cancel_label(x, zone), ask),
+                move_button(x.student_id, x.booking_id),
+                note_button(x.booking_id),
+            ]
+        )
+    rows += past_note_rows(week.lessons, zone, MAX_CANCEL_BUTTONS)
     paging = [
         button(_("◀ Previous week"), ScheduleCb(week_offset=week.offset - 1)),
         button(_("Next week ▶"), ScheduleCb(week_offset=week.offset + 1)),

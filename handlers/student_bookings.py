@@ -13,6 +13,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.errors import BookingNotActive, CancellationWindowPassed
+from bot.domain.model import Actor
 from bot.services import student_bookings
 from bot.services import student_calendar as calendar
 from bot.services.accounts import Identity
@@ -25,6 +26,7 @@ from handlers import student_views as views
 from handlers.errors import describe
 from views import formatting as fmt
 from views.callbacks import HomeAction, LessonAction, MyLessonCb
+from views.lesson_notes import note_lines
 from views.series_callbacks import SeriesRestCb
 
 router = Router(name="student_bookings")
@@ -78,6 +80,7 @@ def lesson_card(own: OwnLesson) -> tuple[str, views.Keyboard]:
         "🕒 " + views.lesson_line(lesson, own.zone),
         "👤 " + _("Teacher: {name}").format(name=html.escape(lesson.teacher_name)),
         *(["🔁 " + _("One of your weekly lessons.")] if lesson.series_id is not None else []),
+        *note_lines(lesson.teacher_note, lesson.student_note, Actor.STUDENT),
         "ℹ️ "
         + (
             _("You can cancel or move it until {when}.").format(when=until)

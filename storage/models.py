@@ -230,6 +230,9 @@ class BookingRow(Base):
     attended: Mapped[bool | None] = mapped_column(Boolean)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     series_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # Lesson notes (migration 0014_lesson_notes): plain text, "" when there is none.
+    teacher_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    student_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class SeriesRow(Base):

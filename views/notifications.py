@@ -43,6 +43,7 @@ from bot.domain.reminders import time_left
 from views.callbacks import HomeAction, LessonAction, MyLessonCb, StudentHomeCb
 from views.formatting import clock_time, day_time, local, long_day, when, when_for
 from views.i18n import CatalogI18n
+from views.lesson_notes import notice_notes
 from views.series_notices import series_text
 from views.teacher_callbacks import LinkAction, LinkCb
 
@@ -132,7 +133,7 @@ def _text(outgoing: Outgoing, zone: str, now: datetime) -> str:
     """The text of any notice."""
     match notice := outgoing.notice:
         case LessonNotice():
-            return _about_lesson(notice, zone, now)
+            return _about_lesson(notice, zone, now) + notice_notes(outgoing)
         case DailyAgenda():
             return _agenda(notice, outgoing.lessons, zone)
         case SeriesNotice():

@@ -299,3 +299,6 @@ class Outgoing:
     may_change: bool = False
     lessons: tuple[AgendaLesson, ...] = ()  # a daily agenda: the day's lessons
     link: str | None = None  # a new link: the deep link opened from the sealed token
+    # A lesson notice: the lesson's notes as they are now, not as they were when it was queued.
+    teacher_note: str = ""
+    student_note: str = ""

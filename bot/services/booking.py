@@ -40,6 +40,8 @@ class Lesson(notices.Lesson):
     # Set when the grace period after booking outlasts the cancellation window's edge.
     undo_until: datetime | None = None
     series_id: int | None = None  # an occurrence of a weekly series
+    teacher_note: str = ""  # shown to the lesson's student and teacher only
+    student_note: str = ""
 
 
 def lesson_of(teacher: Teacher, student: Student, slot: Slot, booking: Booking) -> Lesson:
@@ -52,6 +54,8 @@ def lesson_of(teacher: Teacher, student: Student, slot: Slot, booking: Booking) 
         cancelled_by=booking.cancelled_by,
         undo_until=undo_until(slot, booking, teacher.settings),
         series_id=booking.series_id,
+        teacher_note=booking.teacher_note,
+        student_note=booking.student_note,
     )
 
 

@@ -21,8 +21,12 @@ from bot.domain.model import BookingStatus, OutboxMessage, OutboxStatus
 from bot.domain.notice_json import read_notice
 from bot.domain.notices import (
     AgendaLesson,
+    BookedByTeacher,
+    BookingNew,
+    BookingRescheduled,
     CancelledByTeacher,
     DailyAgenda,
+    MovedByTeacher,
     Notice,
     Outgoing,
     RecipientUnreachable,
@@ -39,6 +43,9 @@ if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger("lessonlink.outbox")
+
+# The lesson notices that show the lesson's notes (read when sent, so never a stale copy).
+NOTED = (BookingNew, BookingRescheduled, Reminder, BookedByTeacher, MovedByTeacher)
 
 LEASE = timedelta(minutes=2)
 BATCH = 200
@@ -103,6 +110,9 @@ async def _outgoing(
 ) -> Outgoing:
     """The notice with what is known only now: the day's lessons, whether a change is open."""
     outgoing = Outgoing(message.id, message.chat_id, notice)
+    if isinstance(notice, NOTED) and message.booking_id is not None:
+        notes = await uow.bookings.notes_of(message.booking_id)
+        outgoing = replace(outgoing, teacher_note=notes[0], student_note=notes[1])
     if isinstance(notice, StudentReminder):
         lesson = notice.lesson
         may_change = may_still_change(lesson.starts_at, lesson.change_deadline, now)

@@ -121,6 +121,14 @@ async def hand_over(
     if old_booking.series_id is not None:
         await uow.series.join(new_booking.id, old_booking.series_id)
         new_booking.series_id = old_booking.series_id
+    if old_booking.teacher_note or old_booking.student_note:  # the notes move with the lesson
+        new_booking.teacher_note = old_booking.teacher_note
+        new_booking.student_note = old_booking.student_note
+        await uow.bookings.set_notes(
+            new_booking.id,
+            teacher_note=new_booking.teacher_note,
+            student_note=old_booking.student_note,
+        )
     now = deps.clock.now()
     if not await uow.bookings.cancel(
         old_booking.id, now, by, "rescheduled", rescheduled_to=new_booking.id
