@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.domain.notes import MAX_NOTE_CHARS
 from web.api import openapi
 
 PROBLEM = openapi.PROBLEM
@@ -132,6 +133,8 @@ SCHEMAS: dict[str, Any] = {
             "undo_until",
             "may_change",
             "series_id",
+            "teacher_note",
+            "student_note",
         ],
         "properties": {
             "id": {"type": "integer"},
@@ -145,6 +148,8 @@ SCHEMAS: dict[str, Any] = {
             "undo_until": TIME_OR_NULL,
             "may_change": {"type": "boolean"},
             "series_id": {"type": ["integer", "null"]},
+            "teacher_note": {"type": "string", "description": 'The teacher\'s note; "": none.'},
+            "student_note": {"type": "string", "description": 'The student\'s note; "": none.'},
         },
     },
     "BookingMade": {
@@ -182,6 +187,11 @@ SCHEMAS: dict[str, Any] = {
                     {"type": "integer", "minimum": 1},
                     {"const": "ongoing"},
                 ],
+            },
+            "note": {
+                "type": "string",
+                "maxLength": MAX_NOTE_CHARS,
+                "description": "A note to the teacher (plain text); a series: its first lesson.",
             },
         },
     },

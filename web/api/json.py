@@ -76,4 +76,6 @@ def booking_json(own: OwnLesson) -> dict[str, object]:
         "undo_until": iso(lesson.undo_until),
         "may_change": own.may_change,
         "series_id": lesson.series_id,
+        "teacher_note": lesson.teacher_note,
+        "student_note": lesson.student_note,
     }
