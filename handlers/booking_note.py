@@ -64,6 +64,10 @@ async def ask(query: CallbackQuery, callback_data: NoteCb, state: FSMContext) ->
 async def typed(message: Message, deps: Deps, identity: Identity, state: FSMContext) -> None:
     """The note typed: the card again below it, showing the note, with Confirm to book."""
     data = await state.get_data()
+    if CARD not in data:  # the state's data was lost (a restart with memory storage)
+        await state.set_state(None)
+        await message.answer(_("Your note was not kept. Please add it again, then confirm."))
+        return
     card = NoteCb.unpack(str(data[CARD]))
     # Too long: one sentence (handlers/errors.py) and the question stays open.
     note = clean_note(message.text or "")

@@ -42,6 +42,28 @@ def short_note_lines(teacher_note: str, student_note: str) -> list[str]:
     ]
 
 
+# The week's notes are left out (only marked) past this many characters: with them a busy
+# week would pass Telegram's 4096 characters a message may hold.
+PREVIEW_BUDGET = 3500
+
+
+def with_previews(lines: list[str], previews: list[tuple[int, list[str]]]) -> list[str]:
+    """`lines` with each lesson's note lines after it (`previews`: after how many lines), or,
+    when they would make the text too long, with a 📝/💬 mark at the end of its line only."""
+    added = sum(len(line) + 1 for _, notes in previews for line in notes)
+    fits = len("\n".join(lines)) + added <= PREVIEW_BUDGET
+    shown = list(lines)
+    for after, notes in reversed(previews):
+        if not notes:
+            continue
+        if fits:
+            shown[after:after] = notes
+        else:
+            marks = "".join(n.split()[0] for n in notes)  # each line starts with its mark
+            shown[after - 1] += f" {marks}"
+    return shown
+
+
 def notice_notes(outgoing: Outgoing) -> str:
     """The notes a lesson notice shows its reader, as they were when it was sent ("" if none)."""
     match outgoing.notice:
