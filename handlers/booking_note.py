@@ -96,7 +96,6 @@ async def confirm(
         callback_answer.show_alert = True
         await views.show(query, *await card_screen(deps, identity, card, ""))
         return
+    # The note stays in the state: a second tap shows the lesson it booked, not "not kept".
     outcome = await calendar.confirm(deps, identity, cb.cursor, cb.slot_id, note)
-    if not isinstance(outcome, calendar.Refreshed):
-        await state.set_data({k: v for k, v in data.items() if k not in (CARD, NOTE)})
     await views.show(query, *outcome_screen(outcome))

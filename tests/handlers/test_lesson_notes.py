@@ -167,3 +167,27 @@ async def test_a_teacher_removes_their_note_and_a_too_long_one_is_refused(
     assert "✅ Note removed." in h.last(TEACHER).content
     [(booking, _)] = await steps.bookings_of(h, anna)
     assert booking.teacher_note == ""
+
+
+async def test_a_second_tap_on_confirm_shows_the_lesson_booked_with_the_note(
+    harness: Harness,
+) -> None:
+    h = harness
+    tutor = await steps.teacher(h)
+    await steps.slots(h, tutor, h.clock.now() + timedelta(days=2, hours=1))
+    anna = await steps.student(h, tutor, ANNA, "Anna")
+    await open_card(h, ANNA)
+    await h.press(ANNA, "📝 Add a note")
+    await h.send(ANNA, ASKED)
+    card = h.last(ANNA)
+    confirm = card.find_button("✅ Confirm")
+    assert confirm is not None and confirm.callback_data is not None
+    await h.press(ANNA, "✅ Confirm", message_id=card.message_id)
+    again = await h.press_data(ANNA, card.message_id, confirm.callback_data)
+    assert again is not None and "not kept" not in (again.text or "")
+    assert "Booked:" in h.last(ANNA).content and f"Your note: {ASKED}" in h.last(ANNA).content
+    forged = confirm.callback_data[:-8] + "0" * 8  # a note this card never showed
+    answer = await h.press_data(ANNA, card.message_id, forged)
+    assert answer is not None and "not kept" in (answer.text or "")
+    [(booking, _)] = await steps.bookings_of(h, anna)
+    assert booking.student_note == ASKED
