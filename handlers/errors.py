@@ -87,6 +87,7 @@ def _invalid_input(what: str, value: str) -> str:
             "18:00-19:00."
         ),
         "name": _("Please type a name of 1 to 64 characters."),
+        "note": _("A note cannot hold invisible control characters; please type it again."),
         "student_name": _("Please type a name of 1 to 64 characters."),
         "place_scheme": _(
             "Only https:// links can be a lesson place; a {value}: link is refused. "
@@ -189,6 +190,11 @@ def describe(error: e.DomainError) -> str:
             return _(
                 "I don't know the time zone {name}. Please type a name like Europe/Berlin."
             ).format(name=html.escape(shorten(name)))
+        case e.NoteTooLong(length=length, limit=limit):
+            return _(
+                "Your note is {length} characters long; notes hold up to {limit}. "
+                "Please shorten it and send it again."
+            ).format(length=length, limit=limit)
         case e.InvalidInput(what=what, value=value):
             return _invalid_input(what, value)
         case e.WindowOverlap(other=other):

@@ -60,6 +60,8 @@ def booking_headers() -> list[str]:
         _("late"),
         _("attended"),
         _("created (UTC)"),
+        _("teacher's note"),
+        _("student's note"),
     ]
 
 

@@ -23,8 +23,10 @@ from handlers.navigation import nav_row, present
 from handlers.navigation import show as show_in_place
 from handlers.places import place_button
 from handlers.teacher_booking import book_for_someone_button, move_button
+from handlers.teacher_notes import note_button, past_note_rows
 from handlers.teacher_onboarding import TYPED
 from views.formatting import clock_time, day_label, local, time_range, when
+from views.lesson_notes import short_note_lines, with_previews
 from views.series_callbacks import TeacherSeriesRestCb
 from views.teacher_callbacks import CancelStep, LessonCancelCb, ScheduleCb
 
@@ -46,6 +48,7 @@ def week_view(week: schedule.Week) -> tuple[str, InlineKeyboardMarkup]:
     """Each day with its lessons (time, colour, student, subject), paging and cancel buttons."""
     zone = week.timezone
     lines = [_("<b>Your schedule</b> ({zone})").format(zone=zone_label(zone))]
+    previews: list[tuple[int, list[str]]] = []  # each lesson's note lines, after its line
     for day, lessons in week.days:
         lines.append(f"\n<b>{day_label(day)}</b>")
         if not lessons:
@@ -55,12 +58,18 @@ def week_view(week: schedule.Week) -> tuple[str, InlineKeyboardMarkup]:
             times = time_range(lesson.starts_at, lesson.ends_at, zone)
             who = f"{colour_mark(lesson.colour)} {html.escape(lesson.student_name)}"
             lines.append(f"{times} {who}{subject}")
+            previews.append(
+                (len(lines), short_note_lines(lesson.teacher_note, lesson.student_note))
+            )
+    lines = with_previews(lines, previews)
     cancellable = [x for x in week.lessons if x.cancellable][:MAX_CANCEL_BUTTONS]
     rows: list[Row] = []
     for x in cancellable:
         ask = LessonCancelCb(step=CancelStep.ASK, booking_id=x.booking_id)
         move = move_button(x.student_id, x.booking_id)
-        rows.append([button(_cancel_label(x, zone), ask), move, place_button(x.booking_id)])
+        rows.append([button(_cancel_label(x, zone), ask), move])
+        rows.append([note_button(x.booking_id), place_button(x.booking_id)])
+    rows += past_note_rows(week.lessons, zone, MAX_CANCEL_BUTTONS)
     paging = [
         button(_("◀ Previous week"), ScheduleCb(week_offset=week.offset - 1)),
         button(_("Next week ▶"), ScheduleCb(week_offset=week.offset + 1)),

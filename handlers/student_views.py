@@ -10,6 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from babel.dates import format_date
 
+from bot.domain.model import Actor
 from bot.domain.zones import zone_label
 from bot.services.booking import Lesson
 from bot.services.student_calendar import Offer
@@ -22,6 +23,8 @@ from handlers.navigation import show as show  # screens edit in place, one way
 from views import formatting as fmt
 from views.calendar_callbacks import ConfirmCb, DayCb, cursor_fields
 from views.callbacks import FeedAction, FeedCb, HomeAction, StudentHomeCb
+from views.lesson_notes import note_lines
+from views.note_callbacks import NoteCb, NotedConfirmCb, note_key
 from views.places import place_line
 from views.series_callbacks import SeriesWeeksCb
 
@@ -120,8 +123,8 @@ def month_label(first: date) -> str:
     return str(format_date(first, "LLLL y", locale=fmt.current_locale()))
 
 
-def offer_card(offer: Offer) -> tuple[str, Keyboard]:
-    """The confirmation card: date, times in both zones, length, subject, policy."""
+def offer_card(offer: Offer, note: str = "") -> tuple[str, Keyboard]:
+    """The confirmation card: date, times in both zones, length, subject, policy, the note."""
     view, slot = offer.view, offer.slot
     local_day = fmt.local(slot.starts_at, view.zone).date()
     times = fmt.time_range(slot.starts_at, slot.ends_at, view.zone) + f" ({zone_label(view.zone)})"
@@ -160,13 +163,22 @@ def offer_card(offer: Offer) -> tuple[str, Keyboard]:
                 when=lesson_line(view.moving, view.zone)
             )
         )
+    lines += note_lines("", note, Actor.STUDENT)
     here = view.cursor(local_day)
+    confirm: ConfirmCb | NotedConfirmCb = ConfirmCb(**cursor_fields(here), slot_id=slot.slot_id)
+    if note:
+        confirm = NotedConfirmCb(
+            **cursor_fields(here), slot_id=slot.slot_id, note_key=note_key(note)
+        )
     rows = [
         [
-            button(_("✅ Confirm"), ConfirmCb(**cursor_fields(here), slot_id=slot.slot_id)),
+            button(_("✅ Confirm"), confirm),
             button(_("◀ Back"), DayCb.at(here)),
         ]
     ]
+    if view.moving is None:  # a moved lesson keeps the notes it has
+        ask = NoteCb(**cursor_fields(here), slot_id=slot.slot_id)
+        rows.append([button(_("📝 Change the note") if note else _("📝 Add a note"), ask)])
     if offer.series and view.moving is None:  # "this lesson only" stays the default: Confirm
         weekly = SeriesWeeksCb(**cursor_fields(here), slot_id=slot.slot_id)
         rows.insert(1, [button(_("🔁 Every week at this time"), weekly)])
@@ -185,6 +197,7 @@ def booked_text(lesson: Lesson, zone: str, moved_from: Lesson | None) -> tuple[s
         )
     text += place_line(lesson.place)
     text += "\n" + _("Your teacher has been told. You will get a reminder before the lesson.")
+    text += "".join("\n" + line for line in note_lines("", lesson.student_note, Actor.STUDENT))
     if undo := change_policy.undo_line(lesson, zone):
         text += "\n" + undo
     rows = [

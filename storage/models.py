@@ -231,6 +231,9 @@ class BookingRow(Base):
     attended: Mapped[bool | None] = mapped_column(Boolean)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     series_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # Lesson notes (migration 0014_lesson_notes): plain text, "" when there is none.
+    teacher_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    student_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class SeriesRow(Base):
@@ -390,6 +393,8 @@ class StudentEmailRow(Base):
     token_sealed: Mapped[bytes] = mapped_column(LargeBinary)
     unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class TeacherPlaceRow(Base):
     """A teacher's default place of lessons: a meeting link or an address."""
 

@@ -45,6 +45,7 @@ from bot.domain.reminders import time_left
 from views.callbacks import HomeAction, LessonAction, MyLessonCb, StudentHomeCb
 from views.formatting import clock_time, day_time, local, long_day, when, when_for
 from views.i18n import CatalogI18n
+from views.lesson_notes import notice_notes
 from views.places import place_changed_text, place_line
 from views.series_notices import series_text
 from views.teacher_callbacks import LinkAction, LinkCb
@@ -137,7 +138,8 @@ def _text(outgoing: Outgoing, zone: str, now: datetime) -> str:
         case PlaceChanged():
             return place_changed_text(notice, _when(notice.lesson, zone), outgoing.place)
         case LessonNotice():
-            return _about_lesson(notice, zone, now) + place_line(outgoing.place)
+            lesson_text = _about_lesson(notice, zone, now) + place_line(outgoing.place)
+            return lesson_text + notice_notes(outgoing)
         case DailyAgenda():
             return _agenda(notice, outgoing.lessons, zone)
         case SeriesNotice():

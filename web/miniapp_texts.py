@@ -161,4 +161,8 @@ TEXTS: tuple[str, ...] = (
     _("Moved"),
     _("Could not load the schedule. Please try again."),
     _("Nothing"),
+    # lesson notes: the confirm sheet (portal.js) and My bookings (bookings.js)
+    _("Note for your teacher (optional)"),
+    _("Teacher's note: {note}"),
+    _("Your note: {note}"),
 )

@@ -176,3 +176,11 @@ class TooManySlots(DomainError):
     would_open: int
     limit: int
     open_now: int
+
+
+@dataclass
+class NoteTooLong(DomainError):
+    """A lesson note longer than the limit (bot.domain.notes.MAX_NOTE_CHARS)."""
+
+    length: int
+    limit: int

@@ -154,6 +154,8 @@ class Booking:
     attended: bool | None = None
     sequence: int = 0
     series_id: int | None = None  # an occurrence of a weekly series
+    teacher_note: str = ""  # topic, homework, materials: the student sees it
+    student_note: str = ""  # typed when booking: the teacher sees it
 
 
 class OutboxStatus(StrEnum):

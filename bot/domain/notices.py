@@ -322,3 +322,6 @@ class Outgoing:
     link: str | None = None  # a new link: the deep link opened from the sealed token
     # A lesson's place as it is when the notice goes out (bot.services.places), not as queued.
     place: str | None = None
+    # A lesson notice: the lesson's notes as they are now, not as they were when it was queued.
+    teacher_note: str = ""
+    student_note: str = ""

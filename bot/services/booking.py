@@ -42,6 +42,8 @@ class Lesson(notices.Lesson):
     series_id: int | None = None  # an occurrence of a weekly series
     # Where it takes place, read when shown (bot.services.places); None: not looked up or none.
     place: str | None = None
+    teacher_note: str = ""  # shown to the lesson's student and teacher only
+    student_note: str = ""
 
 
 def lesson_of(teacher: Teacher, student: Student, slot: Slot, booking: Booking) -> Lesson:
@@ -54,6 +56,8 @@ def lesson_of(teacher: Teacher, student: Student, slot: Slot, booking: Booking) 
         cancelled_by=booking.cancelled_by,
         undo_until=undo_until(slot, booking, teacher.settings),
         series_id=booking.series_id,
+        teacher_note=booking.teacher_note,
+        student_note=booking.student_note,
     )
 
 

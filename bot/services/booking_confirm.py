@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from bot.domain.booking import require_coming, student_change
 from bot.domain.errors import NotFound, SlotRefused, SlotUnavailable
 from bot.domain.model import Account, AuditEvent, Booking, Slot
+from bot.domain.notes import clean_note
 from bot.services import booking, places, seats
 from bot.services.booking import lesson_of
 from bot.services.context import Deps, audit, records_refusals, refused
@@ -44,11 +45,14 @@ async def confirm(
     moving: int,
     slot_id: int,
     account: Account | None = None,
+    note: str = "",
 ) -> Booked | NotTaken:
     """Book the slot for the student record (0: the remembered one), or move `moving` to it.
 
     `account` is the one the update's identity already read; without it, it is read here.
+    `note` is the student's note to the teacher on a new booking (a moved lesson keeps its own).
     """
+    note = clean_note(note)
     async with deps.uow() as uow:
         old = await _lesson_to_move(uow, deps, telegram_id, moving) if moving else None
         student_id = student_id or (old[0].student_id if old else 0)
@@ -85,6 +89,9 @@ async def confirm(
                     return Booked(shown, zone)
             return NotTaken(refusal, student.id, slot.starts_at, zone)
         if old is None:
+            if note:  # written before the notices, so the teacher's notice can show it
+                await uow.bookings.set_notes(new.id, student_note=note)
+                new.student_note = note
             await booking.commit_booking(uow, deps, telegram_id, Made(teacher, student, slot, new))
             made = await places.with_place(uow, lesson_of(teacher, student, slot, new))
             return Booked(made, zone)

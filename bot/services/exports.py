@@ -44,6 +44,8 @@ class BookingLine:
     late: bool
     attended: bool | None
     created_at: datetime
+    teacher_note: str = ""
+    student_note: str = ""
 
 
 class AuditLine(NamedTuple):
@@ -123,6 +125,8 @@ def _line(b: Booking, s: Slot, st: Student) -> BookingLine:
         b.late_cancel,
         b.attended,
         b.created_at,
+        b.teacher_note,
+        b.student_note,
     )
 
 
@@ -251,6 +255,8 @@ def _booking_cells(x: BookingLine, tz: ZoneInfo) -> list[str]:
         _flag(x.late),
         _flag(x.attended),
         _iso(x.created_at),
+        _cell(x.teacher_note),
+        _cell(x.student_note),
     ]
 
 

@@ -22,6 +22,8 @@ from bot.domain.notice_json import read_notice
 from bot.domain.notices import (
     AgendaLesson,
     BookedByTeacher,
+    BookingNew,
+    BookingRescheduled,
     CancelledByTeacher,
     DailyAgenda,
     MovedByTeacher,
@@ -45,6 +47,8 @@ log = logging.getLogger("lessonlink.outbox")
 
 # Notices that say where the lesson is: the reminders, and a lesson the teacher booked or moved.
 PLACED = (Reminder, BookedByTeacher, MovedByTeacher, PlaceChanged)
+# The lesson notices that show the lesson's notes (read when sent, so never a stale copy).
+NOTED = (BookingNew, BookingRescheduled, Reminder, BookedByTeacher, MovedByTeacher)
 
 LEASE = timedelta(minutes=2)
 BATCH = 200
@@ -116,6 +120,9 @@ async def _outgoing(
     outgoing = Outgoing(message.id, message.chat_id, notice)
     if isinstance(notice, PLACED) and message.booking_id is not None:
         outgoing = replace(outgoing, place=await places.of_booking(uow, message.booking_id))
+    if isinstance(notice, NOTED) and message.booking_id is not None:
+        notes = await uow.bookings.notes_of(message.booking_id)
+        outgoing = replace(outgoing, teacher_note=notes[0], student_note=notes[1])
     if isinstance(notice, StudentReminder):
         lesson = notice.lesson
         may_change = may_still_change(lesson.starts_at, lesson.change_deadline, now)

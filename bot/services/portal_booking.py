@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from bot.domain.booking import bookable_starts, require_coming, student_change
 from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.model import Actor, Booking, BookingStatus, Slot
+from bot.domain.notes import clean_note
 from bot.services import booking, exports, places, seats
 from bot.services import series as series_service
 from bot.services.booking import Lesson, lesson_of
@@ -128,8 +129,12 @@ async def calendar(
 
 
 @records_refusals
-async def book(deps: Deps, token: str, caller: Caller, slot_id: int, weeks: int | None) -> Made:
-    """Book the slot (or, with weeks, a weekly series from it) as the chat's Confirm does."""
+async def book(
+    deps: Deps, token: str, caller: Caller, slot_id: int, weeks: int | None, note: str = ""
+) -> Made:
+    """Book the slot (or, with weeks, a weekly series from it) as the chat's Confirm does;
+    the student's note goes on the lesson (a series: its first lesson)."""
+    note = clean_note(note)
     async with deps.uow() as uow:
         entry = await enter(uow, deps, token, caller)
         pair = (entry.teacher, entry.student)
@@ -139,6 +144,8 @@ async def book(deps: Deps, token: str, caller: Caller, slot_id: int, weeks: int 
             )
             first = next(o for o in done if o.booking_id is not None)
             assert first.booking_id is not None
+            if note:
+                await uow.bookings.set_notes(first.booking_id, student_note=note)
             found = await uow.bookings.get(first.booking_id)
             assert found is not None
             await series_service._announce(uow, deps, pair, started, done)
@@ -147,6 +154,9 @@ async def book(deps: Deps, token: str, caller: Caller, slot_id: int, weeks: int 
             return Made(entry.zone, _own(deps, entry, found[1], found[0], place), skipped)
         slot = await seats.slot_of(uow, entry.teacher, slot_id)
         made = await seats.take(uow, deps, entry.student, slot, entry.teacher)
+        if note:  # before the notices, so the teacher's notice can show it
+            await uow.bookings.set_notes(made.id, student_note=note)
+            made.student_note = note
         booked = Booked(entry.teacher, entry.student, slot, made)
         await booking.commit_booking(uow, deps, caller.telegram_id, booked)
         place = await places.of_booking(uow, made.id)

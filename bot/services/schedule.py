@@ -28,6 +28,8 @@ class ScheduledLesson:
     student_name: str
     colour: int
     cancellable: bool
+    teacher_note: str = ""
+    student_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ async def week(deps: Deps, telegram_id: int, offset: int = 0) -> Week:
             student.name,
             student.colour,
             slot.starts_at > now,
+            booking.teacher_note,
+            booking.student_note,
         )
         by_day[slot.starts_at.astimezone(zone).date()].append(lesson)
     return Week(offset, sorted(by_day.items()), teacher.settings.timezone)

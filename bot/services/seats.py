@@ -122,6 +122,14 @@ async def hand_over(
         await uow.series.join(new_booking.id, old_booking.series_id)
         new_booking.series_id = old_booking.series_id
     await uow.places.carry(old_booking.id, new_booking.id)  # the lesson keeps its own place
+    if old_booking.teacher_note or old_booking.student_note:  # the notes move with the lesson
+        new_booking.teacher_note = old_booking.teacher_note
+        new_booking.student_note = old_booking.student_note
+        await uow.bookings.set_notes(
+            new_booking.id,
+            teacher_note=new_booking.teacher_note,
+            student_note=old_booking.student_note,
+        )
     now = deps.clock.now()
     if not await uow.bookings.cancel(
         old_booking.id, now, by, "rescheduled", rescheduled_to=new_booking.id

@@ -269,14 +269,16 @@ async def offer(deps: Deps, who: Who, cursor: Cursor, slot_id: int) -> Offer | R
     )
 
 
-async def confirm(deps: Deps, who: Who, cursor: Cursor, slot_id: int) -> Booked | Refreshed:
-    """Book the slot (or move the cursor's lesson to it) in one transaction; only a refused
-    slot costs a read of its day, as it is now."""
+async def confirm(
+    deps: Deps, who: Who, cursor: Cursor, slot_id: int, note: str = ""
+) -> Booked | Refreshed:
+    """Book the slot (or move the cursor's lesson to it) in one transaction, with the student's
+    note if any; only a refused slot costs a read of its day, as it is now."""
     # The account the update's identity read gives the viewer's zone without a second read.
     account = who.account if isinstance(who, Identity) else None
     telegram_id = who.account.telegram_id if isinstance(who, Identity) else who
     done = await booking_confirm.confirm(
-        deps, telegram_id, cursor.student_id, cursor.moving, slot_id, account
+        deps, telegram_id, cursor.student_id, cursor.moving, slot_id, account, note
     )
     if isinstance(done, Booked):
         return done

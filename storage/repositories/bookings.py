@@ -128,3 +128,28 @@ class SqlBookings:
         await self._s.execute(
             update(BookingRow).where(BookingRow.id == booking_id).values(attended=attended)
         )
+
+    async def set_notes(
+        self, booking_id: int, *, teacher_note: str | None = None, student_note: str | None = None
+    ) -> bool:
+        """Store a lesson's notes (None leaves one as it is); False if there is no booking."""
+        values = {
+            name: note
+            for name, note in (("teacher_note", teacher_note), ("student_note", student_note))
+            if note is not None
+        }
+        if not values:
+            return True
+        result = await self._s.execute(
+            update(BookingRow)
+            .where(BookingRow.id == booking_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(rows.changed(result))
+
+    async def notes_of(self, booking_id: int) -> tuple[str, str]:
+        """A booking's (teacher's note, student's note); both "" when there is no booking."""
+        query = select(BookingRow.teacher_note, BookingRow.student_note)
+        found = (await self._s.execute(query.where(BookingRow.id == booking_id))).first()
+        return (found[0], found[1]) if found is not None else ("", "")

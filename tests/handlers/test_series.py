@@ -35,7 +35,12 @@ async def weekly_card(h: Harness, uid: int, day: str) -> None:
     await h.press(uid, f"{day} · 1 free")
     await h.press(uid, "🟢 17:00–18:00 Math")
     card = h.last(uid)
-    assert card.button_texts() == ["✅ Confirm", "◀ Back", "🔁 Every week at this time"]
+    assert card.button_texts() == [
+        "✅ Confirm",
+        "◀ Back",
+        "🔁 Every week at this time",
+        "📝 Add a note",
+    ]
     await h.press(uid, "🔁 Every week at this time")
 
 
@@ -231,7 +236,7 @@ async def test_the_teacher_limits_or_turns_off_weekly_lessons_in_settings(
     await h.send(KEN, "/book")
     await h.press(KEN, "Tue, 24 Nov · 1 free")
     await h.press(KEN, "🟢 17:00–18:00 Math")
-    assert h.last(KEN).button_texts() == ["✅ Confirm", "◀ Back"]  # this lesson only
+    assert h.last(KEN).button_texts() == ["✅ Confirm", "◀ Back", "📝 Add a note"]  # no series
 
 
 async def test_the_teacher_books_a_series_for_a_student_and_cancels_the_rest(

@@ -105,7 +105,17 @@ def test_the_offer_card_shows_day_time_length_subject_teacher_and_the_policy() -
         "ℹ️ You can cancel or reschedule up to 24 hours before the start; after that only "
         "your teacher can cancel.",
     ]
-    assert _labels(keyboard) == [["✅ Confirm", "◀ Back"]]
+    assert _labels(keyboard) == [["✅ Confirm", "◀ Back"], ["📝 Add a note"]]
+    assert _fits(keyboard)
+
+
+def test_the_offer_card_shows_the_students_note_escaped_and_confirms_that_note() -> None:
+    offer = Offer(_view(), _slot(slot_id=2_000_000_000), cancel_window_minutes=24 * 60)
+    text, keyboard = cards.offer_card(offer, "<b>chapter 3</b> & 4")
+    assert text.splitlines()[-1] == "💬 Your note: &lt;b&gt;chapter 3&lt;/b&gt; &amp; 4"
+    assert _labels(keyboard) == [["✅ Confirm", "◀ Back"], ["📝 Change the note"]]
+    confirm = keyboard.inline_keyboard[0][0].callback_data or ""
+    assert confirm.startswith("ntc:")  # books with the note the card shows
     assert _fits(keyboard)
 
 

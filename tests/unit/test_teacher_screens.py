@@ -60,9 +60,12 @@ def test_the_week_lists_each_day_with_its_lessons_in_the_teachers_zone() -> None
     assert "13:00–14:00 🔴 Anna &lt;A&gt; · Math &amp; &lt;Art&gt;" in text  # names escaped
     assert "<b>Wed, 25 Nov</b>\n10:00–11:00 🟠 Ben" in text
     assert text.count("no lessons") == 5
-    # Only a lesson that may still be cancelled gets a button; labels are plain text.
+    # Only a lesson that may still be cancelled gets a cancel button; one that began gets a
+    # note button of its own (notes after the lesson); labels are plain text.
     assert _labels(keyboard) == [
-        ["✖ Cancel Mon, 23 Nov 13:00 🔴 Anna <A>", "🔁 Move", "📍"],
+        ["✖ Cancel Mon, 23 Nov 13:00 🔴 Anna <A>", "🔁 Move"],
+        ["📝 Note", "📍"],
+        ["📝 Note Wed, 25 Nov 10:00 🟠 Ben"],
         ["📅 Book for a student"],
         ["◀ Previous week", "Next week ▶"],
         ["◀ Back", "🏠 Home"],

@@ -10,11 +10,13 @@ from typing import TypeVar
 from aiogram.utils.i18n import gettext as _
 from aiohttp import web
 
-from bot.domain.errors import LinkRefused
+from bot.domain.errors import InvalidInput, LinkRefused, NoteTooLong
+from bot.domain.notes import clean_note
 from bot.domain.series import ONGOING
 from bot.services import portal, portal_booking
 from bot.services.portal import Caller
 from bot.services.student_calendar_model import Part
+from handlers.errors import describe
 from web.api import booking_schema
 from web.api.auth import mini_app_user
 from web.api.context import API
@@ -74,6 +76,18 @@ def _weeks(body: dict[str, object]) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= 520:
         raise invalid("weeks", lambda: _("Choose how many weeks, or “ongoing”."))
     return value
+
+
+def _note(body: dict[str, object]) -> str:
+    """The body's note: absent, or text the note rule accepts (the chat's sentence if not)."""
+    value = body.get("note", "")
+    if not isinstance(value, str):
+        raise invalid("note", lambda: _("Type the note as text."))
+    try:
+        return clean_note(value)
+    except (NoteTooLong, InvalidInput) as refused:
+        error = refused  # the name `refused` ends with the except block; the sentence is said later
+        raise invalid("note", lambda: describe(error)) from None
 
 
 def _calendar_query(request: web.Request) -> tuple[date | None, int, str, Part]:
@@ -141,12 +155,13 @@ async def calendar(request: web.Request) -> web.Response:
 
 @routes.post("/api/booking/{token}/book")
 async def book(request: web.Request) -> web.Response:
-    """Book a slot, or a weekly series from it."""
+    """Book a slot, or a weekly series from it, with the student's note if any."""
     body = await json_body(request)
-    slot_id, weeks = _slot_id(body), _weeks(body)
+    slot_id, weeks, note = _slot_id(body), _weeks(body), _note(body)
     deps = request.app[API].deps
     made = await through_link(
-        request, lambda token, caller: portal_booking.book(deps, token, caller, slot_id, weeks)
+        request,
+        lambda token, caller: portal_booking.book(deps, token, caller, slot_id, weeks, note),
     )
     answer = {
         "zone": made.zone,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.domain.notes import MAX_NOTE_CHARS
 from web.api import openapi
 
 PROBLEM = openapi.PROBLEM
@@ -133,6 +134,8 @@ SCHEMAS: dict[str, Any] = {
             "may_change",
             "series_id",
             "place",
+            "teacher_note",
+            "student_note",
         ],
         "properties": {
             "id": {"type": "integer"},
@@ -152,6 +155,8 @@ SCHEMAS: dict[str, Any] = {
                 "description": "Where the lesson takes place as it is now: a meeting link "
                 "(always https://) or an address; null when the teacher set none.",
             },
+            "teacher_note": {"type": "string", "description": 'The teacher\'s note; "": none.'},
+            "student_note": {"type": "string", "description": 'The student\'s note; "": none.'},
         },
     },
     "BookingMade": {
@@ -189,6 +194,11 @@ SCHEMAS: dict[str, Any] = {
                     {"type": "integer", "minimum": 1},
                     {"const": "ongoing"},
                 ],
+            },
+            "note": {
+                "type": "string",
+                "maxLength": MAX_NOTE_CHARS,
+                "description": "A note to the teacher (plain text); a series: its first lesson.",
             },
         },
     },

@@ -77,4 +77,6 @@ def booking_json(own: OwnLesson) -> dict[str, object]:
         "may_change": own.may_change,
         "series_id": lesson.series_id,
         "place": lesson.place,
+        "teacher_note": lesson.teacher_note,
+        "student_note": lesson.student_note,
     }

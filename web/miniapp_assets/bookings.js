@@ -71,6 +71,8 @@ function card(booking, zone, rerender, upcoming) {
     h("p", {}, `${booking.subject} · ${booking.teacher.name}`),
     place(booking),
     h("p", { class: "badge" }, statusLabel(booking.status), booking.series_id ? ` · ${t("Weekly")}` : ""),
+    booking.teacher_note ? h("p", { class: "note" }, t("Teacher's note: {note}", { note: booking.teacher_note })) : null,
+    booking.student_note ? h("p", { class: "note" }, t("Your note: {note}", { note: booking.student_note })) : null,
     actions.length ? h("div", { class: "actions", role: "group", "aria-label": when }, actions) : null);
 }
 

@@ -94,10 +94,19 @@ function repeatChoice(policy) {
   return { element, value };
 }
 
+// The student's note to the teacher, optional; its length rule is the server's (a refusal says it).
+function noteField() {
+  const input = h("textarea", { id: "booking-note", rows: 3 });
+  const element = h("p", { class: "note" },
+    h("label", { for: "booking-note" }, t("Note for your teacher (optional)")), input);
+  return { element, value: () => input.value };
+}
+
 async function confirmBooking(slot, rerender) {
   const policy = state.info.policy;
   const repeat = repeatChoice(policy);
   const moving = state.moving;
+  const note = moving ? null : noteField();  // a moved lesson keeps the notes it has
   const chosen = await dialog({
     title: moving ? t("Move your lesson?") : t("Book this lesson?"),
     body: [
@@ -106,10 +115,11 @@ async function confirmBooking(slot, rerender) {
       moving ? h("p", { class: "muted" }, t("Instead of {when}", { when: full(moving.starts_at, state.zone) })) : null,
       policyLines(policy),
       moving ? null : repeat.element,
+      note ? note.element : null,
     ],
     actions: [
       { text: t("Back"), value: null },
-      { text: moving ? t("Move here") : t("Confirm booking"), value: () => ({ weeks: repeat.value() }), kind: "primary" },
+      { text: moving ? t("Move here") : t("Confirm booking"), value: () => ({ weeks: repeat.value(), note: note ? note.value() : "" }), kind: "primary" },
     ],
   });
   if (!chosen) return;
@@ -122,7 +132,7 @@ async function confirmBooking(slot, rerender) {
       say(t("Moved to {when}.", { when: full(slot.starts_at, state.zone) }));
     } else {
       const made = await call("POST", `${base()}/book`, {
-        body: { slot_id: slot.id, weeks: chosen.weeks }, fallback: t("Could not book. Please try again."),
+        body: { slot_id: slot.id, weeks: chosen.weeks, note: chosen.note }, fallback: t("Could not book. Please try again."),
       });
       const skipped = made.skipped && made.skipped.length
         ? ` ${t("Some weeks were taken: {count}.", { count: made.skipped.length })}` : "";

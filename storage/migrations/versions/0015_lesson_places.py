@@ -5,7 +5,7 @@ going with its owner. A lesson's place is its own, else its hours', else the def
 (bot/domain/places.py); `changed_at` lets calendar feeds show a changed place as a change.
 
 Revision ID: 0015_lesson_places
-Revises: 0012_calendar_feeds
+Revises: 0014_lesson_notes
 Create Date: 2026-12-01 16:00:00
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from storage.types import UTCDateTime
 
 revision = "0015_lesson_places"
-down_revision = "0012_calendar_feeds"
+down_revision = "0014_lesson_notes"
 branch_labels = None
 depends_on = None
 
