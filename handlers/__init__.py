@@ -32,6 +32,7 @@ from handlers import (
     teacher_settings,
     teacher_students,
     time_off,
+    waitlist,
 )
 from handlers.press_answers import PressAnswers
 from handlers.typed_text import TypedTextGuard
@@ -46,6 +47,7 @@ def build_router() -> Router:
         student_home.router,
         student_calendar.router,
         student_bookings.router,
+        waitlist.router,
         series.router,
         teacher_onboarding.router,
         teacher_home.router,

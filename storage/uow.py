@@ -26,6 +26,7 @@ from storage.repositories.stats import SqlStats
 from storage.repositories.students import SqlStudents
 from storage.repositories.teachers import SqlTeachers
 from storage.repositories.updates import SqlProcessedUpdates
+from storage.repositories.waitlist import SqlWaitlist
 
 READONLY = "lessonlink_readonly"
 
@@ -92,6 +93,7 @@ class SqlUnitOfWork:
     series: SqlSeries
     api_keys: SqlApiKeys
     feeds: SqlCalendarFeeds
+    waitlist: SqlWaitlist
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], dialect: str, readonly: bool = False
@@ -130,6 +132,7 @@ class SqlUnitOfWork:
         self.series = SqlSeries(session, self.dialect)
         self.api_keys = SqlApiKeys(session)
         self.feeds = SqlCalendarFeeds(session, self.dialect)
+        self.waitlist = SqlWaitlist(session)
         return self
 
     async def __aexit__(

@@ -38,6 +38,7 @@ from bot.domain.notices import (
     SeriesNotice,
     StudentReminder,
     TeacherReminder,
+    WaitlistOffer,
 )
 from bot.domain.reminders import time_left
 from views.callbacks import HomeAction, LessonAction, MyLessonCb, StudentHomeCb
@@ -45,6 +46,7 @@ from views.formatting import clock_time, day_time, local, long_day, when, when_f
 from views.i18n import CatalogI18n
 from views.series_notices import series_text
 from views.teacher_callbacks import LinkAction, LinkCb
+from views.waitlist_notices import offer_buttons, offer_text
 
 
 def _who(colour: int, name: str) -> str:
@@ -149,6 +151,8 @@ def _text(outgoing: Outgoing, zone: str, now: datetime) -> str:
             ).format(who=_who(notice.colour, notice.student_name), day=day)
         case BusyClash() | BusyCalendarFailing():
             return _busy_calendar(notice, zone)
+        case WaitlistOffer():
+            return offer_text(notice, zone)
         case LinkBoundElsewhere() | RecipientUnreachable():
             text = (
                 _(
@@ -186,6 +190,8 @@ def _busy_calendar(notice: BusyClash | BusyCalendarFailing, zone: str) -> str:
 def _buttons(outgoing: Outgoing) -> InlineKeyboardMarkup | None:
     """The actions a notice offers: manage the lesson, book again, fix a link."""
     rows: list[list[InlineKeyboardButton]] = []
+    if isinstance(outgoing.notice, WaitlistOffer):
+        return offer_buttons(outgoing.notice)
     match outgoing.notice:
         case StudentReminder(lesson=lesson):
             mine = StudentHomeCb(action=HomeAction.MINE, student_id=lesson.student_id).pack()
@@ -223,6 +229,7 @@ def _teacher_zone(notice: Notice) -> str:
             | RecipientUnreachable()
             | BusyClash()
             | BusyCalendarFailing()
+            | WaitlistOffer()
         ):
             return notice.teacher_tz
     return "UTC"

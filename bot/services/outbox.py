@@ -29,8 +29,10 @@ from bot.domain.notices import (
     Reminder,
     StudentReminder,
     UnreadableNotice,
+    WaitlistOffer,
 )
 from bot.domain.reminders import agenda_too_late, reminder_skip
+from bot.domain.waitlist import offer_open
 from bot.ports import Delivery, Sender
 from bot.services import notify
 from bot.services.context import Deps
@@ -86,6 +88,9 @@ async def _stale_reason(
     if isinstance(notice, DailyAgenda):
         due_at = notice.due_at or message.due_at
         return "agenda too late" if agenda_too_late(due_at, now) else None
+    if isinstance(notice, WaitlistOffer):  # an offer that lapsed or was taken says nothing true
+        entry = await uow.waitlist.get(notice.entry_id)
+        return None if entry is not None and offer_open(entry, now) else "offer no longer open"
     return None
 
 

@@ -137,7 +137,7 @@ def day_counts(spans: int, by_subject: bool, clear: int = 0) -> Select[tuple[int
         c.starts_at > bindparam("now"),
         c.starts_at >= bindparam("earliest"),
         c.starts_at <= bindparam("latest"),
-        c.booked < c.capacity,
+        c.booked + c.held < c.capacity,
     )
     if clear:
         bookable = and_(bookable, ~_kept_clear(clear))

@@ -27,7 +27,8 @@ _TAKE_SEAT = (
     .where(
         _slots.c.id == bindparam("slot_id"),
         _slots.c.status == SlotStatus.OPEN.value,
-        _slots.c.booked < _slots.c.capacity,
+        # Seats held for waitlist offers are nobody else's (0013_waitlist).
+        _slots.c.booked + _slots.c.held < _slots.c.capacity,
         _slots.c.starts_at > bindparam("now", type_=_slots.c.starts_at.type),
     )
     .values(booked=_slots.c.booked + 1)
