@@ -9,8 +9,10 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import inspect, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.clock import ManualClock
 from bot.domain.errors import SlotRefused
@@ -18,6 +20,7 @@ from bot.domain.model import Slot, Student, Teacher
 from bot.domain.waitlist import WaitlistRefused, WaitState
 from bot.services import booking, waitlist, waitlist_offers
 from bot.services.context import Deps
+from storage.migrate import alembic_config, upgrade_to_head
 from storage.models import SlotRow
 from storage.uow import SqlUnitOfWork
 from tests.factories import VAULT, make_slots, make_student, make_teacher
@@ -155,3 +158,29 @@ async def test_the_database_refuses_holds_beyond_the_seats(
         async with uow() as u:
             await u.session.execute(update(SlotRow).where(SlotRow.id == slot.id).values(held=1))
             await u.commit()
+
+
+async def test_migration_0013_adds_the_waitlist_and_downgrades_cleanly(
+    empty_engine: AsyncEngine,
+) -> None:
+    from alembic import command
+
+    def _step(conn: Connection, target: str, up: bool) -> None:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        (command.upgrade if up else command.downgrade)(cfg, target)
+
+    def _mine(conn: Connection) -> set[str]:
+        found = inspect(conn)
+        names = set(found.get_table_names()) & {"waitlist_entries"}
+        names |= {f"slots.{c['name']}" for c in found.get_columns("slots")} & {"slots.held"}
+        return names
+
+    mine = {"waitlist_entries", "slots.held"}
+    await upgrade_to_head(empty_engine)
+    async with empty_engine.begin() as conn:
+        assert await conn.run_sync(_mine) == mine
+        await conn.run_sync(_step, "0012_calendar_feeds", False)
+        assert await conn.run_sync(_mine) == set()
+        await conn.run_sync(_step, "head", True)
+        assert await conn.run_sync(_mine) == mine

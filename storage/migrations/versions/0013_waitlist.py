@@ -37,7 +37,7 @@ def upgrade() -> None:
         )
     else:
         op.add_column("slots", sa.Column("held", sa.Integer(), nullable=False, server_default="0"))
-        op.create_check_constraint("ck_slots_holds_within_capacity", "slots", _HOLDS_CHECK)
+        op.create_check_constraint(op.f("ck_slots_holds_within_capacity"), "slots", _HOLDS_CHECK)
     op.add_column(
         "teachers",
         sa.Column("waitlist_hold_minutes", sa.Integer(), nullable=False, server_default="15"),
@@ -83,8 +83,9 @@ def downgrade() -> None:
     op.drop_table("waitlist_entries")
     op.drop_column("teachers", "waitlist_hold_minutes")
     if op.get_bind().dialect.name == "sqlite":
-        with op.batch_alter_table("slots") as batch:
+        with op.batch_alter_table("slots") as batch:  # the table is copied without them
+            batch.drop_constraint(op.f("ck_slots_holds_within_capacity"), type_="check")
             batch.drop_column("held")
     else:
-        op.drop_constraint("ck_slots_holds_within_capacity", "slots", type_="check")
+        op.drop_constraint(op.f("ck_slots_holds_within_capacity"), "slots", type_="check")
         op.drop_column("slots", "held")
