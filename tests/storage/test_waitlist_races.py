@@ -18,7 +18,7 @@ from bot.domain.clock import ManualClock
 from bot.domain.errors import SlotRefused
 from bot.domain.model import Slot, Student, Teacher
 from bot.domain.waitlist import WaitlistRefused, WaitState
-from bot.services import booking, waitlist, waitlist_offers
+from bot.services import booking, teacher_booking, waitlist, waitlist_offers
 from bot.services.context import Deps
 from storage.migrate import alembic_config, upgrade_to_head
 from storage.models import SlotRow
@@ -184,3 +184,16 @@ async def test_migration_0013_adds_the_waitlist_and_downgrades_cleanly(
         assert await conn.run_sync(_mine) == set()
         await conn.run_sync(_step, "head", True)
         assert await conn.run_sync(_mine) == mine
+
+
+async def test_the_teacher_cannot_give_a_held_seat_away_but_may_book_it_for_its_holder(
+    deps: Deps, uow: Callable[[], SqlUnitOfWork]
+) -> None:
+    teacher, slot, [ana], [ben, cleo] = await _full_slot(deps, uow, 1, 2, 7100)
+    await _cancel(deps, ana)
+    with pytest.raises(SlotRefused):
+        await teacher_booking.book_for(deps, teacher.telegram_id, cleo.id, slot.id)
+    await teacher_booking.book_for(deps, teacher.telegram_id, ben.id, slot.id)
+    assert await _seats(uow, slot.id) == (1, 0)
+    async with uow() as u:
+        assert await u.waitlist.live(slot.id, ben.id) is None  # the hold became his lesson
