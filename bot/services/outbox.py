@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.domain.booking import may_still_change
-from bot.domain.model import BookingStatus, OutboxMessage, OutboxStatus
+from bot.domain.model import BookingStatus, OutboxMessage, OutboxStatus, SlotStatus
 from bot.domain.notice_json import read_notice
 from bot.domain.notices import (
     AgendaLesson,
@@ -88,9 +88,12 @@ async def _stale_reason(
     if isinstance(notice, DailyAgenda):
         due_at = notice.due_at or message.due_at
         return "agenda too late" if agenda_too_late(due_at, now) else None
-    if isinstance(notice, WaitlistOffer):  # an offer that lapsed or was taken says nothing true
+    if isinstance(notice, WaitlistOffer):  # an offer that lapsed, was taken or went is false
         entry = await uow.waitlist.get(notice.entry_id)
-        return None if entry is not None and offer_open(entry, now) else "offer no longer open"
+        if entry is None or not offer_open(entry, now):
+            return "offer no longer open"
+        slot = await uow.slots.get(entry.slot_id)
+        return None if slot is not None and slot.status == SlotStatus.OPEN else "slot gone"
     return None
 
 

@@ -169,7 +169,7 @@ class SqlWaitlist:
         return [_entry(r) for r in (await self._s.execute(query)).all()]
 
     async def drop_started(self, now: datetime) -> int:
-        """Silently close the waiting entries of lessons that began or went; how many."""
+        """Silently close the live entries of lessons that began or went; how many."""
         gone = (
             select(_slots.c.id)
             .where(
@@ -180,7 +180,7 @@ class SqlWaitlist:
         )
         done = await self._s.execute(
             update(_entries)
-            .where(_entries.c.state == WaitState.WAITING.value, gone)
+            .where(_entries.c.state.in_(_LIVE), gone)
             .values(state=WaitState.DROPPED.value, closed_at=now)
         )
         return int(done.rowcount or 0)  # type: ignore[attr-defined]

@@ -177,3 +177,15 @@ async def test_a_lesson_that_begins_drops_its_line_silently_and_forged_entries_a
     assert len(h.chat(BEN)) == before, "dropped silently"
     await h.send(BEN, "/waitlist")
     assert "You are not waiting for any lesson" in h.last(BEN).content
+
+
+async def test_time_off_over_a_full_lesson_offers_its_seat_to_nobody(harness: Harness) -> None:
+    h = harness
+    await _full_with_line(h)
+    await h.send(steps.TEACHER_TG, "/block 2026-11-25 10:00-13:00 ill")
+    await h.press(steps.TEACHER_TG, "Cancel without the reason")
+    await _waitlist_pass(h)
+    await h.flush()
+    assert not any("freed up" in m.content for m in h.chat(BEN)), "the slot went with the seat"
+    await h.send(BEN, "/waitlist")
+    assert "You are not waiting for any lesson" in h.last(BEN).content
