@@ -189,3 +189,23 @@ async def test_time_off_over_a_full_lesson_offers_its_seat_to_nobody(harness: Ha
     assert not any("freed up" in m.content for m in h.chat(BEN)), "the slot went with the seat"
     await h.send(BEN, "/waitlist")
     assert "You are not waiting for any lesson" in h.last(BEN).content
+
+
+async def test_a_fully_booked_day_opens_from_the_week_to_join_its_line(harness: Harness) -> None:
+    h = harness
+    tutor = await steps.teacher(h)
+    [only] = await steps.slots(h, tutor, WED_10_UTC)
+    ana = await steps.student(h, tutor, ANA, "Ana")
+    await steps.student(h, tutor, BEN, "Ben")
+    await booking.book(h.app.deps, ANA, ana, only.id)
+    await h.send(BEN, "/book")
+    assert "Wed, 25 Nov · 🔴 fully booked" in h.last(BEN).button_texts()
+    await h.press(BEN, "Wed, 25 Nov · 🔴 fully booked")
+    await h.press(BEN, FULL)
+    assert "This time is fully booked" in h.last(BEN).content
+    await h.press(BEN, NOTIFY)
+    assert "number 1 in line" in h.last(BEN).content
+    await h.press(BEN, "🏠 Home")
+    await h.press(BEN, "📝 Book a lesson")
+    await h.press(BEN, "🗓 Pick a month")
+    assert "🔴25" in h.last(BEN).button_texts()
