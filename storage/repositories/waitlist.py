@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Row, Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import Slot, SlotStatus
@@ -19,8 +19,9 @@ _entries = cast(Table, WaitlistEntryRow.__table__)
 _LIVE = [s.value for s in LIVE]
 
 
-def _entry(row: object) -> WaitEntry:
-    return rows.entity(WaitEntry, row, state=WaitState(getattr(row, "state")))  # noqa: B009
+def _entry(row: Row[tuple[object, ...]]) -> WaitEntry:
+    """An entry from a plain row of its table."""
+    return rows.entity(WaitEntry, row, state=WaitState(row.state))
 
 
 class SqlWaitlist:
