@@ -8,8 +8,10 @@ crash offers nobody twice, and a hold and its expiry cannot both win.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from bot.domain.model import Slot
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
 
 log = logging.getLogger("lessonlink.waitlist")
+LAPSED = WaitState.LAPSED
 
 
 async def as_seen_by(uow: SqlUnitOfWork, slot: Slot, student_id: int, now: datetime) -> Slot:
@@ -93,10 +96,11 @@ async def give_back(uow: SqlUnitOfWork, entry: WaitEntry, to: WaitState, now: da
 
 
 async def sweep(deps: Deps) -> int:
-    """One periodic pass: drop lines of lessons begun, lapse ran-out holds (offering each seat
-    on), and offer seats freed any other way (more seats or hours); how many offers made.
+    """One periodic pass: drop lines of lessons begun or gone, lapse ran-out holds (offering
+    each seat on), and offer seats freed any other way (more seats or hours); how many offers.
 
-    Each step is its own transaction: one failing slot holds back no other.
+    Each step is its own transaction: one failing slot holds back no other (it is tried
+    again at the next pass).
     """
     now = deps.clock.now()
     async with deps.uow() as uow:
@@ -104,15 +108,25 @@ async def sweep(deps: Deps) -> int:
         lapsed = await uow.waitlist.lapsed(now)
         await uow.commit()
     for entry in lapsed:
-        async with deps.uow() as uow:
-            await give_back(uow, entry, WaitState.LAPSED, now)
-            await uow.commit()
+        await _each(deps, entry.slot_id, partial(give_back, entry=entry, to=LAPSED, now=now))
     async with deps.uow() as uow:
         with_room = await uow.waitlist.slots_with_room(now)
         await uow.commit()
     offered = 0
     for slot_id in with_room:
-        async with deps.uow() as uow:
-            offered += await offer_freed(uow, now, slot_id)
-            await uow.commit()
+        offered += await _each(deps, slot_id, partial(offer_freed, now=now, slot_id=slot_id))
     return offered
+
+
+async def _each(
+    deps: Deps, slot_id: int, step: Callable[[SqlUnitOfWork], Awaitable[int | bool]]
+) -> int:
+    """One step of the pass in its own transaction; a failure is logged and left for the next."""
+    try:
+        async with deps.uow() as uow:
+            done = await step(uow)
+            await uow.commit()
+    except Exception:
+        log.exception("waitlist step failed for slot %s", slot_id)
+        return 0
+    return int(done)

@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.clock import ManualClock
 from bot.domain.errors import SlotRefused
-from bot.domain.model import Slot, Student, Teacher
+from bot.domain.model import OutboxStatus, Slot, Student, Teacher
+from bot.domain.notices import NoticeKind
 from bot.domain.waitlist import WaitlistRefused, WaitState
 from bot.services import booking, teacher_booking, waitlist, waitlist_offers
 from bot.services.context import Deps
@@ -197,3 +198,22 @@ async def test_the_teacher_cannot_give_a_held_seat_away_but_may_book_it_for_its_
     assert await _seats(uow, slot.id) == (1, 0)
     async with uow() as u:
         assert await u.waitlist.live(slot.id, ben.id) is None  # the hold became his lesson
+
+
+async def test_two_workers_passing_at_once_offer_each_seat_once(
+    deps: Deps, uow: Callable[[], SqlUnitOfWork]
+) -> None:
+    _, slot, _, line = await _full_slot(deps, uow, 2, 3, 7300)
+    async with uow() as u:  # two more seats
+        await u.session.execute(update(SlotRow).where(SlotRow.id == slot.id).values(capacity=4))
+        await u.commit()
+    first, second = await asyncio.gather(waitlist_offers.sweep(deps), waitlist_offers.sweep(deps))
+    assert first + second == 2
+    assert await _seats(uow, slot.id) == (2, 2)
+    async with uow() as u:
+        offered = [
+            (await u.waitlist.of_students([s.id]))[0][0].state == WaitState.OFFERED for s in line
+        ]
+        rows = [m for status in OutboxStatus for m in await u.outbox.by_status(status)]
+    assert offered == [True, True, False]
+    assert len([m for m in rows if m.kind == NoticeKind.WAITLIST_OFFER]) == 2
