@@ -36,6 +36,7 @@ from handlers import (
     teacher_settings,
     teacher_students,
     time_off,
+    waitlist,
 )
 from handlers.press_answers import PressAnswers
 from handlers.typed_text import TypedTextGuard
@@ -51,6 +52,7 @@ def build_router() -> Router:
         student_calendar.router,
         booking_note.router,
         student_bookings.router,
+        waitlist.router,
         series.router,
         teacher_onboarding.router,
         teacher_home.router,

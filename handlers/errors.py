@@ -16,7 +16,9 @@ from aiogram.utils.i18n import ngettext
 from bot.domain import errors as e
 from bot.domain.series import SeriesRefused, SeriesUnavailable
 from bot.domain.typed import plain_number
+from bot.domain.waitlist import WaitlistRefused
 from bot.domain.zones import zone_label
+from handlers import waitlist_views
 from handlers.middlewares import outcome_of_update
 from views.formatting import sentence, shorten
 
@@ -225,6 +227,8 @@ def describe(error: e.DomainError) -> str:
                     "“{name} (piano)”."
                 ).format(name=_echo(name))
             )
+        case WaitlistRefused(reason=reason):
+            return waitlist_views.refusal(reason)
         case e.NotFound():
             return _("That is not available any more.")
         case e.CancellationWindowPassed(window_minutes=minutes):

@@ -59,6 +59,7 @@ def _entries() -> list[tuple[Setting, str]]:
         (Setting.TEACHER_REMINDERS, "📌 " + _("Reminders to you")),
         (Setting.INACTIVE_AFTER, "💤 " + _("Inactive after")),
         (Setting.SERIES, "🔁 " + _("Weekly lessons")),
+        (Setting.WAITLIST_HOLD, "🎟 " + _("Waitlist hold")),
         (Setting.BROWSER_LINKS, "🌐 " + _("Links also work in a plain browser")),
     ]
 

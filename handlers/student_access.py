@@ -65,6 +65,7 @@ def student_commands() -> list[BotCommand]:
         BotCommand(command="start", description=_("Home: your lessons and booking")),
         BotCommand(command="book", description=_("Book a lesson")),
         BotCommand(command="mybookings", description=_("Your lessons: cancel, move, calendar")),
+        BotCommand(command="waitlist", description=_("Your places in line for full times")),
         BotCommand(command="timezone", description=_("Your time zone")),
         BotCommand(command="language", description=_("Change the language")),
         BotCommand(command="help", description=_("What this bot can do")),

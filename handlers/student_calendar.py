@@ -6,12 +6,14 @@ from aiogram import Router
 from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot.domain.errors import SlotUnavailable
 from bot.services import student_calendar as calendar
 from bot.services.accounts import Identity
 from bot.services.context import Deps
 from bot.services.student_calendar import Booked, Cursor, Offer, Refreshed
 from handlers import student_calendar_views as cviews
 from handlers import student_views as views
+from handlers import waitlist_views
 from handlers.errors import describe
 from handlers.student_bookings import list_when_move_gone
 from views.calendar_callbacks import (
@@ -29,10 +31,13 @@ from views.calendar_callbacks import (
 router = Router(name="calendar")
 
 
-def outcome_screen(outcome: Offer | Booked | Refreshed) -> tuple[str, views.Keyboard]:
-    """The card of a slot offered or of a lesson booked, or why not above the day as it is now."""
+def outcome_screen(
+    outcome: Offer | Booked | Refreshed, note: str | None = None
+) -> tuple[str, views.Keyboard]:
+    """The card of a slot offered or of a lesson booked, or why not above the day as it is now
+    (`note` instead of the refusal's own sentence)."""
     if isinstance(outcome, Refreshed):
-        return cviews.day_screen(outcome.day, notice="⚠️ " + describe(outcome.refusal))
+        return cviews.day_screen(outcome.day, notice=note or "⚠️ " + describe(outcome.refusal))
     if isinstance(outcome, Offer):
         return views.offer_card(outcome)
     return views.booked_text(outcome.lesson, outcome.zone, outcome.moved_from)
@@ -105,4 +110,12 @@ async def slot(
     cb = callback_data
     step = calendar.confirm if isinstance(cb, ConfirmCb) else calendar.offer
     outcome = await step(deps, identity, cb.cursor, cb.slot_id)
-    await views.show(query, *outcome_screen(outcome))
+    full = isinstance(outcome, Refreshed) and outcome.refusal.reason == SlotUnavailable.FULL
+    if isinstance(outcome, Refreshed) and full and not cb.cursor.moving:
+        # A full slot offers its waitlist (a seat taken under Confirm is still "just taken").
+        note = None if isinstance(cb, ConfirmCb) else waitlist_views.full_note()
+        text, keyboard = outcome_screen(outcome, note)
+        keyboard = waitlist_views.with_join(keyboard, outcome.day.view.student_id, cb.slot_id)
+    else:
+        text, keyboard = outcome_screen(outcome)
+    await views.show(query, text, keyboard)

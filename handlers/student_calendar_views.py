@@ -114,8 +114,7 @@ def _empty_runs(days: list[DayCount]) -> list[list[DayCount]]:
     """Days split into runs: each day with something to open alone, days without together."""
     runs: list[list[DayCount]] = []
     for count in days:
-        empty = not count.free and not count.mine
-        if empty and runs and not (runs[-1][-1].free or runs[-1][-1].mine):
+        if not count.opens and runs and not runs[-1][-1].opens:
             runs[-1].append(count)
         else:
             runs.append([count])
@@ -126,8 +125,10 @@ def _day_button(view: View, count: DayCount) -> Button:
     label = fmt.day_label(count.day)
     if count.free:
         text = ngettext("{day} · {n} free", "{day} · {n} free", count.free)
-    else:
+    elif count.mine:
         text = _("{day} · ⭐ yours")
+    else:
+        text = _("{day} · 🔴 fully booked")
     return button(text.format(day=label, n=count.free), DayCb.at(view.cursor(count.day)))
 
 
@@ -139,7 +140,7 @@ def week_screen(week: Week) -> tuple[str, Keyboard]:
     rows = []
     for run in _empty_runs(week.days):
         first, last = run[0], run[-1]
-        if first.free or first.mine:
+        if first.opens:
             rows.append([_day_button(view, first)])
         elif first is last:
             label = _("{day} · no free times").format(day=fmt.day_label(first.day))
@@ -179,8 +180,8 @@ def month_screen(month: Month) -> tuple[str, Keyboard]:
     for index in range(-(-cells // 7) * 7):
         day = month.first + timedelta(days=index - blank)
         count = counts.get(day)
-        if count is not None and (count.free or count.mine):
-            text = str(day.day) if count.free else f"⭐{day.day}"
+        if count is not None and count.opens:
+            text = str(day.day) if count.free else f"⭐{day.day}" if count.mine else f"🔴{day.day}"
             data = DayCb.at(here.on(day)).pack()
         else:
             inside = month.first <= day < following

@@ -36,6 +36,7 @@ def help_text() -> str:
             _("<b>How to book</b>: press 📝 Book a lesson, pick a day, pick a time, confirm."),
             _("/book: the calendar"),
             _("/mybookings: your lessons, to cancel, reschedule or add to your calendar"),
+            _("/waitlist: the fully booked times you wait for, and your place in line"),
             _("/timezone City: show times in your zone, e.g. /timezone Tokyo or /timezone UTC+3"),
             _("/start: your home card"),
         ]

@@ -63,6 +63,10 @@ def prompt(key: Setting) -> str:
             "Type the most weeks a student may book every week at one time, e.g. 26 (at most "
             "104), or off to offer single lessons only."
         ),
+        Setting.WAITLIST_HOLD: _(
+            "Type how long a freed seat is held for the next student in line before it goes "
+            "to the one after, e.g. 15m or 1h (5 minutes to 24 hours)."
+        ),
     }.get(key, "")
 
 

@@ -36,6 +36,8 @@ from jobs.mail import mail_job
 from jobs.scheduler import Tick, build_scheduler
 from jobs.updates import prune_updates_job
 from jobs.upkeep import INTERVAL_SECONDS, horizon_job
+from jobs.waitlist import INTERVAL_SECONDS as WAITLIST_SECONDS
+from jobs.waitlist import waitlist_job
 from runtime.api_retry import PinResponseTypes, RetryMiddleware, SendWhenUneditable
 from runtime.delivery import EndsReadsFirst
 from runtime.mail import SmtpMailer
@@ -137,6 +139,7 @@ def build_application(
         "digests": (digests_job(deps, engine), 60.0),
         "horizon": (horizon_job(deps, engine), INTERVAL_SECONDS),
         "updates": (prune_updates_job(deps), 3600.0),
+        "waitlist": (waitlist_job(deps), WAITLIST_SECONDS),
         "busy_calendars": (
             busy_calendars_job(
                 deps,

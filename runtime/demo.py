@@ -42,8 +42,9 @@ DEMO_USERNAME = "lessonlink_demo_bot"
 DEFAULT_PORT = 8321
 DEMO_FOLDER = Path("data") / "demo"
 DATABASE_FILE = "lessonlink-demo.sqlite3"
-# After the clock moves: open the new days, send the agendas, then what has come due.
-CLOCK_JOBS = ("horizon", "digests", "outbox")
+# After the clock moves: open the new days, send the agendas, lapse waitlist holds (offering
+# the seats on), then what has come due.
+CLOCK_JOBS = ("horizon", "digests", "waitlist", "outbox")
 
 
 @dataclass(frozen=True)

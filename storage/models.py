@@ -80,6 +80,7 @@ class TeacherRow(Base):
     series_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     series_max_weeks: Mapped[int] = mapped_column(Integer, default=26, server_default="26")
     browser_links: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    waitlist_hold_minutes: Mapped[int] = mapped_column(Integer, default=15, server_default="15")
 
 
 class StudentRow(Base):
@@ -162,6 +163,8 @@ class SlotRow(Base):
     __tablename__ = "slots"
     __table_args__ = (
         CheckConstraint("booked >= 0 AND booked <= capacity", name="seats_within_capacity"),
+        # Seats held for a waitlist offer count against the capacity too (0013_waitlist).
+        CheckConstraint("held >= 0 AND booked + held <= capacity", name="holds_within_capacity"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         Index("ix_slots_teacher_start", "teacher_id", "starts_at"),
         Index(
@@ -191,6 +194,7 @@ class SlotRow(Base):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     capacity: Mapped[int] = mapped_column(Integer, default=1)
     booked: Mapped[int] = mapped_column(Integer, default=0)
+    held: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     subject: Mapped[str] = mapped_column(String(64), default="")
     status: Mapped[str] = mapped_column(String(16), default="open")
 
@@ -428,3 +432,31 @@ class BookingPlaceRow(Base):
     )
     place: Mapped[str] = mapped_column(String(300))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class WaitlistEntryRow(Base):
+    """A student in line for a full slot: waiting, offered a held seat, or closed (why)."""
+
+    __tablename__ = "waitlist_entries"
+    __table_args__ = (
+        # One live place in line per student and slot.
+        Index(
+            "uq_waitlist_live_slot_student",
+            "slot_id",
+            "student_id",
+            unique=True,
+            sqlite_where=text("state IN ('waiting', 'offered')"),
+            postgresql_where=text("state IN ('waiting', 'offered')"),
+        ),
+        Index("ix_waitlist_slot_state", "slot_id", "state", "id"),
+        Index("ix_waitlist_student_state", "student_id", "state"),
+        Index("ix_waitlist_state_hold", "state", "hold_until"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slot_id: Mapped[int] = mapped_column(ForeignKey("slots.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hold_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

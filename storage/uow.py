@@ -28,6 +28,7 @@ from storage.repositories.student_emails import SqlStudentEmails
 from storage.repositories.students import SqlStudents
 from storage.repositories.teachers import SqlTeachers
 from storage.repositories.updates import SqlProcessedUpdates
+from storage.repositories.waitlist import SqlWaitlist
 
 READONLY = "lessonlink_readonly"
 
@@ -94,6 +95,7 @@ class SqlUnitOfWork:
     series: SqlSeries
     api_keys: SqlApiKeys
     feeds: SqlCalendarFeeds
+    waitlist: SqlWaitlist
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], dialect: str, readonly: bool = False
@@ -134,6 +136,7 @@ class SqlUnitOfWork:
         self.feeds = SqlCalendarFeeds(session, self.dialect)
         self.student_emails = SqlStudentEmails(session)
         self.places = SqlPlaces(session, self.dialect)
+        self.waitlist = SqlWaitlist(session)
         return self
 
     async def __aexit__(

@@ -40,6 +40,7 @@ from bot.domain.notices import (
     SeriesNotice,
     StudentReminder,
     TeacherReminder,
+    WaitlistOffer,
 )
 from bot.domain.reminders import time_left
 from views.callbacks import HomeAction, LessonAction, MyLessonCb, StudentHomeCb
@@ -49,6 +50,7 @@ from views.lesson_notes import notice_notes
 from views.places import place_changed_text, place_line
 from views.series_notices import series_text
 from views.teacher_callbacks import LinkAction, LinkCb
+from views.waitlist_notices import offer_buttons, offer_text
 
 
 def _who(colour: int, name: str) -> str:
@@ -165,6 +167,8 @@ def _text(outgoing: Outgoing, zone: str, now: datetime) -> str:
                 address=html.escape(notice.address),
                 error=html.escape(notice.error),
             )
+        case WaitlistOffer():
+            return offer_text(notice, zone)
         case LinkBoundElsewhere() | RecipientUnreachable():
             text = (
                 _(
@@ -202,6 +206,8 @@ def _busy_calendar(notice: BusyClash | BusyCalendarFailing, zone: str) -> str:
 def _buttons(outgoing: Outgoing) -> InlineKeyboardMarkup | None:
     """The actions a notice offers: manage the lesson, book again, fix a link."""
     rows: list[list[InlineKeyboardButton]] = []
+    if isinstance(outgoing.notice, WaitlistOffer):
+        return offer_buttons(outgoing.notice)
     match outgoing.notice:
         case StudentReminder(lesson=lesson):
             mine = StudentHomeCb(action=HomeAction.MINE, student_id=lesson.student_id).pack()
@@ -244,6 +250,7 @@ def _teacher_zone(notice: Notice) -> str:
             | BusyClash()
             | BusyCalendarFailing()
             | MailFailed()
+            | WaitlistOffer()
         ):
             return notice.teacher_tz
     return "UTC"

@@ -31,6 +31,8 @@ class TeacherSettings:
     buffer_minutes: int = 0
     # Student links also open the booking portal in a plain browser, without Telegram.
     browser_links: bool = False
+    # How long a waitlist offer holds its freed seat for the student offered it.
+    waitlist_hold_minutes: int = 15
 
 
 @dataclass
@@ -115,11 +117,12 @@ class Slot:
     subject: str = ""
     window_id: int | None = None
     status: SlotStatus = SlotStatus.OPEN
+    held: int = 0  # seats held for students offered them from the waitlist
 
     @property
     def free(self) -> int:
-        """Seats still open."""
-        return max(self.capacity - self.booked, 0)
+        """Seats still open to anyone (a seat held for a waitlist offer is not)."""
+        return max(self.capacity - self.booked - self.held, 0)
 
 
 class BookingStatus(StrEnum):

@@ -39,6 +39,7 @@ class NoticeKind(StrEnum):
     BUSY_CALENDAR_FAILING = "busy_calendar_failing"
     MAIL_FAILED = "mail_failed"
     PLACE_CHANGED = "place_changed"
+    WAITLIST_OFFER = "waitlist_offer"
 
 
 REMINDER_KINDS = (NoticeKind.REMINDER.value, NoticeKind.REMINDER_TEACHER.value)
@@ -295,6 +296,20 @@ class SeriesCancelled(SeriesNotice, kind=NoticeKind.SERIES_CANCELLED):
     by: Actor
     cancelled: tuple[datetime, ...]
     reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class WaitlistOffer(Notice, kind=NoticeKind.WAITLIST_OFFER):
+    """To the student: a seat of a slot they wait for is held for them until `hold_until`."""
+
+    entry_id: int
+    student_id: int
+    teacher_name: str
+    teacher_tz: str
+    starts_at: datetime
+    ends_at: datetime
+    hold_until: datetime
+    subject: str = ""
 
 
 @dataclass(frozen=True)

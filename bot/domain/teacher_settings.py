@@ -13,6 +13,7 @@ from bot.domain.errors import InvalidInput, UnknownTimezone
 from bot.domain.model import TeacherSettings
 from bot.domain.timeslots import parse_wall_time
 from bot.domain.typed import plain_number
+from bot.domain.waitlist import HOLD_MINUTES_MAX, HOLD_MINUTES_MIN
 from bot.domain.zones import exact_zone
 
 MAX_NAME = 64
@@ -44,6 +45,7 @@ class Setting(StrEnum):
     SERIES = "series"  # weekly series: off, or the most weeks a counted series may run
     BUFFER = "buffer"
     BROWSER_LINKS = "browser"  # links also open the portal in a plain browser
+    WAITLIST_HOLD = "hold"  # how long a freed seat is held for the student offered it
 
 
 TOGGLES = (Setting.NOTIFICATIONS, Setting.TEACHER_REMINDERS, Setting.BROWSER_LINKS)
@@ -66,6 +68,7 @@ CHOICES: dict[Setting, tuple[Value, ...]] = {
     Setting.INACTIVE_AFTER: (14, 30, 60, 90),
     Setting.SERIES: (None, 4, 12, 26, 52),
     Setting.BUFFER: (0, 5, 10, 15, 30),
+    Setting.WAITLIST_HOLD: (5, 15, 30, 60, 120),
 }
 MULTI_CHOICE = frozenset({Setting.REMINDERS})
 MAX_LEADS = 3
@@ -87,6 +90,7 @@ _ATTRIBUTE = {
     Setting.TEACHER_REMINDERS: "teacher_reminders",
     Setting.BUFFER: "buffer_minutes",
     Setting.BROWSER_LINKS: "browser_links",
+    Setting.WAITLIST_HOLD: "waitlist_hold_minutes",
 }
 
 
@@ -136,6 +140,8 @@ _SPANS: dict[Setting, _Span] = {
     Setting.LINK_EXPIRY: _Span("d", 1, 3650, off=True),
     # Only what students may book changes: lessons already booked stay as they are.
     Setting.BUFFER: _Span("m", 0, MAX_BUFFER_MINUTES, off=True),
+    # Offers already made keep their hold; the next ones get the new one.
+    Setting.WAITLIST_HOLD: _Span("m", HOLD_MINUTES_MIN, HOLD_MINUTES_MAX),
 }
 
 

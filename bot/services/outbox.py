@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.domain.booking import may_still_change
-from bot.domain.model import BookingStatus, OutboxMessage, OutboxStatus
+from bot.domain.model import BookingStatus, OutboxMessage, OutboxStatus, SlotStatus
 from bot.domain.notice_json import read_notice
 from bot.domain.notices import (
     AgendaLesson,
@@ -34,8 +34,10 @@ from bot.domain.notices import (
     Reminder,
     StudentReminder,
     UnreadableNotice,
+    WaitlistOffer,
 )
 from bot.domain.reminders import agenda_too_late, reminder_skip
+from bot.domain.waitlist import offer_open
 from bot.ports import Delivery, Sender
 from bot.services import notify, places
 from bot.services.context import Deps
@@ -100,6 +102,12 @@ async def _stale_reason(
     if isinstance(notice, DailyAgenda):
         due_at = notice.due_at or message.due_at
         return "agenda too late" if agenda_too_late(due_at, now) else None
+    if isinstance(notice, WaitlistOffer):  # an offer that lapsed, was taken or went is false
+        entry = await uow.waitlist.get(notice.entry_id)
+        if entry is None or not offer_open(entry, now):
+            return "offer no longer open"
+        slot = await uow.slots.get(entry.slot_id)
+        return None if slot is not None and slot.status == SlotStatus.OPEN else "slot gone"
     return None
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from bot.domain.booking import refusal_to_book, student_change
 from bot.domain.errors import BookingNotActive, SlotRefused, SlotUnavailable
 from bot.domain.model import Actor, Booking, Slot, Student, Teacher
-from bot.services import buffers, notify
+from bot.services import buffers, notify, waitlist_offers
 from bot.services.context import Deps
 from bot.services.notify import Booked
 
@@ -30,6 +30,7 @@ async def refusal_for(
     by: Actor = Actor.STUDENT,
 ) -> SlotUnavailable | None:
     """Why this student may not take this slot of their teacher now, or None if they may."""
+    slot = await waitlist_offers.as_seen_by(uow, slot, student.id, now)  # their own hold
     overlapping = await uow.bookings.overlapping(student.id, slot.starts_at, slot.ends_at)
     if any(s.id == slot.id for _, s in overlapping):
         return SlotUnavailable.ALREADY_YOURS
@@ -72,7 +73,9 @@ async def take(
     reason = await refusal_for(uow, student, teacher, slot, now, replacing, by)
     if reason is not None:
         raise SlotRefused(reason)
-    if not await uow.slots.take_seat(slot.id, now):
+    # A seat held for this student's waitlist offer becomes theirs; else a free seat.
+    claimed = await uow.waitlist.claim_offer(slot.id, student.id, now)
+    if not claimed and not await uow.slots.take_seat(slot.id, now):
         raise SlotRefused(SlotUnavailable.FULL)  # someone else got the last seat first
     booking = await uow.bookings.add(slot.id, student.id, now)
     slot.booked += 1
@@ -136,6 +139,7 @@ async def hand_over(
     ):
         raise BookingNotActive()
     await uow.slots.release_seat(old_slot.id)
+    await waitlist_offers.offer_freed(uow, now, old_slot.id)
 
 
 async def release(
@@ -157,5 +161,6 @@ async def release(
     if not await uow.bookings.cancel(booking.id, now, by, reason, late=late):
         raise BookingNotActive()
     await uow.slots.release_seat(slot.id)
+    await waitlist_offers.offer_freed(uow, now, slot.id)
     booked = Booked(teacher, student, slot, booking)
     await notify.booking_cancelled(uow, booked, now, by=by, reason=reason)

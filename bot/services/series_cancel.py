@@ -10,7 +10,7 @@ from bot.domain.booking import require_coming, student_change
 from bot.domain.errors import NotFound
 from bot.domain.model import Actor, Booking, Slot, Student, Teacher
 from bot.domain.notices import REMINDER_KINDS, SeriesCancelled
-from bot.services import booking
+from bot.services import booking, waitlist_offers
 from bot.services.context import Deps, audit, records_refusals
 from bot.services.ownership import own_booking, teacher_of
 from bot.services.series import facts, teacher_zone, tell
@@ -83,6 +83,7 @@ async def _cancel_rest(
         late = not student_change(each_slot, each, teacher.settings, now).allowed
         if await uow.bookings.cancel(each.id, now, by, reason, late=late):
             await uow.slots.release_seat(each_slot.id)
+            await waitlist_offers.offer_freed(uow, now, each_slot.id)
             await uow.outbox.withdraw_for_booking(each.id, REMINDER_KINDS)
             cancelled.append(each_slot.starts_at)
     last = slot.starts_at.astimezone(teacher_zone(teacher)).date() - timedelta(days=1)

@@ -174,7 +174,7 @@ async def _counts(uow: SqlUnitOfWork, scope: CalendarScope, days: list[date]) ->
     counts = await uow.slots.day_counts(
         scope.teacher.id, scope.student.id, spans, scope.starts, subject, clear
     )
-    return [DayCount(day, free, mine) for day, (free, mine) in zip(days, counts, strict=True)]
+    return [DayCount(day, *count) for day, count in zip(days, counts, strict=True)]
 
 
 async def with_lessons_near(

@@ -81,6 +81,12 @@ class DayCount:
     day: date
     free: int
     mine: int = 0
+    full: int = 0  # fully booked slots whose waitlist the student can join
+
+    @property
+    def opens(self) -> bool:
+        """Whether the day has anything to open: a free time, a lesson, a waitlist."""
+        return bool(self.free or self.mine or self.full)
 
 
 @dataclass(frozen=True)

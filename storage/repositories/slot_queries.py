@@ -122,10 +122,12 @@ def _kept_clear(spans: int) -> ColumnElement[bool]:
 
 
 @cache
-def day_counts(spans: int, by_subject: bool, clear: int = 0) -> Select[tuple[int | None, int, int]]:
+def day_counts(
+    spans: int, by_subject: bool, clear: int = 0
+) -> Select[tuple[int | None, int, int, int]]:
     """Per span i in [s<i>, e<i>): slots the student could book (a seat free, starting after
-    `now`, from `earliest` until `latest`, clear of the `clear` kept-clear spans), and slots
-    they hold; grouped in one statement."""
+    `now`, from `earliest` until `latest`, clear of the `clear` kept-clear spans), slots
+    they hold, and full ones they could wait for; grouped in one statement."""
     c = SLOTS.c
     whens: list[tuple[ColumnElement[bool], ColumnElement[int] | Null]] = []
     for index in range(spans):
@@ -133,12 +135,13 @@ def day_counts(spans: int, by_subject: bool, clear: int = 0) -> Select[tuple[int
             (c.starts_at < bindparam(f"s{index}"), null()),
             (c.starts_at < bindparam(f"e{index}"), literal_column(str(index), Integer)),
         ]
-    bookable = and_(
+    in_reach = and_(
         c.starts_at > bindparam("now"),
         c.starts_at >= bindparam("earliest"),
         c.starts_at <= bindparam("latest"),
-        c.booked < c.capacity,
     )
+    bookable = and_(in_reach, c.booked + c.held < c.capacity)
+    full = and_(in_reach, c.booked + c.held >= c.capacity)  # its waitlist can be joined
     if clear:
         bookable = and_(bookable, ~_kept_clear(clear))
     # Each slot once (its span, bookable, held), then counted per span.
@@ -146,6 +149,7 @@ def day_counts(spans: int, by_subject: bool, clear: int = 0) -> Select[tuple[int
         case(*whens, else_=null()).label("span"),
         bookable.label("bookable"),
         _held().label("mine"),
+        full.label("full"),
     ).where(_open_between())
     if by_subject:
         each = each.where(c.subject == bindparam("subject"))
@@ -155,4 +159,5 @@ def day_counts(spans: int, by_subject: bool, clear: int = 0) -> Select[tuple[int
         slot.c.span,
         func.sum(case((free, 1), else_=0)),
         func.sum(case((slot.c.mine, 1), else_=0)),
+        func.sum(case((and_(slot.c.full, ~slot.c.mine), 1), else_=0)),
     ).group_by(slot.c.span)

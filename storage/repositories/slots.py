@@ -27,7 +27,8 @@ _TAKE_SEAT = (
     .where(
         _slots.c.id == bindparam("slot_id"),
         _slots.c.status == SlotStatus.OPEN.value,
-        _slots.c.booked < _slots.c.capacity,
+        # Seats held for waitlist offers are nobody else's (0013_waitlist).
+        _slots.c.booked + _slots.c.held < _slots.c.capacity,
         _slots.c.starts_at > bindparam("now", type_=_slots.c.starts_at.type),
     )
     .values(booked=_slots.c.booked + 1)
@@ -183,10 +184,10 @@ class SqlSlots:
         starts: BookableStarts,
         subject: str = "",
         clear: Sequence[KeptClear] = (),
-    ) -> list[tuple[int, int]]:
+    ) -> list[tuple[int, int, int]]:
         """Per span (ascending, not overlapping): how many open slots starting in it the
         student could book (a seat free, within `starts`, overlapping none of the `clear`
-        spans booked lessons keep), and how many they hold.
+        spans booked lessons keep), how many they hold, and how many are full (a waitlist).
 
         One grouped statement over the range the spans cover, whatever the horizon.
         """
@@ -210,10 +211,10 @@ class SqlSlots:
         for index, kept in enumerate([*clear, *[padding] * (width - len(clear))]):
             values[f"k{index}"], values[f"ks{index}"], values[f"ke{index}"] = kept
         query = queries.day_counts(len(spans), bool(subject), width)
-        counts = [(0, 0)] * len(spans)
-        for index, free, held in (await self._s.execute(query, values)).all():
+        counts = [(0, 0, 0)] * len(spans)
+        for index, free, held, full in (await self._s.execute(query, values)).all():
             if index is not None:
-                counts[index] = (int(free or 0), int(held or 0))
+                counts[index] = (int(free or 0), int(held or 0), int(full or 0))
         return counts
 
     async def of_window_from(self, window_id: int, start: datetime) -> list[Slot]:

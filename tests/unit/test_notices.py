@@ -133,6 +133,16 @@ STORED: dict[str, dict[str, object]] = {
         "reason": "My train is late",
     },
     "place_changed": {**LESSON, "lessons": 3},
+    "waitlist_offer": {
+        "entry_id": 12,
+        "student_id": 5,
+        "teacher_name": "Tanya",
+        "teacher_tz": "Europe/Berlin",
+        "starts_at": "2026-12-01T10:00:00+00:00",
+        "ends_at": "2026-12-01T11:00:00+00:00",
+        "hold_until": "2026-11-30T09:15:00+00:00",
+        "subject": "Math",
+    },
 }
 # What each says to a recipient who set no zone: times in the teacher's (Berlin, UTC+1).
 SAYS = {
@@ -184,6 +194,11 @@ SAYS = {
         "11:00",
         "No place is set for it now.",
     ],
+    "waitlist_offer": [
+        "🔔 A seat has freed up: Tue, 1 Dec, 11:00–12:00",
+        "Math with Tanya",
+        "held for you until Mon, 30 Nov, 10:15",
+    ],
 }
 AGENDA = (AgendaLesson(datetime(2026, 12, 1, 10, tzinfo=UTC), LESSON_END, "Math", "Sam", 2),)
 BUTTONS = {
@@ -194,6 +209,7 @@ BUTTONS = {
     "booked_by_teacher": ["📋 My bookings"],
     "moved_by_teacher": ["📋 My bookings"],
     "place_changed": ["📋 My bookings"],
+    "waitlist_offer": ["✅ Book it", "✖ No, thanks"],
 }
 
 

@@ -70,6 +70,7 @@ def test_the_list_shows_every_setting_with_its_value(locale: str) -> None:
         "📌 Reminders to you: off",
         "💤 Inactive after: 30 days",
         "🔁 Weekly lessons: up to 26 weeks",
+        "🎟 Waitlist hold: 15 min",
         "🌐 Links also work in a plain browser: off",
         "📍 Where lessons take place",
         "🔑 API keys",

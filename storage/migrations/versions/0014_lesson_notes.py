@@ -5,7 +5,7 @@ notes along. The length limit is a domain rule (bot/domain/notes.py), not a colu
 so changing it needs no migration.
 
 Revision ID: 0014_lesson_notes
-Revises: 0012_calendar_feeds
+Revises: 0013_waitlist
 Create Date: 2026-12-01 16:00:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_lesson_notes"
-down_revision = "0012_calendar_feeds"
+down_revision = "0013_waitlist"
 branch_labels = None
 depends_on = None
 
