@@ -18,6 +18,7 @@ from storage.repositories.audit import SqlAudit
 from storage.repositories.availability import SqlAvailability
 from storage.repositories.bookings import SqlBookings
 from storage.repositories.calendar_feeds import SqlCalendarFeeds
+from storage.repositories.guardians import SqlGuardians
 from storage.repositories.links import SqlLinks
 from storage.repositories.outbox import SqlOutbox
 from storage.repositories.series import SqlSeries
@@ -130,6 +131,7 @@ class SqlUnitOfWork:
         self.series = SqlSeries(session, self.dialect)
         self.api_keys = SqlApiKeys(session)
         self.feeds = SqlCalendarFeeds(session, self.dialect)
+        self.guardians = SqlGuardians(session)
         return self
 
     async def __aexit__(

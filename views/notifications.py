@@ -26,6 +26,8 @@ from bot.domain.notices import (
     CancelledByStudent,
     CancelledByTeacher,
     DailyAgenda,
+    GuardianNotice,
+    GuardianReminder,
     Lesson,
     LessonNotice,
     LinkBoundElsewhere,
@@ -40,6 +42,7 @@ from bot.domain.notices import (
     TeacherReminder,
 )
 from bot.domain.reminders import time_left
+from views import guardian_notices
 from views.callbacks import HomeAction, LessonAction, MyLessonCb, StudentHomeCb
 from views.formatting import clock_time, day_time, local, long_day, when, when_for
 from views.i18n import CatalogI18n
@@ -70,6 +73,10 @@ def _about_lesson(notice: LessonNotice, zone: str, now: datetime) -> str:
     who, when = _who(lesson.colour, lesson.student_name), _when(lesson, zone)
     teacher = html.escape(lesson.teacher_name)
     match notice:
+        case GuardianNotice():
+            return guardian_notices.notice_text(notice, zone)
+        case GuardianReminder():
+            return guardian_notices.reminder_text(notice, zone, now)
         case BookingNew():
             return _("📅 New booking: {who}, {lesson}.").format(who=who, lesson=when)
         case CancelledByStudent():
@@ -149,6 +156,12 @@ def _text(outgoing: Outgoing, zone: str, now: datetime) -> str:
             ).format(who=_who(notice.colour, notice.student_name), day=day)
         case BusyClash() | BusyCalendarFailing():
             return _busy_calendar(notice, zone)
+        case LinkBoundElsewhere(guardian_id=int()):
+            return _(
+                "⚠️ Someone tried to open a guardian link of {who} from another Telegram "
+                "account; access was refused. Remove that guardian from the student's card "
+                "and make a new guardian link if needed."
+            ).format(who=_who(notice.colour, notice.student_name))
         case LinkBoundElsewhere() | RecipientUnreachable():
             text = (
                 _(
@@ -199,6 +212,8 @@ def _buttons(outgoing: Outgoing) -> InlineKeyboardMarkup | None:
         case BookedByTeacher(lesson=lesson) | MovedByTeacher(lesson=lesson):
             mine = StudentHomeCb(action=HomeAction.MINE, student_id=lesson.student_id).pack()
             rows.append([InlineKeyboardButton(text=_("📋 My bookings"), callback_data=mine)])
+        case GuardianNotice(lesson=lesson) | GuardianReminder(lesson=lesson):
+            rows.append(guardian_notices.bookings_row(lesson.student_id))
         case CancelledByTeacher(lesson=lesson):
             book = StudentHomeCb(action=HomeAction.BOOK, student_id=lesson.student_id).pack()
             rows.append([InlineKeyboardButton(text=_("📅 Book another time"), callback_data=book)])

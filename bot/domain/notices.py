@@ -37,9 +37,15 @@ class NoticeKind(StrEnum):
     MOVED_BY_TEACHER = "moved_by_teacher"
     BUSY_CLASH = "busy_clash"
     BUSY_CALENDAR_FAILING = "busy_calendar_failing"
+    GUARDIAN = "guardian"
+    GUARDIAN_REMINDER = "guardian_reminder"
 
 
-REMINDER_KINDS = (NoticeKind.REMINDER.value, NoticeKind.REMINDER_TEACHER.value)
+REMINDER_KINDS = (
+    NoticeKind.REMINDER.value,
+    NoticeKind.REMINDER_TEACHER.value,
+    NoticeKind.GUARDIAN_REMINDER.value,
+)
 
 
 class UnreadableNotice(ValueError):
@@ -160,6 +166,7 @@ class LinkBoundElsewhere(Notice, kind=NoticeKind.LINK_BOUND_ELSEWHERE):
     student_name: str
     colour: int
     student_id: int | None = None  # offers Regenerate when known
+    guardian_id: int | None = None  # a guardian's link: nothing to regenerate (remove it)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -299,3 +306,31 @@ class Outgoing:
     may_change: bool = False
     lessons: tuple[AgendaLesson, ...] = ()  # a daily agenda: the day's lessons
     link: str | None = None  # a new link: the deep link opened from the sealed token
+
+
+class GuardianEvent(StrEnum):
+    """What a guardian is told about the lesson of a student they follow."""
+
+    BOOKED = "booked"
+    CANCELLED = "cancelled"
+    MOVED = "moved"
+
+
+@dataclass(frozen=True, kw_only=True)
+class GuardianNotice(LessonNotice, kind=NoticeKind.GUARDIAN):
+    """To a connected guardian (their own row, language and zone; `guardian_id` is checked at
+    send time): a followed student's lesson was booked, cancelled or moved. guardian_id 0: the
+    student's own copy when a guardian acted for them."""
+
+    guardian_id: int
+    event: GuardianEvent
+    by: Actor = Actor.STUDENT
+    old_starts_at: datetime | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class GuardianReminder(Reminder, kind=NoticeKind.GUARDIAN_REMINDER):
+    """To a connected guardian: the followed student's lesson is coming."""
+
+    guardian_id: int

@@ -6,10 +6,12 @@ rendered at send time in the recipient's language and time zone.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from bot.domain.booking import change_deadline, reminder_times
+from bot.domain.guardians import Guardian
 from bot.domain.model import Actor, Booking, OutboxMessage, Slot, Student, Teacher
 from bot.domain.notice_json import dump_notice
 from bot.domain.notices import (
@@ -19,12 +21,14 @@ from bot.domain.notices import (
     BookingRescheduled,
     CancelledByStudent,
     CancelledByTeacher,
+    GuardianEvent,
     Lesson,
     MovedByTeacher,
     Notice,
     StudentReminder,
     TeacherReminder,
 )
+from bot.services import guardian_notices as guardians
 
 if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
@@ -89,17 +93,22 @@ def _about(
     )
 
 
-def _reminders(booked: Booked, now: datetime) -> list[OutboxMessage]:
+def _reminders(
+    booked: Booked, now: datetime, followers: Sequence[Guardian] = ()
+) -> list[OutboxMessage]:
     """One reminder per lead time, keyed by (booking, lead) so each exists at most once.
 
     Students are reminded whatever the teacher's own notification switch says; the teacher
-    gets reminders only with both their notifications and teacher reminders on.
+    gets reminders only with both their notifications and teacher reminders on. Connected
+    guardians (`followers`) get their own, also before the student opened their link.
     """
     teacher, student, slot, booking = booked
-    if student.telegram_id is None:
-        return []
     lesson = lesson_facts(*booked)
     settings = teacher.settings
+    leads = settings.reminder_leads_minutes
+    for_guardians = guardians.reminders(lesson, slot, booking, leads, followers, now)
+    if student.telegram_id is None:
+        return for_guardians
     queued = []
     for lead, due in reminder_times(slot, settings.reminder_leads_minutes, now):
         reminders: list[tuple[int, StudentReminder | TeacherReminder]] = [
@@ -112,12 +121,13 @@ def _reminders(booked: Booked, now: datetime) -> list[OutboxMessage]:
         for chat_id, reminder in reminders:
             key = f"{reminder.kind}:{booking.id}:{lead}"
             queued.append(_about(reminder, chat_id, booking, due, key))
-    return queued
+    return queued + for_guardians
 
 
 async def schedule_reminders(uow: SqlUnitOfWork, booked: Booked, now: datetime) -> None:
     """Queue the lesson's reminders (each at most once), in one statement."""
-    await uow.outbox.add_many(_reminders(booked, now), now)
+    followers = await guardians.recipients(uow, booked.student, now)
+    await uow.outbox.add_many(_reminders(booked, now, followers), now)
 
 
 async def replan_reminders(uow: SqlUnitOfWork, teacher: Teacher, now: datetime) -> int:
@@ -137,10 +147,18 @@ async def _tell(
     await queue(uow, notice, chat_id, now, dedup_key=key, booking_id=booking.id)
 
 
-async def booking_made(uow: SqlUnitOfWork, booked: Booked, now: datetime) -> None:
-    """Tell the teacher and plan the reminders (the student sees the confirmation at once):
-    every row in one statement, each at most once."""
-    queued = _reminders(booked, now)
+async def booking_made(
+    uow: SqlUnitOfWork, booked: Booked, now: datetime, actor: int | None = None
+) -> None:
+    """Tell the teacher and the guardians and plan the reminders (whoever booked sees the
+    confirmation at once): every row in one statement, each at most once."""
+    followers = await guardians.recipients(uow, booked.student, now)
+    queued = _reminders(booked, now, followers)
+    told = (GuardianEvent.BOOKED, Actor.STUDENT)
+    lesson, who = lesson_facts(*booked), booked.student
+    queued += guardians.copies(
+        lesson, booked.booking, followers, now, told, actor=actor, student=who
+    )
     if booked.teacher.settings.notifications_enabled:
         notice = BookingNew(lesson=lesson_facts(*booked))
         key = f"{notice.kind}:{booked.booking.id}"
@@ -149,12 +167,25 @@ async def booking_made(uow: SqlUnitOfWork, booked: Booked, now: datetime) -> Non
 
 
 async def booking_cancelled(
-    uow: SqlUnitOfWork, booked: Booked, now: datetime, *, by: Actor, reason: str = ""
+    uow: SqlUnitOfWork,
+    booked: Booked,
+    now: datetime,
+    *,
+    by: Actor,
+    reason: str = "",
+    actor: int | None = None,
 ) -> None:
-    """Withdraw the lesson's reminders and tell the other party who cancelled."""
+    """Withdraw the lesson's reminders and tell the other party and the guardians who
+    cancelled."""
     teacher, student, _slot, booking = booked
     await uow.outbox.withdraw_for_booking(booking.id, REMINDER_KINDS)
     lesson = lesson_facts(*booked)
+    followers = await guardians.recipients(uow, student, now)
+    what = (GuardianEvent.CANCELLED, by)
+    copies = guardians.copies(
+        lesson, booking, followers, now, what, actor=actor, student=student, reason=reason
+    )
+    await uow.outbox.add_many(copies, now)
     if by == Actor.STUDENT:
         if teacher.settings.notifications_enabled:
             notice = CancelledByStudent(lesson=lesson, by=by, reason=reason)
@@ -171,13 +202,26 @@ async def booking_rescheduled(
     old: tuple[Slot, Booking],
     new: tuple[Slot, Booking],
     now: datetime,
+    actor: int | None = None,
 ) -> None:
-    """Move the reminders to the new lesson and tell the teacher."""
+    """Move the reminders to the new lesson and tell the teacher and the guardians."""
     old_slot, old_booking = old
     new_slot, new_booking = new
     await uow.outbox.withdraw_for_booking(old_booking.id, REMINDER_KINDS)
     booked = Booked(teacher, student, new_slot, new_booking)
-    queued = _reminders(booked, now)
+    followers = await guardians.recipients(uow, student, now)
+    queued = _reminders(booked, now, followers)
+    told = (GuardianEvent.MOVED, Actor.STUDENT)
+    queued += guardians.copies(
+        lesson_facts(*booked),
+        new_booking,
+        followers,
+        now,
+        told,
+        actor=actor,
+        student=student,
+        old_starts_at=old_slot.starts_at,
+    )
     if teacher.settings.notifications_enabled:
         notice = BookingRescheduled(lesson=lesson_facts(*booked), old_starts_at=old_slot.starts_at)
         key = f"{notice.kind}:{new_booking.id}"
@@ -190,6 +234,7 @@ async def booked_by_teacher(uow: SqlUnitOfWork, booked: Booked, now: datetime, r
     if booked.student.telegram_id is not None:
         notice = BookedByTeacher(lesson=lesson_facts(*booked), reason=reason)
         await _tell(uow, notice, booked.student.telegram_id, booked.booking, now)
+    await _tell_guardians(uow, booked, now, (GuardianEvent.BOOKED, reason))
     await schedule_reminders(uow, booked, now)
 
 
@@ -203,4 +248,27 @@ async def moved_by_teacher(
             lesson=lesson_facts(*new), old_starts_at=old.slot.starts_at, reason=reason
         )
         await _tell(uow, notice, new.student.telegram_id, new.booking, now)
+    await _tell_guardians(uow, new, now, (GuardianEvent.MOVED, reason), old.slot.starts_at)
     await schedule_reminders(uow, new, now)
+
+
+async def _tell_guardians(
+    uow: SqlUnitOfWork,
+    booked: Booked,
+    now: datetime,
+    what: tuple[GuardianEvent, str],
+    old_starts_at: datetime | None = None,
+) -> None:
+    """Tell the student's guardians what the teacher did to the lesson, and why."""
+    followers = await guardians.recipients(uow, booked.student, now)
+    event, reason = what
+    copies = guardians.copies(
+        lesson_facts(*booked),
+        booked.booking,
+        followers,
+        now,
+        (event, Actor.TEACHER),
+        old_starts_at=old_starts_at,
+        reason=reason,
+    )
+    await uow.outbox.add_many(copies, now)

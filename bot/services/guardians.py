@@ -1,0 +1,193 @@
+"""Guardians of a student: the teacher's links for them, who is connected, the switch, opening.
+
+A guardian link has a student link's security (256 random bits, only a keyed hash and a
+sealed copy stored, expiry, removal, bound to the first account that opens it). Its token
+starts with GUARDIAN_PREFIX so /start can tell it from a student's link before hashing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.domain.errors import LinkRefusal, NotFound, TooManyAttempts
+from bot.domain.guardians import Guardian, open_refusal
+from bot.domain.links import default_expiry
+from bot.domain.model import Student, Teacher
+from bot.domain.notices import LinkBoundElsewhere
+from bot.security import looks_like_token
+from bot.services import links, notify
+from bot.services.context import Deps, audit, records_refusals
+from bot.services.ownership import own_student, teacher_act, teacher_of
+
+if TYPE_CHECKING:
+    from storage.uow import SqlUnitOfWork
+
+GUARDIAN_PREFIX = "g_"
+
+
+@dataclass(frozen=True)
+class Connected:
+    """Who is connected to a student, as the teacher's card shows it."""
+
+    student: Student
+    guardians: list[Guardian]
+    may_act: bool
+    token: str | None = None  # a guardian link just made, to share once more from the card
+
+
+@dataclass(frozen=True)
+class GuardianAccess:
+    """A guardian link that opened: whom the account now follows, and with which teacher."""
+
+    student_id: int
+    student_name: str
+    teacher_name: str
+    first_time: bool
+
+
+async def _connected(uow: SqlUnitOfWork, student: Student, token: str | None = None) -> Connected:
+    """The student's live guardians and the switch, read in the caller's unit of work."""
+    found = await uow.guardians.of_student(student.id)
+    return Connected(student, found, await uow.guardians.may_act(student.id), token)
+
+
+@records_refusals
+async def connected(deps: Deps, telegram_id: int, student_id: int) -> Connected:
+    """The teacher's view of who is connected to one of their students."""
+    async with deps.reading() as uow:
+        teacher = await teacher_of(uow, telegram_id)
+        student = await own_student(uow, deps, teacher, student_id)
+        return await _connected(uow, student)
+
+
+@records_refusals
+async def new_link(deps: Deps, telegram_id: int, student_id: int) -> Connected:
+    """A new guardian link for the student (under the teacher's link expiry), audited."""
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        teacher = await teacher_of(uow, telegram_id)
+        student = await own_student(uow, deps, teacher, student_id)
+        token = GUARDIAN_PREFIX + deps.vault.new_token()
+        expires = default_expiry(teacher.settings, now)
+        guardian = await uow.guardians.add(
+            student.id, deps.vault.digest(token), deps.vault.seal(token), now, expires
+        )
+        event = teacher_act(
+            deps, teacher, "guardian.link", student_id=student.id, guardian_id=guardian.id
+        )
+        await uow.audit.add(event)
+        result = await _connected(uow, student, token)
+        await uow.commit()
+    return result
+
+
+def link_token(deps: Deps, guardian: Guardian) -> str | None:
+    """The token of a guardian link not opened yet (to share again); None once it is bound."""
+    if guardian.telegram_id is not None:
+        return None
+    return deps.vault.unseal(guardian.token_encrypted)
+
+
+@records_refusals
+async def remove(deps: Deps, telegram_id: int, student_id: int, guardian_id: int) -> Connected:
+    """Remove a guardian: their access and every notice not yet sent end at once, audited."""
+    async with deps.uow() as uow:
+        teacher = await teacher_of(uow, telegram_id)
+        student = await own_student(uow, deps, teacher, student_id)
+        guardian = await uow.guardians.get(guardian_id)
+        if guardian is None or guardian.student_id != student.id:
+            event = teacher_act(
+                deps, teacher, "guardian.remove", "refused:foreign", guardian_id=guardian_id
+            )
+            raise NotFound().audited(event)
+        if await uow.guardians.remove(guardian.id, deps.clock.now()):
+            event = teacher_act(
+                deps, teacher, "guardian.remove", student_id=student.id, guardian_id=guardian.id
+            )
+            await uow.audit.add(event)
+        result = await _connected(uow, student)
+        await uow.commit()
+    return result
+
+
+@records_refusals
+async def allow(deps: Deps, telegram_id: int, student_id: int, may_act: bool) -> Connected:
+    """The switch: whether guardians may book, cancel and move for this student, audited."""
+    async with deps.uow() as uow:
+        teacher = await teacher_of(uow, telegram_id)
+        student = await own_student(uow, deps, teacher, student_id)
+        await uow.students.lock(student.id)  # two presses at once write one rule row
+        await uow.guardians.set_may_act(student.id, may_act)
+        event = teacher_act(deps, teacher, "guardian.may_act", student_id=student.id, value=may_act)
+        await uow.audit.add(event)
+        result = await _connected(uow, student)
+        await uow.commit()
+    return result
+
+
+async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -> GuardianAccess:
+    """Open a guardian link from /start: bind the first account, refuse every other one.
+
+    Refusals count towards the same per-account throttle as students' links, so guessing
+    is no cheaper here; a second account is refused and the teacher told.
+    """
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        await uow.accounts.ensure(telegram_id, first_name, now)
+        until = await links.throttled(uow, telegram_id, now)
+        if until is not None:
+            await uow.audit.add(audit("guardian.open", "throttled", deps, actor=telegram_id))
+            await uow.commit()
+            raise TooManyAttempts(until=until, wait_seconds=int((until - now).total_seconds()) + 1)
+        guardian = None
+        if looks_like_token(token):
+            guardian = await uow.guardians.by_hash(deps.vault.digest(token))
+        if guardian is None:
+            raise await links.refuse(uow, deps, telegram_id, LinkRefusal.UNKNOWN)
+        # The row lock makes the first account win when two open a fresh link at once.
+        await uow.students.lock(guardian.student_id)
+        guardian = await uow.guardians.get(guardian.id)
+        student = await uow.students.get(guardian.student_id) if guardian else None
+        teacher = await uow.teachers.get(student.teacher_id) if student else None
+        assert guardian is not None and student is not None and teacher is not None
+        ids = {"teacher_id": teacher.id, "student_id": student.id}
+        reason = await _refusal(uow, deps, (teacher, student), guardian, telegram_id)
+        if reason is not None:
+            raise await links.refuse(uow, deps, telegram_id, reason, **ids)
+        first = guardian.telegram_id is None
+        if first:
+            await uow.guardians.bind(guardian.id, telegram_id, now)
+        await uow.guardians.count_use(guardian.id, now)
+        await uow.accounts.update(telegram_id, last_teacher_id=teacher.id)
+        event = audit("guardian.open", "opened", deps, actor=telegram_id, **ids)
+        await uow.audit.add(event)
+        await uow.commit()
+    return GuardianAccess(student.id, student.name, teacher.display_name, first)
+
+
+async def _refusal(
+    uow: SqlUnitOfWork,
+    deps: Deps,
+    pair: tuple[Teacher, Student],
+    guardian: Guardian,
+    telegram_id: int,
+) -> LinkRefusal | None:
+    """Why this account may not open the guardian link; the teacher is told of a second account."""
+    teacher, student = pair
+    if teacher.telegram_id == telegram_id:
+        return LinkRefusal.OWN_STUDENT
+    if student.archived:
+        return LinkRefusal.ARCHIVED
+    reason = open_refusal(guardian, telegram_id, deps.clock.now())
+    if reason == LinkRefusal.BOUND_ELSEWHERE:
+        notice = LinkBoundElsewhere(
+            teacher_id=teacher.id,
+            link_id=guardian.id,
+            student_name=student.name,
+            colour=student.colour,
+            guardian_id=guardian.id,
+        )
+        key = f"{notice.kind}:g{guardian.id}:{telegram_id}"
+        await notify.queue(uow, notice, teacher.telegram_id, deps.clock.now(), dedup_key=key)
+    return reason
