@@ -11,6 +11,7 @@ from handlers import (
     errors,
     exports,
     fallback,
+    guardians,
     language,
     ops,
     prompts,
@@ -42,6 +43,7 @@ def build_router() -> Router:
     root = Router(name="lessonlink")
     routers = (
         errors.router,
+        guardians.router,  # before student_access and start: /start with a guardian link
         student_access.router,
         student_home.router,
         student_calendar.router,
@@ -65,6 +67,7 @@ def build_router() -> Router:
         calendar_feeds.router,
         ops.router,
         language.router,
+        guardians.returning,
         start.router,
         fallback.router,
     )

@@ -16,9 +16,10 @@ from bot.domain.links import default_expiry
 from bot.domain.model import Student, Teacher
 from bot.domain.notices import LinkBoundElsewhere
 from bot.security import looks_like_token
-from bot.services import links, notify
+from bot.services import links, notify, student_home
 from bot.services.context import Deps, audit, records_refusals
 from bot.services.ownership import own_student, teacher_act, teacher_of
+from bot.services.student_home import Home
 
 if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
@@ -191,3 +192,16 @@ async def _refusal(
         key = f"{notice.kind}:g{guardian.id}:{telegram_id}"
         await notify.queue(uow, notice, teacher.telegram_id, deps.clock.now(), dedup_key=key)
     return reason
+
+
+async def arrive(
+    deps: Deps, telegram_id: int, first_name: str, token: str
+) -> tuple[GuardianAccess, Home]:
+    """Open a guardian link from /start and return the followed student's home card."""
+    access = await open_link(deps, telegram_id, first_name, token)
+    return access, await student_home.home(deps, telegram_id, access.student_id)
+
+
+async def home_of(deps: Deps, telegram_id: int) -> Home:
+    """The home card of the student this account follows (NotAStudent if it follows none)."""
+    return await student_home.home(deps, telegram_id)

@@ -52,6 +52,7 @@ class TeacherLessons:
     zone: str
     upcoming: list[Lesson]
     past: list[Lesson]
+    followed: bool = False  # a student the account follows as a guardian
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,8 @@ async def lessons_by_teacher(
         done = [lesson for lesson in lessons if lesson.ends_at <= now][-past:] if past else []
         zone = viewer_zone(account, teacher)
         name = label(student, teacher, telegram_id)
-        groups.append(TeacherLessons(student.id, name, zone, upcoming, done))
+        followed = student.telegram_id != telegram_id
+        groups.append(TeacherLessons(student.id, name, zone, upcoming, done, followed))
     never = datetime.max.replace(tzinfo=UTC)
     groups.sort(key=lambda g: (g.upcoming[0].starts_at if g.upcoming else never, g.teacher_name))
     return groups
@@ -200,7 +202,7 @@ async def home(deps: Deps, telegram_id: int, student_id: int = 0) -> Home:
     return Home(
         student_id=student.id,
         teacher_id=teacher.id,
-        teacher_name=teacher.display_name,
+        teacher_name=label(student, teacher, telegram_id),
         zone=zone,
         teacher_zone=teacher.settings.timezone,
         own_zone=bool(account and account.timezone),
