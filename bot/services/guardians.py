@@ -8,6 +8,7 @@ starts with GUARDIAN_PREFIX so /start can tell it from a student's link before h
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.domain.errors import LinkRefusal, NotFound, TooManyAttempts
@@ -16,7 +17,7 @@ from bot.domain.links import default_expiry
 from bot.domain.model import Student, Teacher
 from bot.domain.notices import LinkBoundElsewhere
 from bot.security import looks_like_token
-from bot.services import links, notify, student_home
+from bot.services import guardian_notices, links, notify, student_home
 from bot.services.context import Deps, audit, records_refusals
 from bot.services.ownership import own_student, teacher_act, teacher_of
 from bot.services.student_home import Home
@@ -159,12 +160,26 @@ async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -
         first = guardian.telegram_id is None
         if first:
             await uow.guardians.bind(guardian.id, telegram_id, now)
+            guardian.telegram_id = telegram_id
+            await _plan_reminders(uow, (teacher, student), guardian, now)
         await uow.guardians.count_use(guardian.id, now)
         await uow.accounts.update(telegram_id, last_teacher_id=teacher.id)
         event = audit("guardian.open", "opened", deps, actor=telegram_id, **ids)
         await uow.audit.add(event)
         await uow.commit()
     return GuardianAccess(student.id, student.name, teacher.display_name, first)
+
+
+async def _plan_reminders(
+    uow: SqlUnitOfWork, pair: tuple[Teacher, Student], guardian: Guardian, now: datetime
+) -> None:
+    """Plan a new guardian's reminders of the lessons booked before they connected."""
+    teacher, student = pair
+    leads = teacher.settings.reminder_leads_minutes
+    for booked, slot in await uow.bookings.of_student(student.id, after=now):
+        lesson = notify.lesson_facts(teacher, student, slot, booked)
+        rows = guardian_notices.reminders(lesson, slot, booked, leads, [guardian], now)
+        await uow.outbox.add_many(rows, now)
 
 
 async def _refusal(

@@ -119,3 +119,22 @@ async def test_removed_guardian_gets_no_more_notices(harness: Harness) -> None:
     assert not said(h, MUM, "Reminder")
     await h.send(MUM, "/mybookings")
     await told(h, MUM, "not connected to a teacher")
+
+
+async def test_guardian_is_reminded_of_a_lesson_booked_before_they_connected(
+    harness: Harness,
+) -> None:
+    h = harness
+    tutor = await steps.teacher(h)
+    anna = await steps.student(h, tutor, ANNA, "Anna")
+    start = h.clock.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
+    [slot] = await steps.slots(h, tutor, start)
+    await booking.book(h.app.deps, ANNA, anna, slot.id)
+    token = await guardian_link(h, tutor.telegram_id, "Anna")
+    h.user(MUM, "Mum", language="ru")
+    await h.send(MUM, f"/start {token}")
+    await h.send(MUM, "/timezone Asia/Tokyo")
+    h.clock.set(slot.starts_at - timedelta(minutes=59))
+    await delivered(h, MUM, "Напоминание: занятие ученика Anna")
+    [reminder] = [m.content for m in h.server.bot_messages(MUM) if "Напоминание" in m.content]
+    assert "Asia/Tokyo" in reminder, reminder
