@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.domain.errors import LinkRefusal, NotFound, TooManyAttempts
+from bot.domain.errors import LinkRefusal, LinkRefused, NotFound, TooManyAttempts
 from bot.domain.guardians import Guardian, open_refusal
 from bot.domain.links import default_expiry
 from bot.domain.model import Student, Teacher
@@ -146,7 +146,7 @@ async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -
         if looks_like_token(token):
             guardian = await uow.guardians.by_hash(deps.vault.digest(token))
         if guardian is None:
-            raise await links.refuse(uow, deps, telegram_id, LinkRefusal.UNKNOWN)
+            raise await _refuse(uow, deps, telegram_id, LinkRefusal.UNKNOWN)
         # The row lock makes the first account win when two open a fresh link at once.
         await uow.students.lock(guardian.student_id)
         guardian = await uow.guardians.get(guardian.id)
@@ -156,7 +156,7 @@ async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -
         ids = {"teacher_id": teacher.id, "student_id": student.id}
         reason = await _refusal(uow, deps, (teacher, student), guardian, telegram_id)
         if reason is not None:
-            raise await links.refuse(uow, deps, telegram_id, reason, **ids)
+            raise await _refuse(uow, deps, telegram_id, reason, **ids)
         first = guardian.telegram_id is None
         if first:
             await uow.guardians.bind(guardian.id, telegram_id, now)
@@ -168,6 +168,16 @@ async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -
         await uow.audit.add(event)
         await uow.commit()
     return GuardianAccess(student.id, student.name, teacher.display_name, first)
+
+
+async def _refuse(
+    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, reason: LinkRefusal, **ids: int
+) -> LinkRefused:
+    """Record a refused guardian token (counted by the same throttle) and commit it."""
+    outcome = f"{links.REFUSED}:{reason.value}"
+    await uow.audit.add(audit("guardian.open", outcome, deps, actor=telegram_id, **ids))
+    await uow.commit()
+    return LinkRefused(reason)
 
 
 async def _plan_reminders(

@@ -73,17 +73,24 @@ async def test_guardian_books_only_when_the_teacher_allows(harness: Harness) -> 
     await h.press(MUM, day)
     await h.press(MUM, next(b for b in h.last(MUM).button_texts() if b.startswith("🟢")))
     await h.press(MUM, "✅ Confirm")
-    [(made, _slot)] = await steps.bookings_of(h, anna)
+    assert len(await steps.bookings_of(h, anna)) == 1
     await delivered(h, ANNA, "A lesson of Anna with")  # Anna did not see it happen
     await delivered(h, teacher, "New booking")
 
+    # The switch goes off while Mum's lesson card is open: its Cancel is refused.
+    await h.send(MUM, "/mybookings")
+    await h.press(MUM, next(b for b in h.last(MUM).button_texts() if "Teacher 7000" in b))
     await h.press(teacher, "🔒 Guardians may only follow")
-    try:
-        await booking.cancel_by_student(h.app.deps, MUM, made.id)
-    except Exception as refused:  # the domain's refusal, as a press would meet it
-        assert type(refused).__name__ == "GuardianMayNotAct"
-    else:
-        raise AssertionError("a guardian cancelled without the teacher's permission")
+    answer = await h.press(MUM, "❌ Cancel")
+    assert "not book, cancel or move them" in (answer.text or ""), answer
+    [(still, _slot)] = await steps.bookings_of(h, anna)
+    assert still.status == "confirmed"
+    await h.send(teacher, "/students")
+    await h.press(teacher, next(b for b in h.last(teacher).button_texts() if "Anna" in b))
+    await h.press(teacher, "📜 Recent events")
+    events = h.last(teacher).content
+    for done in ("Guardian link made", "Guardian link opened", "permission to book changed"):
+        assert done in events, events
 
 
 async def test_second_account_is_refused_and_the_teacher_told(harness: Harness) -> None:
