@@ -10,7 +10,13 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.domain.model import Actor
-from bot.domain.notices import GuardianEvent, GuardianNotice, GuardianReminder, Lesson
+from bot.domain.notices import (
+    GuardianBoundElsewhere,
+    GuardianEvent,
+    GuardianNotice,
+    GuardianReminder,
+    Lesson,
+)
 from bot.domain.reminders import time_left
 from views.callbacks import HomeAction, StudentHomeCb
 from views.formatting import day_time, when_for
@@ -64,6 +70,15 @@ def notice_text(notice: GuardianNotice, zone: str) -> str:
     if notice.reason:
         text += "\n" + _("Reason: {reason}").format(reason=html.escape(notice.reason))
     return text
+
+
+def bound_elsewhere_text(notice: GuardianBoundElsewhere, who: str) -> str:
+    """To the teacher: a second account tried a connected guardian link (`who`: the student)."""
+    return _(
+        "⚠️ Someone tried to open a guardian link of {who} from another Telegram "
+        "account; access was refused. Remove that guardian from the student's card "
+        "and make a new guardian link if needed."
+    ).format(who=who)
 
 
 def bookings_row(student_id: int) -> list[InlineKeyboardButton]:

@@ -26,6 +26,7 @@ from bot.domain.notices import (
     CancelledByStudent,
     CancelledByTeacher,
     DailyAgenda,
+    GuardianBoundElsewhere,
     GuardianNotice,
     GuardianReminder,
     Lesson,
@@ -156,12 +157,10 @@ def _text(outgoing: Outgoing, zone: str, now: datetime) -> str:
             ).format(who=_who(notice.colour, notice.student_name), day=day)
         case BusyClash() | BusyCalendarFailing():
             return _busy_calendar(notice, zone)
-        case LinkBoundElsewhere(guardian_id=int()):
-            return _(
-                "⚠️ Someone tried to open a guardian link of {who} from another Telegram "
-                "account; access was refused. Remove that guardian from the student's card "
-                "and make a new guardian link if needed."
-            ).format(who=_who(notice.colour, notice.student_name))
+        case GuardianBoundElsewhere():
+            return guardian_notices.bound_elsewhere_text(
+                notice, _who(notice.colour, notice.student_name)
+            )
         case LinkBoundElsewhere() | RecipientUnreachable():
             text = (
                 _(

@@ -39,6 +39,7 @@ class NoticeKind(StrEnum):
     BUSY_CALENDAR_FAILING = "busy_calendar_failing"
     GUARDIAN = "guardian"
     GUARDIAN_REMINDER = "guardian_reminder"
+    GUARDIAN_BOUND_ELSEWHERE = "guardian_bound_elsewhere"
 
 
 REMINDER_KINDS = (
@@ -166,7 +167,6 @@ class LinkBoundElsewhere(Notice, kind=NoticeKind.LINK_BOUND_ELSEWHERE):
     student_name: str
     colour: int
     student_id: int | None = None  # offers Regenerate when known
-    guardian_id: int | None = None  # a guardian's link: nothing to regenerate (remove it)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -334,3 +334,14 @@ class GuardianReminder(Reminder, kind=NoticeKind.GUARDIAN_REMINDER):
     """To a connected guardian: the followed student's lesson is coming."""
 
     guardian_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class GuardianBoundElsewhere(Notice, kind=NoticeKind.GUARDIAN_BOUND_ELSEWHERE):
+    """To the teacher: another account tried to open a guardian link already connected."""
+
+    teacher_id: int
+    student_id: int
+    guardian_id: int
+    student_name: str
+    colour: int

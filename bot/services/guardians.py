@@ -15,7 +15,7 @@ from bot.domain.errors import LinkRefusal, LinkRefused, NotFound, TooManyAttempt
 from bot.domain.guardians import Guardian, open_refusal
 from bot.domain.links import default_expiry
 from bot.domain.model import Student, Teacher
-from bot.domain.notices import LinkBoundElsewhere
+from bot.domain.notices import GuardianBoundElsewhere
 from bot.security import looks_like_token
 from bot.services import guardian_notices, links, notify, student_home
 from bot.services.context import Deps, audit, records_refusals
@@ -207,14 +207,14 @@ async def _refusal(
         return LinkRefusal.ARCHIVED
     reason = open_refusal(guardian, telegram_id, deps.clock.now())
     if reason == LinkRefusal.BOUND_ELSEWHERE:
-        notice = LinkBoundElsewhere(
+        notice = GuardianBoundElsewhere(
             teacher_id=teacher.id,
-            link_id=guardian.id,
+            student_id=student.id,
+            guardian_id=guardian.id,
             student_name=student.name,
             colour=student.colour,
-            guardian_id=guardian.id,
         )
-        key = f"{notice.kind}:g{guardian.id}:{telegram_id}"
+        key = f"{notice.kind}:{guardian.id}:{telegram_id}"
         await notify.queue(uow, notice, teacher.telegram_id, deps.clock.now(), dedup_key=key)
     return reason
 

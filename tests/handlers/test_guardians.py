@@ -145,3 +145,25 @@ async def test_guardian_is_reminded_of_a_lesson_booked_before_they_connected(
     await delivered(h, MUM, "Напоминание: занятие ученика Anna")
     [reminder] = [m.content for m in h.server.bot_messages(MUM) if "Напоминание" in m.content]
     assert "Asia/Tokyo" in reminder, reminder
+
+
+async def test_a_parent_of_siblings_switches_between_them(harness: Harness) -> None:
+    h = harness
+    tutor = await steps.teacher(h)
+    anna = await steps.student(h, tutor, ANNA, "Anna")
+    await steps.student(h, tutor, STRANGER, "Ben")
+    start = h.clock.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
+    [slot] = await steps.slots(h, tutor, start)
+    await booking.book(h.app.deps, ANNA, anna, slot.id)
+    h.user(MUM, "Mum")
+    for child in ("Anna", "Ben"):
+        await h.send(MUM, f"/start {await guardian_link(h, tutor.telegram_id, child)}")
+        assert f"You now follow {child}" in h.last(MUM).content
+    await h.send(MUM, "/start")
+    await h.press(MUM, next(b for b in h.last(MUM).button_texts() if b.startswith("🔄")))
+    assert {"Anna · Teacher 7000", "Ben · Teacher 7000"} <= set(h.last(MUM).button_texts())
+    await h.press(MUM, "Ben · Teacher 7000")
+    assert "Booking with Ben · Teacher 7000" in h.last(MUM).content, h.last(MUM).content
+    await h.press(MUM, "📋 My bookings")
+    lessons = h.last(MUM).content  # each child's lessons under their name (Ben has none)
+    assert "👤 Anna · Teacher 7000\n• Wed, 25 Nov" in lessons, lessons
