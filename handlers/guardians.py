@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 
 from aiogram import Bot, F, Router
-from aiogram.filters import CommandObject, CommandStart
+from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import BotCommandScopeChat, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
@@ -20,7 +20,8 @@ from handlers.mini_app import MiniApp, set_chat_menu
 from handlers.navigation import nav_row, show
 from handlers.start import greeting
 from handlers.student_access import student_commands
-from handlers.student_views import home_card
+from handlers.student_home import help_text
+from handlers.student_views import Keyboard, home_card, home_row
 from handlers.teacher_links import deep_link
 from views.formatting import long_day
 from views.guardian_callbacks import GuardianAction, GuardianCb
@@ -74,6 +75,20 @@ async def guardian_start(
         return
     text, keyboard = home_card(home, mini_app)
     await message.answer(text, reply_markup=keyboard)
+
+
+@returning.message(Command("help"), is_newcomer)
+async def guardian_help(message: Message, deps: Deps, identity: Identity | None = None) -> None:
+    """A guardian's /help: what they can do for the student they follow; anyone else, the
+    greeting."""
+    assert message.from_user is not None
+    try:
+        home = await guardians.home_of(deps, message.from_user.id)
+    except NotAStudent:
+        await message.answer(greeting(identity))
+        return
+    keyboard = Keyboard(inline_keyboard=[home_row(home.student_id)])
+    await message.answer(help_text(), reply_markup=keyboard)
 
 
 def guardians_button(student_id: int) -> Row:

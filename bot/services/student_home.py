@@ -79,7 +79,9 @@ def viewer_zone(account: Account | None, teacher: Teacher) -> str:
 async def records_of(uow: SqlUnitOfWork, deps: Deps, telegram_id: int) -> list[Student]:
     """The account's own student records, then the students it follows as a guardian."""
     own = await uow.students.by_telegram(telegram_id)
-    return own + await guardian_access.followed(uow, deps, telegram_id)
+    followed = await guardian_access.followed(uow, deps, telegram_id)
+    # An account that is both (the student opened their own guardian link) is listed once.
+    return own + [s for s in followed if s.telegram_id != telegram_id]
 
 
 def label(student: Student, teacher: Teacher, telegram_id: int) -> str:

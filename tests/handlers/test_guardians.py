@@ -57,6 +57,10 @@ async def test_guardian_follows_the_student_and_gets_the_reminder(harness: Harne
 
     await h.send(MUM, "/mybookings")
     assert "Anna · Teacher 7000" in h.last(MUM).content, h.last(MUM).content
+    await h.send(MUM, "/help")
+    assert "How to book" in h.last(MUM).content
+    await h.send(MUM, "/start")
+    assert "Anna · Teacher 7000" in h.last(MUM).content
 
 
 async def test_guardian_books_only_when_the_teacher_allows(harness: Harness) -> None:
