@@ -98,7 +98,7 @@ def guardians_button(student_id: int) -> Row:
 
 
 def connected_view(
-    seen: guardians.Connected, deps: Deps, bot_username: str
+    seen: guardians.Connected, bot_username: str
 ) -> tuple[str, InlineKeyboardMarkup]:
     """Who is connected to the student (the student, each guardian), links not yet opened,
     the switch, and the buttons to add, remove and switch."""
@@ -116,16 +116,23 @@ def connected_view(
     ]
     rows = [[button(_("➕ Guardian link"), GuardianCb(action=GuardianAction.NEW, student_id=sid))]]
     for g in seen.guardians:
-        if g.telegram_id is not None:
+        if g.telegram_id is not None and g.id in seen.expired:
+            line = _("{name} (guardian): link expired, no notices").format(
+                name=html.escape(g.name or "?")
+            )
+            label = _("✖ Remove {name}").format(name=g.name or "?")
+        elif g.telegram_id is not None:
             since = long_day(g.bound_at.date()) if g.bound_at else ""
             line = _("{name} (guardian): connected since {day}").format(
                 name=html.escape(g.name or "?"), day=since
             )
             label = _("✖ Remove {name}").format(name=g.name or "?")
-        else:
-            token = guardians.link_token(deps, g)
-            link = deep_link(bot_username, token) if token else ""
+        elif g.id in seen.unopened:
+            link = deep_link(bot_username, seen.unopened[g.id])
             line = _("Guardian link not opened yet: {link}").format(link=link)
+            label = _("✖ Remove unopened link")
+        else:
+            line = _("Guardian link expired before anyone opened it")
             label = _("✖ Remove unopened link")
         lines.append("• " + line)
         remove = GuardianCb(action=GuardianAction.REMOVE, student_id=sid, guardian_id=g.id)
@@ -168,4 +175,4 @@ async def guardians_screen(
             seen = await guardians.remove(deps, uid, sid, callback_data.guardian_id)
         case _:
             seen = await guardians.connected(deps, uid, sid)
-    await show(query, *connected_view(seen, deps, bot_username))
+    await show(query, *connected_view(seen, bot_username))

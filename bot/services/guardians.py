@@ -7,12 +7,12 @@ starts with GUARDIAN_PREFIX so /start can tell it from a student's link before h
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.domain.errors import LinkRefusal, LinkRefused, NotFound, TooManyAttempts
-from bot.domain.guardians import Guardian, open_refusal
+from bot.domain.guardians import Guardian, link_refusal, open_refusal
 from bot.domain.links import default_expiry
 from bot.domain.model import Student, Teacher
 from bot.domain.notices import GuardianBoundElsewhere
@@ -36,6 +36,9 @@ class Connected:
     guardians: list[Guardian]
     may_act: bool
     token: str | None = None  # a guardian link just made, to share once more from the card
+    # Links not opened yet and still live, by guardian id: their tokens, to share again.
+    unopened: dict[int, str] = field(default_factory=dict)
+    expired: frozenset[int] = frozenset()  # guardians whose link expired: no access, no notices
 
 
 @dataclass(frozen=True)
@@ -48,10 +51,22 @@ class GuardianAccess:
     first_time: bool
 
 
-async def _connected(uow: SqlUnitOfWork, student: Student, token: str | None = None) -> Connected:
-    """The student's live guardians and the switch, read in the caller's unit of work."""
+async def _connected(
+    uow: SqlUnitOfWork, deps: Deps, student: Student, token: str | None = None
+) -> Connected:
+    """The student's guardians not removed, the links to share again and the switch, read in
+    the caller's unit of work."""
     found = await uow.guardians.of_student(student.id)
-    return Connected(student, found, await uow.guardians.may_act(student.id), token)
+    now = deps.clock.now()
+    unopened = {}
+    for guardian in found:
+        if guardian.telegram_id is None and link_refusal(guardian, now) is None:
+            shown = deps.vault.unseal(guardian.token_encrypted)
+            if shown is not None:
+                unopened[guardian.id] = shown
+    expired = frozenset(g.id for g in found if link_refusal(g, now) is not None)
+    may_act = await uow.guardians.may_act(student.id)
+    return Connected(student, found, may_act, token, unopened, expired)
 
 
 @records_refusals
@@ -60,7 +75,7 @@ async def connected(deps: Deps, telegram_id: int, student_id: int) -> Connected:
     async with deps.reading() as uow:
         teacher = await teacher_of(uow, telegram_id)
         student = await own_student(uow, deps, teacher, student_id)
-        return await _connected(uow, student)
+        return await _connected(uow, deps, student)
 
 
 @records_refusals
@@ -79,16 +94,9 @@ async def new_link(deps: Deps, telegram_id: int, student_id: int) -> Connected:
             deps, teacher, "guardian.link", student_id=student.id, guardian_id=guardian.id
         )
         await uow.audit.add(event)
-        result = await _connected(uow, student, token)
+        result = await _connected(uow, deps, student, token)
         await uow.commit()
     return result
-
-
-def link_token(deps: Deps, guardian: Guardian) -> str | None:
-    """The token of a guardian link not opened yet (to share again); None once it is bound."""
-    if guardian.telegram_id is not None:
-        return None
-    return deps.vault.unseal(guardian.token_encrypted)
 
 
 @records_refusals
@@ -108,7 +116,7 @@ async def remove(deps: Deps, telegram_id: int, student_id: int, guardian_id: int
                 deps, teacher, "guardian.remove", student_id=student.id, guardian_id=guardian.id
             )
             await uow.audit.add(event)
-        result = await _connected(uow, student)
+        result = await _connected(uow, deps, student)
         await uow.commit()
     return result
 
@@ -123,7 +131,7 @@ async def allow(deps: Deps, telegram_id: int, student_id: int, may_act: bool) ->
         await uow.guardians.set_may_act(student.id, may_act)
         event = teacher_act(deps, teacher, "guardian.may_act", student_id=student.id, value=may_act)
         await uow.audit.add(event)
-        result = await _connected(uow, student)
+        result = await _connected(uow, deps, student)
         await uow.commit()
     return result
 
