@@ -171,3 +171,18 @@ async def test_a_parent_of_siblings_switches_between_them(harness: Harness) -> N
     await h.press(MUM, "📋 My bookings")
     lessons = h.last(MUM).content  # each child's lessons under their name (Ben has none)
     assert "👤 Anna · Teacher 7000\n• Wed, 25 Nov" in lessons, lessons
+
+
+async def test_guardian_is_told_when_the_teacher_cancels_and_why(harness: Harness) -> None:
+    h = harness
+    teacher, anna = await scene(h)
+    async with h.app.deps.uow() as uow:
+        slot = (await uow.slots.between(1, h.clock.now(), h.clock.now() + timedelta(days=9)))[0]
+    lesson = await booking.book(h.app.deps, ANNA, anna, slot.id)
+    await booking.cancel_by_teacher(h.app.deps, teacher, lesson.booking_id, "I am ill")
+    await delivered(h, MUM, "Teacher 7000 cancelled the lesson of Anna")
+    [told_mum] = [m.content for m in h.server.bot_messages(MUM) if "cancelled" in m.content]
+    assert "Reason: I am ill" in told_mum
+    h.clock.set(slot.starts_at - timedelta(minutes=59))
+    await h.flush()
+    assert not said(h, MUM, "Reminder"), "no reminder of a cancelled lesson"
