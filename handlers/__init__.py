@@ -12,6 +12,7 @@ from handlers import (
     errors,
     exports,
     fallback,
+    guardians,
     language,
     ops,
     places,
@@ -47,6 +48,7 @@ def build_router() -> Router:
     root = Router(name="lessonlink")
     routers = (
         errors.router,
+        guardians.router,  # before student_access and start: /start with a guardian link
         student_access.router,
         student_home.router,
         student_calendar.router,
@@ -75,6 +77,7 @@ def build_router() -> Router:
         calendar_feeds.router,
         ops.router,
         language.router,
+        guardians.returning,
         start.router,
         fallback.router,
     )

@@ -14,6 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.domain import errors as e
+from bot.domain.guardians import GuardianMayNotAct
 from bot.domain.series import SeriesRefused, SeriesUnavailable
 from bot.domain.typed import plain_number
 from bot.domain.waitlist import WaitlistRefused
@@ -182,6 +183,11 @@ def describe(error: e.DomainError) -> str:
             return _("This bot is private: teacher registration is limited to invited teachers.")
         case e.NotATeacher():
             return _("This command is for teachers. Send /teach to register as a teacher.")
+        case GuardianMayNotAct():
+            return _(
+                "The teacher lets guardians follow this student's lessons, not book, cancel or "
+                "move them. Please ask the teacher or the student."
+            )
         case e.NotAStudent():
             return _("You are not connected to a teacher yet. Open the link your teacher sent you.")
         case e.UnknownTimezone(name=name, suggestions=suggestions) if suggestions:

@@ -47,7 +47,8 @@ def lesson_button(lesson: Lesson, zone: str) -> views.Button:
 def bookings_screen(found: Bookings) -> tuple[str, views.Keyboard]:
     """Every teacher's coming lessons, a button each; the last few past ones as text."""
     lines = [_("📋 <b>Your lessons</b>")]
-    several = len(found.groups) > 1
+    # A guardian's lessons are another person's: each group names whose they are.
+    several = len(found.groups) > 1 or any(group.followed for group in found.groups)
     coming = views.lesson_groups(found.groups, several)
     if coming:
         lines.append(_("Press a lesson to cancel it, move it or add it to your calendar."))

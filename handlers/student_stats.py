@@ -163,6 +163,8 @@ def event_phrase(event: str, outcome: str) -> str:
     if event == "link.open" and outcome.startswith(REFUSED_PREFIX):
         _name, phrase = _refusals().get(outcome.removeprefix(REFUSED_PREFIX), ("", ""))
         return phrase or _("Link refused")
+    if event == "guardian.open" and outcome.startswith(REFUSED_PREFIX):
+        return _("Guardian link refused")
     phrases = {
         ("link.open", "opened"): _("Link opened"),
         ("link.open", "teacher_preview"): _("Link opened by you (preview)"),
@@ -171,6 +173,10 @@ def event_phrase(event: str, outcome: str) -> str:
         ("link.regenerate", "ok"): _("New link made"),
         ("link.revoke", "ok"): _("Link turned off"),
         ("link.send", "ok"): _("New link sent to the student"),
+        ("guardian.link", "ok"): _("Guardian link made"),
+        ("guardian.open", "opened"): _("Guardian link opened"),
+        ("guardian.remove", "ok"): _("Guardian removed"),
+        ("guardian.may_act", "ok"): _("Guardians' permission to book changed"),
         ("student.enrolled", "ok"): _("Student enrolled"),
         ("student.renamed", "ok"): _("Student renamed"),
         ("student.archived", "ok"): _("Student archived"),

@@ -15,6 +15,7 @@ from aiogram.utils.i18n import ngettext
 from bot.domain.colours import colour_mark
 from bot.services import students
 from bot.services.context import Deps
+from handlers.guardians import guardians_button
 from handlers.keyboards import button, markup
 from handlers.navigation import nav_row, present, show
 from handlers.series_teacher import series_button
@@ -83,6 +84,9 @@ def card_view(card: students.StudentCard, mail: bool = False) -> tuple[str, Inli
             link.use_count,
         )
         lines.append(opened.format(n=link.use_count, last=last))
+    if card.guardians:
+        names = ", ".join(html.escape(name) for name in card.guardians)
+        lines.append(_("👪 Guardians: {names}").format(names=names))
     taken = _("Lessons taken: {done} · cancelled: {cancelled}")
     lines.append(taken.format(done=card.lessons_done, cancelled=card.cancelled))
     if card.upcoming:
@@ -101,6 +105,7 @@ def card_view(card: students.StudentCard, mail: bool = False) -> tuple[str, Inli
         # Booking first: book, weekly, extra, then move or cancel each coming lesson.
         *card_rows(s.id, card.upcoming, card.timezone, series_button(s.id)),
         card_buttons(s.id),  # 📊 Stats, 📜 Recent events
+        guardians_button(s.id),  # 👪 who is connected, guardian links, the may-book switch
         [button(_("🗄 Archive"), StudentCb(action=StudentAction.ARCHIVE, student_id=s.id))],
     ]
     if mail:  # only with SMTP configured

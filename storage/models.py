@@ -460,3 +460,32 @@ class WaitlistEntryRow(Base):
     offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hold_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class GuardianRow(Base):
+    """A guardian's link to one student: keyed hash, sealed copy, bound to the first opener."""
+
+    __tablename__ = "guardians"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("students.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    token_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    bound_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    use_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class GuardianRuleRow(Base):
+    """Per student: whether connected guardians may book, cancel and move (off by default)."""
+
+    __tablename__ = "guardian_rules"
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("students.id", ondelete="CASCADE"), primary_key=True
+    )
+    may_act: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -18,6 +18,7 @@ from storage.repositories.audit import SqlAudit
 from storage.repositories.availability import SqlAvailability
 from storage.repositories.bookings import SqlBookings
 from storage.repositories.calendar_feeds import SqlCalendarFeeds
+from storage.repositories.guardians import SqlGuardians
 from storage.repositories.links import SqlLinks
 from storage.repositories.outbox import SqlOutbox
 from storage.repositories.places import SqlPlaces
@@ -137,6 +138,7 @@ class SqlUnitOfWork:
         self.student_emails = SqlStudentEmails(session)
         self.places = SqlPlaces(session, self.dialect)
         self.waitlist = SqlWaitlist(session)
+        self.guardians = SqlGuardians(session)
         return self
 
     async def __aexit__(

@@ -26,6 +26,9 @@ from bot.domain.notices import (
     CancelledByStudent,
     CancelledByTeacher,
     DailyAgenda,
+    GuardianBoundElsewhere,
+    GuardianNotice,
+    GuardianReminder,
     Lesson,
     LessonNotice,
     LinkBoundElsewhere,
@@ -43,6 +46,7 @@ from bot.domain.notices import (
     WaitlistOffer,
 )
 from bot.domain.reminders import time_left
+from views import guardian_notices
 from views.callbacks import HomeAction, LessonAction, MyLessonCb, StudentHomeCb
 from views.formatting import clock_time, day_time, local, long_day, when, when_for
 from views.i18n import CatalogI18n
@@ -76,6 +80,10 @@ def _about_lesson(notice: LessonNotice, zone: str, now: datetime) -> str:
     who, when = _who(lesson.colour, lesson.student_name), _when(lesson, zone)
     teacher = html.escape(lesson.teacher_name)
     match notice:
+        case GuardianNotice():
+            return guardian_notices.notice_text(notice, zone)
+        case GuardianReminder():
+            return guardian_notices.reminder_text(notice, zone, now)
         case BookingNew():
             return _("📅 New booking: {who}, {lesson}.").format(who=who, lesson=when)
         case CancelledByStudent():
@@ -169,6 +177,10 @@ def _text(outgoing: Outgoing, zone: str, now: datetime) -> str:
             )
         case WaitlistOffer():
             return offer_text(notice, zone)
+        case GuardianBoundElsewhere():
+            return guardian_notices.bound_elsewhere_text(
+                notice, _who(notice.colour, notice.student_name)
+            )
         case LinkBoundElsewhere() | RecipientUnreachable():
             text = (
                 _(
@@ -225,6 +237,8 @@ def _buttons(outgoing: Outgoing) -> InlineKeyboardMarkup | None:
         ):
             mine = StudentHomeCb(action=HomeAction.MINE, student_id=lesson.student_id).pack()
             rows.append([InlineKeyboardButton(text=_("📋 My bookings"), callback_data=mine)])
+        case GuardianNotice(lesson=lesson) | GuardianReminder(lesson=lesson):
+            rows.append(guardian_notices.bookings_row(lesson.student_id))
         case CancelledByTeacher(lesson=lesson):
             book = StudentHomeCb(action=HomeAction.BOOK, student_id=lesson.student_id).pack()
             rows.append([InlineKeyboardButton(text=_("📅 Book another time"), callback_data=book)])

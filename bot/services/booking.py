@@ -21,7 +21,7 @@ from bot.domain.errors import (
 )
 from bot.domain.links import refusal_to_use
 from bot.domain.model import Actor, Booking, BookingStatus, ShareLink, Slot, Student, Teacher
-from bot.services import notify, seats
+from bot.services import guardian_access, notify, seats
 from bot.services.context import Deps, audit, records_refusals, refused
 from bot.services.notify import Booked
 
@@ -62,14 +62,27 @@ def lesson_of(teacher: Teacher, student: Student, slot: Slot, booking: Booking) 
 
 
 async def active_student(
-    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, student_id: int, *, lock: bool = False
+    uow: SqlUnitOfWork,
+    deps: Deps,
+    telegram_id: int,
+    student_id: int,
+    *,
+    lock: bool = False,
+    reads: bool = False,
 ) -> tuple[Student, Teacher]:
     """The student record acting for this account, if its link still grants access.
 
-    With lock, the student's bookings are serialized until commit (a double tap waits).
+    A connected guardian acts for the student too: to see (`reads`) always, to book, cancel
+    and move only as the teacher allows (guardian_access.acts_for). With lock, the
+    student's bookings are serialized until commit (a double tap waits).
     """
     found = await uow.students.acting(student_id, lock=lock)
-    if found is None or found[0].telegram_id != telegram_id:
+    if found is not None and found[0].telegram_id != telegram_id:
+        student = found[0]
+        if await guardian_access.acts_for(uow, deps, telegram_id, student, writes=not reads):
+            return student, found[1]
+        found = None
+    if found is None:
         event = refused(
             "student.access", "refused:foreign", deps, telegram_id, student_id=student_id
         )
@@ -122,13 +135,19 @@ async def commit_booking(
 ) -> None:
     """Queue a new booking's notices and reminders, audit it and commit, all at once."""
     teacher, student, slot, booking = made
-    await notify.booking_made(uow, made, deps.clock.now())
+    await notify.booking_made(uow, made, deps.clock.now(), telegram_id)
     detail = {"booking_id": booking.id, "slot_id": slot.id}
     await _commit_audited(uow, deps, "booking.made", telegram_id, (teacher, student), detail)
 
 
 async def booking_of_account(
-    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, booking_id: int, *, lock: bool = False
+    uow: SqlUnitOfWork,
+    deps: Deps,
+    telegram_id: int,
+    booking_id: int,
+    *,
+    lock: bool = False,
+    reads: bool = False,
 ) -> tuple[Booking, Slot, Student, Teacher]:
     """A booking of a student record this account acts as, in any state; else audited NotFound."""
     found = await uow.bookings.get(booking_id)
@@ -138,15 +157,24 @@ async def booking_of_account(
         )
         raise NotFound().audited(event)
     booking, slot = found
-    student, teacher = await active_student(uow, deps, telegram_id, booking.student_id, lock=lock)
+    student_id = booking.student_id
+    student, teacher = await active_student(
+        uow, deps, telegram_id, student_id, lock=lock, reads=reads
+    )
     return booking, slot, student, teacher
 
 
 async def own_booking(
-    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, booking_id: int, *, lock: bool = False
+    uow: SqlUnitOfWork,
+    deps: Deps,
+    telegram_id: int,
+    booking_id: int,
+    *,
+    lock: bool = False,
+    reads: bool = False,
 ) -> tuple[Booking, Slot, Student, Teacher]:
     """A confirmed, future booking that belongs to this student account."""
-    found = await booking_of_account(uow, deps, telegram_id, booking_id, lock=lock)
+    found = await booking_of_account(uow, deps, telegram_id, booking_id, lock=lock, reads=reads)
     require_coming(found[0], found[1], deps.clock.now())
     return found
 
@@ -171,7 +199,9 @@ async def cancel_lesson(
 ) -> Lesson:
     """Cancel, audit and commit a lesson someone may cancel; the lesson as it is now."""
     teacher, student, slot, booking = lesson
-    await seats.release(uow, deps, teacher, student, slot, booking, by=by, reason=reason)
+    await seats.release(
+        uow, deps, teacher, student, slot, booking, by=by, reason=reason, actor=telegram_id
+    )
     cancelled = {"booking_id": booking.id, "by": by.value}
     await _commit_audited(
         uow, deps, "booking.cancelled", telegram_id, (teacher, student), cancelled
@@ -228,7 +258,7 @@ async def commit_move(
     await seats.hand_over(uow, deps, (old_slot, old_booking), new_booking, Actor.STUDENT)
     now = deps.clock.now()
     await notify.booking_rescheduled(
-        uow, teacher, student, (old_slot, old_booking), (new_slot, new_booking), now
+        uow, teacher, student, (old_slot, old_booking), (new_slot, new_booking), now, telegram_id
     )
     detail = {"booking_id": new_booking.id, "from_booking": old_booking.id}
     pair = (teacher, student)
@@ -242,7 +272,7 @@ async def lessons_of_student(
     """The student's upcoming lessons and the last few past ones."""
     now = deps.clock.now()
     async with deps.reading() as uow:
-        student, teacher = await active_student(uow, deps, telegram_id, student_id)
+        student, teacher = await active_student(uow, deps, telegram_id, student_id, reads=True)
         rows = await uow.bookings.of_student(student.id)
     lessons = [lesson_of(teacher, student, s, b) for b, s in rows]
     upcoming = [lesson for lesson in lessons if lesson.ends_at > now]

@@ -6,10 +6,12 @@ rendered at send time in the recipient's language and time zone.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from bot.domain.booking import change_deadline, reminder_times
+from bot.domain.guardians import Guardian
 from bot.domain.model import Actor, Booking, OutboxMessage, Slot, Student, Teacher
 from bot.domain.notice_json import dump_notice
 from bot.domain.notices import (
@@ -19,12 +21,14 @@ from bot.domain.notices import (
     BookingRescheduled,
     CancelledByStudent,
     CancelledByTeacher,
+    GuardianEvent,
     Lesson,
     MovedByTeacher,
     Notice,
     StudentReminder,
     TeacherReminder,
 )
+from bot.services import guardian_notices as guardians
 from bot.services import mail_notify
 
 if TYPE_CHECKING:
@@ -90,17 +94,22 @@ def _about(
     )
 
 
-def _reminders(booked: Booked, now: datetime) -> list[OutboxMessage]:
+def _reminders(
+    booked: Booked, now: datetime, followers: Sequence[Guardian] = ()
+) -> list[OutboxMessage]:
     """One reminder per lead time, keyed by (booking, lead) so each exists at most once.
 
     Students are reminded whatever the teacher's own notification switch says; the teacher
-    gets reminders only with both their notifications and teacher reminders on.
+    gets reminders only with both their notifications and teacher reminders on. Connected
+    guardians (`followers`) get their own, also before the student opened their link.
     """
     teacher, student, slot, booking = booked
-    if student.telegram_id is None:
-        return []
     lesson = lesson_facts(*booked)
     settings = teacher.settings
+    leads = settings.reminder_leads_minutes
+    for_guardians = guardians.reminders(lesson, slot, booking, leads, followers, now)
+    if student.telegram_id is None:
+        return for_guardians
     queued = []
     for lead, due in reminder_times(slot, settings.reminder_leads_minutes, now):
         reminders: list[tuple[int, StudentReminder | TeacherReminder]] = [
@@ -113,13 +122,15 @@ def _reminders(booked: Booked, now: datetime) -> list[OutboxMessage]:
         for chat_id, reminder in reminders:
             key = f"{reminder.kind}:{booking.id}:{lead}"
             queued.append(_about(reminder, chat_id, booking, due, key))
-    return queued
+    return queued + for_guardians
 
 
 async def schedule_reminders(uow: SqlUnitOfWork, booked: Booked, now: datetime) -> None:
-    """Queue the lesson's reminders (each at most once, by email too), in one statement."""
+    """Queue the lesson's reminders (each at most once; by email and to guardians too), in one
+    statement."""
+    followers = await guardians.recipients(uow, booked.student, now)
     mailed = await mail_notify.copies(uow, booked, lesson_facts(*booked), now)
-    await uow.outbox.add_many(_reminders(booked, now) + mailed, now)
+    await uow.outbox.add_many(_reminders(booked, now, followers) + mailed, now)
 
 
 async def replan_reminders(uow: SqlUnitOfWork, teacher: Teacher, now: datetime) -> int:
@@ -139,11 +150,18 @@ async def _tell(
     await queue(uow, notice, chat_id, now, dedup_key=key, booking_id=booking.id)
 
 
-async def booking_made(uow: SqlUnitOfWork, booked: Booked, now: datetime) -> None:
-    """Tell the teacher and plan the reminders (the student sees the confirmation at once):
-    every row in one statement, each at most once."""
-    queued = _reminders(booked, now)
-    lesson = lesson_facts(*booked)
+async def booking_made(
+    uow: SqlUnitOfWork, booked: Booked, now: datetime, actor: int | None = None
+) -> None:
+    """Tell the teacher and the guardians and plan the reminders (whoever booked sees the
+    confirmation at once): every row in one statement, each at most once."""
+    followers = await guardians.recipients(uow, booked.student, now)
+    queued = _reminders(booked, now, followers)
+    told = (GuardianEvent.BOOKED, Actor.STUDENT)
+    lesson, who = lesson_facts(*booked), booked.student
+    queued += guardians.copies(
+        lesson, booked.booking, followers, now, told, actor=actor, student=who
+    )
     if booked.teacher.settings.notifications_enabled:
         notice = BookingNew(lesson=lesson)
         key = f"{notice.kind}:{booked.booking.id}"
@@ -154,13 +172,26 @@ async def booking_made(uow: SqlUnitOfWork, booked: Booked, now: datetime) -> Non
 
 
 async def booking_cancelled(
-    uow: SqlUnitOfWork, booked: Booked, now: datetime, *, by: Actor, reason: str = ""
+    uow: SqlUnitOfWork,
+    booked: Booked,
+    now: datetime,
+    *,
+    by: Actor,
+    reason: str = "",
+    actor: int | None = None,
 ) -> None:
-    """Withdraw the lesson's reminders and tell the other party who cancelled."""
+    """Withdraw the lesson's reminders and tell the other party and the guardians who
+    cancelled."""
     teacher, student, _slot, booking = booked
     await uow.outbox.withdraw_for_booking(booking.id, REMINDER_KINDS)
     lesson = lesson_facts(*booked)
     told: CancelledByStudent | CancelledByTeacher
+    followers = await guardians.recipients(uow, student, now)
+    what = (GuardianEvent.CANCELLED, by)
+    copies = guardians.copies(
+        lesson, booking, followers, now, what, actor=actor, student=student, reason=reason
+    )
+    await uow.outbox.add_many(copies, now)
     if by == Actor.STUDENT:
         told = CancelledByStudent(lesson=lesson, by=by, reason=reason)
         if teacher.settings.notifications_enabled:
@@ -180,15 +211,28 @@ async def booking_rescheduled(
     old: tuple[Slot, Booking],
     new: tuple[Slot, Booking],
     now: datetime,
+    actor: int | None = None,
 ) -> None:
-    """Move the reminders to the new lesson and tell the teacher."""
+    """Move the reminders to the new lesson and tell the teacher and the guardians."""
     old_slot, old_booking = old
     new_slot, new_booking = new
     await uow.outbox.withdraw_for_booking(old_booking.id, REMINDER_KINDS)
     booked = Booked(teacher, student, new_slot, new_booking)
-    queued = _reminders(booked, now)
+    followers = await guardians.recipients(uow, student, now)
+    queued = _reminders(booked, now, followers)
     lesson = lesson_facts(*booked)
     notice = BookingRescheduled(lesson=lesson, old_starts_at=old_slot.starts_at)
+    told = (GuardianEvent.MOVED, Actor.STUDENT)
+    queued += guardians.copies(
+        lesson,
+        new_booking,
+        followers,
+        now,
+        told,
+        actor=actor,
+        student=student,
+        old_starts_at=old_slot.starts_at,
+    )
     if teacher.settings.notifications_enabled:
         key = f"{notice.kind}:{new_booking.id}"
         queued.insert(0, _about(notice, teacher.telegram_id, new_booking, now, key))
@@ -204,6 +248,7 @@ async def booked_by_teacher(uow: SqlUnitOfWork, booked: Booked, now: datetime, r
         await _tell(uow, notice, booked.student.telegram_id, booked.booking, now)
     mailed = await mail_notify.copies(uow, booked, lesson, now, notice, reminders=False)
     await uow.outbox.add_many(mailed, now)
+    await _tell_guardians(uow, booked, now, (GuardianEvent.BOOKED, reason))
     await schedule_reminders(uow, booked, now)
 
 
@@ -218,4 +263,27 @@ async def moved_by_teacher(
         await _tell(uow, notice, new.student.telegram_id, new.booking, now)
     mailed = await mail_notify.copies(uow, new, lesson, now, notice, reminders=False)
     await uow.outbox.add_many(mailed, now)
+    await _tell_guardians(uow, new, now, (GuardianEvent.MOVED, reason), old.slot.starts_at)
     await schedule_reminders(uow, new, now)
+
+
+async def _tell_guardians(
+    uow: SqlUnitOfWork,
+    booked: Booked,
+    now: datetime,
+    what: tuple[GuardianEvent, str],
+    old_starts_at: datetime | None = None,
+) -> None:
+    """Tell the student's guardians what the teacher did to the lesson, and why."""
+    followers = await guardians.recipients(uow, booked.student, now)
+    event, reason = what
+    copies = guardians.copies(
+        lesson_facts(*booked),
+        booked.booking,
+        followers,
+        now,
+        (event, Actor.TEACHER),
+        old_starts_at=old_starts_at,
+        reason=reason,
+    )
+    await uow.outbox.add_many(copies, now)

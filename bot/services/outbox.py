@@ -26,6 +26,8 @@ from bot.domain.notices import (
     BookingRescheduled,
     CancelledByTeacher,
     DailyAgenda,
+    GuardianNotice,
+    GuardianReminder,
     MovedByTeacher,
     Notice,
     Outgoing,
@@ -88,6 +90,13 @@ async def _stale_reason(
     uow: SqlUnitOfWork, message: OutboxMessage, notice: Notice, now: datetime
 ) -> str | None:
     """Why a claimed row should not be sent any more, if it should not."""
+    if isinstance(notice, GuardianNotice | GuardianReminder) and notice.guardian_id:
+        # Removed (or expired, or the student archived) since it was queued: not theirs now.
+        followers = await uow.guardians.recipients(notice.lesson.student_id, now)
+        if not any(
+            g.id == notice.guardian_id and g.telegram_id == message.chat_id for g in followers
+        ):
+            return "guardian removed"
     if isinstance(notice, Reminder) and message.booking_id is not None:
         found = await uow.bookings.get(message.booking_id)
         if found is None or found[0].status != BookingStatus.CONFIRMED:

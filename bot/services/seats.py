@@ -152,8 +152,10 @@ async def release(
     *,
     by: Actor,
     reason: str = "",
+    actor: int | None = None,
 ) -> None:
-    """Cancel a booking inside the caller's transaction: seat back, reminders withdrawn, told."""
+    """Cancel a booking inside the caller's transaction: seat back, reminders withdrawn, told
+    (`actor`: the account that cancelled, if one did)."""
     now = deps.clock.now()
     # Late means past what the student could still change (the window, or the grace period
     # after booking): only a teacher (or the system) gets there, since students are refused.
@@ -163,4 +165,4 @@ async def release(
     await uow.slots.release_seat(slot.id)
     await waitlist_offers.offer_freed(uow, now, slot.id)
     booked = Booked(teacher, student, slot, booking)
-    await notify.booking_cancelled(uow, booked, now, by=by, reason=reason)
+    await notify.booking_cancelled(uow, booked, now, by=by, reason=reason, actor=actor)

@@ -49,7 +49,7 @@ def _own(deps: Deps, found: tuple[Booking, Slot, Student, Teacher], zone: str) -
 async def my_bookings(deps: Deps, telegram_id: int, student_id: int = 0) -> Bookings:
     """The student's upcoming lessons with every teacher and the last few past ones."""
     async with deps.reading() as uow:
-        student, teacher = await resolve_student(uow, deps, telegram_id, student_id)
+        student, teacher = await resolve_student(uow, deps, telegram_id, student_id, reads=True)
         groups = await lessons_by_teacher(uow, deps, telegram_id, past=PAST_SHOWN)
     return Bookings(student.id, teacher.display_name, groups)
 
@@ -58,7 +58,7 @@ async def my_bookings(deps: Deps, telegram_id: int, student_id: int = 0) -> Book
 async def lesson_card(deps: Deps, telegram_id: int, booking_id: int) -> OwnLesson:
     """One of this account's confirmed lessons, also while it runs (its actions then refuse)."""
     async with deps.reading() as uow:
-        found = await booking_of_account(uow, deps, telegram_id, booking_id)
+        found = await booking_of_account(uow, deps, telegram_id, booking_id, reads=True)
         account = await uow.accounts.get(telegram_id)
         place = await places.of_booking(uow, booking_id)
     booked, slot, _, teacher = found
@@ -90,7 +90,7 @@ async def calendar_file(
     so importing the file after a move updates the calendar entry instead of adding one.
     """
     async with deps.reading() as uow:
-        booked, slot, _, teacher = await own_booking(uow, deps, telegram_id, booking_id)
+        booked, slot, _, teacher = await own_booking(uow, deps, telegram_id, booking_id, reads=True)
         moved_from = await uow.stats.moved_from(teacher.id)
         place = await places.of_booking(uow, booked.id)
     stamp = deps.clock.now()

@@ -43,7 +43,7 @@ from bot.services.student_calendar_model import (
     View,
     Week,
 )
-from bot.services.student_home import acting_as, viewer_zone
+from bot.services.student_home import acting_for, viewer_zone
 
 if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
@@ -103,7 +103,7 @@ async def _scope(uow: SqlUnitOfWork, deps: Deps, who: Who, cursor: Cursor) -> Ca
     if moving and not student_id:
         found = await uow.bookings.get(moving)
         student_id = found[0].student_id if found else 0
-    student, teacher = acting_as(deps, identity, student_id)
+    student, teacher = await acting_for(uow, deps, identity, student_id)
     moved = await _moving(uow, deps, telegram_id, student, teacher, moving) if moving else None
     zone = viewer_zone(identity.account, teacher)
     now = deps.clock.now()

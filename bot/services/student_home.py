@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from bot.domain.errors import LinkRefused, NotAStudent, NotFound
 from bot.domain.model import Account, Student, Teacher
 from bot.domain.zones import resolve_timezone
-from bot.services import links
+from bot.services import guardian_access, links
 from bot.services.accounts import Identity
 from bot.services.booking import Lesson, active_student, lesson_of, require_access
 from bot.services.context import Deps, audit, records_refusals, refused
@@ -52,6 +52,7 @@ class TeacherLessons:
     zone: str
     upcoming: list[Lesson]
     past: list[Lesson]
+    followed: bool = False  # a student the account follows as a guardian
 
 
 @dataclass(frozen=True)
@@ -75,13 +76,28 @@ def viewer_zone(account: Account | None, teacher: Teacher) -> str:
     return teacher.settings.timezone
 
 
-async def choices_of(uow: SqlUnitOfWork, telegram_id: int) -> list[TeacherChoice]:
-    """Every active student record of this account, with its teacher's name."""
+async def records_of(uow: SqlUnitOfWork, deps: Deps, telegram_id: int) -> list[Student]:
+    """The account's own student records, then the students it follows as a guardian."""
+    own = await uow.students.by_telegram(telegram_id)
+    followed = await guardian_access.followed(uow, deps, telegram_id)
+    # An account that is both (the student opened their own guardian link) is listed once.
+    return own + [s for s in followed if s.telegram_id != telegram_id]
+
+
+def label(student: Student, teacher: Teacher, telegram_id: int) -> str:
+    """The teacher's name, or 'Anna · Ms Smith' for a student the account follows."""
+    if student.telegram_id == telegram_id:
+        return teacher.display_name
+    return f"{student.name} · {teacher.display_name}"
+
+
+async def choices_of(uow: SqlUnitOfWork, deps: Deps, telegram_id: int) -> list[TeacherChoice]:
+    """Every active student record of this account (and followed student), with its teacher."""
     result = []
-    for student in await uow.students.by_telegram(telegram_id):
+    for student in await records_of(uow, deps, telegram_id):
         teacher = await uow.teachers.get(student.teacher_id)
         if not student.archived and teacher is not None:
-            result.append(TeacherChoice(student.id, teacher.display_name))
+            result.append(TeacherChoice(student.id, label(student, teacher, telegram_id)))
     return result
 
 
@@ -96,11 +112,11 @@ async def lessons_by_teacher(
     now = deps.clock.now()
     account = await uow.accounts.get(telegram_id)
     groups = []
-    for record in await uow.students.by_telegram(telegram_id):
+    for record in await records_of(uow, deps, telegram_id):
         if record.archived:
             continue
         try:
-            student, teacher = await active_student(uow, deps, telegram_id, record.id)
+            student, teacher = await active_student(uow, deps, telegram_id, record.id, reads=True)
         except (LinkRefused, NotFound):
             continue
         rows = await uow.bookings.of_student(student.id)
@@ -108,28 +124,37 @@ async def lessons_by_teacher(
         upcoming = [lesson for lesson in lessons if lesson.ends_at > now]
         done = [lesson for lesson in lessons if lesson.ends_at <= now][-past:] if past else []
         zone = viewer_zone(account, teacher)
-        groups.append(TeacherLessons(student.id, teacher.display_name, zone, upcoming, done))
+        name = label(student, teacher, telegram_id)
+        followed = student.telegram_id != telegram_id
+        groups.append(TeacherLessons(student.id, name, zone, upcoming, done, followed))
     never = datetime.max.replace(tzinfo=UTC)
     groups.sort(key=lambda g: (g.upcoming[0].starts_at if g.upcoming else never, g.teacher_name))
     return groups
 
 
 async def resolve_student(
-    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, student_id: int = 0, *, lock: bool = False
+    uow: SqlUnitOfWork,
+    deps: Deps,
+    telegram_id: int,
+    student_id: int = 0,
+    *,
+    lock: bool = False,
+    reads: bool = False,
 ) -> tuple[Student, Teacher]:
     """The student record to act as: the one named, else the last teacher's, else the first.
 
-    With lock, the record's bookings are serialized until commit (see active_student).
+    A followed student (guardian) counts after the account's own records. With lock, the
+    record's bookings are serialized until commit; `reads`: see active_student.
     """
     if student_id:
-        return await active_student(uow, deps, telegram_id, student_id, lock=lock)
-    records = [s for s in await uow.students.by_telegram(telegram_id) if not s.archived]
+        return await active_student(uow, deps, telegram_id, student_id, lock=lock, reads=reads)
+    records = [s for s in await records_of(uow, deps, telegram_id) if not s.archived]
     if not records:
         raise NotAStudent()
     account = await uow.accounts.get(telegram_id)
     last = account.last_teacher_id if account else None
     chosen = next((s for s in records if s.teacher_id == last), records[0])
-    return await active_student(uow, deps, telegram_id, chosen.id, lock=lock)
+    return await active_student(uow, deps, telegram_id, chosen.id, lock=lock, reads=reads)
 
 
 def acting_as(deps: Deps, who: Identity, student_id: int = 0) -> tuple[Student, Teacher]:
@@ -152,13 +177,24 @@ def acting_as(deps: Deps, who: Identity, student_id: int = 0) -> tuple[Student, 
     return seat.student, seat.teacher
 
 
+async def acting_for(
+    uow: SqlUnitOfWork, deps: Deps, who: Identity, student_id: int = 0
+) -> tuple[Student, Teacher]:
+    """acting_as, or, for a student the account follows as a guardian, resolve_student (which
+    applies the guardian rule: the calendar is for booking, so the teacher's switch counts)."""
+    own = [s for s in who.seats if not s.student.archived]
+    if any(s.student.id == student_id for s in who.seats) or (own and not student_id):
+        return acting_as(deps, who, student_id)
+    return await resolve_student(uow, deps, who.account.telegram_id, student_id)
+
+
 @records_refusals
 async def home(deps: Deps, telegram_id: int, student_id: int = 0) -> Home:
     """The home card for the named student record (or the remembered one), remembered next."""
     async with deps.reading() as uow:
-        student, teacher = await resolve_student(uow, deps, telegram_id, student_id)
+        student, teacher = await resolve_student(uow, deps, telegram_id, student_id, reads=True)
         account = await uow.accounts.get(telegram_id)
-        choices = await choices_of(uow, telegram_id)
+        choices = await choices_of(uow, deps, telegram_id)
         groups = await lessons_by_teacher(uow, deps, telegram_id, past=0)
     if account is not None and account.last_teacher_id != teacher.id:
         async with deps.uow() as uow:
@@ -168,7 +204,7 @@ async def home(deps: Deps, telegram_id: int, student_id: int = 0) -> Home:
     return Home(
         student_id=student.id,
         teacher_id=teacher.id,
-        teacher_name=teacher.display_name,
+        teacher_name=label(student, teacher, telegram_id),
         zone=zone,
         teacher_zone=teacher.settings.timezone,
         own_zone=bool(account and account.timezone),
@@ -181,7 +217,7 @@ async def home(deps: Deps, telegram_id: int, student_id: int = 0) -> Home:
 async def teachers(deps: Deps, telegram_id: int) -> list[TeacherChoice]:
     """The teachers this account may switch between."""
     async with deps.reading() as uow:
-        found = await choices_of(uow, telegram_id)
+        found = await choices_of(uow, deps, telegram_id)
     if not found:
         raise NotAStudent()
     return found
@@ -192,7 +228,8 @@ async def set_timezone(deps: Deps, telegram_id: int, name: str | None) -> Home:
     """Set the student's own zone (validated IANA name), or None to follow the teacher's."""
     zone = resolve_timezone(name, deps.clock.now()) if name else None
     async with deps.uow() as uow:
-        student, _ = await resolve_student(uow, deps, telegram_id)
+        # Reads: the zone is the account's own, a guardian's too.
+        student, _ = await resolve_student(uow, deps, telegram_id, reads=True)
         await uow.accounts.update(telegram_id, timezone=zone)
         event = audit(
             "student.timezone",

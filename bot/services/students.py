@@ -58,6 +58,7 @@ class StudentCard:
     timezone: str
     student_zone: str | None = None  # the student's own zone, when they chose one
     now: datetime | None = None  # when the card was read (the student's local time is shown)
+    guardians: tuple[str, ...] = ()  # the names of the connected guardians
 
 
 async def enroll(deps: Deps, telegram_id: int, name: str) -> links.LinkCard:
@@ -101,6 +102,10 @@ async def student_card(deps: Deps, telegram_id: int, student_id: int) -> Student
         link = await links.card_of(uow, deps, student)
         rows = await uow.bookings.of_student(student.id, confirmed_only=False)
         account = await uow.accounts.get(student.telegram_id) if student.telegram_id else None
+        followers = await uow.guardians.recipients(student.id, now)
+        names = await uow.guardians.of_student(student.id)
+    connected = {g.id for g in followers}
+    guardians = tuple(g.name or "?" for g in names if g.id in connected)
     upcoming = [
         UpcomingLesson(b.id, s.starts_at, s.ends_at, s.subject)
         for b, s in rows
@@ -113,7 +118,7 @@ async def student_card(deps: Deps, telegram_id: int, student_id: int) -> Student
     )
     zone = account.timezone if account is not None else None
     return StudentCard(
-        student, link, upcoming, done, cancelled, teacher.settings.timezone, zone, now
+        student, link, upcoming, done, cancelled, teacher.settings.timezone, zone, now, guardians
     )
 
 

@@ -143,6 +143,22 @@ STORED: dict[str, dict[str, object]] = {
         "hold_until": "2026-11-30T09:15:00+00:00",
         "subject": "Math",
     },
+    "guardian": {
+        **LESSON,
+        "guardian_id": 4,
+        "event": "moved",
+        "by": "teacher",
+        "old_starts_at": "2026-11-30T14:00:00+00:00",
+        "reason": "My train is late",
+    },
+    "guardian_reminder": {**LESSON, "lead_minutes": 60, "guardian_id": 4},
+    "guardian_bound_elsewhere": {
+        "teacher_id": 3,
+        "student_id": 5,
+        "guardian_id": 4,
+        "student_name": "Sam",
+        "colour": 2,
+    },
 }
 # What each says to a recipient who set no zone: times in the teacher's (Berlin, UTC+1).
 SAYS = {
@@ -199,6 +215,9 @@ SAYS = {
         "Math with Tanya",
         "held for you until Mon, 30 Nov, 10:15",
     ],
+    "guardian": ["👪 Tanya moved the lesson of Sam from", "15:00", "11:00", "Reason: My train"],
+    "guardian_reminder": ["⏰ Reminder: Sam's lesson with Tanya is in 25 hours", "11:00"],
+    "guardian_bound_elsewhere": ["guardian link of", "Sam", "another Telegram account"],
 }
 AGENDA = (AgendaLesson(datetime(2026, 12, 1, 10, tzinfo=UTC), LESSON_END, "Math", "Sam", 2),)
 BUTTONS = {
@@ -210,6 +229,8 @@ BUTTONS = {
     "moved_by_teacher": ["📋 My bookings"],
     "place_changed": ["📋 My bookings"],
     "waitlist_offer": ["✅ Book it", "✖ No, thanks"],
+    "guardian": ["📋 My bookings"],
+    "guardian_reminder": ["📋 My bookings"],
 }
 
 

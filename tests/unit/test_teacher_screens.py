@@ -144,6 +144,7 @@ def test_a_bound_students_card_shows_their_clock_link_use_lessons_and_send_link(
         ["➕ Extra lesson"],
         ["🔁 Move Wed, 25 Nov, 10:00", "✖ Cancel Wed, 25 Nov, 10:00"],
         ["📊 Stats", "📜 Recent events"],
+        ["👪 Guardians"],
         ["🗄 Archive"],
         ["✉️ Send new link to the student"],
         ["◀ Back", "🏠 Home"],

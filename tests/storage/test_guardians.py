@@ -1,0 +1,55 @@
+"""Guardian links on real storage: the first of two accounts opening at once wins, guessing
+guardian tokens is throttled with students' links."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from bot.domain.clock import ManualClock
+from bot.domain.errors import LinkRefusal, LinkRefused, TooManyAttempts
+from bot.domain.model import OutboxStatus
+from bot.services import guardians
+from bot.services.context import Deps
+from storage.uow import SqlUnitOfWork
+from tests.factories import VAULT, make_student, make_teacher
+
+
+async def _open(deps: Deps, account: int, token: str) -> str:
+    try:
+        await guardians.open_link(deps, account, "Parent", token)
+    except TooManyAttempts:
+        return "wait"
+    except LinkRefused as exc:
+        return exc.reason.value
+    return "opened"
+
+
+async def test_two_accounts_opening_one_guardian_link_at_once_bind_one(
+    uow: Callable[[], SqlUnitOfWork], clock: ManualClock
+) -> None:
+    deps = Deps(uow=uow, clock=clock, vault=VAULT)
+    teacher = await make_teacher(uow, clock.now(), 500)
+    student = await make_student(uow, teacher, 501, clock.now())
+    made = await guardians.new_link(deps, 500, student.id)
+    assert made.token is not None and made.token.startswith(guardians.GUARDIAN_PREFIX)
+    outcomes = await asyncio.gather(*(_open(deps, a, made.token) for a in (601, 602)))
+    assert sorted(outcomes) == ["bound_elsewhere", "opened"]
+    seen = await guardians.connected(deps, 500, student.id)
+    [guardian] = seen.guardians
+    winner = 601 if outcomes[0] == "opened" else 602
+    assert guardian.telegram_id == winner
+    assert await _open(deps, winner, made.token) == "opened", "the bound account comes back"
+    async with uow() as u:
+        pending = await u.outbox.by_status(OutboxStatus.PENDING)
+    told = [m for m in pending if m.kind == "guardian_bound_elsewhere"]
+    assert [m.chat_id for m in told] == [500], "the teacher is told once"
+
+
+async def test_guessed_guardian_tokens_count_towards_the_same_throttle(
+    uow: Callable[[], SqlUnitOfWork], clock: ManualClock
+) -> None:
+    deps = Deps(uow=uow, clock=clock, vault=VAULT)
+    guesses = [f"g_guess-{n:04d}-abcdefghijklmnop" for n in range(4)]
+    assert [await _open(deps, 66, g) for g in guesses[:3]] == [LinkRefusal.UNKNOWN.value] * 3
+    assert await _open(deps, 66, guesses[3]) == "wait"
