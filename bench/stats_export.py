@@ -56,7 +56,7 @@ def cases(deps: Deps, built: Built) -> dict[str, Callable[[], Awaitable[object]]
     async def export_csv(period: str, audit: bool) -> bytes:
         found = await exports.export(deps, t, period, bookings=not audit, events=audit)
         if audit:
-            return exports.audit_csv(found.events, found.timezone, HEADERS[:7])
+            return exports.audit_csv(found.events, HEADERS[:7])
         return exports.bookings_csv(found.bookings, found.timezone, HEADERS)
 
     async def ics() -> bytes:
