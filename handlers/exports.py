@@ -101,7 +101,7 @@ async def send(query: CallbackQuery, callback_data: ExportCb, deps: Deps) -> Non
         )
         period = f"{found.period.first_day}_{found.period.last_day}"
         if audit:
-            data = exports.audit_csv(found.events, found.timezone, audit_headers())
+            data = exports.audit_csv(found.events, audit_headers())
             name = f"audit_{period}.csv"
         else:
             data = exports.bookings_csv(found.bookings, found.timezone, booking_headers())

@@ -64,6 +64,14 @@ class Metrics:
         self.webhook = Counter(
             "lessonlink_webhook_requests", "Webhook requests, by result", ["result"], registry=r
         )
+        self.ledger = Histogram(
+            "lessonlink_update_ledger_seconds",
+            "Write transactions of the processed-updates ledger, by kind (claim, claim+finish, "
+            "finish, heartbeat, release)",
+            ["kind"],
+            buckets=HANDLING_BUCKETS,
+            registry=r,
+        )
         self.sent = Counter(
             "lessonlink_messages_sent",
             "Messages Telegram accepted, by method",
@@ -97,6 +105,10 @@ class Metrics:
         self.handling.labels(kind).observe(seconds)
         if outcome != "ok":
             self.errors.labels(outcome).inc()
+
+    def on_ledger(self, kind: str, seconds: float) -> None:
+        """ClaimKeeper listener: one write transaction of the processed-updates ledger."""
+        self.ledger.labels(kind).observe(seconds)
 
     def render(self) -> bytes:
         """The registry in Prometheus text format."""

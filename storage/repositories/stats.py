@@ -36,7 +36,9 @@ from bot.domain.model import (
     SlotStatus,
     Student,
 )
+from bot.domain.zone_offsets import OffsetSpan
 from storage.models import AuditRow, BookingRow, ShareLinkRow, SlotRow, StudentRow
+from storage.repositories.audit_export import AuditCells, audit_cells
 
 BOOKING = BookingRow.__table__.c
 SLOT = SlotRow.__table__.c
@@ -243,6 +245,13 @@ class SqlStats:
         found = self._audit_events(teacher_id, start, end, student_id, *prefix)
         query = select(*[found.c[c.name] for c in AUDIT_FIELDS]).order_by(found.c.at, found.c.id)
         return _events((await self._s.execute(query)).all())
+
+    async def audit_cells(
+        self, teacher_id: int, start: datetime, end: datetime, spans: Sequence[OffsetSpan]
+    ) -> list[AuditCells]:
+        """The audit CSV's cells of the teacher's events in [start, end), oldest first."""
+        found = self._audit_events(teacher_id, start, end, None)
+        return await audit_cells(self._s, teacher_id, found, spans)
 
     async def outcomes_between(
         self,

@@ -175,6 +175,9 @@ async def test_health_and_metrics_report_the_worker(hook: Harness) -> None:
     assert status == 200
     assert 'lessonlink_updates_handled_total{kind="message"} 1.0' in page
     assert 'lessonlink_update_handling_seconds_count{kind="message"} 1.0' in page
+    # The update's bookkeeping is shown too: one write transaction, the claim; its finish
+    # waits to ride with the next claim.
+    assert 'lessonlink_update_ledger_seconds_count{kind="claim"} 1.0' in page
     assert 'lessonlink_messages_sent_total{method="sendMessage"} 1.0' in page
     assert "lessonlink_outbox_backlog 0.0" in page
     assert "lessonlink_telegram_429_total 0.0" in page

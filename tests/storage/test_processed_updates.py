@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import timedelta
 
@@ -147,3 +147,48 @@ async def test_a_shorter_heartbeat_lets_the_next_delivery_take_over_sooner(
     assert await claim_update(deps_on(uow, clock), 12) == Claim.NEW
     clock.advance(timedelta(seconds=7))
     assert await claim_update(deps_on(uow, clock), 12) == Claim.IN_PROGRESS
+
+
+async def test_a_webhook_finish_rides_with_the_next_claim_and_is_never_handled_twice(
+    uow: Callable[[], SqlUnitOfWork], clock: ManualClock
+) -> None:
+    deps = deps_on(uow, clock)
+    writes: list[str] = []
+    # finish_later far away: only the next claim (or a stop's flush) writes the finish.
+    worker = ClaimKeeper(
+        deps,
+        interval=timedelta(hours=1),  # beats only when the test asks
+        finish_later=timedelta(hours=1),
+        on_write=lambda kind, _: writes.append(kind),
+    )
+    other = ClaimKeeper(deps)  # a second worker behind the same webhook URL
+    handled: list[int] = []
+
+    def update(update_id: int) -> Callable[[], Awaitable[bool]]:
+        async def handle() -> bool:
+            handled.append(update_id)
+            return True
+
+        return handle
+
+    assert await apply_once(deps, worker, 1, update(1)) == Applied.HANDLED
+    assert writes == ["claim"], "one write transaction for the update, not two"
+    # A redelivery to the same worker is known handled without touching the database;
+    # another worker sees a live claim (Telegram retries it later).
+    assert await apply_once(deps, worker, 1, update(1)) == Applied.DUPLICATE
+    assert await apply_once(deps, other, 1, update(1)) == Applied.IN_PROGRESS
+    assert writes == ["claim"]
+
+    assert await apply_once(deps, worker, 2, update(2)) == Applied.HANDLED
+    assert writes == ["claim", "claim+finish"]
+    assert await apply_once(deps, other, 1, update(1)) == Applied.DUPLICATE
+    # Update 2's finish is still in memory: its claim stays live past the lease, refreshed.
+    clock.advance(CLAIM_LEASE + timedelta(seconds=1))
+    await worker.beat()
+    assert await apply_once(deps, other, 2, update(2)) == Applied.IN_PROGRESS
+
+    await worker.flush()  # what a stop does once requests in flight are answered
+    assert writes == ["claim", "claim+finish", "heartbeat", "finish"]
+    clock.advance(timedelta(minutes=5))
+    assert await apply_once(deps, other, 2, update(2)) == Applied.DUPLICATE
+    assert handled == [1, 2]
