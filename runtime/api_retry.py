@@ -162,15 +162,21 @@ class PinResponseTypes(BaseRequestMiddleware):
     schema (about 7 ms, the largest cost of a calendar press in the profile).
     """
 
-    def __init__(self) -> None:
-        self._pinned: dict[object, object] = {}
-
     async def __call__(self, make_request: NextRequest, bot: Bot, method: ApiMethod) -> ApiResponse:
         """Pin the response type of this method, then send."""
-        returning = method.__returning__
-        if returning not in self._pinned:
-            self._pinned[returning] = Response[returning]  # type: ignore[valid-type]
+        pin_response_type(method.__returning__)
         return await make_request(bot, method)
+
+
+# Shared by every bot in the process (a few dozen classes at most): a bot built again in the
+# same process (each test builds one) finds them built.
+_PINNED: dict[object, object] = {}
+
+
+def pin_response_type(returning: object) -> None:
+    """Keep Response[returning] alive for the rest of the process."""
+    if returning not in _PINNED:
+        _PINNED[returning] = Response[returning]  # type: ignore[valid-type]
 
 
 # Telegram's answers when a screen cannot be shown by editing the pressed message.

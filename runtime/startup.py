@@ -26,6 +26,8 @@ from aiogram.methods import GetMe, SetWebhook
 from aiogram.types import User
 from aiohttp import ClientConnectorError, ClientSSLError, InvalidURL, ServerDisconnectedError
 
+from runtime.api_retry import pin_response_type
+
 REQUEST_SECONDS = 5  # per getMe at start (STARTUP_TIMEOUT_SECONDS): a server answers at once
 ATTEMPTS = 2
 PAUSE_SECONDS = 1.0
@@ -42,6 +44,7 @@ async def who_am_i(bot: Bot, api_url: str, timeout: int = REQUEST_SECONDS) -> Us
     Asked past the session's middlewares: their retries and warnings suit a running bot,
     while a start should fail within seconds with one sentence.
     """
+    pin_response_type(User)  # past the middlewares, so past PinResponseTypes too
     for attempt in range(1, ATTEMPTS + 1):
         try:
             return await bot.session.make_request(bot, GetMe(), timeout=timeout)

@@ -9,6 +9,7 @@ from __future__ import annotations
 # First, as in run_bot.py: aiogram's models are built on first use, as in production.
 import runtime.lazy_aiogram  # noqa: F401  # isort: skip
 
+import gc
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +30,17 @@ from tests.databases import (
     postgres_url,
     sqlite_url,
 )
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Move what the imports and the collection built out of the garbage collector's sight.
+
+    Modules, aiogram's and pydantic's classes and the collected tests live as long as the run,
+    and every full collection walked them again: 9 % of the CPU time of a sample of handler
+    tests went to full collections, 6 % once they are frozen.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture(

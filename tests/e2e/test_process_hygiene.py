@@ -1,4 +1,9 @@
-"""A running bot process: a quiet log that names users by id, and private files on disk."""
+"""A running bot process: it answers, stops cleanly on SIGTERM, keeps a quiet log that names
+users by id, and keeps its files private.
+
+One process start serves all of these checks (each start costs seconds of CPU: the imports and
+a migration from empty, SQLite being the default).
+"""
 
 from __future__ import annotations
 
@@ -49,7 +54,7 @@ def _mode(path: Path) -> str:
     return oct(path.stat().st_mode & 0o777)
 
 
-async def test_a_running_bot_logs_user_ids_not_scheduler_chatter_and_keeps_files_private(
+async def test_a_running_bot_answers_logs_user_ids_not_scheduler_chatter_and_keeps_files_private(
     tmp_path: Path,
 ) -> None:
     health_port = _free_port()
@@ -74,7 +79,8 @@ async def test_a_running_bot_logs_user_ids_not_scheduler_chatter_and_keeps_files
         )
         try:
             server.send_text(77, "/start")
-            await server.wait_for_bot_message(77, contains="LessonLink", timeout=60)
+            reply = await server.wait_for_bot_message(77, contains="LessonLink", timeout=60)
+            assert "/teach" in reply.content
             await _dispatcher_ticked(f"http://127.0.0.1:{health_port}/healthz")
             data = tmp_path / "data"
             database = data / "lessonlink.sqlite3"
@@ -83,13 +89,16 @@ async def test_a_running_bot_logs_user_ids_not_scheduler_chatter_and_keeps_files
                 for p in (database, data / f"{database.name}-wal", data / f"{database.name}-shm")
             }
             folder = _mode(data)
+            key = _mode(data / "secret.key")
         finally:
             bot.send_signal(signal.SIGTERM)
             out, err = await asyncio.wait_for(bot.communicate(), timeout=60)
     log = err.decode()
     assert bot.returncode == 0, log[-3000:]
+    assert "Traceback" not in log
     assert folder == "0o700", "the data folder is private"
-    assert set(files.values()) == {"0o600"}, files
+    assert set(files.values()) == {"0o600"}, files  # SQLite is the default, in data/
+    assert key == "0o600", "the generated secret key is the owner's alone"
     update_lines = [line for line in log.splitlines() if "lessonlink.updates" in line]
     assert any(" user=77 " in line for line in update_lines), update_lines
     assert "Privatename" not in log

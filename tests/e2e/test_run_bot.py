@@ -1,15 +1,14 @@
 """run_bot.py as a person starts it: a real process, configured by its environment.
 
 Only what needs a process of its own is here: the exit code and stderr of the interpreter as a
-whole, signals, files left behind. Each way a start is refused is checked in process, faster,
-in tests/startup/.
+whole. Each way a start is refused is checked in process, faster, in tests/startup/; a start
+that answers /start, stops on SIGTERM and leaves private files is test_process_hygiene.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import sys
 from pathlib import Path
 
@@ -57,23 +56,3 @@ async def test_a_failed_start_exits_2_with_one_sentence_and_never_the_token(
     lines = err.decode().splitlines()
     assert len(lines) == 1, text[-3000:]
     assert lines[0].startswith("LessonLink cannot start: DATABASE_URL cannot be opened")
-
-
-async def test_it_answers_start_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
-    async with BotAPIServer(token=TOKEN, bot_username="lessonlink_bot") as server:
-        server.add_user(77, "Alice")
-        bot = await _bot_process(tmp_path, _env(TELEGRAM_API_URL=server.url))
-        try:
-            server.send_text(77, "/start")
-            reply = await server.wait_for_bot_message(77, contains="LessonLink", timeout=60)
-            assert "/teach" in reply.content
-        finally:
-            bot.send_signal(signal.SIGTERM)
-            _, err = await asyncio.wait_for(bot.communicate(), timeout=60)
-    assert bot.returncode == 0, err.decode()[-2000:]
-    log = err.decode()
-    assert TOKEN not in log, "the token must never reach the log"
-    assert "Traceback" not in log
-    assert (tmp_path / "data" / "lessonlink.sqlite3").exists(), "SQLite is the default"
-    key = tmp_path / "data" / "secret.key"
-    assert key.exists() and oct(key.stat().st_mode & 0o777) == "0o600"

@@ -15,7 +15,7 @@ from bot.domain.clock import ManualClock
 from run_bot import prepare, start_webhook, stop_webhook
 from runtime.application import Application, build_application
 from sandbox.server import BotAPIServer
-from tests.steps.harness import BOT_USERNAME, TOKEN, Harness
+from tests.steps.harness import BOT_USERNAME, TOKEN, Harness, http_session
 
 SECRET = "webhook-test-secret_1"
 PATH = "/telegram/webhook"
@@ -57,9 +57,8 @@ async def webhook_bot(
     server = BotAPIServer(token=TOKEN, bot_username=BOT_USERNAME)
     await server.start()
     port = free_port()
-    app = build_application(
-        webhook_settings(server, database_url, tmp_path, port, **overrides), clock
-    )
+    settings = webhook_settings(server, database_url, tmp_path, port, **overrides)
+    app = build_application(settings, clock, session=http_session(server.url))
     await prepare(app)
     await start_webhook(app, port)
     try:

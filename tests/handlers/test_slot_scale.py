@@ -10,7 +10,7 @@ import pytest
 
 from bot.domain.clock import ManualClock
 from bot.domain.model import Slot
-from tests.conftest import make_database
+from tests.databases import copy_sqlite
 from tests.handlers.conftest import Harness, running_bot
 
 TEACHER = 3001
@@ -66,7 +66,7 @@ async def test_hours_past_the_ceiling_are_refused_with_what_to_do(
 
 
 async def test_another_users_help_is_answered_between_batches_of_a_large_addslots(
-    tmp_path: Path, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, clock: ManualClock, monkeypatch: pytest.MonkeyPatch, sqlite_template: Path
 ) -> None:
     """SQLite has one write lock: between two batches it must be free for someone else."""
     from bot.domain import slot_plan
@@ -87,7 +87,7 @@ async def test_another_users_help_is_answered_between_batches_of_a_large_addslot
             return
 
     monkeypatch.setattr(slot_filling, "pause_between_batches", hold_until_help_is_answered)
-    url, cleanup = await make_database("sqlite", tmp_path)
+    url = copy_sqlite(sqlite_template, tmp_path / "test.sqlite3")  # migrated once per session
     async with running_bot(url, tmp_path, clock) as h:
         h.user(TEACHER, "Smith")
         for text in ("/teach", "Ms Smith", "UTC"):
@@ -104,6 +104,5 @@ async def test_another_users_help_is_answered_between_batches_of_a_large_addslot
             help_answered.set()  # let /addslots finish either way
         await h.app.tracker.wait_handled(addslots, timeout=30)
         assert "576 slots are open for booking" in h.last(TEACHER).content
-    await cleanup()  # type: ignore[operator]
     # /help was answered while /addslots was still between its first and second batch.
     assert opened_when_help_answered == [100]

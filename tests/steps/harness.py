@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
 
 from bot.config import Settings
 from bot.domain.clock import ManualClock
@@ -103,6 +105,24 @@ def bot_settings(database_url: str, tmp_path: Path, api_url: str, **overrides: o
     return Settings(**values)  # type: ignore[arg-type]
 
 
+class PlainHttpSession(AiohttpSession):
+    """The bot's own aiohttp session to the sandbox, closed without aiogram's fixed 250 ms wait.
+
+    aiogram waits a quarter of a second after closing for TLS connections to shut down; the
+    sandbox speaks plain HTTP on the loopback, so the wait only made every stop slower.
+    """
+
+    async def close(self) -> None:
+        """Close the client session at once."""
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+
+
+def http_session(api_url: str) -> PlainHttpSession:
+    """The session a bot talking to the sandbox over HTTP uses (as run_bot builds it)."""
+    return PlainHttpSession(api=TelegramAPIServer.from_base(api_url))
+
+
 def new_server() -> BotAPIServer:
     """A sandbox Bot API server for the test bot (not listening yet)."""
     return BotAPIServer(token=TOKEN, bot_username=BOT_USERNAME)
@@ -130,7 +150,7 @@ async def run_bot(
     else:
         if own_server:
             await server.start()
-        api_url, session = server.url, None
+        api_url, session = server.url, http_session(server.url)
     settings = bot_settings(database_url, tmp_path, api_url, **overrides)
     app = build_application(settings, clock, session=session)
     await prepare(app)
