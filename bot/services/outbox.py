@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.domain.booking import may_still_change
+from bot.domain.guardian_notices import GuardianNotice, GuardianReminder
 from bot.domain.model import BookingStatus, OutboxMessage, OutboxStatus, SlotStatus
 from bot.domain.notice_json import read_notice
 from bot.domain.notices import (
@@ -26,8 +27,6 @@ from bot.domain.notices import (
     BookingRescheduled,
     CancelledByTeacher,
     DailyAgenda,
-    GuardianNotice,
-    GuardianReminder,
     MovedByTeacher,
     Notice,
     Outgoing,
