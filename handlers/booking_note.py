@@ -69,7 +69,7 @@ async def typed(message: Message, deps: Deps, identity: Identity, state: FSMCont
         await message.answer(_("Your note was not kept. Please add it again, then confirm."))
         return
     card = NoteCb.unpack(str(data[CARD]))
-    # Too long: one sentence (handlers/errors.py) and the question stays open.
+    # Too long: one sentence (handlers/refusal_texts.py) and the question stays open.
     note = clean_note(message.text or "")
     await state.set_state(None)
     await state.update_data({NOTE: note})

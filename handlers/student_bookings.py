@@ -23,7 +23,7 @@ from bot.services.student_bookings import Bookings, OwnLesson
 from bot.services.student_calendar_model import Cursor
 from handlers import student_calendar_views as calendar_views
 from handlers import student_views as views
-from handlers.errors import describe
+from handlers.refusal_texts import describe
 from views import formatting as fmt
 from views.callbacks import HomeAction, LessonAction, MyLessonCb
 from views.lesson_notes import note_lines

@@ -14,7 +14,7 @@ from bot.services.student_calendar import Booked, Cursor, Offer, Refreshed
 from handlers import student_calendar_views as cviews
 from handlers import student_views as views
 from handlers import waitlist_views
-from handlers.errors import describe
+from handlers.refusal_texts import describe
 from handlers.student_bookings import list_when_move_gone
 from views.calendar_callbacks import (
     ConfirmCb,

@@ -9,14 +9,14 @@ from aiogram.types import InlineKeyboardButton
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from bot.domain.model import Actor
-from bot.domain.notices import (
+from bot.domain.guardian_notices import (
     GuardianBoundElsewhere,
     GuardianEvent,
     GuardianNotice,
     GuardianReminder,
-    Lesson,
 )
+from bot.domain.model import Actor
+from bot.domain.notices import Lesson
 from bot.domain.reminders import time_left
 from views.callbacks import HomeAction, StudentHomeCb
 from views.formatting import day_time, when_for

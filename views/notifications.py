@@ -15,6 +15,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.domain.colours import colour_mark
+from bot.domain.guardian_notices import GuardianBoundElsewhere, GuardianNotice, GuardianReminder
 from bot.domain.model import Account
 from bot.domain.notices import (
     AgendaLesson,
@@ -26,9 +27,6 @@ from bot.domain.notices import (
     CancelledByStudent,
     CancelledByTeacher,
     DailyAgenda,
-    GuardianBoundElsewhere,
-    GuardianNotice,
-    GuardianReminder,
     Lesson,
     LessonNotice,
     LinkBoundElsewhere,
@@ -40,12 +38,12 @@ from bot.domain.notices import (
     Outgoing,
     PlaceChanged,
     RecipientUnreachable,
-    SeriesNotice,
     StudentReminder,
     TeacherReminder,
     WaitlistOffer,
 )
 from bot.domain.reminders import time_left
+from bot.domain.series_notices import SeriesNotice
 from views import guardian_notices
 from views.callbacks import HomeAction, LessonAction, MyLessonCb, StudentHomeCb
 from views.formatting import clock_time, day_time, local, long_day, when, when_for

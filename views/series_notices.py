@@ -10,7 +10,7 @@ from aiogram.utils.i18n import ngettext
 
 from bot.domain.colours import colour_mark
 from bot.domain.model import Actor
-from bot.domain.notices import SeriesBooked, SeriesCancelled, SeriesNotice, SeriesSkipped
+from bot.domain.series_notices import SeriesBooked, SeriesCancelled, SeriesNotice, SeriesSkipped
 from views.formatting import day_label, day_time, local
 
 

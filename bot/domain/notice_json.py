@@ -13,7 +13,10 @@ from enum import Enum
 
 from pydantic import TypeAdapter, ValidationError
 
-from bot.domain.notices import NOTICES, LessonNotice, Notice, SeriesNotice, UnreadableNotice
+# Notice types register themselves on import: each kind must be known before a row is read.
+import bot.domain.guardian_notices  # noqa: F401
+from bot.domain.notices import NOTICES, LessonNotice, Notice, UnreadableNotice
+from bot.domain.series_notices import SeriesNotice
 
 
 def _json(value: object) -> object:

@@ -259,52 +259,6 @@ class MailFailed(Notice, kind=NoticeKind.MAIL_FAILED):
     error: str  # the server's answer, e.g. "550 5.1.1 user unknown"
 
 
-@dataclass(frozen=True)
-class SeriesFacts:
-    """What any notice about a weekly series says about it: who, with whom, how long."""
-
-    series_id: int
-    teacher_name: str
-    teacher_tz: str
-    student_name: str
-    colour: int
-    minutes: int
-    subject: str = ""
-
-
-@dataclass(frozen=True, kw_only=True)
-class SeriesNotice(Notice):
-    """A notice about a weekly series and its lessons' times (UTC); its facts stored flat."""
-
-    series: SeriesFacts
-
-
-@dataclass(frozen=True, kw_only=True)
-class SeriesBooked(SeriesNotice, kind=NoticeKind.SERIES_BOOKED):
-    """To the other party: a weekly series was booked; its first lessons and the weeks skipped."""
-
-    by: Actor
-    booked: tuple[datetime, ...]
-    skipped: tuple[datetime, ...] = ()
-    ongoing: bool = False
-
-
-@dataclass(frozen=True, kw_only=True)
-class SeriesSkipped(SeriesNotice, kind=NoticeKind.SERIES_SKIPPED):
-    """To the student and the teacher: weeks of a series that could not be booked as it rolled."""
-
-    skipped: tuple[datetime, ...]
-
-
-@dataclass(frozen=True, kw_only=True)
-class SeriesCancelled(SeriesNotice, kind=NoticeKind.SERIES_CANCELLED):
-    """To the other party: a series was cancelled from one lesson on (all later ones too)."""
-
-    by: Actor
-    cancelled: tuple[datetime, ...]
-    reason: str = ""
-
-
 @dataclass(frozen=True, kw_only=True)
 class WaitlistOffer(Notice, kind=NoticeKind.WAITLIST_OFFER):
     """To the student: a seat of a slot they wait for is held for them until `hold_until`."""
@@ -347,42 +301,3 @@ class Outgoing:
     # A lesson notice: the lesson's notes as they are now, not as they were when it was queued.
     teacher_note: str = ""
     student_note: str = ""
-
-
-class GuardianEvent(StrEnum):
-    """What a guardian is told about the lesson of a student they follow."""
-
-    BOOKED = "booked"
-    CANCELLED = "cancelled"
-    MOVED = "moved"
-
-
-@dataclass(frozen=True, kw_only=True)
-class GuardianNotice(LessonNotice, kind=NoticeKind.GUARDIAN):
-    """To a connected guardian (their own row, language and zone; `guardian_id` is checked at
-    send time): a followed student's lesson was booked, cancelled or moved. guardian_id 0: the
-    student's own copy when a guardian acted for them."""
-
-    guardian_id: int
-    event: GuardianEvent
-    by: Actor = Actor.STUDENT
-    old_starts_at: datetime | None = None
-    reason: str = ""
-
-
-@dataclass(frozen=True, kw_only=True)
-class GuardianReminder(Reminder, kind=NoticeKind.GUARDIAN_REMINDER):
-    """To a connected guardian: the followed student's lesson is coming."""
-
-    guardian_id: int
-
-
-@dataclass(frozen=True, kw_only=True)
-class GuardianBoundElsewhere(Notice, kind=NoticeKind.GUARDIAN_BOUND_ELSEWHERE):
-    """To the teacher: another account tried to open a guardian link already connected."""
-
-    teacher_id: int
-    student_id: int
-    guardian_id: int
-    student_name: str
-    colour: int

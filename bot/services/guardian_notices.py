@@ -11,10 +11,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.domain.booking import reminder_times
+from bot.domain.guardian_notices import GuardianEvent, GuardianNotice, GuardianReminder
 from bot.domain.guardians import Guardian
 from bot.domain.model import Actor, Booking, OutboxMessage, Slot, Student
 from bot.domain.notice_json import dump_notice
-from bot.domain.notices import GuardianEvent, GuardianNotice, GuardianReminder, Lesson, Notice
+from bot.domain.notices import Lesson, Notice
 
 if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork

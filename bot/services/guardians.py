@@ -12,10 +12,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.domain.errors import LinkRefusal, LinkRefused, NotFound, TooManyAttempts
+from bot.domain.guardian_notices import GuardianBoundElsewhere
 from bot.domain.guardians import Guardian, link_refusal, open_refusal
 from bot.domain.links import default_expiry
 from bot.domain.model import Student, Teacher
-from bot.domain.notices import GuardianBoundElsewhere
 from bot.security import looks_like_token
 from bot.services import guardian_notices, links, notify, student_home
 from bot.services.context import Deps, audit, records_refusals

@@ -30,7 +30,7 @@ from bot.services import notify, places
 from bot.services.context import Deps
 from bot.services.exports import lesson_identity, lesson_uid
 from bot.services.outbox import BATCH, LEASE, MAX_ATTEMPTS, DispatchReport, backoff
-from bot.services.outbox import _stale_reason as stale_reason
+from bot.services.send_time import stale_reason
 
 if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from bot.domain.booking import change_deadline, reminder_times
+from bot.domain.guardian_notices import GuardianEvent
 from bot.domain.guardians import Guardian
 from bot.domain.model import Actor, Booking, OutboxMessage, Slot, Student, Teacher
 from bot.domain.notice_json import dump_notice
@@ -21,7 +22,6 @@ from bot.domain.notices import (
     BookingRescheduled,
     CancelledByStudent,
     CancelledByTeacher,
-    GuardianEvent,
     Lesson,
     MovedByTeacher,
     Notice,

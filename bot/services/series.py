@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from bot.domain import series as rules
 from bot.domain.errors import SlotRefused, SlotUnavailable
 from bot.domain.model import Actor, Slot, Student, Teacher
-from bot.domain.notices import SeriesBooked, SeriesFacts, SeriesNotice
 from bot.domain.series import Series
+from bot.domain.series_notices import SeriesBooked, SeriesFacts, SeriesNotice
 from bot.services import notify, seats
 from bot.services.context import Deps, audit, records_refusals
 from bot.services.notify import Booked

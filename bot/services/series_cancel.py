@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from bot.domain.booking import require_coming, student_change
 from bot.domain.errors import NotFound
 from bot.domain.model import Actor, Booking, Slot, Student, Teacher
-from bot.domain.notices import REMINDER_KINDS, SeriesCancelled
+from bot.domain.notices import REMINDER_KINDS
+from bot.domain.series_notices import SeriesCancelled
 from bot.services import booking, waitlist_offers
 from bot.services.context import Deps, audit, records_refusals
 from bot.services.ownership import own_booking, teacher_of

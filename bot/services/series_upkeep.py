@@ -11,8 +11,8 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain import series as rules
-from bot.domain.notices import SeriesSkipped
 from bot.domain.series import SeriesStatus
+from bot.domain.series_notices import SeriesSkipped
 from bot.services.context import Deps
 from bot.services.series import facts, fill, tell
 

@@ -19,8 +19,8 @@ from bot.domain.timeslots import block_hours
 from bot.domain.typed import has_control_characters, is_iana_zone, plain_number
 from bot.domain.windows import block_bounds, parse_block_args, parse_window_args
 from bot.domain.zones import resolve_timezone
-from handlers.errors import describe
 from handlers.middlewares import forged_number
+from handlers.refusal_texts import describe
 from views.formatting import shorten
 from views.i18n import make_i18n
 from views.teacher_callbacks import LinkLimitCb, WindowAction, WindowCb

@@ -12,7 +12,7 @@ from bot.domain.model import Account, Booking, BookingStatus, Slot
 from bot.domain.notices import BookingRescheduled, Outgoing
 from bot.domain.windows import parse_day, parse_window_args
 from bot.services import analytics as a
-from handlers.errors import describe
+from handlers.refusal_texts import describe
 from handlers.student_stats import event_phrase
 from handlers.teacher_links import opened_text
 from tests.sample_notices import lesson

@@ -16,7 +16,7 @@ from bot.domain.series import ONGOING
 from bot.services import portal, portal_booking
 from bot.services.portal import Caller
 from bot.services.student_calendar_model import Part
-from handlers.errors import describe
+from handlers.refusal_texts import describe
 from web.api import booking_schema
 from web.api.auth import mini_app_user
 from web.api.context import API

@@ -1,6 +1,6 @@
 """Domain refusals as problem details: one status and stable code each, the bot's own sentence.
 
-The sentences are the chat's (handlers.errors.describe), so the portal and the chat say the
+The sentences are the chat's (handlers.refusal_texts.describe), so the portal and the chat say the
 same thing in the same words and the catalogs hold each sentence once.
 """
 
@@ -11,7 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain import errors as e
 from bot.domain.series import SeriesRefused
 from bot.services.portal import BrowserLinksOff, ProofNeeded
-from handlers.errors import describe
+from handlers.refusal_texts import describe
 from web.api.auth import CHALLENGE
 from web.api.problems import Problem, not_found
 
