@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 TOKEN_BYTES = 32  # 256 bits; token_urlsafe gives 43 characters, inside Telegram's 64.
+TOKEN_CHARS = -(-TOKEN_BYTES * 4 // 3)  # base64 without padding: 43
 
 
 class TokenVault:

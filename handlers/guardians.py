@@ -38,7 +38,7 @@ def is_newcomer(_: object, identity: Identity | None = None) -> bool:
     return identity is None or identity.role == Role.NEWCOMER
 
 
-@router.message(CommandStart(deep_link=True, magic=F.args.startswith(guardians.GUARDIAN_PREFIX)))
+@router.message(CommandStart(deep_link=True, magic=F.args.func(guardians.is_guardian_token)))
 async def open_guardian_link(
     message: Message,
     command: CommandObject,

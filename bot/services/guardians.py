@@ -16,7 +16,7 @@ from bot.domain.guardian_notices import GuardianBoundElsewhere
 from bot.domain.guardians import Guardian, link_refusal, open_refusal
 from bot.domain.links import default_expiry
 from bot.domain.model import Student, Teacher
-from bot.security import looks_like_token
+from bot.security import TOKEN_CHARS, looks_like_token
 from bot.services import guardian_notices, links, notify, student_home
 from bot.services.context import Deps, audit, records_refusals
 from bot.services.ownership import own_student, teacher_act, teacher_of
@@ -26,6 +26,15 @@ if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
 
 GUARDIAN_PREFIX = "g_"
+
+
+def is_guardian_token(text: str) -> bool:
+    """Whether a /start argument has a guardian token's shape: prefix and length.
+
+    A student's token (43 characters) may by chance begin with the prefix too (1 in 4,096);
+    the length tells them apart, so such a student link still opens as a student link.
+    """
+    return text.startswith(GUARDIAN_PREFIX) and len(text) == len(GUARDIAN_PREFIX) + TOKEN_CHARS
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
+from bot.security import TOKEN_CHARS, TokenVault
 from bot.services import booking
 from tests.handlers.conftest import Harness
 from tests.steps import student_steps as steps
@@ -186,3 +189,19 @@ async def test_guardian_is_told_when_the_teacher_cancels_and_why(harness: Harnes
     h.clock.set(slot.starts_at - timedelta(minutes=59))
     await h.flush()
     assert not said(h, MUM, "Reminder"), "no reminder of a cancelled lesson"
+
+
+async def test_a_student_link_that_happens_to_begin_like_a_guardian_link_opens(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One student token in 4,096 begins with "g_"; it must open as the student's link.
+    h = harness
+    unlucky = "g_" + "A" * (TOKEN_CHARS - 2)
+    monkeypatch.setattr(TokenVault, "new_token", staticmethod(lambda: unlucky))
+    tutor = await steps.teacher(h)
+    _student_id, token = await steps.invite(h, tutor, "Anna")
+    assert token == unlucky
+    h.user(ANNA, "Anna")
+    await h.send(ANNA, f"/start {token}")
+    assert "unknown" not in h.last(ANNA).content.lower()
+    assert "📝 Book a lesson" in h.last(ANNA).button_texts(), h.last(ANNA).content
