@@ -84,7 +84,8 @@ def email_view(card: student_email.EmailCard) -> tuple[str, InlineKeyboardMarkup
             )
         )
         remove = button(_("🗑 Remove address"), EmailCb(action=EmailAction.REMOVE, student_id=sid))
-        rows += [[edit, switch], [remove]]
+        # An address whose owner unsubscribed stays on the card; another one may replace it.
+        rows += [[edit]] if email.unsubscribed_at is not None else [[edit, switch], [remove]]
     rows.append(nav_row(back=StudentCb(action=StudentAction.CARD, student_id=sid)))
     return "\n".join(lines), markup(rows)
 

@@ -71,10 +71,15 @@ async def set_notices(deps: Deps, telegram_id: int, student_id: int, on: bool) -
 
 
 async def remove(deps: Deps, telegram_id: int, student_id: int) -> EmailCard:
-    """Forget the student's address; mail already queued for it is not sent."""
+    """Forget the student's address (not one that unsubscribed); queued mail is not sent."""
     async with deps.uow() as uow:
         teacher = await teacher_of(uow, telegram_id)
         student = await own_student(uow, deps, teacher, student_id)
+        found = await uow.student_emails.get(student.id)
+        if found is not None and not found.reachable:
+            # The owner's "no more mail" is kept: forgetting it would let the same address
+            # typed again be mailed. Only another address replaces it.
+            return EmailCard(student, found)
         await uow.student_emails.remove(student.id)
         await uow.audit.add(teacher_act(deps, teacher, "email.remove", student_id=student.id))
         await uow.commit()

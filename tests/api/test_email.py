@@ -219,6 +219,20 @@ async def test_the_unsubscribe_link_stops_further_mail(
     assert len(mail_server.inbox.to(ADDRESS)) == 2
     card = await student_email.email_card(h.app.deps, TEACHER, sid)
     assert card.email is not None and card.email.unsubscribed_at is not None
+    # The teacher cannot undo it: the card offers no Remove, a stale press keeps the address
+    # unsubscribed, and typing the same address again leaves it so.
+    await h.send(TEACHER, "/students")
+    await h.press(TEACHER, f"{colour_mark(0)} Anna")
+    await h.press(TEACHER, "📧 Email")
+    assert "unsubscribed" in h.last(TEACHER).content
+    assert "🗑 Remove address" not in h.last(TEACHER).button_texts()
+    await student_email.remove(h.app.deps, TEACHER, sid)
+    await student_email.set_address(h.app.deps, TEACHER, sid, ADDRESS)
+    card = await student_email.email_card(h.app.deps, TEACHER, sid)
+    assert card.email is not None and card.email.unsubscribed_at is not None
+    await book(h, sid)
+    await mail_pass(h)
+    assert len(mail_server.inbox.to(ADDRESS)) == 2
 
 
 async def test_without_smtp_nothing_about_email_shows_or_is_sent(
