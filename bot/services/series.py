@@ -99,6 +99,13 @@ async def _serialize(uow: SqlUnitOfWork, pair: tuple[Teacher, Student]) -> None:
         await uow.teachers.lock(teacher.id)
 
 
+async def _seat(uow: SqlUnitOfWork, slot_id: int, student_id: int, now: datetime) -> bool:
+    """The seat held for the student's waitlist offer, else a free one: True if taken."""
+    return await uow.waitlist.claim_offer(slot_id, student_id, now) or await uow.slots.take_seat(
+        slot_id, now
+    )
+
+
 async def fill(
     uow: SqlUnitOfWork, deps: Deps, pair: tuple[Teacher, Student], series: Series, days: list[date]
 ) -> list[Occurrence]:
@@ -122,7 +129,7 @@ async def fill(
             if slot is None
             else await _refusal(uow, pair, slot, now, series.created_by)
         )
-        if slot is not None and reason is None and not await uow.slots.take_seat(slot.id, now):
+        if slot is not None and reason is None and not await _seat(uow, slot.id, student.id, now):
             reason = SlotUnavailable.FULL  # someone else took the last seat first
         if slot is None or reason is not None:
             await uow.series.settle(series.id, day, None, (reason or SlotUnavailable.GONE).value)

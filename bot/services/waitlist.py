@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.domain.errors import NotFound, SlotRefused
+from bot.domain.errors import NotFound
 from bot.domain.model import Slot
 from bot.domain.waitlist import (
     WaitEntry,
@@ -133,13 +133,8 @@ async def book_offer(deps: Deps, telegram_id: int, entry_id: int) -> Booked:
         if not offer_open(entry, now):
             raise WaitlistRefused(WaitRefusal.OFFER_GONE)
         slot = await seats.slot_of(uow, teacher, entry.slot_id)
-        reason = await seats.refusal_for(uow, student, teacher, slot, now)
-        if reason is not None:
-            raise SlotRefused(reason)
-        if not await uow.waitlist.claim_offer(slot.id, student.id, now):
-            raise WaitlistRefused(WaitRefusal.OFFER_GONE)
-        booking = await uow.bookings.add(slot.id, student.id, now)
-        slot.booked += 1
+        # The booking's own steps (buffer lock, rules, the held seat claimed): one path for all.
+        booking = await seats.take(uow, deps, student, slot, teacher)
         zone = viewer_zone(await uow.accounts.get(telegram_id), teacher)
         await commit_booking(uow, deps, telegram_id, Made(teacher, student, slot, booking))
     return Booked(lesson_of(teacher, student, slot, booking), zone)
