@@ -19,7 +19,7 @@ from bot.domain.errors import SlotRefused
 from bot.domain.model import OutboxStatus, Slot, Student, Teacher
 from bot.domain.notices import NoticeKind
 from bot.domain.waitlist import WaitlistRefused, WaitState
-from bot.services import booking, teacher_booking, waitlist, waitlist_offers
+from bot.services import booking, series, teacher_booking, waitlist, waitlist_offers
 from bot.services.context import Deps
 from storage.migrate import alembic_config, upgrade_to_head
 from storage.models import SlotRow
@@ -217,3 +217,14 @@ async def test_two_workers_passing_at_once_offer_each_seat_once(
         rows = [m for status in OutboxStatus for m in await u.outbox.by_status(status)]
     assert offered == [True, True, False]
     assert len([m for m in rows if m.kind == NoticeKind.WAITLIST_OFFER]) == 2
+
+
+async def test_the_holder_may_book_the_held_seat_weekly(
+    deps: Deps, uow: Callable[[], SqlUnitOfWork]
+) -> None:
+    _, slot, [ana], [ben] = await _full_slot(deps, uow, 1, 1, 5900)
+    await _cancel(deps, ana)
+    assert await _seats(uow, slot.id) == (0, 1)  # held for Ben
+    started = await series.start(deps, ben.telegram_id or 0, ben.id, slot.id, 2)
+    assert [o.starts_at for o in started.booked] == [slot.starts_at]  # his hold, not "full"
+    assert await _seats(uow, slot.id) == (1, 0)
