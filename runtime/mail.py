@@ -120,8 +120,13 @@ class SmtpMailer:
             )
         except aiosmtplib.SMTPRecipientsRefused as exc:
             return _answer(exc.recipients[0].code, exc.recipients[0].message)
+        except (aiosmtplib.SMTPRecipientRefused, aiosmtplib.SMTPDataError) as exc:
+            return _answer(exc.code, exc.message)  # this address or this mail
         except aiosmtplib.SMTPResponseException as exc:
-            return _answer(exc.code, exc.message)
+            # Greeting, login or sender refused: the server's set-up, not the student's address.
+            # Retried, so what waits goes out once SMTP_URL or MAIL_FROM is put right.
+            log.warning("the mail server refused the session: %s %.200s", exc.code, exc.message)
+            return Delivery("retry", f"{exc.code} {exc.message}"[:300])
         except (TimeoutError, aiosmtplib.SMTPException, OSError) as exc:
             return Delivery("retry", f"{type(exc).__name__}: {exc}"[:300])
         return Delivery("sent")

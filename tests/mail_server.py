@@ -21,7 +21,18 @@ class Inbox:
     received: list[EmailMessage] = field(default_factory=list)
     refuse_data: list[str] = field(default_factory=list)  # one answer per coming DATA
     refuse_rcpt: str = ""  # every RCPT answered so while set
+    refuse_sender: str = ""  # every MAIL FROM answered so while set
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_MAIL(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        """Accept the sender unless told to refuse it (a server set up for another From)."""
+        if self.refuse_sender:
+            return self.refuse_sender
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
 
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]

@@ -73,6 +73,19 @@ async def test_a_4xx_is_retried_and_a_5xx_is_for_good(mail_server: MailServer) -
     assert mail_server.inbox.received == []
 
 
+async def test_a_refused_sender_is_the_set_up_not_the_address_and_is_retried(
+    mail_server: MailServer,
+) -> None:
+    # A wrong MAIL_FROM (or login) fails every mail with a 5xx: none of them is the student's
+    # fault, so none is given up for good; they go once the set-up is put right.
+    mail_server.inbox.refuse_sender = "553 5.7.1 Sender address rejected: not owned by user"
+    refused = await mailer(mail_server.url).deliver(MAIL)
+    assert refused.outcome == "retry" and "553" in refused.error
+    mail_server.inbox.refuse_sender = ""
+    assert (await mailer(mail_server.url).deliver(MAIL)).outcome == "sent"
+    assert len(mail_server.inbox.to("sam@example.com")) == 1
+
+
 async def test_a_server_that_does_not_answer_is_a_time_out_to_retry(silent_server: int) -> None:
     delivery = await mailer(f"smtp://127.0.0.1:{silent_server}", timeout=1.0).deliver(MAIL)
     assert delivery.outcome == "retry"
