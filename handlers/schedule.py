@@ -33,6 +33,8 @@ from views.teacher_callbacks import CancelStep, LessonCancelCb, ScheduleCb
 router = Router(name="schedule")
 
 MAX_CANCEL_BUTTONS = 20
+# Telegram refuses a keyboard of more than 100 buttons (a limit it keeps but does not document).
+MAX_BUTTONS = 100
 ASK_CARD = "cancel_ask_card"  # state key: the message asking for the reason
 CardCb = LessonCancelCb | TeacherSeriesRestCb  # the buttons that confirm a cancel card
 
@@ -62,19 +64,22 @@ def week_view(week: schedule.Week) -> tuple[str, InlineKeyboardMarkup]:
                 (len(lines), short_note_lines(lesson.teacher_note, lesson.student_note))
             )
     lines = with_previews(lines, previews)
-    cancellable = [x for x in week.lessons if x.cancellable][:MAX_CANCEL_BUTTONS]
-    rows: list[Row] = []
-    for x in cancellable:
-        ask = LessonCancelCb(step=CancelStep.ASK, booking_id=x.booking_id)
-        move = move_button(x.student_id, x.booking_id)
-        rows.append([button(_cancel_label(x, zone), ask), move])
-        rows.append([note_button(x.booking_id), place_button(x.booking_id)])
-    rows += past_note_rows(week.lessons, zone, MAX_CANCEL_BUTTONS)
     paging = [
         button(_("◀ Previous week"), ScheduleCb(week_offset=week.offset - 1)),
         button(_("Next week ▶"), ScheduleCb(week_offset=week.offset + 1)),
     ]
-    return "\n".join(lines), markup([*rows, [book_for_someone_button()], paging, nav_row()])
+    fixed = [[book_for_someone_button()], paging, nav_row()]
+    budget = MAX_BUTTONS - sum(map(len, fixed))
+    coming = min(MAX_CANCEL_BUTTONS, budget // 4)  # four buttons per coming lesson
+    rows: list[Row] = []
+    for x in [x for x in week.lessons if x.cancellable][:coming]:
+        ask = LessonCancelCb(step=CancelStep.ASK, booking_id=x.booking_id)
+        move = move_button(x.student_id, x.booking_id)
+        rows.append([button(_cancel_label(x, zone), ask), move])
+        rows.append([note_button(x.booking_id), place_button(x.booking_id)])
+    left = budget - sum(map(len, rows))
+    rows += past_note_rows(week.lessons, zone, min(MAX_CANCEL_BUTTONS, left))
+    return "\n".join(lines), markup([*rows, *fixed])
 
 
 def _cancel_label(lesson: schedule.ScheduledLesson, zone: str) -> str:

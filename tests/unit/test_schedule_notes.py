@@ -73,3 +73,14 @@ def test_a_busy_week_marks_its_notes_and_stays_within_one_message() -> None:
     assert len(text) < TELEGRAM_LIMIT
     assert "word" not in text
     assert text.count(" 📝💬") == len(lessons)
+
+
+def test_a_busy_week_keeps_its_keyboard_within_telegrams_100_buttons() -> None:
+    # 25 lessons done and 25 to come: every button a lesson may have would be about 125.
+    lessons = [_lesson(i, NOW + timedelta(hours=i - 25)) for i in range(50)]
+    _text, keyboard = week_view(_week(lessons))
+    labels = [b.text for row in keyboard.inline_keyboard for b in row]
+    assert len(labels) <= 100
+    assert labels[0].startswith("✖ Cancel") and "Student 26" in labels[0]  # the next lesson
+    assert any(label.startswith("📝 Note Mon") for label in labels)  # and notes after lessons
+    assert labels[-4:] == ["◀ Previous week", "Next week ▶", "◀ Back", "🏠 Home"]
