@@ -100,4 +100,4 @@ def _link(typed: str, scheme: str) -> str:
     # user:password@ before the host makes a link look like another site's: refused.
     if "@" in parts.netloc or not _HOST.match(host) or port == 0:
         raise InvalidInput("place_link", typed)
-    return typed
+    return "https" + typed[len(scheme) :]  # HTTPS:// stored as https://, which is_link knows

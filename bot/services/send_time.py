@@ -76,7 +76,10 @@ async def stale_reason(
 
 
 async def student_now(uow: SqlUnitOfWork, message: OutboxMessage, notice: Notice) -> int | None:
-    """The account a student-bound lesson notice should reach now (links can be rebound)."""
+    """The account a student-bound notice should reach now (links can be rebound)."""
+    if isinstance(notice, WaitlistOffer):  # the offer's student, not who held the link then
+        student = await uow.students.get(notice.student_id)
+        return student.telegram_id if student is not None and not student.archived else None
     student_bound = StudentReminder | CancelledByTeacher | PlaceChanged
     if not isinstance(notice, student_bound) or message.booking_id is None:
         return message.chat_id

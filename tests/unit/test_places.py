@@ -27,6 +27,7 @@ T0 = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
         ("https://zoom.us/j/123?pwd=abc", "https://zoom.us/j/123?pwd=abc"),
         ("  https://meet.google.com/abc-defg-hij  ", "https://meet.google.com/abc-defg-hij"),
         ("www.example.org/room", "https://www.example.org/room"),
+        ("HTTPS://Zoom.us/j/1", "https://Zoom.us/j/1"),  # stored so that it shows as a link
         ("Main St 5,\n  Room 3", "Main St 5, Room 3"),
         ("Room 5: first floor", "Room 5: first floor"),
         ("Office:3", "Office:3"),
@@ -37,6 +38,7 @@ T0 = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 )
 def test_links_and_addresses_are_read(typed: str, stored: str | None) -> None:
     assert parse_place(typed) == stored
+    assert stored is None or is_link(stored) == stored.startswith("https://")
 
 
 @pytest.mark.parametrize(
