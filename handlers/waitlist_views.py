@@ -25,6 +25,9 @@ def refusal(reason: WaitRefusal) -> str:
         WaitRefusal.NOT_FULL: _("A seat is free in this slot: you can book it right away."),
         WaitRefusal.OFFER_GONE: _("This offer is no longer open."),
         WaitRefusal.NOT_WAITING: _("You are no longer in line for this lesson."),
+        WaitRefusal.STUDENT_ONLY: _(
+            "Only the student can join the line: a seat that frees up is offered in their chat."
+        ),
     }
     return texts[reason]
 

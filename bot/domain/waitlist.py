@@ -37,6 +37,7 @@ class WaitRefusal(StrEnum):
     NOT_FULL = "not_full"  # a seat is free: book it instead
     OFFER_GONE = "offer_gone"  # the offer lapsed, was declined, or was already used
     NOT_WAITING = "not_waiting"  # left already, or the line closed
+    STUDENT_ONLY = "student_only"  # a guardian: offers go to the student's own chat
 
 
 @dataclass

@@ -57,6 +57,8 @@ async def join(deps: Deps, telegram_id: int, student_id: int, slot_id: int) -> P
     """Put the student at the end of a full slot's line; their place in it."""
     async with deps.uow() as uow:
         student, teacher = await active_student(uow, deps, telegram_id, student_id, lock=True)
+        if student.telegram_id != telegram_id:  # a guardian acting: the offer would not reach them
+            raise WaitlistRefused(WaitRefusal.STUDENT_ONLY)
         slot = await seats.slot_of(uow, teacher, slot_id)
         now = deps.clock.now()
         had = await uow.bookings.overlapping(student.id, slot.starts_at, slot.ends_at)

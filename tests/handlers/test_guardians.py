@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 
+from bot.domain.waitlist import WaitlistRefused, WaitRefusal
 from bot.security import TOKEN_CHARS, TokenVault
-from bot.services import booking
+from bot.services import booking, waitlist
 from tests.handlers.conftest import Harness
 from tests.steps import student_steps as steps
 from tests.steps.teacher_steps import LINK, delivered, said, told
@@ -205,3 +206,22 @@ async def test_a_student_link_that_happens_to_begin_like_a_guardian_link_opens(
     await h.send(ANNA, f"/start {token}")
     assert "unknown" not in h.last(ANNA).content.lower()
     assert "📝 Book a lesson" in h.last(ANNA).button_texts(), h.last(ANNA).content
+
+
+async def test_a_guardian_is_told_only_the_student_can_join_a_full_slots_line(
+    harness: Harness,
+) -> None:
+    h = harness
+    teacher, anna = await scene(h)
+    await h.press(teacher, "✅ Let guardians book")
+    async with h.app.deps.uow() as uow:
+        tutor = await uow.teachers.by_telegram(teacher)
+    assert tutor is not None
+    ben = await steps.student(h, tutor, STRANGER, "Ben")
+    async with h.app.deps.uow() as uow:
+        slot = (await uow.slots.between(1, h.clock.now(), h.clock.now() + timedelta(days=9)))[0]
+    await booking.book(h.app.deps, STRANGER, ben, slot.id)  # the slot is full now
+    with pytest.raises(WaitlistRefused) as refused:
+        await waitlist.join(h.app.deps, MUM, anna, slot.id)
+    assert refused.value.reason == WaitRefusal.STUDENT_ONLY  # not a line nobody is told of
+    await waitlist.join(h.app.deps, ANNA, anna, slot.id)  # Anna herself may
