@@ -14,8 +14,8 @@ from bot.domain.series import ONGOING
 from bot.domain.zones import zone_label
 from bot.services import series, series_cancel
 from bot.services.context import Deps
-from bot.services.series import Occurrence, SeriesOffer, Started
 from bot.services.series_cancel import Ended
+from bot.services.series_model import Occurrence, SeriesOffer, Started
 from bot.services.student_calendar_model import Cursor
 from handlers import student_views as views
 from handlers.student_bookings import list_when_gone

@@ -15,8 +15,8 @@ from babel.dates import format_date
 from bot.domain.zones import zone_label
 from bot.services import series, series_cancel, series_teacher
 from bot.services.context import Deps
-from bot.services.series import Started
 from bot.services.series_cancel import Ended
+from bot.services.series_model import Started
 from bot.services.series_teacher import FreeTimes
 from handlers.keyboards import Button, button, markup
 from handlers.navigation import nav_row, show

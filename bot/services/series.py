@@ -8,7 +8,6 @@ order for everyone on PostgreSQL); an occurrence that cannot be had is skipped a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -22,52 +21,11 @@ from bot.services import notify, seats
 from bot.services.context import Deps, audit, records_refusals
 from bot.services.notify import Booked
 from bot.services.ownership import own_student, teacher_of
+from bot.services.series_model import Occurrence, SeriesOffer, Started
 from bot.services.student_home import resolve_student, viewer_zone
 
 if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
-
-
-@dataclass(frozen=True)
-class Occurrence:
-    """One week of a series: booked (its booking) or skipped (why)."""
-
-    on_date: date  # in the teacher's zone
-    starts_at: datetime  # UTC
-    booking_id: int | None = None
-    skipped: SlotUnavailable | None = None
-
-
-@dataclass(frozen=True)
-class SeriesOffer:
-    """The choice of how many weeks, for a slot the student (or teacher) picked."""
-
-    student_id: int
-    slot_id: int
-    starts_at: datetime
-    ends_at: datetime
-    subject: str
-    zone: str  # the viewer's
-    teacher_zone: str
-    choices: tuple[int, ...]  # weeks; rules.ONGOING for no end
-    # "Until a date": the last lessons it may end with, week 2 on (UTC); weeks = index + 2.
-    last_dates: tuple[datetime, ...] = ()
-
-
-@dataclass(frozen=True)
-class Started:
-    """A series just booked: the lessons it got, the weeks it skipped, and what comes later."""
-
-    series_id: int
-    student_id: int
-    student_name: str
-    teacher_name: str
-    zone: str  # the viewer's
-    teacher_zone: str
-    booked: tuple[Occurrence, ...]
-    skipped: tuple[Occurrence, ...]
-    ongoing: bool
-    later: int  # weeks of a counted series beyond the horizon, booked as it moves
 
 
 def teacher_zone(teacher: Teacher) -> ZoneInfo:
