@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.domain.errors import LinkRefusal, LinkRefused, NotFound, TooManyAttempts
+from bot.domain.errors import LinkRefusal, LinkRefused, NotFound
 from bot.domain.guardian_notices import GuardianBoundElsewhere
 from bot.domain.guardians import Guardian, link_refusal, open_refusal
 from bot.domain.links import default_expiry
@@ -154,11 +154,7 @@ async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -
     now = deps.clock.now()
     async with deps.uow() as uow:
         await uow.accounts.ensure(telegram_id, first_name, now)
-        until = await links.throttled(uow, telegram_id, now)
-        if until is not None:
-            await uow.audit.add(audit("guardian.open", "throttled", deps, actor=telegram_id))
-            await uow.commit()
-            raise TooManyAttempts(until=until, wait_seconds=int((until - now).total_seconds()) + 1)
+        await links.hold_back(uow, deps, telegram_id, "guardian.open")
         guardian = None
         if looks_like_token(token):
             guardian = await uow.guardians.by_hash(deps.vault.digest(token))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.domain.errors import (
@@ -229,10 +229,18 @@ async def set_limit(
     return result
 
 
-async def throttled(uow: SqlUnitOfWork, telegram_id: int, now: datetime) -> datetime | None:
-    """Until when this account is held back after refused tokens (from the audit log)."""
+async def hold_back(
+    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, event: str, via: str = ""
+) -> None:
+    """TooManyAttempts (recorded, committed) while refused tokens of any kind hold it back."""
+    now = deps.clock.now()
     failures = await uow.audit.times_by_actor(telegram_id, REFUSED, now - FAILURE_WINDOW)
-    return throttled_until(failures, now)
+    until = throttled_until(failures, now)
+    if until is not None:
+        held = audit(event, "throttled", deps, actor=telegram_id)
+        await uow.audit.add(replace(held, detail={"via": via}) if via else held)
+        await uow.commit()
+        raise TooManyAttempts(until=until, wait_seconds=int((until - now).total_seconds()) + 1)
 
 
 async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -> Access:
@@ -240,11 +248,7 @@ async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -
     now = deps.clock.now()
     async with deps.uow() as uow:
         await uow.accounts.ensure(telegram_id, first_name, now)
-        until = await throttled(uow, telegram_id, now)
-        if until is not None:
-            await uow.audit.add(audit("link.open", "throttled", deps, actor=telegram_id))
-            await uow.commit()
-            raise TooManyAttempts(until=until, wait_seconds=int((until - now).total_seconds()) + 1)
+        await hold_back(uow, deps, telegram_id, "link.open")
         link = None
         if looks_like_token(token):
             link = await uow.links.by_hash(deps.vault.digest(token))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.domain.errors import DomainError, LinkRefusal, LinkRefused, TooManyAttempts
+from bot.domain.errors import DomainError, LinkRefusal, LinkRefused
 from bot.domain.links import refusal_to_open, refusal_to_use
 from bot.domain.model import ShareLink, Student, Teacher
 from bot.domain.notices import LinkBoundElsewhere
@@ -73,11 +73,7 @@ async def enter(
     actor = caller.telegram_id
     if actor is not None:
         await uow.accounts.ensure(actor, caller.first_name, now)
-        until = await links.throttled(uow, actor, now)
-        if until is not None:
-            await uow.audit.add(audit("link.open", "throttled", deps, actor=actor, via="api"))
-            await uow.commit()
-            raise TooManyAttempts(until=until, wait_seconds=int((until - now).total_seconds()) + 1)
+        await links.hold_back(uow, deps, actor, "link.open", via="api")
     link = await uow.links.by_hash(deps.vault.digest(token)) if looks_like_token(token) else None
     if link is None:
         raise await links.refuse(uow, deps, actor, LinkRefusal.UNKNOWN)
