@@ -19,6 +19,7 @@ from handlers.mini_app import MiniApp, menu_button
 from jobs.scheduler import wait_passes
 from runtime.application import Application, api_context, build_application
 from runtime.cli import parse_arguments
+from runtime.heap import freeze_startup_heap
 from runtime.polling import poll_updates
 from runtime.startup import StartupError, database_unusable, refusals_explained, who_am_i
 from runtime.workers import supervise
@@ -178,6 +179,7 @@ async def serve(settings: Settings, worker_index: int | None = None) -> None:
         await app.bot.session.close()
         await app.engine.dispose()
         raise
+    freeze_startup_heap()
     if settings.webhook_mode:
         await run_webhook(app, settings.webhook_port + (worker_index or 0))
         return

@@ -29,7 +29,7 @@ from sqlalchemy import text
 from bench.common import database, machine, p50, parser
 from bench.large_teacher import LARGE, Size, build
 from bench.stats_export import HEADERS, audit_plan, deps_on
-from bot.services import analytics, exports
+from bot.services import analytics, audit_csv
 from bot.services.context import Deps
 from bot.services.ownership import teacher_of
 
@@ -49,7 +49,7 @@ async def python_formatting(deps: Deps, telegram_id: int) -> bytes:
         period = analytics.period_of("90d", now, zone)
         found = await uow.stats.audit_between(teacher.id, period.start, period.end)
         names = await uow.stats.student_names(teacher.id)
-    tz, escape = ZoneInfo(zone), exports.FORMULA_START
+    tz, escape = ZoneInfo(zone), audit_csv.FORMULA_START
     rows = []
     for e in found:
         student = names.get(e.student_id or 0, "")
@@ -74,8 +74,7 @@ async def python_formatting(deps: Deps, telegram_id: int) -> bytes:
 
 async def database_formatting(deps: Deps, telegram_id: int) -> bytes:
     """The audit CSV as /export builds it now."""
-    found = await exports.export(deps, telegram_id, "90d", bookings=False)
-    return exports.audit_csv(found.events, HEADERS[:7])
+    return (await audit_csv.audit_file(deps, telegram_id, "90d", HEADERS[:7])).data
 
 
 async def main() -> int:

@@ -8,8 +8,8 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.zones import zone_label
-from bot.services import exports
-from bot.services.analytics import PeriodKey
+from bot.services import audit_csv, exports
+from bot.services.analytics import Period, PeriodKey
 from bot.services.context import Deps
 from handlers.calendar_feeds import subscribe_button
 from handlers.keyboards import Row, button, markup
@@ -94,19 +94,27 @@ async def send(query: CallbackQuery, callback_data: ExportCb, deps: Deps) -> Non
         data = exports.calendar_bytes(lessons, zone, title, deps.clock.now())
         name = "lessons.ics"
         caption = _("Your coming lessons ({zone}).").format(zone=zone_label(zone))
+    elif callback_data.kind == ExportKind.AUDIT:
+        audit = await audit_csv.audit_file(
+            deps, query.from_user.id, callback_data.period, audit_headers()
+        )
+        data, name = audit.data, f"audit_{_days(audit.period)}.csv"
+        caption = _caption(audit.period, audit.timezone)
     else:
-        audit = callback_data.kind == ExportKind.AUDIT
-        found = await exports.export(
-            deps, query.from_user.id, callback_data.period, bookings=not audit, events=audit
-        )
-        period = f"{found.period.first_day}_{found.period.last_day}"
-        if audit:
-            data = exports.audit_csv(found.events, audit_headers())
-            name = f"audit_{period}.csv"
-        else:
-            data = exports.bookings_csv(found.bookings, found.timezone, booking_headers())
-            name = f"bookings_{period}.csv"
-        caption = _("Export for {period}, times in {zone}.").format(
-            period=period_name(found.period.key), zone=zone_label(found.timezone)
-        )
+        found = await exports.export(deps, query.from_user.id, callback_data.period)
+        data = exports.bookings_csv(found.bookings, found.timezone, booking_headers())
+        name = f"bookings_{_days(found.period)}.csv"
+        caption = _caption(found.period, found.timezone)
     await query.message.answer_document(BufferedInputFile(data, name), caption=caption)
+
+
+def _days(period: Period) -> str:
+    """The period in a file's name: first and last day."""
+    return f"{period.first_day}_{period.last_day}"
+
+
+def _caption(period: Period, zone: str) -> str:
+    """What a CSV's message says: its period and the zone of its times."""
+    return _("Export for {period}, times in {zone}.").format(
+        period=period_name(period.key), zone=zone_label(zone)
+    )

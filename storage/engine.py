@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 from collections.abc import Callable
@@ -27,13 +28,19 @@ from storage.uow import READONLY, SqlUnitOfWork
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 SQLITE_FILES = ("", "-wal", "-shm", "-journal")
 PRIVATE_FILE = 0o600  # the database holds every booking and the sealed link tokens
+# JSON columns are stored in one canonical form, keys sorted and text unescaped: the same
+# text on both databases, readable in a dump, and copied as it is into the audit CSV
+# (bot.services.audit_csv) instead of being decoded and encoded again row by row.
+JSON_TEXT = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 
 def create_engine(url: str) -> AsyncEngine:
     """An async engine; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE transactions."""
     if url.startswith("sqlite"):
         _owner_only_sqlite_files(make_url(url).database)
-        engine = create_async_engine(url, connect_args={"timeout": 30}, module=OneTripDBAPI())
+        engine = create_async_engine(
+            url, connect_args={"timeout": 30}, module=OneTripDBAPI(), json_serializer=JSON_TEXT
+        )
         _serialize_sqlite_writers(engine)
         return engine
     parsed = make_url(url)
@@ -44,7 +51,13 @@ def create_engine(url: str) -> AsyncEngine:
         parsed = parsed.difference_update_query(["search_path"])
         connect_args["server_settings"] = {"search_path": str(schema)}
     # No pool_pre_ping: it costs a round trip on every checkout, i.e. on every unit of work.
-    engine = create_async_engine(parsed, connect_args=connect_args, pool_size=10, max_overflow=20)
+    engine = create_async_engine(
+        parsed,
+        connect_args=connect_args,
+        pool_size=10,
+        max_overflow=20,
+        json_serializer=JSON_TEXT,
+    )
     _replace_closed_postgres_connections(engine)
     _read_only_postgres_readers(engine)
     return engine

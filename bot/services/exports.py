@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from zoneinfo import ZoneInfo
 
 from bot.domain.model import Booking, BookingStatus, Slot, Student, Teacher
-from bot.domain.zone_offsets import offset_spans
 from bot.services import analytics as a
 from bot.services import lesson_events
+from bot.services.audit_csv import FORMULA_START
 from bot.services.context import Deps
 from bot.services.lesson_events import CalendarHead, LessonEvent
 from bot.services.ownership import teacher_of
@@ -27,7 +25,6 @@ from bot.services.places import of_bookings
 FOREVER = datetime(9999, 1, 1, tzinfo=ZoneInfo("UTC"))
 MAX_CHAIN = 1000  # a reschedule chain longer than this is a data error, not a lesson
 RESCHEDULED = "rescheduled"  # the status column of a booking that moved to another time
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -48,20 +45,13 @@ class BookingLine:
     student_note: str = ""
 
 
-# One audit event as the CSV shows it, formatted by the database (storage.repositories.
-# audit_export): UTC time, local time, event, outcome, actor, the student's name, and the
-# detail as stored JSON text (None: none). Plain tuples: a 90-day export is 10,000 of them.
-AuditLine = tuple[str, str, str, str, str, str, str | None]
-
-
 @dataclass(frozen=True)
 class Export:
-    """What an export covers: the period, the teacher's zone and the lines."""
+    """What a bookings export covers: the period, the teacher's zone and the lines."""
 
     period: a.Period
     timezone: str
     bookings: list[BookingLine]
-    events: list[AuditLine]
 
 
 PRODID = "-//LessonLink//teacher lessons//EN"  # what .ics files (not feeds) say made them
@@ -81,28 +71,15 @@ class CalendarLesson:
     place: str | None = None
 
 
-async def export(
-    deps: Deps, telegram_id: int, period_key: str, *, bookings: bool = True, events: bool = True
-) -> Export:
-    """The teacher's bookings (by lesson time) and audit events in the period.
-
-    A handler sending one file asks for its part only: a period of a busy teacher's audit
-    trail is ten thousand rows not worth reading for the bookings file.
-    """
+async def export(deps: Deps, telegram_id: int, period_key: str) -> Export:
+    """The teacher's bookings of lessons in the period (the audit file: bot.services.audit_csv)."""
     now = deps.clock.now()
-    lines: list[BookingLine] = []
-    audit: list[AuditLine] = []
     async with deps.reading() as uow:
         teacher = await teacher_of(uow, telegram_id)
         zone = teacher.settings.timezone
         period = a.period_of(period_key if period_key in a.PERIODS else "week", now, zone)
-        if bookings:
-            rows = await uow.stats.bookings_starting(teacher.id, period.start, period.end)
-            lines = [_line(b, s, st) for b, s, st in rows]
-        if events:
-            spans = offset_spans(zone, period.start, period.end)
-            audit = await uow.stats.audit_cells(teacher.id, period.start, period.end, spans)
-    return Export(period, zone, lines, audit)
+        rows = await uow.stats.bookings_starting(teacher.id, period.start, period.end)
+    return Export(period, zone, [_line(b, s, st) for b, s, st in rows])
 
 
 def _line(b: Booking, s: Slot, st: Student) -> BookingLine:
@@ -252,48 +229,6 @@ def _booking_cells(x: BookingLine, tz: ZoneInfo) -> list[str]:
         _cell(x.teacher_note),
         _cell(x.student_note),
     ]
-
-
-def audit_csv(lines: Sequence[AuditLine], headers: Sequence[str]) -> bytes:
-    """One row per event: UTC time, local time, event, outcome, actor, student, detail (JSON)."""
-    encode = _detail_encoder()
-    # The details of the whole period decoded in one json.loads, several times faster than
-    # one call per row; each is written back sorted and unescaped, whatever its stored form.
-    details = json.loads("[" + ",".join(line[6] or "null" for line in lines) + "]")
-    buffer, escape = io.StringIO(), FORMULA_START
-    write = csv.writer(buffer).writerow
-    write(headers)
-    # Each row written as it is made, none kept: ten thousand lists alive at once cost
-    # the garbage collector more than writing them one by one.
-    for (utc, local, event, outcome, actor, student, _), found in zip(lines, details, strict=True):
-        detail = encode(found or {})
-        write(
-            (
-                utc,
-                local,
-                event,
-                outcome,
-                actor,
-                "'" + student if student.startswith(escape) else student,
-                "'" + detail if detail.startswith(escape) else detail,
-            )
-        )
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-# One encoder for every row: json.dumps with options builds a new one per call, and a
-# 90-day audit export is 10,000 rows.
-DETAIL_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)
-
-
-def _detail_encoder() -> Callable[[object], str]:
-    """DETAIL_JSON.encode, with CPython's C encoder built once instead of once per call (as
-    JSONEncoder.encode does: a third of each row's encoding). Details come from json.loads,
-    so they hold no cycles to check for."""
-    if c_make_encoder is None:  # another Python: the plain encoder, same text
-        return DETAIL_JSON.encode
-    chunks = c_make_encoder(None, str, encode_basestring, None, ": ", ", ", True, False, True)
-    return lambda detail: "".join(chunks(detail, 0))
 
 
 def _csv(headers: Sequence[str], rows: list[list[str]]) -> bytes:

@@ -46,7 +46,9 @@ class AuditRow(Base):
     __tablename__ = "audit_events"
     __table_args__ = (
         Index("ix_audit_actor_at", "actor_telegram_id", "at"),
-        # event and outcome too: the refusals of a period are counted from the index alone
+        # event and outcome too: the refusals of a period are counted from the index alone.
+        # On SQLite the two also end with the other columns the audit CSV reads (migration
+        # 0018_audit_covering); PostgreSQL's B-tree would refuse a large detail.
         Index("ix_audit_teacher_at", "teacher_id", "at", "event", "outcome"),
         Index("ix_audit_student_at", "student_id", "at", "event", "outcome"),
     )

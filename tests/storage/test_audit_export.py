@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.domain.clock import ManualClock
 from bot.domain.model import AuditEvent
 from bot.domain.zone_offsets import OffsetSpan, offset_spans
-from bot.services import exports
+from bot.services import audit_csv
 from bot.services.context import Deps
 from storage.engine import read_factory, uow_factory
 from tests.factories import VAULT, make_student, make_teacher
@@ -30,7 +30,7 @@ def _reference(event: AuditEvent, name: str, zone: str) -> list[str]:
     """The row the export wrote when Python formatted every cell (before issue 14)."""
     detail = json.dumps(event.detail, ensure_ascii=False, sort_keys=True, default=str)
     local = event.at.astimezone(ZoneInfo(zone)).isoformat(" ", "minutes")[:16]
-    escape = exports.FORMULA_START
+    escape = audit_csv.FORMULA_START
     return [
         event.at.isoformat(),
         local,
@@ -87,8 +87,7 @@ async def test_the_audit_csv_is_what_python_formatting_gave(
             await u.audit.add(event)
         await u.commit()
 
-    found = await exports.export(deps, TEACHER, "90d", bookings=False)
-    data = exports.audit_csv(found.events, ["h"] * 7)
+    data = (await audit_csv.audit_file(deps, TEACHER, "90d", ["h"] * 7)).data
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))[1:]
 
     names = ["=Ana", "=Ana", "", "", "=Ana"]
@@ -120,3 +119,29 @@ def test_offset_spans_change_to_the_second_and_stay_one_span_without_a_change() 
         after = span.until.astimezone(howe).utcoffset()
         assert before == timedelta(seconds=span.seconds)
         assert after == timedelta(seconds=nxt.seconds)
+
+
+async def test_details_are_stored_canonically_and_quoted_cells_survive_a_spreadsheet(
+    engine: AsyncEngine, clock: ManualClock
+) -> None:
+    deps = Deps(uow=uow_factory(engine), read=read_factory(engine), clock=clock, vault=VAULT)
+    now = clock.now()
+    teacher = await make_teacher(deps.uow, now - timedelta(days=30), TEACHER)
+    ana = await make_student(deps.uow, teacher, 501, now - timedelta(days=30))
+    name = 'Smith, "Jo"\nsecond line'
+    async with deps.uow() as u:
+        await u.students.update(ana.id, name=name)
+        detail: dict[str, object] = {"z": 'Ёжик, "ok"', "a": [1, None]}
+        at = now - timedelta(hours=1)
+        await u.audit.add(AuditEvent(at, "note.saved", "ok", 42, teacher.id, ana.id, detail))
+        await u.commit()
+    async with engine.connect() as conn:
+        stored = (
+            await conn.exec_driver_sql("SELECT CAST(detail AS TEXT) FROM audit_events")
+        ).scalar_one()
+    # One text on both databases, what the export writes: keys sorted, Cyrillic unescaped.
+    assert stored == '{"a": [1, null], "z": "Ёжик, \\"ok\\""}'
+
+    data = (await audit_csv.audit_file(deps, TEACHER, "90d", ["h"] * 7)).data
+    [_header, row] = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert row[2:] == ["note.saved", "ok", "42", name, stored]

@@ -50,7 +50,7 @@ async def test_notes_move_with_the_lesson_and_reach_the_csv_as_typed(
             "=SUM(A1) please\nchapter 3",
         )
 
-    found = await exports.export(deps, TEACHER, "month", events=False)
+    found = await exports.export(deps, TEACHER, "month")
     headers = [f"h{i}" for i in range(15)]
     table = list(
         csv.reader(

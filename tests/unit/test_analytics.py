@@ -11,7 +11,7 @@ from icalendar import Calendar
 
 from bot.domain.model import Actor, AuditEvent, Booking, BookingStatus, ShareLink, Slot
 from bot.services import analytics as a
-from bot.services import exports, ops
+from bot.services import audit_csv, exports, ops
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # Monday
 BERLIN = "Europe/Berlin"
@@ -175,7 +175,7 @@ def test_audit_csv_row_escapes_the_name_and_sorts_the_detail_unescaped() -> None
     # keeps them, escapes what a spreadsheet would run and writes the detail canonically.
     stored = json.dumps({"z": 1, "name": "Ёжик", "a": None})  # as SQLAlchemy stores it
     line = ("2026-07-03T21:05:59+00:00", "2026-07-03 23:05", "link.opened", "ok", "42", "=Ana")
-    data = exports.audit_csv([(*line, stored)], ["h"] * 7)
+    data = audit_csv.audit_csv([(*line, stored)], ["h"] * 7)
     [_header, row] = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert row == [*line[:5], "'=Ana", '{"a": null, "name": "Ёжик", "z": 1}']
 
@@ -188,7 +188,7 @@ def test_audit_csv_detail_is_the_sorted_json_of_any_detail() -> None:
     ]
     cells = ("2026-07-03T09:00:00+00:00", "2026-07-03 11:00", "e", "ok", "", "")
     lines = [(*cells, json.dumps(d)) for d in details] + [(*cells, None)]
-    data = exports.audit_csv(lines, ["h"] * 7)
+    data = audit_csv.audit_csv(lines, ["h"] * 7)
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))[1:]
     expected = [json.dumps(d, ensure_ascii=False, sort_keys=True) for d in details]
     assert [row[6] for row in rows] == [*expected, "{}"]
@@ -202,3 +202,12 @@ def test_ops_window_median_p95_and_kinds() -> None:
     assert hour.p95_ms == ops.percentile([s[1] for s in samples], 0.95)
     assert ops.window(samples, 1000.0, 1.5).handled == 3  # 1000 and both at 999
     assert ops.percentile([], 0.5) is None and ops.percentile([3.0, 1.0, 2.0], 0.95) == 3.0
+
+
+def test_audit_csv_quotes_what_needs_it_in_any_cell() -> None:
+    # Cells the app never makes odd (event, outcome) still follow csv's quoting if they are.
+    cells = ("2026-07-03T09:00:00+00:00", "2026-07-03 11:00", 'odd,"event"', "ok\r\n", "")
+    lines = [(*cells, 'Lee, "Al"', None), (*cells[:2], "e", "ok", "7", "", "{}")]
+    data = audit_csv.audit_csv(lines, ["h"] * 7)
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))[1:]
+    assert rows == [[*cells, 'Lee, "Al"', "{}"], [*cells[:2], "e", "ok", "7", "", "{}"]]
