@@ -47,6 +47,7 @@ from handlers.middlewares import UpdateTracker, install_outermost
 from run_bot import prepare, run_polling
 from runtime.api_retry import PinResponseTypes
 from runtime.application import build_application
+from runtime.heap import freeze_startup_heap
 from sandbox.server import BotAPIServer
 from sandbox.world import Button
 from storage.models import BookingRow
@@ -143,6 +144,7 @@ async def booking_flow(
         app = build_application(settings, clock=ManualClock(NOW))
         await prepare(app)
         world = await populate(app.engine, 1, 24 * 14, students)
+        freeze_startup_heap()  # as a started worker does (run_bot.serve)
         tid = world.teacher_ids[0]
         kind_of = KindOf(kinds)
         install_outermost(app.dispatcher, kind_of)  # type: ignore[arg-type]

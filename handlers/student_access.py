@@ -14,7 +14,7 @@ from aiogram.types import (
 )
 from aiogram.utils.i18n import gettext as _
 
-from bot.services import links, student_home
+from bot.services import link_opening, student_home
 from bot.services.accounts import Identity
 from bot.services.context import Deps
 from handlers.mini_app import MiniApp, set_chat_menu
@@ -24,7 +24,7 @@ from views.callbacks import HomeAction
 router = Router(name="student_access")
 
 
-def welcome(access: links.Access) -> tuple[str, InlineKeyboardMarkup]:
+def welcome(access: link_opening.Access) -> tuple[str, InlineKeyboardMarkup]:
     """A short welcome naming the teacher, with a button to book."""
     text = _(
         "👋 Hi {student}! You are connected to <b>{teacher}</b>. Book your lessons here."

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from bot.domain.clock import ManualClock
 from bot.domain.model import Slot
 from bot.domain.teacher_settings import Setting
-from bot.services import availability, booking, links, students, teachers
+from bot.services import availability, booking, link_opening, students, teachers
 from bot.services.context import Deps
 from sandbox.web_chat import WebChat
 
@@ -52,7 +52,7 @@ async def add_sample(deps: Deps, chat: WebChat) -> None:
         person = chat.add_person(name, language, zone)
         card = await students.enroll(past, teacher_tg, name)
         assert card.token is not None
-        await links.open_link(past, person, name, card.token)
+        await link_opening.open_link(past, person, name, card.token)
         enrolled.append((person, card.student.id))
     history = await _free_slots(past, teacher_tg, then.now(), now)
     for index, slot in enumerate(history[::2]):

@@ -23,7 +23,7 @@ class PeriodKey(StrEnum):
 
 
 PERIODS = tuple(PeriodKey)
-REFUSED_PREFIX = "link_refused:"  # the outcome prefix links.open_link writes for refusals
+REFUSED_PREFIX = "link_refused:"  # the outcome prefix link_opening.open_link writes for refusals
 
 
 @dataclass(frozen=True)

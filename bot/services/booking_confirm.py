@@ -92,14 +92,15 @@ async def confirm(
             if note:  # written before the notices, so the teacher's notice can show it
                 await uow.bookings.set_notes(new.id, student_note=note)
                 new.student_note = note
-            await booking.commit_booking(uow, deps, telegram_id, Made(teacher, student, slot, new))
+            # The place is read before the commit: after it, the read would be a transaction
+            # of its own.
             made = await places.with_place(uow, lesson_of(teacher, student, slot, new))
+            await booking.commit_booking(uow, deps, telegram_id, Made(teacher, student, slot, new))
             return Booked(made, zone)
         before = Made(teacher, student, old_slot, old_booking)
-        await booking.commit_move(uow, deps, telegram_id, before, (slot, new))
-        moved_from = lesson_of(*before)
         moved = await places.with_place(uow, lesson_of(teacher, student, slot, new))
-        return Booked(moved, zone, moved_from)
+        await booking.commit_move(uow, deps, telegram_id, before, (slot, new))
+        return Booked(moved, zone, lesson_of(*before))
 
 
 async def _lesson_to_move(

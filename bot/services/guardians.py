@@ -17,7 +17,7 @@ from bot.domain.guardians import Guardian, link_refusal, open_refusal
 from bot.domain.links import default_expiry
 from bot.domain.model import Student, Teacher
 from bot.security import TOKEN_CHARS, looks_like_token
-from bot.services import guardian_notices, links, notify, student_home
+from bot.services import guardian_notices, link_opening, notify, student_home
 from bot.services.context import Deps, audit, records_refusals
 from bot.services.ownership import own_student, teacher_act, teacher_of
 from bot.services.student_home import Home
@@ -154,7 +154,7 @@ async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -
     now = deps.clock.now()
     async with deps.uow() as uow:
         await uow.accounts.ensure(telegram_id, first_name, now)
-        await links.hold_back(uow, deps, telegram_id, "guardian.open")
+        await link_opening.hold_back(uow, deps, telegram_id, "guardian.open")
         guardian = None
         if looks_like_token(token):
             guardian = await uow.guardians.by_hash(deps.vault.digest(token))
@@ -187,7 +187,7 @@ async def _refuse(
     uow: SqlUnitOfWork, deps: Deps, telegram_id: int, reason: LinkRefusal, **ids: int
 ) -> LinkRefused:
     """Record a refused guardian token (counted by the same throttle) and commit it."""
-    outcome = f"{links.REFUSED}:{reason.value}"
+    outcome = f"{link_opening.REFUSED}:{reason.value}"
     await uow.audit.add(audit("guardian.open", outcome, deps, actor=telegram_id, **ids))
     await uow.commit()
     return LinkRefused(reason)

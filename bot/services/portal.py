@@ -18,7 +18,7 @@ from bot.domain.links import refusal_to_open, refusal_to_use
 from bot.domain.model import ShareLink, Student, Teacher
 from bot.domain.notices import LinkBoundElsewhere
 from bot.security import looks_like_token
-from bot.services import links, notify
+from bot.services import link_opening, notify
 from bot.services.context import Deps, audit
 from bot.services.student_home import viewer_zone
 
@@ -73,10 +73,10 @@ async def enter(
     actor = caller.telegram_id
     if actor is not None:
         await uow.accounts.ensure(actor, caller.first_name, now)
-        await links.hold_back(uow, deps, actor, "link.open", via="api")
+        await link_opening.hold_back(uow, deps, actor, "link.open", via="api")
     link = await uow.links.by_hash(deps.vault.digest(token)) if looks_like_token(token) else None
     if link is None:
-        raise await links.refuse(uow, deps, actor, LinkRefusal.UNKNOWN)
+        raise await link_opening.refuse(uow, deps, actor, LinkRefusal.UNKNOWN)
     await uow.students.lock(link.student_id)  # the first account wins a race to bind
     student = await uow.students.get(link.student_id)
     teacher = await uow.teachers.get(student.teacher_id) if student else None
@@ -107,10 +107,10 @@ async def enter(
         await notify.queue(uow, notice, teacher.telegram_id, now, dedup_key=key)
     if reason is None and binds:
         assert actor is not None
-        reason = await links.bind(uow, deps, student, actor)
+        reason = await link_opening.bind(uow, deps, student, actor)
         student.telegram_id, student.bound_at = actor, now
     if reason is not None:
-        raise await links.refuse(uow, deps, actor, reason, **ids)
+        raise await link_opening.refuse(uow, deps, actor, reason, **ids)
     if counted:
         await uow.links.count_use(link.id, now, spend=spends)
         if actor is not None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from bot.domain.errors import LinkRefused, NotAStudent, NotFound
 from bot.domain.model import Account, Student, Teacher
 from bot.domain.zones import resolve_timezone
-from bot.services import guardian_access, links
+from bot.services import guardian_access, link_opening
 from bot.services.accounts import Identity
 from bot.services.booking import Lesson, active_student, lesson_of, require_access
 from bot.services.context import Deps, audit, records_refusals, refused
@@ -255,7 +255,7 @@ async def choose_zone(deps: Deps, telegram_id: int, index: int) -> Home:
 
 async def arrive(
     deps: Deps, telegram_id: int, first_name: str, token: str
-) -> tuple[links.Access, Home]:
+) -> tuple[link_opening.Access, Home]:
     """Open a link from /start and return the home card it leads to."""
-    access = await links.open_link(deps, telegram_id, first_name, token)
+    access = await link_opening.open_link(deps, telegram_id, first_name, token)
     return access, await home(deps, telegram_id, access.student_id)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.links import refusal_to_open
 from bot.services.context import Deps
 from bot.services.digests import EXPIRY_NOTICE
-from bot.services.links import REFUSED
+from bot.services.link_opening import REFUSED
 from bot.services.ownership import teacher_of
 
 NEXT_LESSONS = 3

@@ -21,7 +21,7 @@ EVER = datetime(2000, 1, 1, tzinfo=UTC)
 FOREVER = datetime(9999, 1, 1, tzinfo=UTC)
 MAX_EXPIRY_DAYS = 3650
 MAX_USES = 10_000
-OPENED = "opened"  # the outcome links.open_link audits for a link that opened
+OPENED = "opened"  # the outcome link_opening.open_link audits for a link that opened
 
 
 class LinkState(StrEnum):

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bot.domain.clock import ManualClock
 from bot.domain.errors import LinkRefused, TooManyAttempts
-from bot.services import links
+from bot.services import link_opening
 from bot.services.context import Deps
 from storage.uow import SqlUnitOfWork
 from tests.factories import VAULT
@@ -15,7 +15,7 @@ from tests.factories import VAULT
 
 async def _try(deps: Deps, account: int, token: str) -> str:
     try:
-        await links.open_link(deps, account, "Guesser", token)
+        await link_opening.open_link(deps, account, "Guesser", token)
     except TooManyAttempts as exc:
         return f"wait {exc.wait_seconds}"
     except LinkRefused as exc:

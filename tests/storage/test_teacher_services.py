@@ -20,7 +20,7 @@ from bot.domain.errors import (
 )
 from bot.domain.model import BookingStatus, OutboxStatus
 from bot.domain.teacher_settings import Setting
-from bot.services import availability, booking, links, schedule, students, teachers
+from bot.services import availability, booking, link_opening, links, schedule, students, teachers
 from bot.services.context import Deps
 from storage.uow import SqlUnitOfWork
 from tests.factories import VAULT
@@ -85,12 +85,12 @@ async def test_link_binds_the_first_account_and_refuses_a_second(
     await teachers.register(deps, TEACHER, "Ms Smith", "UTC")
     card = await students.enroll(deps, TEACHER, "Anna")
     assert card.token is not None
-    access = await links.open_link(deps, 111, "Anna", card.token)
+    access = await link_opening.open_link(deps, 111, "Anna", card.token)
     assert access.first_time and access.teacher_name == "Ms Smith"
-    again = await links.open_link(deps, 111, "Anna", card.token)
+    again = await link_opening.open_link(deps, 111, "Anna", card.token)
     assert not again.first_time
     with pytest.raises(LinkRefused) as caught:
-        await links.open_link(deps, 222, "Mallory", card.token)
+        await link_opening.open_link(deps, 222, "Mallory", card.token)
     assert caught.value.reason == LinkRefusal.BOUND_ELSEWHERE
     async with uow() as u:
         [told] = await u.outbox.by_status(OutboxStatus.PENDING)
@@ -105,9 +105,9 @@ async def test_regenerate_replaces_the_old_link(deps: Deps) -> None:
     new = (await links.regenerate(deps, TEACHER, old.student.id)).card
     assert old.token and new.token and old.token != new.token
     with pytest.raises(LinkRefused) as caught:
-        await links.open_link(deps, 111, "Anna", old.token)
+        await link_opening.open_link(deps, 111, "Anna", old.token)
     assert caught.value.reason == LinkRefusal.REPLACED
-    await links.open_link(deps, 111, "Anna", new.token)
+    await link_opening.open_link(deps, 111, "Anna", new.token)
 
 
 async def test_expiry_and_max_uses_are_enforced(deps: Deps, clock: ManualClock) -> None:
@@ -116,10 +116,10 @@ async def test_expiry_and_max_uses_are_enforced(deps: Deps, clock: ManualClock) 
     card = await links.set_limit(deps, TEACHER, card.student.id, "e", 7)
     card = await links.set_limit(deps, TEACHER, card.student.id, "u", 1)
     assert card.token is not None
-    await links.open_link(deps, 111, "Anna", card.token)
-    await links.open_link(deps, 111, "Anna", card.token)  # her own re-opening spends no use
+    await link_opening.open_link(deps, 111, "Anna", card.token)
+    await link_opening.open_link(deps, 111, "Anna", card.token)  # her own re-opening spends no use
     with pytest.raises(LinkRefused) as used_up:
-        await links.open_link(deps, 222, "Mallory", card.token)
+        await link_opening.open_link(deps, 222, "Mallory", card.token)
     assert used_up.value.reason == LinkRefusal.USED_UP
     async with deps.reading() as u:
         link = await u.links.current(card.student.id)
@@ -127,7 +127,7 @@ async def test_expiry_and_max_uses_are_enforced(deps: Deps, clock: ManualClock) 
     card = await links.set_limit(deps, TEACHER, card.student.id, "u", 0)
     clock.advance(timedelta(days=7, seconds=1))
     with pytest.raises(LinkRefused) as expired:
-        await links.open_link(deps, 111, "Anna", card.token or "")
+        await link_opening.open_link(deps, 111, "Anna", card.token or "")
     assert expired.value.reason == LinkRefusal.EXPIRED
 
 
@@ -143,7 +143,7 @@ async def test_changing_uses_leaves_the_expiry_alone(deps: Deps, clock: ManualCl
     clock.advance(timedelta(days=2))  # expired now; a change of uses must not revive it
     await links.set_limit(deps, TEACHER, card.student.id, "u", 20)
     with pytest.raises(LinkRefused) as expired:
-        await links.open_link(deps, 111, "Anna", token)
+        await link_opening.open_link(deps, 111, "Anna", token)
     assert expired.value.reason == LinkRefusal.EXPIRED
 
 
@@ -162,14 +162,14 @@ async def test_an_account_sending_bad_tokens_is_blocked_for_a_while_and_no_one_e
     card = await students.enroll(deps, TEACHER, "Anna")
     for i in range(5):
         with pytest.raises(LinkRefused):
-            await links.open_link(deps, 666, "Guesser", f"made-up-token-number-{i:04d}")
+            await link_opening.open_link(deps, 666, "Guesser", f"made-up-token-number-{i:04d}")
         clock.advance(timedelta(seconds=31))  # past the slow-down pause after the third
     with pytest.raises(TooManyAttempts):
-        await links.open_link(deps, 666, "Guesser", card.token or "")
-    await links.open_link(deps, 111, "Anna", card.token or "")  # others are unaffected
+        await link_opening.open_link(deps, 666, "Guesser", card.token or "")
+    await link_opening.open_link(deps, 111, "Anna", card.token or "")  # others are unaffected
     clock.advance(timedelta(minutes=11))
     with pytest.raises(LinkRefused):
-        await links.open_link(deps, 666, "Guesser", card.token or "")  # bound to Anna now
+        await link_opening.open_link(deps, 666, "Guesser", card.token or "")  # bound to Anna now
 
 
 async def test_a_teacher_cannot_touch_another_teachers_student(
@@ -196,7 +196,7 @@ async def test_blocking_booked_time_asks_first_then_cancels_and_tells_the_studen
     teacher = await teachers.register(deps, TEACHER, "Ms Smith", "UTC")
     await availability.add_window(deps, TEACHER, "wed 10:00-12:00 60 Math")
     card = await students.enroll(deps, TEACHER, "Anna")
-    access = await links.open_link(deps, 111, "Anna", card.token or "")
+    access = await link_opening.open_link(deps, 111, "Anna", card.token or "")
     async with uow() as u:
         now = deps.clock.now()
         [first, *_] = await u.slots.between(teacher.id, now, now + timedelta(days=7))
@@ -222,10 +222,10 @@ async def test_a_block_confirmed_for_one_lesson_asks_again_when_a_second_is_book
 ) -> None:
     teacher = await teachers.register(deps, TEACHER, "Ms Smith", "UTC")
     await availability.add_window(deps, TEACHER, "wed 10:00-12:00 60 Math")
-    anna = await links.open_link(
+    anna = await link_opening.open_link(
         deps, 111, "Anna", (await students.enroll(deps, TEACHER, "Anna")).token or ""
     )
-    bob = await links.open_link(
+    bob = await link_opening.open_link(
         deps, 222, "Bob", (await students.enroll(deps, TEACHER, "Bob")).token or ""
     )
     async with uow() as u:
@@ -248,7 +248,7 @@ async def test_changing_reminder_times_replans_the_reminders_already_queued(
 ) -> None:
     teacher = await teachers.register(deps, TEACHER, "Ms Smith", "UTC")
     await availability.add_window(deps, TEACHER, "wed 10:00-12:00 60 Math")
-    anna = await links.open_link(
+    anna = await link_opening.open_link(
         deps, 111, "Anna", (await students.enroll(deps, TEACHER, "Anna")).token or ""
     )
     async with uow() as u:
