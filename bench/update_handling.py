@@ -18,66 +18,34 @@ import re
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aiogram import BaseMiddleware, Bot, Dispatcher, Router
-from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
-from aiogram.enums import ParseMode
+from aiogram import BaseMiddleware
 from aiogram.types import (
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
     TelegramObject,
     Update,
 )
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bench.bare_handler import Measured, Press, bare_handler, in_waves, record
 from bench.common import NOW, database, machine, p50, parser, percentiles, populate
 from bot.config import Settings
 from bot.domain.clock import ManualClock
-from handlers.middlewares import UpdateTracker, install_outermost
+from handlers.middlewares import install_outermost
 from run_bot import prepare, run_polling
-from runtime.api_retry import PinResponseTypes
 from runtime.application import build_application
 from runtime.heap import freeze_startup_heap
 from sandbox.server import BotAPIServer
-from sandbox.world import Button
 from storage.models import BookingRow
 
-TOKEN, BARE_TOKEN = "31337:bench-booking-flow", "31338:bench-bare-handler"
+TOKEN = "31337:bench-booking-flow"
 KINDS = ("week", "day", "slot", "confirm")
 TARGETS = {"week": 4.0, "day": 4.0, "slot": 4.0, "confirm": 8.0}  # p50 ratio to the bare handler
 DAYS_USED = 5  # students spread over the first five days with free times
 SLOT_LABEL = re.compile(r"\d\d:\d\d–\d\d:\d\d")
-
-
-@dataclass
-class Press:
-    """One button press of the flow and what the bot showed after it."""
-
-    uid: int
-    data: str
-    kind: str
-    text: str = ""
-    buttons: list[list[Button]] = field(default_factory=list)
-
-
-@dataclass
-class Measured:
-    """Handling times (ms) per press kind, and statements and transactions per kind."""
-
-    ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    statements: Counter[str] = field(default_factory=Counter)
-    transactions: Counter[str] = field(default_factory=Counter)
-    updates_per_s: float = 0.0
 
 
 class KindOf(BaseMiddleware):
@@ -118,15 +86,6 @@ def _count_statements(engine: AsyncEngine, kind_of: KindOf, measured: Measured) 
             measured.transactions[kind_of.current] += 1
 
 
-def _record(tracker: UpdateTracker, kinds: dict[int, str], measured: Measured) -> None:
-    def listener(update: Update, _outcome: str, seconds: float) -> None:
-        kind = kinds.get(update.update_id)
-        if kind:
-            measured.ms[kind].append(seconds * 1000)
-
-    tracker.listeners.append(listener)
-
-
 async def booking_flow(
     url: str, students: int, concurrency: int
 ) -> tuple[Measured, list[list[Press]], int]:
@@ -149,7 +108,7 @@ async def booking_flow(
         kind_of = KindOf(kinds)
         install_outermost(app.dispatcher, kind_of)  # type: ignore[arg-type]
         _count_statements(app.engine, kind_of, measured)
-        _record(app.tracker, kinds, measured)
+        record(app.tracker, kinds, measured)
         polling = asyncio.create_task(run_polling(app, handle_signals=False))
         presses: list[list[Press]] = []
         for _sid, uid in world.students[tid]:
@@ -187,7 +146,7 @@ async def booking_flow(
             await press(index, uid, "confirm", lambda b: next(t for t in b if "Confirm" in t))
 
         started = time.perf_counter()
-        await _in_waves(
+        await in_waves(
             [
                 lambda i=i, uid=uid: student(i, uid)
                 for i, (_, uid) in enumerate(world.students[tid])
@@ -207,82 +166,6 @@ async def booking_flow(
 def _has_slots(label: str) -> bool:
     """A day button of the week view with something bookable (or booked) on it."""
     return "free" in label and "no free" not in label and "–" not in label
-
-
-def _markup(buttons: list[list[Button]]) -> InlineKeyboardMarkup | None:
-    if not buttons:
-        return None
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton(text=b.text, callback_data=b.callback_data, url=b.url) for b in r]
-            for r in buttons
-        ]
-    )
-
-
-async def bare_handler(presses: list[list[Press]], concurrency: int) -> Measured:
-    """The same presses, answered by a handler that does no work of its own: it shows the
-    text and keyboard the bot showed for that press (built before the run)."""
-    measured, kinds = Measured(), {}
-    replies = {(p.uid, p.data): (p.text, _markup(p.buttons)) for user in presses for p in user}
-    router = Router()
-
-    @router.callback_query()
-    async def answer(query: CallbackQuery) -> None:
-        await query.answer()
-        text, markup = replies[(query.from_user.id, query.data or "")]
-        if isinstance(query.message, Message):
-            await query.message.edit_text(text, reply_markup=markup)
-
-    async with BotAPIServer(token=BARE_TOKEN) as server:
-        session = AiohttpSession(api=TelegramAPIServer.from_base(server.url))
-        session.middleware(PinResponseTypes())  # the same aiogram fix as the bot, for fairness
-        bot = Bot(
-            BARE_TOKEN, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML)
-        )
-        dispatcher = Dispatcher()
-        tracker = UpdateTracker()
-        install_outermost(dispatcher, tracker)
-        _record(tracker, kinds, measured)
-        dispatcher.include_router(router)
-        polling = asyncio.create_task(dispatcher.start_polling(bot, handle_signals=False))
-        start = InlineKeyboardMarkup(
-            inline_keyboard=[[InlineKeyboardButton(text="go", callback_data="x")]]
-        )
-        targets: dict[int, int] = {}
-        for user_presses in presses:
-            uid = user_presses[0].uid
-            server.add_user(uid, "Student")
-            server.send_text(uid, "/start")  # so the bot may write to them
-            sent = await bot.send_message(uid, "start", reply_markup=start)
-            targets[uid] = sent.message_id
-
-        async def student(user_presses: list[Press]) -> None:
-            for p in user_presses:
-                update_id = server.press_forged(p.uid, targets[p.uid], p.data)
-                kinds[update_id] = p.kind
-                await tracker.wait_handled(update_id, timeout=60)
-
-        started = time.perf_counter()
-        await _in_waves([lambda p=p: student(p) for p in presses], concurrency)
-        measured.updates_per_s = sum(len(v) for v in measured.ms.values()) / (
-            time.perf_counter() - started
-        )
-        await dispatcher.stop_polling()
-        await polling
-        await bot.session.close()
-    return measured
-
-
-async def _in_waves(jobs: list[Callable[[], Awaitable[None]]], concurrency: int) -> None:
-    """Run jobs with at most `concurrency` at a time."""
-    gate = asyncio.Semaphore(concurrency)
-
-    async def run(job: Callable[[], Awaitable[None]]) -> None:
-        async with gate:
-            await job()
-
-    await asyncio.gather(*(run(j) for j in jobs))
 
 
 def report(flow: Measured, bare: Measured, concurrency: int) -> list[str]:
