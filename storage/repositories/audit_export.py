@@ -28,15 +28,6 @@ def _text(value: str) -> ColumnElement[str]:
     return literal(value, String)
 
 
-def _offset(at: ColumnElement[object], spans: Sequence[OffsetSpan]) -> ColumnElement[int]:
-    """The zone's offset in seconds at each row's moment (spans from bot.domain.zone_offsets)."""
-    *changing, last = spans
-    if not changing:
-        return literal(last.seconds, Integer)
-    whens = [(at < span.until, literal(span.seconds, Integer)) for span in changing]
-    return case(*whens, else_=literal(last.seconds, Integer))
-
-
 def _times(
     dialect: str, at: ColumnElement[object], spans: Sequence[OffsetSpan]
 ) -> tuple[ColumnElement[str], ColumnElement[str]]:
@@ -62,7 +53,6 @@ def _times(
             return utc, shifted(last.seconds)
         whens = [(at < span.until, shifted(span.seconds)) for span in changing]
         return utc, case(*whens, else_=shifted(last.seconds))
-    offset = _offset(at, spans)
     plain = func.timezone("UTC", at)  # timestamp without zone, in UTC
     whole = func.date_trunc("second", at) == at
     utc = (
@@ -70,7 +60,17 @@ def _times(
         .concat(case((whole, _text("")), else_=func.to_char(plain, ".US", type_=String)))
         .concat(_text("+00:00"))
     )
-    local = plain + func.make_interval(0, 0, 0, 0, 0, 0, offset)
+
+    def moved(offset: int) -> ColumnElement[object]:
+        # A constant interval per span, folded once by the planner rather than made per row.
+        return plain + func.make_interval(0, 0, 0, 0, 0, 0, literal(offset, Integer))
+
+    *changing, last = spans
+    local = (
+        case(*[(at < s.until, moved(s.seconds)) for s in changing], else_=moved(last.seconds))
+        if changing
+        else moved(last.seconds)
+    )
     return utc, func.to_char(local, "YYYY-MM-DD HH24:MI", type_=String)
 
 
