@@ -101,8 +101,9 @@ def _details(lines: Sequence[AuditLine]) -> list[str]:
     joined = "[" + ", ".join(stored) + "]"
     decoded = json.loads(joined)
     encode = _detail_encoder()
-    if encode(decoded) == joined:
-        return stored
+    if len(decoded) == len(stored) and encode(decoded) == joined:
+        # An empty detail of any kind (null, [], "") is written {}, as on the slow path.
+        return [text if detail else "{}" for text, detail in zip(stored, decoded, strict=True)]
     return [encode(detail or {}) for detail in decoded]
 
 

@@ -98,8 +98,10 @@ async def confirm(
             await booking.commit_booking(uow, deps, telegram_id, Made(teacher, student, slot, new))
             return Booked(made, zone)
         before = Made(teacher, student, old_slot, old_booking)
-        moved = await places.with_place(uow, lesson_of(teacher, student, slot, new))
         await booking.commit_move(uow, deps, telegram_id, before, (slot, new))
+        # Read after the move is written: it gives the new booking the lesson's own place
+        # and notes (seats.hand_over).
+        moved = await places.with_place(uow, lesson_of(teacher, student, slot, new))
         return Booked(moved, zone, lesson_of(*before))
 
 

@@ -89,8 +89,8 @@ async def test_hours_and_lesson_places_win_over_the_default(harness: Harness) ->
     ana = await steps.student(h, tutor, ANA, "Ana")
     async with h.app.deps.uow() as u:
         found = await u.slots.between(tutor.id, WED_10_BERLIN, THU_10_BERLIN + timedelta(hours=1))
-    wed, wed_later, thu = sorted(found, key=lambda s: s.starts_at)
-    lesson = await booking.book(h.app.deps, ANA, ana, wed.id)
+    wed, _wed_later, thu = sorted(found, key=lambda s: s.starts_at)
+    await booking.book(h.app.deps, ANA, ana, wed.id)
     await booking.book(h.app.deps, ANA, ana, thu.id)
 
     wed_button = "Wed, 25 Nov 10:00 · Math · Teacher 7000"
@@ -115,8 +115,17 @@ async def test_hours_and_lesson_places_win_over_the_default(harness: Harness) ->
     exported = Calendar.from_ical(h.last(TEACHER).document or b"").walk("VEVENT")
     assert [str(e["LOCATION"]) for e in exported] == [NEW_ZOOM, ZOOM], "the teacher's file too"
 
-    # Moved to 11:00, the lesson keeps its own place.
-    await booking.reschedule(h.app.deps, ANA, lesson.booking_id, wed_later.id)
+    # Moved to 11:00 from the chat, the lesson keeps its own place: on the card that says
+    # it moved, and in its calendar event.
+    await h.send(ANA, "/mybookings")
+    await h.press(ANA, wed_button)
+    await h.press(ANA, "🔁 Move")
+    await h.press(ANA, "Wed, 25 Nov · 1 free")
+    await h.press(ANA, "🟢 11:00–12:00 Math")
+    await h.press(ANA, "✅ Confirm")
+    card = h.last(ANA)
+    assert "Moved." in card.content and f"📍 Place: {NEW_ZOOM}" in card.content
+    assert links(card) == [NEW_ZOOM]
     moved = await calendar_event(h, "Wed, 25 Nov 11:00 · Math · Teacher 7000")
     assert moved == {"LOCATION": NEW_ZOOM, "URL": NEW_ZOOM}
 

@@ -7,6 +7,7 @@ import io
 import json
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from icalendar import Calendar
 
 from bot.domain.model import Actor, AuditEvent, Booking, BookingStatus, ShareLink, Slot
@@ -211,3 +212,17 @@ def test_audit_csv_quotes_what_needs_it_in_any_cell() -> None:
     data = audit_csv.audit_csv(lines, ["h"] * 7)
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))[1:]
     assert rows == [[*cells, 'Lee, "Al"', "{}"], [*cells[:2], "e", "ok", "7", "", "{}"]]
+
+
+def test_audit_csv_writes_an_empty_detail_as_an_empty_object_whatever_its_neighbours() -> None:
+    cells = ("2026-07-03T09:00:00+00:00", "2026-07-03 11:00", "e", "ok", "", "")
+    for stored in (["null", "[]", '{"b": 1}'], ["null", "[]"], ['"a', 'b"']):
+        lines = [(*cells, text) for text in stored]
+        if stored == ['"a', 'b"']:  # two broken texts that parse once joined: refused loudly
+            with pytest.raises(ValueError):
+                audit_csv.audit_csv(lines, ["h"] * 7)
+            continue
+        data = audit_csv.audit_csv(lines, ["h"] * 7)
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))[1:]
+        expected = ["{}", "{}", '{"b": 1}'][: len(stored)]
+        assert [row[6] for row in rows] == expected
