@@ -7,7 +7,7 @@ from typing import Literal, Protocol
 
 from bot.domain.mail import OutgoingMail
 from bot.domain.model import Account
-from bot.domain.notices import Outgoing
+from bot.domain.outgoing import Outgoing
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.clock import Clock
 from bot.domain.model import Account
-from bot.domain.notices import NewLink, Outgoing
+from bot.domain.notices import NewLink
+from bot.domain.outgoing import Outgoing
 from bot.ports import Delivery
 from bot.services.context import Deps
 from bot.services.digests import queue_agendas, queue_link_expiry_notices

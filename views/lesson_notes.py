@@ -13,10 +13,10 @@ from bot.domain.notices import (
     BookingNew,
     BookingRescheduled,
     MovedByTeacher,
-    Outgoing,
     StudentReminder,
     TeacherReminder,
 )
+from bot.domain.outgoing import Outgoing
 
 TEACHER_MARK, STUDENT_MARK = "📝", "💬"
 

@@ -24,9 +24,9 @@ from bot.domain.notices import (
     MovedByTeacher,
     NewLink,
     Notice,
-    Outgoing,
     StudentReminder,
 )
+from bot.domain.outgoing import Outgoing
 from views.formatting import day_time, when_for
 from views.i18n import CatalogI18n
 from views.notifications import render

@@ -18,7 +18,6 @@ from bot.domain.colours import colour_mark
 from bot.domain.guardian_notices import GuardianBoundElsewhere, GuardianNotice, GuardianReminder
 from bot.domain.model import Account
 from bot.domain.notices import (
-    AgendaLesson,
     BookedByTeacher,
     BookingNew,
     BookingRescheduled,
@@ -35,13 +34,13 @@ from bot.domain.notices import (
     MovedByTeacher,
     NewLink,
     Notice,
-    Outgoing,
     PlaceChanged,
     RecipientUnreachable,
     StudentReminder,
     TeacherReminder,
     WaitlistOffer,
 )
+from bot.domain.outgoing import AgendaLesson, Outgoing
 from bot.domain.reminders import time_left
 from bot.domain.series_notices import SeriesNotice
 from views import guardian_notices

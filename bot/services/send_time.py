@@ -14,7 +14,6 @@ from bot.domain.booking import may_still_change
 from bot.domain.guardian_notices import GuardianNotice, GuardianReminder
 from bot.domain.model import BookingStatus, OutboxMessage, SlotStatus
 from bot.domain.notices import (
-    AgendaLesson,
     BookedByTeacher,
     BookingNew,
     BookingRescheduled,
@@ -22,12 +21,12 @@ from bot.domain.notices import (
     DailyAgenda,
     MovedByTeacher,
     Notice,
-    Outgoing,
     PlaceChanged,
     Reminder,
     StudentReminder,
     WaitlistOffer,
 )
+from bot.domain.outgoing import AgendaLesson, Outgoing
 from bot.domain.reminders import agenda_too_late, reminder_skip
 from bot.domain.waitlist import offer_open
 from bot.services import places

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.domain.clock import ManualClock
 from bot.domain.model import Account, OutboxMessage, OutboxStatus
 from bot.domain.notice_json import dump_notice
-from bot.domain.notices import Outgoing
+from bot.domain.outgoing import Outgoing
 from bot.ports import Delivery
 from bot.services.context import Deps
 from bot.services.outbox import dispatch_due

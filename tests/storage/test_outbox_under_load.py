@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.domain.clock import ManualClock
 from bot.domain.model import Account, OutboxStatus
 from bot.domain.notice_json import dump_notice
-from bot.domain.notices import Outgoing
+from bot.domain.outgoing import Outgoing
 from bot.ports import Delivery
 from bot.services import outbox
 from bot.services.context import Deps

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.domain.clock import ManualClock
-from bot.domain.notices import Outgoing
+from bot.domain.outgoing import Outgoing
 from jobs.dispatcher import CHAT_INTERVAL, ChatPacer, TelegramSender
 from tests.sample_notices import booking_new
 from views.i18n import make_i18n

@@ -14,10 +14,10 @@ from bot.domain.notices import (
     CancelledByStudent,
     MovedByTeacher,
     Notice,
-    Outgoing,
     StudentReminder,
     TeacherReminder,
 )
+from bot.domain.outgoing import Outgoing
 from tests.sample_notices import START, lesson
 from views.i18n import make_i18n
 from views.notifications import render

@@ -11,12 +11,11 @@ from bot.domain.model import Account
 from bot.domain.notice_json import dump_notice, read_notice
 from bot.domain.notices import (
     NOTICES,
-    AgendaLesson,
     NoticeKind,
-    Outgoing,
     StudentReminder,
     UnreadableNotice,
 )
+from bot.domain.outgoing import AgendaLesson, Outgoing
 from tests.sample_notices import lesson
 from views.i18n import make_i18n
 from views.notifications import render

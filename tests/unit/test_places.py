@@ -10,7 +10,8 @@ from icalendar import Calendar
 
 from bot.domain.errors import InvalidInput
 from bot.domain.model import Account
-from bot.domain.notices import Outgoing, PlaceChanged
+from bot.domain.notices import PlaceChanged
+from bot.domain.outgoing import Outgoing
 from bot.domain.places import Candidates, PlaceChoice, effective, is_link, parse_place
 from bot.services.lesson_events import CalendarHead, LessonEvent, calendar_bytes
 from tests.sample_notices import lesson

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.domain.model import Account
-from bot.domain.notices import Outgoing, Reminder, StudentReminder, TeacherReminder
+from bot.domain.notices import Reminder, StudentReminder, TeacherReminder
+from bot.domain.outgoing import Outgoing
 from bot.domain.reminders import (
     ReminderSkip,
     TimeLeft,

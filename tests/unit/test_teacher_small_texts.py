@@ -9,7 +9,8 @@ import pytest
 
 from bot.domain.errors import ConfirmationNeeded, InvalidInput
 from bot.domain.model import Account, Booking, BookingStatus, Slot
-from bot.domain.notices import BookingRescheduled, Outgoing
+from bot.domain.notices import BookingRescheduled
+from bot.domain.outgoing import Outgoing
 from bot.domain.windows import parse_day, parse_window_args
 from bot.services import analytics as a
 from handlers.refusal_texts import describe

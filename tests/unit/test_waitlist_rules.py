@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.domain.model import Account, Slot, SlotStatus
-from bot.domain.notices import Outgoing, WaitlistOffer
+from bot.domain.notices import WaitlistOffer
+from bot.domain.outgoing import Outgoing
 from bot.domain.waitlist import WaitEntry, WaitRefusal, WaitState, hold_until, offer_open
 from bot.domain.waitlist import refusal_to_join as refusal
 from views.i18n import make_i18n
