@@ -140,7 +140,7 @@ async def commit_booking(
     await _commit_audited(uow, deps, "booking.made", telegram_id, (teacher, student), detail)
 
 
-async def booking_of_account(
+async def own_booking(
     uow: SqlUnitOfWork,
     deps: Deps,
     telegram_id: int,
@@ -148,8 +148,10 @@ async def booking_of_account(
     *,
     lock: bool = False,
     reads: bool = False,
+    coming: bool = True,
 ) -> tuple[Booking, Slot, Student, Teacher]:
-    """A booking of a student record this account acts as, in any state; else audited NotFound."""
+    """A booking of a student record this account acts as, else audited NotFound; with
+    `coming`, only a confirmed one that has not begun (else BookingNotActive)."""
     found = await uow.bookings.get(booking_id)
     if found is None:
         event = refused(
@@ -161,22 +163,9 @@ async def booking_of_account(
     student, teacher = await active_student(
         uow, deps, telegram_id, student_id, lock=lock, reads=reads
     )
+    if coming:
+        require_coming(booking, slot, deps.clock.now())
     return booking, slot, student, teacher
-
-
-async def own_booking(
-    uow: SqlUnitOfWork,
-    deps: Deps,
-    telegram_id: int,
-    booking_id: int,
-    *,
-    lock: bool = False,
-    reads: bool = False,
-) -> tuple[Booking, Slot, Student, Teacher]:
-    """A confirmed, future booking that belongs to this student account."""
-    found = await booking_of_account(uow, deps, telegram_id, booking_id, lock=lock, reads=reads)
-    require_coming(found[0], found[1], deps.clock.now())
-    return found
 
 
 @records_refusals

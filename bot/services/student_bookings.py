@@ -8,7 +8,7 @@ from bot.domain.booking import StudentChange, student_change
 from bot.domain.errors import BookingNotActive
 from bot.domain.model import Booking, BookingStatus, Slot, Student, Teacher
 from bot.services import booking, exports, places
-from bot.services.booking import Lesson, booking_of_account, lesson_of, own_booking
+from bot.services.booking import Lesson, lesson_of, own_booking
 from bot.services.context import Deps, records_refusals
 from bot.services.student_home import (
     TeacherLessons,
@@ -58,11 +58,11 @@ async def my_bookings(deps: Deps, telegram_id: int, student_id: int = 0) -> Book
 async def lesson_card(deps: Deps, telegram_id: int, booking_id: int) -> OwnLesson:
     """One of this account's confirmed lessons, also while it runs (its actions then refuse)."""
     async with deps.reading() as uow:
-        found = await booking_of_account(uow, deps, telegram_id, booking_id, reads=True)
+        found = await own_booking(uow, deps, telegram_id, booking_id, reads=True, coming=False)
         account = await uow.accounts.get(telegram_id)
         place = await places.of_booking(uow, booking_id)
     booked, slot, _, teacher = found
-    # Shown until the lesson ends (its actions then refuse), unlike own_booking's lessons.
+    # Shown until the lesson ends (its actions then refuse), unlike own_booking's coming ones.
     if booked.status != BookingStatus.CONFIRMED or slot.ends_at <= deps.clock.now():
         raise BookingNotActive()
     own = _own(deps, found, viewer_zone(account, teacher))
