@@ -73,8 +73,9 @@ async def take(
     reason = await refusal_for(uow, student, teacher, slot, now, replacing, by)
     if reason is not None:
         raise SlotRefused(reason)
-    # A seat held for this student's waitlist offer becomes theirs; else a free seat.
-    claimed = await uow.waitlist.claim_offer(slot.id, student.id, now)
+    # A seat held for this student's waitlist offer becomes theirs; else a free seat. A slot
+    # read with no seat held has no offer to claim, which spares the common press a write.
+    claimed = slot.held > 0 and await uow.waitlist.claim_offer(slot.id, student.id, now)
     if not claimed and not await uow.slots.take_seat(slot.id, now):
         raise SlotRefused(SlotUnavailable.FULL)  # someone else got the last seat first
     booking = await uow.bookings.add(slot.id, student.id, now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import Actor, Booking, BookingStatus, Slot, Student
@@ -17,6 +17,17 @@ CONFIRMED = BookingStatus.CONFIRMED.value
 
 _bookings = cast(Table, BookingRow.__table__)
 _ADD = insert(_bookings).values(status=CONFIRMED).returning(_bookings.c.id)
+# Every Confirm asks this; built once, its cache key is built once too.
+_OVERLAPPING = (
+    select(BookingRow, SlotRow)
+    .join(SlotRow, SlotRow.id == BookingRow.slot_id)
+    .where(
+        BookingRow.student_id == bindparam("student_id"),
+        BookingRow.status == CONFIRMED,
+        SlotRow.starts_at < bindparam("end", type_=SlotRow.starts_at.type),
+        SlotRow.ends_at > bindparam("start", type_=SlotRow.ends_at.type),
+    )
+)
 
 
 class SqlBookings:
@@ -84,17 +95,9 @@ class SqlBookings:
         self, student_id: int, start: datetime, end: datetime
     ) -> list[tuple[Booking, Slot]]:
         """The student's confirmed lessons that overlap [start, end)."""
-        query = (
-            select(BookingRow, SlotRow)
-            .join(SlotRow, SlotRow.id == BookingRow.slot_id)
-            .where(
-                BookingRow.student_id == student_id,
-                BookingRow.status == CONFIRMED,
-                SlotRow.starts_at < end,
-                SlotRow.ends_at > start,
-            )
-        )
-        return [(rows.booking(b), rows.slot(s)) for b, s in (await self._s.execute(query)).all()]
+        values = {"student_id": student_id, "start": start, "end": end}
+        found = (await self._s.execute(_OVERLAPPING, values)).all()
+        return [(rows.booking(b), rows.slot(s)) for b, s in found]
 
     async def cancel(
         self,
