@@ -181,31 +181,31 @@ class LinkBoundElsewhere(Notice, kind=NoticeKind.LINK_BOUND_ELSEWHERE):
 
 
 @dataclass(frozen=True, kw_only=True)
-class LinkExpiring(Notice, kind=NoticeKind.LINK_EXPIRING):
-    """To the teacher: a link with lessons still booked expires soon."""
+class AboutStudent(Notice):
+    """To the teacher, about one of their students (named, in their colour), in the teacher's
+    zone; these facts come first in the stored JSON, as they always have."""
 
     student_name: str
     colour: int
     teacher_tz: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinkExpiring(AboutStudent, kind=NoticeKind.LINK_EXPIRING):
+    """To the teacher: a link with lessons still booked expires soon."""
+
     expires_at: datetime
 
 
 @dataclass(frozen=True, kw_only=True)
-class RecipientUnreachable(Notice, kind=NoticeKind.RECIPIENT_UNREACHABLE):
+class RecipientUnreachable(AboutStudent, kind=NoticeKind.RECIPIENT_UNREACHABLE):
     """To the teacher: a student blocked the bot."""
-
-    student_name: str
-    colour: int
-    teacher_tz: str
 
 
 @dataclass(frozen=True, kw_only=True)
-class BusyClash(Notice, kind=NoticeKind.BUSY_CLASH):
+class BusyClash(AboutStudent, kind=NoticeKind.BUSY_CLASH):
     """To the teacher: a booked lesson falls in busy time of their own calendar (kept)."""
 
-    student_name: str
-    colour: int
-    teacher_tz: str
     starts_at: datetime
     ends_at: datetime
 
@@ -249,12 +249,9 @@ class NewLink(Notice, kind=NoticeKind.NEW_LINK):
 
 
 @dataclass(frozen=True, kw_only=True)
-class MailFailed(Notice, kind=NoticeKind.MAIL_FAILED):
+class MailFailed(AboutStudent, kind=NoticeKind.MAIL_FAILED):
     """To the teacher: the mail server refused mail to a student's address for good."""
 
-    student_name: str
-    colour: int
-    teacher_tz: str
     address: str
     error: str  # the server's answer, e.g. "550 5.1.1 user unknown"
 

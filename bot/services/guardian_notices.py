@@ -14,21 +14,11 @@ from bot.domain.booking import reminder_times
 from bot.domain.guardian_notices import GuardianEvent, GuardianNotice, GuardianReminder
 from bot.domain.guardians import Guardian
 from bot.domain.model import Actor, Booking, OutboxMessage, Slot, Student
-from bot.domain.notice_json import dump_notice
-from bot.domain.notices import Lesson, Notice
+from bot.domain.notices import Lesson
+from bot.services.outbox_rows import booking_row
 
 if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
-
-
-def _row(
-    notice: Notice, chat_id: int, booking: Booking, due_at: datetime, key: str
-) -> OutboxMessage:
-    """An outbox row about a booking, not yet stored."""
-    payload = dump_notice(notice)
-    return OutboxMessage(
-        0, notice.kind.value, chat_id, payload, due_at, dedup_key=key, booking_id=booking.id
-    )
 
 
 async def recipients(uow: SqlUnitOfWork, student: Student, now: datetime) -> list[Guardian]:
@@ -51,7 +41,7 @@ def reminders(
             assert guardian.telegram_id is not None  # recipients are bound
             notice = GuardianReminder(lesson=lesson, lead_minutes=lead, guardian_id=guardian.id)
             key = f"{notice.kind}:{booking.id}:{lead}:g{guardian.id}"
-            queued.append(_row(notice, guardian.telegram_id, booking, due, key))
+            queued.append(booking_row(notice, guardian.telegram_id, booking, due, key))
     return queued
 
 
@@ -91,5 +81,5 @@ def copies(
             reason=reason,
         )
         key = f"{notice.kind}:{event.value}:{booking.id}:g{guardian_id}"
-        queued.append(_row(notice, chat_id, booking, now, key))
+        queued.append(booking_row(notice, chat_id, booking, now, key))
     return queued

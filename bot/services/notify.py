@@ -30,6 +30,7 @@ from bot.domain.notices import (
 )
 from bot.services import guardian_notices as guardians
 from bot.services import mail_notify
+from bot.services.outbox_rows import booking_row
 
 if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
@@ -84,16 +85,6 @@ async def queue(
     )
 
 
-def _about(
-    notice: Notice, chat_id: int, booking: Booking, due_at: datetime, key: str
-) -> OutboxMessage:
-    """An outbox row about a booking, not yet stored (the database numbers it)."""
-    payload = dump_notice(notice)
-    return OutboxMessage(
-        0, notice.kind.value, chat_id, payload, due_at, dedup_key=key, booking_id=booking.id
-    )
-
-
 def _reminders(
     booked: Booked, now: datetime, followers: Sequence[Guardian] = ()
 ) -> list[OutboxMessage]:
@@ -121,7 +112,7 @@ def _reminders(
             )
         for chat_id, reminder in reminders:
             key = f"{reminder.kind}:{booking.id}:{lead}"
-            queued.append(_about(reminder, chat_id, booking, due, key))
+            queued.append(booking_row(reminder, chat_id, booking, due, key))
     return queued + for_guardians
 
 
@@ -165,7 +156,7 @@ async def booking_made(
     if booked.teacher.settings.notifications_enabled:
         notice = BookingNew(lesson=lesson)
         key = f"{notice.kind}:{booked.booking.id}"
-        queued.insert(0, _about(notice, booked.teacher.telegram_id, booked.booking, now, key))
+        queued.insert(0, booking_row(notice, booked.teacher.telegram_id, booked.booking, now, key))
     # The student's email confirmation is the teacher's notice, told from their side.
     queued += await mail_notify.copies(uow, booked, lesson, now, BookingNew(lesson=lesson))
     await uow.outbox.add_many(queued, now)
@@ -235,7 +226,7 @@ async def booking_rescheduled(
     )
     if teacher.settings.notifications_enabled:
         key = f"{notice.kind}:{new_booking.id}"
-        queued.insert(0, _about(notice, teacher.telegram_id, new_booking, now, key))
+        queued.insert(0, booking_row(notice, teacher.telegram_id, new_booking, now, key))
     queued += await mail_notify.copies(uow, booked, lesson, now, notice)
     await uow.outbox.add_many(queued, now)
 
