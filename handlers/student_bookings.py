@@ -72,6 +72,11 @@ def bookings_screen(found: Bookings) -> tuple[str, views.Keyboard]:
     return "\n".join(lines), views.Keyboard(inline_keyboard=rows)
 
 
+async def week_at(deps: Deps, who: Identity, cursor: Cursor) -> tuple[str, views.Keyboard]:
+    """The calendar's week at a cursor, as it is now: where booking and moving both start."""
+    return calendar_views.week_screen(await calendar.week(deps, who, cursor))
+
+
 def lesson_card(own: OwnLesson) -> tuple[str, views.Keyboard]:
     """One lesson with its actions: cancel, move, add to calendar, back to the list."""
     lesson, bid = own.lesson, own.lesson.booking_id
@@ -204,8 +209,7 @@ async def reschedule(
 ) -> None:
     """Move: the same calendar, with this lesson to be moved."""
     cursor = Cursor(moving=callback_data.booking_id)
-    found = await calendar.week(deps, identity, cursor)
-    await views.show(query, *calendar_views.week_screen(found))
+    await views.show(query, *await week_at(deps, identity, cursor))
 
 
 @router.callback_query(MyLessonCb.filter(F.action == LessonAction.CALENDAR_FILE))
