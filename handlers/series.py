@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from datetime import datetime
 
 from aiogram import Router
 from aiogram.types import CallbackQuery
@@ -15,10 +16,10 @@ from bot.domain.zones import zone_label
 from bot.services import series, series_cancel
 from bot.services.context import Deps
 from bot.services.series_cancel import Ended
-from bot.services.series_model import Occurrence, SeriesOffer, Started
+from bot.services.series_model import SeriesOffer, Started
 from bot.services.student_calendar_model import Cursor
 from handlers import student_views as views
-from handlers.student_bookings import list_when_gone
+from handlers.student_bookings import after_cancel, list_when_gone
 from views import formatting as fmt
 from views.calendar_callbacks import SlotCb, cursor_fields
 from views.callbacks import HomeAction
@@ -34,10 +35,9 @@ def weeks_label(weeks: int) -> str:
     return ngettext("{n} week", "{n} weeks", weeks).format(n=weeks)
 
 
-def occurrence_day(occurrence: Occurrence, zone: str) -> str:
+def lesson_day(starts_at: datetime, zone: str) -> str:
     """'Tue, 15 Dec 17:00' in the viewer's zone: each week's true local time."""
-    local = fmt.local(occurrence.starts_at, zone)
-    return f"{fmt.day_label(local.date())} {fmt.clock_time(occurrence.starts_at, zone)}"
+    return f"{fmt.day_label(fmt.local(starts_at, zone).date())} {fmt.clock_time(starts_at, zone)}"
 
 
 def weeks_screen(offer: SeriesOffer, cursor: Cursor) -> tuple[str, views.Keyboard]:
@@ -98,7 +98,7 @@ def until_screen(offer: SeriesOffer, cursor: Cursor) -> tuple[str, views.Keyboar
 
 def booked_lines(started: Started) -> list[str]:
     """Each booked lesson's local day and time, then the weeks skipped as not available."""
-    lines = ["• " + occurrence_day(o, started.zone) for o in started.booked]
+    lines = ["• " + lesson_day(o.starts_at, started.zone) for o in started.booked]
     if started.skipped:
         days = ", ".join(
             fmt.day_label(fmt.local(o.starts_at, started.zone).date()) for o in started.skipped
@@ -144,18 +144,8 @@ def ended_screen(ended: Ended) -> tuple[str, views.Keyboard]:
             n,
         ).format(n=n)
     ]
-    lines += [
-        f"• {fmt.day_label(fmt.local(s, ended.zone).date())} {fmt.clock_time(s, ended.zone)}"
-        for s in ended.cancelled
-    ]
-    sid = ended.student_id
-    rows = [
-        [
-            views.home_button(_("📝 Book another time"), HomeAction.BOOK, sid),
-            views.home_button(_("📋 My bookings"), HomeAction.MINE, sid),
-        ]
-    ]
-    return "\n".join(lines), views.Keyboard(inline_keyboard=rows)
+    lines += ["• " + lesson_day(s, ended.zone) for s in ended.cancelled]
+    return "\n".join(lines), after_cancel(ended.student_id)
 
 
 @router.callback_query(SeriesWeeksCb.filter())

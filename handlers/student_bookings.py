@@ -72,6 +72,20 @@ def bookings_screen(found: Bookings) -> tuple[str, views.Keyboard]:
     return "\n".join(lines), views.Keyboard(inline_keyboard=rows)
 
 
+def after_cancel(student_id: int) -> views.Keyboard:
+    """What a student does after cancelling (one lesson or a series): book again or the list."""
+    row = [
+        views.home_button(_("📝 Book another time"), HomeAction.BOOK, student_id),
+        views.home_button(_("📋 My bookings"), HomeAction.MINE, student_id),
+    ]
+    return views.Keyboard(inline_keyboard=[row])
+
+
+async def week_at(deps: Deps, who: Identity, cursor: Cursor) -> tuple[str, views.Keyboard]:
+    """The calendar's week at a cursor, as it is now: where booking and moving both start."""
+    return calendar_views.week_screen(await calendar.week(deps, who, cursor))
+
+
 def lesson_card(own: OwnLesson) -> tuple[str, views.Keyboard]:
     """One lesson with its actions: cancel, move, add to calendar, back to the list."""
     lesson, bid = own.lesson, own.lesson.booking_id
@@ -187,14 +201,7 @@ async def cancel(query: CallbackQuery, callback_data: MyLessonCb, deps: Deps) ->
     text = _("Cancelled: {when}. Your teacher has been told.").format(
         when=views.lesson_line(lesson, zone)
     )
-    sid = lesson.student_id
-    rows = [
-        [
-            views.home_button(_("📝 Book another time"), HomeAction.BOOK, sid),
-            views.home_button(_("📋 My bookings"), HomeAction.MINE, sid),
-        ]
-    ]
-    await views.show(query, text, views.Keyboard(inline_keyboard=rows))
+    await views.show(query, text, after_cancel(lesson.student_id))
 
 
 @router.callback_query(MyLessonCb.filter(F.action == LessonAction.MOVE))
@@ -204,8 +211,7 @@ async def reschedule(
 ) -> None:
     """Move: the same calendar, with this lesson to be moved."""
     cursor = Cursor(moving=callback_data.booking_id)
-    found = await calendar.week(deps, identity, cursor)
-    await views.show(query, *calendar_views.week_screen(found))
+    await views.show(query, *await week_at(deps, identity, cursor))
 
 
 @router.callback_query(MyLessonCb.filter(F.action == LessonAction.CALENDAR_FILE))

@@ -16,6 +16,7 @@ from bot.services import student_email
 from bot.services.context import Deps
 from handlers.keyboards import Button, button, markup
 from handlers.navigation import nav_row, show
+from handlers.student_prompt import ask_in_chat, asked_about
 from handlers.teacher_onboarding import TYPED
 from views.formatting import long_day
 from views.mail_callbacks import EmailAction, EmailCb
@@ -100,17 +101,15 @@ async def screen(query: CallbackQuery, callback_data: EmailCb, deps: Deps) -> No
 @router.callback_query(EmailCb.filter(F.action == EmailAction.EDIT))
 async def ask_address(query: CallbackQuery, callback_data: EmailCb, state: FSMContext) -> None:
     """Ask for the address (ownership is checked when it is saved)."""
-    await state.set_state(EmailForm.address)
-    await state.update_data(student_id=callback_data.student_id)
-    assert query.message is not None
-    await query.message.answer(_("Type the student's email address, e.g. anna@example.com."))
+    question = _("Type the student's email address, e.g. anna@example.com.")
+    await ask_in_chat(query, state, EmailForm.address, callback_data.student_id, question)
 
 
 @router.message(StateFilter(EmailForm.address), TYPED)
 async def save_address(message: Message, state: FSMContext, deps: Deps) -> None:
     """Save the typed address, or say it is not one and keep asking."""
     assert message.from_user is not None
-    student_id = int((await state.get_data()).get("student_id", 0))
+    student_id = await asked_about(state)
     try:
         card = await student_email.set_address(
             deps, message.from_user.id, student_id, message.text or ""

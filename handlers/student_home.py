@@ -10,14 +10,12 @@ from aiogram.utils.i18n import gettext as _
 from bot.domain.errors import UnknownTimezone
 from bot.domain.zones import zone_label
 from bot.services import student_bookings, student_home
-from bot.services import student_calendar as calendar
 from bot.services.accounts import Identity, Role
 from bot.services.context import Deps
 from bot.services.student_calendar_model import Cursor
-from handlers import student_calendar_views as calendar_views
 from handlers import student_views as views
 from handlers.mini_app import MiniApp
-from handlers.student_bookings import bookings_screen
+from handlers.student_bookings import bookings_screen, week_at
 from handlers.zone_screens import suggestions_screen, zone_line
 from views.callbacks import HomeAction, StudentHomeCb, StudentZoneCb, ZoneFlow, ZonePickCb
 
@@ -80,8 +78,7 @@ async def help_command(message: Message, deps: Deps) -> None:
 @router.message(Command("book"))
 async def book_command(message: Message, deps: Deps, identity: Identity) -> None:
     """The week view of the remembered teacher."""
-    week = await calendar.week(deps, identity, Cursor())
-    text, keyboard = calendar_views.week_screen(week)
+    text, keyboard = await week_at(deps, identity, Cursor())
     await message.answer(text, reply_markup=keyboard)
 
 
@@ -130,8 +127,7 @@ async def book_button(
 ) -> None:
     """Book a lesson: the week view from today."""
     cursor = Cursor(student_id=callback_data.student_id)
-    week = await calendar.week(deps, identity, cursor)
-    await views.show(query, *calendar_views.week_screen(week))
+    await views.show(query, *await week_at(deps, identity, cursor))
 
 
 @router.callback_query(StudentHomeCb.filter(F.action == HomeAction.MINE))

@@ -24,6 +24,7 @@ from bot.services.students import UpcomingLesson
 from handlers.keyboards import Button, Row, button, markup, rows_of
 from handlers.navigation import nav_row
 from handlers.navigation import show as show_in_place
+from handlers.student_prompt import ask_about, asked_about
 from handlers.teacher_onboarding import TYPED
 from views.formatting import day_label, day_time, local, time_range, when
 from views.teacher_booking_callbacks import BookStep, TeacherBookCb
@@ -270,8 +271,7 @@ def _booked_text(lesson: Lesson) -> str:
 @router.callback_query(TeacherBookCb.filter(F.step == BookStep.EXTRA))
 async def ask_extra(query: CallbackQuery, callback_data: TeacherBookCb, state: FSMContext) -> None:
     """Ask for the extra lesson's date, time and length (ownership is checked when placed)."""
-    await state.set_state(BookForm.extra)
-    await state.update_data(student_id=callback_data.student_id)
+    await ask_about(state, BookForm.extra, callback_data.student_id)
     text = _(
         "Type the extra lesson's date, start and length (minutes), and a subject if you like, "
         "e.g. <code>2026-12-05 18:00 60 Math</code> or <code>2026-12-05 18:00-19:00</code>. "
@@ -285,7 +285,7 @@ async def ask_extra(query: CallbackQuery, callback_data: TeacherBookCb, state: F
 async def place_extra(message: Message, deps: Deps, state: FSMContext) -> None:
     """Place the typed extra lesson; a typo gets one sentence and the question stays open."""
     assert message.from_user is not None
-    sid = int((await state.get_data()).get("student_id", 0))
+    sid = await asked_about(state)
     lesson = await teacher_booking.place_extra(deps, message.from_user.id, sid, message.text or "")
     await state.clear()
     await message.answer(_booked_text(lesson), reply_markup=markup([nav_row(_back_to_card(sid))]))

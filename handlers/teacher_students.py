@@ -20,6 +20,7 @@ from handlers.keyboards import button, markup
 from handlers.navigation import nav_row, present, show
 from handlers.series_teacher import series_button
 from handlers.student_email import email_button
+from handlers.student_prompt import ask_in_chat, asked_about
 from handlers.student_stats import card_buttons
 from handlers.teacher_booking import card_rows
 from handlers.teacher_links import send_link_button
@@ -140,17 +141,15 @@ async def show_card(
 @router.callback_query(StudentCb.filter(F.action == StudentAction.RENAME))
 async def ask_name(query: CallbackQuery, callback_data: StudentCb, state: FSMContext) -> None:
     """Ask for the new name (ownership is checked when it is saved)."""
-    await state.set_state(RenameForm.name)
-    await state.update_data(student_id=callback_data.student_id)
-    assert query.message is not None
-    await query.message.answer(_("Type the new name."))
+    question = _("Type the new name.")
+    await ask_in_chat(query, state, RenameForm.name, callback_data.student_id, question)
 
 
 @router.message(StateFilter(RenameForm.name), TYPED)
 async def rename(message: Message, state: FSMContext, deps: Deps) -> None:
     """Save the new name."""
     assert message.from_user is not None
-    student_id = int((await state.get_data()).get("student_id", 0))
+    student_id = await asked_about(state)
     student = await students.rename(deps, message.from_user.id, student_id, message.text or "")
     await state.clear()
     await message.answer(sentence(_("✅ Renamed to {name}").format(name=html.escape(student.name))))

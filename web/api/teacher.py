@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
+from typing import TypeVar
 
 from aiogram.utils.i18n import gettext as _
 from aiohttp import web
@@ -28,6 +29,7 @@ from web.api.teacher_auth import refusals, teacher_account
 routes = web.RouteTableDef()
 LINK_PATH = "/api/teacher/students/{student_id:\\d+}/share-link"
 Json = dict[str, object]
+Figures = TypeVar("Figures")
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -191,13 +193,20 @@ async def qr(request: web.Request) -> web.Response:
     return web.Response(body=image, content_type="image/png")
 
 
-@routes.get("/api/teacher/analytics/token-usage")
-async def token_usage(request: web.Request) -> web.Response:
-    """GET: link openings and refusals per student and per day."""
+async def _analytics(
+    request: web.Request, figure: Callable[[Deps, int, int], Awaitable[Figures]]
+) -> Figures:
+    """One analytics figure for the asking teacher over ?days= (30 unless given)."""
     account = await teacher_account(request)
     days = _days(request, 30, figures.MAX_DAYS)
     with refusals():
-        got = await figures.token_usage(request.app[API].deps, account, days)
+        return await figure(request.app[API].deps, account, days)
+
+
+@routes.get("/api/teacher/analytics/token-usage")
+async def token_usage(request: web.Request) -> web.Response:
+    """GET: link openings and refusals per student and per day."""
+    got = await _analytics(request, figures.token_usage)
     totals = {
         "openings": got.openings,
         "refused": got.refused,
@@ -223,10 +232,7 @@ async def token_usage(request: web.Request) -> web.Response:
 @routes.get("/api/teacher/analytics/bookings")
 async def bookings(request: web.Request) -> web.Response:
     """GET: bookings, cancellations by whom, moves, and the weekday x hour heatmap."""
-    account = await teacher_account(request)
-    days = _days(request, 30, figures.MAX_DAYS)
-    with refusals():
-        got = await figures.bookings(request.app[API].deps, account, days)
+    got = await _analytics(request, figures.bookings)
     c = got.counts
     body = {
         "zone": got.zone,
