@@ -6,7 +6,9 @@ what a student reads is the place as it is now, decided by `bot.domain.places.ef
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.domain.errors import BookingNotActive
@@ -74,13 +76,7 @@ async def set_default(deps: Deps, telegram_id: int, text: str) -> int:
     now = deps.clock.now()
     async with deps.uow() as uow:
         teacher = await teacher_of(uow, telegram_id)
-        lessons = await place_notices.coming(uow, teacher, now)
-        before = await place_notices.places_now(uow, lessons)
-        await uow.places.set_default(teacher.id, place, now)
-        told = await place_notices.tell_changed(uow, teacher, lessons, before, now)
-        await uow.audit.add(_audited(deps, teacher, PlaceLevel.DEFAULT, teacher.id, place))
-        await uow.commit()
-    return told
+        return await _set_level(uow, deps, teacher, None, place, now)
 
 
 @records_refusals
@@ -92,14 +88,34 @@ async def set_hours(deps: Deps, telegram_id: int, window_id: int, text: str) -> 
         teacher = await teacher_of(uow, telegram_id)
         found = await uow.availability.get_window(window_id)
         window = owned(deps, teacher, "window", window_id, found)
-        lessons = [
-            x for x in await place_notices.coming(uow, teacher, now) if x[1].window_id == window.id
-        ]
-        before = await place_notices.places_now(uow, lessons)
-        await uow.places.set_hours(window.id, place, now)
-        told = await place_notices.tell_changed(uow, teacher, lessons, before, now)
-        await uow.audit.add(_audited(deps, teacher, PlaceLevel.HOURS, window.id, place))
-        await uow.commit()
+        return await _set_level(uow, deps, teacher, window, place, now)
+
+
+async def _set_level(
+    uow: SqlUnitOfWork,
+    deps: Deps,
+    teacher: Teacher,
+    window: Window | None,
+    place: str | None,
+    now: datetime,
+) -> int:
+    """Store the default place (window None) or one window's, audit it, tell whose lessons change.
+
+    Only the coming lessons that show the level set can change: all for the default, the
+    window's own for a set of hours. Commits; how many students are told.
+    """
+    lessons = await place_notices.coming(uow, teacher, now)
+    store: Callable[[int, str | None, datetime], Awaitable[None]]
+    if window is None:
+        level, key, store = PlaceLevel.DEFAULT, teacher.id, uow.places.set_default
+    else:
+        lessons = [x for x in lessons if x[1].window_id == window.id]
+        level, key, store = PlaceLevel.HOURS, window.id, uow.places.set_hours
+    before = await place_notices.places_now(uow, lessons)
+    await store(key, place, now)
+    told = await place_notices.tell_changed(uow, teacher, lessons, before, now)
+    await uow.audit.add(_audited(deps, teacher, level, key, place))
+    await uow.commit()
     return told
 
 
