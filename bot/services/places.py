@@ -11,13 +11,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.domain.errors import BookingNotActive
-from bot.domain.model import AuditEvent, BookingStatus, Teacher, Window
+from bot.domain.model import AuditEvent, Teacher, Window
 from bot.domain.places import PlaceChoice, PlaceLevel, effective, parse_place
 from bot.services import booking as booking_core
-from bot.services import place_notices
+from bot.services import place_notices, schedule
 from bot.services.context import Deps, records_refusals
-from bot.services.ownership import own_booking, owned, teacher_act, teacher_of
+from bot.services.ownership import owned, teacher_act, teacher_of
 
 if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
@@ -156,19 +155,13 @@ async def _one(uow: SqlUnitOfWork, booking_id: int) -> place_notices.Lessons:
 async def _lesson_place(
     uow: SqlUnitOfWork, deps: Deps, telegram_id: int, booking_id: int
 ) -> LessonPlace:
-    teacher = await teacher_of(uow, telegram_id)
-    booking, slot = await own_booking(uow, deps, teacher, booking_id)
-    student = await uow.students.get(booking.student_id)
-    if student is None or booking.status != BookingStatus.CONFIRMED:
-        raise BookingNotActive()
-    if slot.starts_at <= deps.clock.now():
-        raise BookingNotActive()  # a lesson that began keeps the place it had
+    # A lesson that began keeps the place it had: coming_lesson refuses it.
+    lesson = await schedule.coming_lesson(uow, deps, telegram_id, booking_id)
     candidates = (await uow.places.of_bookings([booking_id])).get(booking_id)
     shown = effective(candidates) if candidates else None
     own = candidates.lesson.place if candidates and candidates.lesson else None
     place = shown.place if shown else None
-    lesson = replace(booking_core.lesson_of(teacher, student, slot, booking), place=place)
-    return LessonPlace(lesson, own, place)
+    return LessonPlace(replace(lesson, place=place), own, place)
 
 
 def _audited(deps: Deps, teacher: Teacher, level: str, key: int, place: str | None) -> AuditEvent:
