@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from bot.domain.links import refusal_to_open
@@ -29,7 +30,7 @@ from bot.ports import Delivery, Mailer
 from bot.services import notify, places
 from bot.services.context import Deps
 from bot.services.exports import lesson_identity, lesson_uid
-from bot.services.outbox import BATCH, LEASE, MAX_ATTEMPTS, DispatchReport, backoff
+from bot.services.outbox import BATCH, LEASE, DispatchReport, record_end
 from bot.services.send_time import stale_reason
 
 if TYPE_CHECKING:
@@ -113,19 +114,8 @@ async def _record(
     """Store how the mail went; a permanent failure is told to the teacher once a day."""
     now = deps.clock.now()
     async with deps.uow() as uow:
-        if delivery.outcome == "sent":
-            await uow.outbox.finish(message.id, OutboxStatus.SENT, now)
-            report.sent += 1
-        elif delivery.outcome == "retry" and message.attempts < MAX_ATTEMPTS:
-            await uow.outbox.retry_later(
-                message.id, now + backoff(message.attempts), delivery.error
-            )
-            report.retried += 1
-        else:
-            await uow.outbox.finish(message.id, OutboxStatus.FAILED, now, delivery.error)
-            await _tell_teacher(uow, message.chat_id, address, delivery.error, now)
-            report.failed += 1
-            report.note(delivery.outcome)
+        tell = partial(_tell_teacher, uow, message.chat_id, address, delivery.error, now)
+        await record_end(uow, message, delivery, report, now, tell)
         await uow.commit()
 
 

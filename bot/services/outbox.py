@@ -12,8 +12,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 from bot.domain.model import OutboxMessage, OutboxStatus
@@ -165,28 +167,44 @@ async def _record(
     """Store how the send ended; a blocked recipient is marked and the teacher told once."""
     now = deps.clock.now()
     async with deps.uow() as uow:
-        if delivery.outcome == "sent":
-            await uow.outbox.finish(message.id, OutboxStatus.SENT, now)
-            report.sent += 1
-        elif delivery.outcome == "retry" and message.attempts < MAX_ATTEMPTS:
-            retry_at = now + backoff(message.attempts)
-            await uow.outbox.retry_later(message.id, retry_at, delivery.error)
-            report.retried += 1
-        elif delivery.outcome == "unconfirmed":
+        if delivery.outcome == "unconfirmed":
             # At most once: Telegram has no idempotency key, and a repeat could show twice.
             await uow.outbox.finish(message.id, OutboxStatus.UNCONFIRMED, now, delivery.error)
             report.unconfirmed += 1
             report.note("unconfirmed")
-        elif delivery.outcome == "unreachable":
-            await uow.outbox.finish(message.id, OutboxStatus.FAILED, now, delivery.error)
-            await _mark_unreachable(uow, message.chat_id, now)
-            report.failed += 1
-            report.note("unreachable")
         else:
-            await uow.outbox.finish(message.id, OutboxStatus.FAILED, now, delivery.error)
-            report.failed += 1
-            report.note(delivery.outcome)
+            blocked = delivery.outcome == "unreachable"
+            mark = partial(_mark_unreachable, uow, message.chat_id, now) if blocked else None
+            await record_end(uow, message, delivery, report, now, mark)
         await uow.commit()
+
+
+async def record_end(
+    uow: SqlUnitOfWork,
+    message: OutboxMessage,
+    delivery: Delivery,
+    report: DispatchReport,
+    now: datetime,
+    on_failure: Callable[[], Awaitable[None]] | None = None,
+) -> None:
+    """Store and count a row sent, retried with backoff, or (any other outcome) failed.
+
+    Shared by the Telegram and email dispatchers; `on_failure` joins a failed row's
+    transaction before the failure is counted. The caller commits.
+    """
+    if delivery.outcome == "sent":
+        await uow.outbox.finish(message.id, OutboxStatus.SENT, now)
+        report.sent += 1
+    elif delivery.outcome == "retry" and message.attempts < MAX_ATTEMPTS:
+        retry_at = now + backoff(message.attempts)
+        await uow.outbox.retry_later(message.id, retry_at, delivery.error)
+        report.retried += 1
+    else:
+        await uow.outbox.finish(message.id, OutboxStatus.FAILED, now, delivery.error)
+        if on_failure is not None:
+            await on_failure()
+        report.failed += 1
+        report.note(delivery.outcome)
 
 
 async def _mark_unreachable(uow: SqlUnitOfWork, chat_id: int, now: datetime) -> None:

@@ -6,16 +6,17 @@ what a student reads is the place as it is now, decided by `bot.domain.places.ef
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.domain.errors import BookingNotActive
-from bot.domain.model import AuditEvent, BookingStatus, Teacher, Window
+from bot.domain.model import AuditEvent, Teacher, Window
 from bot.domain.places import PlaceChoice, PlaceLevel, effective, parse_place
 from bot.services import booking as booking_core
-from bot.services import place_notices
+from bot.services import place_notices, schedule
 from bot.services.context import Deps, records_refusals
-from bot.services.ownership import own_booking, owned, teacher_act, teacher_of
+from bot.services.ownership import owned, teacher_act, teacher_of
 
 if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
@@ -74,13 +75,7 @@ async def set_default(deps: Deps, telegram_id: int, text: str) -> int:
     now = deps.clock.now()
     async with deps.uow() as uow:
         teacher = await teacher_of(uow, telegram_id)
-        lessons = await place_notices.coming(uow, teacher, now)
-        before = await place_notices.places_now(uow, lessons)
-        await uow.places.set_default(teacher.id, place, now)
-        told = await place_notices.tell_changed(uow, teacher, lessons, before, now)
-        await uow.audit.add(_audited(deps, teacher, PlaceLevel.DEFAULT, teacher.id, place))
-        await uow.commit()
-    return told
+        return await _set_level(uow, deps, teacher, None, place, now)
 
 
 @records_refusals
@@ -92,14 +87,34 @@ async def set_hours(deps: Deps, telegram_id: int, window_id: int, text: str) -> 
         teacher = await teacher_of(uow, telegram_id)
         found = await uow.availability.get_window(window_id)
         window = owned(deps, teacher, "window", window_id, found)
-        lessons = [
-            x for x in await place_notices.coming(uow, teacher, now) if x[1].window_id == window.id
-        ]
-        before = await place_notices.places_now(uow, lessons)
-        await uow.places.set_hours(window.id, place, now)
-        told = await place_notices.tell_changed(uow, teacher, lessons, before, now)
-        await uow.audit.add(_audited(deps, teacher, PlaceLevel.HOURS, window.id, place))
-        await uow.commit()
+        return await _set_level(uow, deps, teacher, window, place, now)
+
+
+async def _set_level(
+    uow: SqlUnitOfWork,
+    deps: Deps,
+    teacher: Teacher,
+    window: Window | None,
+    place: str | None,
+    now: datetime,
+) -> int:
+    """Store the default place (window None) or one window's, audit it, tell whose lessons change.
+
+    Only the coming lessons that show the level set can change: all for the default, the
+    window's own for a set of hours. Commits; how many students are told.
+    """
+    lessons = await place_notices.coming(uow, teacher, now)
+    store: Callable[[int, str | None, datetime], Awaitable[None]]
+    if window is None:
+        level, key, store = PlaceLevel.DEFAULT, teacher.id, uow.places.set_default
+    else:
+        lessons = [x for x in lessons if x[1].window_id == window.id]
+        level, key, store = PlaceLevel.HOURS, window.id, uow.places.set_hours
+    before = await place_notices.places_now(uow, lessons)
+    await store(key, place, now)
+    told = await place_notices.tell_changed(uow, teacher, lessons, before, now)
+    await uow.audit.add(_audited(deps, teacher, level, key, place))
+    await uow.commit()
     return told
 
 
@@ -140,19 +155,13 @@ async def _one(uow: SqlUnitOfWork, booking_id: int) -> place_notices.Lessons:
 async def _lesson_place(
     uow: SqlUnitOfWork, deps: Deps, telegram_id: int, booking_id: int
 ) -> LessonPlace:
-    teacher = await teacher_of(uow, telegram_id)
-    booking, slot = await own_booking(uow, deps, teacher, booking_id)
-    student = await uow.students.get(booking.student_id)
-    if student is None or booking.status != BookingStatus.CONFIRMED:
-        raise BookingNotActive()
-    if slot.starts_at <= deps.clock.now():
-        raise BookingNotActive()  # a lesson that began keeps the place it had
+    # A lesson that began keeps the place it had: coming_lesson refuses it.
+    lesson = await schedule.coming_lesson(uow, deps, telegram_id, booking_id)
     candidates = (await uow.places.of_bookings([booking_id])).get(booking_id)
     shown = effective(candidates) if candidates else None
     own = candidates.lesson.place if candidates and candidates.lesson else None
     place = shown.place if shown else None
-    lesson = replace(booking_core.lesson_of(teacher, student, slot, booking), place=place)
-    return LessonPlace(lesson, own, place)
+    return LessonPlace(replace(lesson, place=place), own, place)
 
 
 def _audited(deps: Deps, teacher: Teacher, level: str, key: int, place: str | None) -> AuditEvent:

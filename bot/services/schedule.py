@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import BookingNotActive
@@ -12,6 +13,9 @@ from bot.domain.timeslots import local_midnight
 from bot.services import booking as booking_core
 from bot.services.context import Deps, records_refusals
 from bot.services.ownership import own_booking, teacher_of
+
+if TYPE_CHECKING:
+    from storage.uow import SqlUnitOfWork
 
 MAX_WEEKS = 52
 
@@ -85,11 +89,18 @@ async def cancel_lesson(
 async def lesson_to_cancel(deps: Deps, telegram_id: int, booking_id: int) -> booking_core.Lesson:
     """One of the teacher's coming lessons, for the card that asks before cancelling it."""
     async with deps.reading() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        booking, slot = await own_booking(uow, deps, teacher, booking_id)
-        student = await uow.students.get(booking.student_id)
+        return await coming_lesson(uow, deps, telegram_id, booking_id)
+
+
+async def coming_lesson(
+    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, booking_id: int
+) -> booking_core.Lesson:
+    """One of the teacher's confirmed lessons still to start; BookingNotActive for any other."""
+    teacher = await teacher_of(uow, telegram_id)
+    booking, slot = await own_booking(uow, deps, teacher, booking_id)
+    student = await uow.students.get(booking.student_id)
     if student is None or booking.status != BookingStatus.CONFIRMED:
         raise BookingNotActive()
     if slot.starts_at <= deps.clock.now():
-        raise BookingNotActive()
+        raise BookingNotActive()  # a lesson that began is left as it was
     return booking_core.lesson_of(teacher, student, slot, booking)
