@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n, ngettext
@@ -33,19 +34,31 @@ def local(moment: datetime, zone: str) -> datetime:
     return moment.astimezone(ZoneInfo(zone))
 
 
+# Babel reads its pattern and locale data on every call (about 0.15 ms each), and a week
+# screen names dozens of days and times: the few distinct ones are formatted once.
+@lru_cache(maxsize=4096)
+def _date_text(day: date, pattern: str, locale: str) -> str:
+    return format_date(day, pattern, locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def _time_text(of_day: time, locale: str) -> str:
+    return format_time(of_day, "HH:mm", locale=locale)
+
+
 def day_label(day: date, locale: str | None = None) -> str:
     """'Mon, 30 Nov' in the viewer's language."""
-    return format_date(day, "EEE, d MMM", locale=locale or current_locale())
+    return _date_text(day, "EEE, d MMM", locale or current_locale())
 
 
 def long_day(day: date, locale: str | None = None) -> str:
     """'Monday, 30 November 2026' in the viewer's language."""
-    return format_date(day, "full", locale=locale or current_locale())
+    return _date_text(day, "full", locale or current_locale())
 
 
 def clock_time(moment: datetime, zone: str, locale: str | None = None) -> str:
     """'14:00' in the viewer's zone (24-hour, unambiguous for lessons)."""
-    return format_time(local(moment, zone), "HH:mm", locale=locale or current_locale())
+    return _time_text(local(moment, zone).time(), locale or current_locale())
 
 
 def time_range(start: datetime, end: datetime, zone: str, locale: str | None = None) -> str:
