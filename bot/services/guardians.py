@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.domain.errors import LinkRefusal, LinkRefused, NotFound
+from bot.domain.errors import LinkRefusal, NotFound
 from bot.domain.guardian_notices import GuardianBoundElsewhere
 from bot.domain.guardians import Guardian, link_refusal, open_refusal
 from bot.domain.links import default_expiry
 from bot.domain.model import Student, Teacher
-from bot.security import TOKEN_CHARS, looks_like_token
+from bot.security import TOKEN_CHARS
 from bot.services import guardian_notices, link_opening, notify, student_home
 from bot.services.context import Deps, audit, records_refusals
 from bot.services.ownership import own_student, teacher_act, teacher_of
@@ -154,22 +154,18 @@ async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -
     now = deps.clock.now()
     async with deps.uow() as uow:
         await uow.accounts.ensure(telegram_id, first_name, now)
-        await link_opening.hold_back(uow, deps, telegram_id, "guardian.open")
-        guardian = None
-        if looks_like_token(token):
-            guardian = await uow.guardians.by_hash(deps.vault.digest(token))
-        if guardian is None:
-            raise await _refuse(uow, deps, telegram_id, LinkRefusal.UNKNOWN)
-        # The row lock makes the first account win when two open a fresh link at once.
-        await uow.students.lock(guardian.student_id)
-        guardian = await uow.guardians.get(guardian.id)
+        found = await link_opening.by_token(
+            uow, deps, telegram_id, token, "guardian.open", uow.guardians.by_hash
+        )
+        # Read again under the student's lock: a binding that won the race shows now.
+        guardian = await uow.guardians.get(found.id)
         student = await uow.students.get(guardian.student_id) if guardian else None
         teacher = await uow.teachers.get(student.teacher_id) if student else None
         assert guardian is not None and student is not None and teacher is not None
         ids = {"teacher_id": teacher.id, "student_id": student.id}
         reason = await _refusal(uow, deps, (teacher, student), guardian, telegram_id)
         if reason is not None:
-            raise await _refuse(uow, deps, telegram_id, reason, **ids)
+            raise await link_opening.refuse(uow, deps, telegram_id, reason, "guardian.open", **ids)
         first = guardian.telegram_id is None
         if first:
             await uow.guardians.bind(guardian.id, telegram_id, now)
@@ -181,16 +177,6 @@ async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -
         await uow.audit.add(event)
         await uow.commit()
     return GuardianAccess(student.id, student.name, teacher.display_name, first)
-
-
-async def _refuse(
-    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, reason: LinkRefusal, **ids: int
-) -> LinkRefused:
-    """Record a refused guardian token (counted by the same throttle) and commit it."""
-    outcome = f"{link_opening.REFUSED}:{reason.value}"
-    await uow.audit.add(audit("guardian.open", outcome, deps, actor=telegram_id, **ids))
-    await uow.commit()
-    return LinkRefused(reason)
 
 
 async def _plan_reminders(
