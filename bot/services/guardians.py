@@ -7,6 +7,7 @@ starts with GUARDIAN_PREFIX so /start can tell it from a student's link before h
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -87,13 +88,31 @@ async def connected(deps: Deps, telegram_id: int, student_id: int) -> Connected:
         return await _connected(uow, deps, student)
 
 
+async def _changed(
+    deps: Deps,
+    telegram_id: int,
+    student_id: int,
+    change: Callable[[SqlUnitOfWork, Teacher, Student], Awaitable[str | None]],
+) -> Connected:
+    """Apply a change to the teacher's own student in one transaction; the card after it.
+
+    `change` returns the token of a link it made, for the card to share once more.
+    """
+    async with deps.uow() as uow:
+        teacher = await teacher_of(uow, telegram_id)
+        student = await own_student(uow, deps, teacher, student_id)
+        token = await change(uow, teacher, student)
+        result = await _connected(uow, deps, student, token)
+        await uow.commit()
+    return result
+
+
 @records_refusals
 async def new_link(deps: Deps, telegram_id: int, student_id: int) -> Connected:
     """A new guardian link for the student (under the teacher's link expiry), audited."""
     now = deps.clock.now()
-    async with deps.uow() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
+
+    async def add(uow: SqlUnitOfWork, teacher: Teacher, student: Student) -> str:
         token = GUARDIAN_PREFIX + deps.vault.new_token()
         expires = default_expiry(teacher.settings, now)
         guardian = await uow.guardians.add(
@@ -103,17 +122,16 @@ async def new_link(deps: Deps, telegram_id: int, student_id: int) -> Connected:
             deps, teacher, "guardian.link", student_id=student.id, guardian_id=guardian.id
         )
         await uow.audit.add(event)
-        result = await _connected(uow, deps, student, token)
-        await uow.commit()
-    return result
+        return token
+
+    return await _changed(deps, telegram_id, student_id, add)
 
 
 @records_refusals
 async def remove(deps: Deps, telegram_id: int, student_id: int, guardian_id: int) -> Connected:
     """Remove a guardian: their access and every notice not yet sent end at once, audited."""
-    async with deps.uow() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
+
+    async def end(uow: SqlUnitOfWork, teacher: Teacher, student: Student) -> None:
         guardian = await uow.guardians.get(guardian_id)
         if guardian is None or guardian.student_id != student.id:
             event = teacher_act(
@@ -125,24 +143,21 @@ async def remove(deps: Deps, telegram_id: int, student_id: int, guardian_id: int
                 deps, teacher, "guardian.remove", student_id=student.id, guardian_id=guardian.id
             )
             await uow.audit.add(event)
-        result = await _connected(uow, deps, student)
-        await uow.commit()
-    return result
+
+    return await _changed(deps, telegram_id, student_id, end)
 
 
 @records_refusals
 async def allow(deps: Deps, telegram_id: int, student_id: int, may_act: bool) -> Connected:
     """The switch: whether guardians may book, cancel and move for this student, audited."""
-    async with deps.uow() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
+
+    async def switch(uow: SqlUnitOfWork, teacher: Teacher, student: Student) -> None:
         await uow.students.lock(student.id)  # two presses at once write one rule row
         await uow.guardians.set_may_act(student.id, may_act)
         event = teacher_act(deps, teacher, "guardian.may_act", student_id=student.id, value=may_act)
         await uow.audit.add(event)
-        result = await _connected(uow, deps, student)
-        await uow.commit()
-    return result
+
+    return await _changed(deps, telegram_id, student_id, switch)
 
 
 async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -> GuardianAccess:
