@@ -7,7 +7,7 @@ import html
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
-from aiogram.types import BotCommandScopeChat, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.colours import colour_mark
@@ -16,10 +16,10 @@ from bot.services import guardians
 from bot.services.accounts import Identity, Role
 from bot.services.context import Deps
 from handlers.keyboards import Row, button, markup
-from handlers.mini_app import MiniApp, set_chat_menu
+from handlers.mini_app import MiniApp
 from handlers.navigation import nav_row, show
 from handlers.start import greeting
-from handlers.student_access import student_commands
+from handlers.student_access import answer_arrival
 from handlers.student_home import help_text
 from handlers.student_views import Keyboard, home_card, home_row
 from handlers.teacher_links import deep_link
@@ -55,11 +55,8 @@ async def open_guardian_link(
         "👪 You now follow <b>{student}</b>, a student of <b>{teacher}</b>: you will get their "
         "confirmations, reminders, cancellations and moves here."
     ).format(student=html.escape(access.student_name), teacher=html.escape(access.teacher_name))
-    text, keyboard = home_card(home, mini_app)
-    await message.answer(hello + "\n\n" + text, reply_markup=keyboard)
-    if access.first_time and is_newcomer(None, identity):
-        await bot.set_my_commands(student_commands(), scope=BotCommandScopeChat(chat_id=user.id))
-        await set_chat_menu(bot, mini_app, user.id, teacher=False)
+    menu = access.first_time and is_newcomer(None, identity)
+    await answer_arrival(message, bot, mini_app, hello, home, student_menu=menu)
 
 
 @returning.message(CommandStart(deep_link=False), is_newcomer)
