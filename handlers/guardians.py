@@ -15,6 +15,7 @@ from bot.domain.errors import NotAStudent
 from bot.services import guardians
 from bot.services.accounts import Identity, Role
 from bot.services.context import Deps
+from bot.services.student_home import Home
 from handlers.keyboards import Row, button, markup
 from handlers.mini_app import MiniApp
 from handlers.navigation import nav_row, show
@@ -64,11 +65,8 @@ async def guardian_start(
     message: Message, deps: Deps, mini_app: MiniApp, identity: Identity | None = None
 ) -> None:
     """A guardian comes back: the followed student's home card; anyone else, the greeting."""
-    assert message.from_user is not None
-    try:
-        home = await guardians.home_of(deps, message.from_user.id)
-    except NotAStudent:
-        await message.answer(greeting(identity))
+    home = await _followed(message, deps, identity)
+    if home is None:
         return
     text, keyboard = home_card(home, mini_app)
     await message.answer(text, reply_markup=keyboard)
@@ -78,14 +76,21 @@ async def guardian_start(
 async def guardian_help(message: Message, deps: Deps, identity: Identity | None = None) -> None:
     """A guardian's /help: what they can do for the student they follow; anyone else, the
     greeting."""
-    assert message.from_user is not None
-    try:
-        home = await guardians.home_of(deps, message.from_user.id)
-    except NotAStudent:
-        await message.answer(greeting(identity))
+    home = await _followed(message, deps, identity)
+    if home is None:
         return
     keyboard = Keyboard(inline_keyboard=[home_row(home.student_id)])
     await message.answer(help_text(), reply_markup=keyboard)
+
+
+async def _followed(message: Message, deps: Deps, identity: Identity | None) -> Home | None:
+    """The home of the student the sender follows; None once anyone else got the greeting."""
+    assert message.from_user is not None
+    try:
+        return await guardians.home_of(deps, message.from_user.id)
+    except NotAStudent:
+        await message.answer(greeting(identity))
+        return None
 
 
 def guardians_button(student_id: int) -> Row:
