@@ -7,7 +7,7 @@ import html
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
-from aiogram.types import BotCommandScopeChat, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain.colours import colour_mark
@@ -15,11 +15,12 @@ from bot.domain.errors import NotAStudent
 from bot.services import guardians
 from bot.services.accounts import Identity, Role
 from bot.services.context import Deps
+from bot.services.student_home import Home
 from handlers.keyboards import Row, button, markup
-from handlers.mini_app import MiniApp, set_chat_menu
+from handlers.mini_app import MiniApp
 from handlers.navigation import nav_row, show
 from handlers.start import greeting
-from handlers.student_access import student_commands
+from handlers.student_access import answer_arrival
 from handlers.student_home import help_text
 from handlers.student_views import Keyboard, home_card, home_row
 from handlers.teacher_links import deep_link
@@ -55,11 +56,8 @@ async def open_guardian_link(
         "👪 You now follow <b>{student}</b>, a student of <b>{teacher}</b>: you will get their "
         "confirmations, reminders, cancellations and moves here."
     ).format(student=html.escape(access.student_name), teacher=html.escape(access.teacher_name))
-    text, keyboard = home_card(home, mini_app)
-    await message.answer(hello + "\n\n" + text, reply_markup=keyboard)
-    if access.first_time and is_newcomer(None, identity):
-        await bot.set_my_commands(student_commands(), scope=BotCommandScopeChat(chat_id=user.id))
-        await set_chat_menu(bot, mini_app, user.id, teacher=False)
+    menu = access.first_time and is_newcomer(None, identity)
+    await answer_arrival(message, bot, mini_app, hello, home, student_menu=menu)
 
 
 @returning.message(CommandStart(deep_link=False), is_newcomer)
@@ -67,11 +65,8 @@ async def guardian_start(
     message: Message, deps: Deps, mini_app: MiniApp, identity: Identity | None = None
 ) -> None:
     """A guardian comes back: the followed student's home card; anyone else, the greeting."""
-    assert message.from_user is not None
-    try:
-        home = await guardians.home_of(deps, message.from_user.id)
-    except NotAStudent:
-        await message.answer(greeting(identity))
+    home = await _followed(message, deps, identity)
+    if home is None:
         return
     text, keyboard = home_card(home, mini_app)
     await message.answer(text, reply_markup=keyboard)
@@ -81,14 +76,21 @@ async def guardian_start(
 async def guardian_help(message: Message, deps: Deps, identity: Identity | None = None) -> None:
     """A guardian's /help: what they can do for the student they follow; anyone else, the
     greeting."""
-    assert message.from_user is not None
-    try:
-        home = await guardians.home_of(deps, message.from_user.id)
-    except NotAStudent:
-        await message.answer(greeting(identity))
+    home = await _followed(message, deps, identity)
+    if home is None:
         return
     keyboard = Keyboard(inline_keyboard=[home_row(home.student_id)])
     await message.answer(help_text(), reply_markup=keyboard)
+
+
+async def _followed(message: Message, deps: Deps, identity: Identity | None) -> Home | None:
+    """The home of the student the sender follows; None once anyone else got the greeting."""
+    assert message.from_user is not None
+    try:
+        return await guardians.home_of(deps, message.from_user.id)
+    except NotAStudent:
+        await message.answer(greeting(identity))
+        return None
 
 
 def guardians_button(student_id: int) -> Row:

@@ -17,6 +17,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.services import link_opening, student_home
 from bot.services.accounts import Identity
 from bot.services.context import Deps
+from bot.services.student_home import Home
 from handlers.mini_app import MiniApp, set_chat_menu
 from handlers.student_views import home_button, home_card
 from views.callbacks import HomeAction
@@ -46,12 +47,28 @@ async def open_link(
     assert message.from_user is not None
     user = message.from_user
     access, home = await student_home.arrive(deps, user.id, user.first_name, command.args or "")
+    menu = access.first_time and not identity_is_teacher(identity)
+    await answer_arrival(message, bot, mini_app, welcome(access)[0], home, student_menu=menu)
+
+
+async def answer_arrival(
+    message: Message,
+    bot: Bot,
+    mini_app: MiniApp,
+    hello: str,
+    home: Home,
+    *,
+    student_menu: bool,
+) -> None:
+    """Answer an opened link: the hello above the home card, and the student menu if asked."""
+    assert message.from_user is not None
     text, keyboard = home_card(home, mini_app)
-    await message.answer(welcome(access)[0] + "\n\n" + text, reply_markup=keyboard)
-    if access.first_time and not identity_is_teacher(identity):
+    await message.answer(hello + "\n\n" + text, reply_markup=keyboard)
+    if student_menu:
         # The menu a student needs, in their chat only; teachers keep their own menu.
-        await bot.set_my_commands(student_commands(), scope=BotCommandScopeChat(chat_id=user.id))
-        await set_chat_menu(bot, mini_app, user.id, teacher=False)
+        chat = BotCommandScopeChat(chat_id=message.from_user.id)
+        await bot.set_my_commands(student_commands(), scope=chat)
+        await set_chat_menu(bot, mini_app, message.from_user.id, teacher=False)
 
 
 def identity_is_teacher(identity: Identity | None) -> bool:

@@ -7,16 +7,17 @@ starts with GUARDIAN_PREFIX so /start can tell it from a student's link before h
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.domain.errors import LinkRefusal, LinkRefused, NotFound
+from bot.domain.errors import LinkRefusal, NotFound
 from bot.domain.guardian_notices import GuardianBoundElsewhere
 from bot.domain.guardians import Guardian, link_refusal, open_refusal
 from bot.domain.links import default_expiry
 from bot.domain.model import Student, Teacher
-from bot.security import TOKEN_CHARS, looks_like_token
+from bot.security import TOKEN_CHARS
 from bot.services import guardian_notices, link_opening, notify, student_home
 from bot.services.context import Deps, audit, records_refusals
 from bot.services.ownership import own_student, teacher_act, teacher_of
@@ -87,13 +88,31 @@ async def connected(deps: Deps, telegram_id: int, student_id: int) -> Connected:
         return await _connected(uow, deps, student)
 
 
+async def _changed(
+    deps: Deps,
+    telegram_id: int,
+    student_id: int,
+    change: Callable[[SqlUnitOfWork, Teacher, Student], Awaitable[str | None]],
+) -> Connected:
+    """Apply a change to the teacher's own student in one transaction; the card after it.
+
+    `change` returns the token of a link it made, for the card to share once more.
+    """
+    async with deps.uow() as uow:
+        teacher = await teacher_of(uow, telegram_id)
+        student = await own_student(uow, deps, teacher, student_id)
+        token = await change(uow, teacher, student)
+        result = await _connected(uow, deps, student, token)
+        await uow.commit()
+    return result
+
+
 @records_refusals
 async def new_link(deps: Deps, telegram_id: int, student_id: int) -> Connected:
     """A new guardian link for the student (under the teacher's link expiry), audited."""
     now = deps.clock.now()
-    async with deps.uow() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
+
+    async def add(uow: SqlUnitOfWork, teacher: Teacher, student: Student) -> str:
         token = GUARDIAN_PREFIX + deps.vault.new_token()
         expires = default_expiry(teacher.settings, now)
         guardian = await uow.guardians.add(
@@ -103,17 +122,16 @@ async def new_link(deps: Deps, telegram_id: int, student_id: int) -> Connected:
             deps, teacher, "guardian.link", student_id=student.id, guardian_id=guardian.id
         )
         await uow.audit.add(event)
-        result = await _connected(uow, deps, student, token)
-        await uow.commit()
-    return result
+        return token
+
+    return await _changed(deps, telegram_id, student_id, add)
 
 
 @records_refusals
 async def remove(deps: Deps, telegram_id: int, student_id: int, guardian_id: int) -> Connected:
     """Remove a guardian: their access and every notice not yet sent end at once, audited."""
-    async with deps.uow() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
+
+    async def end(uow: SqlUnitOfWork, teacher: Teacher, student: Student) -> None:
         guardian = await uow.guardians.get(guardian_id)
         if guardian is None or guardian.student_id != student.id:
             event = teacher_act(
@@ -125,24 +143,21 @@ async def remove(deps: Deps, telegram_id: int, student_id: int, guardian_id: int
                 deps, teacher, "guardian.remove", student_id=student.id, guardian_id=guardian.id
             )
             await uow.audit.add(event)
-        result = await _connected(uow, deps, student)
-        await uow.commit()
-    return result
+
+    return await _changed(deps, telegram_id, student_id, end)
 
 
 @records_refusals
 async def allow(deps: Deps, telegram_id: int, student_id: int, may_act: bool) -> Connected:
     """The switch: whether guardians may book, cancel and move for this student, audited."""
-    async with deps.uow() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
+
+    async def switch(uow: SqlUnitOfWork, teacher: Teacher, student: Student) -> None:
         await uow.students.lock(student.id)  # two presses at once write one rule row
         await uow.guardians.set_may_act(student.id, may_act)
         event = teacher_act(deps, teacher, "guardian.may_act", student_id=student.id, value=may_act)
         await uow.audit.add(event)
-        result = await _connected(uow, deps, student)
-        await uow.commit()
-    return result
+
+    return await _changed(deps, telegram_id, student_id, switch)
 
 
 async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -> GuardianAccess:
@@ -154,22 +169,18 @@ async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -
     now = deps.clock.now()
     async with deps.uow() as uow:
         await uow.accounts.ensure(telegram_id, first_name, now)
-        await link_opening.hold_back(uow, deps, telegram_id, "guardian.open")
-        guardian = None
-        if looks_like_token(token):
-            guardian = await uow.guardians.by_hash(deps.vault.digest(token))
-        if guardian is None:
-            raise await _refuse(uow, deps, telegram_id, LinkRefusal.UNKNOWN)
-        # The row lock makes the first account win when two open a fresh link at once.
-        await uow.students.lock(guardian.student_id)
-        guardian = await uow.guardians.get(guardian.id)
+        found = await link_opening.by_token(
+            uow, deps, telegram_id, token, "guardian.open", uow.guardians.by_hash
+        )
+        # Read again under the student's lock: a binding that won the race shows now.
+        guardian = await uow.guardians.get(found.id)
         student = await uow.students.get(guardian.student_id) if guardian else None
         teacher = await uow.teachers.get(student.teacher_id) if student else None
         assert guardian is not None and student is not None and teacher is not None
         ids = {"teacher_id": teacher.id, "student_id": student.id}
         reason = await _refusal(uow, deps, (teacher, student), guardian, telegram_id)
         if reason is not None:
-            raise await _refuse(uow, deps, telegram_id, reason, **ids)
+            raise await link_opening.refuse(uow, deps, telegram_id, reason, "guardian.open", **ids)
         first = guardian.telegram_id is None
         if first:
             await uow.guardians.bind(guardian.id, telegram_id, now)
@@ -181,16 +192,6 @@ async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -
         await uow.audit.add(event)
         await uow.commit()
     return GuardianAccess(student.id, student.name, teacher.display_name, first)
-
-
-async def _refuse(
-    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, reason: LinkRefusal, **ids: int
-) -> LinkRefused:
-    """Record a refused guardian token (counted by the same throttle) and commit it."""
-    outcome = f"{link_opening.REFUSED}:{reason.value}"
-    await uow.audit.add(audit("guardian.open", outcome, deps, actor=telegram_id, **ids))
-    await uow.commit()
-    return LinkRefused(reason)
 
 
 async def _plan_reminders(

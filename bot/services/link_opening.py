@@ -3,8 +3,9 @@ every use counted and every refusal recorded."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from bot.domain.errors import LinkRefusal, LinkRefused, TooManyAttempts
 from bot.domain.links import FAILURE_WINDOW, refusal_to_open, spends_use, throttled_until
@@ -18,6 +19,15 @@ if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
 
 REFUSED = "link_refused"  # outcome prefix the throttle counts
+
+
+class _OfStudent(Protocol):
+    @property
+    def student_id(self) -> int: ...
+
+
+# A student's link or a guardian's link: whatever a token opens.
+Opened = TypeVar("Opened", bound=_OfStudent)
 
 
 @dataclass(frozen=True)
@@ -45,19 +55,30 @@ async def hold_back(
         raise TooManyAttempts(until=until, wait_seconds=int((until - now).total_seconds()) + 1)
 
 
+async def by_token(
+    uow: SqlUnitOfWork,
+    deps: Deps,
+    telegram_id: int,
+    token: str,
+    event: str,
+    find: Callable[[bytes], Awaitable[Opened | None]],
+) -> Opened:
+    """The link a /start token opens, its student locked; held back or unknown is refused."""
+    await hold_back(uow, deps, telegram_id, event)
+    found = await find(deps.vault.digest(token)) if looks_like_token(token) else None
+    if found is None:
+        raise await refuse(uow, deps, telegram_id, LinkRefusal.UNKNOWN, event)
+    # The row lock makes the first account win when two open a fresh link at once.
+    await uow.students.lock(found.student_id)
+    return found
+
+
 async def open_link(deps: Deps, telegram_id: int, first_name: str, token: str) -> Access:
     """Open a link from /start: bind the first account, count the use, refuse everything else."""
     now = deps.clock.now()
     async with deps.uow() as uow:
         await uow.accounts.ensure(telegram_id, first_name, now)
-        await hold_back(uow, deps, telegram_id, "link.open")
-        link = None
-        if looks_like_token(token):
-            link = await uow.links.by_hash(deps.vault.digest(token))
-        if link is None:
-            raise await refuse(uow, deps, telegram_id, LinkRefusal.UNKNOWN)
-        # The row lock makes the first account win when two open a fresh link at once.
-        await uow.students.lock(link.student_id)
+        link = await by_token(uow, deps, telegram_id, token, "link.open", uow.links.by_hash)
         student = await uow.students.get(link.student_id)
         teacher = await uow.teachers.get(student.teacher_id) if student else None
         assert student is not None and teacher is not None
@@ -101,10 +122,16 @@ async def bind(
 
 
 async def refuse(
-    uow: SqlUnitOfWork, deps: Deps, telegram_id: int | None, reason: LinkRefusal, **ids: int
+    uow: SqlUnitOfWork,
+    deps: Deps,
+    telegram_id: int | None,
+    reason: LinkRefusal,
+    event: str = "link.open",
+    /,
+    **ids: int,
 ) -> LinkRefused:
     """Record a refused token (the throttle counts these) and commit it before raising."""
     outcome = f"{REFUSED}:{reason.value}"
-    await uow.audit.add(audit("link.open", outcome, deps, actor=telegram_id, **ids))
+    await uow.audit.add(audit(event, outcome, deps, actor=telegram_id, **ids))
     await uow.commit()
     return LinkRefused(reason)

@@ -190,22 +190,36 @@ async def set_limit(
     """
     if value not in LIMIT_CHOICES.get(kind, ()):
         raise InvalidInput("link limit", str(value))
+    days, uses = (value, None) if kind == LinkLimit.EXPIRY else (None, value)
+    return await limit_live(deps, telegram_id, student_id, days, uses, kind=str(kind), value=value)
+
+
+async def limit_live(
+    deps: Deps,
+    telegram_id: int,
+    student_id: int,
+    days: int | None,
+    uses: int | None,
+    **detail: object,
+) -> LinkCard:
+    """Limit the live link, audited with `detail`; the card after it.
+
+    It expires `days` from now and opens at most `uses` times; None leaves that limit as it
+    is, 0 lifts it. Its callers record refusals (@records_refusals).
+    """
     now = deps.clock.now()
     async with deps.uow() as uow:
         teacher = await teacher_of(uow, telegram_id)
         student = await own_student(uow, deps, teacher, student_id)
         link = await uow.links.current(student.id)
         if link is not None and link.revoked_at is None:
-            expires = link.expires_at
-            uses = link.max_uses
-            if kind == LinkLimit.EXPIRY:
-                expires = now + timedelta(days=value) if value else None
-            else:
-                uses = value or None
-            await uow.links.set_limits(link.id, expires, uses)
-            event = teacher_act(
-                deps, teacher, "link.limits", student_id=student.id, kind=str(kind), value=value
-            )
+            expires, max_uses = link.expires_at, link.max_uses
+            if days is not None:
+                expires = now + timedelta(days=days) if days else None
+            if uses is not None:
+                max_uses = uses or None
+            await uow.links.set_limits(link.id, expires, max_uses)
+            event = teacher_act(deps, teacher, "link.limits", "ok", student_id=student.id, **detail)
             await uow.audit.add(event)
         result = await card_of(uow, deps, student)
         await uow.commit()

@@ -7,7 +7,7 @@ chat's own services (bot.services.links), with the same audit and effects.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from bot.domain.errors import InvalidInput, LinkRefusal, NotFound
@@ -15,7 +15,7 @@ from bot.domain.links import refusal_to_open
 from bot.domain.model import ShareLink, Student
 from bot.services import links
 from bot.services.context import Deps, records_refusals
-from bot.services.ownership import own_student, teacher_act, teacher_of
+from bot.services.ownership import teacher_of
 
 EVER = datetime(2000, 1, 1, tzinfo=UTC)
 FOREVER = datetime(9999, 1, 1, tzinfo=UTC)
@@ -158,31 +158,10 @@ async def _set_limits(
     deps: Deps, telegram_id: int, student_id: int, limits: NewLimits
 ) -> links.LinkCard:
     """Apply the asked limits to the student's live link; audited as the chat's limits are."""
-    now = deps.clock.now()
-    async with deps.uow() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
-        current = await uow.links.current(student.id)
-        if current is not None and current.revoked_at is None:
-            expires, uses = current.expires_at, current.max_uses
-            if limits.expires_in_days is not None:
-                days = limits.expires_in_days
-                expires = now + timedelta(days=days) if days else None
-            if limits.max_uses is not None:
-                uses = limits.max_uses or None
-            await uow.links.set_limits(current.id, expires, uses)
-            event = teacher_act(
-                deps,
-                teacher,
-                "link.limits",
-                student_id=student.id,
-                expires_in_days=limits.expires_in_days,
-                max_uses=limits.max_uses,
-            )
-            await uow.audit.add(event)
-        card = await links.card_of(uow, deps, student)
-        await uow.commit()
-    return card
+    days, uses = limits.expires_in_days, limits.max_uses
+    return await links.limit_live(
+        deps, telegram_id, student_id, days, uses, expires_in_days=days, max_uses=uses
+    )
 
 
 async def revoke(deps: Deps, telegram_id: int, student_id: int) -> LinkView:

@@ -5,22 +5,24 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.guardians import Guardian
 from storage.models import AccountRow, GuardianRow, GuardianRuleRow, StudentRow
 from storage.repositories import rows
+from storage.repositories.links import TokenLinks
 
 
 def _guardian(row: GuardianRow, name: str | None = None) -> Guardian:
     return rows.entity(Guardian, row, name=name or "")
 
 
-class SqlGuardians:
+class SqlGuardians(TokenLinks[GuardianRow, Guardian]):
     """Guardians per student; a removed one is kept (audit) but never counts again."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self._s = session
+    _row = GuardianRow
+
+    def _item(self, row: GuardianRow) -> Guardian:
+        return _guardian(row)
 
     async def add(
         self,
@@ -31,20 +33,7 @@ class SqlGuardians:
         expires_at: datetime | None,
     ) -> Guardian:
         """Store a new guardian link, not yet opened."""
-        row = GuardianRow(
-            student_id=student_id,
-            token_hash=token_hash,
-            token_encrypted=token_encrypted,
-            created_at=now,
-            expires_at=expires_at,
-            use_count=0,
-        )
-        return _guardian(await rows.inserted(self._s, row))
-
-    async def by_hash(self, token_hash: bytes) -> Guardian | None:
-        """The guardian link whose token hashes to this value."""
-        row = await self._s.scalar(select(GuardianRow).where(GuardianRow.token_hash == token_hash))
-        return _guardian(row) if row else None
+        return await self._add(student_id, token_hash, token_encrypted, now, expires_at)
 
     async def get(self, guardian_id: int) -> Guardian | None:
         """A guardian link by id."""

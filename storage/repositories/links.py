@@ -1,15 +1,20 @@
-"""Share links, found by keyed hash."""
+"""Share links, found by keyed hash; what guardian links share with them."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Generic, TypeVar
 
 from sqlalchemy import ScalarSelect, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.model import ShareLink
-from storage.models import ShareLinkRow, StudentRow
+from storage.models import GuardianRow, ShareLinkRow, StudentRow
 from storage.repositories import rows
+
+# The tables of links held as keyed hash and sealed copy, and the entity a row becomes.
+TokenRow = TypeVar("TokenRow", ShareLinkRow, GuardianRow)
+Item = TypeVar("Item")
 
 
 def newest_link_id() -> ScalarSelect[int]:
@@ -23,11 +28,51 @@ def newest_link_id() -> ScalarSelect[int]:
     )
 
 
-class SqlLinks:
-    """Links per student; at most one is live at a time."""
+class TokenLinks(Generic[TokenRow, Item]):
+    """A student's links stored as keyed hash and sealed copy: storing one, finding one."""
+
+    _row: type[TokenRow]
 
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
+
+    def _item(self, row: TokenRow) -> Item:
+        raise NotImplementedError
+
+    async def _add(
+        self,
+        student_id: int,
+        token_hash: bytes,
+        token_encrypted: bytes,
+        now: datetime,
+        expires_at: datetime | None,
+        **more: object,
+    ) -> Item:
+        """Store a new link, not yet used; `more` fills the table's own columns."""
+        row = self._row(
+            student_id=student_id,
+            token_hash=token_hash,
+            token_encrypted=token_encrypted,
+            created_at=now,
+            expires_at=expires_at,
+            use_count=0,
+            **more,
+        )
+        return self._item(await rows.inserted(self._s, row))
+
+    async def by_hash(self, token_hash: bytes) -> Item | None:
+        """The link whose token hashes to this value."""
+        row = await self._s.scalar(select(self._row).where(self._row.token_hash == token_hash))
+        return self._item(row) if row else None
+
+
+class SqlLinks(TokenLinks[ShareLinkRow, ShareLink]):
+    """Links per student; at most one is live at a time."""
+
+    _row = ShareLinkRow
+
+    def _item(self, row: ShareLinkRow) -> ShareLink:
+        return rows.link(row)
 
     async def add(
         self,
@@ -39,24 +84,15 @@ class SqlLinks:
         max_uses: int | None,
     ) -> ShareLink:
         """Store a new link."""
-        row = ShareLinkRow(
-            student_id=student_id,
-            token_hash=token_hash,
-            token_encrypted=token_encrypted,
-            created_at=now,
-            expires_at=expires_at,
+        return await self._add(
+            student_id,
+            token_hash,
+            token_encrypted,
+            now,
+            expires_at,
             max_uses=max_uses,
-            use_count=0,
             replaced=False,
         )
-        return rows.link(await rows.inserted(self._s, row))
-
-    async def by_hash(self, token_hash: bytes) -> ShareLink | None:
-        """The link whose token hashes to this value."""
-        row = await self._s.scalar(
-            select(ShareLinkRow).where(ShareLinkRow.token_hash == token_hash)
-        )
-        return rows.link(row) if row else None
 
     async def current(self, student_id: int) -> ShareLink | None:
         """The student's newest link (revoked or not)."""
