@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from bot.domain.booking import reminder_times
 from bot.domain.guardian_notices import GuardianEvent, GuardianNotice, GuardianReminder
@@ -16,14 +15,6 @@ from bot.domain.guardians import Guardian
 from bot.domain.model import Actor, Booking, OutboxMessage, Slot, Student
 from bot.domain.notices import Lesson
 from bot.services.outbox_rows import booking_row
-
-if TYPE_CHECKING:
-    from storage.uow import SqlUnitOfWork
-
-
-async def recipients(uow: SqlUnitOfWork, student: Student, now: datetime) -> list[Guardian]:
-    """The guardians a student's notices go to now (bound, live, student not archived)."""
-    return await uow.guardians.recipients(student.id, now)
 
 
 def reminders(

@@ -10,16 +10,12 @@ unsubscribed; without SMTP configured no address can be stored, so none are writ
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from bot.domain.booking import reminder_times
-from bot.domain.mail import EMAIL
+from bot.domain.mail import EMAIL, StudentEmail
 from bot.domain.model import Booking, OutboxMessage, Slot, Student, Teacher
 from bot.domain.notice_json import dump_notice
 from bot.domain.notices import Lesson, LessonNotice, StudentReminder
-
-if TYPE_CHECKING:
-    from storage.uow import SqlUnitOfWork
 
 
 def _row(
@@ -38,19 +34,19 @@ def _row(
     )
 
 
-async def copies(
-    uow: SqlUnitOfWork,
+def copies(
     booked: tuple[Teacher, Student, Slot, Booking],
     lesson: Lesson,
     now: datetime,
+    email: StudentEmail | None,
     told: LessonNotice | None = None,
     *,
     reminders: bool = True,
 ) -> list[OutboxMessage]:
-    """The email rows of one booking event: what the student is told, and/or the reminders."""
+    """The email rows of one booking event for the student's address (none unless it takes
+    notices): what the student is told, and/or the reminders."""
     teacher, student, slot, booking = booked
-    address = await uow.student_emails.get(student.id)
-    if address is None or not address.wants_notices:
+    if email is None or not email.wants_notices:
         return []
     queued = []
     if told is not None:

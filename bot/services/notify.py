@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
+from bot.domain.audience import Audience
 from bot.domain.booking import change_deadline, reminder_times
 from bot.domain.guardian_notices import GuardianEvent
 from bot.domain.guardians import Guardian
@@ -116,12 +117,19 @@ def _reminders(
     return queued + for_guardians
 
 
-async def schedule_reminders(uow: SqlUnitOfWork, booked: Booked, now: datetime) -> None:
+async def audience(uow: SqlUnitOfWork, student: Student, now: datetime) -> Audience:
+    """Who else hears of the student's lessons now (guardians, an address), in one read."""
+    return await uow.guardians.audience(student.id, now)
+
+
+async def schedule_reminders(
+    uow: SqlUnitOfWork, booked: Booked, now: datetime, told: Audience | None = None
+) -> None:
     """Queue the lesson's reminders (each at most once; by email and to guardians too), in one
-    statement."""
-    followers = await guardians.recipients(uow, booked.student, now)
-    mailed = await mail_notify.copies(uow, booked, lesson_facts(*booked), now)
-    await uow.outbox.add_many(_reminders(booked, now, followers) + mailed, now)
+    statement; `told` is the student's audience when the caller read it already."""
+    told = told or await audience(uow, booked.student, now)
+    mailed = mail_notify.copies(booked, lesson_facts(*booked), now, told.email)
+    await uow.outbox.add_many(_reminders(booked, now, told.guardians) + mailed, now)
 
 
 async def replan_reminders(uow: SqlUnitOfWork, teacher: Teacher, now: datetime) -> int:
@@ -146,19 +154,19 @@ async def booking_made(
 ) -> None:
     """Tell the teacher and the guardians and plan the reminders (whoever booked sees the
     confirmation at once): every row in one statement, each at most once."""
-    followers = await guardians.recipients(uow, booked.student, now)
-    queued = _reminders(booked, now, followers)
+    heard = await audience(uow, booked.student, now)
+    queued = _reminders(booked, now, heard.guardians)
     told = (GuardianEvent.BOOKED, Actor.STUDENT)
     lesson, who = lesson_facts(*booked), booked.student
     queued += guardians.copies(
-        lesson, booked.booking, followers, now, told, actor=actor, student=who
+        lesson, booked.booking, heard.guardians, now, told, actor=actor, student=who
     )
     if booked.teacher.settings.notifications_enabled:
         notice = BookingNew(lesson=lesson)
         key = f"{notice.kind}:{booked.booking.id}"
         queued.insert(0, booking_row(notice, booked.teacher.telegram_id, booked.booking, now, key))
     # The student's email confirmation is the teacher's notice, told from their side.
-    queued += await mail_notify.copies(uow, booked, lesson, now, BookingNew(lesson=lesson))
+    queued += mail_notify.copies(booked, lesson, now, heard.email, BookingNew(lesson=lesson))
     await uow.outbox.add_many(queued, now)
 
 
@@ -177,10 +185,10 @@ async def booking_cancelled(
     await uow.outbox.withdraw_for_booking(booking.id, REMINDER_KINDS)
     lesson = lesson_facts(*booked)
     told: CancelledByStudent | CancelledByTeacher
-    followers = await guardians.recipients(uow, student, now)
+    heard = await audience(uow, student, now)
     what = (GuardianEvent.CANCELLED, by)
     copies = guardians.copies(
-        lesson, booking, followers, now, what, actor=actor, student=student, reason=reason
+        lesson, booking, heard.guardians, now, what, actor=actor, student=student, reason=reason
     )
     await uow.outbox.add_many(copies, now)
     if by == Actor.STUDENT:
@@ -191,7 +199,7 @@ async def booking_cancelled(
         told = CancelledByTeacher(lesson=lesson, by=by, reason=reason)
         if student.telegram_id is not None:
             await _tell(uow, told, student.telegram_id, booking, now)
-    mailed = await mail_notify.copies(uow, booked, lesson, now, told, reminders=False)
+    mailed = mail_notify.copies(booked, lesson, now, heard.email, told, reminders=False)
     await uow.outbox.add_many(mailed, now)
 
 
@@ -209,15 +217,15 @@ async def booking_rescheduled(
     new_slot, new_booking = new
     await uow.outbox.withdraw_for_booking(old_booking.id, REMINDER_KINDS)
     booked = Booked(teacher, student, new_slot, new_booking)
-    followers = await guardians.recipients(uow, student, now)
-    queued = _reminders(booked, now, followers)
+    heard = await audience(uow, student, now)
+    queued = _reminders(booked, now, heard.guardians)
     lesson = lesson_facts(*booked)
     notice = BookingRescheduled(lesson=lesson, old_starts_at=old_slot.starts_at)
     told = (GuardianEvent.MOVED, Actor.STUDENT)
     queued += guardians.copies(
         lesson,
         new_booking,
-        followers,
+        heard.guardians,
         now,
         told,
         actor=actor,
@@ -227,7 +235,7 @@ async def booking_rescheduled(
     if teacher.settings.notifications_enabled:
         key = f"{notice.kind}:{new_booking.id}"
         queued.insert(0, booking_row(notice, teacher.telegram_id, new_booking, now, key))
-    queued += await mail_notify.copies(uow, booked, lesson, now, notice)
+    queued += mail_notify.copies(booked, lesson, now, heard.email, notice)
     await uow.outbox.add_many(queued, now)
 
 
@@ -237,10 +245,11 @@ async def booked_by_teacher(uow: SqlUnitOfWork, booked: Booked, now: datetime, r
     notice = BookedByTeacher(lesson=lesson, reason=reason)
     if booked.student.telegram_id is not None:
         await _tell(uow, notice, booked.student.telegram_id, booked.booking, now)
-    mailed = await mail_notify.copies(uow, booked, lesson, now, notice, reminders=False)
+    heard = await audience(uow, booked.student, now)
+    mailed = mail_notify.copies(booked, lesson, now, heard.email, notice, reminders=False)
     await uow.outbox.add_many(mailed, now)
-    await _tell_guardians(uow, booked, now, (GuardianEvent.BOOKED, reason))
-    await schedule_reminders(uow, booked, now)
+    await _tell_guardians(uow, booked, now, heard, (GuardianEvent.BOOKED, reason))
+    await schedule_reminders(uow, booked, now, heard)
 
 
 async def moved_by_teacher(
@@ -252,26 +261,28 @@ async def moved_by_teacher(
     notice = MovedByTeacher(lesson=lesson, old_starts_at=old.slot.starts_at, reason=reason)
     if new.student.telegram_id is not None:
         await _tell(uow, notice, new.student.telegram_id, new.booking, now)
-    mailed = await mail_notify.copies(uow, new, lesson, now, notice, reminders=False)
+    heard = await audience(uow, new.student, now)
+    mailed = mail_notify.copies(new, lesson, now, heard.email, notice, reminders=False)
     await uow.outbox.add_many(mailed, now)
-    await _tell_guardians(uow, new, now, (GuardianEvent.MOVED, reason), old.slot.starts_at)
-    await schedule_reminders(uow, new, now)
+    what = (GuardianEvent.MOVED, reason)
+    await _tell_guardians(uow, new, now, heard, what, old.slot.starts_at)
+    await schedule_reminders(uow, new, now, heard)
 
 
 async def _tell_guardians(
     uow: SqlUnitOfWork,
     booked: Booked,
     now: datetime,
+    heard: Audience,
     what: tuple[GuardianEvent, str],
     old_starts_at: datetime | None = None,
 ) -> None:
     """Tell the student's guardians what the teacher did to the lesson, and why."""
-    followers = await guardians.recipients(uow, booked.student, now)
     event, reason = what
     copies = guardians.copies(
         lesson_facts(*booked),
         booked.booking,
-        followers,
+        heard.guardians,
         now,
         (event, Actor.TEACHER),
         old_starts_at=old_starts_at,

@@ -4,16 +4,29 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 
+from bot.domain.audience import Audience
 from bot.domain.guardians import Guardian
-from storage.models import AccountRow, GuardianRow, GuardianRuleRow, StudentRow
+from storage.models import AccountRow, GuardianRow, GuardianRuleRow, StudentEmailRow, StudentRow
 from storage.repositories import rows
 from storage.repositories.links import TokenLinks
+from storage.repositories.student_emails import email_entity
 
 
 def _guardian(row: GuardianRow, name: str | None = None) -> Guardian:
     return rows.entity(Guardian, row, name=name or "")
+
+
+def _told(now: datetime) -> ColumnElement[bool]:
+    """Joins a student to the guardians told of their lessons: bound, live, not archived."""
+    return and_(
+        GuardianRow.student_id == StudentRow.id,
+        GuardianRow.telegram_id.is_not(None),
+        GuardianRow.removed_at.is_(None),
+        or_(GuardianRow.expires_at.is_(None), GuardianRow.expires_at > now),
+        StudentRow.archived.is_(False),
+    )
 
 
 class SqlGuardians(TokenLinks[GuardianRow, Guardian]):
@@ -78,17 +91,27 @@ class SqlGuardians(TokenLinks[GuardianRow, Guardian]):
         """The bound, live guardians of a student: who is told of the student's lessons."""
         query = (
             select(GuardianRow)
-            .join(StudentRow, StudentRow.id == GuardianRow.student_id)
-            .where(
-                GuardianRow.student_id == student_id,
-                GuardianRow.telegram_id.is_not(None),
-                GuardianRow.removed_at.is_(None),
-                or_(GuardianRow.expires_at.is_(None), GuardianRow.expires_at > now),
-                StudentRow.archived.is_(False),
-            )
+            .join(StudentRow, _told(now))
+            .where(GuardianRow.student_id == student_id)
             .order_by(GuardianRow.id)
         )
         return [_guardian(row) for row in await self._s.scalars(query)]
+
+    async def audience(self, student_id: int, now: datetime) -> Audience:
+        """The guardians told of a student's lessons and the student's address, in one read
+        (every booking's notices ask both)."""
+        query = (
+            select(GuardianRow, StudentEmailRow)
+            .select_from(StudentRow)
+            .outerjoin(GuardianRow, _told(now))
+            .outerjoin(StudentEmailRow, StudentEmailRow.student_id == StudentRow.id)
+            .where(StudentRow.id == student_id)
+            .order_by(GuardianRow.id)
+        )
+        found = (await self._s.execute(query)).all()
+        told = tuple(_guardian(g) for g, _ in found if g is not None)
+        email = found[0][1] if found else None
+        return Audience(told, email_entity(email) if email is not None else None)
 
     async def bind(self, guardian_id: int, telegram_id: int, now: datetime) -> None:
         """Bind the link to the account that opened it first."""

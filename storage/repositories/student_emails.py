@@ -12,7 +12,8 @@ from storage.models import StudentEmailRow
 from storage.repositories import rows
 
 
-def _entity(row: StudentEmailRow) -> StudentEmail:
+def email_entity(row: StudentEmailRow) -> StudentEmail:
+    """The domain address of a stored row."""
     return StudentEmail(
         row.student_id, row.address, row.notices, row.unsubscribed_at, row.token_sealed
     )
@@ -27,7 +28,7 @@ class SqlStudentEmails:
     async def get(self, student_id: int) -> StudentEmail | None:
         """The student's address, if their card has one."""
         row = await self._s.get(StudentEmailRow, student_id)
-        return _entity(row) if row is not None else None
+        return email_entity(row) if row is not None else None
 
     async def put(
         self, student_id: int, address: str, token_hash: bytes, sealed: bytes, now: datetime
@@ -43,7 +44,7 @@ class SqlStudentEmails:
         row.unsubscribed_at = None
         row.updated_at = now
         await self._s.flush()
-        return _entity(row)
+        return email_entity(row)
 
     async def set_notices(self, student_id: int, on: bool, now: datetime) -> bool:
         """Turn lesson notices by email on or off; False when the card has no address."""
@@ -65,7 +66,7 @@ class SqlStudentEmails:
         row = await self._s.scalar(
             select(StudentEmailRow).where(StudentEmailRow.token_hash == token_hash)
         )
-        return _entity(row) if row is not None else None
+        return email_entity(row) if row is not None else None
 
     async def unsubscribe(self, student_id: int, now: datetime) -> None:
         """No more mail to this address (kept, so the teacher sees its owner said no)."""

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import timedelta
 
+from bot.domain.audience import Audience
 from bot.domain.clock import ManualClock
 from bot.domain.errors import LinkRefusal, LinkRefused, TooManyAttempts
 from bot.domain.model import OutboxStatus
@@ -53,3 +55,39 @@ async def test_guessed_guardian_tokens_count_towards_the_same_throttle(
     guesses = [f"g_guess-{n:04d}-abcdefghijklmnop" for n in range(4)]
     assert [await _open(deps, 66, g) for g in guesses[:3]] == [LinkRefusal.UNKNOWN.value] * 3
     assert await _open(deps, 66, guesses[3]) == "wait"
+
+
+async def test_a_students_audience_is_their_live_bound_guardians_and_their_address(
+    uow: Callable[[], SqlUnitOfWork], clock: ManualClock
+) -> None:
+    now = clock.now()
+    teacher = await make_teacher(uow, now, 510)
+    student = await make_student(uow, teacher, 511, now)
+    async with uow() as u:
+        assert await u.guardians.audience(student.id, now) == Audience(), "nobody else yet"
+        made = [
+            await u.guardians.add(student.id, bytes([n]) * 32, b"sealed", now, expires)
+            for n, expires in enumerate([None, now + timedelta(days=1), now, None, None])
+        ]
+        live, lasting, expired, removed, unopened = made
+        for account, guardian in enumerate([live, lasting, expired, removed], start=700):
+            await u.guardians.bind(guardian.id, account, now)
+        await u.guardians.remove(removed.id, now)
+        await u.commit()
+    async with uow() as u:
+        heard = await u.guardians.audience(student.id, now)
+        assert [g.id for g in heard.guardians] == [live.id, lasting.id]
+        assert heard.guardians == tuple(await u.guardians.recipients(student.id, now))
+        assert heard.email is None
+        await u.student_emails.put(student.id, "anna@example.com", b"h" * 32, b"s", now)
+        await u.commit()
+    async with uow() as u:
+        heard = await u.guardians.audience(student.id, now)
+        assert heard.email is not None and heard.email.address == "anna@example.com"
+        assert len(heard.guardians) == 2, "one row per guardian, the address beside each"
+        await u.students.update(student.id, archived=True)
+        await u.commit()
+    async with uow() as u:
+        heard = await u.guardians.audience(student.id, now)
+    assert heard.guardians == (), "an archived student's guardians are told nothing"
+    assert heard.email is not None, "the address stays on the card"
