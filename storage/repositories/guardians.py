@@ -49,8 +49,10 @@ class SqlGuardians(TokenLinks[GuardianRow, Guardian]):
         return await self._add(student_id, token_hash, token_encrypted, now, expires_at)
 
     async def get(self, guardian_id: int) -> Guardian | None:
-        """A guardian link by id."""
-        row = await self._s.get(GuardianRow, guardian_id)
+        """A guardian link by id, as stored now (not as this session first read it)."""
+        # Opening a link reads it by hash, then waits for the student's lock: the row read
+        # again after that must show a binding another account committed meanwhile.
+        row = await self._s.get(GuardianRow, guardian_id, populate_existing=True)
         return _guardian(row) if row else None
 
     async def of_student(self, student_id: int) -> list[Guardian]:

@@ -7,6 +7,8 @@ import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
+
 from bot.domain.audience import Audience
 from bot.domain.clock import ManualClock
 from bot.domain.errors import LinkRefusal, LinkRefused, TooManyAttempts
@@ -69,7 +71,7 @@ async def test_a_students_audience_is_their_live_bound_guardians_and_their_addre
             await u.guardians.add(student.id, bytes([n]) * 32, b"sealed", now, expires)
             for n, expires in enumerate([None, now + timedelta(days=1), now, None, None])
         ]
-        live, lasting, expired, removed, unopened = made
+        live, lasting, expired, removed, _unopened = made
         for account, guardian in enumerate([live, lasting, expired, removed], start=700):
             await u.guardians.bind(guardian.id, account, now)
         await u.guardians.remove(removed.id, now)
@@ -91,3 +93,27 @@ async def test_a_students_audience_is_their_live_bound_guardians_and_their_addre
         heard = await u.guardians.audience(student.id, now)
     assert heard.guardians == (), "an archived student's guardians are told nothing"
     assert heard.email is not None, "the address stays on the card"
+
+
+# PostgreSQL only: SQLite's writers are serial, so no binding can land between the readings.
+@pytest.mark.postgres
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_a_guardian_read_again_shows_a_binding_committed_meanwhile(
+    uow: Callable[[], SqlUnitOfWork], clock: ManualClock
+) -> None:
+    # Opening a link reads it by hash, then waits for the student's lock; by then another
+    # account may have bound it, and the second reading must see that (first account wins).
+    now = clock.now()
+    teacher = await make_teacher(uow, now, 520)
+    student = await make_student(uow, teacher, 521, now)
+    async with uow() as u:
+        made = await u.guardians.add(student.id, b"g" * 32, b"sealed", now, None)
+        await u.commit()
+    async with uow() as opening:
+        first_read = await opening.guardians.by_hash(b"g" * 32)
+        assert first_read is not None and first_read.telegram_id is None
+        async with uow() as other:
+            await other.guardians.bind(made.id, 720, now)
+            await other.commit()
+        again = await opening.guardians.get(made.id)
+    assert again is not None and again.telegram_id == 720

@@ -19,7 +19,7 @@ from bot.domain.errors import SlotRefused
 from bot.domain.model import OutboxStatus, Slot, Student, Teacher
 from bot.domain.notices import NoticeKind
 from bot.domain.waitlist import WaitlistRefused, WaitState
-from bot.services import booking, series, teacher_booking, waitlist, waitlist_offers
+from bot.services import booking, seats, series, teacher_booking, waitlist, waitlist_offers
 from bot.services.context import Deps
 from storage.migrate import alembic_config, upgrade_to_head
 from storage.models import SlotRow
@@ -228,3 +228,28 @@ async def test_the_holder_may_book_the_held_seat_weekly(
     started = await series.start(deps, ben.telegram_id or 0, ben.id, slot.id, 2)
     assert [o.starts_at for o in started.booked] == [slot.starts_at]  # his hold, not "full"
     assert await _seats(uow, slot.id) == (1, 0)
+
+
+async def test_a_seat_held_for_the_student_after_their_slot_was_read_is_still_theirs(
+    deps: Deps, uow: Callable[[], SqlUnitOfWork]
+) -> None:
+    # The teacher adds a seat; Ben's Confirm reads it free, with nothing held; before his seat
+    # is taken, the waitlist holds that seat for him (another transaction): his own offer
+    # books it, where "full" would refuse him the seat held for him.
+    teacher, slot, _, [ben] = await _full_slot(deps, uow, 1, 1, 5600)
+    async with uow() as u:
+        await u.session.execute(update(SlotRow).where(SlotRow.id == slot.id).values(capacity=2))
+        await u.commit()
+    async with uow() as u:
+        read_before = await u.slots.get(slot.id)
+    assert read_before is not None and (read_before.booked, read_before.held) == (1, 0)
+    async with uow() as u:
+        assert await waitlist_offers.offer_freed(u, deps.clock.now(), slot.id) == 1
+        await u.commit()
+    assert await _seats(uow, slot.id) == (1, 1)  # held for Ben
+    async with uow() as u:
+        await seats.take(u, deps, ben, read_before, teacher)
+        await u.commit()
+    assert await _seats(uow, slot.id) == (2, 0)
+    async with uow() as u:
+        assert await u.waitlist.of_students([ben.id]) == [], "his offer was used, not left open"
