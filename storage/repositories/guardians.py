@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 
 from bot.domain.audience import Audience
 from bot.domain.guardians import Guardian
@@ -18,15 +18,32 @@ def _guardian(row: GuardianRow, name: str | None = None) -> Guardian:
     return rows.entity(Guardian, row, name=name or "")
 
 
-def _told(now: datetime) -> ColumnElement[bool]:
-    """Joins a student to the guardians told of their lessons: bound, live, not archived."""
-    return and_(
-        GuardianRow.student_id == StudentRow.id,
-        GuardianRow.telegram_id.is_not(None),
-        GuardianRow.removed_at.is_(None),
-        or_(GuardianRow.expires_at.is_(None), GuardianRow.expires_at > now),
-        StudentRow.archived.is_(False),
-    )
+# Joins a student to the guardians told of their lessons: bound, live, student not archived.
+_TOLD = and_(
+    GuardianRow.student_id == StudentRow.id,
+    GuardianRow.telegram_id.is_not(None),
+    GuardianRow.removed_at.is_(None),
+    or_(
+        GuardianRow.expires_at.is_(None),
+        GuardianRow.expires_at > bindparam("now", type_=GuardianRow.expires_at.type),
+    ),
+    StudentRow.archived.is_(False),
+)
+_RECIPIENTS = (
+    select(GuardianRow)
+    .join(StudentRow, _TOLD)
+    .where(GuardianRow.student_id == bindparam("student_id"))
+    .order_by(GuardianRow.id)
+)
+# Every booking's notices ask this: built once, with its cache key.
+_AUDIENCE = (
+    select(GuardianRow, StudentEmailRow)
+    .select_from(StudentRow)
+    .outerjoin(GuardianRow, _TOLD)
+    .outerjoin(StudentEmailRow, StudentEmailRow.student_id == StudentRow.id)
+    .where(StudentRow.id == bindparam("student_id"))
+    .order_by(GuardianRow.id)
+)
 
 
 class SqlGuardians(TokenLinks[GuardianRow, Guardian]):
@@ -91,26 +108,14 @@ class SqlGuardians(TokenLinks[GuardianRow, Guardian]):
 
     async def recipients(self, student_id: int, now: datetime) -> list[Guardian]:
         """The bound, live guardians of a student: who is told of the student's lessons."""
-        query = (
-            select(GuardianRow)
-            .join(StudentRow, _told(now))
-            .where(GuardianRow.student_id == student_id)
-            .order_by(GuardianRow.id)
-        )
-        return [_guardian(row) for row in await self._s.scalars(query)]
+        found = await self._s.scalars(_RECIPIENTS, {"student_id": student_id, "now": now})
+        return [_guardian(row) for row in found]
 
     async def audience(self, student_id: int, now: datetime) -> Audience:
         """The guardians told of a student's lessons and the student's address, in one read
         (every booking's notices ask both)."""
-        query = (
-            select(GuardianRow, StudentEmailRow)
-            .select_from(StudentRow)
-            .outerjoin(GuardianRow, _told(now))
-            .outerjoin(StudentEmailRow, StudentEmailRow.student_id == StudentRow.id)
-            .where(StudentRow.id == student_id)
-            .order_by(GuardianRow.id)
-        )
-        found = (await self._s.execute(query)).all()
+        values = {"student_id": student_id, "now": now}
+        found = (await self._s.execute(_AUDIENCE, values)).all()
         told = tuple(_guardian(g) for g, _ in found if g is not None)
         email = found[0][1] if found else None
         return Audience(told, email_entity(email) if email is not None else None)

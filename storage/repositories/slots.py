@@ -22,6 +22,19 @@ SLOTS = SlotRow.__table__
 # Built once: a booking runs these on every Confirm (SQLAlchemy still caches their SQL).
 _slots = cast(Table, SlotRow.__table__)
 _SLOT = select(_slots).where(_slots.c.id == bindparam("slot_id"))
+# Every booking checks its neighbours (buffers, overlaps): built once, with its cache key.
+_BOOKED_BETWEEN = (
+    select(_slots)
+    .where(
+        _slots.c.teacher_id == bindparam("teacher_id"),
+        _slots.c.booked > 0,
+        _slots.c.status.in_((SlotStatus.OPEN.value, SlotStatus.EXTRA.value)),
+        _slots.c.starts_at > bindparam("earliest", type_=_slots.c.starts_at.type),
+        _slots.c.starts_at < bindparam("end", type_=_slots.c.starts_at.type),
+        _slots.c.ends_at > bindparam("start", type_=_slots.c.ends_at.type),
+    )
+    .order_by(_slots.c.starts_at)
+)
 _TAKE_SEAT = (
     update(_slots)
     .where(
@@ -129,20 +142,9 @@ class SqlSlots:
         No lesson is longer than MAX_SLOT_MINUTES, so the index range starts that much before
         `start`: the cost is the span's, never the teacher's whole history.
         """
-        table = SlotRow.__table__
-        query = (
-            select(table)
-            .where(
-                table.c.teacher_id == teacher_id,
-                table.c.booked > 0,
-                table.c.status.in_((SlotStatus.OPEN.value, SlotStatus.EXTRA.value)),
-                table.c.starts_at > start - timedelta(minutes=MAX_SLOT_MINUTES),
-                table.c.starts_at < end,
-                table.c.ends_at > start,
-            )
-            .order_by(table.c.starts_at)
-        )
-        return [rows.slot(row) for row in (await self._s.execute(query)).all()]
+        earliest = start - timedelta(minutes=MAX_SLOT_MINUTES)
+        values = {"teacher_id": teacher_id, "earliest": earliest, "start": start, "end": end}
+        return [rows.slot(row) for row in (await self._s.execute(_BOOKED_BETWEEN, values)).all()]
 
     async def add_extra(
         self, teacher_id: int, starts_at: datetime, ends_at: datetime, subject: str
