@@ -20,7 +20,7 @@ from bot.domain.model import Student, Teacher
 from bot.security import TOKEN_CHARS
 from bot.services import guardian_notices, link_opening, notify, student_home
 from bot.services.context import Deps, audit, records_refusals
-from bot.services.ownership import own_student, teacher_act, teacher_of
+from bot.services.ownership import teacher_act, teacher_and_student
 from bot.services.student_home import Home
 
 if TYPE_CHECKING:
@@ -83,8 +83,7 @@ async def _connected(
 async def connected(deps: Deps, telegram_id: int, student_id: int) -> Connected:
     """The teacher's view of who is connected to one of their students."""
     async with deps.reading() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
+        _teacher, student = await teacher_and_student(uow, deps, telegram_id, student_id)
         return await _connected(uow, deps, student)
 
 
@@ -99,8 +98,7 @@ async def _changed(
     `change` returns the token of a link it made, for the card to share once more.
     """
     async with deps.uow() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
+        teacher, student = await teacher_and_student(uow, deps, telegram_id, student_id)
         token = await change(uow, teacher, student)
         result = await _connected(uow, deps, student, token)
         await uow.commit()

@@ -24,7 +24,7 @@ from bot.domain.model import ShareLink, Student, Teacher
 from bot.domain.notices import NewLink
 from bot.services import notify
 from bot.services.context import Deps, records_refusals
-from bot.services.ownership import own_student, student_of, teacher_act, teacher_of
+from bot.services.ownership import student_of, teacher_act, teacher_and_student, teacher_of
 
 if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
@@ -110,8 +110,7 @@ async def _stake(uow: SqlUnitOfWork, deps: Deps, student: Student) -> LinkStake:
 async def stake(deps: Deps, telegram_id: int, student_id: int) -> LinkStake:
     """What changing this student's link would mean, for the card that asks first."""
     async with deps.reading() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
+        _teacher, student = await teacher_and_student(uow, deps, telegram_id, student_id)
         return await _stake(uow, deps, student)
 
 
@@ -122,8 +121,7 @@ async def _change(deps: Deps, telegram_id: int, student_id: int, action: str) ->
     after a regeneration they reach whoever opens the new link.
     """
     async with deps.uow() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
+        teacher, student = await teacher_and_student(uow, deps, telegram_id, student_id)
         before = await _stake(uow, deps, student)
         if action == "revoke":
             await uow.links.revoke_all(student.id, deps.clock.now(), replaced=False)
@@ -209,8 +207,7 @@ async def limit_live(
     """
     now = deps.clock.now()
     async with deps.uow() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
+        teacher, student = await teacher_and_student(uow, deps, telegram_id, student_id)
         link = await uow.links.current(student.id)
         if link is not None and link.revoked_at is None:
             expires, max_uses = link.expires_at, link.max_uses

@@ -70,6 +70,14 @@ async def own_student(uow: SqlUnitOfWork, deps: Deps, teacher: Teacher, student_
     return owned(deps, teacher, "student", student_id, await uow.students.get(student_id))
 
 
+async def teacher_and_student(
+    uow: SqlUnitOfWork, deps: Deps, telegram_id: int, student_id: int
+) -> tuple[Teacher, Student]:
+    """The calling teacher and their own student (NotATeacher; a foreign id refused, audited)."""
+    teacher = await teacher_of(uow, telegram_id)
+    return teacher, await own_student(uow, deps, teacher, student_id)
+
+
 async def own_booking(
     uow: SqlUnitOfWork, deps: Deps, teacher: Teacher, booking_id: int
 ) -> tuple[Booking, Slot]:

@@ -20,7 +20,7 @@ from bot.domain.series_notices import SeriesBooked, SeriesFacts, SeriesNotice
 from bot.services import notify, seats
 from bot.services.context import Deps, audit, records_refusals
 from bot.services.notify import Booked
-from bot.services.ownership import own_student, teacher_of
+from bot.services.ownership import teacher_and_student
 from bot.services.series_model import Occurrence, SeriesOffer, Started
 from bot.services.student_home import resolve_student, viewer_zone
 
@@ -265,8 +265,7 @@ async def start_for_student(
 ) -> Started:
     """A teacher books a weekly series for their student; the student is told once."""
     async with deps.uow() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
+        teacher, student = await teacher_and_student(uow, deps, telegram_id, student_id)
         pair = (teacher, student)
         series, done = await _start(uow, deps, pair, slot_id, weeks, Actor.TEACHER)
         await _announce(uow, deps, pair, series, done)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.model import Slot
 from bot.domain.series import week_choices
 from bot.services.context import Deps, records_refusals
-from bot.services.ownership import own_student, teacher_of
+from bot.services.ownership import teacher_and_student
 
 MAX_DAYS = 14  # days with free times offered at once: two weeks of a busy tutor fit a screen
 
@@ -30,8 +30,7 @@ async def free_times(deps: Deps, telegram_id: int, student_id: int) -> FreeTimes
     """The teacher's open, unfilled slots within the horizon, on the first days that have any."""
     now = deps.clock.now()
     async with deps.reading() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
+        teacher, student = await teacher_and_student(uow, deps, telegram_id, student_id)
         slots = await uow.slots.between(
             teacher.id, now, now + timedelta(days=teacher.settings.horizon_days)
         )

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from bot.domain.model import AuditEvent, BookingStatus, ShareLink, Student, Teacher
 from bot.services import analytics as a
 from bot.services.context import Deps, records_refusals
-from bot.services.ownership import own_student, student_of, teacher_of
+from bot.services.ownership import student_of, teacher_and_student, teacher_of
 
 if TYPE_CHECKING:
     from storage.repositories.stats import Activity
@@ -177,8 +177,7 @@ async def student_events(
     """A page of the audit events about one of the teacher's students, newest first."""
     page = max(page, 0)
     async with deps.reading() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
+        teacher, student = await teacher_and_student(uow, deps, telegram_id, student_id)
         found = await uow.audit.recent(
             student_id=student.id, offset=page * EVENTS_PER_PAGE, limit=EVENTS_PER_PAGE + 1
         )

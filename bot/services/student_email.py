@@ -18,7 +18,7 @@ from bot.domain.notice_json import dump_notice
 from bot.domain.notices import NewLink
 from bot.services.context import Deps, audit
 from bot.services.links import LinkCard, card_of
-from bot.services.ownership import own_student, teacher_act, teacher_of
+from bot.services.ownership import teacher_act, teacher_and_student
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,7 @@ class EmailCard:
 async def email_card(deps: Deps, telegram_id: int, student_id: int) -> EmailCard:
     """The student's address and switches, for one of the teacher's students."""
     async with deps.reading() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
+        _teacher, student = await teacher_and_student(uow, deps, telegram_id, student_id)
         return EmailCard(student, await uow.student_emails.get(student.id))
 
 
@@ -45,8 +44,7 @@ async def set_address(deps: Deps, telegram_id: int, student_id: int, typed: str)
     address = normalised_address(typed)
     now = deps.clock.now()
     async with deps.uow() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
+        teacher, student = await teacher_and_student(uow, deps, telegram_id, student_id)
         found = await uow.student_emails.get(student.id)
         if found is None or found.address.lower() != address.lower():
             token = deps.vault.new_token()
@@ -62,8 +60,7 @@ async def set_address(deps: Deps, telegram_id: int, student_id: int, typed: str)
 async def set_notices(deps: Deps, telegram_id: int, student_id: int, on: bool) -> EmailCard:
     """Turn lesson notices and reminders by email on or off for this student."""
     async with deps.uow() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
+        _teacher, student = await teacher_and_student(uow, deps, telegram_id, student_id)
         await uow.student_emails.set_notices(student.id, on, deps.clock.now())
         found = await uow.student_emails.get(student.id)
         await uow.commit()
@@ -73,8 +70,7 @@ async def set_notices(deps: Deps, telegram_id: int, student_id: int, on: bool) -
 async def remove(deps: Deps, telegram_id: int, student_id: int) -> EmailCard:
     """Forget the student's address (not one that unsubscribed); queued mail is not sent."""
     async with deps.uow() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
+        teacher, student = await teacher_and_student(uow, deps, telegram_id, student_id)
         found = await uow.student_emails.get(student.id)
         if found is not None and not found.reachable:
             # The owner's "no more mail" is kept: forgetting it would let the same address
@@ -90,8 +86,7 @@ async def send_link(deps: Deps, telegram_id: int, student_id: int) -> tuple[Link
     """Queue the live link (with its QR code) for the student's address; MailRefused if not."""
     now = deps.clock.now()
     async with deps.uow() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
+        teacher, student = await teacher_and_student(uow, deps, telegram_id, student_id)
         found = await uow.student_emails.get(student.id)
         if found is None:
             raise MailRefused(MailRefusal.NO_ADDRESS)

@@ -12,7 +12,7 @@ from bot.domain.students import check_name_free
 from bot.domain.teacher_settings import clean_name
 from bot.services import links, seats
 from bot.services.context import Deps, records_refusals
-from bot.services.ownership import own_student, teacher_act, teacher_of
+from bot.services.ownership import teacher_act, teacher_and_student, teacher_of
 
 PAGE_SIZE = 8
 
@@ -97,8 +97,7 @@ async def student_card(deps: Deps, telegram_id: int, student_id: int) -> Student
     """A student's card: link, coming lessons and usage numbers."""
     now = deps.clock.now()
     async with deps.reading() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
+        teacher, student = await teacher_and_student(uow, deps, telegram_id, student_id)
         link = await links.card_of(uow, deps, student)
         rows = await uow.bookings.of_student(student.id, confirmed_only=False)
         account = await uow.accounts.get(student.telegram_id) if student.telegram_id else None
@@ -127,8 +126,7 @@ async def rename(deps: Deps, telegram_id: int, student_id: int, name: str) -> St
     """Give a student another name."""
     clean = clean_name(name, "student_name")
     async with deps.uow() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
+        teacher, student = await teacher_and_student(uow, deps, telegram_id, student_id)
         roster = await uow.students.of_teacher(teacher.id)
         check_name_free(clean, roster, renaming=student.id)
         await uow.students.update(student.id, name=clean)
@@ -143,8 +141,7 @@ async def archive(deps: Deps, telegram_id: int, student_id: int, *, confirmed: b
     """Archive a student: link revoked, coming lessons cancelled (after confirmation)."""
     now = deps.clock.now()
     async with deps.uow() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
+        teacher, student = await teacher_and_student(uow, deps, telegram_id, student_id)
         coming = [
             (b, s)
             for b, s in await uow.bookings.of_student(student.id, after=now)

@@ -22,7 +22,13 @@ from bot.services import buffers, notify, seats
 from bot.services.booking import Lesson, lesson_of
 from bot.services.context import Deps, records_refusals
 from bot.services.notify import Booked
-from bot.services.ownership import own_booking, own_student, teacher_act, teacher_of
+from bot.services.ownership import (
+    own_booking,
+    own_student,
+    teacher_act,
+    teacher_and_student,
+    teacher_of,
+)
 
 if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWork
@@ -136,8 +142,7 @@ async def book_for(
     """Book one of the teacher's slots for their student; the student is told."""
     note = _reason(reason)
     async with deps.uow() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
+        teacher, student = await teacher_and_student(uow, deps, telegram_id, student_id)
         if student.archived:
             raise BookingNotActive()
         slot, booking = await seats.seat(uow, deps, (teacher, student), slot_id, Actor.TEACHER)
@@ -197,8 +202,7 @@ async def place_extra(
     spec = parse_extra(typed)
     now = deps.clock.now()
     async with deps.uow() as uow:
-        teacher = await teacher_of(uow, telegram_id)
-        student = await own_student(uow, deps, teacher, student_id)
+        teacher, student = await teacher_and_student(uow, deps, telegram_id, student_id)
         if student.archived:
             raise BookingNotActive()
         starts_at, ends_at = extra_times(
