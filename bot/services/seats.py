@@ -77,11 +77,10 @@ async def take(
     # read with no seat held has no offer to claim, which spares the common press a write.
     claimed = slot.held > 0 and await uow.waitlist.claim_offer(slot.id, student.id, now)
     seated = claimed or await uow.slots.take_seat(slot.id, now)
-    # On PostgreSQL the slot was read unlocked: a seat may have been held for this very
-    # student since. Their offer is theirs to take before the slot is called full.
-    if not seated and (
-        slot.held > 0 or not await uow.waitlist.claim_offer(slot.id, student.id, now)
-    ):
+    # The slot was read unlocked on PostgreSQL: a seat may have been held for this very
+    # student since (even while the claim above looked). Their offer is theirs to take
+    # before the slot is called full; only a refused seat pays for this second look.
+    if not seated and not await uow.waitlist.claim_offer(slot.id, student.id, now):
         raise SlotRefused(SlotUnavailable.FULL)  # someone else got the last seat first
     booking = await uow.bookings.add(slot.id, student.id, now)
     slot.booked += 1
