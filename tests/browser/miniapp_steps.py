@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from urllib.parse import quote
 
@@ -51,5 +52,10 @@ async def screenshot(page: Page, name: str) -> Path:
     # Neither the pointer nor the focus may land in the picture: the same page, the same png.
     await page.mouse.move(0, 0)
     await page.evaluate("document.activeElement && document.activeElement.blur()")
-    await page.screenshot(path=str(path), full_page=True)
+    picture = await page.screenshot(full_page=True)
+    # Replaced whole, never written in place: the same test on the other database may be
+    # taking the same picture in another worker at this moment.
+    partial = path.with_suffix(f".{os.getpid()}.part")
+    partial.write_bytes(picture)
+    os.replace(partial, path)
     return path
