@@ -39,9 +39,14 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     About half of a test's wall time is spent waiting (bot processes starting, the sandbox
     answering, timers), so two workers per CPU keep the CPUs busy; measured on the two-core
     machine, four workers finish in 80 % of the time two take (docs/testing.md).
-    `-n 0` runs the suite in this one process.
+    `-n 0` runs the suite in this one process; PYTEST_XDIST_AUTO_NUM_WORKERS sets the number.
     """
-    return 2 * (os.cpu_count() or 1)
+    configured = os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS")
+    if configured:
+        return int(configured)
+    # The CPUs this process may run on (a container's limit), not the machine's.
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return 2 * (usable or 1)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -43,6 +43,8 @@ SECRET_KEY = "workers-test-secret-key"
 pytestmark = [
     pytest.mark.parametrize("backend", ["postgres"], indirect=True),
     pytest.mark.asyncio(loop_scope="module"),  # the loop the module's workers are served on
+    # One pytest worker takes the whole module: its fleet of two bot processes starts once.
+    pytest.mark.xdist_group("webhook_workers"),
 ]
 
 
