@@ -34,8 +34,11 @@ PRIVATE_FILE = 0o600  # the database holds every booking and the sealed link tok
 JSON_TEXT = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 
-def create_engine(url: str) -> AsyncEngine:
-    """An async engine; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE transactions."""
+def create_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20) -> AsyncEngine:
+    """An async engine; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE transactions.
+
+    On PostgreSQL at most `pool_size + max_overflow` connections are open at once.
+    """
     if url.startswith("sqlite"):
         _owner_only_sqlite_files(make_url(url).database)
         engine = create_async_engine(
@@ -54,8 +57,8 @@ def create_engine(url: str) -> AsyncEngine:
     engine = create_async_engine(
         parsed,
         connect_args=connect_args,
-        pool_size=10,
-        max_overflow=20,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
         json_serializer=JSON_TEXT,
     )
     _replace_closed_postgres_connections(engine)

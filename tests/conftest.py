@@ -133,8 +133,13 @@ async def empty_engine(empty_database_url: str) -> AsyncIterator[AsyncEngine]:
 
 @pytest.fixture
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    """An engine on this test's database at head."""
-    eng = create_engine(database_url)
+    """An engine on this test's database at head.
+
+    At most eight connections: the suite's workers (and a second run beside it) share one
+    PostgreSQL server of 100, and a race of fifty students would otherwise take thirty.
+    Eight transactions at once still race for every seat.
+    """
+    eng = create_engine(database_url, pool_size=4, max_overflow=4)
     yield eng
     await eng.dispose()
 
