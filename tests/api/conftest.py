@@ -4,7 +4,6 @@ server on a free port, and an HTTP client that can sign Mini App initData as any
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,16 +14,10 @@ import pytest
 
 from bot.domain.clock import ManualClock
 from tests.handlers.conftest import TOKEN, Harness, running_bot
+from tests.ports import free_port
 from tests.steps.mini_app import signed_init_data
 
 DEADLINE = 30.0  # seconds for the web server to come up on a busy machine
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

@@ -17,9 +17,10 @@ from bot.domain.colours import colour_mark
 from bot.domain.model import OutboxStatus
 from bot.services import booking, student_email
 from bot.services.exports import lesson_uid
-from tests.api.conftest import _serving, free_port
+from tests.api.conftest import _serving
 from tests.handlers.conftest import BOT_USERNAME, Harness, running_bot
 from tests.mail_server import MailServer, mail_server
+from tests.ports import free_port
 from tests.qr_codes import decoded
 from tests.steps.student_steps import slots, student, teacher
 from tests.steps.teacher_steps import delivered, enroll, register

@@ -11,7 +11,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import sys
 import time
 from pathlib import Path
@@ -19,15 +18,10 @@ from pathlib import Path
 import aiohttp
 
 from sandbox.server import BotAPIServer
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "424243:hygiene-process-token-value"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def _dispatcher_ticked(health_url: str, deadline: float = 60.0) -> None:
@@ -57,7 +51,7 @@ def _mode(path: Path) -> str:
 async def test_a_running_bot_answers_logs_user_ids_not_scheduler_chatter_and_keeps_files_private(
     tmp_path: Path,
 ) -> None:
-    health_port = _free_port()
+    health_port = free_port()
     async with BotAPIServer(token=TOKEN, bot_username="lessonlink_bot") as server:
         server.add_user(77, "Alice Privatename")
         keep = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}

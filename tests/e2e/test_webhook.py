@@ -16,7 +16,8 @@ from sqlalchemy.exc import OperationalError
 
 from bot.domain.clock import ManualClock
 from tests.e2e.conftest import Harness, running_bot
-from tests.e2e.webhook_harness import free_port, get, post, sample, statuses, webhook_bot
+from tests.e2e.webhook_harness import get, post, sample, statuses, webhook_bot
+from tests.ports import free_port
 from tests.steps import student_steps as steps
 
 ANN = 501

@@ -33,8 +33,9 @@ from storage.engine import create_engine, uow_factory
 from storage.uow import SqlUnitOfWork
 from tests.databases import POSTGRES_ENV, PostgresCopies, postgres_url
 from tests.e2e.conftest import BOT_USERNAME, TOKEN
-from tests.e2e.webhook_harness import PATH, SECRET, free_port, webhook_settings
+from tests.e2e.webhook_harness import PATH, SECRET, webhook_settings
 from tests.factories import make_slots, make_teacher
+from tests.ports import free_ports
 
 REDIS_ENV = "LESSONLINK_TEST_REDIS_URL"
 ROOT = Path(__file__).resolve().parents[2]
@@ -152,11 +153,7 @@ async def _fleet(database_url: str, tmp_path: Path, redis_url: str) -> AsyncIter
     prefix = f"lessonlink-test-{uuid.uuid4().hex[:12]}"
     server = BotAPIServer(token=TOKEN, bot_username=BOT_USERNAME)
     await server.start()
-    base = free_port()
-    while True:  # two adjacent free ports: worker i listens on WEBHOOK_PORT + i
-        if base < 65535 and free_port_is(base + 1):
-            break
-        base = free_port()
+    base = free_ports(2)  # worker i listens on WEBHOOK_PORT + i
     settings = webhook_settings(
         server,
         database_url,
@@ -252,18 +249,6 @@ def stop_workers(workers: list[subprocess.Popen[bytes]], logs: list[IO[bytes]]) 
     for log in logs:
         log.close()
     return codes
-
-
-def free_port_is(port: int) -> bool:
-    """Whether nobody listens on this port right now."""
-    import socket
-
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 def in_two_and_three_days() -> tuple[datetime, datetime]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -15,17 +14,11 @@ from bot.domain.clock import ManualClock
 from run_bot import prepare, start_webhook, stop_webhook
 from runtime.application import Application, build_application
 from sandbox.server import BotAPIServer
+from tests.ports import free_port
 from tests.steps.harness import BOT_USERNAME, TOKEN, Harness, http_session
 
 SECRET = "webhook-test-secret_1"
 PATH = "/telegram/webhook"
-
-
-def free_port() -> int:
-    """A port nobody listens on right now (the bot binds it a moment later)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def webhook_settings(
