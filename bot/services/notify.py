@@ -123,13 +123,14 @@ async def audience(uow: SqlUnitOfWork, student: Student, now: datetime) -> Audie
 
 
 async def schedule_reminders(
-    uow: SqlUnitOfWork, booked: Booked, now: datetime, told: Audience | None = None
+    uow: SqlUnitOfWork, booked: Booked, now: datetime, heard: Audience | None = None
 ) -> None:
     """Queue the lesson's reminders (each at most once; by email and to guardians too), in one
-    statement; `told` is the student's audience when the caller read it already."""
-    told = told or await audience(uow, booked.student, now)
-    mailed = mail_notify.copies(booked, lesson_facts(*booked), now, told.email)
-    await uow.outbox.add_many(_reminders(booked, now, told.guardians) + mailed, now)
+    statement; `heard` is the student's audience when the caller read it already."""
+    if heard is None:
+        heard = await audience(uow, booked.student, now)
+    mailed = mail_notify.copies(booked, lesson_facts(*booked), now, heard.email)
+    await uow.outbox.add_many(_reminders(booked, now, heard.guardians) + mailed, now)
 
 
 async def replan_reminders(uow: SqlUnitOfWork, teacher: Teacher, now: datetime) -> int:
